@@ -1,0 +1,260 @@
+"""One run of a contact centre: the SimPy environment, its arrivals, agents and queues.
+
+The design keeps SimPy's :class:`~simpy.core.Environment` as the clock but schedules only
+what must happen at a time of its own: each arrival and each end of service is a
+:class:`~simpy.events.Timeout` with a callback, and staffing changes are a process.
+There is no process per customer and no abandonment event: queues are first-come
+first-served, so abandonment is resolved when a contact reaches the head of its queue
+(see :mod:`ccsim.model.routing`). Random numbers are drawn in numpy batches.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Generator
+from itertools import count
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from ccsim.model.agents import Agent, Group
+from ccsim.model.arrivals import arrival_times
+from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.metrics import Tally, frame
+from ccsim.model.result import RunResult
+from ccsim.model.routing import Router, SkillRouter
+from ccsim.model.trace import TracingTally
+from ccsim.scenario import Scenario
+from ccsim.streams import draws, stream
+
+RouterFactory = Callable[[list[Group], int, Callable[[Contact], None]], Router]
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int = 0,
+    *,
+    trace: bool = False,
+    router: RouterFactory = SkillRouter,
+) -> RunResult:
+    """Simulate ``scenario`` once with random streams derived from ``seed``.
+
+    The same scenario and seed give identical results. ``trace=True`` also returns one row
+    per contact event in ``RunResult.trace``. ``router`` builds the routing policy from the
+    agent groups, the number of contact types and the centre's abandonment callback.
+    """
+    centre = Centre(scenario, seed, trace=trace, router=router)
+    centre.env.run()
+    return centre.result()
+
+
+class Centre:
+    """The world of one run. Build it, run ``env``, then read :meth:`result`."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        *,
+        trace: bool = False,
+        router: RouterFactory = SkillRouter,
+    ):
+        self.scenario = scenario
+        self.seed = seed
+        self.env = env = simpy.Environment()
+        types = scenario.contact_types
+        index = {c.name: k for k, c in enumerate(types)}
+        self.groups = [
+            Group(g, spec.name, tuple(index[s] for s in spec.skills))
+            for g, spec in enumerate(scenario.agent_groups)
+        ]
+        self.staff = np.array(
+            [[spec.staff_at(i) for spec in scenario.agent_groups] for i in range(scenario.intervals)],
+            dtype=np.int64,
+        ).reshape(scenario.intervals, len(self.groups))
+        self.tally = (TracingTally if trace else Tally)(
+            period=scenario.period,
+            intervals=scenario.intervals,
+            warmup_intervals=scenario.warmup_intervals,
+            kinds=len(types),
+            groups=len(self.groups),
+            answer_within=scenario.service_level.answer_within,
+        )
+        self.router = router(self.groups, len(types), self._abandoned)
+        self._wrap_up: list[Callable[[], float] | None] = [
+            None if c.wrap_up is None else draws(c.wrap_up.build(), stream(seed, f"wrap_up:{c.name}"))
+            for c in types
+        ]
+        if scenario.lines is not None:
+            self._lines = scenario.lines
+            self._in_system = 0
+            self._deadlines: list[tuple[float, int, Contact]] = []
+            self._order = count()
+            self._offer = self._offer_limited
+            self._done = self._done_limited
+        for k in range(len(types)):
+            self._start_arrivals(k)
+        env.process(self._shifts())
+
+    # --- arrivals ---
+
+    def _start_arrivals(self, kind: int) -> None:
+        spec = self.scenario.contact_types[kind]
+        env, seed, offer = self.env, self.seed, self._offer
+        times = arrival_times(
+            self.scenario.volumes(spec), self.scenario.period, stream(seed, f"arrivals:{spec.name}")
+        )
+        handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
+        if spec.patience is None:
+            def patience() -> float:
+                return math.inf
+        else:
+            patience = draws(spec.patience.build(), stream(seed, f"patience:{spec.name}"))
+        number = count()
+
+        def arrive(event: simpy.Event) -> None:
+            now = env.now
+            offer(Contact(kind, next(number), now, now + patience(), handle()), now)
+            following = next(times, None)
+            if following is not None:
+                Timeout(env, following - now).callbacks.append(arrive)
+
+        first = next(times, None)
+        if first is not None:
+            Timeout(env, first).callbacks.append(arrive)
+
+    def _offer(self, contact: Contact, now: float) -> None:
+        agent = self.router.select_agent(contact)
+        if agent is None:
+            self.router.enqueue(contact)
+        else:
+            self._serve(agent, contact, now)
+
+    # --- service ---
+
+    def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
+        busy = contact.handle
+        wrap_up = self._wrap_up[contact.kind]
+        if wrap_up is not None:
+            busy += wrap_up()
+        self.tally.answered(contact, agent.group.index, now, now + busy)
+        Timeout(self.env, busy, agent).callbacks.append(self._done)
+
+    def _done(self, event: simpy.Event) -> None:
+        agent: Agent = event._value
+        now = self.env.now
+        group = agent.group
+        if group.leaving:
+            self.tally.extra(group.index, group.leaving.popleft(), now)
+            return
+        self._next_contact(agent, now)
+
+    def _next_contact(self, agent: Agent, now: float) -> None:
+        contact = self.router.select_contact(agent, now)
+        if contact is None:
+            agent.idle_since = now
+            self.router.release(agent)
+        else:
+            self._serve(agent, contact, now)
+
+    def _abandoned(self, contact: Contact) -> None:
+        self.tally.record(contact, Outcome.ABANDONED, contact.deadline - contact.arrival)
+
+    # --- a limited number of lines (only when the scenario sets `lines`) ---
+
+    def _offer_limited(self, contact: Contact, now: float) -> None:
+        deadlines = self._deadlines
+        # Free the lines of contacts whose patience ran out while they waited.
+        while deadlines and deadlines[0][0] < now:
+            gone = heapq.heappop(deadlines)[2]
+            if not gone.served:
+                self._in_system -= 1
+        if self._in_system >= self._lines:
+            self.tally.record(contact, Outcome.BLOCKED, 0.0)
+            return
+        self._in_system += 1
+        agent = self.router.select_agent(contact)
+        if agent is not None:
+            self._serve(agent, contact, now)
+            return
+        self.router.enqueue(contact)
+        if contact.deadline < math.inf:
+            heapq.heappush(deadlines, (contact.deadline, next(self._order), contact))
+
+    def _done_limited(self, event: simpy.Event) -> None:
+        self._in_system -= 1
+        agent: Agent = event._value
+        now = self.env.now
+        group = agent.group
+        if group.leaving:
+            self.tally.extra(group.index, group.leaving.popleft(), now)
+            return
+        contact = self.router.select_contact(agent, now)
+        if contact is None:
+            agent.idle_since = now
+            self.router.release(agent)
+        else:
+            contact.served = True
+            self._serve(agent, contact, now)
+
+    # --- staffing ---
+
+    def _shifts(self) -> Generator[simpy.Event, None, None]:
+        """Set each group's head count at each interval boundary; fold statistics."""
+        for interval in range(self.scenario.intervals):
+            if interval:
+                yield self.env.timeout(self.scenario.period)
+            self.tally.flush()
+            for group in self.groups:
+                self._restaff(group, int(self.staff[interval, group.index]))
+
+    def _restaff(self, group: Group, target: int) -> None:
+        now = self.env.now
+        change = target - group.on_duty
+        if change < 0:
+            gone = self.router.withdraw(group, -change)
+            group.leaving.extend([now] * (-change - gone))
+            group.on_duty = target
+            return
+        # Busy agents still owed to an earlier drop stay on instead of new agents arriving.
+        while change and group.leaving:
+            self.tally.extra(group.index, group.leaving.pop(), now)
+            change -= 1
+            group.on_duty += 1
+        for _ in range(change):
+            group.on_duty += 1
+            self._next_contact(Agent(group, now), now)
+
+    # --- results ---
+
+    def result(self) -> RunResult:
+        """Statistics of the finished run."""
+        now = self.env.now
+        for contact in self.router.waiting():
+            # Left waiting with no agent to take them: they abandon when patience runs out.
+            if contact.deadline < math.inf:
+                self._abandoned(contact)
+            else:
+                self.tally.record(contact, Outcome.UNSERVED, now - contact.arrival)
+        self.tally.flush()
+        names = [c.name for c in self.scenario.contact_types]
+        intervals = frame(self.tally.interval_rows(self.staff, names))
+        intervals.insert(1, "time", [self._clock(i) for i in intervals["interval"]])
+        groups = frame(self.tally.group_rows(self.staff, [g.name for g in self.groups]))
+        groups.insert(1, "time", [self._clock(i) for i in groups["interval"]])
+        return RunResult(
+            scenario=self.scenario.name,
+            seed=self.seed,
+            summary=self.tally.summary(self.staff),
+            intervals=intervals,
+            groups=groups,
+            trace=self.tally.trace() if isinstance(self.tally, TracingTally) else None,
+        )
+
+    def _clock(self, interval: int) -> str:
+        """Clock time at which ``interval`` starts, as ``HH:MM`` from the scenario's start."""
+        hours, minutes = map(int, self.scenario.start.split(":"))
+        total = hours * 60 + minutes + round(interval * self.scenario.period / 60)
+        return f"{total // 60 % 24:02d}:{total % 60:02d}"

@@ -1,0 +1,34 @@
+"""Contacts and their outcomes.
+
+A contact is one customer's attempt to reach the centre: it arrives, perhaps waits in the
+queue of its contact type, and leaves with an :class:`Outcome`. Its handle time and patience
+are drawn when it arrives, from the streams of its type, so that the n-th contact of a type
+gets the same draws in every variant of a sweep (common random numbers).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Outcome(IntEnum):
+    """How a contact left the centre. New policies add members; the numbers are stable."""
+
+    ANSWERED = 0  #: reached an agent
+    ABANDONED = 1  #: left the queue before reaching an agent (patience ran out)
+    BLOCKED = 2  #: found every line busy and was turned away on arrival
+    UNSERVED = 3  #: still waiting when no agent was left to serve it (infinite patience)
+
+
+class Contact:
+    """One customer contact. Times are seconds since the start of the horizon."""
+
+    __slots__ = ("arrival", "deadline", "handle", "kind", "number", "served")
+
+    def __init__(self, kind: int, number: int, arrival: float, deadline: float, handle: float):
+        self.kind = kind  #: index of the contact type in the scenario
+        self.number = number  #: 0, 1, 2, ... within its contact type, in order of arrival
+        self.arrival = arrival
+        self.deadline = deadline  #: arrival + patience: it abandons if still waiting after this
+        self.handle = handle  #: talk time, seconds
+        self.served = False

@@ -1,0 +1,299 @@
+"""Streaming statistics of a run, per reporting interval.
+
+The hot path only appends numbers to short lists (one entry per contact decided and per
+service started); :meth:`Tally.flush` folds them into per-interval counters with numpy
+at every interval boundary, so memory does not grow with the number of contacts.
+
+Definitions (contacts that arrive in the measured window, attributed to the interval in
+which they arrived; blocked contacts count as not having waited):
+
+* ``offered`` — contacts that arrived; ``answered``, ``abandoned``, ``blocked``,
+  ``unserved`` — how they left (:class:`~ccsim.model.contacts.Outcome`).
+* ``abandon_rate`` = abandoned / offered.
+* ``service_level`` = answered with wait <= ``answer_within`` / offered.
+* ``asa`` — mean wait of answered contacts, seconds.
+* ``mean_wait`` — mean time in queue of all offered contacts (abandoned ones until they
+  left), seconds; ``wait_p50``, ``wait_p90``, ``wait_p95`` — its quantiles, from a
+  histogram with 1 % wide bins (relative error below 1 %).
+* ``p_wait`` — share of offered contacts that waited at all.
+* ``occupancy`` — agents' busy time (talk + wrap-up) / their staffed time, both inside the
+  measured window; staffed time is the scheduled head count × time plus the overtime of
+  agents finishing a contact after their shift ended.
+
+A rate whose denominator is zero is NaN, never 0.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ccsim.model.contacts import Contact, Outcome
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The metrics of a run, in the order tables show them.
+METRICS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "unserved",
+    "abandon_rate",
+    "service_level",
+    "asa",
+    "mean_wait",
+    "wait_p50",
+    "wait_p90",
+    "wait_p95",
+    "p_wait",
+    "occupancy",
+)
+
+# Wait histogram: bin 0 holds waits of exactly 0; bin j >= 1 holds [W0·R^(j-1), W0·R^j)
+# (bin 1 also everything in (0, W0)); the last bin also holds everything longer.
+_W0 = 0.01
+_R = 1.01
+_BINS = 1 + math.ceil(math.log(1e6 / _W0) / math.log(_R))
+#: bin j spans [_EDGES[j], _EDGES[j + 1])
+_EDGES = np.concatenate(([0.0, 0.0], _W0 * _R ** np.arange(1, _BINS)))
+_LOG_R = math.log(_R)
+_ANSWERED = int(Outcome.ANSWERED)
+
+
+class Tally:
+    """Per-interval statistics of one run.
+
+    Times are seconds since the start of the horizon; intervals are ``period`` long and the
+    first ``warmup_intervals`` are simulated but not measured.
+    """
+
+    def __init__(
+        self,
+        *,
+        period: float,
+        intervals: int,
+        warmup_intervals: int,
+        kinds: int,
+        groups: int,
+        answer_within: float,
+    ):
+        self.period = period
+        self.intervals = intervals
+        self.warmup_intervals = warmup_intervals
+        self.kinds = kinds
+        self.groups = groups
+        self.answer_within = answer_within
+        shape = (intervals, kinds)
+        self.counts = np.zeros((len(Outcome), *shape), dtype=np.int64)
+        self.in_sl = np.zeros(shape, dtype=np.int64)
+        self.waited = np.zeros(shape, dtype=np.int64)
+        self.wait_answered = np.zeros(shape)
+        self.wait_all = np.zeros(shape)
+        self.hist = np.zeros((*shape, _BINS), dtype=np.int64)
+        self.busy_time = np.zeros((intervals, groups))
+        self.overtime = np.zeros((intervals, groups))
+        # Pending records, folded in by flush().
+        self._arrival: list[float] = []
+        self._kind: list[int] = []
+        self._outcome: list[int] = []
+        self._wait: list[float] = []
+        self._busy: list[tuple[int, float, float]] = []
+        self._over: list[tuple[int, float, float]] = []
+
+    def record(self, contact: Contact, outcome: int, wait: float) -> None:
+        """``contact`` left with ``outcome`` after waiting ``wait`` seconds."""
+        self._arrival.append(contact.arrival)
+        self._kind.append(contact.kind)
+        self._outcome.append(outcome)
+        self._wait.append(wait)
+
+    def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
+        """An agent of ``group`` answers ``contact`` at ``start`` and is busy with it (talk
+        and wrap-up) until ``end``."""
+        self._arrival.append(contact.arrival)
+        self._kind.append(contact.kind)
+        self._outcome.append(_ANSWERED)
+        self._wait.append(start - contact.arrival)
+        self._busy.append((group, start, end))
+
+    def extra(self, group: int, start: float, end: float) -> None:
+        """An agent of ``group`` stays from ``start`` to ``end`` after its shift ended."""
+        self._over.append((group, start, end))
+
+    def flush(self) -> None:
+        """Fold the pending records into the per-interval counters."""
+        if self._arrival:
+            self._fold_contacts()
+        if self._busy:
+            self._spread(self._busy, self.busy_time)
+        if self._over:
+            self._spread(self._over, self.overtime)
+
+    def _fold_contacts(self) -> None:
+        arrival = np.array(self._arrival)
+        kind = np.array(self._kind, dtype=np.intp)
+        outcome = np.array(self._outcome, dtype=np.intp)
+        wait = np.array(self._wait)
+        for pending in (self._arrival, self._kind, self._outcome, self._wait):
+            pending.clear()
+        interval = (arrival // self.period).astype(np.intp)
+        keep = (interval >= self.warmup_intervals) & (interval < self.intervals)
+        interval, kind, outcome, wait = interval[keep], kind[keep], outcome[keep], wait[keep]
+        cell = interval * self.kinds + kind
+        size = self.intervals * self.kinds
+        shape = (self.intervals, self.kinds)
+
+        def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+            w = None if weights is None else weights[mask]
+            return np.bincount(cell[mask], weights=w, minlength=size).reshape(shape)
+
+        answered = outcome == Outcome.ANSWERED
+        for o in Outcome:
+            self.counts[o] += count(outcome == o)
+        self.in_sl += count(answered & (wait <= self.answer_within))
+        self.waited += count(wait > 0)
+        self.wait_answered += count(answered, wait)
+        self.wait_all += count(np.ones_like(answered), wait)
+        positive = np.maximum(wait, _W0)
+        bins = np.where(
+            wait > 0, 1 + np.floor(np.log(positive / _W0) / _LOG_R).astype(np.intp), 0
+        )
+        np.add.at(self.hist.reshape(-1), cell * _BINS + np.minimum(bins, _BINS - 1), 1)
+
+    def _spread(self, pending: list[tuple[int, float, float]], into: np.ndarray) -> None:
+        """Add each segment's length to the intervals it overlaps (before the horizon)."""
+        period, intervals = self.period, self.intervals
+        for group, start, end in pending:
+            first = int(start // period)
+            while first < intervals and start < end:
+                edge = (first + 1) * period
+                into[first, group] += min(end, edge) - start
+                start = edge
+                first += 1
+        pending.clear()
+
+    # --- results ---
+
+    def summary(self, staff: np.ndarray) -> dict[str, float]:
+        """The metrics over the measured window. ``staff[i, g]`` is the head count of group
+        ``g`` scheduled in interval ``i``."""
+        w = self.warmup_intervals
+        return _metrics(
+            self.counts[:, w:].sum(axis=(1, 2)),
+            self.in_sl[w:].sum(),
+            self.waited[w:].sum(),
+            self.wait_answered[w:].sum(),
+            self.wait_all[w:].sum(),
+            self.hist[w:].sum(axis=(0, 1)),
+            self.busy_time[w:].sum(),
+            (staff[w:] * self.period + self.overtime[w:]).sum(),
+        )
+
+    def interval_rows(self, staff: np.ndarray, kind_names: list[str]) -> list[dict[str, float]]:
+        """One row per measured interval and contact type, plus a row ``all`` per interval
+        (the only one carrying ``occupancy`` and ``staff``, which belong to agents)."""
+        rows = []
+        for i in range(self.warmup_intervals, self.intervals):
+            staffed = (staff[i] * self.period + self.overtime[i]).sum()
+            for k, name in enumerate([*kind_names, "all"]):
+                part = slice(None) if name == "all" else slice(k, k + 1)
+                values = _metrics(
+                    self.counts[:, i, part].sum(axis=1),
+                    self.in_sl[i, part].sum(),
+                    self.waited[i, part].sum(),
+                    self.wait_answered[i, part].sum(),
+                    self.wait_all[i, part].sum(),
+                    self.hist[i, part].sum(axis=0),
+                    self.busy_time[i].sum() if name == "all" else math.nan,
+                    staffed if name == "all" else math.nan,
+                )
+                values["staff"] = int(staff[i].sum()) if name == "all" else math.nan
+                rows.append({"interval": i, "contact_type": name, **values})
+        return rows
+
+    def group_rows(self, staff: np.ndarray, group_names: list[str]) -> list[dict[str, float]]:
+        """One row per measured interval and agent group: head count, busy and staffed
+        agent-seconds, occupancy."""
+        rows = []
+        for i in range(self.warmup_intervals, self.intervals):
+            for g, name in enumerate(group_names):
+                staffed = staff[i, g] * self.period + self.overtime[i, g]
+                busy = self.busy_time[i, g]
+                rows.append(
+                    {
+                        "interval": i,
+                        "agent_group": name,
+                        "staff": int(staff[i, g]),
+                        "busy_time": busy,
+                        "staffed_time": staffed,
+                        "occupancy": busy / staffed if staffed > 0 else math.nan,
+                    }
+                )
+        return rows
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den > 0 else math.nan
+
+
+def _metrics(
+    counts: np.ndarray,
+    in_sl: float,
+    waited: float,
+    wait_answered: float,
+    wait_all: float,
+    hist: np.ndarray,
+    busy: float,
+    staffed: float,
+) -> dict[str, float]:
+    offered = int(counts.sum())
+    answered = int(counts[Outcome.ANSWERED])
+    abandoned = int(counts[Outcome.ABANDONED])
+    p50, p90, p95 = _quantiles(hist, (0.5, 0.9, 0.95))
+    return {
+        "offered": offered,
+        "answered": answered,
+        "abandoned": abandoned,
+        "blocked": int(counts[Outcome.BLOCKED]),
+        "unserved": int(counts[Outcome.UNSERVED]),
+        "abandon_rate": _ratio(abandoned, offered),
+        "service_level": _ratio(in_sl, offered),
+        "asa": _ratio(wait_answered, answered),
+        "mean_wait": _ratio(wait_all, offered),
+        "wait_p50": p50,
+        "wait_p90": p90,
+        "wait_p95": p95,
+        "p_wait": _ratio(waited, offered),
+        "occupancy": _ratio(busy, staffed) if not math.isnan(staffed) else math.nan,
+    }
+
+
+def _quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """Quantiles (smallest x with F(x) >= q) of the waits in ``hist``, interpolated
+    linearly within a bin."""
+    total = hist.sum()
+    if total == 0:
+        return [math.nan] * len(qs)
+    cumulative = np.cumsum(hist)
+    out = []
+    for q in qs:
+        target = q * total
+        j = int(np.searchsorted(cumulative, target, side="left"))
+        if j == 0:
+            out.append(0.0)
+            continue
+        below = cumulative[j - 1]
+        lo, hi = _EDGES[j], _EDGES[j + 1]
+        out.append(float(lo + (target - below) / hist[j] * (hi - lo)))
+    return out
+
+
+def frame(rows: list[dict[str, float]]) -> pd.DataFrame:
+    """Rows as a pandas DataFrame (pandas is imported only when results are built)."""
+    import pandas as pd
+
+    return pd.DataFrame(rows)

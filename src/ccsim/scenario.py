@@ -1,0 +1,434 @@
+"""The scenario schema: what a planner writes in a scenario file, validated.
+
+A :class:`Scenario` is immutable once built. It is the only place that checks user input:
+the model trusts it. Every error is a :class:`ScenarioError` naming the file, the key path
+(``contact_types[general].handle_time.mean``, list entries by name), the bad value and what
+was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ccsim import streams
+from ccsim.units import parse_duration
+
+
+class ScenarioError(Exception):
+    """A mistake in a scenario or experiment: where it is, what was found, what was expected."""
+
+    def __init__(self, message: str, path: str = "", source: str | None = None):
+        self.message = message
+        self.path = path
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.source, self.path) if part)
+        return f"{where}: {self.message}" if where else self.message
+
+    def located(self, source: str) -> ScenarioError:
+        """The same error, attributed to the file (or other source) ``source``."""
+        return type(self)(self.message, self.path, source)
+
+
+def _duration(value: object) -> float:
+    return parse_duration(value)
+
+
+Duration = Annotated[float, BeforeValidator(_duration), Field(allow_inf_nan=False)]
+PositiveDuration = Annotated[float, BeforeValidator(_duration), Field(gt=0, allow_inf_nan=False)]
+NonNegativeDuration = Annotated[
+    float, BeforeValidator(_duration), Field(ge=0, allow_inf_nan=False)
+]
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    """Immutable, and an unknown key is an error that suggests the key meant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = list(cls.model_fields)
+            for key in data:
+                if key not in cls.model_fields:
+                    close = difflib.get_close_matches(str(key), fields, n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise ValueError(
+                        f"unknown key {key!r}{hint}; expected one of: {', '.join(fields)}"
+                    )
+        return data
+
+
+# --- distributions -----------------------------------------------------------------
+
+
+class ExponentialSpec(_Strict):
+    """``{ dist = "exponential", mean = "4min" }``"""
+
+    dist: Literal["exponential"]
+    mean: PositiveDuration
+
+    def build(self) -> streams.Distribution:
+        return streams.Exponential(self.mean)
+
+
+class LogNormalSpec(_Strict):
+    """``{ dist = "lognormal", mean = "4min", cv = 0.8 }`` (cv = standard deviation / mean)"""
+
+    dist: Literal["lognormal"]
+    mean: PositiveDuration
+    cv: PositiveFloat
+
+    def build(self) -> streams.Distribution:
+        return streams.LogNormal(self.mean, self.cv)
+
+
+class GammaSpec(_Strict):
+    """``{ dist = "gamma", mean = "4min", cv = 0.8 }``"""
+
+    dist: Literal["gamma"]
+    mean: PositiveDuration
+    cv: PositiveFloat
+
+    def build(self) -> streams.Distribution:
+        return streams.Gamma(self.mean, self.cv)
+
+
+class ConstantSpec(_Strict):
+    """``{ dist = "constant", value = "4min" }``"""
+
+    dist: Literal["constant"]
+    value: PositiveDuration
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    def build(self) -> streams.Distribution:
+        return streams.Constant(self.value)
+
+
+class _ValuesSpec(_Strict):
+    values: list[NonNegativeDuration] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _positive_mean(cls, values: list[float]) -> list[float]:
+        if sum(values) <= 0:
+            raise ValueError(f"at least one value must be positive (got {values!r})")
+        return values
+
+    @property
+    def mean(self) -> float:
+        return sum(self.values) / len(self.values)
+
+
+class EmpiricalSpec(_ValuesSpec):
+    """``{ dist = "empirical", values = ["2min", "3min", ...] }``: resampled uniformly."""
+
+    dist: Literal["empirical"]
+
+    def build(self) -> streams.Distribution:
+        return streams.Empirical(tuple(self.values))
+
+
+class SequenceSpec(_ValuesSpec):
+    """``{ dist = "sequence", values = [...] }``: the values in order, cycling (for scripted cases)."""
+
+    dist: Literal["sequence"]
+
+    def build(self) -> streams.Distribution:
+        return streams.Sequence(tuple(self.values))
+
+
+DistributionSpec = Annotated[
+    ExponentialSpec | LogNormalSpec | GammaSpec | ConstantSpec | EmpiricalSpec | SequenceSpec,
+    Field(discriminator="dist"),
+]
+_DIST_TAGS = frozenset({"exponential", "lognormal", "gamma", "constant", "empirical", "sequence"})
+
+
+# --- the centre ----------------------------------------------------------------------
+
+
+class Arrivals(_Strict):
+    """A Poisson arrival process: a constant ``per_hour`` rate, or expected ``volumes`` per
+    interval (piecewise-constant rate ``volumes[i] / period``)."""
+
+    per_hour: PositiveFloat | None = None
+    volumes: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Arrivals:
+        if (self.per_hour is None) == (self.volumes is None):
+            raise ValueError("give exactly one of 'per_hour' or 'volumes'")
+        if self.volumes is not None and not any(v > 0 for v in self.volumes):
+            raise ValueError("volumes: at least one interval must have a positive volume")
+        return self
+
+
+class ServiceLevel(_Strict):
+    """Service level = contacts answered within ``answer_within`` / contacts offered."""
+
+    answer_within: NonNegativeDuration = 20.0
+
+
+class ContactType(_Strict):
+    """A kind of contact: how many arrive, how long they take, how long callers wait."""
+
+    name: str = Field(min_length=1)
+    channel: Literal["voice", "chat"] = "voice"
+    arrivals: Arrivals
+    handle_time: DistributionSpec
+    wrap_up: DistributionSpec | None = None
+    patience: DistributionSpec | None = None
+
+
+def _staff(value: Any) -> int | tuple[int, ...]:
+    def whole(x: Any, where: str) -> int:
+        if isinstance(x, bool) or not isinstance(x, int | float) or x != int(x) or x < 0:
+            raise ValueError(f"{where}must be a whole number >= 0 (got {x!r})")
+        return int(x)
+
+    if isinstance(value, list | tuple):
+        if not value:
+            raise ValueError("must list one head count per interval (got [])")
+        return tuple(whole(x, f"[{i}]: ") for i, x in enumerate(value))
+    return whole(value, "")
+
+
+class AgentGroup(_Strict):
+    """Agents with the same skills. ``skills`` is an ordered preference list of contact
+    types; ``staff`` is a head count, constant or one per interval."""
+
+    name: str = Field(min_length=1)
+    skills: list[str] = Field(min_length=1)
+    staff: Annotated[int | tuple[int, ...], BeforeValidator(_staff)]
+
+    @field_validator("skills")
+    @classmethod
+    def _distinct(cls, skills: list[str]) -> list[str]:
+        seen = [s for i, s in enumerate(skills) if s in skills[:i]]
+        if seen:
+            raise ValueError(f"lists {seen[0]!r} twice (got {skills!r})")
+        return skills
+
+    def staff_at(self, interval: int) -> int:
+        """Agents scheduled in ``interval``."""
+        return self.staff if isinstance(self.staff, int) else self.staff[interval]
+
+
+class Scenario(_Strict):
+    """One contact centre over one horizon: contact types, agent groups and the reporting
+    conventions. Durations are seconds (strings with units are accepted on input).
+
+    Build one with ``Scenario(**fields)``, ``Scenario.from_dict(data)`` or
+    :func:`load_scenario`; every mistake raises :class:`ScenarioError`.
+    """
+
+    name: str = "scenario"
+    start: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    period: PositiveDuration = 1800.0
+    horizon: PositiveDuration | None = None
+    warmup: NonNegativeDuration = 0.0
+    lines: int | None = Field(default=None, ge=1)
+    service_level: ServiceLevel = ServiceLevel()
+    contact_types: list[ContactType] = Field(min_length=1)
+    agent_groups: list[AgentGroup] = Field(min_length=1)
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise _scenario_error(error, data) from None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Scenario:
+        """Validate ``data`` (as read from TOML); errors name ``source`` when given."""
+        if not isinstance(data, dict):
+            raise ScenarioError(f"expected a table of scenario keys (got {data!r})", "", source)
+        try:
+            return cls(**data)
+        except ScenarioError as error:
+            raise (error.located(source) if source else error) from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        _check_names("contact_types", [c.name for c in self.contact_types])
+        _check_names("agent_groups", [g.name for g in self.agent_groups])
+        types = {c.name for c in self.contact_types}
+        for group in self.agent_groups:
+            for skill in group.skills:
+                if skill not in types:
+                    raise ScenarioError(
+                        f"{skill!r} names no contact type; expected one of: {', '.join(types)}",
+                        f"agent_groups[{group.name}].skills",
+                    )
+        served = {s for g in self.agent_groups for s in g.skills}
+        for c in self.contact_types:
+            if c.name not in served:
+                raise ScenarioError(
+                    "no agent group lists this contact type in its skills, so no contact "
+                    "of it could ever be answered",
+                    f"contact_types[{c.name}]",
+                )
+        self._check_horizon()
+        return self
+
+    def _check_horizon(self) -> None:
+        lengths = {c.name: len(c.arrivals.volumes) for c in self.contact_types if c.arrivals.volumes}
+        if self.horizon is None:
+            if not lengths:
+                raise ScenarioError(
+                    "is required when no contact type gives 'volumes' per interval", "horizon"
+                )
+            if len(set(lengths.values())) > 1:
+                raise ScenarioError(
+                    f"contact types give different numbers of volumes {lengths}; "
+                    "give them all the same length or set 'horizon'",
+                    "contact_types",
+                )
+            object.__setattr__(self, "horizon", next(iter(lengths.values())) * self.period)
+        n = self.horizon / self.period
+        if abs(n - round(n)) > 1e-9:
+            raise ScenarioError(
+                f"must be a whole number of periods of {self.period:g} s (got {self.horizon:g} s)",
+                "horizon",
+            )
+        n = round(n)
+        for name, length in lengths.items():
+            if length != n:
+                raise ScenarioError(
+                    f"lists {length} volumes but the horizon holds {n} intervals of "
+                    f"{self.period:g} s",
+                    f"contact_types[{name}].arrivals.volumes",
+                )
+        for group in self.agent_groups:
+            if not isinstance(group.staff, int) and len(group.staff) != n:
+                raise ScenarioError(
+                    f"lists {len(group.staff)} head counts but the horizon holds {n} intervals",
+                    f"agent_groups[{group.name}].staff",
+                )
+        w = self.warmup / self.period
+        if abs(w - round(w)) > 1e-9 or self.warmup >= self.horizon:
+            raise ScenarioError(
+                f"must be a whole number of periods ({self.period:g} s) shorter than the "
+                f"horizon (got {self.warmup:g} s)",
+                "warmup",
+            )
+
+    # --- derived quantities the model and reports use ---
+
+    @property
+    def intervals(self) -> int:
+        """Number of reporting intervals in the horizon."""
+        return round(self.horizon / self.period)
+
+    @property
+    def warmup_intervals(self) -> int:
+        """Number of leading intervals that are simulated but not measured."""
+        return round(self.warmup / self.period)
+
+    def volumes(self, contact_type: ContactType) -> list[float]:
+        """Expected arrivals of ``contact_type`` in each interval."""
+        if contact_type.arrivals.volumes is not None:
+            return list(contact_type.arrivals.volumes)
+        return [contact_type.arrivals.per_hour * self.period / 3600.0] * self.intervals
+
+    def warnings(self) -> list[str]:
+        """Things that are legal but probably not meant."""
+        found = []
+        for c in self.contact_types:
+            if c.patience is not None:
+                continue
+            load = sum(self.volumes(c)) * c.handle_time.mean
+            capacity = sum(
+                sum(g.staff_at(i) for i in range(self.intervals)) * self.period
+                for g in self.agent_groups
+                if c.name in g.skills
+            )
+            if load >= capacity:
+                found.append(
+                    f"contact_types[{c.name}]: no patience and offered work "
+                    f"({load / 3600:.0f} agent-hours) exceeds the staff able to take it "
+                    f"({capacity / 3600:.0f} agent-hours): the queue grows all day"
+                )
+        return found
+
+
+def _check_names(key: str, names: list[str]) -> None:
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise ScenarioError(f"the name {name!r} is used twice; names must be unique", key)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate the scenario file at ``path`` (TOML)."""
+    path = Path(path)
+    return Scenario.from_dict(read_toml(path), source=str(path))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML table in ``path``; a missing or malformed file is a :class:`ScenarioError`."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ScenarioError("no such file", source=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"not valid TOML: {error}", source=str(path)) from None
+
+
+def _scenario_error(error: ValidationError, data: dict[str, Any]) -> ScenarioError:
+    """The first validation problem, with its key path written with names."""
+    first = error.errors(include_url=False)[0]
+    path = key_path(first["loc"], data)
+    if first["type"] == "value_error":
+        message = str(first["ctx"]["error"])
+    elif first["type"] == "missing":
+        message = "is required"
+    else:
+        message = f"{first['msg'][0].lower()}{first['msg'][1:]} (got {first['input']!r})"
+    # A value error that names an entry of a list ("[3]: must be ...") extends the path.
+    if message.startswith("[") and "]: " in message:
+        index, message = message.split(": ", 1)
+        path += index
+    return ScenarioError(message, path)
+
+
+def key_path(loc: tuple[Any, ...], data: Any) -> str:
+    """``('contact_types', 0, 'handle_time', 'exponential', 'mean')`` →
+    ``contact_types[general].handle_time.mean``: list entries by their name when they have one."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            name = item.get("name") if isinstance(item, dict) else None
+            out += f"[{name}]" if isinstance(name, str) and name else f"[{part}]"
+            node = item
+        elif part in _DIST_TAGS and not (isinstance(node, dict) and part in node):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out

@@ -1,0 +1,53 @@
+"""Durations with units.
+
+Planners write durations as ``"20s"``, ``"4min"``, ``"1.5h"``; ccsim works in seconds.
+A bare number is already seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_UNIT_SECONDS = {
+    "ms": 0.001,
+    "s": 1.0,
+    "sec": 1.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "d": 86400.0,
+}
+_DURATION = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*([a-z]*)\s*$")
+
+
+def parse_duration(value: object) -> float:
+    """Seconds in ``value``: a number (seconds) or a string such as ``"4min"``.
+
+    Raises ``ValueError`` naming the accepted units for anything else. The sign and
+    finiteness are not checked here: the schema decides what range is valid where.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as \"20s\" or \"4min\", got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value.lower())
+        if match:
+            number, unit = match.groups()
+            if unit == "":
+                unit = "s"
+            if unit in _UNIT_SECONDS:
+                return float(number) * _UNIT_SECONDS[unit]
+    units = ", ".join(_UNIT_SECONDS)
+    raise ValueError(f"expected a duration such as \"20s\" or \"4min\" (units: {units}), got {value!r}")
+
+
+def format_duration(seconds: float) -> str:
+    """A short human form of ``seconds`` (``"30min"``, ``"1.5h"``, ``"20s"``)."""
+    if not math.isfinite(seconds):
+        return str(seconds)
+    for unit, size in (("h", 3600.0), ("min", 60.0)):
+        if seconds >= size and (seconds / size * 10) % 1 == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
