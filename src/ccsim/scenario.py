@@ -171,18 +171,25 @@ _DIST_TAGS = frozenset({"exponential", "lognormal", "gamma", "constant", "empiri
 
 
 class Arrivals(_Strict):
-    """A Poisson arrival process: a constant ``per_hour`` rate, or expected ``volumes`` per
-    interval (piecewise-constant rate ``volumes[i] / period``)."""
+    """When contacts arrive: a Poisson process with a constant ``per_hour`` rate or with
+    expected ``volumes`` per interval (piecewise-constant rate ``volumes[i] / period``), or
+    scripted arrival ``times`` (a replayed day, or a case worked out by hand)."""
 
     per_hour: PositiveFloat | None = None
     volumes: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    times: list[NonNegativeDuration] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Arrivals:
-        if (self.per_hour is None) == (self.volumes is None):
-            raise ValueError("give exactly one of 'per_hour' or 'volumes'")
+        given = [k for k in ("per_hour", "volumes", "times") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one of 'per_hour', 'volumes' or 'times' (got {given or 'none'})"
+            )
         if self.volumes is not None and not any(v > 0 for v in self.volumes):
-            raise ValueError("volumes: at least one interval must have a positive volume")
+            raise ValueError(f"volumes: at least one must be positive (got {self.volumes})")
+        if self.times is not None and any(b < a for a, b in zip(self.times, self.times[1:])):
+            raise ValueError(f"times: must be in increasing order (got {self.times})")
         return self
 
 
@@ -315,6 +322,13 @@ class Scenario(_Strict):
                 "horizon",
             )
         n = round(n)
+        for c in self.contact_types:
+            if c.arrivals.times and c.arrivals.times[-1] >= self.horizon:
+                raise ScenarioError(
+                    f"must all be before the horizon ({self.horizon:g} s) "
+                    f"(got {c.arrivals.times[-1]:g} s)",
+                    f"contact_types[{c.name}].arrivals.times",
+                )
         for name, length in lengths.items():
             if length != n:
                 raise ScenarioError(
@@ -350,9 +364,15 @@ class Scenario(_Strict):
 
     def volumes(self, contact_type: ContactType) -> list[float]:
         """Expected arrivals of ``contact_type`` in each interval."""
-        if contact_type.arrivals.volumes is not None:
-            return list(contact_type.arrivals.volumes)
-        return [contact_type.arrivals.per_hour * self.period / 3600.0] * self.intervals
+        arrivals = contact_type.arrivals
+        if arrivals.volumes is not None:
+            return list(arrivals.volumes)
+        if arrivals.times is not None:
+            counts = [0.0] * self.intervals
+            for t in arrivals.times:
+                counts[int(t // self.period)] += 1
+            return counts
+        return [arrivals.per_hour * self.period / 3600.0] * self.intervals
 
     def warnings(self) -> list[str]:
         """Things that are legal but probably not meant."""
@@ -398,6 +418,26 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"not valid TOML: {error}", source=str(path)) from None
 
 
+# Pydantic's wording for the common cases, said the way the rest of ccsim says it.
+_PLAIN = {
+    "greater_than": "must be > {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "finite_number": "must be a finite number",
+    "literal_error": "must be {expected}",
+    "too_short": "must have at least {min_length} entries",
+    "string_pattern_mismatch": "must look like HH:MM",
+    "union_tag_invalid": "unknown distribution; expected one of {expected_tags}",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+}
+
+
 def _scenario_error(error: ValidationError, data: dict[str, Any]) -> ScenarioError:
     """The first validation problem, with its key path written with names."""
     first = error.errors(include_url=False)[0]
@@ -406,6 +446,9 @@ def _scenario_error(error: ValidationError, data: dict[str, Any]) -> ScenarioErr
         message = str(first["ctx"]["error"])
     elif first["type"] == "missing":
         message = "is required"
+    elif first["type"] in _PLAIN:
+        ctx = {k: f"{v:g}" if isinstance(v, float) else v for k, v in first.get("ctx", {}).items()}
+        message = f"{_PLAIN[first['type']].format(**ctx)} (got {first['input']!r})"
     else:
         message = f"{first['msg'][0].lower()}{first['msg'][1:]} (got {first['input']!r})"
     # A value error that names an entry of a list ("[3]: must be ...") extends the path.

@@ -103,9 +103,14 @@ class Centre:
     def _start_arrivals(self, kind: int) -> None:
         spec = self.scenario.contact_types[kind]
         env, seed, offer = self.env, self.seed, self._offer
-        times = arrival_times(
-            self.scenario.volumes(spec), self.scenario.period, stream(seed, f"arrivals:{spec.name}")
-        )
+        if spec.arrivals.times is not None:
+            times = iter(spec.arrivals.times)
+        else:
+            times = arrival_times(
+                self.scenario.volumes(spec),
+                self.scenario.period,
+                stream(seed, f"arrivals:{spec.name}"),
+            )
         handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
         if spec.patience is None:
             def patience() -> float:

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ccsim.units import format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("20s", 20), ("4min", 240), ("1.5h", 5400), ("30", 30), (" 2 min ", 120), ("1d", 86400),
+     ("250ms", 0.25), (45, 45), (2.5, 2.5), ("-4min", -240)],
+)
+def test_parse_duration_reads_units(text, seconds):
+    assert parse_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("bad", ["4 parsecs", "min", "", "4minutes", True, None, [1]])
+def test_parse_duration_rejects_what_it_cannot_read(bad):
+    with pytest.raises(ValueError, match="expected a duration"):
+        parse_duration(bad)
+
+
+def test_parse_duration_passes_nan_and_inf_for_the_schema_to_judge():
+    assert math.isnan(parse_duration("nan"))
+    assert parse_duration("inf") == math.inf
+
+
+@given(st.floats(min_value=1, max_value=1e6, allow_nan=False))
+def test_format_then_parse_round_trips_within_rounding(seconds):
+    assert parse_duration(format_duration(seconds)) == pytest.approx(seconds, rel=1e-5)
