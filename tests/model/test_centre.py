@@ -1,0 +1,258 @@
+"""The core's behaviour on cases small enough to work out by hand, and its invariants."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccsim import Scenario, simulate
+
+
+def scripted(times, handles, *, patience=None, staff=1, period=600, horizon=600, **extra):
+    """One contact type, one group, scripted arrival times and handle times (seconds)."""
+    contact = {
+        "name": "calls",
+        "arrivals": {"times": list(times)},
+        "handle_time": {"dist": "sequence", "values": list(handles)},
+    }
+    if patience is not None:
+        contact["patience"] = {"dist": "sequence", "values": list(patience)}
+    return Scenario(
+        period=period,
+        horizon=horizon,
+        service_level={"answer_within": 15},
+        contact_types=[contact],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
+        **extra,
+    )
+
+
+def test_three_calls_worked_out_by_hand():
+    # Call 0 at 0 s is answered at once and talks to 30 s. Call 1 at 10 s waits 20 s and
+    # talks to 60 s. Call 2 at 20 s would wait until 60 s but hangs up at 20 + 25 = 45 s.
+    result = simulate(scripted([0, 10, 20], [30], patience=[25]))
+    s = result.summary
+    assert (s["offered"], s["answered"], s["abandoned"], s["blocked"]) == (3, 2, 1, 0)
+    assert s["service_level"] == pytest.approx(1 / 3)
+    assert s["asa"] == pytest.approx(10.0)
+    assert s["mean_wait"] == pytest.approx(45 / 3)
+    assert s["p_wait"] == pytest.approx(2 / 3)
+    assert s["abandon_rate"] == pytest.approx(1 / 3)
+    assert s["occupancy"] == pytest.approx(60 / 600)
+    assert s["wait_p50"] == pytest.approx(20, rel=0.01)
+
+
+def test_a_contact_whose_patience_ends_as_an_agent_frees_is_answered():
+    s = simulate(scripted([0, 10], [30], patience=[20])).summary
+    assert (s["answered"], s["abandoned"]) == (2, 0)
+
+
+def test_trace_lists_every_event_in_time_order():
+    trace = simulate(scripted([0, 10, 20], [30], patience=[25]), trace=True).trace
+    rows = list(zip(trace.time, trace.event, trace.contact, strict=True))
+    assert rows == [
+        (0, "arrived", 0), (0, "answered", 0), (10, "arrived", 1), (20, "arrived", 2),
+        (30, "finished", 0), (30, "answered", 1), (45, "abandoned", 2), (60, "finished", 1),
+    ]
+
+
+def test_busy_agents_finish_their_contact_when_staff_drops():
+    # One agent until 60 s, none after; the call from 30 s to 90 s is finished in overtime.
+    result = simulate(scripted([30], [60], staff=[1, 0], period=60, horizon=120))
+    assert result.summary["answered"] == 1
+    groups = result.groups.set_index("interval")
+    assert groups.loc[0, "occupancy"] == pytest.approx(0.5)
+    assert groups.loc[1, "staffed_time"] == pytest.approx(30)
+    assert groups.loc[1, "occupancy"] == pytest.approx(1.0)
+
+
+def test_idle_agents_leave_at_once_and_new_agents_take_waiting_contacts():
+    # No agent in the first minute: the call at 10 s waits until an agent starts at 60 s.
+    s = simulate(scripted([10], [30], staff=[0, 1], period=60, horizon=120)).summary
+    assert s["asa"] == pytest.approx(50)
+    # Both calls are answered by the one agent; the second leaves its agent idle at 120 s.
+    result = simulate(scripted([0, 70], [30], staff=[2, 1], period=60, horizon=120))
+    staffed = result.groups.set_index("interval").staffed_time
+    assert list(staffed) == pytest.approx([120, 60])
+
+
+def test_an_agent_owed_to_a_staff_drop_stays_when_staff_rises_again():
+    # Staff 1, 0, 1: the call from 30 s to 150 s spans the drop and the rise.
+    result = simulate(scripted([30, 100], [120, 10], staff=[1, 0, 1], period=60, horizon=180))
+    groups = result.groups.set_index("interval")
+    assert groups.loc[1, "staffed_time"] == pytest.approx(60)  # overtime all of interval 1
+    s = result.summary
+    assert s["answered"] == 2
+    assert s["asa"] == pytest.approx((0 + 50) / 2)  # the second call waits for the same agent
+    assert s["occupancy"] <= 1
+
+
+def test_contacts_left_without_agents_abandon_or_stay_unserved():
+    s = simulate(scripted([10, 20], [30], patience=[5, 1e6], staff=0)).summary
+    assert (s["offered"], s["abandoned"], s["unserved"]) == (2, 2, 0)
+    assert s["mean_wait"] == pytest.approx((5 + 1e6) / 2)
+    s = simulate(scripted([10, 20], [30], staff=0)).summary
+    assert (s["offered"], s["abandoned"], s["unserved"]) == (2, 0, 2)
+
+
+def test_lines_block_contacts_beyond_the_limit():
+    # Two lines: the third call finds both used (one talking, one waiting) and is blocked.
+    s = simulate(scripted([0, 1, 2, 40], [30], lines=2)).summary
+    assert (s["answered"], s["blocked"]) == (3, 1)
+
+
+def test_lines_free_up_when_a_waiting_contact_abandons():
+    # Call 1 waits from 1 s and gives up at 6 s; call 2 at 10 s then finds a free line.
+    s = simulate(scripted([0, 1, 10], [30], patience=[5, 5, 100], lines=2)).summary
+    assert (s["abandoned"], s["blocked"], s["answered"]) == (1, 0, 2)
+
+
+def _two_skill(times_billing, times_tech, **staff):
+    return Scenario(
+        period=600,
+        horizon=600,
+        contact_types=[
+            {"name": "billing", "arrivals": {"times": times_billing},
+             "handle_time": {"dist": "constant", "value": 100}},
+            {"name": "tech", "arrivals": {"times": times_tech},
+             "handle_time": {"dist": "constant", "value": 100}},
+        ],
+        agent_groups=[
+            {"name": "specialists", "skills": ["billing"], "staff": staff.get("specialists", 1)},
+            {"name": "generalists", "skills": ["tech", "billing"],
+             "staff": staff.get("generalists", 1)},
+        ],
+    )
+
+
+def test_a_contact_goes_to_the_group_that_lists_its_type_first():
+    trace = simulate(_two_skill([0, 10], []), trace=True).trace
+    answered = trace[trace.event == "answered"]
+    # billing 0 → specialist (rank 0); billing 1 overflows to the generalist (rank 1).
+    assert list(answered.agent_group) == [0, 1]
+
+
+def test_a_free_agent_takes_its_first_skill_before_a_longer_waiting_second():
+    # Both agents busy until 100 s; billing waits from 20 s, tech from 30 s. At 100 s the
+    # generalist prefers tech (its first skill) although billing has waited longer.
+    scenario = _two_skill([0, 20], [5, 30], specialists=0, generalists=1)
+    trace = simulate(scenario, trace=True).trace
+    answered = trace[trace.event == "answered"]
+    assert list(zip(answered.time, answered.kind, strict=True)) == [
+        (0, 0), (100, 1), (200, 1), (300, 0)
+    ]
+
+
+def test_the_longest_idle_agent_takes_the_next_contact():
+    # Two agents: the one freed at 50 s has been idle longer at 200 s than the one freed at 100 s.
+    scenario = scripted([0, 0, 200, 201], [50, 100, 10, 10], staff=2)
+    trace = simulate(scenario, trace=True).trace
+    finished = trace[trace.event == "finished"].time.tolist()
+    assert finished == [50, 100, 210, 211]
+
+
+def test_same_seed_same_results_and_another_seed_differs(single_queue_file):
+    from ccsim import load_scenario
+
+    scenario = load_scenario(single_queue_file)
+    a, b, c = simulate(scenario, 7), simulate(scenario, 7), simulate(scenario, 8)
+    assert a.summary == b.summary
+    assert a.intervals.equals(b.intervals) and a.groups.equals(b.groups)
+    assert a.summary != c.summary
+
+
+def test_a_new_contact_type_leaves_the_draws_of_the_others_unchanged(single_queue_dict):
+    # Streams are named, not numbered: adding "sales" must not change "general"'s arrivals.
+    one = Scenario.from_dict(single_queue_dict)
+    single_queue_dict["contact_types"].append(
+        {**single_queue_dict["contact_types"][0], "name": "sales"}
+    )
+    single_queue_dict["agent_groups"].append(
+        {"name": "sellers", "skills": ["sales"], "staff": 50}
+    )
+    two = Scenario.from_dict(single_queue_dict)
+    trace_one = simulate(one, 3, trace=True).trace
+    trace_two = simulate(two, 3, trace=True).trace
+    arrivals = trace_two[(trace_two.event == "arrived") & (trace_two.kind == 0)].time
+    assert arrivals.tolist() == trace_one[trace_one.event == "arrived"].time.tolist()
+
+
+def test_little_law_holds_between_the_queue_and_the_waits(single_queue_file):
+    """Time-average number waiting, integrated from the traced events, equals the arrival
+    rate times the mean wait (L = λW), on the same contacts."""
+    from ccsim import load_scenario
+
+    result = simulate(load_scenario(single_queue_file), 11, trace=True)
+    t = result.trace
+    arrived = t[t.event == "arrived"].set_index(["kind", "contact"]).time
+    left = t[t.event.isin(["answered", "abandoned"])].set_index(["kind", "contact"]).time
+    waits = (left - arrived.loc[left.index]).to_numpy()
+    # Integrate the number waiting over [0, end] from +1/-1 steps.
+    steps = sorted([(a, 1) for a in arrived.loc[left.index]] + [(d, -1) for d in left])
+    area, level, last = 0.0, 0, 0.0
+    for time, step in steps:
+        area += level * (time - last)
+        level, last = level + step, time
+    assert area == pytest.approx(waits.sum(), rel=1e-9)
+    # ... and the summary's mean wait is the same quantity restricted to measured arrivals.
+    measured = (arrived.loc[left.index] >= 3600).to_numpy()
+    assert result.summary["mean_wait"] == pytest.approx(waits[measured].mean(), rel=1e-9)
+    assert result.summary["offered"] == measured.sum()
+
+
+def test_busy_agents_on_average_equal_answered_rate_times_handle_time(single_queue_file):
+    """Little's law for the servers: occupancy × agents = λ_answered × E[handle]."""
+    from ccsim import load_scenario
+
+    scenario = load_scenario(single_queue_file)
+    result = simulate(scenario, 5, trace=True)
+    t = result.trace
+    start = t[t.event == "answered"].set_index(["kind", "contact"]).time
+    end = t[t.event == "finished"].set_index(["kind", "contact"]).time
+    window = (3600.0, 36000.0)
+    busy = (end.clip(*window) - start.clip(*window)).clip(lower=0).sum()
+    assert result.summary["occupancy"] == pytest.approx(busy / (50 * (window[1] - window[0])))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    per_hour=st.floats(10, 2000),
+    aht=st.floats(10, 900),
+    patience=st.one_of(st.none(), st.floats(1, 900)),
+    staff=st.lists(st.integers(0, 30), min_size=4, max_size=4),
+    lines=st.one_of(st.none(), st.integers(1, 60)),
+    seed=st.integers(0, 2**32),
+)
+def test_every_contact_is_accounted_for(per_hour, aht, patience, staff, lines, seed):
+    contact = {
+        "name": "calls",
+        "arrivals": {"per_hour": per_hour},
+        "handle_time": {"dist": "exponential", "mean": aht},
+    }
+    if patience is not None:
+        contact["patience"] = {"dist": "exponential", "mean": patience}
+    scenario = Scenario(
+        period=900, horizon=3600, lines=lines, contact_types=[contact],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
+    )
+    result = simulate(scenario, seed, trace=True)
+    s = result.summary
+    assert s["offered"] == s["answered"] + s["abandoned"] + s["blocked"] + s["unserved"]
+    arrivals = (result.trace.event == "arrived").sum()
+    assert s["offered"] == arrivals
+    rows = result.intervals[result.intervals.contact_type == "all"]
+    assert rows.offered.sum() == s["offered"]
+    assert (rows.offered == rows.answered + rows.abandoned + rows.blocked + rows.unserved).all()
+    groups = result.groups
+    assert (groups.busy_time <= groups.staffed_time + 1e-6).all()
+    for metric in ("service_level", "abandon_rate", "p_wait", "occupancy"):
+        assert math.isnan(s[metric]) or 0 <= s[metric] <= 1
+    if patience is None and lines is None:
+        assert s["abandoned"] == 0
+    if lines is None:
+        assert s["blocked"] == 0
+    if staff[-1] > 0 or patience is not None:
+        assert s["unserved"] == 0
