@@ -154,7 +154,12 @@ class Centre:
         if group.leaving:
             self.tally.extra(group.index, group.leaving.popleft(), now)
             return
-        self._next_contact(agent, now)
+        contact = self.router.select_contact(agent, now)
+        if contact is None:
+            agent.idle_since = now
+            self.router.release(agent)
+        else:
+            self._serve(agent, contact, now)
 
     def _next_contact(self, agent: Agent, now: float) -> None:
         contact = self.router.select_contact(agent, now)

@@ -166,15 +166,20 @@ class Tally:
 
     def _spread(self, pending: list[tuple[int, float, float]], into: np.ndarray) -> None:
         """Add each segment's length to the intervals it overlaps (before the horizon)."""
-        period, intervals = self.period, self.intervals
-        for group, start, end in pending:
-            first = int(start // period)
-            while first < intervals and start < end:
-                edge = (first + 1) * period
-                into[first, group] += min(end, edge) - start
-                start = edge
-                first += 1
+        group, start, end = (np.array(column) for column in zip(*pending, strict=True))
         pending.clear()
+        group = group.astype(np.intp)
+        period, intervals = self.period, self.intervals
+        first = (start // period).astype(np.intp)
+        last = (end // period).astype(np.intp)
+        # Most segments lie inside one interval: add those in one go.
+        inside = (first == last) & (first < intervals)
+        last = np.minimum(last, intervals - 1)
+        np.add.at(into, (first[inside], group[inside]), (end - start)[inside])
+        for g, a, b, i, j in zip(group[~inside], start[~inside], end[~inside],
+                                 first[~inside], last[~inside], strict=True):
+            for k in range(i, j + 1):
+                into[k, g] += min(b, (k + 1) * period) - max(a, k * period)
 
     # --- results ---
 
