@@ -104,11 +104,17 @@ def erlang_b(agents: int, offered_load: float) -> float:
     """
     n = _check_agents(agents)
     a = _check_nonnegative("offered_load (erlangs)", offered_load)
-    b = 1.0
+    return _erlang_b_last_two(n, a)[1]
+
+
+def _erlang_b_last_two(n: int, a: float) -> tuple[float, float]:
+    """(B(n-1, a), B(n, a)) by the loss recursion; B(0, a) = 1."""
+    previous = b = 1.0
     for k in range(1, n + 1):
+        previous = b
         ab = a * b
         b = ab / (k + ab)
-    return b
+    return previous, b
 
 
 def erlang_c(agents: int, offered_load: float) -> float:
@@ -212,7 +218,7 @@ def erlang_c_metrics(
 #     P(wait <= t | answered, q) = I_{1 - exp(-theta t)}(q + 1, n mu/theta + 1)
 # (regularised incomplete beta: no unstable hypoexponential sums). Mean queue length is
 # summed directly and mean_wait follows from Little's law; the identity
-# p_abandon = theta * mean_wait is checked by the tests, not used here.
+# p_abandon = theta * mean_wait is checked by the tests, not used by this route.
 #
 # The weights t_q rise while lambda > n mu + q theta and then fall super-geometrically, so
 # the sum is exact after a few hundred to a few hundred thousand terms. It runs out of
@@ -226,14 +232,17 @@ def erlang_c_metrics(
 # Markov chain.
 
 _LOG_DROP = 50.0  # weights below exp(-50) ~ 2e-22 of the largest cannot move a double
-_MAX_QUEUE_STATES = 1_000_000  # beyond this the quadrature route is faster and as exact
-_MAX_PATIENCE = 1e300  # keeps 1/patience and the offered-wait scale finite
+_MAX_QUEUE_STATES = 250_000  # beyond this the quadrature route is faster and as exact
+_MAX_PATIENCE = 1e100  # beyond this scipy.special.betainc loses its footing (NaN by 1e200)
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(20)
 _GL_PANELS = 48
+_GL_GRADED = 48  # panels per side of each grading centre, down to 1e-14 of the span
 
 # (log P(k >= n) / P(k = n), then, conditional on an arrival finding all agents busy:
-#  P(abandon), E[wait; answered] in s, E[number waiting], P(answered, wait <= t))
-_Delayed = tuple[float, float, float, float, float]
+#  P(answered), P(abandon), E[wait; answered] in s, E[number waiting],
+#  P(answered, wait <= t)). P(answered) and P(abandon) are both kept because either can
+#  be too close to 1 to recover the other by subtraction.
+_Delayed = tuple[float, float, float, float, float, float]
 
 
 def _delayed_by_states(lam: float, nmu: float, theta: float, t: float) -> _Delayed | None:
@@ -273,6 +282,7 @@ def _delayed_by_states(lam: float, nmu: float, theta: float, t: float) -> _Delay
     )
     return (
         peak + math.log(total),
+        float(w @ p_answer),
         float(w @ p_abandon),
         float(w @ (p_answer * answered_wait)),
         float(w @ q),
@@ -300,19 +310,32 @@ def _x_minus_log1p(x: float) -> float:
     return sum((-1.0) ** k * x**k / k for k in range(2, 20))
 
 
-def _gauss_legendre(log_f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float) -> float:
-    """Integral of exp(log_f) over [lo, hi] by composite Gauss-Legendre."""
+def _gauss_legendre(
+    log_f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, centres: tuple[float, ...]
+) -> float:
+    """Integral of exp(log_f) over [lo, hi] by composite Gauss-Legendre.
+
+    Panels are uniform plus geometrically graded away from each point in centres, so
+    features far narrower than [lo, hi] (the patience scale 1/theta next to a wide
+    density) are resolved without knowing their size.
+    """
     if not hi > lo:
         return 0.0
-    edges = np.linspace(lo, hi, _GL_PANELS + 1)
-    half = 0.5 * np.diff(edges)[:, None]
-    mid = 0.5 * (edges[:-1] + edges[1:])[:, None]
+    span = hi - lo
+    graded = span * np.logspace(-14, 0, _GL_GRADED)
+    edges = [np.linspace(lo, hi, _GL_PANELS + 1)]
+    for c in centres:
+        edges += [c - graded, c + graded]
+    x_edges = np.unique(np.clip(np.concatenate(edges), lo, hi))
+    half = 0.5 * np.diff(x_edges)[:, None]
+    mid = 0.5 * (x_edges[:-1] + x_edges[1:])[:, None]
     x = (mid + half * _GL_NODES).ravel()
     return float(np.sum((half * _GL_WEIGHTS).ravel() * np.exp(log_f(x))))
 
 
-def _bulk(log_f: Callable[[np.ndarray], np.ndarray], mode: float, lower: float,
-          width: float) -> tuple[float, float]:
+def _bulk(
+    log_f: Callable[[np.ndarray], np.ndarray], mode: float, lower: float, width: float
+) -> tuple[float, float]:
     """Interval outside which the concave log_f (peak at mode, domain >= lower) is below
     its peak minus _LOG_DROP; width is a first guess at the scale."""
 
@@ -356,6 +379,7 @@ def _delayed_by_quadrature(lam: float, nmu: float, theta: float, t: float) -> _D
     log_eps = math.log(nmu / lam) if overloaded else 0.0  # log exp(-theta v0)
     v0 = -log_eps / theta
     lower = -v0
+
     # log density relative to its peak, in a form without large cancelling terms
     def log_base(d: np.ndarray) -> np.ndarray:
         return -(nmu - c0) * d - (c0 / theta) * _expm1_minus(-theta * d)
@@ -375,14 +399,17 @@ def _delayed_by_quadrature(lam: float, nmu: float, theta: float, t: float) -> _D
     lo0, hi0 = _bulk(log_base, 0.0, lower, width)
     mode1 = max(lower, -math.log1p(theta / nmu) / theta) if overloaded else 0.0
     lo1, hi1 = _bulk(log_answered, mode1, lower, width)
-    base = _gauss_legendre(log_base, lo0, hi0)
+    # grade panels towards both modes and towards v = 0, where 1 - exp(-theta v) bends
+    centres = (0.0, mode1, lower)
+    base = _gauss_legendre(log_base, lo0, hi0, centres)
     eps = math.exp(log_eps)
-    p_abandon = _gauss_legendre(log_abandoned, lo0, hi0) / base
-    answered_wait = eps * _gauss_legendre(log_answered_wait, lo1, hi1) / base
-    within = eps * _gauss_legendre(log_answered, lo1, min(hi1, t - v0)) / base
-    log_peak = (nmu / theta) * _x_minus_log1p(lam / nmu - 1.0) if overloaded else 0.0
+    p_abandon = _gauss_legendre(log_abandoned, lo0, hi0, centres) / base
+    answered_wait = eps * _gauss_legendre(log_answered_wait, lo1, hi1, centres) / base
+    within = eps * _gauss_legendre(log_answered, lo1, min(hi1, t - v0), centres) / base
+    log_peak = (nmu / theta) * _x_minus_log1p((lam - nmu) / nmu) if overloaded else 0.0
     return (
         math.log(nmu) + log_peak + math.log(base),
+        eps * _gauss_legendre(log_answered, lo1, hi1, centres) / base,
         p_abandon,
         answered_wait,
         lam * p_abandon / theta,  # Little's law with E[wait | V] = (1 - e^{-theta V})/theta
@@ -404,7 +431,7 @@ def erlang_a_metrics(
     thousands of agents. mean_patience = math.inf returns exactly erlang_c_metrics;
     mean_patience = 0 is the limit theta -> inf: contacts finding all agents busy leave at
     once, so p_wait = p_abandon = B(n, a), asa = mean_wait = 0. Finite patience must be
-    <= 1e300 s. See the comment block above for the method.
+    <= 1e100 s. See the comment block above for the method.
     """
     n = _check_agents(agents)
     lam, handle = _check_rates(arrival_rate, mean_handle)
@@ -417,10 +444,16 @@ def erlang_a_metrics(
             f"mean_patience must be <= {_MAX_PATIENCE:g} s or math.inf, got {mean_patience!r}"
         )
     load = lam * handle
-    b = erlang_b(n, load)
+    b_before, b = _erlang_b_last_two(n, load)
 
-    def result(p_wait: float, p_abandon: float, asa: float, mean_wait: float,
-               service_level: float) -> QueueMetrics:
+    def result(
+        p_wait: float,
+        p_abandon: float,
+        p_answered: float,
+        asa: float,
+        mean_wait: float,
+        service_level: float,
+    ) -> QueueMetrics:
         return QueueMetrics(
             agents=n,
             offered_load=load,
@@ -430,31 +463,32 @@ def erlang_a_metrics(
             asa=asa,
             mean_wait=mean_wait,
             service_level=_clip01(service_level),
-            occupancy=_clip01(load * (1.0 - p_abandon) / n),
+            occupancy=_clip01(load * p_answered / n),
             answer_within=t,
         )
 
-    if b == 0.0:  # includes lam == 0; a^n/n! underflowed, so no arrival ever waits
-        return result(0.0, 0.0, 0.0, 0.0, 1.0)
+    if b == 0.0:  # no load, or a^n/n! underflowed: no arrival finds every agent busy
+        return result(0.0, 0.0, 1.0, 0.0, 0.0, 1.0)
     if patience == 0.0:
-        return result(b, b, 0.0, 0.0, 1.0 - b)
+        return result(b, b, 1.0 - b, 0.0, 0.0, 1.0 - b)
     nmu, theta = n / handle, 1.0 / patience
     delayed = _delayed_by_states(lam, nmu, theta, t)
     if delayed is None:
         delayed = _delayed_by_quadrature(lam, nmu, theta, t)
-    log_delayed, ab_d, answered_wait_d, queue_d, within_d = delayed
-    # P(k < n) / P(k = n) = (1 - B) / B; normalise in log space because the queue weights
-    # overflow a double in heavy overload.
-    log_free = math.log1p(-b) - math.log(b)
+    log_delayed, answered_d, abandon_d, answered_wait_d, queue_d, within_d = delayed
+    # P(k < n) / P(k = n) = (1 - B) / B = n / (a B(n-1)): the right-hand form keeps its
+    # precision when B rounds to 1 in extreme overload. Normalise in log space because
+    # the queue weights overflow a double in heavy overload.
+    log_free = math.log(n / load) - math.log(b_before)
     log_total = float(np.logaddexp(log_free, log_delayed))
     p_free = math.exp(log_free - log_total)
     p_wait = math.exp(log_delayed - log_total)
-    p_abandon = p_wait * ab_d
-    p_answered = 1.0 - p_abandon
+    p_answered = p_free + p_wait * answered_d
     return result(
         p_wait,
-        p_abandon,
-        p_wait * answered_wait_d / p_answered,
+        p_wait * abandon_d,
+        p_answered,
+        p_wait * answered_wait_d / p_answered if p_answered > 0.0 else 0.0,
         p_wait * queue_d / lam,
         p_free + p_wait * within_d,
     )
