@@ -9,7 +9,7 @@ was expected.
 from __future__ import annotations
 
 import difflib
-import math
+import itertools
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -152,7 +152,7 @@ class EmpiricalSpec(_ValuesSpec):
 
 
 class SequenceSpec(_ValuesSpec):
-    """``{ dist = "sequence", values = [...] }``: the values in order, cycling (for scripted cases)."""
+    """``{ dist = "sequence", values = [...] }``: the values in order, cycling (scripted cases)."""
 
     dist: Literal["sequence"]
 
@@ -188,7 +188,7 @@ class Arrivals(_Strict):
             )
         if self.volumes is not None and not any(v > 0 for v in self.volumes):
             raise ValueError(f"volumes: at least one must be positive (got {self.volumes})")
-        if self.times is not None and any(b < a for a, b in zip(self.times, self.times[1:])):
+        if self.times is not None and any(b < a for a, b in itertools.pairwise(self.times)):
             raise ValueError(f"times: must be in increasing order (got {self.times})")
         return self
 
@@ -302,7 +302,9 @@ class Scenario(_Strict):
         return self
 
     def _check_horizon(self) -> None:
-        lengths = {c.name: len(c.arrivals.volumes) for c in self.contact_types if c.arrivals.volumes}
+        lengths = {
+            c.name: len(c.arrivals.volumes) for c in self.contact_types if c.arrivals.volumes
+        }
         if self.horizon is None:
             if not lengths:
                 raise ScenarioError(

@@ -18,7 +18,9 @@ _UNIT_SECONDS = {
     "hr": 3600.0,
     "d": 86400.0,
 }
-_DURATION = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*([a-z]*)\s*$")
+_DURATION = re.compile(
+    r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*([a-z]*)\s*$"
+)
 
 
 def parse_duration(value: object) -> float:
@@ -40,7 +42,9 @@ def parse_duration(value: object) -> float:
             if unit in _UNIT_SECONDS:
                 return float(number) * _UNIT_SECONDS[unit]
     units = ", ".join(_UNIT_SECONDS)
-    raise ValueError(f"expected a duration such as \"20s\" or \"4min\" (units: {units}), got {value!r}")
+    raise ValueError(
+        f"expected a duration such as \"20s\" or \"4min\" (units: {units}), got {value!r}"
+    )
 
 
 def format_duration(seconds: float) -> str:

@@ -70,8 +70,10 @@ class Centre:
             Group(g, spec.name, tuple(index[s] for s in spec.skills))
             for g, spec in enumerate(scenario.agent_groups)
         ]
+        #: staff[i, g]: head count of group g scheduled in interval i
         self.staff = np.array(
-            [[spec.staff_at(i) for spec in scenario.agent_groups] for i in range(scenario.intervals)],
+            [[spec.staff_at(i) for spec in scenario.agent_groups]
+             for i in range(scenario.intervals)],
             dtype=np.int64,
         ).reshape(scenario.intervals, len(self.groups))
         self.tally = (TracingTally if trace else Tally)(
@@ -84,7 +86,9 @@ class Centre:
         )
         self.router = router(self.groups, len(types), self._abandoned)
         self._wrap_up: list[Callable[[], float] | None] = [
-            None if c.wrap_up is None else draws(c.wrap_up.build(), stream(seed, f"wrap_up:{c.name}"))
+            None
+            if c.wrap_up is None
+            else draws(c.wrap_up.build(), stream(seed, f"wrap_up:{c.name}"))
             for c in types
         ]
         if scenario.lines is not None:

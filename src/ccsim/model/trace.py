@@ -30,7 +30,8 @@ class TracingTally(Tally):
         super().record(contact, outcome, wait)
         log = self._events.append
         log((contact.arrival, "arrived", contact.kind, contact.number, -1))
-        log((contact.arrival + wait, Outcome(outcome).name.lower(), contact.kind, contact.number, -1))
+        event = Outcome(outcome).name.lower()
+        log((contact.arrival + wait, event, contact.kind, contact.number, -1))
 
     def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
         super().answered(contact, group, start, end)
