@@ -14,6 +14,7 @@ demo: $(BIN)/ccsim
 	$(BIN)/ccsim run experiments/baseline.toml --replications 10
 
 test: $(BIN)/ccsim
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/ccsim

@@ -1,0 +1,47 @@
+"""Inventories: the public API and the scenario keys are what the README documents."""
+
+from __future__ import annotations
+
+import re
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel
+
+import ccsim
+from ccsim import scenario as schema
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_every_exported_name_is_documented_and_every_documented_name_exists():
+    documented = set(re.findall(r"`ccsim\.(\w+)", README))
+    assert set(ccsim.__all__) <= documented
+    for name in documented:
+        assert hasattr(ccsim, name) or name in {"analytic", "model"}, name
+
+
+def _models(model: type[BaseModel], seen: set) -> set[type[BaseModel]]:
+    if model in seen:
+        return seen
+    seen.add(model)
+    for field in model.model_fields.values():
+        stack = [field.annotation]
+        while stack:
+            tp = stack.pop()
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                _models(tp, seen)
+            stack.extend(typing.get_args(tp))
+    return seen
+
+
+def test_every_scenario_key_appears_in_the_readme_reference():
+    models = _models(schema.Scenario, set())
+    assert schema.ExponentialSpec in models and schema.Arrivals in models
+    missing = [
+        f"{model.__name__}.{key}"
+        for model in models
+        for key in model.model_fields
+        if not re.search(rf"`[^`]*\b{key}\b[^`]*`", README)
+    ]
+    assert not missing

@@ -1,0 +1,112 @@
+"""The ``ccsim`` command: outputs on disk, printed tables, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+from ccsim.analytic import erlang_a_metrics
+from ccsim.cli import main
+
+
+def ccsim(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ccsim.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_single_queue_file_runs_as_written_and_agrees_with_erlang_a(single_queue_file, tmp_path):
+    out = tmp_path / "out"
+    done = ccsim("run", str(single_queue_file), "--replications", "30", "--seed", "7",
+                 "--out", str(out), "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    assert "service level" in done.stdout and "±" in done.stdout
+    for name in ("runs.csv", "summary.csv", "intervals.csv", "intervals.png"):
+        assert (out / name).stat().st_size > 0, name
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 30
+    summary = pd.read_csv(out / "summary.csv").iloc[0]
+    exact = erlang_a_metrics(50, 690 / 3600, 240, 180, answer_within=20)
+    # summary.csv holds 95 % half-widths; widen them to 99.9 % (same t, same standard error)
+    # since five metrics are checked at once.
+    widen = stats.t.ppf(0.9995, 29) / stats.t.ppf(0.975, 29)
+    for metric, value in {"service_level": exact.service_level, "abandon_rate": exact.p_abandon,
+                          "asa": exact.asa, "p_wait": exact.p_wait,
+                          "occupancy": exact.occupancy}.items():
+        assert abs(summary[metric] - value) <= widen * summary[f"{metric}_ci95"], metric
+        # ... and the half-width is the Student-t formula on runs.csv.
+        column = runs[metric]
+        half = stats.t.ppf(0.975, 29) * column.std(ddof=1) / math.sqrt(30)
+        assert summary[f"{metric}_ci95"] == pytest.approx(half)
+    intervals = pd.read_csv(out / "intervals.csv")
+    assert set(intervals.replication) == set(range(30)) or len(set(intervals.replication)) == 30
+    assert len(intervals[intervals.contact_type == "all"]) == 30 * 18  # 20 intervals − 2 warm-up
+
+
+def test_same_seed_gives_byte_identical_runs(single_queue_file, tmp_path):
+    for name in ("a", "b"):
+        assert main(["run", str(single_queue_file), "-n", "3", "--seed", "5", "--quiet",
+                     "--out", str(tmp_path / name), "--workers", "1"]) == 0
+    assert (tmp_path / "a/runs.csv").read_bytes() == (tmp_path / "b/runs.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('mean = "4min"', 'mean = "-4min"'),
+         r"contact_types\[general\]\.handle_time\.mean: must be > 0 \(got '-4min'\)"),
+        (('staff = 50', 'staff = 50\nstaf = 3'), r"agent_groups\[agents\]: unknown key 'staf'"),
+        (('skills = ["general"]', 'skills = ["genral"]'), r"'genral' names no contact type"),
+        (('per_hour = 690', 'per_hour = nan'), r"arrivals\.per_hour: must be > 0 \(got nan\)"),
+        (('horizon = "10h"', 'horizon = "10h'), r"not valid TOML"),
+    ],
+)
+def test_bad_scenario_is_one_line_exit_2_without_traceback(single_queue_file, tmp_path, edit,
+                                                          message):
+    import re
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(single_queue_file.read_text().replace(*edit))
+    done = ccsim("run", str(bad), "-n", "1", "--out", str(tmp_path / "o"))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"ccsim: error: {bad}: "), done.stderr
+    assert re.search(message, lines[0]), lines[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_file_and_bad_options_exit_2(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "none.toml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["run"])
+    assert exit_.value.code == 2
+
+
+def test_erlang_prints_erlang_a_and_the_agents_needed(capsys):
+    assert main(["erlang", "--per-hour", "690", "--aht", "4min", "--patience", "3min",
+                 "--agents", "50", "--answer-within", "20s", "--target-sl", "0.8"]) == 0
+    out = capsys.readouterr().out
+    assert "Erlang A" in out and "87.61" in out  # service level, %
+    assert "agents needed for service level 80% within 20 s: 48" in out
+
+
+def test_erlang_without_patience_prints_erlang_c_and_b(capsys):
+    assert main(["erlang", "--per-hour", "690", "--aht", "4min", "--agents", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "Erlang C" in out and "Erlang B" in out and "blocked" in out
+
+
+def test_erlang_bad_values_exit_2(capsys):
+    assert main(["erlang", "--per-hour", "0", "--aht", "4min", "--agents", "5"]) == 2
+    assert "must be positive" in capsys.readouterr().err
+    assert main(["erlang", "--per-hour", "60", "--aht", "4min"]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["erlang", "--per-hour", "60", "--aht", "4 fortnights", "--agents", "3"])
+    assert exit_.value.code == 2
