@@ -4,8 +4,26 @@ Load or build a :class:`Scenario`, :func:`simulate` it with a seed, and read the
 :class:`RunResult`'s ``summary`` and per-interval tables.
 """
 
+from ccsim.experiment import (
+    Experiment,
+    Results,
+    is_experiment_file,
+    load_experiment,
+    run_experiment,
+)
 from ccsim.model import RunResult, simulate
 from ccsim.scenario import Scenario, ScenarioError, load_scenario
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "load_scenario", "simulate"]
+__all__ = [
+    "Experiment",
+    "Results",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "is_experiment_file",
+    "load_experiment",
+    "load_scenario",
+    "run_experiment",
+    "simulate",
+]
 __version__ = "0.1.0"

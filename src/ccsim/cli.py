@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ccsim.experiment.executors import WorkerDied
 from ccsim.scenario import ScenarioError
 from ccsim.units import parse_duration
 
@@ -78,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:
         print(f"ccsim: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except WorkerDied as error:
+        print(f"ccsim: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("ccsim: interrupted; finished runs are saved, run again to resume", file=sys.stderr)
         return 130
@@ -85,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from ccsim.experiment import Experiment, is_experiment_file, load_experiment, run_experiment
+    from ccsim.plots import plot_results
     from ccsim.report import summary_text
     from ccsim.scenario import load_scenario
 
@@ -117,9 +122,10 @@ def _run(args: argparse.Namespace) -> int:
         progress=None if not args.quiet else False,
         trace=args.trace,
     )
+    charts = plot_results(out)
     if not args.quiet:
         print(summary_text(results.summary(), f"{path.name}"))
-        print(f"\nresults in {out}/")
+        print(f"\nresults in {out}/ ({', '.join(c.name for c in charts)})")
     for failure in results.failed:
         print(f"ccsim: run failed: {failure}", file=sys.stderr)
     return 1 if results.failed else 0

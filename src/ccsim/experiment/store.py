@@ -1,0 +1,496 @@
+"""Results of an experiment: on disk as they finish, resumable, and summarised with CIs.
+
+The results directory holds::
+
+    experiment.json      the manifest: variants (labels, parameters, resolved scenarios),
+                         replications, seed, run seeds, code version and the fingerprint
+    seeds.csv            replication, seed (the same for every variant)
+    inputs/              the experiment file and base scenario file as they were run
+    runs/v0000-r0000.json    one record per finished run (variant 0, replication 0), each
+                         written atomically (temporary file, fsync, rename) as it arrives
+    trace/v0000-r0000.parquet    per-contact events, when traced
+    log.jsonl            when, where and how long each run took (never in the tables)
+    runs.csv, runs.parquet           one row per variant × replication
+    intervals.csv, intervals.parquet one row per run, measured interval and contact type
+    summary.csv          one row per variant: mean and 95% CI half-width of each metric
+
+The ``runs/`` records are the truth; the tables are rebuilt from them at the end. A run
+killed at any moment (even ``kill -9``) loses only runs in flight: running the same
+experiment again skips every run that has a record. Records are only reused for the same
+experiment: its *fingerprint* (a hash of the resolved variants, the replications, the seed
+and the model's code) must match the manifest's, otherwise the store refuses to mix them.
+
+Tables hold no wall-clock times, hosts or worker ids, so ``runs.csv`` is byte-identical
+whatever executed the runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ccsim.model.metrics import METRICS
+from ccsim.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from ccsim.experiment.sweep import Experiment
+
+MANIFEST = "experiment.json"
+RUNS = "runs"
+TRACE = "trace"
+LOG = "log.jsonl"
+TABLES = (
+    "runs.csv",
+    "runs.parquet",
+    "intervals.csv",
+    "intervals.parquet",
+    "summary.csv",
+    "seeds.csv",
+)
+#: Count metrics: whole numbers, kept as integers (nullable, for failed runs) in tables.
+COUNTS = ("offered", "answered", "abandoned", "blocked", "unserved")
+#: Files of the package whose content decides what a run produces.
+_MODEL_CODE = ("model", "streams.py", "units.py", "scenario.py")
+_FORMAT = 1
+
+
+def code_version() -> str:
+    """The package version and a hash of the model's source: results of other code are
+    not the same experiment."""
+    import ccsim
+
+    root = Path(ccsim.__file__).parent
+    digest = hashlib.sha256()
+    for part in _MODEL_CODE:
+        path = root / part
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
+    return f"{ccsim.__version__}+{digest.hexdigest()[:12]}"
+
+
+def manifest(experiment: Experiment, code: str | None = None) -> dict[str, Any]:
+    """Everything needed to re-run ``experiment`` and read its results, as JSON data."""
+    body = {
+        "name": experiment.name,
+        "replications": experiment.replications,
+        "seed": experiment.seed,
+        "code_version": code or code_version(),
+        "parameters": list(experiment.parameters),
+        "variants": [
+            {
+                "label": v.label,
+                "parameters": v.parameters,
+                "scenario": v.scenario.model_dump(mode="json"),
+            }
+            for v in experiment.variants
+        ],
+    }
+    hashed = {k: body[k] for k in ("replications", "seed", "code_version")}
+    hashed["variants"] = [
+        {"label": v["label"], "scenario": v["scenario"]} for v in body["variants"]
+    ]
+    text = json.dumps(hashed, sort_keys=True, separators=(",", ":"))
+    return {
+        "format": _FORMAT,
+        "fingerprint": hashlib.sha256(text.encode()).hexdigest(),
+        **body,
+        "seeds": experiment.seeds(),
+        "metrics": list(METRICS),
+        "source": str(experiment.source) if experiment.source else None,
+        "scenario_source": str(experiment.scenario_source) if experiment.scenario_source else None,
+    }
+
+
+def run_name(variant: int, replication: int) -> str:
+    """The file stem of a run's record and trace."""
+    return f"v{variant:04d}-r{replication:04d}"
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    """A run that raised: which one, with which seed, and the exception."""
+
+    variant: str
+    replication: int
+    seed: int
+    error: str
+
+    def __str__(self) -> str:
+        return (
+            f"variant {self.variant!r}, replication {self.replication} (seed {self.seed}): "
+            f"{self.error}"
+        )
+
+
+class Store:
+    """The records of one experiment's runs, in a directory ``out`` (or only in memory
+    when ``out`` is None)."""
+
+    def __init__(self, out: Path | None):
+        self.out = out
+        self.records: dict[tuple[int, int], dict[str, Any]] = {}
+        self.manifest: dict[str, Any] = {}
+
+    def open(self, experiment: Experiment, *, fresh: bool = False) -> None:
+        """Start or resume ``experiment``: refuse records of another experiment (unless
+        ``fresh``, which discards them), write the manifest and load finished runs."""
+        self.manifest = manifest(experiment)
+        if self.out is None:
+            return
+        out = self.out
+        old = _read_manifest(out)
+        if fresh:
+            _clear(out, ours=old is not None)
+            old = None
+        elif old is None and any((out / RUNS).glob("*.json")):
+            raise ScenarioError(
+                f"holds run records but no {MANIFEST}; pass --fresh to start over, "
+                "or choose another --out",
+                source=str(out),
+            )
+        elif old is not None and old.get("fingerprint") != self.manifest["fingerprint"]:
+            raise ScenarioError(
+                f"holds results of a different experiment ({_difference(old, self.manifest)}); "
+                "pass --fresh to discard them, or choose another --out",
+                source=str(out),
+            )
+        (out / RUNS).mkdir(parents=True, exist_ok=True)
+        for partial in (out / RUNS).glob(".*.tmp"):
+            partial.unlink()  # a write cut short by a kill; its run is simply done again
+        _write_text(out / MANIFEST, json.dumps(self.manifest, indent=1, ensure_ascii=False))
+        _write_text(
+            out / "seeds.csv",
+            "replication,seed\n" + "".join(f"{r},{s}\n" for r, s in enumerate(experiment.seeds())),
+        )
+        _copy_inputs(experiment, out / "inputs")
+        self.records = _load_records(out, self.manifest)
+
+    def done(self) -> set[tuple[int, int]]:
+        """(variant, replication) of the runs that finished without error. Failed runs are
+        tried again when an experiment is resumed (deterministic failures fail again)."""
+        return {key for key, record in self.records.items() if record["status"] == "ok"}
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Keep ``record`` (an executor's) and, with a directory, persist it at once."""
+        key = (record["variant"], record["replication"])
+        trace = record.pop("trace", None)
+        timing = {k: record.pop(k) for k in ("elapsed", "host", "pid") if k in record}
+        self.records[key] = record
+        if self.out is None:
+            return
+        name = run_name(*key)
+        if trace is not None:
+            (self.out / TRACE).mkdir(exist_ok=True)
+            trace.insert(0, "variant", self.manifest["variants"][key[0]]["label"])
+            trace.insert(1, "replication", key[1])
+            _write_parquet(trace, self.out / TRACE / f"{name}.parquet")
+        _write_text(self.out / RUNS / f"{name}.json", json.dumps(record))
+        line = {"run": name, "status": record["status"], **timing, "finished": time.time()}
+        with (self.out / LOG).open("a") as log:
+            log.write(json.dumps(line) + "\n")
+
+    def results(self) -> Results:
+        """The results so far, and with a directory, their tables written to it."""
+        results = Results(self.manifest, *_tables(self.manifest, self.records), out=self.out)
+        if self.out is not None:
+            results.save()
+        return results
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+def _tables(
+    manifest: dict[str, Any], records: dict[tuple[int, int], dict[str, Any]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``runs`` and ``intervals`` from the records, sorted by variant then replication."""
+    import pandas as pd
+
+    variants = manifest["variants"]
+    parameters = manifest["parameters"]
+    columns: dict[str, list[Any]] = {
+        "variant": [],
+        "replication": [],
+        "seed": [],
+        **{p: [] for p in parameters},
+        **{m: [] for m in METRICS},
+        "status": [],
+        "error": [],
+    }
+    interval_parts: dict[str, list[Any]] = {}
+    for key in sorted(records):
+        record = records[key]
+        variant = variants[key[0]]
+        columns["variant"].append(variant["label"])
+        columns["replication"].append(key[1])
+        columns["seed"].append(record["seed"])
+        for p in parameters:
+            columns[p].append(variant["parameters"].get(p))
+        summary = record.get("summary", {})
+        for m in METRICS:
+            columns[m].append(summary.get(m, math.nan))
+        columns["status"].append(record["status"])
+        columns["error"].append(record["error"])
+        if record["status"] == "ok":
+            rows = len(next(iter(record["intervals"].values())))
+            interval_parts.setdefault("variant", []).extend([variant["label"]] * rows)
+            interval_parts.setdefault("replication", []).extend([key[1]] * rows)
+            for column, values in record["intervals"].items():
+                interval_parts.setdefault(column, []).extend(values)
+    runs = pd.DataFrame(columns)
+    runs["seed"] = runs["seed"].astype("uint64")
+    runs["replication"] = runs["replication"].astype("int64")
+    for m in COUNTS:
+        runs[m] = pd.array([None if _missing(v) else int(v) for v in runs[m]], dtype="Int64")
+    for m in METRICS:
+        if m not in COUNTS:
+            runs[m] = runs[m].astype("float64")
+    intervals = pd.DataFrame(interval_parts)
+    return runs, intervals
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def summarize(
+    runs: pd.DataFrame,
+    variants: list[str],
+    parameters: dict[str, dict[str, Any]] | None = None,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per variant (in the order of ``variants``): its ``parameters`` (label →
+    column → value; columns in the order of ``columns``), ``replications``
+    (runs that finished), ``failed``, and for each metric the mean over replications and
+    ``<metric>_ci95``, the half-width of the 95% confidence interval of that mean:
+    ``t(0.975, n - 1) · s / √n`` with s the sample standard deviation (Student t), NaN when
+    fewer than 2 replications give a value. A run whose metric is NaN (e.g. ``asa`` with
+    nothing answered) does not count in that metric's n."""
+    import pandas as pd
+    from scipy.stats import t
+
+    parameters = parameters or {}
+    names = columns if columns is not None else list(
+        dict.fromkeys(p for values in parameters.values() for p in values)
+    )
+    ok = runs[runs["status"] == "ok"]
+    rows = []
+    for label in variants:
+        part = ok[ok["variant"] == label]
+        row: dict[str, Any] = {"variant": label}
+        row.update({p: parameters.get(label, {}).get(p) for p in names})
+        row["replications"] = len(part)
+        row["failed"] = int(((runs["variant"] == label) & (runs["status"] != "ok")).sum())
+        for m in METRICS:
+            values = part[m].astype("float64").dropna().to_numpy()
+            n = len(values)
+            row[m] = float(values.mean()) if n else math.nan
+            row[f"{m}_ci95"] = (
+                float(t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+                if n >= 2
+                else math.nan
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+class Results:
+    """What an experiment produced.
+
+    ``runs``: one row per variant × replication (sorted so), with ``variant`` (label),
+    ``replication``, ``seed``, the parameter columns, every metric (see
+    :mod:`ccsim.model.metrics`), ``status`` (``ok``/``failed``) and ``error``.
+    ``intervals``: RunResult.intervals of every run that finished, with ``variant`` and
+    ``replication`` first. ``failed``: the runs that raised. ``out``: the results directory,
+    or None when nothing was written.
+    """
+
+    def __init__(
+        self,
+        manifest: dict[str, Any],
+        runs: pd.DataFrame,
+        intervals: pd.DataFrame,
+        *,
+        out: Path | None = None,
+    ):
+        self.manifest = manifest
+        self.runs = runs
+        self.intervals = intervals
+        self.out = out
+
+    @property
+    def name(self) -> str:
+        """The experiment's name."""
+        return self.manifest["name"]
+
+    @property
+    def variants(self) -> list[str]:
+        """The variant labels, in the experiment's order."""
+        return [v["label"] for v in self.manifest["variants"]]
+
+    @property
+    def parameters(self) -> list[str]:
+        """The parameter columns (varied keys; ``key:scale`` for scale factors)."""
+        return list(self.manifest["parameters"])
+
+    @property
+    def failed(self) -> list[FailedRun]:
+        """The runs that raised, in variant then replication order."""
+        bad = self.runs[self.runs["status"] != "ok"]
+        return [
+            FailedRun(str(r.variant), int(r.replication), int(r.seed), str(r.error))
+            for r in bad.itertuples(index=False)
+        ]
+
+    def scenarios(self) -> dict[str, Scenario]:
+        """Each variant's scenario (label → Scenario), as it was run."""
+        return {
+            v["label"]: Scenario.from_dict(v["scenario"]) for v in self.manifest["variants"]
+        }
+
+    def summary(self) -> pd.DataFrame:
+        """One row per variant: parameters, replications, failed, and each metric's mean
+        and ``<metric>_ci95`` (95% CI half-width, Student t; see :func:`summarize`)."""
+        parameters = {v["label"]: v["parameters"] for v in self.manifest["variants"]}
+        return summarize(self.runs, self.variants, parameters, self.parameters)
+
+    def plot(self, metric: str = "service_level", **options: Any) -> Figure:
+        """The mean of ``metric`` against the swept parameter (or per variant) with 95% CI
+        bands; see :func:`ccsim.plots.plot_metric`."""
+        from ccsim.plots import plot_metric
+
+        return plot_metric(self, metric, **options)
+
+    def save(self) -> None:
+        """Write the tables to ``out``."""
+        if self.out is None:
+            raise ValueError("these results have no directory (run with out=...)")
+        _write_text(self.out / "runs.csv", self.runs.to_csv(index=False, lineterminator="\n"))
+        _write_parquet(self.runs, self.out / "runs.parquet")
+        _write_text(
+            self.out / "intervals.csv", self.intervals.to_csv(index=False, lineterminator="\n")
+        )
+        _write_parquet(self.intervals, self.out / "intervals.parquet")
+        _write_text(
+            self.out / "summary.csv", self.summary().to_csv(index=False, lineterminator="\n")
+        )
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Results:
+        """The results saved in ``directory``; from the run records when the tables are
+        missing or behind them (an interrupted experiment)."""
+        import pandas as pd
+
+        out = Path(directory)
+        found = _read_manifest(out)
+        if found is None:
+            raise ScenarioError(f"no {MANIFEST}: not a results directory", source=str(out))
+        records = sum(1 for _ in (out / RUNS).glob("*.json"))
+        if (out / "runs.parquet").is_file() and (out / "intervals.parquet").is_file():
+            runs = pd.read_parquet(out / "runs.parquet")
+            if len(runs) == records:
+                return cls(found, runs, pd.read_parquet(out / "intervals.parquet"), out=out)
+        return cls(found, *_tables(found, _load_records(out, found)), out=out)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Results {self.name!r}: {len(self.variants)} variants, {len(self.runs)} runs, "
+            f"{len(self.failed)} failed, out={self.out}>"
+        )
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+def _read_manifest(out: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((out / MANIFEST).read_text())
+    except FileNotFoundError:
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ScenarioError(
+            f"{MANIFEST} is damaged ({error}); pass --fresh", source=str(out)
+        ) from None
+
+
+def _load_records(out: Path, manifest: dict[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
+    """The run records in ``out/runs`` that belong to the experiment of ``manifest``."""
+    seeds = manifest["seeds"]
+    variants = len(manifest["variants"])
+    records = {}
+    for path in sorted((out / RUNS).glob("v*-r*.json")):
+        try:
+            record = json.loads(path.read_text())
+            key = (int(record["variant"]), int(record["replication"]))
+        except (ValueError, KeyError, TypeError):
+            continue  # not one of ours: the run is simply done again
+        if key[0] < variants and key[1] < len(seeds) and record.get("seed") == seeds[key[1]]:
+            records[key] = record
+    return records
+
+
+def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """What changed between two manifests, in words."""
+    for key in ("seed", "replications", "code_version"):
+        if old.get(key) != new.get(key):
+            return f"{key} was {old.get(key)!r}, now {new.get(key)!r}"
+    labels = [v["label"] for v in old.get("variants", [])]
+    if labels != [v["label"] for v in new["variants"]]:
+        return "the variants changed"
+    return "a variant's scenario changed"
+
+
+def _clear(out: Path, *, ours: bool) -> None:
+    """Remove what a store writes in ``out`` (and, in a directory known to be a results
+    directory, its charts), leaving anything else alone."""
+    for name in (RUNS, TRACE, "inputs"):
+        shutil.rmtree(out / name, ignore_errors=True)
+    for name in (MANIFEST, LOG, *TABLES):
+        (out / name).unlink(missing_ok=True)
+    if ours:
+        for chart in out.glob("*.png"):
+            chart.unlink()
+
+
+def _copy_inputs(experiment: Experiment, inputs: Path) -> None:
+    files = [p for p in (experiment.source, experiment.scenario_source) if p is not None]
+    if not files:
+        return
+    inputs.mkdir(exist_ok=True)
+    for path in files:
+        target = inputs / path.name
+        if target.exists() and path == experiment.scenario_source and path != experiment.source:
+            target = inputs / f"scenario-{path.name}"
+        _write_bytes(target, Path(path).read_bytes())
+
+
+def _write_text(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode())
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write atomically: a reader (or a resumed run after ``kill -9``) sees the old file
+    or the whole new one, never a part."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _write_parquet(table: pd.DataFrame, path: Path) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    table.to_parquet(temporary, index=False)
+    os.replace(temporary, path)

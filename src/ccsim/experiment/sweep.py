@@ -1,0 +1,574 @@
+"""Experiments: a base scenario, the variants of it to compare, replications and a seed.
+
+An experiment file names a base scenario (a path relative to the file, or an inline
+``[scenario]`` table) and what to vary::
+
+    scenario = "baseline.toml"
+    replications = 30
+    seed = 2026
+    executor = "local"                          # or "dask" (optional `address`)
+
+    [vary]                                      # a full factorial grid
+    "agent_groups.generalists.staff" = [8, 10, 12]
+    "contact_types.billing.patience.mean" = ["2min", "5min"]
+    "agent_groups.*.staff" = { scale = [0.9, 1.0, 1.1] }
+
+    [[variants]]                                # optional: named variants; with [vary],
+    label = "short calls"                       # each variant is crossed with the grid
+    "contact_types.*.handle_time.mean" = { scale = 0.8 }
+
+A *key* is a dotted path into the scenario. List entries are addressed by their ``name``
+(``agent_groups.generalists.staff``), never by position, and ``*`` stands for every entry
+of a list. A value replaces what is there (a whole list too: ``staff = [8, 9, ...]``);
+``{ scale = f }`` multiplies a number, a duration (``"4min"`` → its seconds × f) or every
+entry of a list of them. Head counts (``staff``) and ``lines`` are rounded half up to whole
+numbers after scaling.
+
+Overrides are applied to the raw scenario table and each variant is then validated as a
+:class:`~ccsim.scenario.Scenario`; every variant is checked before anything runs, and an
+error names the experiment file, the variant or key, and the scenario key path.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import itertools
+import json
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ccsim.experiment.seeds import run_seeds
+from ccsim.scenario import Scenario, ScenarioError, read_toml
+from ccsim.units import parse_duration
+
+#: The keys an experiment file may hold.
+EXPERIMENT_KEYS = (
+    "name",
+    "scenario",
+    "replications",
+    "seed",
+    "executor",
+    "address",
+    "vary",
+    "variants",
+)
+EXECUTORS = ("local", "dask")
+#: Scenario keys that hold whole numbers, so a scaled value is rounded (half up).
+_WHOLE = frozenset({"staff", "lines"})
+DEFAULT_REPLICATIONS = 10
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One scenario of an experiment.
+
+    ``parameters`` maps each parameter column (a varied key, or ``key:scale`` for a scale
+    factor) to the value this variant uses, as written in the file; lists and tables are
+    written as compact JSON text so that every value fits a table cell.
+    """
+
+    label: str
+    scenario: Scenario
+    parameters: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Variants × replications, with the seed every replication's run seed derives from.
+
+    ``parameters`` lists the parameter columns of the results tables, in order.
+    ``executor`` (``"local"`` or ``"dask"``) and ``address`` (a Dask scheduler, or ``None``
+    for a local Dask cluster) say where the experiment runs unless :func:`run_experiment`
+    is told otherwise. ``source`` and ``scenario_source`` are the files it was read from.
+    """
+
+    name: str
+    variants: tuple[Variant, ...]
+    replications: int = DEFAULT_REPLICATIONS
+    seed: int = 0
+    parameters: tuple[str, ...] = ()
+    executor: str = "local"
+    address: str | None = None
+    source: Path | None = None
+    scenario_source: Path | None = None
+
+    def __post_init__(self) -> None:
+        where = str(self.source) if self.source else None
+        _check_count(self.replications, "replications", where)
+        _check_seed(self.seed, "seed", where)
+        if not self.variants:
+            raise ScenarioError("an experiment needs at least one variant", "", where)
+        labels = [v.label for v in self.variants]
+        for i, label in enumerate(labels):
+            if label in labels[:i]:
+                raise ScenarioError(f"the label {label!r} is used twice", "variants", where)
+        if self.executor not in EXECUTORS:
+            raise ScenarioError(
+                f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {self.executor!r})",
+                "executor",
+                where,
+            )
+
+    @classmethod
+    def from_scenario(
+        cls,
+        scenario: Scenario,
+        *,
+        replications: int = DEFAULT_REPLICATIONS,
+        seed: int = 0,
+        source: Path | None = None,
+    ) -> Experiment:
+        """``scenario`` alone, ``replications`` times: the experiment of ``ccsim run
+        scenario.toml``. Its one variant is labelled with the scenario's name."""
+        return cls(
+            name=scenario.name,
+            variants=(Variant(scenario.name, scenario),),
+            replications=replications,
+            seed=seed,
+            source=None,
+            scenario_source=Path(source) if source is not None else None,
+        )
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        *,
+        source: str | Path | None = None,
+        seed: int | None = None,
+        replications: int | None = None,
+    ) -> Experiment:
+        """The experiment described by ``data`` (an experiment file's table). A relative
+        ``scenario`` path is resolved against the directory of ``source``. ``seed`` and
+        ``replications``, when given, override the file's."""
+        return _parse(data, Path(source) if source is not None else None, seed, replications)
+
+    def seeds(self) -> list[int]:
+        """The run seed of each replication (the same for every variant)."""
+        return run_seeds(self.seed, self.replications)
+
+    def with_(self, *, replications: int | None = None, seed: int | None = None) -> Experiment:
+        """A copy with other ``replications`` or ``seed``."""
+        return replace(
+            self,
+            replications=self.replications if replications is None else replications,
+            seed=self.seed if seed is None else seed,
+        )
+
+
+def load_experiment(
+    path: str | Path, *, seed: int | None = None, replications: int | None = None
+) -> Experiment:
+    """Read and validate the experiment file at ``path``; ``seed`` and ``replications``
+    override the file's (as ``ccsim run --seed/--replications`` do)."""
+    path = Path(path)
+    return Experiment.from_dict(
+        read_toml(path), source=path, seed=seed, replications=replications
+    )
+
+
+def is_experiment_file(path: str | Path) -> bool:
+    """Whether the TOML file at ``path`` is an experiment (it has a top-level
+    ``scenario``, ``vary`` or ``variants`` key) rather than a scenario."""
+    data = read_toml(Path(path))
+    return any(key in data for key in ("scenario", "vary", "variants"))
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Change:
+    """Set ``key`` to ``value``, or multiply what is there by ``value`` when ``scale``."""
+
+    key: str
+    value: Any
+    scale: bool = False
+
+
+def _parse(
+    data: dict[str, Any],
+    source: Path | None,
+    seed: int | None,
+    replications: int | None,
+) -> Experiment:
+    where = str(source) if source is not None else None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"expected a table of experiment keys (got {data!r})", "", where)
+    for key in data:
+        if key not in EXPERIMENT_KEYS:
+            close = difflib.get_close_matches(str(key), EXPERIMENT_KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ScenarioError(
+                f"unknown key {key!r}{hint}; expected one of: {', '.join(EXPERIMENT_KEYS)}",
+                str(key),
+                where,
+            )
+    if "scenario" not in data:
+        raise ScenarioError(
+            'is required: a scenario file (scenario = "baseline.toml") or a [scenario] table',
+            "scenario",
+            where,
+        )
+    base, scenario_source = _base_scenario(data["scenario"], source, where)
+    reps = data.get("replications", DEFAULT_REPLICATIONS) if replications is None else replications
+    _check_count(reps, "replications", where)
+    run_seed = data.get("seed", 0) if seed is None else seed
+    _check_seed(run_seed, "seed", where)
+    executor = data.get("executor", "local")
+    if executor not in EXECUTORS:
+        raise ScenarioError(
+            f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {executor!r})",
+            "executor",
+            where,
+        )
+    address = data.get("address")
+    if address is not None and (not isinstance(address, str) or not address):
+        raise ScenarioError(
+            f'must be a Dask scheduler address such as "tcp://host:8786" (got {address!r})',
+            "address",
+            where,
+        )
+    if address is not None and executor != "dask":
+        raise ScenarioError('is only used with executor = "dask"', "address", where)
+    name = data.get("name", source.stem if source is not None else "experiment")
+    if not isinstance(name, str) or not name:
+        raise ScenarioError(f"must be a non-empty string (got {name!r})", "name", where)
+
+    grid = _grid(data.get("vary", {}), where)
+    named = _named_variants(data.get("variants", []), where)
+    variants, parameters = _expand(base, grid, named, where)
+    return Experiment(
+        name=name,
+        variants=tuple(variants),
+        replications=reps,
+        seed=run_seed,
+        parameters=tuple(parameters),
+        executor=executor,
+        address=address,
+        source=source,
+        scenario_source=scenario_source,
+    )
+
+
+def _base_scenario(
+    value: Any, source: Path | None, where: str | None
+) -> tuple[dict[str, Any], Path | None]:
+    """The base scenario's raw table (checked to be valid on its own) and its file."""
+    if isinstance(value, dict):
+        Scenario.from_dict(copy.deepcopy(value), source=f"{where}: scenario" if where else None)
+        return value, None
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(
+            f"must be a scenario file path or a [scenario] table (got {value!r})",
+            "scenario",
+            where,
+        )
+    path = Path(value)
+    if not path.is_absolute() and source is not None:
+        path = source.parent / path
+    if not path.is_file():
+        raise ScenarioError(f"no such scenario file: {path}", "scenario", where)
+    raw = read_toml(path)
+    Scenario.from_dict(copy.deepcopy(raw), source=str(path))
+    return raw, path
+
+
+def _grid(vary: Any, where: str | None) -> list[tuple[str, list[_Change]]]:
+    """``[vary]`` as a list of (key, alternatives), in file order."""
+    if not isinstance(vary, dict):
+        raise ScenarioError(f"must be a table of keys to vary (got {vary!r})", "vary", where)
+    grid = []
+    for key, spec in vary.items():
+        at = f"vary[{json.dumps(key)}]"
+        _check_key(key, at, where)
+        if isinstance(spec, dict) and set(spec) == {"scale"}:
+            factors = spec["scale"]
+            if not isinstance(factors, list) or not factors:
+                raise ScenarioError(
+                    f"scale must list the factors, e.g. {{ scale = [0.9, 1.0, 1.1] }} "
+                    f"(got {factors!r})",
+                    at,
+                    where,
+                )
+            for factor in factors:
+                _check_factor(factor, at, where)
+            alternatives = [_Change(key, f, scale=True) for f in factors]
+        elif isinstance(spec, list) and spec:
+            alternatives = [_Change(key, v) for v in spec]
+        else:
+            hint = (
+                ' (a table here usually means an unquoted dotted key: write '
+                '"agent_groups.sales.staff" = [...] with quotes)'
+                if isinstance(spec, dict)
+                else ""
+            )
+            raise ScenarioError(
+                f"must be a list of values or {{ scale = [...] }} (got {spec!r}){hint}",
+                at,
+                where,
+            )
+        seen = [_canonical(c.value) for c in alternatives]
+        for i, text in enumerate(seen):
+            if text in seen[:i]:
+                raise ScenarioError(f"lists {alternatives[i].value!r} twice", at, where)
+        grid.append((key, alternatives))
+    return grid
+
+
+def _named_variants(variants: Any, where: str | None) -> list[tuple[str, list[_Change]]]:
+    """``[[variants]]`` as (label, changes)."""
+    if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
+        raise ScenarioError(
+            "must be an array of tables ([[variants]]), each with a label and overrides",
+            "variants",
+            where,
+        )
+    named = []
+    for i, table in enumerate(variants):
+        label = table.get("label")
+        if not isinstance(label, str) or not label:
+            raise ScenarioError(
+                f"needs a label (a non-empty string; got {label!r})", f"variants[{i}]", where
+            )
+        at = f"variants[{label}]"
+        if label in [n for n, _ in named]:
+            raise ScenarioError(f"the label {label!r} is used twice", at, where)
+        changes = []
+        for key, value in table.items():
+            if key == "label":
+                continue
+            _check_key(key, f"{at}[{json.dumps(key)}]", where)
+            if isinstance(value, dict) and set(value) == {"scale"}:
+                _check_factor(value["scale"], f"{at}[{json.dumps(key)}]", where)
+                changes.append(_Change(key, value["scale"], scale=True))
+            else:
+                changes.append(_Change(key, value))
+        named.append((label, changes))
+    return named
+
+
+def _expand(
+    base: dict[str, Any],
+    grid: list[tuple[str, list[_Change]]],
+    named: list[tuple[str, list[_Change]]],
+    where: str | None,
+) -> tuple[list[Variant], list[str]]:
+    """Every named variant crossed with every point of the grid, validated."""
+    short = _short_keys([key for key, _ in grid], base)
+    columns: list[str] = []
+    for _, changes in named:
+        columns += [_column(c) for c in changes if _column(c) not in columns]
+    grid_columns = [_column(alternatives[0]) for _, alternatives in grid]
+    for column in grid_columns:
+        if column in columns:
+            raise ScenarioError(
+                "is set both by [[variants]] and by [vary]; keep it in one of them",
+                f"vary[{json.dumps(column.removesuffix(':scale'))}]",
+                where,
+            )
+    columns += grid_columns
+    points = list(itertools.product(*(alternatives for _, alternatives in grid)))
+    out = []
+    for name, own in named or [(None, [])]:
+        for point in points:
+            parts = [name] if name else []
+            parts += [
+                f"{short[c.key]}={'×' if c.scale else ''}{_show(c.value)}" for c in point
+            ]
+            label = ", ".join(parts) if parts else _base_name(base)
+            data = copy.deepcopy(base)
+            for change in own:
+                _apply(data, change, f"variants[{name}][{json.dumps(change.key)}]", where)
+            for change in point:
+                _apply(data, change, f"vary[{json.dumps(change.key)}]", where)
+            try:
+                scenario = Scenario.from_dict(data)
+            except ScenarioError as error:
+                path = f"variant {label!r}: {error.path}" if error.path else f"variant {label!r}"
+                raise ScenarioError(error.message, path, where) from None
+            parameters = {_column(c): _cell(c.value) for c in [*own, *point]}
+            out.append(Variant(label, scenario, parameters))
+    return out, columns
+
+
+def _base_name(base: dict[str, Any]) -> str:
+    name = base.get("name", "scenario")
+    return name if isinstance(name, str) and name else "scenario"
+
+
+def _column(change: _Change) -> str:
+    return f"{change.key}:scale" if change.scale else change.key
+
+
+def _cell(value: Any) -> Any:
+    """A parameter value as a table cell: scalars as they are, lists and tables as JSON."""
+    return _canonical(value) if isinstance(value, list | dict) else value
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def _show(value: Any) -> str:
+    """A value as a label shows it: ``10``, ``0.9``, ``2min``, ``[8,9,10]``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int | str):
+        return str(value)
+    return _canonical(value)
+
+
+def _short_keys(keys: list[str], base: dict[str, Any]) -> dict[str, str]:
+    """Keys as labels show them: without the list they start in (``agent_groups``) and
+    without ``*`` (``agent_groups.*.staff`` → ``staff``), unless that makes two alike."""
+    short = {}
+    for key in keys:
+        parts = key.split(".")
+        if len(parts) > 1 and isinstance(base.get(parts[0]), list):
+            parts = parts[1:]
+        short[key] = ".".join(p for p in parts if p != "*") or key
+    if len(set(short.values())) < len(short):
+        return {key: key for key in keys}
+    return short
+
+
+def _check_key(key: Any, at: str, where: str | None) -> None:
+    if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
+        raise ScenarioError(
+            f"must be a dotted key such as \"agent_groups.sales.staff\" (got {key!r})", at, where
+        )
+
+
+def _check_factor(factor: Any, at: str, where: str | None) -> None:
+    if (
+        isinstance(factor, bool)
+        or not isinstance(factor, int | float)
+        or not math.isfinite(factor)
+        or factor <= 0
+    ):
+        raise ScenarioError(f"a scale factor must be a positive number (got {factor!r})", at, where)
+
+
+def _check_count(value: Any, key: str, where: str | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ScenarioError(f"must be a whole number >= 1 (got {value!r})", key, where)
+
+
+def _check_seed(value: Any, key: str, where: str | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ScenarioError(f"must be a whole number >= 0 (got {value!r})", key, where)
+
+
+# --- applying a change to a raw scenario table --------------------------------------
+
+
+def _apply(data: dict[str, Any], change: _Change, at: str, where: str | None) -> None:
+    """Set or scale ``change.key`` in ``data`` (in place); errors are at ``at``."""
+    parts = change.key.split(".")
+    if parts[0] not in Scenario.model_fields:
+        close = difflib.get_close_matches(parts[0], list(Scenario.model_fields), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ScenarioError(
+            f"no scenario key {parts[0]!r}{hint}; expected one of: "
+            f"{', '.join(Scenario.model_fields)}",
+            at,
+            where,
+        )
+    for table, leaf, place in _targets(data, parts, at, where):
+        if change.scale:
+            if leaf not in table:
+                raise ScenarioError(f"{place} has no value to scale; set it instead", at, where)
+            try:
+                table[leaf] = _scaled(table[leaf], change.value, leaf in _WHOLE)
+            except ValueError as error:
+                raise ScenarioError(f"{place}: {error}", at, where) from None
+        else:
+            if isinstance(table.get(leaf), list) and isinstance(change.value, dict):
+                raise ScenarioError(
+                    f"would replace the list {leaf!r} with a table; to change one entry, "
+                    'quote the whole dotted key ("agent_groups.sales.staff" = ...)',
+                    at,
+                    where,
+                )
+            table[leaf] = copy.deepcopy(change.value)
+
+
+def _targets(
+    data: dict[str, Any], parts: list[str], at: str, where: str | None
+) -> list[tuple[dict[str, Any], str, str]]:
+    """The (table, key, key path) that ``parts`` addresses: list entries by name or ``*``;
+    missing tables on the way are created (validation then rejects unknown keys)."""
+    nodes: list[tuple[Any, str]] = [(data, "")]
+    for i, part in enumerate(parts[:-1]):
+        following = []
+        for node, path in nodes:
+            if isinstance(node, list):
+                following += _entries(node, part, path, at, where)
+            elif isinstance(node, dict):
+                child = node.setdefault(part, {})
+                if not isinstance(child, dict | list):
+                    raise ScenarioError(
+                        f"{'.'.join(parts[: i + 1])} is a value ({child!r}), not a table or list",
+                        at,
+                        where,
+                    )
+                following.append((child, f"{path}.{part}" if path else part))
+        nodes = following
+    leaf = parts[-1]
+    targets = []
+    for node, path in nodes:
+        if isinstance(node, list):
+            raise ScenarioError(
+                f"{path} is a list: name an entry and a key in it "
+                f"(e.g. {path}.{_names(node)[0] if _names(node) else 'NAME'}.{leaf})",
+                at,
+                where,
+            )
+        targets.append((node, leaf, f"{path}.{leaf}" if path else leaf))
+    return targets
+
+
+def _entries(
+    node: list[Any], name: str, path: str, at: str, where: str | None
+) -> list[tuple[Any, str]]:
+    """The entries of the list at ``path`` named ``name`` (all of them for ``*``)."""
+    names = _names(node)
+    if name == "*":
+        entries = [entry for entry in node if isinstance(entry, dict)]
+        return [(entry, f"{path}[{entry.get('name')}]") for entry in entries]
+    matches = [entry for entry in node if isinstance(entry, dict) and entry.get("name") == name]
+    if not matches:
+        what = path.split(".")[-1].split("[")[0].removesuffix("s").replace("_", " ")
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ScenarioError(
+            f"no {what} named {name!r} ({hint}expected one of: {', '.join(names)})", at, where
+        )
+    return [(entry, f"{path}[{name}]") for entry in matches]
+
+
+def _names(node: list[Any]) -> list[str]:
+    return [str(e["name"]) for e in node if isinstance(e, dict) and "name" in e]
+
+
+def _scaled(value: Any, factor: float, whole: bool) -> Any:
+    """``value`` (a number, a duration or a list of them) multiplied by ``factor``;
+    rounded half up to a whole number when ``whole``."""
+    if isinstance(value, list):
+        return [_scaled(v, factor, whole) for v in value]
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"can only scale a number, a duration or a list of them (got {value!r})")
+    try:
+        seconds = parse_duration(value) if isinstance(value, str) else value
+    except ValueError:
+        raise ValueError(
+            f"can only scale a number, a duration or a list of them (got {value!r})"
+        ) from None
+    product = seconds * factor
+    return math.floor(product + 0.5) if whole else product

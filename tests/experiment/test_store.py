@@ -1,0 +1,266 @@
+"""The results store: saved as runs finish, resumable after kill -9, never mixing
+experiments, failed runs kept as data, summaries with Student-t confidence intervals."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from scipy.stats import t
+
+from ccsim.experiment import Results, load_experiment, run_experiment
+from ccsim.model.metrics import METRICS
+from ccsim.scenario import ScenarioError
+
+SWEEP = """
+scenario = "tiny.toml"
+replications = {replications}
+seed = 11
+[vary]
+"agent_groups.specialists.staff" = [1, 2, 3]
+"""
+
+# Long enough (8 h, busier) that 240 runs take a few seconds on two workers.
+LONGER = """
+scenario = "tiny.toml"
+replications = 60
+seed = 3
+[vary]
+"agent_groups.specialists.staff" = [4, 6]
+"agent_groups.generalists.staff" = [5, 7]
+"horizon" = ["8h"]
+"contact_types.billing.arrivals.per_hour" = [120]
+"""
+
+
+def test_tables_hold_one_row_per_run_in_order_with_metrics_in_metrics_order(
+    write_experiment, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    results = run_experiment(
+        load_experiment(write_experiment(SWEEP.format(replications=3))), workers=1, out=out
+    )
+    header = (out / "runs.csv").read_text().splitlines()[0].split(",")
+    assert header == [
+        "variant",
+        "replication",
+        "seed",
+        "agent_groups.specialists.staff",
+        *METRICS,
+        "status",
+        "error",
+    ]
+    runs = results.runs
+    assert list(runs["variant"]) == [f"specialists.staff={s}" for s in (1, 2, 3) for _ in range(3)]
+    assert list(runs["replication"]) == [0, 1, 2] * 3
+    assert set(runs["status"]) == {"ok"}
+    intervals = results.intervals
+    assert list(intervals.columns[:5]) == ["variant", "replication", "interval", "time",
+                                           "contact_type"]
+    assert len(intervals) == 9 * 4 * 3  # runs × intervals × (2 types + all)
+    for name in ("runs.parquet", "intervals.parquet", "intervals.csv", "summary.csv",
+                 "seeds.csv", "experiment.json", "inputs/sweep.toml", "inputs/tiny.toml"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "runs").glob("*.json"))) == 9
+    loaded = Results.load(out)
+    assert loaded.variants == results.variants
+    assert loaded.runs.equals(results.runs)
+    assert loaded.summary().equals(results.summary())
+
+
+def test_summary_half_width_is_the_student_t_formula(write_experiment) -> None:
+    results = run_experiment(
+        load_experiment(write_experiment(SWEEP.format(replications=5))), workers=1
+    )
+    summary = results.summary()
+    assert list(summary["replications"]) == [5, 5, 5]
+    for _, row in summary.iterrows():
+        values = results.runs.loc[results.runs["variant"] == row["variant"], "service_level"]
+        n = len(values)
+        assert row["service_level"] == pytest.approx(values.mean(), rel=1e-12)
+        expected = t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n)
+        assert row["service_level_ci95"] == pytest.approx(expected, rel=1e-12)
+        assert row["agent_groups.specialists.staff"] in (1, 2, 3)
+    single = run_experiment(
+        load_experiment(write_experiment(SWEEP.format(replications=1))), workers=1
+    ).summary()
+    assert single["service_level_ci95"].isna().all()
+    assert single["service_level"].notna().all()
+
+
+def test_a_changed_experiment_is_refused_unless_fresh(write_experiment, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_experiment(load_experiment(write_experiment(SWEEP.format(replications=2))), out=out,
+                   workers=1)
+    changed = load_experiment(write_experiment(SWEEP.format(replications=3)))
+    with pytest.raises(
+        ScenarioError,
+        match=r"out: holds results of a different experiment \(replications was 2, now 3\); "
+        r"pass --fresh to discard them, or choose another --out",
+    ):
+        run_experiment(changed, out=out, workers=1)
+    other = load_experiment(write_experiment(SWEEP.replace("[1, 2, 3]", "[1, 2, 4]").format(
+        replications=2)))
+    with pytest.raises(ScenarioError, match=r"the variants changed"):
+        run_experiment(other, out=out, workers=1)
+    results = run_experiment(changed, out=out, workers=1, fresh=True)
+    assert len(results.runs) == 9
+    assert len(list((out / "runs").glob("*.json"))) == 9
+
+
+def test_failed_runs_are_recorded_reported_and_retried_on_resume(
+    write_experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccsim.experiment import executors
+
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=3)))
+    bad_seed = experiment.seeds()[1]
+    real = executors.simulate
+
+    def flaky(scenario, seed, trace=False):
+        if seed == bad_seed and scenario.agent_groups[0].staff == 2:
+            raise RuntimeError("no agents left")
+        return real(scenario, seed, trace=trace)
+
+    monkeypatch.setattr(executors, "simulate", flaky)
+    out = tmp_path / "out"
+    results = run_experiment(experiment, workers=1, out=out)
+    assert [str(f) for f in results.failed] == [
+        f"variant 'specialists.staff=2', replication 1 (seed {bad_seed}): "
+        "RuntimeError: no agents left"
+    ]
+    failed = results.runs[results.runs["status"] == "failed"]
+    assert list(failed["error"]) == ["RuntimeError: no agents left"]
+    assert failed[list(METRICS)].isna().all(axis=None)
+    assert (results.runs["status"] == "ok").sum() == 8
+    summary = results.summary().set_index("variant")
+    assert summary.loc["specialists.staff=2", "replications"] == 2
+    assert summary.loc["specialists.staff=2", "failed"] == 1
+
+    monkeypatch.setattr(executors, "simulate", real)
+    again = run_experiment(experiment, workers=1, out=out)
+    assert again.failed == []
+    assert (again.runs["status"] == "ok").all()
+
+
+def test_kill_9_loses_no_finished_run_and_resuming_finishes_only_the_missing(
+    write_experiment, tmp_path: Path
+) -> None:
+    path = write_experiment(LONGER)
+    total = 4 * 60
+    out = tmp_path / "killed"
+    script = (
+        "from ccsim.experiment import load_experiment, run_experiment\n"
+        f"run_experiment(load_experiment({str(path)!r}), workers=2, out={str(out)!r}, "
+        "progress=False)\n"
+    )
+    # A session of its own, so that kill -9 reaches the pool's workers too.
+    process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list((out / "runs").glob("*.json"))) < 40:
+            assert process.poll() is None, "the experiment ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    landed = len(list((out / "runs").glob("*.json")))
+    assert 40 <= landed < total, "kill -9 came too late to test anything"
+    assert not (out / "runs.csv").exists()
+    assert len(Results.load(out).runs) == landed  # what landed can be read at once
+    logged = len((out / "log.jsonl").read_text().splitlines())
+
+    experiment = load_experiment(path)
+    resumed = run_experiment(experiment, workers=2, out=out)
+    rerun = len((out / "log.jsonl").read_text().splitlines()) - logged
+    assert rerun == total - landed  # only the missing runs ran
+    keys = list(zip(resumed.runs["variant"], resumed.runs["replication"], strict=True))
+    assert len(keys) == total and len(set(keys)) == total
+    whole = run_experiment(experiment, workers=2, out=tmp_path / "whole")
+    assert (out / "runs.csv").read_bytes() == (tmp_path / "whole" / "runs.csv").read_bytes()
+    assert whole.intervals.equals(resumed.intervals)
+
+
+def test_a_scenario_runs_as_a_one_variant_experiment(tiny_file: Path, tmp_path: Path) -> None:
+    from ccsim.experiment import Experiment
+    from ccsim.scenario import load_scenario
+
+    experiment = Experiment.from_scenario(
+        load_scenario(tiny_file), replications=3, seed=0, source=tiny_file
+    )
+    out = tmp_path / "out"
+    results = run_experiment(experiment, workers=1, out=out)
+    header = (out / "runs.csv").read_text().splitlines()[0].split(",")
+    assert header == ["variant", "replication", "seed", *METRICS, "status", "error"]
+    summary = results.summary()
+    assert list(summary["variant"]) == ["tiny"]
+    assert list(summary.columns[:3]) == ["variant", "replications", "failed"]
+    assert (out / "intervals.csv").is_file()
+    assert (out / "inputs" / "tiny.toml").read_text() == tiny_file.read_text()
+    manifest = json.loads((out / "experiment.json").read_text())
+    assert manifest["variants"][0]["scenario"]["name"] == "tiny"
+    assert manifest["seeds"] == experiment.seeds()
+
+
+def test_trace_writes_one_parquet_per_run(tiny_file: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from ccsim.experiment import Experiment
+    from ccsim.scenario import load_scenario
+
+    experiment = Experiment.from_scenario(load_scenario(tiny_file), replications=2)
+    run_experiment(experiment, workers=1, out=tmp_path / "out", trace=True)
+    files = sorted((tmp_path / "out" / "trace").glob("*.parquet"))
+    assert [f.name for f in files] == ["v0000-r0000.parquet", "v0000-r0001.parquet"]
+    trace = pd.read_parquet(files[1])
+    assert list(trace.columns[:3]) == ["variant", "replication", "time"]
+    assert set(trace["replication"]) == {1}
+    assert {"arrived", "answered"} <= set(trace["event"])
+    with pytest.raises(ValueError, match="trace=True writes one file per run"):
+        run_experiment(experiment, trace=True)
+
+
+def test_without_out_nothing_is_written(write_experiment, tmp_path: Path) -> None:
+    path = write_experiment(SWEEP.format(replications=2))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    results = run_experiment(load_experiment(path), workers=1)
+    assert results.out is None
+    assert len(results.runs) == 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_dead_worker_loses_no_finished_run(
+    write_experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccsim.experiment import executors
+    from ccsim.experiment.executors import WorkerDied
+
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=20)))
+    fatal = experiment.seeds()[15]
+    real = executors.simulate
+
+    def dies(scenario, seed, trace=False):
+        if seed == fatal:
+            os._exit(9)  # as if killed: no exception, the process is gone
+        return real(scenario, seed, trace=trace)
+
+    # Pool workers are forked from this process, so they inherit the patch.
+    monkeypatch.setattr(executors, "simulate", dies)
+    out = tmp_path / "out"
+    with pytest.raises(WorkerDied, match=r"a worker process died .* run the experiment again"):
+        run_experiment(experiment, workers=2, out=out)
+    landed = len(list((out / "runs").glob("*.json")))
+    assert 0 < landed < 60
+    monkeypatch.setattr(executors, "simulate", real)
+    results = run_experiment(experiment, workers=2, out=out)
+    assert len(results.runs) == 60 and (results.runs["status"] == "ok").all()
+    whole = run_experiment(experiment, workers=1)
+    assert whole.runs.equals(results.runs)

@@ -1,0 +1,296 @@
+"""Experiment files → variants: factorial grids, [[variants]], scale, by-name keys, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ccsim.experiment import Experiment, is_experiment_file, load_experiment
+from ccsim.scenario import ScenarioError, load_scenario
+
+Writer = Callable[..., Path]
+
+
+def test_vary_is_the_full_factorial_product_in_file_order(
+    write_experiment: Writer, tmp_path: Path
+) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.generalists.staff" = [3, 5]
+"contact_types.billing.patience.mean" = ["2min", "5min", 600]
+""")
+    experiment = load_experiment(path)
+    assert [v.label for v in experiment.variants] == [
+        "generalists.staff=3, billing.patience.mean=2min",
+        "generalists.staff=3, billing.patience.mean=5min",
+        "generalists.staff=3, billing.patience.mean=600",
+        "generalists.staff=5, billing.patience.mean=2min",
+        "generalists.staff=5, billing.patience.mean=5min",
+        "generalists.staff=5, billing.patience.mean=600",
+    ]
+    assert experiment.parameters == (
+        "agent_groups.generalists.staff",
+        "contact_types.billing.patience.mean",
+    )
+    last = experiment.variants[-1]
+    assert last.parameters == {
+        "agent_groups.generalists.staff": 5,
+        "contact_types.billing.patience.mean": 600,
+    }
+    groups = {g.name: g for g in last.scenario.agent_groups}
+    assert groups["generalists"].staff == 5
+    assert groups["specialists"].staff == 2  # untouched
+    types = {c.name: c for c in last.scenario.contact_types}
+    assert types["billing"].patience.mean == 600.0
+    assert types["tech"].patience.mean == 300.0
+    assert experiment.name == "sweep"
+    assert experiment.scenario_source == tmp_path / "tiny.toml"
+
+
+def test_scale_multiplies_lists_rounds_staff_half_up_and_scales_durations(
+    write_experiment: Writer
+) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.*.staff" = { scale = [0.5, 1.1] }
+""")
+    half, more = load_experiment(path).variants
+    assert half.label == "staff=×0.5" and more.label == "staff=×1.1"
+    assert half.parameters == {"agent_groups.*.staff:scale": 0.5}
+    staff = {g.name: g.staff for g in half.scenario.agent_groups}
+    # 2 × 0.5 = 1; [3, 4, 4, 3] × 0.5 = [1.5, 2, 2, 1.5] → half up
+    assert staff == {"specialists": 1, "generalists": (2, 2, 2, 2)}
+    staff = {g.name: g.staff for g in more.scenario.agent_groups}
+    assert staff == {"specialists": 2, "generalists": (3, 4, 4, 3)}
+
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"contact_types.*.handle_time.mean" = { scale = [1.5] }
+"contact_types.billing.arrivals.per_hour" = { scale = [2] }
+""")
+    (variant,) = load_experiment(path).variants
+    types = {c.name: c for c in variant.scenario.contact_types}
+    assert types["billing"].handle_time.mean == pytest.approx(360.0)  # "4min" × 1.5
+    assert types["tech"].handle_time.mean == pytest.approx(540.0)
+    assert types["billing"].arrivals.per_hour == 120.0
+
+
+def test_a_value_may_replace_a_whole_list_and_plain_keys_are_addressed_too(
+    write_experiment: Writer
+) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.generalists.staff" = [[5, 5, 6, 6]]
+lines = [20]
+"service_level.answer_within" = ["30s"]
+""")
+    (variant,) = load_experiment(path).variants
+    assert variant.label == "generalists.staff=[5,5,6,6], lines=20, service_level.answer_within=30s"
+    assert variant.parameters["agent_groups.generalists.staff"] == "[5,5,6,6]"
+    assert variant.scenario.agent_groups[1].staff == (5, 5, 6, 6)
+    assert variant.scenario.lines == 20
+    assert variant.scenario.service_level.answer_within == 30.0
+
+
+def test_named_variants_are_crossed_with_the_grid(write_experiment: Writer) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.specialists.staff" = [1, 3]
+
+[[variants]]
+label = "as is"
+
+[[variants]]
+label = "slow calls"
+"contact_types.*.handle_time.mean" = { scale = 2 }
+"contact_types.tech.patience" = { dist = "constant", value = "1min" }
+""")
+    experiment = load_experiment(path)
+    assert [v.label for v in experiment.variants] == [
+        "as is, specialists.staff=1",
+        "as is, specialists.staff=3",
+        "slow calls, specialists.staff=1",
+        "slow calls, specialists.staff=3",
+    ]
+    assert experiment.parameters == (
+        "contact_types.*.handle_time.mean:scale",
+        "contact_types.tech.patience",
+        "agent_groups.specialists.staff",
+    )
+    slow = experiment.variants[3]
+    assert slow.scenario.contact_types[1].handle_time.mean == 720.0
+    assert slow.scenario.contact_types[1].patience.mean == 60.0
+    assert experiment.variants[0].scenario.contact_types[1].handle_time.mean == 360.0
+
+
+def test_without_vary_or_variants_the_experiment_is_the_base_scenario(
+    write_experiment: Writer
+) -> None:
+    path = write_experiment('scenario = "tiny.toml"\nreplications = 3\nseed = 4\n')
+    experiment = load_experiment(path, replications=7, seed=11)
+    assert [v.label for v in experiment.variants] == ["tiny"]
+    assert (experiment.replications, experiment.seed) == (7, 11)
+    assert experiment.parameters == ()
+
+
+def test_inline_scenario_table(tmp_path: Path, tiny_text: str) -> None:
+    # The tiny scenario as a [scenario] table of the experiment file itself.
+    head, _, tables = tiny_text.partition("\n[[")
+    body = "replications = 2\n[scenario]\n" + head + "\n[[" + tables.replace("[[", "[[scenario.")
+    path = tmp_path / "inline.toml"
+    path.write_text(body.replace("\n[[contact_types]]", "\n[[scenario.contact_types]]", 1))
+    experiment = load_experiment(path)
+    assert [v.label for v in experiment.variants] == ["tiny"]
+    assert experiment.replications == 2
+    assert experiment.scenario_source is None
+
+
+def test_from_scenario_is_a_one_variant_experiment(tiny_file: Path) -> None:
+    scenario = load_scenario(tiny_file)
+    experiment = Experiment.from_scenario(scenario, replications=4, seed=9, source=tiny_file)
+    assert [v.label for v in experiment.variants] == ["tiny"]
+    assert experiment.variants[0].parameters == {}
+    assert experiment.parameters == ()
+    assert experiment.scenario_source == tiny_file
+
+
+def test_is_experiment_file_tells_experiments_from_scenarios(
+    write_experiment: Writer, tmp_path: Path
+) -> None:
+    path = write_experiment('scenario = "tiny.toml"\n')
+    assert is_experiment_file(path)
+    assert not is_experiment_file(tmp_path / "tiny.toml")
+    assert is_experiment_file(Path(__file__).parents[2] / "experiments" / "staffing_sweep.toml")
+
+
+@pytest.mark.parametrize(
+    ("vary", "match"),
+    [
+        (
+            '"agent_groups.generalsts.staff" = [3]',
+            r"^.*sweep\.toml: vary\[\"agent_groups\.generalsts\.staff\"\]: no agent group named "
+            r"'generalsts' \(did you mean 'generalists'\? expected one of: specialists, "
+            r"generalists\)$",
+        ),
+        (
+            '"contact_types.sales.patience.mean" = ["1min"]',
+            r"sweep\.toml: vary\[\"contact_types\.sales\.patience\.mean\"\]: no contact type "
+            r"named 'sales'",
+        ),
+        (
+            '"agent_group.generalists.staff" = [3]',
+            r"sweep\.toml: vary\[\"agent_group\.generalists\.staff\"\]: no scenario key "
+            r"'agent_group' \(did you mean 'agent_groups'\?\)",
+        ),
+        (
+            '"agent_groups.generalists.staff" = 3',
+            r"sweep\.toml: vary\[\"agent_groups\.generalists\.staff\"\]: must be a list of "
+            r"values or \{ scale = \[\.\.\.\] \} \(got 3\)",
+        ),
+        (
+            '"agent_groups.generalists.staff" = [3, 3]',
+            r"vary\[\"agent_groups\.generalists\.staff\"\]: lists 3 twice",
+        ),
+        (
+            '"agent_groups.*.skills" = { scale = [2] }',
+            r"vary\[\"agent_groups\.\*\.skills\"\]: agent_groups\[specialists\]\.skills: "
+            r"can only scale a number, a duration or a list of them \(got 'billing'\)",
+        ),
+        (
+            '"agent_groups.*.staff" = { scale = [0.9, -1] }',
+            r"vary\[\"agent_groups\.\*\.staff\"\]: a scale factor must be a positive number "
+            r"\(got -1\)",
+        ),
+    ],
+)
+def test_a_bad_key_or_value_names_the_file_and_the_key(
+    write_experiment: Writer, vary: str, match: str
+) -> None:
+    path = write_experiment(f'scenario = "tiny.toml"\n[vary]\n{vary}\n')
+    with pytest.raises(ScenarioError, match=match):
+        load_experiment(path)
+
+
+def test_a_variant_that_fails_validation_names_the_file_variant_and_scenario_key(
+    write_experiment: Writer,
+) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.generalists.staff" = [[3, 4, 4, 3], [3, 4, 4, -2]]
+""")
+    with pytest.raises(
+        ScenarioError,
+        match=r"sweep\.toml: variant 'generalists\.staff=\[3,4,4,-2\]': "
+        r"agent_groups\[generalists\]\.staff\[3\]: must be a whole number >= 0 \(got -2\)$",
+    ):
+        load_experiment(path)
+
+    path = write_experiment("""
+scenario = "tiny.toml"
+[[variants]]
+label = "typo"
+"agent_groups.generalists.staf" = 4
+""")
+    with pytest.raises(
+        ScenarioError,
+        match=r"sweep\.toml: variant 'typo': agent_groups\[generalists\]: unknown key 'staf' "
+        r"\(did you mean 'staff'\?\)",
+    ):
+        load_experiment(path)
+
+
+def test_every_variant_is_validated_before_anything_runs(write_experiment: Writer) -> None:
+    # The bad value is in the last variant of the grid.
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.specialists.staff" = [1, 2]
+"contact_types.tech.handle_time.mean" = ["4min", "-1min"]
+""")
+    with pytest.raises(
+        ScenarioError, match=r"variant 'specialists\.staff=1, tech\.handle_time\.mean=-1min'"
+    ):
+        load_experiment(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ('scenario = "tiny.toml"\nreplication = 3\n',
+         r"sweep\.toml: replication: unknown key 'replication' \(did you mean 'replications'\?\)"),
+        ('scenario = "tiny.toml"\nreplications = 0\n',
+         r"sweep\.toml: replications: must be a whole number >= 1 \(got 0\)"),
+        ('scenario = "tiny.toml"\nseed = -1\n', r"sweep\.toml: seed: must be a whole number >= 0"),
+        ('scenario = "tiny.toml"\nexecutor = "slurm"\n',
+         r"sweep\.toml: executor: must be one of: 'local', 'dask' \(got 'slurm'\)"),
+        ('scenario = "nowhere.toml"\n', r"sweep\.toml: scenario: no such scenario file: "),
+        ('replications = 3\n', r"sweep\.toml: scenario: is required"),
+        ('scenario = "tiny.toml"\n[[variants]]\nlabel = "a"\n[[variants]]\nlabel = "a"\n',
+         r"sweep\.toml: variants\[a\]: the label 'a' is used twice"),
+        ('scenario = "tiny.toml"\n[[variants]]\n"lines" = 3\n',
+         r"sweep\.toml: variants\[0\]: needs a label"),
+    ],
+)
+def test_experiment_keys_are_checked(write_experiment: Writer, body: str, match: str) -> None:
+    path = write_experiment(body)
+    with pytest.raises(ScenarioError, match=match):
+        load_experiment(path)
+
+
+def test_an_error_in_the_base_scenario_names_the_scenario_file(
+    write_experiment: Writer, tmp_path: Path
+) -> None:
+    path = write_experiment('scenario = "tiny.toml"\n')
+    (tmp_path / "tiny.toml").write_text(
+        (tmp_path / "tiny.toml").read_text().replace("staff = 2", "staff = -2")
+    )
+    with pytest.raises(ScenarioError, match=r"tiny\.toml: agent_groups\[specialists\]\.staff"):
+        load_experiment(path)
