@@ -62,7 +62,8 @@ def test_same_seed_gives_byte_identical_runs(single_queue_file, tmp_path):
          r"contact_types\[general\]\.handle_time\.mean: must be > 0 \(got '-4min'\)"),
         (('staff = 50', 'staff = 50\nstaf = 3'), r"agent_groups\[agents\]: unknown key 'staf'"),
         (('skills = ["general"]', 'skills = ["genral"]'), r"'genral' names no contact type"),
-        (('per_hour = 690', 'per_hour = nan'), r"arrivals\.per_hour: must be a finite number \(got nan\)"),
+        (('per_hour = 690', 'per_hour = nan'),
+         r"arrivals\.per_hour: must be a finite number \(got nan\)"),
         (('horizon = "10h"', 'horizon = "10h'), r"not valid TOML"),
     ],
 )
