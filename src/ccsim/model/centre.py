@@ -144,6 +144,7 @@ class Centre:
     # --- service ---
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
+        contact.served = True
         busy = contact.handle
         wrap_up = self._wrap_up[contact.kind]
         if wrap_up is not None:
@@ -199,19 +200,7 @@ class Centre:
 
     def _done_limited(self, event: simpy.Event) -> None:
         self._in_system -= 1
-        agent: Agent = event._value
-        now = self.env.now
-        group = agent.group
-        if group.leaving:
-            self.tally.extra(group.index, group.leaving.popleft(), now)
-            return
-        contact = self.router.select_contact(agent, now)
-        if contact is None:
-            agent.idle_since = now
-            self.router.release(agent)
-        else:
-            contact.served = True
-            self._serve(agent, contact, now)
+        Centre._done(self, event)
 
     # --- staffing ---
 
