@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     charts = plot_results(out)
     if not args.quiet:
-        print(summary_text(results.summary(), f"{path.name}"))
+        print(summary_text(results.summary(), f"{experiment.name} ({path})"))
         print(f"\nresults in {out}/ ({', '.join(c.name for c in charts)})")
     for failure in results.failed:
         print(f"ccsim: run failed: {failure}", file=sys.stderr)
