@@ -104,9 +104,27 @@ def test_erlang_without_patience_prints_erlang_c_and_b(capsys):
     assert "Erlang C" in out and "Erlang B" in out and "blocked" in out
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["--per-hour", "nan"], ["--per-hour", "inf"], ["--aht", "nan"], ["--patience", "nan"],
+     ["--answer-within=-5s"], ["--answer-within=nan"], ["--per-hour", "0"]],
+)
+def test_erlang_nan_inf_and_non_positive_values_exit_2(args, capsys):
+    base = {"--per-hour": "60", "--aht": "4min", "--agents": "5"}
+    for option, value in zip(args[::2], args[1::2], strict=False):
+        base[option] = value
+    argv = ["erlang", *[x for kv in base.items() for x in kv], *[a for a in args if "=" in a]]
+    assert main(argv) == 2
+    assert "must be a finite number" in capsys.readouterr().err
+
+
+def test_erlang_too_many_agents_is_a_clear_error(capsys):
+    assert main(["erlang", "--per-hour", "1e12", "--aht", "4min", "--target-sl", "0.8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ccsim: error: ") and "max_agents" in err
+
+
 def test_erlang_bad_values_exit_2(capsys):
-    assert main(["erlang", "--per-hour", "0", "--aht", "4min", "--agents", "5"]) == 2
-    assert "must be positive" in capsys.readouterr().err
     assert main(["erlang", "--per-hour", "60", "--aht", "4min"]) == 2
     with pytest.raises(SystemExit) as exit_:
         main(["erlang", "--per-hour", "60", "--aht", "4 fortnights", "--agents", "3"])

@@ -86,16 +86,24 @@ AG = ("agent_groups", 0)
         ((*CT, "handle_time"), {"dist": "empirical", "values": []},
          r"handle_time\.values: must have at least 1 entries"),
         ((*CT, "handle_time"), _DELETE, r"contact_types\[general\]\.handle_time: is required"),
-        ((*CT, "channel"), "pigeon", r"channel: .*'voice' or 'chat' \(got 'pigeon'\)"),
+        ((*CT, "channel"), "pigeon", r"channel: must be 'voice' \(got 'pigeon'\)"),
+        ((*CT, "channel"), "chat", r"channel: must be 'voice' \(got 'chat'\)"),
         ((*AG, "skills"), ["genral"],
          r"agent_groups\[agents\]\.skills: 'genral' names no contact type; expected one of: "
          r"general"),
         ((*AG, "skills"), ["general", "general"], r"skills: lists 'general' twice"),
-        ((*AG, "staff"), -3, r"agent_groups\[agents\]\.staff: must be a whole number >= 0 "
-         r"\(got -3\)"),
-        ((*AG, "staff"), 2.5, r"staff: must be a whole number >= 0 \(got 2\.5\)"),
+        ((*AG, "staff"), -3, r"agent_groups\[agents\]\.staff: must be a whole number from 0 "
+         r"to 100000 \(got -3\)"),
+        ((*AG, "staff"), 2.5, r"staff: must be a whole number from 0 to 100000 \(got 2\.5\)"),
+        ((*AG, "staff"), 1e9,
+         r"staff: must be a whole number from 0 to 100000 \(got 1000000000\.0\)"),
+        ((*AG, "staff"), math.inf, r"staff: must be a whole number .* \(got inf\)"),
+        ((*AG, "staff"), math.nan, r"staff: must be a whole number .* \(got nan\)"),
         ((*AG, "staff"), [50] * 5 + [-2] + [50] * 14,
-         r"agent_groups\[agents\]\.staff\[5\]: must be a whole number >= 0 \(got -2\)"),
+         r"agent_groups\[agents\]\.staff\[5\]: must be a whole number from 0 to 100000 "
+         r"\(got -2\)"),
+        (("horizon",), "1000d", r"horizon: holds 48000 intervals of 1800 s, more than the "
+         r"10000 a run can report; use a longer period"),
         ((*AG, "staff"), [50] * 3,
          r"agent_groups\[agents\]\.staff: lists 3 head counts but the horizon holds 20"),
         (("lines",), 0, r"lines: must be >= 1 \(got 0\)"),
@@ -170,3 +178,6 @@ def test_overload_without_patience_warns(single_queue_dict):
     assert len(warnings) == 1 and "queue grows all day" in warnings[0]
     single_queue_dict["agent_groups"][0]["staff"] = 50
     assert Scenario.from_dict(single_queue_dict).warnings() == []
+    # Wrap-up is work too: 4 min talk + 1 min wrap-up at 690/h is 57.5 agent-hours an hour.
+    single_queue_dict["contact_types"][0]["wrap_up"] = {"dist": "constant", "value": "1min"}
+    assert len(Scenario.from_dict(single_queue_dict).warnings()) == 1

@@ -27,3 +27,12 @@ __all__ = [
     "simulate",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # ccsim.analytic pulls in scipy.special; load it when first used, not on `import ccsim`.
+    if name == "analytic":
+        import ccsim.analytic
+
+        return ccsim.analytic
+    raise AttributeError(f"module 'ccsim' has no attribute {name!r}")

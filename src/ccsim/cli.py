@@ -7,6 +7,7 @@ mistake (a bad file, key or value) is one line on stderr and exit code 2, no tra
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -142,13 +143,28 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 def _erlang(args: argparse.Namespace) -> int:
+    for option, value, allow_inf in (
+        ("--per-hour", args.per_hour, False),
+        ("--aht", args.aht, False),
+        ("--patience", args.patience, True),
+        ("--answer-within", args.answer_within, False),
+    ):
+        if value is None:
+            continue
+        low_ok = value >= 0 if option == "--answer-within" else value > 0
+        if math.isnan(value) or not low_ok or (math.isinf(value) and not allow_inf):
+            expected = ">= 0" if option == "--answer-within" else "positive"
+            raise ScenarioError(f"must be a finite number, {expected} (got {value:g})", option)
+    try:
+        return _erlang_tables(args)
+    except ValueError as error:  # a case the formulas cannot answer, e.g. too many agents
+        raise ScenarioError(str(error)) from None
+
+
+def _erlang_tables(args: argparse.Namespace) -> int:
     from ccsim import analytic
     from ccsim.report import metric_table
 
-    if args.per_hour <= 0 or args.aht <= 0:
-        raise ScenarioError("--per-hour and --aht must be positive")
-    if args.patience is not None and args.patience <= 0:
-        raise ScenarioError(f"must be positive (got {args.patience:g} s)", "--patience")
     rate = args.per_hour / 3600.0
     load = rate * args.aht
     print(f"offered load {load:.2f} erlangs ({args.per_hour:g}/h × {args.aht:g} s)")

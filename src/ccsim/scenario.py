@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -203,17 +204,29 @@ class ContactType(_Strict):
     """A kind of contact: how many arrive, how long they take, how long callers wait."""
 
     name: str = Field(min_length=1)
-    channel: Literal["voice", "chat"] = "voice"
+    channel: Literal["voice"] = "voice"
     arrivals: Arrivals
     handle_time: DistributionSpec
     wrap_up: DistributionSpec | None = None
     patience: DistributionSpec | None = None
 
 
+#: Most agents a group can have in one interval (each agent is an object in the model).
+MAX_STAFF = 100_000
+#: Most reporting intervals in a horizon (statistics are kept per interval).
+MAX_INTERVALS = 10_000
+
+
 def _staff(value: Any) -> int | tuple[int, ...]:
     def whole(x: Any, where: str) -> int:
-        if isinstance(x, bool) or not isinstance(x, int | float) or x != int(x) or x < 0:
-            raise ValueError(f"{where}must be a whole number >= 0 (got {x!r})")
+        if (
+            isinstance(x, bool)
+            or not isinstance(x, int | float)
+            or not math.isfinite(x)
+            or x != int(x)
+            or not 0 <= x <= MAX_STAFF
+        ):
+            raise ValueError(f"{where}must be a whole number from 0 to {MAX_STAFF} (got {x!r})")
         return int(x)
 
     if isinstance(value, list | tuple):
@@ -324,6 +337,12 @@ class Scenario(_Strict):
                 "horizon",
             )
         n = round(n)
+        if n > MAX_INTERVALS:
+            raise ScenarioError(
+                f"holds {n} intervals of {self.period:g} s, more than the {MAX_INTERVALS} "
+                "a run can report; use a longer period",
+                "horizon",
+            )
         for c in self.contact_types:
             if c.arrivals.times and c.arrivals.times[-1] >= self.horizon:
                 raise ScenarioError(
@@ -379,21 +398,34 @@ class Scenario(_Strict):
     def warnings(self) -> list[str]:
         """Things that are legal but probably not meant."""
         found = []
+
+        def work(c: ContactType) -> float:
+            """Agent-seconds of talk and wrap-up the contacts of ``c`` bring."""
+            busy = c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0)
+            return sum(self.volumes(c)) * busy
+
+        def capacity(groups: list[AgentGroup]) -> float:
+            return sum(g.staff_at(i) for g in groups for i in range(self.intervals)) * self.period
+
+        total_work = sum(work(c) for c in self.contact_types)
+        total_capacity = capacity(self.agent_groups)
         for c in self.contact_types:
             if c.patience is not None:
                 continue
-            load = sum(self.volumes(c)) * c.handle_time.mean
-            capacity = sum(
-                sum(g.staff_at(i) for i in range(self.intervals)) * self.period
-                for g in self.agent_groups
-                if c.name in g.skills
-            )
-            if load >= capacity:
+            own = capacity([g for g in self.agent_groups if c.name in g.skills])
+            if work(c) >= own or total_work >= total_capacity:
                 found.append(
-                    f"contact_types[{c.name}]: no patience and offered work "
-                    f"({load / 3600:.0f} agent-hours) exceeds the staff able to take it "
-                    f"({capacity / 3600:.0f} agent-hours): the queue grows all day"
+                    f"contact_types[{c.name}]: no patience, and the work offered "
+                    f"({work(c) / 3600:,.0f} agent-hours of talk and wrap-up; "
+                    f"{total_work / 3600:,.0f} for all types) is more than the staff can do "
+                    f"({own / 3600:,.0f} agent-hours able to take it; {total_capacity / 3600:,.0f} "
+                    "in all): the queue grows all day"
                 )
+        expected = sum(sum(self.volumes(c)) for c in self.contact_types)
+        if expected > 10_000_000:
+            found.append(
+                f"about {expected:,.0f} contacts per run: expect a few minutes per replication"
+            )
         return found
 
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccsim import Scenario, simulate
+from ccsim.model.routing import Router
 
 
 def scripted(times, handles, *, patience=None, staff=1, period=600, horizon=600, **extra):
@@ -256,3 +257,65 @@ def test_every_contact_is_accounted_for(per_hour, aht, patience, staff, lines, s
         assert s["blocked"] == 0
     if staff[-1] > 0 or patience is not None:
         assert s["unserved"] == 0
+
+
+def test_a_line_is_free_once_the_caller_hangs_up_even_if_wrap_up_goes_on():
+    # Talk ends at 10 s, wrap-up until 110 s: the call at 50 s finds the one line free.
+    base = scripted([0, 50], [10], lines=1, staff=2)
+    data = base.model_dump()
+    data["contact_types"][0]["wrap_up"] = {"dist": "constant", "value": 100}
+    s = simulate(Scenario(**data)).summary
+    assert (s["answered"], s["blocked"]) == (2, 0)
+
+
+def test_unserved_contacts_count_as_waiting_until_the_horizon():
+    # Nobody on duty after 60 s; the call at 100 s is never answered. Its wait does not
+    # depend on when the last unrelated call ends.
+    waits = []
+    for handle in (10, 10_000):
+        s = simulate(scripted([0, 100], [handle], staff=[1, 0], period=60, horizon=120)).summary
+        assert (s["answered"], s["unserved"]) == (1, 1)
+        waits.append(s["mean_wait"])
+    assert waits == [pytest.approx((0 + 20) / 2)] * 2
+
+
+def test_every_draw_of_the_nth_contact_is_the_same_whatever_the_staffing(single_queue_dict):
+    """Common random numbers: handle time and wrap-up belong to the contact, not to the
+    order of service, so changing staff changes no contact's talk or wrap-up."""
+    single_queue_dict["contact_types"][0]["wrap_up"] = {"dist": "exponential", "mean": 30}
+    busy = []
+    for staff in (45, 50):
+        single_queue_dict["agent_groups"][0]["staff"] = staff
+        t = simulate(Scenario.from_dict(single_queue_dict), 4, trace=True).trace
+        start = t[t.event == "answered"].set_index("contact").time
+        end = t[t.event == "finished"].set_index("contact").time
+        busy.append(end - start)
+    both = busy[0].index.intersection(busy[1].index)
+    assert len(both) > 5000
+    assert (busy[0][both] - busy[1][both]).abs().max() < 1e-9
+
+
+class ArrivalOrder(Router):
+    """A rule written in two methods: serve the earliest arrival of any type an agent has."""
+
+    def select_agent(self, contact):
+        for group in self.groups:
+            if contact.kind in group.skills and group.idle:
+                return group.idle.popleft()
+        return None
+
+    def select_contact(self, agent, now):
+        waiting = [q[0] for k in agent.group.skills if (q := self.queues[k])]
+        if not waiting:
+            return None
+        return self.take(min(waiting, key=lambda c: c.arrival).kind, now)
+
+
+def test_a_routing_rule_needs_only_its_two_decisions():
+    scenario = _two_skill([0, 20], [5, 30], specialists=0, generalists=1)
+    trace = simulate(scenario, trace=True, router=ArrivalOrder).trace
+    answered = trace[trace.event == "answered"]
+    # Unlike the skill router, the earlier billing call (20 s) goes before tech (30 s).
+    assert list(zip(answered.time, answered.kind, strict=True)) == [
+        (0, 0), (100, 1), (200, 0), (300, 1)
+    ]

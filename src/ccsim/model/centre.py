@@ -85,19 +85,13 @@ class Centre:
             answer_within=scenario.service_level.answer_within,
         )
         self.router = router(self.groups, len(types), self._abandoned)
-        self._wrap_up: list[Callable[[], float] | None] = [
-            None
-            if c.wrap_up is None
-            else draws(c.wrap_up.build(), stream(seed, f"wrap_up:{c.name}"))
-            for c in types
-        ]
         if scenario.lines is not None:
             self._lines = scenario.lines
             self._in_system = 0
             self._deadlines: list[tuple[float, int, Contact]] = []
             self._order = count()
             self._offer = self._offer_limited
-            self._done = self._done_limited
+            self._serve = self._serve_limited
         for k in range(len(types)):
             self._start_arrivals(k)
         env.process(self._shifts())
@@ -116,16 +110,23 @@ class Centre:
                 stream(seed, f"arrivals:{spec.name}"),
             )
         handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
-        if spec.patience is None:
-            def patience() -> float:
-                return math.inf
-        else:
-            patience = draws(spec.patience.build(), stream(seed, f"patience:{spec.name}"))
+        def never() -> float:
+            return math.inf
+
+        def none() -> float:
+            return 0.0
+
+        patience, wrap_up = (
+            never if spec.patience is None
+            else draws(spec.patience.build(), stream(seed, f"patience:{spec.name}")),
+            none if spec.wrap_up is None
+            else draws(spec.wrap_up.build(), stream(seed, f"wrap_up:{spec.name}")),
+        )
         number = count()
 
         def arrive(event: simpy.Event) -> None:
             now = env.now
-            offer(Contact(kind, next(number), now, now + patience(), handle()), now)
+            offer(Contact(kind, next(number), now, now + patience(), handle(), wrap_up()), now)
             following = next(times, None)
             if following is not None:
                 Timeout(env, following - now).callbacks.append(arrive)
@@ -145,26 +146,17 @@ class Centre:
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
         contact.served = True
-        busy = contact.handle
-        wrap_up = self._wrap_up[contact.kind]
-        if wrap_up is not None:
-            busy += wrap_up()
+        busy = contact.handle + contact.wrap_up
         self.tally.answered(contact, agent.group.index, now, now + busy)
         Timeout(self.env, busy, agent).callbacks.append(self._done)
 
     def _done(self, event: simpy.Event) -> None:
         agent: Agent = event._value
-        now = self.env.now
         group = agent.group
         if group.leaving:
-            self.tally.extra(group.index, group.leaving.popleft(), now)
+            self.tally.extra(group.index, group.leaving.popleft(), self.env.now)
             return
-        contact = self.router.select_contact(agent, now)
-        if contact is None:
-            agent.idle_since = now
-            self.router.release(agent)
-        else:
-            self._serve(agent, contact, now)
+        self._next_contact(agent, self.env.now)
 
     def _next_contact(self, agent: Agent, now: float) -> None:
         contact = self.router.select_contact(agent, now)
@@ -198,9 +190,13 @@ class Centre:
         if contact.deadline < math.inf:
             heapq.heappush(deadlines, (contact.deadline, next(self._order), contact))
 
-    def _done_limited(self, event: simpy.Event) -> None:
+    def _serve_limited(self, agent: Agent, contact: Contact, now: float) -> None:
+        Centre._serve(self, agent, contact, now)
+        # The caller hangs up, freeing the line, when talk ends (wrap-up follows).
+        Timeout(self.env, contact.handle).callbacks.append(self._hang_up)
+
+    def _hang_up(self, event: simpy.Event) -> None:
         self._in_system -= 1
-        Centre._done(self, event)
 
     # --- staffing ---
 
@@ -234,13 +230,14 @@ class Centre:
 
     def result(self) -> RunResult:
         """Statistics of the finished run."""
-        now = self.env.now
+        horizon = self.scenario.horizon
         for contact in self.router.waiting():
-            # Left waiting with no agent to take them: they abandon when patience runs out.
+            # Left waiting with no agent to take them: they abandon when patience runs out;
+            # with infinite patience they count as having waited until the horizon.
             if contact.deadline < math.inf:
                 self._abandoned(contact)
             else:
-                self.tally.record(contact, Outcome.UNSERVED, now - contact.arrival)
+                self.tally.record(contact, Outcome.UNSERVED, horizon - contact.arrival)
         self.tally.flush()
         names = [c.name for c in self.scenario.contact_types]
         intervals = frame(self.tally.interval_rows(self.staff, names))

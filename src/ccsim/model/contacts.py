@@ -2,8 +2,9 @@
 
 A contact is one customer's attempt to reach the centre: it arrives, perhaps waits in the
 queue of its contact type, and leaves with an :class:`Outcome`. Its handle time and patience
-are drawn when it arrives, from the streams of its type, so that the n-th contact of a type
-gets the same draws in every variant of a sweep (common random numbers).
+and wrap-up are drawn when it arrives, from the streams of its type, so that the n-th
+contact of a type gets the same draws in every variant of a sweep (common random numbers),
+whatever happened to the contacts before it.
 """
 
 from __future__ import annotations
@@ -23,12 +24,21 @@ class Outcome(IntEnum):
 class Contact:
     """One customer contact. Times are seconds since the start of the horizon."""
 
-    __slots__ = ("arrival", "deadline", "handle", "kind", "number", "served")
+    __slots__ = ("arrival", "deadline", "handle", "kind", "number", "served", "wrap_up")
 
-    def __init__(self, kind: int, number: int, arrival: float, deadline: float, handle: float):
+    def __init__(
+        self,
+        kind: int,
+        number: int,
+        arrival: float,
+        deadline: float,
+        handle: float,
+        wrap_up: float,
+    ):
         self.kind = kind  #: index of the contact type in the scenario
         self.number = number  #: 0, 1, 2, ... within its contact type, in order of arrival
         self.arrival = arrival
         self.deadline = deadline  #: arrival + patience: it abandons if still waiting after this
         self.handle = handle  #: talk time, seconds
+        self.wrap_up = wrap_up  #: after-contact work, seconds (the caller has hung up)
         self.served = False

@@ -93,7 +93,7 @@ class Tally:
         self.waited = np.zeros(shape, dtype=np.int64)
         self.wait_answered = np.zeros(shape)
         self.wait_all = np.zeros(shape)
-        self.hist = np.zeros((*shape, _BINS), dtype=np.int64)
+        self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
         self.busy_time = np.zeros((intervals, groups))
         self.overtime = np.zeros((intervals, groups))
         # Pending records, folded in by flush().
