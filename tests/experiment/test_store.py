@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -99,10 +100,10 @@ def test_a_changed_experiment_is_refused_unless_fresh(write_experiment, tmp_path
     out = tmp_path / "out"
     run_experiment(load_experiment(write_experiment(SWEEP.format(replications=2))), out=out,
                    workers=1)
-    changed = load_experiment(write_experiment(SWEEP.format(replications=3)))
+    changed = load_experiment(write_experiment(SWEEP.format(replications=3)), seed=12)
     with pytest.raises(
         ScenarioError,
-        match=r"out: holds results of a different experiment \(replications was 2, now 3\); "
+        match=r"out: holds results of a different experiment \(seed was 11, now 12\); "
         r"pass --fresh to discard them, or choose another --out",
     ):
         run_experiment(changed, out=out, workers=1)
@@ -264,3 +265,190 @@ def test_a_dead_worker_loses_no_finished_run(
     assert len(results.runs) == 60 and (results.runs["status"] == "ok").all()
     whole = run_experiment(experiment, workers=1)
     assert whole.runs.equals(results.runs)
+
+
+MIXED = """
+scenario = "tiny.toml"
+replications = 2
+[vary]
+"contact_types.billing.handle_time.mean" = ["2min", 150]
+
+[[variants]]
+label = "flat"
+"agent_groups.generalists.staff" = 4
+
+[[variants]]
+label = "shaped"
+"agent_groups.generalists.staff" = [3, 4, 4, 3]
+"""
+
+
+def test_parameter_columns_of_mixed_values_reach_every_table(
+    write_experiment, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    out = tmp_path / "out"
+    run_experiment(load_experiment(write_experiment(MIXED)), workers=1, out=out)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert list(runs["agent_groups.generalists.staff"]) == ["4"] * 4 + ["[3,4,4,3]"] * 4
+    summary = pd.read_csv(out / "summary.csv", dtype=str)
+    assert list(summary["contact_types.billing.handle_time.mean"]) == ["2min", "150"] * 2
+    assert list(summary["replications"]) == ["2"] * 4
+
+
+def test_a_table_that_cannot_be_written_loses_no_run_record(
+    write_experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccsim.experiment import store
+
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=3)))
+    out = tmp_path / "out"
+    real = store._write_parquet
+
+    def broken(table, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_parquet", broken)
+    with pytest.raises(OSError, match="No space left on device") as raised:
+        run_experiment(experiment, workers=1, out=out)
+    assert any("all 9 run records are kept" in note for note in raised.value.__notes__)
+    assert len(list((out / "runs").glob("v*-r*.json"))) == 9
+    assert (out / "runs.csv").is_file() and (out / "summary.csv").is_file()
+    assert not list(out.glob(".*.tmp"))
+
+    monkeypatch.setattr(store, "_write_parquet", real)
+    logged = len((out / "log.jsonl").read_text().splitlines())
+    results = run_experiment(experiment, workers=1, out=out)
+    assert len((out / "log.jsonl").read_text().splitlines()) == logged  # nothing ran again
+    assert len(results.runs) == 9 and (out / "runs.parquet").is_file()
+
+
+def test_fresh_removes_only_what_the_store_wrote(write_experiment, tmp_path: Path) -> None:
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=2)))
+    out = tmp_path / "out"
+    run_experiment(experiment, workers=1, out=out, trace=True)
+    (out / "intervals.png").write_bytes(b"chart")
+    (out / "notes.txt").write_text("mine")
+    (out / "trace" / "mine.parquet").write_text("mine")
+    (out / "inputs" / "mine.toml").write_text("mine")
+    results = run_experiment(experiment, workers=1, out=out, fresh=True)
+    assert len(results.runs) == 6
+    assert not (out / "intervals.png").exists()
+    assert not list((out / "trace").glob("v*"))  # this run was not traced
+    for mine in ("notes.txt", "trace/mine.parquet", "inputs/mine.toml"):
+        assert (out / mine).read_text() == "mine", mine
+    assert sorted(p.name for p in (out / "inputs").iterdir()) == [
+        "mine.toml", "sweep.toml", "tiny.toml"
+    ]
+    (out / "trace" / "mine.parquet").unlink()
+    run_experiment(experiment, workers=1, out=out, fresh=True)
+    assert not (out / "trace").exists()  # emptied directories go
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_directory_of_other_files_is_never_written_to(
+    write_experiment, tmp_path: Path, fresh: bool
+) -> None:
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=2)))
+    out = tmp_path / "mine"
+    (out / "runs").mkdir(parents=True)
+    (out / "summary.csv").write_text("my summary")
+    (out / "runs" / "v0000-r0000.json").write_text("{}")
+    with pytest.raises(
+        ScenarioError,
+        match=r"^.*mine: is not a ccsim results directory \(no experiment\.json\); "
+        r"choose another --out$",
+    ):
+        run_experiment(experiment, workers=1, out=out, fresh=fresh)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "runs", "runs/v0000-r0000.json", "summary.csv"
+    ]
+    assert (out / "summary.csv").read_text() == "my summary"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert len(run_experiment(experiment, workers=1, out=empty, fresh=fresh).runs) == 6
+
+
+def test_a_results_directory_that_cannot_be_made_is_a_scenario_error(
+    write_experiment, tmp_path: Path
+) -> None:
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=1)))
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    for out, match in [
+        (afile, r"afile: is a file, not a directory; choose another --out$"),
+        (afile / "sub", r"afile/sub: cannot write results here: Not a directory$"),
+        (Path("/proc/ccsim-results"),
+         r"^/proc/ccsim-results: cannot write results here: No such file or directory$"),
+    ]:
+        with pytest.raises(ScenarioError, match=match):
+            run_experiment(experiment, workers=1, out=out)
+    assert afile.read_text() == "mine"
+
+
+def test_summaries_do_not_import_scipy_stats(write_experiment) -> None:
+    # scipy.stats takes most of a second to import, for one t quantile.
+    script = (
+        "import sys, pandas as pd\n"
+        "from ccsim.experiment.store import summarize\n"
+        "runs = pd.DataFrame({'variant': ['a'] * 3, 'status': ['ok'] * 3,"
+        " **{m: [0.5, 0.6, 0.8] for m in " + repr(list(METRICS)) + "}})\n"
+        "row = summarize(runs, ['a']).iloc[0]\n"
+        "print(repr(float(row['service_level_ci95'])), 'scipy.stats' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    half, imported = done.stdout.split()
+    values = [0.5, 0.6, 0.8]
+    mean = sum(values) / 3
+    s = math.sqrt(sum((v - mean) ** 2 for v in values) / 2)
+    assert float(half) == pytest.approx(t.ppf(0.975, 2) * s / math.sqrt(3), rel=1e-12)
+    assert imported == "False"
+    source = Path(__file__).parents[2] / "src" / "ccsim" / "experiment"
+    imports = re.compile(r"^\s*(import scipy\.stats|from scipy(\.stats)? import stats?\b)", re.M)
+    assert not [m for m in source.glob("*.py") if imports.search(m.read_text())]
+
+
+def test_more_replications_run_only_the_new_ones_and_fewer_use_the_first(
+    write_experiment, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run_experiment(load_experiment(write_experiment(SWEEP.format(replications=2))), workers=1,
+                   out=out)
+    logged = len((out / "log.jsonl").read_text().splitlines())
+    more = load_experiment(write_experiment(SWEEP.format(replications=4)))
+    extended = run_experiment(more, workers=1, out=out)
+    assert len((out / "log.jsonl").read_text().splitlines()) - logged == 3 * 2
+    whole = run_experiment(more, workers=1, out=tmp_path / "whole")
+    assert (out / "runs.csv").read_bytes() == (tmp_path / "whole" / "runs.csv").read_bytes()
+    assert extended.intervals.equals(whole.intervals)
+
+    logged += 3 * 2
+    fewer = run_experiment(load_experiment(write_experiment(SWEEP.format(replications=3))),
+                           workers=1, out=out)
+    assert len((out / "log.jsonl").read_text().splitlines()) == logged  # nothing ran
+    assert list(fewer.runs["replication"]) == [0, 1, 2] * 3
+    assert fewer.runs.equals(whole.runs[whole.runs["replication"] < 3].reset_index(drop=True))
+    assert len(list((out / "runs").glob("*.json"))) == 12  # the fourth is kept on disk
+    loaded = Results.load(out)
+    assert loaded.runs.equals(fewer.runs)
+    assert json.loads((out / "experiment.json").read_text())["replications"] == 3
+    # Each resume copied the inputs again, over the same files.
+    assert sorted(p.name for p in (out / "inputs").iterdir()) == ["sweep.toml", "tiny.toml"]
+
+
+def test_resuming_with_trace_runs_again_the_runs_without_a_trace(
+    write_experiment, tmp_path: Path
+) -> None:
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=2)))
+    out = tmp_path / "out"
+    run_experiment(experiment, workers=1, out=out)
+    (out / "runs" / "v0001-r0001.json").unlink()
+    before = (out / "runs" / "v0000-r0000.json").read_text()
+    traced = run_experiment(experiment, workers=1, out=out, trace=True)
+    names = sorted(p.stem for p in (out / "trace").glob("*.parquet"))
+    assert names == [f"v{v:04d}-r{r:04d}" for v in range(3) for r in range(2)]
+    assert (out / "runs" / "v0000-r0000.json").read_text() == before  # the same run again
+    assert len((out / "log.jsonl").read_text().splitlines()) == 6 + 6  # every run again
+    assert traced.runs.equals(run_experiment(experiment, workers=1).runs)

@@ -38,7 +38,7 @@ scenario = "tiny.toml"
     last = experiment.variants[-1]
     assert last.parameters == {
         "agent_groups.generalists.staff": 5,
-        "contact_types.billing.patience.mean": 600,
+        "contact_types.billing.patience.mean": "600",  # text, as "2min" is in its column
     }
     groups = {g.name: g for g in last.scenario.agent_groups}
     assert groups["generalists"].staff == 5
@@ -229,7 +229,8 @@ scenario = "tiny.toml"
     with pytest.raises(
         ScenarioError,
         match=r"sweep\.toml: variant 'generalists\.staff=\[3,4,4,-2\]': "
-        r"agent_groups\[generalists\]\.staff\[3\]: must be a whole number >= 0 \(got -2\)$",
+        r"agent_groups\[generalists\]\.staff\[3\]: must be a whole number from 0 to \d+ "
+        r"\(got -2\)$",
     ):
         load_experiment(path)
 
@@ -293,4 +294,49 @@ def test_an_error_in_the_base_scenario_names_the_scenario_file(
         (tmp_path / "tiny.toml").read_text().replace("staff = 2", "staff = -2")
     )
     with pytest.raises(ScenarioError, match=r"tiny\.toml: agent_groups\[specialists\]\.staff"):
+        load_experiment(path)
+
+
+def test_a_parameter_column_of_numbers_and_other_values_is_text_in_every_row(
+    write_experiment: Writer,
+) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.specialists.staff" = [1, 2]
+"contact_types.billing.handle_time.mean" = ["2min", 150]
+
+[[variants]]
+label = "flat"
+"agent_groups.generalists.staff" = 4
+
+[[variants]]
+label = "shaped"
+"agent_groups.generalists.staff" = [3, 4, 4, 3]
+""")
+    experiment = load_experiment(path)
+    columns = {
+        column: [v.parameters[column] for v in experiment.variants]
+        for column in experiment.parameters
+    }
+    # Numbers next to lists or durations would not fit one typed column: all are text.
+    assert columns["agent_groups.generalists.staff"] == ["4"] * 4 + ["[3,4,4,3]"] * 4
+    assert columns["contact_types.billing.handle_time.mean"] == ["2min", "150"] * 4
+    assert columns["agent_groups.specialists.staff"] == [1, 1, 2, 2] * 2  # numbers stay numbers
+
+
+def test_vary_alternatives_that_resolve_to_the_same_value_are_refused(
+    write_experiment: Writer,
+) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.specialists.staff" = [1, 2]
+"contact_types.billing.handle_time.mean" = ["2min", "3min", 120]
+""")
+    with pytest.raises(
+        ScenarioError,
+        match=r"sweep\.toml: vary\[\"contact_types\.billing\.handle_time\.mean\"\]: "
+        r"'2min' and 120 are the same value \(the variants would be the same scenario\)$",
+    ):
         load_experiment(path)

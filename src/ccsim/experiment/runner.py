@@ -34,8 +34,11 @@ def run_experiment(
     ``out``: the results directory. Each run is saved there as it finishes, so running
     the same experiment again after an interruption does only the missing runs (``fresh``
     discards earlier results instead); results of a *different* experiment there are an
-    error. ``out=None`` keeps everything in memory and writes nothing. ``trace=True``
-    writes each run's per-contact events to ``out/trace/`` (it needs ``out``).
+    error, and so is a directory of other files. More replications than ``out`` holds run
+    only the new ones; fewer use the first ones. ``out=None`` keeps everything in memory and
+    writes nothing. ``trace=True`` writes each run's per-contact events to ``out/trace/``
+    (it needs ``out``); resumed with ``trace=True``, runs that finished without a trace
+    run again (to the same results) to write theirs.
     ``progress``: a progress bar on stderr; ``None`` shows it when stderr is a terminal.
 
     Whatever runs them, the results are the same: run seeds depend only on the experiment
@@ -47,7 +50,7 @@ def run_experiment(
         raise ValueError(f"workers must be at least 1 (got {workers})")
     store = Store(Path(out) if out is not None else None)
     store.open(experiment, fresh=fresh)
-    done = store.done()
+    done = store.done(trace=trace)
     seeds = experiment.seeds()
     pending = [
         Run(v, r, seeds[r])

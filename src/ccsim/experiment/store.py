@@ -17,8 +17,15 @@ The results directory holds::
 The ``runs/`` records are the truth; the tables are rebuilt from them at the end. A run
 killed at any moment (even ``kill -9``) loses only runs in flight: running the same
 experiment again skips every run that has a record. Records are only reused for the same
-experiment: its *fingerprint* (a hash of the resolved variants, the replications, the seed
-and the model's code) must match the manifest's, otherwise the store refuses to mix them.
+experiment: its *fingerprint* (a hash of the resolved variants, the seed and the model's
+code) must match the manifest's, otherwise the store refuses to mix them. The number of
+replications is not part of it, since a run's seed depends only on the experiment seed and
+its replication: asking for more replications runs only the new ones, asking for fewer
+uses the first ones (the others stay on disk).
+
+The store writes only into a directory that is empty, new, or holds its manifest; clearing
+one (``fresh``) removes the files it and :func:`ccsim.plots.plot_results` write, nothing
+else.
 
 Tables hold no wall-clock times, hosts or worker ids, so ``runs.csv`` is byte-identical
 whatever executed the runs.
@@ -26,11 +33,12 @@ whatever executed the runs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
-import shutil
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +65,10 @@ TABLES = (
     "summary.csv",
     "seeds.csv",
 )
+#: Charts that :func:`ccsim.plots.plot_results` draws into a results directory.
+CHARTS = ("intervals.png", "metrics.png", "heatmap_*.png")
+#: Names of the files of one run, in ``runs/`` and ``trace/``.
+_RUN_FILE = re.compile(r"v\d{4,}-r\d{4,}\.(json|parquet)")
 #: Count metrics: whole numbers, kept as integers (nullable, for failed runs) in tables.
 COUNTS = ("offered", "answered", "abandoned", "blocked", "unserved")
 #: Files of the package whose content decides what a run produces.
@@ -96,7 +108,7 @@ def manifest(experiment: Experiment, code: str | None = None) -> dict[str, Any]:
             for v in experiment.variants
         ],
     }
-    hashed = {k: body[k] for k in ("replications", "seed", "code_version")}
+    hashed = {k: body[k] for k in ("seed", "code_version")}
     hashed["variants"] = [
         {"label": v["label"], "scenario": v["scenario"]} for v in body["variants"]
     ]
@@ -143,43 +155,70 @@ class Store:
         self.manifest: dict[str, Any] = {}
 
     def open(self, experiment: Experiment, *, fresh: bool = False) -> None:
-        """Start or resume ``experiment``: refuse records of another experiment (unless
-        ``fresh``, which discards them), write the manifest and load finished runs."""
+        """Start or resume ``experiment``: refuse a directory of other files, and records of
+        another experiment (unless ``fresh``, which discards them); write the manifest and
+        load the finished runs. A directory that cannot be written is a ScenarioError."""
         self.manifest = manifest(experiment)
         if self.out is None:
             return
-        out = self.out
-        old = _read_manifest(out)
-        if fresh:
-            _clear(out, ours=old is not None)
-            old = None
-        elif old is None and any((out / RUNS).glob("*.json")):
+        try:
+            self._prepare(self.out, experiment, fresh)
+        except OSError as error:
             raise ScenarioError(
-                f"holds run records but no {MANIFEST}; pass --fresh to start over, "
-                "or choose another --out",
+                f"cannot write results here: {error.strerror or error}", source=str(self.out)
+            ) from None
+        self.records = _load_records(self.out, self.manifest)
+
+    def _prepare(self, out: Path, experiment: Experiment, fresh: bool) -> None:
+        if out.exists() and not out.is_dir():
+            raise ScenarioError("is a file, not a directory; choose another --out", source=str(out))
+        ours = (out / MANIFEST).is_file()
+        if not ours and out.is_dir() and any(not _temporary(p, MANIFEST) for p in out.iterdir()):
+            raise ScenarioError(
+                f"is not a ccsim results directory (no {MANIFEST}); choose another --out",
                 source=str(out),
             )
-        elif old is not None and old.get("fingerprint") != self.manifest["fingerprint"]:
-            raise ScenarioError(
-                f"holds results of a different experiment ({_difference(old, self.manifest)}); "
-                "pass --fresh to discard them, or choose another --out",
-                source=str(out),
-            )
-        (out / RUNS).mkdir(parents=True, exist_ok=True)
+        if ours and fresh:
+            try:
+                old = _read_manifest(out)
+            except ScenarioError:
+                old = None  # damaged: its input copies are left alone, the rest goes
+            _clear(out, old)
+        elif ours:
+            old = _read_manifest(out)
+            if old is not None and old.get("fingerprint") != self.manifest["fingerprint"]:
+                raise ScenarioError(
+                    "holds results of a different experiment "
+                    f"({_difference(old, self.manifest)}); "
+                    "pass --fresh to discard them, or choose another --out",
+                    source=str(out),
+                )
+        # The manifest first: from then on the directory is recognisably ours.
+        out.mkdir(parents=True, exist_ok=True)
+        _write_text(out / MANIFEST, json.dumps(self.manifest, indent=1, ensure_ascii=False))
+        (out / RUNS).mkdir(exist_ok=True)
         for partial in (out / RUNS).glob(".*.tmp"):
             partial.unlink()  # a write cut short by a kill; its run is simply done again
-        _write_text(out / MANIFEST, json.dumps(self.manifest, indent=1, ensure_ascii=False))
         _write_text(
             out / "seeds.csv",
             "replication,seed\n" + "".join(f"{r},{s}\n" for r, s in enumerate(experiment.seeds())),
         )
         _copy_inputs(experiment, out / "inputs")
-        self.records = _load_records(out, self.manifest)
 
-    def done(self) -> set[tuple[int, int]]:
+    def done(self, *, trace: bool = False) -> set[tuple[int, int]]:
         """(variant, replication) of the runs that finished without error. Failed runs are
-        tried again when an experiment is resumed (deterministic failures fail again)."""
-        return {key for key, record in self.records.items() if record["status"] == "ok"}
+        tried again when an experiment is resumed (deterministic failures fail again).
+        With ``trace``, a run without a trace file (it ran untraced) is not done either: it
+        runs again, to the same record, so that every run of a traced experiment has its
+        trace."""
+        return {
+            key
+            for key, record in self.records.items()
+            if record["status"] == "ok" and (not trace or self._traced(key))
+        }
+
+    def _traced(self, key: tuple[int, int]) -> bool:
+        return self.out is not None and (self.out / TRACE / f"{run_name(*key)}.parquet").is_file()
 
     def add(self, record: dict[str, Any]) -> None:
         """Keep ``record`` (an executor's) and, with a directory, persist it at once."""
@@ -201,10 +240,20 @@ class Store:
             log.write(json.dumps(line) + "\n")
 
     def results(self) -> Results:
-        """The results so far, and with a directory, their tables written to it."""
-        results = Results(self.manifest, *_tables(self.manifest, self.records), out=self.out)
-        if self.out is not None:
+        """The results so far, and with a directory, their tables written to it. Tables
+        that cannot be written raise, but never at the cost of a run: the records are
+        on disk already, and running the experiment again writes the tables from them."""
+        if self.out is None:
+            return Results(self.manifest, *_tables(self.manifest, self.records))
+        try:
+            results = Results(self.manifest, *_tables(self.manifest, self.records), out=self.out)
             results.save()
+        except Exception as error:
+            error.add_note(
+                f"ccsim: all {len(self.records)} run records are kept in {self.out / RUNS}; "
+                "running the experiment again writes the tables without running them again"
+            )
+            raise
         return results
 
 
@@ -278,7 +327,7 @@ def summarize(
     fewer than 2 replications give a value. A run whose metric is NaN (e.g. ``asa`` with
     nothing answered) does not count in that metric's n."""
     import pandas as pd
-    from scipy.stats import t
+    from scipy.special import stdtrit  # the t quantile; scipy.stats takes ~1 s to import
 
     parameters = parameters or {}
     names = columns if columns is not None else list(
@@ -297,7 +346,7 @@ def summarize(
             n = len(values)
             row[m] = float(values.mean()) if n else math.nan
             row[f"{m}_ci95"] = (
-                float(t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+                float(stdtrit(n - 1, 0.975) * values.std(ddof=1) / math.sqrt(n))
                 if n >= 2
                 else math.nan
             )
@@ -373,18 +422,18 @@ class Results:
         return plot_metric(self, metric, **options)
 
     def save(self) -> None:
-        """Write the tables to ``out``."""
+        """Write the tables to ``out``: the CSV files first, then Parquet."""
         if self.out is None:
             raise ValueError("these results have no directory (run with out=...)")
         _write_text(self.out / "runs.csv", self.runs.to_csv(index=False, lineterminator="\n"))
-        _write_parquet(self.runs, self.out / "runs.parquet")
         _write_text(
             self.out / "intervals.csv", self.intervals.to_csv(index=False, lineterminator="\n")
         )
-        _write_parquet(self.intervals, self.out / "intervals.parquet")
         _write_text(
             self.out / "summary.csv", self.summary().to_csv(index=False, lineterminator="\n")
         )
+        _write_parquet(self.runs, self.out / "runs.parquet")
+        _write_parquet(self.intervals, self.out / "intervals.parquet")
 
     @classmethod
     def load(cls, directory: str | Path) -> Results:
@@ -396,7 +445,9 @@ class Results:
         found = _read_manifest(out)
         if found is None:
             raise ScenarioError(f"no {MANIFEST}: not a results directory", source=str(out))
-        records = sum(1 for _ in (out / RUNS).glob("*.json"))
+        variants, replications = len(found["variants"]), len(found["seeds"])
+        wanted = {run_name(v, r) for v in range(variants) for r in range(replications)}
+        records = sum(1 for path in (out / RUNS).glob("v*-r*.json") if path.stem in wanted)
         if (out / "runs.parquet").is_file() and (out / "intervals.parquet").is_file():
             runs = pd.read_parquet(out / "runs.parquet")
             if len(runs) == records:
@@ -442,7 +493,7 @@ def _load_records(out: Path, manifest: dict[str, Any]) -> dict[tuple[int, int], 
 
 def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     """What changed between two manifests, in words."""
-    for key in ("seed", "replications", "code_version"):
+    for key in ("seed", "code_version"):
         if old.get(key) != new.get(key):
             return f"{key} was {old.get(key)!r}, now {new.get(key)!r}"
     labels = [v["label"] for v in old.get("variants", [])]
@@ -451,28 +502,53 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
     return "a variant's scenario changed"
 
 
-def _clear(out: Path, *, ours: bool) -> None:
-    """Remove what a store writes in ``out`` (and, in a directory known to be a results
-    directory, its charts), leaving anything else alone."""
-    for name in (RUNS, TRACE, "inputs"):
-        shutil.rmtree(out / name, ignore_errors=True)
-    for name in (MANIFEST, LOG, *TABLES):
-        (out / name).unlink(missing_ok=True)
-    if ours:
-        for chart in out.glob("*.png"):
-            chart.unlink()
+def _clear(out: Path, old: dict[str, Any] | None) -> None:
+    """Remove the files a store and its charts wrote in the results directory ``out``
+    (``old``: its manifest, None when unreadable), then the directories that leaves
+    empty. Anything else, a user's own file in ``runs/`` too, stays."""
+    files = [out / name for name in (MANIFEST, LOG, *TABLES)]
+    files += [path for pattern in CHARTS for path in out.glob(pattern)]
+    files += [path for name in (MANIFEST, *TABLES) for path in out.glob(f".{name}.*.tmp")]
+    for folder in (RUNS, TRACE):
+        if (out / folder).is_dir():
+            files += [
+                path
+                for path in (out / folder).iterdir()
+                if _RUN_FILE.fullmatch(path.name) or _temporary(path)
+            ]
+    if old is not None:
+        sources = [old.get("source"), old.get("scenario_source")]
+        files += [out / "inputs" / name for name, _ in _inputs(*sources)]
+    for path in files:
+        path.unlink(missing_ok=True)
+    for folder in (RUNS, TRACE, "inputs"):
+        with contextlib.suppress(OSError):  # not there, or holds someone else's files
+            (out / folder).rmdir()
+
+
+def _temporary(path: Path, name: str = "") -> bool:
+    """Whether ``path`` is a temporary file of :func:`_write_bytes` (for ``name``)."""
+    return path.name.startswith(f".{name}") and path.name.endswith(".tmp")
+
+
+def _inputs(source: str | Path | None, scenario: str | Path | None) -> list[tuple[str, Path]]:
+    """(name in ``inputs/``, file) of the experiment file and the base scenario file."""
+    files = []
+    if source is not None:
+        files.append((Path(source).name, Path(source)))
+    if scenario is not None:
+        name = Path(scenario).name
+        clash = source is not None and name == Path(source).name
+        files.append((f"scenario-{name}" if clash else name, Path(scenario)))
+    return files
 
 
 def _copy_inputs(experiment: Experiment, inputs: Path) -> None:
-    files = [p for p in (experiment.source, experiment.scenario_source) if p is not None]
-    if not files:
-        return
-    inputs.mkdir(exist_ok=True)
-    for path in files:
-        target = inputs / path.name
-        if target.exists() and path == experiment.scenario_source and path != experiment.source:
-            target = inputs / f"scenario-{path.name}"
-        _write_bytes(target, Path(path).read_bytes())
+    files = _inputs(experiment.source, experiment.scenario_source)
+    if files:
+        inputs.mkdir(exist_ok=True)
+    for name, path in files:
+        _write_bytes(inputs / name, path.read_bytes())
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -483,14 +559,22 @@ def _write_bytes(path: Path, data: bytes) -> None:
     """Write atomically: a reader (or a resumed run after ``kill -9``) sees the old file
     or the whole new one, never a part."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     os.replace(temporary, path)
 
 
 def _write_parquet(table: pd.DataFrame, path: Path) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    table.to_parquet(temporary, index=False)
+    try:
+        table.to_parquet(temporary, index=False)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     os.replace(temporary, path)

@@ -26,7 +26,9 @@ numbers after scaling.
 
 Overrides are applied to the raw scenario table and each variant is then validated as a
 :class:`~ccsim.scenario.Scenario`; every variant is checked before anything runs, and an
-error names the experiment file, the variant or key, and the scenario key path.
+error names the experiment file, the variant or key, and the scenario key path. Two
+alternatives of a ``[vary]`` key that give the same scenario (``"2min"`` and ``120``) are
+an error: the grid would run one scenario twice under two labels.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import difflib
 import itertools
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +69,9 @@ class Variant:
 
     ``parameters`` maps each parameter column (a varied key, or ``key:scale`` for a scale
     factor) to the value this variant uses, as written in the file; lists and tables are
-    written as compact JSON text so that every value fits a table cell.
+    written as compact JSON text so that every value fits a table cell, and in a column
+    that holds anything but numbers (``staff = 10`` in one variant and ``[8, 9, 10, 11]``
+    in another; ``"2min"`` and ``150``) every value is text (``"10"``, ``"150"``).
     """
 
     label: str
@@ -149,14 +153,6 @@ class Experiment:
     def seeds(self) -> list[int]:
         """The run seed of each replication (the same for every variant)."""
         return run_seeds(self.seed, self.replications)
-
-    def with_(self, *, replications: int | None = None, seed: int | None = None) -> Experiment:
-        """A copy with other ``replications`` or ``seed``."""
-        return replace(
-            self,
-            replications=self.replications if replications is None else replications,
-            seed=self.seed if seed is None else seed,
-        )
 
 
 def load_experiment(
@@ -372,8 +368,9 @@ def _expand(
             )
     columns += grid_columns
     points = list(itertools.product(*(alternatives for _, alternatives in grid)))
-    out = []
+    built: list[tuple[str, Scenario, dict[str, Any]]] = []
     for name, own in named or [(None, [])]:
+        seen: dict[str, tuple[_Change, ...]] = {}
         for point in points:
             parts = [name] if name else []
             parts += [
@@ -390,9 +387,41 @@ def _expand(
             except ScenarioError as error:
                 path = f"variant {label!r}: {error.path}" if error.path else f"variant {label!r}"
                 raise ScenarioError(error.message, path, where) from None
-            parameters = {_column(c): _cell(c.value) for c in [*own, *point]}
-            out.append(Variant(label, scenario, parameters))
-    return out, columns
+            _check_distinct(scenario, point, seen, where)
+            built.append((label, scenario, {_column(c): c.value for c in [*own, *point]}))
+    text = {
+        column
+        for column in columns
+        if not all(_number(values[column]) for _, _, values in built if column in values)
+    }
+    variants = [
+        Variant(label, scenario, {k: _cell(v, k in text) for k, v in values.items()})
+        for label, scenario, values in built
+    ]
+    return variants, columns
+
+
+def _check_distinct(
+    scenario: Scenario,
+    point: tuple[_Change, ...],
+    seen: dict[str, tuple[_Change, ...]],
+    where: str | None,
+) -> None:
+    """Refuse two points of the grid that give the same scenario: alternatives that are
+    written differently but mean the same (``"2min"`` and ``120``) would run it twice."""
+    if not point:
+        return
+    resolved = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    other = seen.setdefault(resolved, point)
+    if other is point:
+        return
+    first, second = next((a, b) for a, b in zip(other, point, strict=True) if a is not b)
+    raise ScenarioError(
+        f"{first.value!r} and {second.value!r} are the same value "
+        "(the variants would be the same scenario)",
+        f"vary[{json.dumps(first.key)}]",
+        where,
+    )
 
 
 def _base_name(base: dict[str, Any]) -> str:
@@ -404,9 +433,17 @@ def _column(change: _Change) -> str:
     return f"{change.key}:scale" if change.scale else change.key
 
 
-def _cell(value: Any) -> Any:
-    """A parameter value as a table cell: scalars as they are, lists and tables as JSON."""
-    return _canonical(value) if isinstance(value, list | dict) else value
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _cell(value: Any, text: bool) -> Any:
+    """A parameter value as a table cell: scalars as they are, lists and tables as JSON;
+    with ``text`` (a column that does not hold only numbers, so one typed table column
+    cannot hold it as written) every value as text, strings as they are."""
+    if isinstance(value, list | dict) or (text and not isinstance(value, str)):
+        return _canonical(value)
+    return value
 
 
 def _canonical(value: Any) -> str:
