@@ -375,7 +375,7 @@ def plot_intervals(
     contact types together (the ``all`` rows): mean over replications with a 95% CI band,
     one line per variant in ``variants`` (default: all, or five spread over the sweep)."""
     import numpy as np
-    from scipy.stats import t
+    from scipy.special import stdtrit  # the t quantile; scipy.stats is slow to import
 
     labels = list(variants) if variants is not None else _spread(results.variants)
     unknown = [v for v in labels if v not in results.variants]
@@ -393,7 +393,7 @@ def plot_intervals(
             stats = part.groupby("interval")[metric].agg(["mean", "std", "count"])
             n = stats["count"].to_numpy(dtype=float)
             with np.errstate(invalid="ignore", divide="ignore"):
-                half = np.where(n >= 2, t.ppf(0.975, np.maximum(n - 1, 1))
+                half = np.where(n >= 2, stdtrit(np.maximum(n - 1, 1), 0.975)
                                 * stats["std"].to_numpy(dtype=float) / np.sqrt(n), np.nan)
             mean = stats["mean"].to_numpy(dtype=float) * factor
             half = half * factor
