@@ -250,7 +250,8 @@ def test_every_contact_is_accounted_for(per_hour, aht, patience, staff, lines, s
     groups = result.groups
     assert (groups.busy_time <= groups.staffed_time + 1e-6).all()
     for metric in ("service_level", "abandon_rate", "p_wait", "occupancy"):
-        assert math.isnan(s[metric]) or 0 <= s[metric] <= 1
+        # (occupancy: busy and staffed time are sums of the same spans in another order)
+        assert math.isnan(s[metric]) or 0 <= s[metric] <= 1 + 1e-12
     if patience is None and lines is None:
         assert s["abandoned"] == 0
     if lines is None:

@@ -9,6 +9,7 @@ overtime, counted as staffed time so that occupancy never exceeds 1.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 
@@ -28,10 +29,13 @@ class Group:
     ``skills`` are contact type indices in the group's order of preference. ``idle`` holds
     the idle agents, longest idle first; ``on_duty`` counts agents present and not leaving;
     ``leaving`` holds, for each busy agent still owed to a drop in head count, the time the
-    drop took effect.
+    drop took effect. ``busy`` is a heap of ``(end, order, agent)`` for agents serving a
+    contact; an agent whose end has passed while no queue of the group held a contact is
+    still in it until the group is *settled* (see :mod:`ccsim.model.centre`).
+    ``wake_at`` is the time of the group's next scheduled wake-up (``inf`` if none).
     """
 
-    __slots__ = ("idle", "index", "leaving", "name", "on_duty", "skills")
+    __slots__ = ("busy", "idle", "index", "leaving", "name", "on_duty", "skills", "wake_at")
 
     def __init__(self, index: int, name: str, skills: tuple[int, ...]):
         self.index = index
@@ -40,3 +44,5 @@ class Group:
         self.idle: deque[Agent] = deque()
         self.on_duty = 0
         self.leaving: deque[float] = deque()
+        self.busy: list[tuple[float, int, Agent]] = []
+        self.wake_at = math.inf

@@ -1,11 +1,22 @@
 """One run of a contact centre: the SimPy environment, its arrivals, agents and queues.
 
-The design keeps SimPy's :class:`~simpy.core.Environment` as the clock but schedules only
-what must happen at a time of its own: each arrival and each end of service is a
-:class:`~simpy.events.Timeout` with a callback, and staffing changes are a process.
-There is no process per customer and no abandonment event: queues are first-come
-first-served, so abandonment is resolved when a contact reaches the head of its queue
-(see :mod:`ccsim.model.routing`). Random numbers are drawn in numpy batches.
+SimPy's :class:`~simpy.core.Environment` is the clock, but only what must happen at a time
+of its own is scheduled on it. Three ideas keep the work per contact small, each exact:
+
+* **No process per customer, no abandonment event.** Queues are first-come first-served,
+  so abandonment is resolved when a contact reaches the head of its queue
+  (:mod:`ccsim.model.routing`).
+* **Ends of service are lazy.** A busy agent sits in its group's heap of end times. Its end
+  needs an event only if work may be waiting for it then: whenever a queue the group
+  serves holds a contact, the group has a *wake-up* scheduled at its earliest end. Otherwise
+  the agent is simply found idle (since its end time) when the group is next *settled* —
+  before a contact is routed to it, or its head count changes.
+* **Quiet stretches of arrivals are taken in one go.** An arrival event goes on with the
+  next arrivals of its type as long as they come before anything else on the SimPy
+  schedule (``env.peek()``): nothing else can happen in between. Work it schedules is
+  placed at absolute times, so ``now`` may run ahead of ``env.now`` inside such a stretch.
+
+Random numbers are drawn in numpy batches, one named stream per source.
 """
 
 from __future__ import annotations
@@ -63,13 +74,15 @@ class Centre:
     ):
         self.scenario = scenario
         self.seed = seed
-        self.env = env = simpy.Environment()
+        self.env = simpy.Environment()
         types = scenario.contact_types
         index = {c.name: k for k, c in enumerate(types)}
         self.groups = [
             Group(g, spec.name, tuple(index[s] for s in spec.skills))
             for g, spec in enumerate(scenario.agent_groups)
         ]
+        #: able[k]: the groups that can take contacts of type k
+        self._able = [[g for g in self.groups if k in g.skills] for k in range(len(types))]
         #: staff[i, g]: head count of group g scheduled in interval i
         self.staff = np.array(
             [[spec.staff_at(i) for spec in scenario.agent_groups]
@@ -85,22 +98,27 @@ class Centre:
             answer_within=scenario.service_level.answer_within,
         )
         self.router = router(self.groups, len(types), self._abandoned)
+        self._order = count()  # ties in the heaps of end times break by start order
         if scenario.lines is not None:
             self._lines = scenario.lines
             self._in_system = 0
             self._deadlines: list[tuple[float, int, Contact]] = []
-            self._order = count()
             self._offer = self._offer_limited
             self._serve = self._serve_limited
         for k in range(len(types)):
             self._start_arrivals(k)
-        env.process(self._shifts())
+        self.env.process(self._shifts())
+
+    def _at(self, time: float, callback: Callable[[simpy.Event], None], value: object = None):
+        """Schedule ``callback`` at the absolute time ``time`` (>= env.now)."""
+        Timeout(self.env, time - self.env.now, value).callbacks.append(callback)
 
     # --- arrivals ---
 
     def _start_arrivals(self, kind: int) -> None:
         spec = self.scenario.contact_types[kind]
-        env, seed, offer = self.env, self.seed, self._offer
+        env, seed, offer, able = self.env, self.seed, self._offer, self._able[kind]
+        settle, peek = self._settle, env.peek
         if spec.arrivals.times is not None:
             times = iter(spec.arrivals.times)
         else:
@@ -110,6 +128,7 @@ class Centre:
                 stream(seed, f"arrivals:{spec.name}"),
             )
         handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
+
         def never() -> float:
             return math.inf
 
@@ -126,10 +145,19 @@ class Centre:
 
         def arrive(event: simpy.Event) -> None:
             now = env.now
-            offer(Contact(kind, next(number), now, now + patience(), handle(), wrap_up()), now)
-            following = next(times, None)
-            if following is not None:
-                Timeout(env, following - now).callbacks.append(arrive)
+            while True:
+                contact = Contact(kind, next(number), now, now + patience(), handle(), wrap_up())
+                for group in able:
+                    if group.busy and group.busy[0][0] <= now:
+                        settle(group, now)
+                offer(contact, now)
+                following = next(times, None)
+                if following is None:
+                    return
+                if following >= peek():
+                    Timeout(env, following - env.now).callbacks.append(arrive)
+                    return
+                now = following
 
         first = next(times, None)
         if first is not None:
@@ -138,25 +166,70 @@ class Centre:
     def _offer(self, contact: Contact, now: float) -> None:
         agent = self.router.select_agent(contact)
         if agent is None:
-            self.router.enqueue(contact)
+            self._wait(contact)
         else:
             self._serve(agent, contact, now)
+
+    def _wait(self, contact: Contact) -> None:
+        self.router.enqueue(contact)
+        for group in self._able[contact.kind]:
+            self._wake(group)
 
     # --- service ---
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
         contact.served = True
-        busy = contact.handle + contact.wrap_up
-        self.tally.answered(contact, agent.group.index, now, now + busy)
-        Timeout(self.env, busy, agent).callbacks.append(self._done)
-
-    def _done(self, event: simpy.Event) -> None:
-        agent: Agent = event._value
+        end = now + contact.handle + contact.wrap_up
         group = agent.group
-        if group.leaving:
-            self.tally.extra(group.index, group.leaving.popleft(), self.env.now)
-            return
-        self._next_contact(agent, self.env.now)
+        self.tally.answered(contact, group.index, now, end)
+        heapq.heappush(group.busy, (end, next(self._order), agent))
+
+    def _settle(self, group: Group, now: float) -> None:
+        """Agents of ``group`` whose contact ended by ``now`` while no queue of the group held
+        work: they leave (if owed to a drop in head count) or are idle since their end."""
+        busy = group.busy
+        while busy and busy[0][0] <= now:
+            end, _, agent = heapq.heappop(busy)
+            if group.leaving:
+                self.tally.extra(group.index, group.leaving.popleft(), end)
+            else:
+                agent.idle_since = end
+                self.router.release(agent)
+
+    def _wake(self, group: Group) -> None:
+        """Make sure ``group`` wakes up when its first busy agent is free (work is waiting)."""
+        if group.busy:
+            first = group.busy[0][0]
+            if first < group.wake_at:
+                group.wake_at = first
+                self._at(first, self._woken, group)
+
+    def _woken(self, event: simpy.Event) -> None:
+        group: Group = event._value
+        now = self.env.now
+        if group.wake_at == now:
+            group.wake_at = math.inf
+        busy = group.busy
+        while busy and busy[0][0] <= now:
+            end, _, agent = heapq.heappop(busy)
+            if group.leaving:
+                self.tally.extra(group.index, group.leaving.popleft(), end)
+                continue
+            contact = self.router.select_contact(agent, now)
+            if contact is None:
+                agent.idle_since = end
+                self.router.release(agent)
+            else:
+                self._serve(agent, contact, now)
+        self._rewake(group)
+
+    def _rewake(self, group: Group) -> None:
+        """Wake ``group`` up again if work is still waiting for it."""
+        queues = self.router.queues
+        for kind in group.skills:
+            if queues[kind]:
+                self._wake(group)
+                return
 
     def _next_contact(self, agent: Agent, now: float) -> None:
         contact = self.router.select_contact(agent, now)
@@ -186,14 +259,14 @@ class Centre:
         if agent is not None:
             self._serve(agent, contact, now)
             return
-        self.router.enqueue(contact)
+        self._wait(contact)
         if contact.deadline < math.inf:
             heapq.heappush(deadlines, (contact.deadline, next(self._order), contact))
 
     def _serve_limited(self, agent: Agent, contact: Contact, now: float) -> None:
         Centre._serve(self, agent, contact, now)
         # The caller hangs up, freeing the line, when talk ends (wrap-up follows).
-        Timeout(self.env, contact.handle).callbacks.append(self._hang_up)
+        self._at(now + contact.handle, self._hang_up)
 
     def _hang_up(self, event: simpy.Event) -> None:
         self._in_system -= 1
@@ -211,6 +284,7 @@ class Centre:
 
     def _restaff(self, group: Group, target: int) -> None:
         now = self.env.now
+        self._settle(group, now)
         change = target - group.on_duty
         if change < 0:
             gone = self.router.withdraw(group, -change)
@@ -225,11 +299,14 @@ class Centre:
         for _ in range(change):
             group.on_duty += 1
             self._next_contact(Agent(group, now), now)
+        self._rewake(group)
 
     # --- results ---
 
     def result(self) -> RunResult:
         """Statistics of the finished run."""
+        for group in self.groups:
+            self._settle(group, math.inf)  # overtime of agents who left after the last event
         horizon = self.scenario.horizon
         for contact in self.router.waiting():
             # Left waiting with no agent to take them: they abandon when patience runs out;

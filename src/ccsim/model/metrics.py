@@ -101,8 +101,9 @@ class Tally:
         self._kind: list[int] = []
         self._outcome: list[int] = []
         self._wait: list[float] = []
-        self._busy: list[tuple[int, float, float]] = []
-        self._over: list[tuple[int, float, float]] = []
+        # Busy and overtime segments: (group, start, end) columns.
+        self._busy: tuple[list[int], list[float], list[float]] = ([], [], [])
+        self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         """``contact`` left with ``outcome`` after waiting ``wait`` seconds."""
@@ -118,19 +119,23 @@ class Tally:
         self._kind.append(contact.kind)
         self._outcome.append(_ANSWERED)
         self._wait.append(start - contact.arrival)
-        self._busy.append((group, start, end))
+        busy_group, busy_start, busy_end = self._busy
+        busy_group.append(group)
+        busy_start.append(start)
+        busy_end.append(end)
 
     def extra(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` stays from ``start`` to ``end`` after its shift ended."""
-        self._over.append((group, start, end))
+        for column, value in zip(self._over, (group, start, end), strict=True):
+            column.append(value)
 
     def flush(self) -> None:
         """Fold the pending records into the per-interval counters."""
         if self._arrival:
             self._fold_contacts()
-        if self._busy:
+        if self._busy[0]:
             self._spread(self._busy, self.busy_time)
-        if self._over:
+        if self._over[0]:
             self._spread(self._over, self.overtime)
 
     def _fold_contacts(self) -> None:
@@ -143,9 +148,13 @@ class Tally:
         interval = (arrival // self.period).astype(np.intp)
         keep = (interval >= self.warmup_intervals) & (interval < self.intervals)
         interval, kind, outcome, wait = interval[keep], kind[keep], outcome[keep], wait[keep]
-        cell = interval * self.kinds + kind
-        size = self.intervals * self.kinds
-        shape = (self.intervals, self.kinds)
+        if not len(interval):
+            return
+        # Only the intervals these records touch (a flush sees one or two), not the horizon.
+        low, high = int(interval.min()), int(interval.max()) + 1
+        cell = (interval - low) * self.kinds + kind
+        shape = (high - low, self.kinds)
+        size = shape[0] * shape[1]
 
         def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
             w = None if weights is None else weights[mask]
@@ -153,22 +162,26 @@ class Tally:
 
         answered = outcome == Outcome.ANSWERED
         for o in Outcome:
-            self.counts[o] += count(outcome == o)
-        self.in_sl += count(answered & (wait <= self.answer_within))
-        self.waited += count(wait > 0)
-        self.wait_answered += count(answered, wait)
-        self.wait_all += count(np.ones_like(answered), wait)
+            self.counts[o, low:high] += count(outcome == o)
+        self.in_sl[low:high] += count(answered & (wait <= self.answer_within))
+        self.waited[low:high] += count(wait > 0)
+        self.wait_answered[low:high] += count(answered, wait)
+        self.wait_all[low:high] += count(np.ones_like(answered), wait)
         positive = np.maximum(wait, _W0)
         bins = np.where(
             wait > 0, 1 + np.floor(np.log(positive / _W0) / _LOG_R).astype(np.intp), 0
         )
-        np.add.at(self.hist.reshape(-1), cell * _BINS + np.minimum(bins, _BINS - 1), 1)
+        np.add.at(self.hist[low:high].reshape(-1), cell * _BINS + np.minimum(bins, _BINS - 1), 1)
 
-    def _spread(self, pending: list[tuple[int, float, float]], into: np.ndarray) -> None:
+    def _spread(
+        self, pending: tuple[list[int], list[float], list[float]], into: np.ndarray
+    ) -> None:
         """Add each segment's length to the intervals it overlaps (before the horizon)."""
-        group, start, end = (np.array(column) for column in zip(*pending, strict=True))
-        pending.clear()
-        group = group.astype(np.intp)
+        group = np.array(pending[0], dtype=np.intp)
+        start = np.array(pending[1])
+        end = np.array(pending[2])
+        for column in pending:
+            column.clear()
         period, intervals = self.period, self.intervals
         first = (start // period).astype(np.intp)
         last = (end // period).astype(np.intp)
