@@ -40,6 +40,10 @@ from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
 
+#: Pending contact records folded into statistics at the next interval boundary; bounds the
+#: memory of a run whatever its number of contacts.
+FOLD_EVERY = 20_000
+
 RouterFactory = Callable[[list[Group], int, Callable[[Contact], None]], Router]
 
 
@@ -278,7 +282,7 @@ class Centre:
         for interval in range(self.scenario.intervals):
             if interval:
                 yield self.env.timeout(self.scenario.period)
-            self.tally.flush()
+            self.tally.flush(unless_fewer_than=FOLD_EVERY)
             for group in self.groups:
                 self._restaff(group, int(self.staff[interval, group.index]))
 

@@ -129,8 +129,12 @@ class Tally:
         for column, value in zip(self._over, (group, start, end), strict=True):
             column.append(value)
 
-    def flush(self) -> None:
-        """Fold the pending records into the per-interval counters."""
+    def flush(self, *, unless_fewer_than: int = 0) -> None:
+        """Fold the pending records into the per-interval counters (unless fewer than
+        ``unless_fewer_than`` contacts are pending: folding has a fixed cost, so the centre
+        lets a bounded number pile up)."""
+        if len(self._arrival) < unless_fewer_than:
+            return
         if self._arrival:
             self._fold_contacts()
         if self._busy[0]:
@@ -185,14 +189,19 @@ class Tally:
         period, intervals = self.period, self.intervals
         first = (start // period).astype(np.intp)
         last = (end // period).astype(np.intp)
-        # Most segments lie inside one interval: add those in one go.
-        inside = (first == last) & (first < intervals)
-        last = np.minimum(last, intervals - 1)
-        np.add.at(into, (first[inside], group[inside]), (end - start)[inside])
-        for g, a, b, i, j in zip(group[~inside], start[~inside], end[~inside],
-                                 first[~inside], last[~inside], strict=True):
-            for k in range(i, j + 1):
-                into[k, g] += min(b, (k + 1) * period) - max(a, k * period)
+        # A segment adds to its first interval up to that interval's end (or its own end),
+        # to its last interval from that interval's start, and a whole period to any between.
+        head = first < intervals
+        np.add.at(
+            into,
+            (first[head], group[head]),
+            (np.minimum(end, (first + 1) * period) - start)[head],
+        )
+        tail = (last > first) & (last < intervals)
+        np.add.at(into, (last[tail], group[tail]), (end - last * period)[tail])
+        for g, i, j in zip(group[last > first + 1], first[last > first + 1],
+                           np.minimum(last, intervals)[last > first + 1], strict=True):
+            into[i + 1:j, g] += period
 
     # --- results ---
 
