@@ -175,7 +175,9 @@ class Tally:
         bins = np.where(
             wait > 0, 1 + np.floor(np.log(positive / _W0) / _LOG_R).astype(np.intp), 0
         )
-        np.add.at(self.hist[low:high].reshape(-1), cell * _BINS + np.minimum(bins, _BINS - 1), 1)
+        self.hist[low:high] += np.bincount(
+            cell * _BINS + np.minimum(bins, _BINS - 1), minlength=size * _BINS
+        ).reshape(*shape, _BINS).astype(self.hist.dtype)
 
     def _spread(
         self, pending: tuple[list[int], list[float], list[float]], into: np.ndarray
@@ -191,14 +193,15 @@ class Tally:
         last = (end // period).astype(np.intp)
         # A segment adds to its first interval up to that interval's end (or its own end),
         # to its last interval from that interval's start, and a whole period to any between.
-        head = first < intervals
-        np.add.at(
-            into,
-            (first[head], group[head]),
-            (np.minimum(end, (first + 1) * period) - start)[head],
-        )
-        tail = (last > first) & (last < intervals)
-        np.add.at(into, (last[tail], group[tail]), (end - last * period)[tail])
+        groups = into.shape[1]
+
+        def add(index: np.ndarray, mask: np.ndarray, amount: np.ndarray) -> None:
+            into[...] += np.bincount(
+                index[mask] * groups + group[mask], amount[mask], minlength=into.size
+            ).reshape(into.shape)
+
+        add(first, first < intervals, np.minimum(end, (first + 1) * period) - start)
+        add(last, (last > first) & (last < intervals), end - last * period)
         for g, i, j in zip(group[last > first + 1], first[last > first + 1],
                            np.minimum(last, intervals)[last > first + 1], strict=True):
             into[i + 1:j, g] += period
