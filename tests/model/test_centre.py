@@ -320,3 +320,37 @@ def test_a_routing_rule_needs_only_its_two_decisions():
     assert list(zip(answered.time, answered.kind, strict=True)) == [
         (0, 0), (100, 1), (200, 0), (300, 1)
     ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    per_hour=st.floats(30, 1500),
+    aht=st.floats(20, 600),
+    wrap_up=st.one_of(st.none(), st.floats(1, 120)),
+    patience=st.one_of(st.none(), st.floats(5, 600)),
+    staff=st.integers(1, 12),
+    lines=st.one_of(st.none(), st.integers(1, 40)),
+    seed=st.integers(0, 2**32),
+)
+def test_no_agent_idles_while_a_caller_waits(per_hour, aht, wrap_up, patience, staff, lines,
+                                            seed):
+    """Work conservation, read off the trace: whenever a contact is waiting, every agent is
+    busy. (Guards the lazy ends of service and the wake-ups: a missed wake-up leaves an agent
+    idle beside a queue.)"""
+    contact = {"name": "calls", "arrivals": {"per_hour": per_hour},
+               "handle_time": {"dist": "exponential", "mean": aht}}
+    if patience is not None:
+        contact["patience"] = {"dist": "exponential", "mean": patience}
+    if wrap_up is not None:
+        contact["wrap_up"] = {"dist": "exponential", "mean": wrap_up}
+    scenario = Scenario(period=900, horizon=3600, lines=lines, contact_types=[contact],
+                        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}])
+    trace = simulate(scenario, seed, trace=True).trace
+    step = {"arrived": (0, 1), "answered": (1, -1), "abandoned": (0, -1), "blocked": (0, -1),
+            "finished": (-1, 0)}
+    busy = waiting = 0
+    for time, events in trace.groupby("time", sort=True).event:
+        for event in events:
+            b, w = step[event]
+            busy, waiting = busy + b, waiting + w
+        assert waiting == 0 or busy == staff, (time, busy, waiting)

@@ -148,7 +148,7 @@ class Centre:
         number = count()
 
         def arrive(event: simpy.Event) -> None:
-            now = env.now
+            now = event._value  # the arrival time itself (env.now may be an ulp away)
             while True:
                 contact = Contact(kind, next(number), now, now + patience(), handle(), wrap_up())
                 for group in able:
@@ -159,13 +159,13 @@ class Centre:
                 if following is None:
                     return
                 if following >= peek():
-                    Timeout(env, following - env.now).callbacks.append(arrive)
+                    Timeout(env, following - env.now, following).callbacks.append(arrive)
                     return
                 now = following
 
         first = next(times, None)
         if first is not None:
-            Timeout(env, first).callbacks.append(arrive)
+            Timeout(env, first, first).callbacks.append(arrive)
 
     def _offer(self, contact: Contact, now: float) -> None:
         agent = self.router.select_agent(contact)
@@ -206,11 +206,11 @@ class Centre:
             first = group.busy[0][0]
             if first < group.wake_at:
                 group.wake_at = first
-                self._at(first, self._woken, group)
+                self._at(first, self._woken, (group, first))
 
     def _woken(self, event: simpy.Event) -> None:
-        group: Group = event._value
-        now = self.env.now
+        # The intended time, not env.now: now + (first - now) may differ from first by an ulp.
+        group, now = event._value
         if group.wake_at == now:
             group.wake_at = math.inf
         busy = group.busy
