@@ -40,8 +40,8 @@ from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
 
-#: Pending contact records folded into statistics at the next interval boundary; bounds the
-#: memory of a run whatever its number of contacts.
+#: Contact records that may pile up before they are folded into statistics: folding has a
+#: fixed cost, and this bounds the memory of a run whatever its number of contacts.
 FOLD_EVERY = 20_000
 
 RouterFactory = Callable[[list[Group], int, Callable[[Contact], None]], Router]
@@ -123,6 +123,7 @@ class Centre:
         spec = self.scenario.contact_types[kind]
         env, seed, offer, able = self.env, self.seed, self._offer, self._able[kind]
         settle, peek = self._settle, env.peek
+        pending, flush = self.tally.pending, self.tally.flush
         if spec.arrivals.times is not None:
             times = iter(spec.arrivals.times)
         else:
@@ -133,12 +134,8 @@ class Centre:
             )
         handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
 
-        def never() -> float:
-            return math.inf
-
-        def none() -> float:
-            return 0.0
-
+        # Bound methods of constants: C-level callables, cheaper than Python functions.
+        never, none = math.inf.__float__, (0.0).__float__
         patience, wrap_up = (
             never if spec.patience is None
             else draws(spec.patience.build(), stream(seed, f"patience:{spec.name}")),
@@ -149,6 +146,8 @@ class Centre:
 
         def arrive(event: simpy.Event) -> None:
             now = event._value  # the arrival time itself (env.now may be an ulp away)
+            if pending() >= FOLD_EVERY:
+                flush()
             while True:
                 contact = Contact(kind, next(number), now, now + patience(), handle(), wrap_up())
                 for group in able:
@@ -182,7 +181,6 @@ class Centre:
     # --- service ---
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
-        contact.served = True
         end = now + contact.handle + contact.wrap_up
         group = agent.group
         self.tally.answered(contact, group.index, now, end)
@@ -268,6 +266,7 @@ class Centre:
             heapq.heappush(deadlines, (contact.deadline, next(self._order), contact))
 
     def _serve_limited(self, agent: Agent, contact: Contact, now: float) -> None:
+        contact.served = True
         Centre._serve(self, agent, contact, now)
         # The caller hangs up, freeing the line, when talk ends (wrap-up follows).
         self._at(now + contact.handle, self._hang_up)
@@ -282,7 +281,7 @@ class Centre:
         for interval in range(self.scenario.intervals):
             if interval:
                 yield self.env.timeout(self.scenario.period)
-            self.tally.flush(unless_fewer_than=FOLD_EVERY)
+            self.tally.flush()
             for group in self.groups:
                 self._restaff(group, int(self.staff[interval, group.index]))
 

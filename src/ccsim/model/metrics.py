@@ -96,59 +96,61 @@ class Tally:
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
         self.busy_time = np.zeros((intervals, groups))
         self.overtime = np.zeros((intervals, groups))
-        # Pending records, folded in by flush().
-        self._arrival: list[float] = []
-        self._kind: list[int] = []
-        self._outcome: list[int] = []
-        self._wait: list[float] = []
-        # Busy and overtime segments: (group, start, end) columns.
-        self._busy: tuple[list[int], list[float], list[float]] = ([], [], [])
+        # Pending records, folded in by flush(), as columns (appending to a list is the
+        # cheapest thing the hot path can do): answered contacts (arrival, kind, group,
+        # start, end), other outcomes (arrival, kind, outcome, wait), overtime (group,
+        # start, end).
+        self._answered: tuple[list[float], list[int], list[int], list[float], list[float]] = (
+            [], [], [], [], []
+        )
+        self._other: tuple[list[float], list[int], list[int], list[float]] = ([], [], [], [])
         self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
-        """``contact`` left with ``outcome`` after waiting ``wait`` seconds."""
-        self._arrival.append(contact.arrival)
-        self._kind.append(contact.kind)
-        self._outcome.append(outcome)
-        self._wait.append(wait)
+        """``contact`` left with ``outcome`` (not answered) after waiting ``wait`` seconds."""
+        arrival, kind, outcomes, waits = self._other
+        arrival.append(contact.arrival)
+        kind.append(contact.kind)
+        outcomes.append(outcome)
+        waits.append(wait)
 
     def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
         """An agent of ``group`` answers ``contact`` at ``start`` and is busy with it (talk
         and wrap-up) until ``end``."""
-        self._arrival.append(contact.arrival)
-        self._kind.append(contact.kind)
-        self._outcome.append(_ANSWERED)
-        self._wait.append(start - contact.arrival)
-        busy_group, busy_start, busy_end = self._busy
-        busy_group.append(group)
-        busy_start.append(start)
-        busy_end.append(end)
+        arrival, kind, groups, starts, ends = self._answered
+        arrival.append(contact.arrival)
+        kind.append(contact.kind)
+        groups.append(group)
+        starts.append(start)
+        ends.append(end)
 
     def extra(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` stays from ``start`` to ``end`` after its shift ended."""
         for column, value in zip(self._over, (group, start, end), strict=True):
             column.append(value)
 
-    def flush(self, *, unless_fewer_than: int = 0) -> None:
-        """Fold the pending records into the per-interval counters (unless fewer than
-        ``unless_fewer_than`` contacts are pending: folding has a fixed cost, so the centre
-        lets a bounded number pile up)."""
-        if len(self._arrival) < unless_fewer_than:
-            return
-        if self._arrival:
+    def pending(self) -> int:
+        """Contacts recorded but not yet folded into the counters."""
+        return len(self._answered[0]) + len(self._other[0])
+
+    def flush(self) -> None:
+        """Fold the pending records into the per-interval counters."""
+        if self._answered[0] or self._other[0]:
             self._fold_contacts()
-        if self._busy[0]:
-            self._spread(self._busy, self.busy_time)
         if self._over[0]:
             self._spread(self._over, self.overtime)
 
     def _fold_contacts(self) -> None:
-        arrival = np.array(self._arrival)
-        kind = np.array(self._kind, dtype=np.intp)
-        outcome = np.array(self._outcome, dtype=np.intp)
-        wait = np.array(self._wait)
-        for pending in (self._arrival, self._kind, self._outcome, self._wait):
-            pending.clear()
+        arrival_a, kind_a, group, start, end = (np.array(c) for c in self._answered)
+        arrival_o, kind_o, outcome_o, wait_o = (np.array(c) for c in self._other)
+        for column in (*self._answered, *self._other):
+            column.clear()
+        if len(group):
+            self._spread((group, start, end), self.busy_time)
+        arrival = np.concatenate((arrival_a, arrival_o))
+        kind = np.concatenate((kind_a, kind_o)).astype(np.intp)
+        outcome = np.concatenate((np.full(len(arrival_a), _ANSWERED), outcome_o)).astype(np.intp)
+        wait = np.concatenate((start - arrival_a, wait_o))
         interval = (arrival // self.period).astype(np.intp)
         keep = (interval >= self.warmup_intervals) & (interval < self.intervals)
         interval, kind, outcome, wait = interval[keep], kind[keep], outcome[keep], wait[keep]
@@ -179,15 +181,14 @@ class Tally:
             cell * _BINS + np.minimum(bins, _BINS - 1), minlength=size * _BINS
         ).reshape(*shape, _BINS).astype(self.hist.dtype)
 
-    def _spread(
-        self, pending: tuple[list[int], list[float], list[float]], into: np.ndarray
-    ) -> None:
-        """Add each segment's length to the intervals it overlaps (before the horizon)."""
-        group = np.array(pending[0], dtype=np.intp)
-        start = np.array(pending[1])
-        end = np.array(pending[2])
-        for column in pending:
-            column.clear()
+    def _spread(self, segments: tuple, into: np.ndarray) -> None:
+        """Add the length of each segment (group, start, end columns) to the intervals it
+        overlaps before the horizon. Columns given as lists are emptied."""
+        group, start, end = (np.asarray(c, dtype=float) for c in segments)
+        group = group.astype(np.intp)
+        for column in segments:
+            if isinstance(column, list):
+                column.clear()
         period, intervals = self.period, self.intervals
         first = (start // period).astype(np.intp)
         last = (end // period).astype(np.intp)
