@@ -13,8 +13,9 @@ values one at a time from a :class:`Draws` buffer that refills in numpy batches.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,14 +114,10 @@ class Sequence:
 Distribution = Exponential | LogNormal | Gamma | Constant | Empirical | Sequence
 
 
-def _batches(dist: Distribution, rng: np.random.Generator) -> Iterator[float]:
-    if isinstance(dist, Sequence):
-        while True:
-            yield from dist.values
-    while True:
-        yield from dist.sample(rng, BATCH).tolist()
-
-
 def draws(dist: Distribution, rng: np.random.Generator) -> Callable[[], float]:
     """A function returning the next value of ``dist`` from ``rng`` (batched, fast)."""
-    return _batches(dist, rng).__next__
+    if isinstance(dist, Sequence):
+        return itertools.cycle(dist.values).__next__
+    # An endless iterator of batches, flattened by C-level itertools: no Python frame per draw.
+    batches = iter(lambda: dist.sample(rng, BATCH).tolist(), None)
+    return itertools.chain.from_iterable(batches).__next__

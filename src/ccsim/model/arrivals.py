@@ -10,6 +10,7 @@ arrival tied to the n-th draw, which is what common random numbers need.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -22,6 +23,13 @@ def arrival_times(
 ) -> Iterator[float]:
     """Arrival times (seconds, increasing) of a Poisson process with ``volumes[i]`` expected
     arrivals in ``[i·period, (i+1)·period)``; ends at the horizon ``len(volumes)·period``."""
+    # Batches flattened by C-level itertools: no Python frame per arrival.
+    return itertools.chain.from_iterable(_batches(volumes, period, rng))
+
+
+def _batches(
+    volumes: Sequence[float], period: float, rng: np.random.Generator
+) -> Iterator[list[float]]:
     rates = np.asarray(volumes, dtype=float)
     cumulative = np.concatenate(([0.0], np.cumsum(rates)))
     total = cumulative[-1]
@@ -33,6 +41,6 @@ def arrival_times(
         # The interval holding each point: Λ(start) <= point < Λ(end), so its volume is > 0.
         index = np.searchsorted(cumulative, inside, side="right") - 1
         times = (index + (inside - cumulative[index]) / rates[index]) * period
-        yield from times.tolist()
+        yield times.tolist()
         if len(inside) < len(points):
             return
