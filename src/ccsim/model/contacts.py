@@ -24,21 +24,12 @@ class Outcome(IntEnum):
 class Contact:
     """One customer contact. Times are seconds since the start of the horizon."""
 
-    __slots__ = ("arrival", "deadline", "handle", "kind", "number", "served", "wrap_up")
+    __slots__ = ("arrival", "deadline", "handle", "kind", "served", "wrap_up")
 
-    def __init__(
-        self,
-        kind: int,
-        number: int,
-        arrival: float,
-        deadline: float,
-        handle: float,
-        wrap_up: float,
-    ):
+    def __init__(self, kind: int, arrival: float, deadline: float, handle: float, wrap_up: float):
         self.kind = kind  #: index of the contact type in the scenario
-        self.number = number  #: 0, 1, 2, ... within its contact type, in order of arrival
         self.arrival = arrival
         self.deadline = deadline  #: arrival + patience: it abandons if still waiting after this
         self.handle = handle  #: talk time, seconds
         self.wrap_up = wrap_up  #: after-contact work, seconds (the caller has hung up)
-        self.served = False
+        # `served` is set only when it is needed (a scenario with `lines`).

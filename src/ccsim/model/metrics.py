@@ -105,6 +105,7 @@ class Tally:
         )
         self._other: tuple[list[float], list[int], list[int], list[float]] = ([], [], [], [])
         self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
+        self._append_answered = tuple(column.append for column in self._answered)
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         """``contact`` left with ``outcome`` (not answered) after waiting ``wait`` seconds."""
@@ -117,12 +118,12 @@ class Tally:
     def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
         """An agent of ``group`` answers ``contact`` at ``start`` and is busy with it (talk
         and wrap-up) until ``end``."""
-        arrival, kind, groups, starts, ends = self._answered
-        arrival.append(contact.arrival)
-        kind.append(contact.kind)
-        groups.append(group)
-        starts.append(start)
-        ends.append(end)
+        arrival, kind, groups, starts, ends = self._append_answered
+        arrival(contact.arrival)
+        kind(contact.kind)
+        groups(group)
+        starts(start)
+        ends(end)
 
     def extra(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` stays from ``start`` to ``end`` after its shift ended."""

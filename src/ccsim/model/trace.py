@@ -25,25 +25,36 @@ class TracingTally(Tally):
     def __init__(self, **kwargs: float) -> None:
         super().__init__(**kwargs)
         self._events: list[tuple[float, str, int, int, int]] = []
+        self._seen: dict[Contact, int] = {}  # contact → order in which the log first met it
+
+    def _log(self, contact: Contact, time: float, event: str, group: int) -> None:
+        seen = self._seen.setdefault(contact, len(self._seen))
+        self._events.append((time, event, contact.kind, seen, group))
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         super().record(contact, outcome, wait)
-        log = self._events.append
-        log((contact.arrival, "arrived", contact.kind, contact.number, -1))
-        event = Outcome(outcome).name.lower()
-        log((contact.arrival + wait, event, contact.kind, contact.number, -1))
+        self._log(contact, contact.arrival, "arrived", -1)
+        self._log(contact, contact.arrival + wait, Outcome(outcome).name.lower(), -1)
 
     def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
         super().answered(contact, group, start, end)
-        log = self._events.append
-        log((contact.arrival, "arrived", contact.kind, contact.number, group))
-        log((start, "answered", contact.kind, contact.number, group))
-        log((end, "finished", contact.kind, contact.number, group))
+        self._log(contact, contact.arrival, "arrived", group)
+        self._log(contact, start, "answered", group)
+        self._log(contact, end, "finished", group)
 
     def trace(self) -> pd.DataFrame:
         """The events, in time order: ``time`` (s), ``event``, ``kind`` (contact type
-        index), ``contact`` (its number within the type), ``agent_group`` (index, -1 if none)."""
+        index), ``contact`` (its number within the type: 0, 1, 2, ... in order of arrival),
+        ``agent_group`` (index, -1 if none)."""
         import pandas as pd
 
+        # Number the contacts of each type in order of arrival.
+        order = sorted(self._seen, key=lambda c: (c.kind, c.arrival, self._seen[c]))
+        number = [0] * len(order)
+        counts: dict[int, int] = {}
+        for contact in order:
+            number[self._seen[contact]] = counts.get(contact.kind, 0)
+            counts[contact.kind] = number[self._seen[contact]] + 1
         table = pd.DataFrame(self._events, columns=list(_COLUMNS))
+        table["contact"] = [number[seen] for seen in table["contact"]]
         return table.sort_values(["time", "kind", "contact"], kind="stable").reset_index(drop=True)
