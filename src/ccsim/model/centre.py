@@ -224,27 +224,39 @@ class Centre:
         group, now = event._value
         if group.wake_at == now:
             group.wake_at = math.inf
-        busy = group.busy
-        while busy and busy[0][0] <= now:
-            end, _, agent = heappop(busy)
-            if group.leaving:
-                self.tally.extra(group.index, group.leaving.popleft(), end)
-                continue
-            contact = self.router.select_contact(agent, now)
-            if contact is None:
-                agent.idle_since = end
-                self.router.release(agent)
-            else:
-                self._serve(agent, contact, now)
-        self._rewake(group)
+        busy, peek = group.busy, self.env.peek
+        while True:
+            while busy and busy[0][0] <= now:
+                end, _, agent = heappop(busy)
+                if group.leaving:
+                    self.tally.extra(group.index, group.leaving.popleft(), end)
+                    continue
+                contact = self.router.select_contact(agent, now)
+                if contact is None:
+                    agent.idle_since = end
+                    self.router.release(agent)
+                else:
+                    self._serve(agent, contact, now)
+            # Work still waiting: the group's next end of service, taken at once if nothing
+            # else is scheduled before it, else woken up for.
+            if not (busy and self._has_work(group)):
+                return
+            if busy[0][0] >= peek():
+                self._wake(group)
+                return
+            now = busy[0][0]
 
-    def _rewake(self, group: Group) -> None:
-        """Wake ``group`` up again if work is still waiting for it."""
+    def _has_work(self, group: Group) -> bool:
         queues = self.router.queues
         for kind in group.skills:
             if queues[kind]:
-                self._wake(group)
-                return
+                return True
+        return False
+
+    def _rewake(self, group: Group) -> None:
+        """Wake ``group`` up again if work is still waiting for it."""
+        if self._has_work(group):
+            self._wake(group)
 
     def _next_contact(self, agent: Agent, now: float) -> None:
         contact = self.router.select_contact(agent, now)
