@@ -43,7 +43,7 @@ from ccsim.streams import draws, stream
 
 #: Contact records that may pile up before they are folded into statistics: folding has a
 #: fixed cost, and this bounds the memory of a run whatever its number of contacts.
-FOLD_EVERY = 20_000
+FOLD_EVERY = 4096
 
 RouterFactory = Callable[[list[Group], int, Callable[[Contact], None]], Router]
 
