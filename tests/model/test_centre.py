@@ -354,3 +354,21 @@ def test_no_agent_idles_while_a_caller_waits(per_hour, aht, wrap_up, patience, s
             b, w = step[event]
             busy, waiting = busy + b, waiting + w
         assert waiting == 0 or busy == staff, (time, busy, waiting)
+
+
+def test_an_agent_free_at_the_instant_a_contact_arrives_first_takes_the_one_waiting():
+    # One agent, skills [a, b]. a0 talks 0–60 s; b0 waits from 10 s; a1 arrives at 60 s, the
+    # instant the agent is free. The agent takes b0, who was waiting (not a1, who was not).
+    scenario = Scenario(
+        period=600, horizon=600,
+        contact_types=[
+            {"name": "a", "arrivals": {"times": [0, 60]},
+             "handle_time": {"dist": "constant", "value": 60}},
+            {"name": "b", "arrivals": {"times": [10]},
+             "handle_time": {"dist": "constant", "value": 60}},
+        ],
+        agent_groups=[{"name": "agents", "skills": ["a", "b"], "staff": 1}],
+    )
+    trace = simulate(scenario, trace=True).trace
+    answered = trace[trace.event == "answered"]
+    assert list(zip(answered.time, answered.kind, strict=True)) == [(0, 0), (60, 1), (120, 0)]

@@ -200,16 +200,23 @@ class Centre:
         heappush(group.busy, (end, next(self._order), agent))
 
     def _settle(self, group: Group, now: float) -> None:
-        """Agents of ``group`` whose contact ended by ``now`` while no queue of the group held
-        work: they leave (if owed to a drop in head count) or are idle since their end."""
+        """Bring ``group`` up to ``now``: each agent whose contact ended by then leaves (if
+        owed to a drop in head count), takes a waiting contact, or is idle since its end."""
         busy = group.busy
+        work = self._has_work(group)
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
             if group.leaving:
                 self.tally.extra(group.index, group.leaving.popleft(), end)
-            else:
-                agent.idle_since = end
-                self.router.release(agent)
+                continue
+            if work:
+                contact = self.router.select_contact(agent, now)
+                if contact is not None:
+                    self._serve(agent, contact, now)
+                    continue
+                work = self._has_work(group)
+            agent.idle_since = end
+            self.router.release(agent)
 
     def _wake(self, group: Group) -> None:
         """Make sure ``group`` wakes up when its first busy agent is free (work is waiting)."""
@@ -226,17 +233,7 @@ class Centre:
             group.wake_at = math.inf
         busy, peek = group.busy, self.env.peek
         while True:
-            while busy and busy[0][0] <= now:
-                end, _, agent = heappop(busy)
-                if group.leaving:
-                    self.tally.extra(group.index, group.leaving.popleft(), end)
-                    continue
-                contact = self.router.select_contact(agent, now)
-                if contact is None:
-                    agent.idle_since = end
-                    self.router.release(agent)
-                else:
-                    self._serve(agent, contact, now)
+            self._settle(group, now)
             # Work still waiting: the group's next end of service, taken at once if nothing
             # else is scheduled before it, else woken up for.
             if not (busy and self._has_work(group)):
@@ -303,11 +300,10 @@ class Centre:
     # --- staffing ---
 
     def _shifts(self) -> Generator[simpy.Event, None, None]:
-        """Set each group's head count at each interval boundary; fold statistics."""
+        """Set each group's head count at each interval boundary."""
         for interval in range(self.scenario.intervals):
             if interval:
                 yield self.env.timeout(self.scenario.period)
-            self.tally.flush()
             for group in self.groups:
                 self._restaff(group, int(self.staff[interval, group.index]))
 
