@@ -157,6 +157,7 @@ class Centre:
             none if spec.wrap_up is None
             else draws(spec.wrap_up.build(), stream(seed, f"wrap_up:{spec.name}")),
         )
+
         def arrive(event: simpy.Event) -> None:
             now = event._value  # the arrival time itself (env.now may be an ulp away)
             if pending() >= FOLD_EVERY:
