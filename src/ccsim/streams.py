@@ -75,10 +75,6 @@ class Constant:
 
     value: float
 
-    @property
-    def mean(self) -> float:
-        return self.value
-
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.value)
 
@@ -88,10 +84,6 @@ class Empirical:
     """Uniformly one of the observed ``values`` (resampling, with replacement)."""
 
     values: tuple[float, ...]
-
-    @property
-    def mean(self) -> float:
-        return float(np.mean(self.values))
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, dtype=float), n)
@@ -103,12 +95,8 @@ class Sequence:
 
     values: tuple[float, ...]
 
-    @property
-    def mean(self) -> float:
-        return float(np.mean(self.values))
-
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        raise NotImplementedError("a sequence is drawn in order; use Draws")
+        raise NotImplementedError("a sequence is drawn in order, across batches: use draws()")
 
 
 Distribution = Exponential | LogNormal | Gamma | Constant | Empirical | Sequence

@@ -109,6 +109,7 @@ class Centre:
             self._in_system = 0
             self._deadlines: list[tuple[float, int, Contact]] = []
             self._offer = self._offer_limited
+            self._wait = self._wait_limited
             self._serve = self._serve_limited
         for k in range(len(types)):
             self._start_arrivals(k)
@@ -211,13 +212,11 @@ class Centre:
                 self.tally.extra(group.index, group.leaving.popleft(), end)
                 continue
             if work:
-                contact = self.router.select_contact(agent, now)
-                if contact is not None:
-                    self._serve(agent, contact, now)
-                    continue
+                self._free(agent, now, since=end)
                 work = self._has_work(group)
-            agent.idle_since = end
-            self.router.release(agent)
+            else:  # nothing waiting: skip the router's search
+                agent.idle_since = end
+                self.router.release(agent)
 
     def _wake(self, group: Group) -> None:
         """Make sure ``group`` wakes up when its first busy agent is free (work is waiting)."""
@@ -252,15 +251,12 @@ class Centre:
                 return True
         return False
 
-    def _rewake(self, group: Group) -> None:
-        """Wake ``group`` up again if work is still waiting for it."""
-        if self._has_work(group):
-            self._wake(group)
-
-    def _next_contact(self, agent: Agent, now: float) -> None:
+    def _free(self, agent: Agent, now: float, since: float) -> None:
+        """``agent`` is free at ``now``: it takes a waiting contact, or is idle since
+        ``since``."""
         contact = self.router.select_contact(agent, now)
         if contact is None:
-            agent.idle_since = now
+            agent.idle_since = since
             self.router.release(agent)
         else:
             self._serve(agent, contact, now)
@@ -281,13 +277,12 @@ class Centre:
             self.tally.record(contact, Outcome.BLOCKED, 0.0)
             return
         self._in_system += 1
-        agent = self.router.select_agent(contact)
-        if agent is not None:
-            self._serve(agent, contact, now)
-            return
-        self._wait(contact)
-        if contact.deadline < math.inf:
-            heappush(deadlines, (contact.deadline, next(self._order), contact))
+        Centre._offer(self, contact, now)
+
+    def _wait_limited(self, contact: Contact) -> None:
+        Centre._wait(self, contact)
+        if contact.deadline < math.inf:  # its line is freed when its patience runs out
+            heappush(self._deadlines, (contact.deadline, next(self._order), contact))
 
     def _serve_limited(self, agent: Agent, contact: Contact, now: float) -> None:
         contact.served = True
@@ -324,8 +319,9 @@ class Centre:
             group.on_duty += 1
         for _ in range(change):
             group.on_duty += 1
-            self._next_contact(Agent(group, now), now)
-        self._rewake(group)
+            self._free(Agent(group, now), now, since=now)
+        if self._has_work(group):
+            self._wake(group)
 
     # --- results ---
 

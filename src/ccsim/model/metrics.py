@@ -139,15 +139,13 @@ class Tally:
         if self._answered[0] or self._other[0]:
             self._fold_contacts()
         if self._over[0]:
-            self._spread(self._over, self.overtime)
+            self._spread(*_take(self._over), self.overtime)
 
     def _fold_contacts(self) -> None:
-        arrival_a, kind_a, group, start, end = (np.array(c) for c in self._answered)
-        arrival_o, kind_o, outcome_o, wait_o = (np.array(c) for c in self._other)
-        for column in (*self._answered, *self._other):
-            column.clear()
+        arrival_a, kind_a, group, start, end = _take(self._answered)
+        arrival_o, kind_o, outcome_o, wait_o = _take(self._other)
         if len(group):
-            self._spread((group, start, end), self.busy_time)
+            self._spread(group, start, end, self.busy_time)
         arrival = np.concatenate((arrival_a, arrival_o))
         kind = np.concatenate((kind_a, kind_o)).astype(np.intp)
         outcome = np.concatenate((np.full(len(arrival_a), _ANSWERED), outcome_o)).astype(np.intp)
@@ -157,7 +155,7 @@ class Tally:
         interval, kind, outcome, wait = interval[keep], kind[keep], outcome[keep], wait[keep]
         if not len(interval):
             return
-        # Only the intervals these records touch (a flush sees one or two), not the horizon.
+        # Only the intervals these records touch, not the whole horizon.
         low, high = int(interval.min()), int(interval.max()) + 1
         cell = (interval - low) * self.kinds + kind
         shape = (high - low, self.kinds)
@@ -182,14 +180,12 @@ class Tally:
             cell * _BINS + np.minimum(bins, _BINS - 1), minlength=size * _BINS
         ).reshape(*shape, _BINS).astype(self.hist.dtype)
 
-    def _spread(self, segments: tuple, into: np.ndarray) -> None:
-        """Add the length of each segment (group, start, end columns) to the intervals it
-        overlaps before the horizon. Columns given as lists are emptied."""
-        group, start, end = (np.asarray(c, dtype=float) for c in segments)
+    def _spread(
+        self, group: np.ndarray, start: np.ndarray, end: np.ndarray, into: np.ndarray
+    ) -> None:
+        """Add the length of each segment of ``group`` from ``start`` to ``end`` to the
+        intervals it overlaps before the horizon."""
         group = group.astype(np.intp)
-        for column in segments:
-            if isinstance(column, list):
-                column.clear()
         period, intervals = self.period, self.intervals
         first = (start // period).astype(np.intp)
         last = (end // period).astype(np.intp)
@@ -266,6 +262,14 @@ class Tally:
                     }
                 )
         return rows
+
+
+def _take(columns: tuple[list, ...]) -> list[np.ndarray]:
+    """The pending ``columns`` as arrays; the lists are emptied."""
+    arrays = [np.array(column) for column in columns]
+    for column in columns:
+        column.clear()
+    return arrays
 
 
 def _ratio(num: float, den: float) -> float:
