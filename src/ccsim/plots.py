@@ -374,8 +374,7 @@ def plot_intervals(
     """``metrics`` (default service level and abandonment) by interval of the day, for all
     contact types together (the ``all`` rows): mean over replications with a 95% CI band,
     one line per variant in ``variants`` (default: all, or five spread over the sweep)."""
-    import numpy as np
-    from scipy.special import stdtrit  # the t quantile; scipy.stats is slow to import
+    from ccsim.experiment.store import ci95
 
     labels = list(variants) if variants is not None else _spread(results.variants)
     unknown = [v for v in labels if v not in results.variants]
@@ -391,10 +390,7 @@ def plot_intervals(
         for label in labels:
             part = table[table["variant"] == label]
             stats = part.groupby("interval")[metric].agg(["mean", "std", "count"])
-            n = stats["count"].to_numpy(dtype=float)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                half = np.where(n >= 2, stdtrit(np.maximum(n - 1, 1), 0.975)
-                                * stats["std"].to_numpy(dtype=float) / np.sqrt(n), np.nan)
+            half = ci95(stats["std"].to_numpy(dtype=float), stats["count"].to_numpy())
             mean = stats["mean"].to_numpy(dtype=float) * factor
             half = half * factor
             xs = stats.index.to_numpy()

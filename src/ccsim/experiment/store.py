@@ -313,6 +313,17 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def ci95(std: Any, n: Any) -> Any:
+    """Half-width of the 95 % confidence interval of a mean of ``n`` values whose sample
+    standard deviation is ``std`` (Student t; NaN where ``n`` < 2). Works on arrays."""
+    import numpy as np
+    from scipy.special import stdtrit  # the t quantile; scipy.stats takes ~1 s to import
+
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n >= 2, stdtrit(np.maximum(n - 1, 1), 0.975) * std / np.sqrt(n), np.nan)
+
+
 def summarize(
     runs: pd.DataFrame,
     variants: list[str],
@@ -327,7 +338,6 @@ def summarize(
     fewer than 2 replications give a value. A run whose metric is NaN (e.g. ``asa`` with
     nothing answered) does not count in that metric's n."""
     import pandas as pd
-    from scipy.special import stdtrit  # the t quantile; scipy.stats takes ~1 s to import
 
     parameters = parameters or {}
     names = columns if columns is not None else list(
@@ -346,9 +356,7 @@ def summarize(
             n = len(values)
             row[m] = float(values.mean()) if n else math.nan
             row[f"{m}_ci95"] = (
-                float(stdtrit(n - 1, 0.975) * values.std(ddof=1) / math.sqrt(n))
-                if n >= 2
-                else math.nan
+                float(ci95(values.std(ddof=1), n)) if n >= 2 else math.nan
             )
         rows.append(row)
     return pd.DataFrame(rows)
