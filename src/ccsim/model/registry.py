@@ -1,0 +1,99 @@
+"""The one registry of metric definitions.
+
+Every metric a run reports is defined here once: its name (the column in every table),
+how it reads (label, unit, display scale and decimals), whether it is a count, its range,
+which direction is better, how it aggregates over intervals and contact types, and its
+definition. The tables, the summary with confidence intervals, the charts, the command
+line and the README check all read this registry; none keeps a list of its own.
+
+Counts marked ``outcome`` are the terms of the identity every run checks::
+
+    offered = answered + abandoned + blocked + unserved + (each policy's own outcomes)
+
+A policy that adds an outcome or a metric adds its definition here, next to the ones it
+extends, and counts it in its own module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+#: How a metric of several intervals or contact types is formed: counts add up; ratios
+#: and means are recomputed from their numerators and denominators; quantiles from the
+#: pooled histogram. Never an average of per-interval values.
+Aggregate = Literal["sum", "ratio", "quantile"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """The definition of one metric.
+
+    ``unit`` is the unit shown (``%`` for shares, after multiplying by ``scale``);
+    ``low``/``high`` the range of the stored value (a confidence band is clipped to it);
+    ``better`` is ``"higher"``, ``"lower"`` or ``None`` (neither: a volume).
+    """
+
+    name: str
+    label: str
+    unit: str
+    definition: str
+    scale: float = 1.0
+    decimals: int = 1
+    count: bool = False
+    outcome: bool = False
+    aggregate: Aggregate = "ratio"
+    low: float = 0.0
+    high: float = math.inf
+    better: Literal["higher", "lower"] | None = None
+
+
+def _count(name: str, definition: str, *, outcome: bool = True) -> Metric:
+    return Metric(name, name, "contacts", definition, decimals=1, count=True,
+                  outcome=outcome, aggregate="sum")
+
+
+def _share(name: str, label: str, definition: str, better: str | None) -> Metric:
+    return Metric(name, label, "%", definition, scale=100.0, decimals=2, high=1.0,
+                  better=better)  # type: ignore[arg-type]
+
+
+def _seconds(name: str, label: str, definition: str, aggregate: Aggregate = "ratio") -> Metric:
+    return Metric(name, label, "s", definition, aggregate=aggregate, better="lower")
+
+
+_CORE = (
+    _count("offered", "contacts that arrived (first attempts)", outcome=False),
+    _count("answered", "offered contacts that reached an agent"),
+    _count("abandoned", "offered contacts that left the queue before reaching an agent"),
+    _count("blocked", "offered contacts turned away because all `lines` were in use"),
+    _count("unserved", "offered contacts with infinite patience still waiting when no agent "
+           "was left to take them; they count as having waited until the horizon"),
+    _share("abandon_rate", "abandonment", "abandoned / offered", "lower"),
+    _share("service_level", "service level", "contacts answered within `answer_within` / "
+           "offered", "higher"),
+    _seconds("asa", "ASA", "average speed of answer: mean wait of answered contacts"),
+    _seconds("mean_wait", "mean wait", "mean time in queue of all offered contacts "
+             "(abandoned ones until they left; blocked ones 0)"),
+    _seconds("wait_p50", "median wait", "median wait of all offered contacts", "quantile"),
+    _seconds("wait_p90", "90th percentile wait", "90th percentile of that wait", "quantile"),
+    _seconds("wait_p95", "95th percentile wait", "95th percentile of that wait", "quantile"),
+    _share("p_wait", "P(wait > 0)", "share of offered contacts that waited at all", "lower"),
+    _share("occupancy", "occupancy", "agents' busy time (talk + wrap-up) / staffed time, both "
+           "inside the measured window", None),
+)
+
+#: Every metric, by name, in the order tables show them.
+METRICS: Mapping[str, Metric] = {m.name: m for m in _CORE}
+#: The metrics that are whole counts (kept as integers in tables).
+COUNTS: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.count)
+#: The outcome columns: each offered contact is counted in exactly one of them.
+OUTCOMES: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.outcome)
+
+
+def metric(name: str) -> Metric:
+    """The definition of metric ``name`` (a plain definition for a name not registered)."""
+    found = METRICS.get(name)
+    return found if found is not None else Metric(name, name, "", "")
