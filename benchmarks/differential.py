@@ -1,0 +1,148 @@
+"""Differential check of the core against another checkout of ccsim.
+
+``python -m benchmarks.differential OTHER_SRC [--scenarios 40] [--seed 0]`` runs the same
+random multi-skill scenarios (lines, wrap-up, patience, changing staff) with this tree's
+ccsim and with the one under ``OTHER_SRC`` (its ``src`` directory, e.g. a ``git worktree``
+of the previous commit) and compares every summary value and every interval and group
+row. It prints the largest relative difference and exits 1 if any value differs by more
+than ``--rtol`` (default 0: bit for bit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+_DISTS = ("exponential", "lognormal", "gamma", "constant")
+
+
+def random_scenario(rng: np.random.Generator, index: int) -> dict:
+    """A random scenario of 1–3 contact types and 1–3 groups over four 15-minute intervals."""
+    kinds = int(rng.integers(1, 4))
+    names = [f"t{k}" for k in range(kinds)]
+
+    def dist(mean: float) -> dict:
+        tag = str(rng.choice(_DISTS))
+        if tag == "constant":
+            return {"dist": tag, "value": mean}
+        if tag == "exponential":
+            return {"dist": tag, "mean": mean}
+        return {"dist": tag, "mean": mean, "cv": float(rng.uniform(0.3, 1.5))}
+
+    types = []
+    for name in names:
+        spec = {
+            "name": name,
+            "arrivals": {"per_hour": float(rng.uniform(20, 400))},
+            "handle_time": dist(float(rng.uniform(30, 400))),
+        }
+        if rng.random() < 0.7:
+            spec["patience"] = dist(float(rng.uniform(10, 300)))
+        if rng.random() < 0.4:
+            spec["wrap_up"] = dist(float(rng.uniform(5, 60)))
+        types.append(spec)
+    groups = []
+    for g in range(int(rng.integers(1, 4))):
+        skills = [str(s) for s in rng.permutation(names)[: int(rng.integers(1, kinds + 1))]]
+        staff = [int(x) for x in rng.integers(0, 12, 4)]
+        groups.append({"name": f"g{g}", "skills": skills, "staff": staff})
+    served = {s for g in groups for s in g["skills"]}
+    for name in names:
+        if name not in served:
+            groups[0]["skills"].append(name)
+    scenario = {"name": f"random {index}", "period": 900, "horizon": 3600,
+                "contact_types": types, "agent_groups": groups}
+    if rng.random() < 0.3:
+        scenario["lines"] = int(rng.integers(1, 30))
+    if rng.random() < 0.3:
+        scenario["warmup"] = 900
+    return scenario
+
+
+def _run(scenarios: list[dict], seeds: list[int]) -> list[dict]:
+    from ccsim import Scenario, simulate
+
+    out = []
+    for data, seed in zip(scenarios, seeds, strict=True):
+        result = simulate(Scenario(**data), seed)
+        out.append({
+            "summary": result.summary,
+            "intervals": result.intervals.to_dict("list"),
+            "groups": result.groups.to_dict("list"),
+        })
+    return out
+
+
+def _worker() -> None:
+    job = json.load(sys.stdin)
+    json.dump(_run(job["scenarios"], job["seeds"]), sys.stdout)
+
+
+def _in(src: Path, job: dict) -> list[dict]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from benchmarks.differential import _worker; _worker()"],
+        input=json.dumps(job), capture_output=True, text=True, env=env, check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return json.loads(done.stdout)
+
+
+def _differences(a: object, b: object, where: str, out: list[tuple[float, str]]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            out.append((math.inf, f"{where}: keys {sorted(a.keys() ^ b.keys())}"))
+        for key in a.keys() & b.keys():
+            _differences(a[key], b[key], f"{where}.{key}", out)
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            out.append((math.inf, f"{where}: {len(a)} rows against {len(b)}"))
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            _differences(x, y, f"{where}[{i}]", out)
+    elif isinstance(a, float | int) and isinstance(b, float | int):
+        if math.isnan(a) and math.isnan(b):
+            return
+        if a != b:
+            scale = max(abs(a), abs(b))
+            out.append((abs(a - b) / scale if scale else math.inf, f"{where}: {a!r} vs {b!r}"))
+    elif a != b:
+        out.append((math.inf, f"{where}: {a!r} vs {b!r}"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.differential")
+    parser.add_argument("other", type=Path, help="the src/ directory of the other checkout")
+    parser.add_argument("--scenarios", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rtol", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+    scenarios = [random_scenario(rng, i) for i in range(args.scenarios)]
+    seeds = [int(s) for s in rng.integers(0, 2**31, len(scenarios))]
+    job = {"scenarios": scenarios, "seeds": seeds}
+    mine = _in(Path(__file__).resolve().parent.parent / "src", job)
+    theirs = _in(args.other, job)
+    worst = 0.0
+    failed = 0
+    for i, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+        found: list[tuple[float, str]] = []
+        _differences(a, b, f"scenario {i}", found)
+        bad = [d for d in found if d[0] > args.rtol]
+        worst = max([worst, *(d[0] for d in found)])
+        if bad:
+            failed += 1
+            print(f"scenario {i} differs in {len(bad)} values, e.g. {max(bad)[1]}")
+    print(f"{len(scenarios)} scenarios, {failed} differ beyond rtol {args.rtol:g}; "
+          f"largest relative difference {worst:.3g}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
