@@ -1,48 +1,120 @@
-"""Agents and agent groups.
+"""Agents with identity, and agent groups.
 
-An agent group holds agents with the same skills; its head count changes at interval
-boundaries as the scenario's staffing says. When the head count drops, idle agents leave
-at once (the most recently idle first) and busy agents finish their contact first: the
-first of the group's busy agents to finish leave. The time they spend finishing is
-overtime, counted as staffed time so that occupancy never exceeds 1.
+Every agent exists for the whole run: it has a number within its group, is on or off
+duty, and keeps counters a policy may read (contacts handled, busy time) and extend (a
+subclass, or attributes a policy keeps per agent by ``agent.key``). A group's head count
+changes at interval boundaries as the scenario's staffing says, and the change picks which
+agents go on and off duty: when it drops, idle agents go off at once (the most recently
+idle first) and busy agents finish their contact first (the first of the group's busy
+agents to finish go off; the time they spend finishing is overtime, counted as staffed
+time so that occupancy never exceeds 1); when it rises, agents owed to an earlier drop
+stay on first, then off-duty agents come back, the lowest number first, then new agents
+join. Per-interval ``staff`` is the shorthand of a roster; shifts and breaks will set
+one agent's duty by the same two moves (:meth:`Group.withdraw`, :meth:`Group.join`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from heapq import heappop, heappush
 
 
 class Agent:
-    """One agent. ``idle_since`` orders the idle agents (longest idle first)."""
+    """One agent of a group, for the whole run.
 
-    __slots__ = ("group", "idle_since")
+    ``idle_since`` orders the idle agents (longest idle first); ``until`` is the end of
+    the agent's current or last work (seconds); ``handled`` counts the contacts it has
+    answered and ``busy_time`` the seconds of work (talk, wrap-up, tasks) it has started.
+    """
 
-    def __init__(self, group: Group, now: float):
+    __slots__ = ("busy_time", "group", "handled", "idle_since", "number", "on_duty", "until")
+
+    def __init__(self, group: Group, number: int, now: float):
         self.group = group
+        self.number = number
+        self.on_duty = True
         self.idle_since = now
+        self.until = now
+        self.handled = 0
+        self.busy_time = 0.0
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """``(group index, number)``: unique in the run and stable across variants."""
+        return (self.group.index, self.number)
+
+    @property
+    def name(self) -> str:
+        return f"{self.group.name}#{self.number}"
+
+    def state(self, now: float) -> str:
+        """``"off"``, ``"busy"`` or ``"idle"`` at ``now``."""
+        if not self.on_duty:
+            return "off"
+        return "busy" if self.until > now else "idle"
+
+    def __repr__(self) -> str:
+        return f"Agent({self.name}, handled={self.handled})"
 
 
 class Group:
     """The agents of one agent group during a run.
 
-    ``skills`` are contact type indices in the group's order of preference. ``idle`` holds
-    the idle agents, longest idle first; ``on_duty`` counts agents present and not leaving;
+    ``skills`` are contact type indices in the group's order of preference. ``agents`` is
+    the roster (every agent that has been on duty, by number). ``idle`` holds the idle
+    agents, longest idle first; ``on_duty`` counts agents present and not leaving;
     ``leaving`` holds, for each busy agent still owed to a drop in head count, the time the
-    drop took effect. ``busy`` is a heap of ``(end, order, agent)`` for agents serving a
-    contact; an agent whose end has passed while no queue of the group held a contact is
-    still in it until the group is *settled* (see :mod:`ccsim.model.centre`).
-    ``wake_at`` is the time of the group's next scheduled wake-up (``inf`` if none).
+    drop took effect. ``busy`` is a heap of ``(end, order, agent)`` for busy agents; an
+    agent whose end has passed while nothing waited for it is still in it until the group
+    is *settled* (see :mod:`ccsim.model.centre`). ``wake_at`` is the time of the group's
+    next scheduled wake-up (``inf`` if none).
     """
 
-    __slots__ = ("busy", "idle", "index", "leaving", "name", "on_duty", "skills", "wake_at")
+    __slots__ = (
+        "_off", "agents", "busy", "idle", "index", "leaving", "name", "on_duty", "skills",
+        "wake_at",
+    )
 
     def __init__(self, index: int, name: str, skills: tuple[int, ...]):
         self.index = index
         self.name = name
         self.skills = skills
+        self.agents: list[Agent] = []
         self.idle: deque[Agent] = deque()
         self.on_duty = 0
         self.leaving: deque[float] = deque()
         self.busy: list[tuple[float, int, Agent]] = []
         self.wake_at = math.inf
+        self._off: list[int] = []  # numbers of off-duty agents (a heap: lowest first)
+
+    def join(self, now: float) -> Agent:
+        """An agent comes on duty at ``now`` (counted in ``on_duty``), idle: the
+        lowest-numbered off-duty agent, or a new one. The caller makes it take work or
+        puts it in ``idle``."""
+        if self._off:
+            agent = self.agents[heappop(self._off)]
+            agent.on_duty = True
+            agent.idle_since = now
+        else:
+            agent = Agent(self, len(self.agents), now)
+            self.agents.append(agent)
+        self.on_duty += 1
+        return agent
+
+    def leave(self, agent: Agent) -> None:
+        """``agent`` (not idle, not busy) goes off duty."""
+        agent.on_duty = False
+        heappush(self._off, agent.number)
+
+    def withdraw(self, count: int) -> int:
+        """Take up to ``count`` idle agents off duty (and out of ``on_duty``); return how
+        many. The most recently idle go first, so the longest-idle order of the rest holds."""
+        taken = min(count, len(self.idle))
+        for _ in range(taken):
+            self.leave(self.idle.pop())
+        self.on_duty -= taken
+        return taken
+
+    def __repr__(self) -> str:
+        return f"Group({self.name}, on duty {self.on_duty}, idle {len(self.idle)})"

@@ -1,11 +1,11 @@
-"""One run of a contact centre: the SimPy environment, its arrivals, agents and queues.
+"""One run of a contact centre: the SimPy environment, its arrivals, agents, queues and
+policies.
 
 SimPy's :class:`~simpy.core.Environment` is the clock, but only what must happen at a time
 of its own is scheduled on it. Three ideas keep the work per contact small, each exact:
 
-* **No process per customer, no abandonment event.** Queues are first-come first-served,
-  so abandonment is resolved when a contact reaches the head of its queue
-  (:mod:`ccsim.model.routing`).
+* **No process per customer, no abandonment event.** Queues have a fixed order, so
+  abandonment is resolved when a contact is reached (:mod:`ccsim.model.queues`).
 * **Ends of service are lazy.** A busy agent sits in its group's heap of end times. Its end
   needs an event only if work may be waiting for it then: whenever a queue the group
   serves holds a contact, the group has a *wake-up* scheduled at its earliest end. Otherwise
@@ -16,14 +16,17 @@ of its own is scheduled on it. Three ideas keep the work per contact small, each
   schedule (``env.peek()``): nothing else can happen in between. Work it schedules is
   placed at absolute times, so ``now`` may run ahead of ``env.now`` inside such a stretch.
 
-Random numbers are drawn in numpy batches, one named stream per source.
+Policies (:mod:`ccsim.model.policies`) are installed when the centre is built, and the
+centre picks its hot path then, once: with no policy, the plain path, which calls no hook;
+with any, the hooked path, which calls each installed hook. The public methods below are
+what a policy uses to act.
 """
 
 from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from heapq import heappop, heappush
 from itertools import count
 
@@ -34,9 +37,13 @@ from simpy.events import Timeout
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
 from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import Tally, frame
-from ccsim.model.result import RunResult
+from ccsim.model.lines import Lines
+from ccsim.model.metrics import Tally
+from ccsim.model.policies import Policy, hooks
+from ccsim.model.queues import FifoQueue, LiveQueue, Queue
+from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
+from ccsim.model.service import service_times
 from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
@@ -45,7 +52,7 @@ from ccsim.streams import draws, stream
 #: fixed cost, and this bounds the memory of a run whatever its number of contacts.
 FOLD_EVERY = 4096
 
-RouterFactory = Callable[[list[Group], int, Callable[[Contact], None]], Router]
+RouterFactory = Callable[[list[Group], list[Queue]], Router]
 
 
 def simulate(
@@ -54,20 +61,27 @@ def simulate(
     *,
     trace: bool = False,
     router: RouterFactory = SkillRouter,
+    policies: Iterable[Policy] = (),
 ) -> RunResult:
     """Simulate ``scenario`` once with random streams derived from ``seed``.
 
     The same scenario and seed give identical results. ``trace=True`` also returns one row
-    per contact event in ``RunResult.trace``. ``router`` builds the routing policy from the
-    agent groups, the number of contact types and the centre's abandonment callback.
+    per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
+    agent groups and the queues (one per contact type). ``policies`` are installed after
+    the scenario's own (``lines``).
     """
-    centre = Centre(scenario, seed, trace=trace, router=router)
+    centre = Centre(scenario, seed, trace=trace, router=router, policies=policies)
     centre.run()
     return centre.result()
 
 
+def _call(event: simpy.Event) -> None:
+    callback, time = event._value
+    callback(time)
+
+
 class Centre:
-    """The world of one run. Build it, run ``env``, then read :meth:`result`."""
+    """The world of one run. Build it, :meth:`run` it, then read :meth:`result`."""
 
     def __init__(
         self,
@@ -76,6 +90,7 @@ class Centre:
         *,
         trace: bool = False,
         router: RouterFactory = SkillRouter,
+        policies: Iterable[Policy] = (),
     ):
         self.scenario = scenario
         self.seed = seed
@@ -102,18 +117,39 @@ class Centre:
             groups=len(self.groups),
             answer_within=scenario.service_level.answer_within,
         )
-        self.router = router(self.groups, len(types), self._abandoned)
+        self.policies = [*([Lines(scenario.lines)] if scenario.lines else []), *policies]
+        self.queues = self._queues(len(types), getattr(router, "live_queues", False))
+        self._entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
+        self.router = router(self.groups, self.queues)
         self._order = count()  # ties in the heaps of end times break by start order
-        if scenario.lines is not None:
-            self._lines = scenario.lines
-            self._in_system = 0
-            self._deadlines: list[tuple[float, int, Contact]] = []
-            self._offer = self._offer_limited
-            self._wait = self._wait_limited
-            self._serve = self._serve_limited
+        self._install()
         for k in range(len(types)):
             self._start_arrivals(k)
         self.env.process(self._shifts())
+
+    def _queues(self, kinds: int, live: bool) -> list[Queue]:
+        if any(p.timely_abandonment for p in self.policies):
+            return [LiveQueue(self._abandoned, self.at) for _ in range(kinds)]
+        if live or any(p.live_queues for p in self.policies):
+            return [LiveQueue(self._abandoned) for _ in range(kinds)]
+        return [FifoQueue(self._abandoned) for _ in range(kinds)]
+
+    def _install(self) -> None:
+        """Install the policies and pick the hot path (before any arrival captures it)."""
+        for policy in self.policies:
+            policy.install(self)
+        names = ("offered", "queued", "answered", "abandoned", "finished", "agent_free",
+                 "agent_idle", "interval")
+        self._hooks = {name: hooks(self.policies, name) for name in names}
+        self._on_abandoned = self._hooks["abandoned"]
+        self._times = service_times(self.policies)
+        if self.policies:
+            self._offer, self._wait = self._offer_hooked, self._wait_hooked
+            self._serve, self._free = self._serve_hooked, self._free_hooked
+        self._eager = bool(self._hooks["agent_free"] or self._hooks["agent_idle"])
+        if self._eager:
+            # Policies act when an agent frees: every end of service is observed at its time.
+            self._has_work = lambda group: True
 
     def run(self) -> None:
         """Run to the end: arrivals stop at the horizon, contacts in the system finish.
@@ -129,9 +165,48 @@ class Centre:
             if was_enabled:
                 gc.enable()
 
-    def _at(self, time: float, callback: Callable[[simpy.Event], None], value: object = None):
-        """Schedule ``callback`` at the absolute time ``time`` (>= env.now)."""
-        Timeout(self.env, time - self.env.now, value).callbacks.append(callback)
+    # --- what a policy uses to act ---
+
+    def at(self, time: float, callback: Callable[[float], None]) -> None:
+        """Call ``callback(time)`` at the absolute ``time`` (seconds, >= now)."""
+        Timeout(self.env, time - self.env.now, (callback, time)).callbacks.append(_call)
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream ``name`` of this run (a policy names its own sources)."""
+        return stream(self.seed, name)
+
+    def record(self, contact: Contact, outcome: int, wait: float) -> None:
+        """``contact`` left with ``outcome`` (not answered) after waiting ``wait`` seconds."""
+        self.tally.record(contact, outcome, wait)
+
+    def inject(self, contact: Contact, *, first_attempt: bool = False) -> None:
+        """``contact`` arrives at ``contact.arrival`` (>= now) and is routed like any other.
+        Only a first attempt counts in ``offered``."""
+        if first_attempt:
+            self.tally.arrived(contact.kind, np.array([contact.arrival]))
+        self.at(contact.arrival, lambda now: self._arrive(contact, now))
+
+    def serve(self, agent: Agent, contact: Contact, now: float) -> None:
+        """``agent`` (idle and claimed, or just freed) starts serving ``contact`` at ``now``."""
+        self._serve(agent, contact, now)
+        if self._has_work(agent.group):
+            self._wake(agent.group)
+
+    def claim(self, agent: Agent) -> Agent:
+        """Take the idle ``agent`` out of its group's idle line, for the policy to use."""
+        agent.group.idle.remove(agent)
+        return agent
+
+    def occupy(self, agent: Agent, now: float, until: float) -> None:
+        """``agent`` (claimed, or just freed) works on a task other than a contact from
+        ``now`` to ``until``; its busy time counts in occupancy."""
+        group = agent.group
+        agent.until = until
+        agent.busy_time += until - now
+        self.tally.task(group.index, now, until)
+        heappush(group.busy, (until, next(self._order), agent))
+        if self._has_work(group):
+            self._wake(group)
 
     # --- arrivals ---
 
@@ -141,12 +216,14 @@ class Centre:
         settle, peek = self._settle, env.peek
         pending, flush = self.tally.pending, self.tally.flush
         if spec.arrivals.times is not None:
+            self.tally.arrived(kind, np.array(spec.arrivals.times, dtype=float))
             times = iter(spec.arrivals.times)
         else:
             times = arrival_times(
                 self.scenario.volumes(spec),
                 self.scenario.period,
                 stream(seed, f"arrivals:{spec.name}"),
+                seen=lambda batch: self.tally.arrived(kind, batch),
             )
         handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
 
@@ -181,42 +258,117 @@ class Centre:
         if first is not None:
             Timeout(env, first, first).callbacks.append(arrive)
 
+    def _arrive(self, contact: Contact, now: float) -> None:
+        for group in self._able[contact.kind]:
+            if group.busy and group.busy[0][0] <= now:
+                self._settle(group, now)
+        self._offer(contact, now)
+
+    # --- the plain path (no policy) ---
+
     def _offer(self, contact: Contact, now: float) -> None:
-        agent = self.router.select_agent(contact)
+        agent = self.router.select_agent(contact, now)
         if agent is None:
-            self._wait(contact)
+            self._wait(contact, now)
         else:
             self._serve(agent, contact, now)
 
-    def _wait(self, contact: Contact) -> None:
-        self.router.enqueue(contact)
+    def _wait(self, contact: Contact, now: float) -> None:
+        self.queues[contact.kind].push(contact, now)
         for group in self._able[contact.kind]:
             self._wake(group)
 
-    # --- service ---
-
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
         end = now + contact.handle + contact.wrap_up
+        agent.until = end
+        agent.handled += 1
+        agent.busy_time += end - now
+        self.tally.answered(contact, agent.group.index, now, end)
+        heappush(agent.group.busy, (end, next(self._order), agent))
+
+    def _free(self, agent: Agent, now: float, since: float) -> None:
+        """``agent`` is free at ``now``: it takes a waiting contact, or is idle since
+        ``since``."""
+        contact = self.router.select_contact(agent, now)
+        if contact is None:
+            agent.idle_since = since
+            agent.group.idle.append(agent)
+        else:
+            self._serve(agent, contact, now)
+
+    # --- the hooked path (policies installed) ---
+
+    def _offer_hooked(self, contact: Contact, now: float) -> None:
+        for hook in self._hooks["offered"]:
+            if not hook(contact, now):
+                return
+        agent = self.router.select_agent(contact, now)
+        if agent is None:
+            self._wait(contact, now)
+        else:
+            self._serve(agent, contact, now)
+
+    def _wait_hooked(self, contact: Contact, now: float) -> None:
+        Centre._wait(self, contact, now)
+        for hook in self._hooks["queued"]:
+            hook(contact, now)
+
+    def _serve_hooked(self, agent: Agent, contact: Contact, now: float) -> None:
+        talk, wrap_up = (contact.handle, contact.wrap_up) if self._times is None else (
+            self._times(agent, contact, now)
+        )
+        end = now + talk + wrap_up
         group = agent.group
+        agent.until = end
+        agent.handled += 1
+        agent.busy_time += end - now
         self.tally.answered(contact, group.index, now, end)
         heappush(group.busy, (end, next(self._order), agent))
+        for hook in self._hooks["answered"]:
+            hook(contact, agent, now, talk, wrap_up)
+        if self._hooks["finished"]:
+            self.at(end, lambda t: self._finished(contact, agent, t))
+        if self._eager:
+            self._wake(group)
+
+    def _finished(self, contact: Contact, agent: Agent, now: float) -> None:
+        for hook in self._hooks["finished"]:
+            hook(contact, agent, now)
+
+    def _free_hooked(self, agent: Agent, now: float, since: float) -> None:
+        for hook in self._hooks["agent_free"]:
+            if hook(agent, now):
+                return
+        contact = self.router.select_contact(agent, now)
+        if contact is not None:
+            self._serve(agent, contact, now)
+            return
+        for hook in self._hooks["agent_idle"]:
+            if hook(agent, now):
+                return
+        agent.idle_since = since
+        agent.group.idle.append(agent)
+
+    # --- ends of service ---
 
     def _settle(self, group: Group, now: float) -> None:
-        """Bring ``group`` up to ``now``: each agent whose contact ended by then leaves (if
-        owed to a drop in head count), takes a waiting contact, or is idle since its end."""
+        """Bring ``group`` up to ``now``: each agent whose work ended by then goes off duty
+        (if owed to a drop in head count), takes a waiting contact, or is idle since its
+        end."""
         busy = group.busy
         work = self._has_work(group)
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
             if group.leaving:
                 self.tally.extra(group.index, group.leaving.popleft(), end)
+                group.leave(agent)
                 continue
             if work:
                 self._free(agent, now, since=end)
                 work = self._has_work(group)
             else:  # nothing waiting: skip the router's search
                 agent.idle_since = end
-                self.router.release(agent)
+                group.idle.append(agent)
 
     def _wake(self, group: Group) -> None:
         """Make sure ``group`` wakes up when its first busy agent is free (work is waiting)."""
@@ -224,7 +376,9 @@ class Centre:
             first = group.busy[0][0]
             if first < group.wake_at:
                 group.wake_at = first
-                self._at(first, self._woken, (group, first))
+                Timeout(self.env, first - self.env.now, (group, first)).callbacks.append(
+                    self._woken
+                )
 
     def _woken(self, event: simpy.Event) -> None:
         # The intended time, not env.now: now + (first - now) may differ from first by an ulp.
@@ -244,54 +398,17 @@ class Centre:
             now = busy[0][0]
 
     def _has_work(self, group: Group) -> bool:
-        """Whether a queue that ``group`` serves holds a contact."""
-        queues = self.router.queues
+        """Whether a queue that ``group`` serves holds a contact (maybe one that hung up)."""
+        entries = self._entries
         for kind in group.skills:  # noqa: SIM110 (any() over a generator is slower here)
-            if queues[kind]:
+            if entries[kind]:
                 return True
         return False
 
-    def _free(self, agent: Agent, now: float, since: float) -> None:
-        """``agent`` is free at ``now``: it takes a waiting contact, or is idle since
-        ``since``."""
-        contact = self.router.select_contact(agent, now)
-        if contact is None:
-            agent.idle_since = since
-            self.router.release(agent)
-        else:
-            self._serve(agent, contact, now)
-
     def _abandoned(self, contact: Contact) -> None:
         self.tally.record(contact, Outcome.ABANDONED, contact.deadline - contact.arrival)
-
-    # --- a limited number of lines (only when the scenario sets `lines`) ---
-
-    def _offer_limited(self, contact: Contact, now: float) -> None:
-        deadlines = self._deadlines
-        # Free the lines of contacts whose patience ran out while they waited.
-        while deadlines and deadlines[0][0] < now:
-            gone = heappop(deadlines)[2]
-            if not getattr(gone, "served", False):
-                self._in_system -= 1
-        if self._in_system >= self._lines:
-            self.tally.record(contact, Outcome.BLOCKED, 0.0)
-            return
-        self._in_system += 1
-        Centre._offer(self, contact, now)
-
-    def _wait_limited(self, contact: Contact) -> None:
-        Centre._wait(self, contact)
-        if contact.deadline < math.inf:  # its line is freed when its patience runs out
-            heappush(self._deadlines, (contact.deadline, next(self._order), contact))
-
-    def _serve_limited(self, agent: Agent, contact: Contact, now: float) -> None:
-        contact.served = True
-        Centre._serve(self, agent, contact, now)
-        # The caller hangs up, freeing the line, when talk ends (wrap-up follows).
-        self._at(now + contact.handle, self._hang_up)
-
-    def _hang_up(self, event: simpy.Event) -> None:
-        self._in_system -= 1
+        for hook in self._on_abandoned:
+            hook(contact, contact.deadline)
 
     # --- staffing ---
 
@@ -302,24 +419,25 @@ class Centre:
                 yield self.env.timeout(self.scenario.period)
             for group in self.groups:
                 self._restaff(group, int(self.staff[interval, group.index]))
+            for hook in self._hooks["interval"]:
+                hook(interval, self.env.now)
 
     def _restaff(self, group: Group, target: int) -> None:
         now = self.env.now
         self._settle(group, now)
         change = target - group.on_duty
         if change < 0:
-            gone = self.router.withdraw(group, -change)
+            gone = group.withdraw(-change)
             group.leaving.extend([now] * (-change - gone))
             group.on_duty = target
             return
-        # Busy agents still owed to an earlier drop stay on instead of new agents arriving.
+        # Busy agents still owed to an earlier drop stay on instead of others arriving.
         while change and group.leaving:
             self.tally.extra(group.index, group.leaving.pop(), now)
             change -= 1
             group.on_duty += 1
         for _ in range(change):
-            group.on_duty += 1
-            self._free(Agent(group, now), now, since=now)
+            self._free(group.join(now), now, since=now)
         if self._has_work(group):
             self._wake(group)
 
@@ -330,30 +448,14 @@ class Centre:
         for group in self.groups:
             self._settle(group, math.inf)  # overtime of agents who left after the last event
         horizon = self.scenario.horizon
-        for contact in self.router.waiting():
-            # Left waiting with no agent to take them: they abandon when patience runs out;
-            # with infinite patience they count as having waited until the horizon.
-            if contact.deadline < math.inf:
-                self._abandoned(contact)
-            else:
-                self.tally.record(contact, Outcome.UNSERVED, horizon - contact.arrival)
+        for queue in self.queues:
+            for contact in queue.drain():
+                # Left waiting with no agent to take them: they abandon when patience runs
+                # out; with infinite patience they count as having waited until the horizon.
+                if contact.deadline < math.inf:
+                    self._abandoned(contact)
+                else:
+                    self.tally.record(contact, Outcome.UNSERVED, horizon - contact.arrival)
         self.tally.flush()
-        names = [c.name for c in self.scenario.contact_types]
-        intervals = frame(self.tally.interval_rows(self.staff, names))
-        intervals.insert(1, "time", [self._clock(i) for i in intervals["interval"]])
-        groups = frame(self.tally.group_rows(self.staff, [g.name for g in self.groups]))
-        groups.insert(1, "time", [self._clock(i) for i in groups["interval"]])
-        return RunResult(
-            scenario=self.scenario.name,
-            seed=self.seed,
-            summary=self.tally.summary(self.staff),
-            intervals=intervals,
-            groups=groups,
-            trace=self.tally.trace() if isinstance(self.tally, TracingTally) else None,
-        )
-
-    def _clock(self, interval: int) -> str:
-        """Clock time at which ``interval`` starts, as ``HH:MM`` from the scenario's start."""
-        hours, minutes = map(int, self.scenario.start.split(":"))
-        total = hours * 60 + minutes + round(interval * self.scenario.period / 60)
-        return f"{total // 60 % 24:02d}:{total % 60:02d}"
+        self.tally.check()
+        return build_result(self.scenario, self.seed, self.tally, self.staff, self.groups)

@@ -13,7 +13,8 @@ from enum import IntEnum
 
 
 class Outcome(IntEnum):
-    """How a contact left the centre. New policies add members; the numbers are stable."""
+    """How a contact left the centre. New policies add members (and an ``outcome`` metric
+    of the same name, lower case, in :mod:`ccsim.model.registry`); the numbers are stable."""
 
     ANSWERED = 0  #: reached an agent
     ABANDONED = 1  #: left the queue before reaching an agent (patience ran out)
@@ -24,7 +25,7 @@ class Outcome(IntEnum):
 class Contact:
     """One customer contact. Times are seconds since the start of the horizon."""
 
-    __slots__ = ("arrival", "deadline", "handle", "kind", "served", "wrap_up")
+    __slots__ = ("arrival", "deadline", "handle", "kind", "wrap_up")
 
     def __init__(self, kind: int, arrival: float, deadline: float, handle: float, wrap_up: float):
         self.kind = kind  #: index of the contact type in the scenario
@@ -32,4 +33,6 @@ class Contact:
         self.deadline = deadline  #: arrival + patience: it abandons if still waiting after this
         self.handle = handle  #: talk time, seconds
         self.wrap_up = wrap_up  #: after-contact work, seconds (the caller has hung up)
-        # `served` is set only when it is needed (a scenario with `lines`).
+
+    def __repr__(self) -> str:
+        return f"Contact(kind={self.kind}, arrival={self.arrival:g}, deadline={self.deadline:g})"

@@ -5,10 +5,14 @@ service started); :meth:`Tally.flush` folds them into per-interval counters with
 at every interval boundary, so memory does not grow with the number of contacts.
 
 Definitions (contacts that arrive in the measured window, attributed to the interval in
-which they arrived; blocked contacts count as not having waited):
+which they arrived; blocked contacts count as not having waited). Each metric is
+registered in :mod:`ccsim.model.registry`, which the tables, charts and reports read.
 
-* ``offered`` — contacts that arrived; ``answered``, ``abandoned``, ``blocked``,
-  ``unserved`` — how they left (:class:`~ccsim.model.contacts.Outcome`).
+* ``offered`` — first attempts that arrived, counted where they are made (the arrival
+  process, or a policy injecting a first attempt), not from outcomes; ``answered``,
+  ``abandoned``, ``blocked``, ``unserved`` — how they left
+  (:class:`~ccsim.model.contacts.Outcome`). :meth:`Tally.check` verifies at the end of
+  every run that each offered contact is counted in exactly one outcome column.
 * ``abandon_rate`` = abandoned / offered.
 * ``service_level`` = answered with wait <= ``answer_within`` / offered.
 * ``asa`` — mean wait of answered contacts, seconds.
@@ -31,27 +35,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.registry import METRICS, OUTCOMES
 
 if TYPE_CHECKING:
     import pandas as pd
-
-#: The metrics of a run, in the order tables show them.
-METRICS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "blocked",
-    "unserved",
-    "abandon_rate",
-    "service_level",
-    "asa",
-    "mean_wait",
-    "wait_p50",
-    "wait_p90",
-    "wait_p95",
-    "p_wait",
-    "occupancy",
-)
 
 # Wait histogram: bin 0 holds waits of exactly 0; bin j >= 1 holds [W0·R^(j-1), W0·R^j)
 # (bin 1 also everything in (0, W0)); the last bin also holds everything longer.
@@ -62,6 +49,12 @@ _BINS = 1 + math.ceil(math.log(1e6 / _W0) / math.log(_R))
 _EDGES = np.concatenate(([0.0, 0.0], _W0 * _R ** np.arange(1, _BINS)))
 _LOG_R = math.log(_R)
 _ANSWERED = int(Outcome.ANSWERED)
+#: The outcomes that are terms of the identity offered = Σ outcomes.
+_TERMS = [o for o in Outcome if o.name.lower() in OUTCOMES]
+
+
+class AccountingError(AssertionError):
+    """Contacts offered and their outcomes disagree: a bug in the model or in a policy."""
 
 
 class Tally:
@@ -88,6 +81,7 @@ class Tally:
         self.groups = groups
         self.answer_within = answer_within
         shape = (intervals, kinds)
+        self.offered = np.zeros(shape, dtype=np.int64)
         self.counts = np.zeros((len(Outcome), *shape), dtype=np.int64)
         self.in_sl = np.zeros(shape, dtype=np.int64)
         self.waited = np.zeros(shape, dtype=np.int64)
@@ -99,13 +93,20 @@ class Tally:
         # Pending records, folded in by flush(), as columns (appending to a list is the
         # cheapest thing the hot path can do): answered contacts (arrival, kind, group,
         # start, end), other outcomes (arrival, kind, outcome, wait), overtime (group,
-        # start, end).
+        # start, end), agent tasks (group, start, end).
         self._answered: tuple[list[float], list[int], list[int], list[float], list[float]] = (
             [], [], [], [], []
         )
         self._other: tuple[list[float], list[int], list[int], list[float]] = ([], [], [], [])
         self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
+        self._tasks: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._append_answered = tuple(column.append for column in self._answered)
+
+    def arrived(self, kind: int, times: np.ndarray) -> None:
+        """First attempts of type ``kind`` arrive at ``times`` (seconds): they are offered."""
+        interval = (times // self.period).astype(np.intp)
+        interval = interval[(interval >= 0) & (interval < self.intervals)]
+        self.offered[:, kind] += np.bincount(interval, minlength=self.intervals)
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         """``contact`` left with ``outcome`` (not answered) after waiting ``wait`` seconds."""
@@ -130,6 +131,12 @@ class Tally:
         for column, value in zip(self._over, (group, start, end), strict=True):
             column.append(value)
 
+    def task(self, group: int, start: float, end: float) -> None:
+        """An agent of ``group`` works on a task other than a contact from ``start`` to
+        ``end`` (busy time)."""
+        for column, value in zip(self._tasks, (group, start, end), strict=True):
+            column.append(value)
+
     def pending(self) -> int:
         """Contacts recorded but not yet folded into the counters."""
         return len(self._answered[0]) + len(self._other[0])
@@ -140,6 +147,21 @@ class Tally:
             self._fold_contacts()
         if self._over[0]:
             self._spread(*_take(self._over), self.overtime)
+        if self._tasks[0]:
+            self._spread(*_take(self._tasks), self.busy_time)
+
+    def check(self) -> None:
+        """Raise :class:`AccountingError` unless, in every measured interval and contact
+        type, offered = the sum of the outcome columns (call after the last flush)."""
+        w = self.warmup_intervals
+        counted = self.counts[_TERMS, w:].sum(axis=0)
+        wrong = np.argwhere(counted != self.offered[w:])
+        if len(wrong):
+            i, k = wrong[0]
+            raise AccountingError(
+                f"interval {i + w}, contact type {k}: {self.offered[i + w, k]} offered but "
+                f"{counted[i, k]} counted in the outcome columns"
+            )
 
     def _fold_contacts(self) -> None:
         arrival_a, kind_a, group, start, end = _take(self._answered)
@@ -211,6 +233,7 @@ class Tally:
         ``g`` scheduled in interval ``i``."""
         w = self.warmup_intervals
         return _metrics(
+            self.offered[w:].sum(),
             self.counts[:, w:].sum(axis=(1, 2)),
             self.in_sl[w:].sum(),
             self.waited[w:].sum(),
@@ -230,6 +253,7 @@ class Tally:
             for k, name in enumerate([*kind_names, "all"]):
                 part = slice(None) if name == "all" else slice(k, k + 1)
                 values = _metrics(
+                    self.offered[i, part].sum(),
                     self.counts[:, i, part].sum(axis=1),
                     self.in_sl[i, part].sum(),
                     self.waited[i, part].sum(),
@@ -277,6 +301,7 @@ def _ratio(num: float, den: float) -> float:
 
 
 def _metrics(
+    offered: int,
     counts: np.ndarray,
     in_sl: float,
     waited: float,
@@ -286,19 +311,16 @@ def _metrics(
     busy: float,
     staffed: float,
 ) -> dict[str, float]:
-    offered = int(counts.sum())
-    answered = int(counts[Outcome.ANSWERED])
-    abandoned = int(counts[Outcome.ABANDONED])
+    """The core metrics (see :mod:`ccsim.model.registry`) from the folded counters."""
+    offered = int(offered)
+    outcomes = {o.name.lower(): int(counts[o]) for o in Outcome}
     p50, p90, p95 = _quantiles(hist, (0.5, 0.9, 0.95))
-    return {
+    values = {
         "offered": offered,
-        "answered": answered,
-        "abandoned": abandoned,
-        "blocked": int(counts[Outcome.BLOCKED]),
-        "unserved": int(counts[Outcome.UNSERVED]),
-        "abandon_rate": _ratio(abandoned, offered),
+        **outcomes,
+        "abandon_rate": _ratio(outcomes["abandoned"], offered),
         "service_level": _ratio(in_sl, offered),
-        "asa": _ratio(wait_answered, answered),
+        "asa": _ratio(wait_answered, outcomes["answered"]),
         "mean_wait": _ratio(wait_all, offered),
         "wait_p50": p50,
         "wait_p90": p90,
@@ -306,6 +328,7 @@ def _metrics(
         "p_wait": _ratio(waited, offered),
         "occupancy": _ratio(busy, staffed) if not math.isnan(staffed) else math.nan,
     }
+    return {name: values[name] for name in METRICS if name in values}
 
 
 def _quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:

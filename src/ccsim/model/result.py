@@ -1,4 +1,4 @@
-"""What one run returns."""
+"""What one run returns, and how it is built from the run's statistics."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+
+    from ccsim.model.agents import Group
+    from ccsim.model.metrics import Tally
+    from ccsim.scenario import Scenario
 
 
 @dataclass(frozen=True)
 class RunResult:
     """The outcome of ``simulate(scenario, seed)``.
 
-    ``summary`` maps each metric (see :mod:`ccsim.model.metrics`) to its value over the
+    ``summary`` maps each metric (see :mod:`ccsim.model.registry`) to its value over the
     measured window. ``intervals`` has one row per measured interval and contact type plus
     an ``all`` row per interval; ``groups`` one row per interval and agent group.
     ``trace`` is a per-contact event log when the run was traced, else ``None``.
@@ -25,3 +30,33 @@ class RunResult:
     intervals: pd.DataFrame
     groups: pd.DataFrame
     trace: pd.DataFrame | None = field(default=None, repr=False)
+
+
+def build_result(
+    scenario: Scenario, seed: int, tally: Tally, staff: np.ndarray, groups: list[Group]
+) -> RunResult:
+    """The RunResult of a finished run whose statistics are all folded into ``tally``.
+    ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``."""
+    from ccsim.model.metrics import frame
+
+    names = [c.name for c in scenario.contact_types]
+    intervals = frame(tally.interval_rows(staff, names))
+    intervals.insert(1, "time", [clock(scenario, i) for i in intervals["interval"]])
+    table = frame(tally.group_rows(staff, [g.name for g in groups]))
+    table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
+    trace = getattr(tally, "trace", None)
+    return RunResult(
+        scenario=scenario.name,
+        seed=seed,
+        summary=tally.summary(staff),
+        intervals=intervals,
+        groups=table,
+        trace=trace() if trace is not None else None,
+    )
+
+
+def clock(scenario: Scenario, interval: int) -> str:
+    """Clock time at which ``interval`` starts, as ``HH:MM`` from the scenario's start."""
+    hours, minutes = map(int, scenario.start.split(":"))
+    total = hours * 60 + minutes + round(interval * scenario.period / 60)
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"

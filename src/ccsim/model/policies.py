@@ -1,0 +1,100 @@
+"""The hook protocol through which a policy observes and acts on a run.
+
+A policy is a subclass of :class:`Policy` that overrides some of its hooks; the centre
+calls, at each moment, only the hooks that installed policies override (a hook left as
+the base's no-op is never called, and with no policy the hot path has no hook at all).
+The moments, all at simulated time ``now`` in seconds:
+
+========================  ==========================================================
+``offered(contact, now)``  a contact arrives, before routing; return False if the
+                           policy took it (it records its outcome: blocked, deflected)
+``queued(contact, now)``   it found no agent and starts waiting
+``answered(contact,        an agent starts serving it for ``talk`` + ``wrap_up`` s
+agent, now, talk,
+wrap_up)``
+``abandoned(contact,       its patience ran out at ``now``; at that very moment if
+now)``                     ``timely_abandonment`` is set, else when it is resolved
+``finished(contact,        the agent ends talk and wrap-up (an event per contact:
+agent, now)``              only when some policy overrides it)
+``agent_free(agent,        an agent is free, before the router looks for its next
+now)``                     contact; return True if the policy gave it work
+``agent_idle(agent,        the router found nothing for it; return True if the
+now)``                     policy gave it work (else it goes idle)
+``interval(index, now)``   an interval boundary, after the staffing change
+``service(agent, contact,  the seam of service times: return the ``(talk, wrap_up)``
+now, talk, wrap_up)``      this agent takes (see :mod:`ccsim.model.service`)
+========================  ==========================================================
+
+With ``agent_free`` or ``agent_idle`` the centre observes every end of service at its
+time (lazy ends are off). To act, a policy uses the centre it is installed in (see
+:class:`~ccsim.model.centre.Centre`): ``at(time, callback)``, ``inject(contact)``,
+``serve(agent, contact, now)``, ``occupy(agent, now, until)``, ``claim(agent)``,
+``record(contact, outcome, wait)``, ``stream(name)``, and reads ``queues``, ``groups``,
+each agent's counters. It draws only from its own named streams. Its outcomes and metrics
+are defined in :mod:`ccsim.model.registry`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ccsim.model.agents import Agent
+    from ccsim.model.centre import Centre
+    from ccsim.model.contacts import Contact
+
+#: The hooks a policy may override, in the order they are documented.
+HOOKS = (
+    "offered", "queued", "answered", "abandoned", "finished", "agent_free", "agent_idle",
+    "interval", "service",
+)
+
+
+class Policy:
+    """Base class of policies: every hook is a no-op the centre does not call."""
+
+    #: Whether the policy reads ``queue.live(now)`` (the centre keeps deadline heaps).
+    live_queues = False
+    #: Whether ``abandoned`` must be called at the moment a patience runs out.
+    timely_abandonment = False
+
+    def install(self, centre: Centre) -> None:
+        """Called once, before the run starts; ``centre`` is how the policy acts."""
+        self.centre = centre
+
+    def offered(self, contact: Contact, now: float) -> bool:
+        return True
+
+    def queued(self, contact: Contact, now: float) -> None:
+        pass
+
+    def answered(
+        self, contact: Contact, agent: Agent, now: float, talk: float, wrap_up: float
+    ) -> None:
+        pass
+
+    def abandoned(self, contact: Contact, now: float) -> None:
+        pass
+
+    def finished(self, contact: Contact, agent: Agent, now: float) -> None:
+        pass
+
+    def agent_free(self, agent: Agent, now: float) -> bool:
+        return False
+
+    def agent_idle(self, agent: Agent, now: float) -> bool:
+        return False
+
+    def interval(self, index: int, now: float) -> None:
+        pass
+
+    def service(
+        self, agent: Agent, contact: Contact, now: float, talk: float, wrap_up: float
+    ) -> tuple[float, float]:
+        return talk, wrap_up
+
+
+def hooks(policies: list[Policy], name: str) -> list:
+    """The bound ``name`` hooks of the ``policies`` that override it, in policy order."""
+    base = getattr(Policy, name)
+    return [getattr(p, name) for p in policies if getattr(type(p), name) is not base]

@@ -1,0 +1,294 @@
+"""Waiting lines, with exact lazy abandonment.
+
+A contact waits in the queue of its contact type until an agent takes it or its patience
+runs out at its *deadline* (arrival + patience). In a line of fixed order (first come,
+first served; or priority classes fixed at arrival, each first come first served) a
+contact's fate is sealed by its deadline: if it reaches the head after its deadline, it
+abandoned at its deadline. So no event is scheduled per waiting contact: abandonment is
+resolved when the contact is reached, and the result is exactly that of scheduling each
+abandonment. A contact is *live* at time ``now`` while ``deadline >= now``: one whose
+patience ends at the instant an agent frees is answered.
+
+Every queue answers, at a time ``now`` that never goes back: :meth:`Queue.pop` (take the
+head), :meth:`Queue.head` (look at it), :meth:`Queue.live` (how many still wait), and
+records each abandonment through the ``abandon`` callback it was given, exactly once.
+
+* :class:`FifoQueue` — the default; ``live`` costs a pass over the line.
+* :class:`LiveQueue` — adds a heap of deadlines, so ``live`` is exact in O(log n)
+  amortised; with ``at`` (a scheduler) it also resolves each abandonment *at the moment*
+  the patience runs out, for policies that must act then (calling back a customer who
+  hung up). The centre builds these only for policies or routers that ask for them.
+* :class:`PriorityQueue` — priority classes fixed at arrival, each a FIFO line.
+
+Memory is bounded by the live queue: a line whose entries (live or not) outgrow twice
+the live queue (and at least ``PURGE_AT``) drops the contacts that hung up, recording
+them, in one pass — an overloaded day does not keep every caller who has hung up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Sequence
+from heapq import heapify, heappop, heappush
+
+from ccsim.model.contacts import Contact
+
+#: Entries a line may hold before contacts that hung up are dropped in one pass.
+PURGE_AT = 4096
+
+Abandon = Callable[[Contact], None]
+#: ``at(time, callback)``: call ``callback(time)`` at the absolute ``time``.
+Scheduler = Callable[[float, Callable[[float], None]], None]
+
+
+class Queue:
+    """The interface of a waiting line. Times are seconds and never decrease between calls."""
+
+    def push(self, contact: Contact, now: float) -> None:
+        """``contact`` starts waiting at ``now``."""
+        raise NotImplementedError
+
+    def pop(self, now: float) -> Contact | None:
+        """Remove and return the head still waiting at ``now``, or ``None``; contacts whose
+        patience ran out on the way are recorded as abandoned."""
+        raise NotImplementedError
+
+    def head(self, now: float) -> Contact | None:
+        """The head still waiting at ``now`` (left in the queue), or ``None``."""
+        raise NotImplementedError
+
+    def live(self, now: float) -> int:
+        """How many contacts are still waiting at ``now``."""
+        raise NotImplementedError
+
+    def drain(self) -> list[Contact]:
+        """Remove every contact not yet recorded (the end of a run), in queue order."""
+        raise NotImplementedError
+
+    def __bool__(self) -> bool:
+        """Whether the line holds any entry, live or not (a cheap test for "maybe work")."""
+        raise NotImplementedError
+
+
+class FifoQueue(Queue):
+    """First come, first served. ``entries`` is the raw line: it may still hold contacts
+    whose patience ran out; read the queue through :meth:`head` and :meth:`live`."""
+
+    __slots__ = ("_abandon", "_limit", "entries")
+
+    def __init__(self, abandon: Abandon):
+        self.entries: deque[Contact] = deque()
+        self._abandon = abandon
+        self._limit = PURGE_AT
+
+    def push(self, contact: Contact, now: float) -> None:
+        entries = self.entries
+        entries.append(contact)
+        if len(entries) > self._limit:
+            self._purge(now)
+
+    def pop(self, now: float) -> Contact | None:
+        entries = self.entries
+        while entries:
+            contact = entries.popleft()
+            if contact.deadline >= now:
+                return contact
+            self._abandon(contact)
+        return None
+
+    def head(self, now: float) -> Contact | None:
+        entries = self.entries
+        while entries:
+            contact = entries[0]
+            if contact.deadline >= now:
+                return contact
+            entries.popleft()
+            self._abandon(contact)
+        return None
+
+    def live(self, now: float) -> int:
+        self._purge(now)
+        return len(self.entries)
+
+    def drain(self) -> list[Contact]:
+        left = list(self.entries)
+        self.entries.clear()
+        return left
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.entries)} entries)"
+
+    def _purge(self, now: float) -> None:
+        """Record and drop, in queue order, every contact whose patience ran out by ``now``.
+        (In place: the centre holds ``entries`` for its cheap "maybe work" test.)"""
+        entries = self.entries
+        kept = [c for c in entries if c.deadline >= now]
+        if len(kept) < len(entries):
+            for contact in entries:
+                if contact.deadline < now:
+                    self._abandon(contact)
+            entries.clear()
+            entries.extend(kept)
+        self._limit = max(PURGE_AT, 2 * len(entries))
+
+
+class LiveQueue(FifoQueue):
+    """A FIFO line that also keeps a heap of its deadlines: :meth:`live` is exact in
+    O(log n) amortised.
+
+    Entries leave the line in the order they joined, so an entry is known by its sequence
+    number: the ``n``-th pushed is still in the line while fewer than ``n`` have left it.
+    A heap entry (deadline, n, contact) whose deadline has passed is a contact that hung
+    up if it is still in the line, else nothing. ``_resolved`` is the time up to which
+    the heap has been read: a dead entry with an earlier deadline is already counted.
+
+    With ``at`` (a scheduler: ``at(time, callback)``), abandonments are recorded at the
+    moment the patience runs out (an alarm just after the earliest deadline); without,
+    they are recorded when reached, as in :class:`FifoQueue`, and the count is exact.
+    """
+
+    __slots__ = ("_alarm", "_at", "_dead", "_heap", "_popped", "_pushed", "_resolved")
+
+    def __init__(self, abandon: Abandon, at: Scheduler | None = None):
+        super().__init__(abandon)
+        self._heap: list[tuple[float, int, Contact]] = []
+        self._pushed = 0  # entries ever pushed (since the last rebuild)
+        self._popped = 0  # entries ever left from the head (since the last rebuild)
+        self._dead = 0  # entries in the line known to have hung up
+        self._resolved = -math.inf
+        self._at = at
+        self._alarm = math.inf
+
+    def push(self, contact: Contact, now: float) -> None:
+        self.entries.append(contact)
+        deadline = contact.deadline
+        if deadline < math.inf:
+            heappush(self._heap, (deadline, self._pushed, contact))
+            if deadline < self._alarm and self._at is not None:
+                self._alarm = deadline
+                self._at(math.nextafter(deadline, math.inf), self._ring)
+        self._pushed += 1
+        if len(self.entries) > self._limit or len(self._heap) > self._limit:
+            self._rebuild(now)
+
+    def pop(self, now: float) -> Contact | None:
+        entries = self.entries
+        while entries:
+            contact = entries.popleft()
+            self._popped += 1
+            if contact.deadline >= now:
+                return contact
+            self._gone(contact)
+        return None
+
+    def head(self, now: float) -> Contact | None:
+        entries = self.entries
+        while entries:
+            contact = entries[0]
+            if contact.deadline >= now:
+                return contact
+            entries.popleft()
+            self._popped += 1
+            self._gone(contact)
+        return None
+
+    def live(self, now: float) -> int:
+        self._resolve(now)
+        return len(self.entries) - self._dead
+
+    def drain(self) -> list[Contact]:
+        # Contacts already recorded by an alarm are not returned again.
+        left = [c for c in self.entries if self._at is None or c.deadline >= self._resolved]
+        self.entries.clear()
+        self._heap.clear()
+        self._dead = 0
+        return left
+
+    def _gone(self, contact: Contact) -> None:
+        """A contact that hung up has reached the head and left the line."""
+        if contact.deadline < self._resolved:  # counted (and, with alarms, recorded)
+            self._dead -= 1
+            if self._at is not None:
+                return
+        self._abandon(contact)
+
+    def _resolve(self, now: float) -> None:
+        """Count (with alarms: record) the contacts whose patience ran out before ``now``."""
+        heap, popped = self._heap, self._popped
+        while heap and heap[0][0] < now:
+            _, n, contact = heappop(heap)
+            if n >= popped:
+                self._dead += 1
+                if self._at is not None:
+                    self._abandon(contact)
+        self._resolved = max(self._resolved, now)
+
+    def _ring(self, now: float) -> None:
+        """The alarm set just after the earliest deadline (or a stale one: harmless)."""
+        if math.nextafter(self._alarm, math.inf) == now:
+            self._alarm = math.inf
+        self._resolve(now)
+        heap, popped = self._heap, self._popped
+        while heap and heap[0][1] < popped:  # entries of contacts that have left
+            heappop(heap)
+        if heap and heap[0][0] < self._alarm:
+            self._alarm = heap[0][0]
+            self._at(math.nextafter(self._alarm, math.inf), self._ring)  # type: ignore[misc]
+
+    def _rebuild(self, now: float) -> None:
+        """Drop the contacts that hung up and the heap entries of those that left."""
+        self._resolve(now)
+        entries = self.entries
+        kept = [c for c in entries if c.deadline >= now]
+        if self._at is None:
+            for contact in entries:
+                if contact.deadline < now:
+                    self._abandon(contact)
+        entries.clear()
+        entries.extend(kept)
+        self._heap = [(c.deadline, n, c) for n, c in enumerate(kept) if c.deadline < math.inf]
+        heapify(self._heap)
+        self._pushed, self._popped, self._dead = len(kept), 0, 0
+        self._limit = max(PURGE_AT, 2 * len(kept))
+
+
+class PriorityQueue(Queue):
+    """Priority classes fixed at arrival: ``classes[0]`` first, each first come first
+    served. ``priority(contact)`` gives a contact's class. Abandonment stays exact and lazy:
+    within a class the order is fixed, and a contact that hung up is passed over when met."""
+
+    __slots__ = ("classes", "priority")
+
+    def __init__(self, classes: Sequence[Queue], priority: Callable[[Contact], int]):
+        self.classes = list(classes)
+        self.priority = priority
+
+    def push(self, contact: Contact, now: float) -> None:
+        self.classes[self.priority(contact)].push(contact, now)
+
+    def pop(self, now: float) -> Contact | None:
+        for line in self.classes:
+            contact = line.pop(now)
+            if contact is not None:
+                return contact
+        return None
+
+    def head(self, now: float) -> Contact | None:
+        for line in self.classes:
+            contact = line.head(now)
+            if contact is not None:
+                return contact
+        return None
+
+    def live(self, now: float) -> int:
+        return sum(line.live(now) for line in self.classes)
+
+    def drain(self) -> list[Contact]:
+        return [c for line in self.classes for c in line.drain()]
+
+    def __bool__(self) -> bool:
+        return any(self.classes)
