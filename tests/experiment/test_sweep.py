@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import pytest
+from pydantic import BaseModel, BeforeValidator
 
 from ccsim.experiment import Experiment, is_experiment_file, load_experiment
-from ccsim.scenario import ScenarioError, load_scenario
+from ccsim.experiment.sweep import takes_integers
+from ccsim.scenario import Scenario, ScenarioError, load_scenario
 
 Writer = Callable[..., Path]
 
@@ -78,6 +81,73 @@ scenario = "tiny.toml"
     assert types["billing"].handle_time.mean == pytest.approx(360.0)  # "4min" × 1.5
     assert types["tech"].handle_time.mean == pytest.approx(540.0)
     assert types["billing"].arrivals.per_hour == 120.0
+
+
+def test_which_scaled_values_are_rounded_follows_the_schema_types() -> None:
+    """The rule reads field annotations, so it needs no list of key names: a stand-in
+    schema with fields of names the sweep has never seen is rounded by their types."""
+
+    class Team(BaseModel):
+        name: str
+        seats: Annotated[int | tuple[int, ...], BeforeValidator(lambda v: v)]
+        briefing: Annotated[float, BeforeValidator(lambda v: v)]  # a duration
+
+    class Form(BaseModel):
+        mean: float
+        batches: int
+
+    class Other(BaseModel):
+        mean: float
+
+    class Centre(BaseModel):
+        desks: int | None = None
+        load: float = 1.0
+        ratio: int | float = 1
+        flags: list[bool] = []
+        teams: list[Team] = []
+        handling: Form | Other | None = None
+
+    assert takes_integers(Centre, "desks")
+    assert takes_integers(Centre, "teams.red.seats") and takes_integers(Centre, "teams.*.seats")
+    assert takes_integers(Centre, "handling.batches")
+    for key in ("load", "ratio", "flags", "teams.red.briefing", "teams.red.name",
+                "handling.mean", "teams", "nowhere", "teams.red.nowhere"):
+        assert not takes_integers(Centre, key), key
+    # ... and so on the real schema: head counts and lines are whole, times and rates not.
+    assert takes_integers(Scenario, "agent_groups.sales.staff") and takes_integers(
+        Scenario, "lines"
+    )
+    for key in ("period", "warmup", "contact_types.*.handle_time.mean",
+                "contact_types.*.wrap_up.value", "contact_types.*.arrivals.volumes",
+                "contact_types.*.arrivals.per_hour", "service_level.answer_within"):
+        assert not takes_integers(Scenario, key), key
+
+
+def test_a_new_integer_key_of_the_scenario_is_rounded_when_scaled(
+    write_experiment: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccsim.experiment import sweep
+
+    class WithSeats(Scenario):
+        seats: int | None = None  # a key the sweep's code does not name
+
+    monkeypatch.setattr(sweep, "Scenario", WithSeats)
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"seats" = { scale = [1.1] }
+"lines" = { scale = [1.25] }
+"contact_types.billing.handle_time.mean" = { scale = [1.001] }
+"contact_types.billing.arrivals.per_hour" = { scale = [1.01] }
+""")
+    tiny = path.parent / "tiny.toml"
+    tiny.write_text("seats = 5\nlines = 6\n" + tiny.read_text())
+    (variant,) = load_experiment(path).variants
+    assert variant.scenario.seats == 6  # 5.5, half up
+    assert variant.scenario.lines == 8  # 7.5, half up
+    billing = variant.scenario.contact_types[0]
+    assert billing.handle_time.mean == pytest.approx(240.24)  # a duration: not rounded
+    assert billing.arrivals.per_hour == pytest.approx(60.6)
 
 
 def test_a_value_may_replace_a_whole_list_and_plain_keys_are_addressed_too(

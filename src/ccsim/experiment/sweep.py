@@ -21,8 +21,9 @@ A *key* is a dotted path into the scenario. List entries are addressed by their 
 (``agent_groups.generalists.staff``), never by position, and ``*`` stands for every entry
 of a list. A value replaces what is there (a whole list too: ``staff = [8, 9, ...]``);
 ``{ scale = f }`` multiplies a number, a duration (``"4min"`` → its seconds × f) or every
-entry of a list of them. Head counts (``staff``) and ``lines`` are rounded half up to whole
-numbers after scaling.
+entry of a list of them. A scaled value of a key whose schema field takes whole numbers
+(head counts ``staff``, ``lines``, any integer field added later) is rounded half up;
+durations and rates are not.
 
 Overrides are applied to the raw scenario table and each variant is then validated as a
 :class:`~ccsim.scenario.Scenario`; every variant is checked before anything runs, and an
@@ -38,9 +39,13 @@ import difflib
 import itertools
 import json
 import math
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from ccsim.experiment.seeds import run_seeds
 from ccsim.scenario import Scenario, ScenarioError, read_toml
@@ -58,8 +63,6 @@ EXPERIMENT_KEYS = (
     "variants",
 )
 EXECUTORS = ("local", "dask")
-#: Scenario keys that hold whole numbers, so a scaled value is rounded (half up).
-_WHOLE = frozenset({"staff", "lines"})
 DEFAULT_REPLICATIONS = 10
 
 
@@ -517,12 +520,13 @@ def _apply(data: dict[str, Any], change: _Change, at: str, where: str | None) ->
             at,
             where,
         )
+    whole = change.scale and takes_integers(Scenario, change.key)
     for table, leaf, place in _targets(data, parts, at, where):
         if change.scale:
             if leaf not in table:
                 raise ScenarioError(f"{place} has no value to scale; set it instead", at, where)
             try:
-                table[leaf] = _scaled(table[leaf], change.value, leaf in _WHOLE)
+                table[leaf] = _scaled(table[leaf], change.value, whole)
             except ValueError as error:
                 raise ScenarioError(f"{place}: {error}", at, where) from None
         else:
@@ -592,6 +596,50 @@ def _entries(
 
 def _names(node: list[Any]) -> list[str]:
     return [str(e["name"]) for e in node if isinstance(e, dict) and "name" in e]
+
+
+def takes_integers(model: type[BaseModel], key: str) -> bool:
+    """Whether the schema field at the dotted ``key`` of ``model`` (list entries by name
+    or ``*``) takes whole numbers only: every number type its annotation admits, through
+    unions, ``None``, lists and tuples, is ``int``. False for a key the schema lacks
+    (validation reports it) and for a field that also takes floats (durations, rates)."""
+    leaves = [leaf for tp in _annotations_at(model, key.split(".")) for leaf in _scalars(tp)]
+    numbers = [leaf for leaf in leaves if leaf in (int, float, complex)]
+    return bool(numbers) and all(leaf is int for leaf in numbers)
+
+
+def _annotations_at(annotation: Any, parts: list[str]) -> list[Any]:
+    """The annotations of the fields that ``parts`` reaches from ``annotation`` (a model
+    class, or a union of them such as a distribution's forms, which may all have the key)."""
+    if not parts:
+        return [annotation]
+    found = []
+    for tp in _alternatives(annotation):
+        if typing.get_origin(tp) is list:  # a list of entries: parts[0] names one, or *
+            found += _annotations_at(typing.get_args(tp)[0], parts[1:])
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and parts[0] in tp.model_fields:
+            found += _annotations_at(tp.model_fields[parts[0]].annotation, parts[1:])
+    return found
+
+
+def _alternatives(annotation: Any) -> list[Any]:
+    """The members of a union (``None`` dropped, ``Annotated`` unwrapped)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _alternatives(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [a for arg in typing.get_args(annotation) for a in _alternatives(arg)]
+    return [] if annotation is type(None) else [annotation]
+
+
+def _scalars(annotation: Any) -> list[Any]:
+    """The value types ``annotation`` admits, through unions, lists and tuples."""
+    found = []
+    for tp in _alternatives(annotation):
+        if typing.get_origin(tp) in (list, tuple):
+            found += [s for arg in typing.get_args(tp) if arg is not ... for s in _scalars(arg)]
+        else:
+            found.append(tp)
+    return found
 
 
 def _scaled(value: Any, factor: float, whole: bool) -> Any:
