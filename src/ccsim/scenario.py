@@ -12,6 +12,7 @@ import difflib
 import itertools
 import math
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -395,6 +396,14 @@ class Scenario(_Strict):
             return counts
         return [arrivals.per_hour * self.period / 3600.0] * self.intervals
 
+    def used_keys(self) -> set[str]:
+        """The key paths this scenario sets to something other than their default, down to
+        single values, with ``*`` for every entry of a list: ``lines``,
+        ``contact_types.*.patience.mean``, ``agent_groups.*.staff``, ... Required keys are
+        always in it. What reads a scenario for a purpose of its own (the Erlang-A line of
+        a chart) can so accept only the features it knows, and not a future one."""
+        return set(_used_keys(self, ""))
+
     def warnings(self) -> list[str]:
         """Things that are legal but probably not meant."""
         found = []
@@ -427,6 +436,23 @@ class Scenario(_Strict):
                 f"about {expected:,.0f} contacts per run: expect a few minutes per replication"
             )
         return found
+
+
+def _used_keys(model: BaseModel, prefix: str) -> Iterator[str]:
+    """The key paths under ``model`` (written after ``prefix``) that are not at their
+    default; see :meth:`Scenario.used_keys`."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if not field.is_required() and value == field.get_default(call_default_factory=True):
+            continue
+        path = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            yield from _used_keys(value, f"{path}.")
+        elif isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
+            for entry in value:
+                yield from _used_keys(entry, f"{path}.*.")
+        else:
+            yield path
 
 
 def _check_names(key: str, names: list[str]) -> None:
