@@ -1,4 +1,5 @@
-"""Inventories: the public API and the scenario keys are what the README documents."""
+"""Inventories: the public API, the scenario keys and the metrics are what the README
+documents."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel
 
 import ccsim
 from ccsim import scenario as schema
+from ccsim.model.registry import METRICS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -18,7 +20,7 @@ def test_every_exported_name_is_documented_and_every_documented_name_exists():
     documented = set(re.findall(r"`ccsim\.(\w+)", README))
     assert set(ccsim.__all__) <= documented
     for name in documented:
-        assert hasattr(ccsim, name) or name in {"analytic", "model"}, name
+        assert hasattr(ccsim, name) or name in {"analytic", "model", "plots"}, name
 
 
 def _models(model: type[BaseModel], seen: set) -> set[type[BaseModel]]:
@@ -45,3 +47,18 @@ def test_every_scenario_key_appears_in_the_readme_reference():
         if not re.search(rf"`[^`]*\b{key}\b[^`]*`", README)
     ]
     assert not missing
+
+
+def _readme_metrics() -> list[str]:
+    """The names in the first column of the README's Metrics table (a row may hold
+    several: `wait_p50`, `wait_p90`, `wait_p95`)."""
+    section = README.split("\n## Metrics\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if re.match(r"\| `\w+`", line)]
+    return [name for row in rows for name in re.findall(r"`(\w+)`", row.split("|")[1])]
+
+
+def test_the_readme_metrics_table_is_the_registry():
+    documented = _readme_metrics()
+    assert "wait_p95" in documented and "offered" in documented
+    assert len(documented) == len(set(documented))
+    assert sorted(documented) == sorted(METRICS)

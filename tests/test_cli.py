@@ -26,7 +26,8 @@ def test_single_queue_file_runs_as_written_and_agrees_with_erlang_a(single_queue
                  "--out", str(out), "--workers", "2")
     assert done.returncode == 0, done.stderr
     assert "service level" in done.stdout and "±" in done.stdout
-    for name in ("runs.csv", "summary.csv", "intervals.csv", "intervals.png"):
+    assert f"results in {out}/ (charts: charts/intervals.png)" in done.stdout
+    for name in ("runs.csv", "summary.csv", "intervals.csv", "charts/intervals.png"):
         assert (out / name).stat().st_size > 0, name
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 30

@@ -56,6 +56,19 @@ class QueueMetrics:
     occupancy: float  # mean busy agents / agents (carried load / agents)
     answer_within: float  # the service-level threshold used, seconds
 
+    def by_metric(self) -> dict[str, float]:
+        """The values a simulation also reports, keyed by its metric names (shares as
+        fractions of offered contacts or of agents' time, waits in seconds); ``p_blocked``
+        is not among them, since a run counts blocked contacts rather than their share."""
+        return {
+            "service_level": self.service_level,
+            "asa": self.asa,
+            "mean_wait": self.mean_wait,
+            "p_wait": self.p_wait,
+            "abandon_rate": self.p_abandon,
+            "occupancy": self.occupancy,
+        }
+
 
 # ---------------------------------------------------------------------------------------
 # Argument checks: every public function validates, so a bad unit conversion upstream

@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write one row per contact event to trace/*.parquet")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or table")
 
-    plot = commands.add_parser("plot", help="redraw the charts of saved results")
+    plot = commands.add_parser("plot", help="redraw the charts of saved results",
+                               description="Redraw the charts of the results in DIRECTORY "
+                               "into DIRECTORY/charts/.")
     plot.add_argument("directory", type=Path)
 
     erlang = commands.add_parser(
@@ -126,7 +128,8 @@ def _run(args: argparse.Namespace) -> int:
     charts = plot_results(out)
     if not args.quiet:
         print(summary_text(results.summary(), f"{experiment.name} ({path})"))
-        print(f"\nresults in {out}/ ({', '.join(c.name for c in charts)})")
+        shown = ", ".join(c.relative_to(out).as_posix() for c in charts)
+        print(f"\nresults in {out}/" + (f" (charts: {shown})" if shown else ""))
     for failure in results.failed:
         print(f"ccsim: run failed: {failure}", file=sys.stderr)
     return 1 if results.failed else 0
@@ -163,7 +166,7 @@ def _erlang(args: argparse.Namespace) -> int:
 
 def _erlang_tables(args: argparse.Namespace) -> int:
     from ccsim import analytic
-    from ccsim.report import metric_table
+    from ccsim.report import metric_table, table_line
 
     rate = args.per_hour / 3600.0
     load = rate * args.aht
@@ -188,12 +191,9 @@ def _erlang_tables(args: argparse.Namespace) -> int:
             }
         for title, m in shown.items():
             print(f"\n{title}, {args.agents} agents, answer within {args.answer_within:g} s")
-            print(metric_table({
-                "service_level": m.service_level, "asa": m.asa, "mean_wait": m.mean_wait,
-                "p_wait": m.p_wait, "abandon_rate": m.p_abandon, "occupancy": m.occupancy,
-            }))
-            if m.p_blocked:
-                print(f"  {'blocked':<15}{m.p_blocked * 100:>12.2f}             %")
+            print(metric_table(m.by_metric()))
+            if m.p_blocked:  # a share here; runs count blocked contacts instead
+                print(table_line("blocked", f"{m.p_blocked * 100:.2f}", "", "%"))
     if args.target_sl is not None:
         if not 0 < args.target_sl < 1:
             raise ScenarioError(f"must be between 0 and 1 (got {args.target_sl})", "--target-sl")

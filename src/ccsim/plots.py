@@ -9,11 +9,14 @@ global figure state and no GUI backend — and shows means over replications wit
 * :func:`plot_metrics` — several metrics, one panel each (the staffing chart);
 * :func:`plot_heatmap` — one metric over a 2-D grid;
 * :func:`plot_intervals` — service level and abandonment by interval of the day;
-* :func:`plot_results` — (re)draw all charts of a results directory (``ccsim plot DIR``).
+* :func:`plot_results` — (re)draw all charts of a results directory into its ``charts/``
+  folder (``ccsim plot DIR``).
 
-Where Erlang A applies (Poisson arrivals, patience given for every contact type, no line
-limit) the metric charts also draw its prediction: a per-interval, *pooled* approximation
-(see :func:`pooled_erlang_a`), labelled as such.
+Labels, units, display scale and ranges come from the metric registry
+(:mod:`ccsim.model.registry`); a confidence band is clipped to the metric's range (a share
+stays within 0–100 %). Where Erlang A models the scenarios (see :func:`erlang_a_applies`)
+the metric charts also draw its prediction: a per-interval, *pooled* approximation (see
+:func:`pooled_erlang_a`), labelled as such.
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccsim.experiment.store import CHARTS_DIR
+from ccsim.model import registry
 from ccsim.units import format_duration, parse_duration
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -33,34 +39,19 @@ if TYPE_CHECKING:
     from ccsim.experiment import Results
     from ccsim.scenario import Scenario
 
-#: How each metric reads on a chart: label, unit, factor from the stored value.
-METRIC_LABELS: dict[str, tuple[str, str, float]] = {
-    "offered": ("offered", "contacts", 1.0),
-    "answered": ("answered", "contacts", 1.0),
-    "abandoned": ("abandoned", "contacts", 1.0),
-    "blocked": ("blocked", "contacts", 1.0),
-    "unserved": ("unserved", "contacts", 1.0),
-    "abandon_rate": ("abandonment", "% of offered", 100.0),
-    "service_level": ("service level", "% answered within threshold", 100.0),
-    "asa": ("ASA (mean wait of answered)", "s", 1.0),
-    "mean_wait": ("mean wait (all offered)", "s", 1.0),
-    "wait_p50": ("median wait", "s", 1.0),
-    "wait_p90": ("90th percentile wait", "s", 1.0),
-    "wait_p95": ("95th percentile wait", "s", 1.0),
-    "p_wait": ("P(wait > 0)", "% of offered", 100.0),
-    "occupancy": ("occupancy", "% of staffed time busy", 100.0),
-}
 #: The metrics of the overview chart, in panel order.
 KEY_METRICS = ("service_level", "asa", "mean_wait", "abandon_rate", "occupancy", "wait_p90")
-#: Metrics Erlang A predicts, by their name in ccsim.analytic.QueueMetrics.
-_ERLANG = {
-    "service_level": "service_level",
-    "asa": "asa",
-    "mean_wait": "mean_wait",
-    "abandon_rate": "p_abandon",
-    "p_wait": "p_wait",
-    "occupancy": "occupancy",
-}
+#: What the pooled Erlang-A approximation models, as key paths of
+#: :meth:`Scenario.used_keys` (a path allows every key under it). A scenario that sets
+#: anything else — lines, scripted arrival times, a policy added later — gets no Erlang
+#: line: a new feature is left out until it is added here.
+ERLANG_A_MODELS = frozenset({
+    "name", "start", "period", "horizon", "warmup", "service_level.answer_within",
+    "contact_types.*.name", "contact_types.*.arrivals.per_hour",
+    "contact_types.*.arrivals.volumes", "contact_types.*.handle_time",
+    "contact_types.*.wrap_up", "contact_types.*.patience",
+    "agent_groups.*.name", "agent_groups.*.skills", "agent_groups.*.staff",
+})
 ERLANG_LABEL = "Erlang A (pooled, per interval)"
 #: At most this many variants get a line of their own in the interval chart.
 _MAX_LINES = 5
@@ -73,12 +64,24 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _label(metric: str) -> str:
-    name, unit, _ = METRIC_LABELS.get(metric, (metric, "", 1.0))
-    return f"{name} ({unit})" if unit else name
+    """An axis label: the metric's label and its display unit."""
+    m = registry.metric(metric)
+    return f"{m.label} ({m.unit})" if m.unit else m.label
 
 
 def _factor(metric: str) -> float:
-    return METRIC_LABELS.get(metric, (metric, "", 1.0))[2]
+    """From the stored value (a fraction for shares) to the displayed one (%)."""
+    return registry.metric(metric).scale
+
+
+def _band(metric: str, mean: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ends of the 95% band ``mean ± half`` (displayed units), clipped to the metric's
+    range: a t interval of few replications can reach past 100 % or below 0, values the
+    metric cannot take."""
+    import numpy as np
+
+    m = registry.metric(metric)
+    return (np.maximum(mean - half, m.low * m.scale), np.minimum(mean + half, m.high * m.scale))
 
 
 # --- the swept parameters ----------------------------------------------------------------
@@ -127,12 +130,19 @@ def _axis(results: Results, column: str) -> tuple[list[float], str] | None:
 
 
 def erlang_a_applies(scenario: Scenario) -> bool:
-    """Whether the pooled Erlang-A approximation is meaningful for ``scenario``: Poisson
-    arrivals (``per_hour`` or ``volumes``), a patience for every contact type, no limit on
-    lines."""
-    return scenario.lines is None and all(
-        c.patience is not None and c.arrivals.times is None for c in scenario.contact_types
+    """Whether the pooled Erlang-A approximation models ``scenario``: every key it sets is
+    one that approximation reads (:data:`ERLANG_A_MODELS`: Poisson arrivals, handle and
+    wrap-up times, patience, staff, skills, the clock), and every contact type has a
+    patience. Anything else it sets rules the line out."""
+    return all(_allowed(key) for key in scenario.used_keys()) and all(
+        c.patience is not None for c in scenario.contact_types
     )
+
+
+def _allowed(key: str) -> bool:
+    """Whether ``key`` is one of :data:`ERLANG_A_MODELS` or under one of them."""
+    parts = key.split(".")
+    return any(".".join(parts[:n]) in ERLANG_A_MODELS for n in range(1, len(parts) + 1))
 
 
 def pooled_erlang_a(scenario: Scenario) -> dict[str, float]:
@@ -142,13 +152,14 @@ def pooled_erlang_a(scenario: Scenario) -> dict[str, float]:
     all offered contacts weighted by volume, ``asa`` by answered volume, ``occupancy`` by
     agents. An approximation for several contact types and skills (it ignores routing and
     non-exponential times), exact for one type with exponential times in steady state.
-    Keys are metric names (see :mod:`ccsim.model.metrics`)."""
+    Keys are metric names (see :mod:`ccsim.model.registry`); values in their stored
+    units (fractions, seconds)."""
     from ccsim.analytic import erlang_a_metrics
 
     types = scenario.contact_types
     volumes = [scenario.volumes(c) for c in types]
-    sums = dict.fromkeys(_ERLANG, 0.0)
-    weights = dict.fromkeys(_ERLANG, 0.0)
+    sums: dict[str, float] = {}
+    weights: dict[str, float] = {}
     answer_within = scenario.service_level.answer_within
     for i in range(scenario.warmup_intervals, scenario.intervals):
         volume = sum(v[i] for v in volumes)
@@ -167,7 +178,7 @@ def pooled_erlang_a(scenario: Scenario) -> dict[str, float]:
         else:
             m = erlang_a_metrics(agents, volume / scenario.period, handle, patience,
                                  answer_within)
-            values = {metric: getattr(m, name) for metric, name in _ERLANG.items()}
+            values = m.by_metric()
         for metric, value in values.items():
             if metric == "asa":
                 weight = volume * (1.0 - values["abandon_rate"])
@@ -175,20 +186,24 @@ def pooled_erlang_a(scenario: Scenario) -> dict[str, float]:
                 weight = float(agents)
             else:
                 weight = volume
+            sums.setdefault(metric, 0.0)
+            weights.setdefault(metric, 0.0)
             if weight > 0 and not math.isnan(value):
                 sums[metric] += weight * value
                 weights[metric] += weight
-    return {m: sums[m] / weights[m] if weights[m] > 0 else math.nan for m in _ERLANG}
+    return {m: sums[m] / weights[m] if weights[m] > 0 else math.nan for m in sums}
 
 
 def _erlang_column(results: Results, metric: str) -> list[float] | None:
-    """The pooled Erlang-A prediction of ``metric`` for each variant, or None."""
-    if metric not in _ERLANG:
-        return None
+    """The pooled Erlang-A prediction of ``metric`` for each variant, or None where
+    Erlang A does not model a variant or does not predict ``metric``."""
     scenarios = results.scenarios()
     if not all(erlang_a_applies(s) for s in scenarios.values()):
         return None
-    return [pooled_erlang_a(scenarios[label])[metric] for label in results.variants]
+    predicted = [pooled_erlang_a(scenarios[label]) for label in results.variants]
+    if not predicted or metric not in predicted[0]:
+        return None
+    return [p[metric] for p in predicted]
 
 
 # --- metric charts -------------------------------------------------------------------------
@@ -209,7 +224,7 @@ def plot_metric(
     ax = figure.add_subplot()
     _draw_metric(ax, results, results.summary(), metric, x, erlang)
     _legend(figure, ax)
-    figure.suptitle(f"{results.name}: {METRIC_LABELS.get(metric, (metric,))[0]}")
+    figure.suptitle(f"{results.name}: {registry.metric(metric).label}")
     return figure
 
 
@@ -228,7 +243,7 @@ def plot_metrics(
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for ax, metric in zip(axes, metrics, strict=False):
         _draw_metric(ax, results, summary, metric, x, erlang)
-        ax.set_title(METRIC_LABELS.get(metric, (metric,))[0])
+        ax.set_title(registry.metric(metric).label)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
     # The panel with the most entries (an Erlang line) holds the legend's handles.
@@ -261,9 +276,11 @@ def _draw_metric(
     x: str | None,
     erlang: bool | None,
 ) -> None:
+    if metric not in summary:
+        raise ValueError(f"no metric {metric!r}; expected one of: {', '.join(registry.METRICS)}")
     factor = _factor(metric)
     mean = summary[metric].to_numpy(dtype=float) * factor
-    half = summary[f"{metric}_ci95"].to_numpy(dtype=float) * factor
+    low, high = _band(metric, mean, summary[f"{metric}_ci95"].to_numpy(dtype=float) * factor)
     swept = _swept(results)
     numeric = [c for c in swept if _axis(results, c) is not None]
     x = x or (numeric[0] if numeric else None)
@@ -272,7 +289,7 @@ def _draw_metric(
         raise ValueError(f"Erlang A does not apply to {metric!r} in these scenarios")
     if x is None:  # variants side by side
         positions = list(range(len(summary)))
-        ax.errorbar(positions, mean, yerr=half, fmt="o", capsize=4,
+        ax.errorbar(positions, mean, yerr=[mean - low, high - mean], fmt="o", capsize=4,
                     label="simulation (mean, 95% CI)")
         if predicted is not None:
             ax.plot(positions, [p * factor for p in predicted], "x", color="black",
@@ -294,8 +311,8 @@ def _draw_metric(
             members = sorted(members, key=lambda i: values[i])
             xs = [values[i] for i in members]
             line = ax.plot(xs, mean[members], "o-", label=key or "simulation (mean, 95% CI)")[0]
-            ax.fill_between(xs, mean[members] - half[members], mean[members] + half[members],
-                            color=line.get_color(), alpha=0.2, linewidth=0)
+            ax.fill_between(xs, low[members], high[members], color=line.get_color(),
+                            alpha=0.2, linewidth=0)
             if predicted is not None:
                 ax.plot(xs, [predicted[i] * factor for i in members], "--",
                         color=line.get_color() if hue else "black")
@@ -347,7 +364,7 @@ def plot_heatmap(
     ax.set_xlabel(_param_label(x, ""))
     ax.set_ylabel(_param_label(y, ""))
     figure.colorbar(image, ax=ax, label=_label(metric))
-    figure.suptitle(f"{results.name}: {METRIC_LABELS.get(metric, (metric,))[0]} (mean ± 95% CI)")
+    figure.suptitle(f"{results.name}: {registry.metric(metric).label} (mean ± 95% CI)")
     return figure
 
 
@@ -374,7 +391,7 @@ def plot_intervals(
     """``metrics`` (default service level and abandonment) by interval of the day, for all
     contact types together (the ``all`` rows): mean over replications with a 95% CI band,
     one line per variant in ``variants`` (default: all, or five spread over the sweep)."""
-    from ccsim.experiment.store import ci95
+    from ccsim.experiment.summary import ci95
 
     labels = list(variants) if variants is not None else _spread(results.variants)
     unknown = [v for v in labels if v not in results.variants]
@@ -382,6 +399,7 @@ def plot_intervals(
         raise ValueError(f"no variant {unknown[0]!r}; expected one of: {results.variants}")
     table = results.intervals
     table = table[(table["contact_type"] == "all") & table["variant"].isin(labels)]
+    table = table.assign(**{m: math.nan for m in metrics if m not in table})  # not reported
     figure = _figure(9.0, 2.8 * len(metrics) + 0.6)
     axes = figure.subplots(len(metrics), 1, sharex=True, squeeze=False).ravel()
     times = table.drop_duplicates("interval").sort_values("interval")
@@ -392,11 +410,10 @@ def plot_intervals(
             stats = part.groupby("interval")[metric].agg(["mean", "std", "count"])
             half = ci95(stats["std"].to_numpy(dtype=float), stats["count"].to_numpy())
             mean = stats["mean"].to_numpy(dtype=float) * factor
-            half = half * factor
+            low, high = _band(metric, mean, half * factor)
             xs = stats.index.to_numpy()
             line = ax.plot(xs, mean, "-", marker=".", label=label if len(labels) > 1 else None)[0]
-            ax.fill_between(xs, mean - half, mean + half, color=line.get_color(), alpha=0.2,
-                            linewidth=0)
+            ax.fill_between(xs, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
         ax.set_ylabel(_label(metric))
         ax.grid(True, alpha=0.3)
     step = max(1, len(times) // 12)
@@ -425,21 +442,24 @@ def _spread(labels: list[str]) -> list[str]:
 
 
 def plot_results(directory: str | Path) -> list[Path]:
-    """Draw every chart of the results in ``directory`` into it, replacing earlier ones;
-    returns the files written: ``intervals.png`` always; with several variants also
-    ``metrics.png`` (key metrics against the sweep or per variant) and, for a 2-D sweep,
-    ``heatmap_<metric>.png`` for service level, ASA, abandonment and occupancy."""
+    """Draw every chart of the results in ``directory`` into its ``charts/`` folder,
+    replacing earlier ones; returns the files written: ``intervals.png`` always; with
+    several variants also ``metrics.png`` (key metrics against the sweep or per variant)
+    and, for a 2-D sweep, ``heatmap_<metric>.png`` for service level, ASA, abandonment and
+    occupancy."""
     from ccsim.experiment import Results
 
     directory = Path(directory)
     results = Results.load(directory)
+    charts = directory / CHARTS_DIR
     ok = results.runs[results.runs["status"] == "ok"]
     if ok.empty:
         return []
-    written = []
+    charts.mkdir(exist_ok=True)
+    written: list[Path] = []
 
     def save(figure: Figure, name: str) -> None:
-        path = directory / name
+        path = charts / name
         figure.savefig(path, dpi=110)
         written.append(path)
 

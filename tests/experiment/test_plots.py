@@ -6,12 +6,21 @@ import sys
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ccsim.analytic import erlang_a_metrics
 from ccsim.experiment import Experiment, Results, load_experiment, run_experiment
-from ccsim.plots import ERLANG_LABEL, plot_metric, plot_results, pooled_erlang_a
-from ccsim.scenario import Scenario, load_scenario
+from ccsim.model.registry import METRICS
+from ccsim.plots import (
+    ERLANG_LABEL,
+    erlang_a_applies,
+    plot_intervals,
+    plot_metric,
+    plot_results,
+    pooled_erlang_a,
+)
+from ccsim.scenario import AgentGroup, ContactType, Scenario, load_scenario
 
 
 def test_a_scenario_results_directory_gets_its_interval_chart(
@@ -21,8 +30,8 @@ def test_a_scenario_results_directory_gets_its_interval_chart(
     out = tmp_path / "out"
     experiment = Experiment.from_scenario(load_scenario(tiny_file), replications=3)
     run_experiment(experiment, workers=1, out=out)
-    assert plot_results(out) == [out / "intervals.png"]
-    assert (out / "intervals.png").read_bytes().startswith(b"\x89PNG")
+    assert plot_results(out) == [out / "charts" / "intervals.png"]
+    assert (out / "charts" / "intervals.png").read_bytes().startswith(b"\x89PNG")
     if not pyplot_before:
         assert "matplotlib.pyplot" not in sys.modules  # no global figure state
 
@@ -37,8 +46,9 @@ replications = 3
 "contact_types.billing.patience.mean" = ["2min", "5min"]
 """)
     run_experiment(load_experiment(path), workers=1, out=out)
-    names = [p.name for p in plot_results(out)]
-    assert names == [
+    charts = plot_results(out)
+    assert {p.parent for p in charts} == {out / "charts"}
+    assert [p.name for p in charts] == [
         "intervals.png",
         "metrics.png",
         "heatmap_service_level.png",
@@ -46,9 +56,9 @@ replications = 3
         "heatmap_abandon_rate.png",
         "heatmap_occupancy.png",
     ]
-    figure = Results.load(out).plot("asa")
+    figure = plot_metric(Results.load(out), "asa")
     (ax,) = figure.axes
-    assert ax.get_ylabel() == "ASA (mean wait of answered) (s)"
+    assert ax.get_ylabel() == "ASA (s)"  # the registry's label and unit
     assert ax.get_xlabel() == "staffing (× base scenario, every group)"
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert labels == [
@@ -97,3 +107,92 @@ def test_pooled_erlang_a_weights_intervals_by_volume(tiny_text: str) -> None:
         (10 * low.service_level + 90 * high.service_level) / 100
     )
     assert pooled["occupancy"] == pytest.approx((2 * low.occupancy + 24 * high.occupancy) / 26)
+
+
+# --- where the Erlang-A line is drawn -------------------------------------------------------
+
+
+def test_erlang_a_is_drawn_only_for_what_it_models(tiny_text: str) -> None:
+    data = tomllib.loads(tiny_text)
+    assert erlang_a_applies(Scenario.from_dict(data))
+    assert not erlang_a_applies(Scenario.from_dict({**data, "lines": 8}))
+    scripted = tomllib.loads(tiny_text)
+    scripted["contact_types"][0]["arrivals"] = {"times": [0, 60, 120]}
+    assert not erlang_a_applies(Scenario.from_dict(scripted))
+    patient = tomllib.loads(tiny_text)
+    del patient["contact_types"][1]["patience"]
+    assert not erlang_a_applies(Scenario.from_dict(patient))
+    # Keys at their default count as unset.
+    assert erlang_a_applies(Scenario.from_dict({**data, "warmup": 0, "start": "08:00"}))
+
+
+def test_a_scenario_feature_erlang_a_does_not_know_rules_its_line_out(tiny_text: str) -> None:
+    """A feature added to the schema later (a `[callbacks]` table, a per-type retrial
+    rule) gets no Erlang line until the allow-list names it, without a change to the rule."""
+
+    class Callbacks(Scenario):
+        callbacks: dict[str, float] | None = None
+
+    class Redialling(ContactType):
+        redial: float = 0.0
+
+    data = tomllib.loads(tiny_text)
+    assert erlang_a_applies(Callbacks(**data))  # unset: nothing Erlang A does not model
+    assert not erlang_a_applies(Callbacks(**data, callbacks={"offer_after": 60.0}))
+    types = [ContactType(**c) for c in data["contact_types"]]
+    groups = [AgentGroup(**g) for g in data["agent_groups"]]
+    base = {k: v for k, v in data.items() if k not in ("contact_types", "agent_groups")}
+    redial = Redialling(**data["contact_types"][0], redial=0.3)
+    assert erlang_a_applies(Scenario(**base, contact_types=types, agent_groups=groups))
+    assert not erlang_a_applies(
+        Scenario(**base, contact_types=[redial, types[1]], agent_groups=groups)
+    )
+
+
+def test_a_sweep_with_lines_gets_no_erlang_line(write_experiment) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+replications = 2
+[vary]
+"lines" = [6, 8]
+""")
+    results = run_experiment(load_experiment(path), workers=1)
+    (ax,) = plot_metric(results, "service_level").axes
+    assert ERLANG_LABEL not in ax.get_legend_handles_labels()[1]
+    with pytest.raises(ValueError, match="Erlang A does not apply"):
+        plot_metric(results, "service_level", erlang=True)
+
+
+# --- confidence bands -------------------------------------------------------------------------
+
+
+def _band_ys(ax) -> np.ndarray:
+    """Every y of the filled confidence bands of ``ax``."""
+    return np.concatenate([p.vertices[:, 1] for c in ax.collections for p in c.get_paths()])
+
+
+def test_bands_stay_within_each_metrics_range(write_experiment) -> None:
+    # Two replications: t(0.975, 1) = 12.7, so a raw band reaches far past 0 and 100 %.
+    path = write_experiment("""
+scenario = "tiny.toml"
+replications = 2
+[vary]
+"agent_groups.*.staff" = { scale = [0.5, 1.0, 2.0] }
+""")
+    results = run_experiment(load_experiment(path), workers=1)
+    summary = results.summary()
+    crossed = []
+    for metric in ("service_level", "abandon_rate", "p_wait", "occupancy", "asa"):
+        m = METRICS[metric]
+        (ax,) = plot_metric(results, metric, erlang=False).axes
+        ys = _band_ys(ax)
+        assert ys.min() >= m.low * m.scale and ys.max() <= m.high * m.scale, metric
+        lows = summary[metric] - summary[f"{metric}_ci95"]
+        highs = summary[metric] + summary[f"{metric}_ci95"]
+        if lows.min() < m.low or highs.max() > m.high:
+            crossed.append(metric)
+    assert crossed  # without clipping, some band would have left its range
+    figure = plot_intervals(results)
+    for ax in figure.axes:
+        ys = _band_ys(ax)
+        assert ys.min() >= 0.0 and ys.max() <= 100.0

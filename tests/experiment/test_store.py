@@ -17,7 +17,7 @@ import pytest
 from scipy.stats import t
 
 from ccsim.experiment import Results, load_experiment, run_experiment
-from ccsim.model.metrics import METRICS
+from ccsim.model.registry import METRICS
 from ccsim.scenario import ScenarioError
 
 SWEEP = """
@@ -328,13 +328,15 @@ def test_fresh_removes_only_what_the_store_wrote(write_experiment, tmp_path: Pat
     experiment = load_experiment(write_experiment(SWEEP.format(replications=2)))
     out = tmp_path / "out"
     run_experiment(experiment, workers=1, out=out, trace=True)
-    (out / "intervals.png").write_bytes(b"chart")
+    (out / "charts").mkdir()
+    (out / "charts" / "intervals.png").write_bytes(b"chart")
+    (out / "charts" / "extra.png").write_bytes(b"a chart of an older version")
     (out / "notes.txt").write_text("mine")
     (out / "trace" / "mine.parquet").write_text("mine")
     (out / "inputs" / "mine.toml").write_text("mine")
     results = run_experiment(experiment, workers=1, out=out, fresh=True)
     assert len(results.runs) == 6
-    assert not (out / "intervals.png").exists()
+    assert not (out / "charts").exists()  # the charts folder goes as a whole
     assert not list((out / "trace").glob("v*"))  # this run was not traced
     for mine in ("notes.txt", "trace/mine.parquet", "inputs/mine.toml"):
         assert (out / mine).read_text() == "mine", mine
@@ -387,11 +389,35 @@ def test_a_results_directory_that_cannot_be_made_is_a_scenario_error(
     assert afile.read_text() == "mine"
 
 
+def test_a_metric_a_run_did_not_report_is_nan_in_tables_and_summaries() -> None:
+    from ccsim.experiment.store import _tables
+    from ccsim.experiment.summary import summarize
+
+    manifest = {"parameters": [], "variants": [{"label": "a", "parameters": {}}]}
+    # Records of a run that reported only some metrics (an older version, say).
+    records = {
+        (0, r): {"seed": r, "status": "ok", "error": None,
+                 "summary": {"offered": 10, "service_level": 0.5 + r / 10},
+                 "intervals": {"interval": [0]}}
+        for r in range(3)
+    }
+    runs, _ = _tables(manifest, records)
+    assert list(runs["offered"]) == [10, 10, 10] and runs["answered"].isna().all()
+    row = summarize(runs, ["a"]).iloc[0]
+    assert row["service_level"] == pytest.approx(0.6)
+    assert row["service_level_ci95"] > 0
+    assert math.isnan(row["answered"]) and math.isnan(row["asa_ci95"])
+    # ... and a column missing from the table altogether.
+    row = summarize(runs.drop(columns=["asa"]), ["a"]).iloc[0]
+    assert math.isnan(row["asa"]) and math.isnan(row["asa_ci95"])
+    assert {f"{m}_ci95" for m in METRICS} <= set(row.index)
+
+
 def test_summaries_do_not_import_scipy_stats(write_experiment) -> None:
     # scipy.stats takes most of a second to import, for one t quantile.
     script = (
         "import sys, pandas as pd\n"
-        "from ccsim.experiment.store import summarize\n"
+        "from ccsim.experiment.summary import summarize\n"
         "runs = pd.DataFrame({'variant': ['a'] * 3, 'status': ['ok'] * 3,"
         " **{m: [0.5, 0.6, 0.8] for m in " + repr(list(METRICS)) + "}})\n"
         "row = summarize(runs, ['a']).iloc[0]\n"

@@ -3,8 +3,8 @@ results on disk (resumable) and confidence intervals.
 
 Load an experiment file with :func:`load_experiment` (or build one from a scenario with
 :meth:`Experiment.from_scenario`), run it with :func:`run_experiment`, and read the
-:class:`Results`: ``runs`` and ``intervals`` DataFrames, ``summary()`` with 95% CIs,
-``plot(metric)``.
+:class:`Results`: ``runs`` and ``intervals`` DataFrames, ``summary()`` with 95% CIs.
+Charts of them are :mod:`ccsim.plots` (a layer above this one).
 """
 
 from ccsim.experiment.runner import run_experiment

@@ -13,6 +13,7 @@ The results directory holds::
     runs.csv, runs.parquet           one row per variant × replication
     intervals.csv, intervals.parquet one row per run, measured interval and contact type
     summary.csv          one row per variant: mean and 95% CI half-width of each metric
+    charts/              the charts of :func:`ccsim.plots.plot_results`
 
 The ``runs/`` records are the truth; the tables are rebuilt from them at the end. A run
 killed at any moment (even ``kill -9``) loses only runs in flight: running the same
@@ -24,8 +25,9 @@ its replication: asking for more replications runs only the new ones, asking for
 uses the first ones (the others stay on disk).
 
 The store writes only into a directory that is empty, new, or holds its manifest; clearing
-one (``fresh``) removes the files it and :func:`ccsim.plots.plot_results` write, nothing
-else.
+one (``fresh``) removes the files it writes and the ``charts/`` folder, nothing else.
+The metrics (columns, counts, order) are those of :mod:`ccsim.model.registry`; summaries
+with confidence intervals are :mod:`ccsim.experiment.summary`.
 
 Tables hold no wall-clock times, hosts or worker ids, so ``runs.csv`` is byte-identical
 whatever executed the runs.
@@ -39,17 +41,18 @@ import json
 import math
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccsim.model.metrics import METRICS
+from ccsim.experiment.summary import summarize
+from ccsim.model.registry import COUNTS, METRICS
 from ccsim.scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
     from ccsim.experiment.sweep import Experiment
 
@@ -65,12 +68,10 @@ TABLES = (
     "summary.csv",
     "seeds.csv",
 )
-#: Charts that :func:`ccsim.plots.plot_results` draws into a results directory.
-CHARTS = ("intervals.png", "metrics.png", "heatmap_*.png")
+#: The folder of a results directory that holds its charts (all of it is ccsim's).
+CHARTS_DIR = "charts"
 #: Names of the files of one run, in ``runs/`` and ``trace/``.
 _RUN_FILE = re.compile(r"v\d{4,}-r\d{4,}\.(json|parquet)")
-#: Count metrics: whole numbers, kept as integers (nullable, for failed runs) in tables.
-COUNTS = ("offered", "answered", "abandoned", "blocked", "unserved")
 #: Files of the package whose content decides what a run produces.
 _MODEL_CODE = ("model", "streams.py", "units.py", "scenario.py")
 _FORMAT = 1
@@ -300,6 +301,7 @@ def _tables(
     runs = pd.DataFrame(columns)
     runs["seed"] = runs["seed"].astype("uint64")
     runs["replication"] = runs["replication"].astype("int64")
+    # Counts are whole numbers: integers, nullable for failed runs and absent metrics.
     for m in COUNTS:
         runs[m] = pd.array([None if _missing(v) else int(v) for v in runs[m]], dtype="Int64")
     for m in METRICS:
@@ -313,61 +315,12 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def ci95(std: Any, n: Any) -> Any:
-    """Half-width of the 95 % confidence interval of a mean of ``n`` values whose sample
-    standard deviation is ``std`` (Student t; NaN where ``n`` < 2). Works on arrays."""
-    import numpy as np
-    from scipy.special import stdtrit  # the t quantile; scipy.stats takes ~1 s to import
-
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n >= 2, stdtrit(np.maximum(n - 1, 1), 0.975) * std / np.sqrt(n), np.nan)
-
-
-def summarize(
-    runs: pd.DataFrame,
-    variants: list[str],
-    parameters: dict[str, dict[str, Any]] | None = None,
-    columns: list[str] | None = None,
-) -> pd.DataFrame:
-    """One row per variant (in the order of ``variants``): its ``parameters`` (label →
-    column → value; columns in the order of ``columns``), ``replications``
-    (runs that finished), ``failed``, and for each metric the mean over replications and
-    ``<metric>_ci95``, the half-width of the 95% confidence interval of that mean:
-    ``t(0.975, n - 1) · s / √n`` with s the sample standard deviation (Student t), NaN when
-    fewer than 2 replications give a value. A run whose metric is NaN (e.g. ``asa`` with
-    nothing answered) does not count in that metric's n."""
-    import pandas as pd
-
-    parameters = parameters or {}
-    names = columns if columns is not None else list(
-        dict.fromkeys(p for values in parameters.values() for p in values)
-    )
-    ok = runs[runs["status"] == "ok"]
-    rows = []
-    for label in variants:
-        part = ok[ok["variant"] == label]
-        row: dict[str, Any] = {"variant": label}
-        row.update({p: parameters.get(label, {}).get(p) for p in names})
-        row["replications"] = len(part)
-        row["failed"] = int(((runs["variant"] == label) & (runs["status"] != "ok")).sum())
-        for m in METRICS:
-            values = part[m].astype("float64").dropna().to_numpy()
-            n = len(values)
-            row[m] = float(values.mean()) if n else math.nan
-            row[f"{m}_ci95"] = (
-                float(ci95(values.std(ddof=1), n)) if n >= 2 else math.nan
-            )
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 class Results:
     """What an experiment produced.
 
     ``runs``: one row per variant × replication (sorted so), with ``variant`` (label),
     ``replication``, ``seed``, the parameter columns, every metric (see
-    :mod:`ccsim.model.metrics`), ``status`` (``ok``/``failed``) and ``error``.
+    :mod:`ccsim.model.registry`), ``status`` (``ok``/``failed``) and ``error``.
     ``intervals``: RunResult.intervals of every run that finished, with ``variant`` and
     ``replication`` first. ``failed``: the runs that raised. ``out``: the results directory,
     or None when nothing was written.
@@ -418,16 +371,10 @@ class Results:
 
     def summary(self) -> pd.DataFrame:
         """One row per variant: parameters, replications, failed, and each metric's mean
-        and ``<metric>_ci95`` (95% CI half-width, Student t; see :func:`summarize`)."""
+        and ``<metric>_ci95`` (95% CI half-width, Student t; see
+        :func:`ccsim.experiment.summary.summarize`)."""
         parameters = {v["label"]: v["parameters"] for v in self.manifest["variants"]}
         return summarize(self.runs, self.variants, parameters, self.parameters)
-
-    def plot(self, metric: str = "service_level", **options: Any) -> Figure:
-        """The mean of ``metric`` against the swept parameter (or per variant) with 95% CI
-        bands; see :func:`ccsim.plots.plot_metric`."""
-        from ccsim.plots import plot_metric
-
-        return plot_metric(self, metric, **options)
 
     def save(self) -> None:
         """Write the tables to ``out``: the CSV files first, then Parquet."""
@@ -511,11 +458,10 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 
 def _clear(out: Path, old: dict[str, Any] | None) -> None:
-    """Remove the files a store and its charts wrote in the results directory ``out``
-    (``old``: its manifest, None when unreadable), then the directories that leaves
-    empty. Anything else, a user's own file in ``runs/`` too, stays."""
+    """Remove the files a store wrote in the results directory ``out`` (``old``: its
+    manifest, None when unreadable) and the ``charts/`` folder, then the directories that
+    leaves empty. Anything else, a user's own file in ``runs/`` too, stays."""
     files = [out / name for name in (MANIFEST, LOG, *TABLES)]
-    files += [path for pattern in CHARTS for path in out.glob(pattern)]
     files += [path for name in (MANIFEST, *TABLES) for path in out.glob(f".{name}.*.tmp")]
     for folder in (RUNS, TRACE):
         if (out / folder).is_dir():
@@ -529,6 +475,8 @@ def _clear(out: Path, old: dict[str, Any] | None) -> None:
         files += [out / "inputs" / name for name, _ in _inputs(*sources)]
     for path in files:
         path.unlink(missing_ok=True)
+    # Charts are drawn again from the tables, so their folder goes whatever it holds.
+    shutil.rmtree(out / CHARTS_DIR, ignore_errors=True)
     for folder in (RUNS, TRACE, "inputs"):
         with contextlib.suppress(OSError):  # not there, or holds someone else's files
             (out / folder).rmdir()
