@@ -3,6 +3,7 @@ documents."""
 
 from __future__ import annotations
 
+import ast
 import re
 import typing
 from pathlib import Path
@@ -62,3 +63,34 @@ def test_the_readme_metrics_table_is_the_registry():
     assert "wait_p95" in documented and "offered" in documented
     assert len(documented) == len(set(documented))
     assert sorted(documented) == sorted(METRICS)
+
+
+#: DESIGN.md's layers, lowest first: each may use only the ones below it (or its own).
+_LAYERS = {"units": 0, "streams": 0, "scenario": 1, "analytic": 2, "model": 3,
+           "experiment": 4, "plots": 5, "report": 5, "cli": 6}
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """The ccsim layers a module imports, at its top or inside its functions."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "ccsim":
+            names |= {f"ccsim.{a.name}" for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return {n.split(".")[1] for n in names if n.startswith("ccsim.")}
+
+
+def test_no_layer_imports_one_above_it():
+    root = Path(ccsim.__file__).parent
+    upward = []
+    for path in root.rglob("*.py"):
+        layer = path.relative_to(root).parts[0].removesuffix(".py")
+        if layer not in _LAYERS:
+            continue  # ccsim/__init__.py: the public API gathers every layer
+        for used in _imported(ast.parse(path.read_text())) & set(_LAYERS):
+            if _LAYERS[used] > _LAYERS[layer]:
+                upward.append(f"{path.relative_to(root)} imports ccsim.{used}")
+    assert not upward
