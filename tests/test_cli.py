@@ -45,8 +45,11 @@ def test_single_queue_file_runs_as_written_and_agrees_with_erlang_a(single_queue
         half = stats.t.ppf(0.975, 29) * column.std(ddof=1) / math.sqrt(30)
         assert summary[f"{metric}_ci95"] == pytest.approx(half)
     intervals = pd.read_csv(out / "intervals.csv")
-    assert set(intervals.replication) == set(range(30)) or len(set(intervals.replication)) == 30
-    assert len(intervals[intervals.contact_type == "all"]) == 30 * 18  # 20 intervals − 2 warm-up
+    # Every replication (numbered from 0, as in runs.csv) has its own full set of measured
+    # intervals: 20 intervals − 2 of warm-up = 18 rows of all contact types each.
+    assert sorted(runs.replication) == list(range(30))
+    per_replication = intervals[intervals.contact_type == "all"].groupby("replication").size()
+    assert per_replication.to_dict() == dict.fromkeys(range(30), 18)
 
 
 def test_same_seed_gives_byte_identical_runs(single_queue_file, tmp_path):

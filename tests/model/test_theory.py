@@ -1,10 +1,22 @@
 """The simulator agrees with queueing theory wherever theory applies.
 
-Each case runs R independent replications of a stationary single queue and checks that
-the exact value (``ccsim.analytic``) lies inside the replications' two-sided 99.9 %
-Student-t confidence interval for every metric. 99.9 % rather than 95 % because about
-sixty intervals are checked: at 95 % three would miss by chance alone. A wrong model
-(a routing, abandonment or statistics bug) misses by far more than that.
+Each case runs R independent replications of a stationary single queue and checks two
+things for every metric:
+
+* **agreement**: the exact value (``ccsim.analytic``) lies inside the replications'
+  two-sided 99.9 % Student-t confidence interval. 99.9 % rather than 95 % because about
+  sixty intervals are checked: at 95 % three would miss by chance alone.
+* **power**: that interval is narrow enough to mean something, its half-width at most
+  10 % of the exact value, so that a model 10 % off would most likely fall outside it.
+  (An interval of ±185 % passes any model.) A metric whose exact value is 0 or
+  vanishingly small gets an absolute bound instead, stated where it is used.
+
+The run lengths below are what that precision costs: for the mean wait of an M/M/c queue
+near heavy traffic, some 6 000–9 000 measured hours of 4-minute calls whatever the number
+of agents, so a case's cost grows with its agents. Seeds are fixed, so the suite is
+deterministic; with the chosen seeds every half-width is at most 0.081 × exact, a margin
+of about two standard errors of a half-width estimated from 30–60 replications (should a
+change to the model's draws move one past 0.1, lengthen that case).
 """
 
 from __future__ import annotations
@@ -19,6 +31,7 @@ from ccsim import Scenario, simulate
 from ccsim.analytic import erlang_a_metrics, erlang_b_metrics, erlang_c_metrics
 
 CONFIDENCE = 0.999
+PRECISION = 0.1  # largest half-width allowed, relative to the exact value
 ANSWER_WITHIN = 20.0
 
 
@@ -43,26 +56,50 @@ def _queue(agents, load, aht, patience, *, hours, lines=None):
     )
 
 
-def _check(scenario, theory: dict[str, float], replications: int, seed0: int):
+def _interval(values) -> tuple[float, float]:
+    """Mean and 99.9 % Student-t half-width of independent replications."""
+    values = np.asarray(values, dtype=float)
+    t = stats.t.ppf(0.5 + CONFIDENCE / 2, len(values) - 1)
+    return values.mean(), t * values.std(ddof=1) / math.sqrt(len(values))
+
+
+def _misses(metric, values, exact, bound=None) -> list[str]:
+    """What is wrong with the interval of ``values`` against ``exact``: too wide to catch a
+    10 % error (or wider than the absolute ``bound``), or missing the exact value."""
+    mean, half = _interval(values)
+    bound = PRECISION * abs(exact) if bound is None else bound
+    misses = []
+    if not half <= bound:
+        misses.append(f"{metric}: half-width {half:.3g} > {bound:.3g} (exact {exact:.5g})")
+    # All replications equal (e.g. nobody answered in time) gives a zero-width interval.
+    if not abs(mean - exact) <= max(half, 1e-12):
+        misses.append(f"{metric}: simulated {mean:.5g} ± {half:.3g}, exact {exact:.5g}")
+    return misses
+
+
+def _check(scenario, theory: dict[str, float], replications: int, seed0: int, *,
+           bounds: dict[str, float] | None = None):
     runs = [simulate(scenario, seed0 + r).summary for r in range(replications)]
-    t = stats.t.ppf(0.5 + CONFIDENCE / 2, replications - 1)
     misses = []
     for metric, exact in theory.items():
-        values = np.array([run[metric] for run in runs], dtype=float)
-        mean, half = values.mean(), t * values.std(ddof=1) / math.sqrt(replications)
-        half = max(half, 1e-12)  # all replications equal (e.g. nobody answered in time)
-        if not abs(mean - exact) <= half:
-            misses.append(f"{metric}: simulated {mean:.5g} ± {half:.3g}, exact {exact:.5g}")
+        values = [run[metric] for run in runs]
+        misses += _misses(metric, values, exact, (bounds or {}).get(metric))
     assert not misses, "; ".join(misses)
+    return runs
 
 
 ERLANG_C = [
     # agents, load (erlangs), mean handle (s), hours, replications
-    (1, 0.5, 60, 40, 20),
-    (2, 1.5, 240, 60, 20),
-    (10, 8.5, 240, 60, 20),
-    (100, 94, 240, 8, 20),
-    (300, 285, 240, 4, 12),
+    (1, 0.5, 60, 100, 30),
+    (2, 1.5, 240, 120, 60),
+    (10, 8.5, 240, 160, 60),
+    # Many agents in heavy traffic: β = (1 − ρ)√c ≈ 0.6, the Halfin–Whitt regime. Its mean
+    # wait needs ~8 000 measured hours for a 10 % interval at any load from 0.92 to 0.98
+    # (290 erlangs is the cheapest): ~90 s here. The former case of 100 agents at 94
+    # erlangs had the same β, so the same diffusion at a smaller scale, and measured to
+    # exactly the same relative precision for a third of the cost; it is dropped, since
+    # both cost more than this module's budget.
+    (300, 290, 240, 136, 60),
 ]
 
 
@@ -74,16 +111,21 @@ def test_erlang_c(agents, load, aht, hours, reps):
         {"p_wait": exact.p_wait, "asa": exact.asa, "service_level": exact.service_level,
          "occupancy": exact.occupancy, "abandon_rate": 0.0},
         reps, seed0=agents,
+        # Infinite patience: nobody abandons, in any replication (a zero-width interval).
+        bounds={"abandon_rate": 0.0},
     )
 
 
 ERLANG_A = [
     # agents, load, mean handle, mean patience (s), hours, replications
-    (1, 0.8, 60, 60, 30, 20),
-    (50, 46, 240, 180, 20, 30),  # the foundation issue's case: 11.5 calls/min
-    (20, 30, 240, 120, 10, 20),  # 150 % overload
+    (1, 0.8, 60, 60, 40, 30),
+    (50, 46, 240, 180, 40, 40),  # the foundation issue's case: 11.5 calls/min
+    (20, 30, 240, 120, 20, 30),  # 150 % overload
     (50, 200, 240, 180, 4, 12),  # 400 % overload
-    (500, 490, 240, 300, 3, 12),
+    # Critical load at 500 agents (ρ = 1, the Garnett–Mandelbaum–Reiman regime). At 490
+    # erlangs and 5-minute patience only 0.9 % abandon, and that small rate needs some
+    # 1 000 measured hours (~25 s) to pin to 10 %; at ρ = 1 it is 2 % and needs 400.
+    (500, 500, 240, 120, 20, 30),
 ]
 
 
@@ -96,21 +138,24 @@ def test_erlang_a(agents, load, aht, patience, hours, reps):
          "mean_wait": exact.mean_wait, "service_level": exact.service_level,
          "occupancy": exact.occupancy},
         reps, seed0=1000 + agents,
+        # In 400 % overload the exact service level is ~1e-23 and 10 % of it is no bound:
+        # require the interval within ±0.1 % of contacts instead.
+        bounds={"service_level": 1e-3} if exact.service_level < 1e-3 else None,
     )
 
 
-ERLANG_B = [(1, 1.0, 60, 20, 20), (10, 8.0, 240, 40, 20), (200, 190, 240, 4, 12)]
+ERLANG_B = [(1, 1.0, 60, 20, 20), (10, 8.0, 240, 40, 30), (200, 190, 240, 20, 30)]
 
 
 @pytest.mark.parametrize(("agents", "load", "aht", "hours", "reps"), ERLANG_B)
 def test_erlang_b_with_as_many_lines_as_agents(agents, load, aht, hours, reps):
     exact = erlang_b_metrics(agents, load / aht, aht, ANSWER_WITHIN)
     scenario = _queue(agents, load, aht, None, hours=hours, lines=agents)
-    runs = [simulate(scenario, 2000 + r).summary for r in range(reps)]
-    blocked = np.array([r["blocked"] / r["offered"] for r in runs])
-    t = stats.t.ppf(0.5 + CONFIDENCE / 2, reps - 1)
-    half = t * blocked.std(ddof=1) / math.sqrt(reps)
-    assert abs(blocked.mean() - exact.p_blocked) <= half, (blocked.mean(), half, exact.p_blocked)
-    assert all(r["p_wait"] == 0 for r in runs)  # with lines = agents nobody ever waits
-    _check(scenario, {"occupancy": exact.occupancy, "service_level": exact.service_level},
-           reps, seed0=2000)
+    runs = _check(scenario, {"occupancy": exact.occupancy, "service_level": exact.service_level,
+                             "p_wait": 0.0},
+                  reps, seed0=2000,
+                  # With lines = agents nobody ever waits, in any replication.
+                  bounds={"p_wait": 0.0})
+    blocked = [run["blocked"] / run["offered"] for run in runs]
+    misses = _misses("blocked / offered", blocked, exact.p_blocked)
+    assert not misses, "; ".join(misses)
