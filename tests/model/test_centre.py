@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccsim import Scenario, simulate
-from ccsim.model.routing import Router
 
 
 def scripted(times, handles, *, patience=None, staff=1, period=600, horizon=600, **extra):
@@ -109,50 +108,6 @@ def test_lines_free_up_when_a_waiting_contact_abandons():
     # Call 1 waits from 1 s and gives up at 6 s; call 2 at 10 s then finds a free line.
     s = simulate(scripted([0, 1, 10], [30], patience=[5, 5, 100], lines=2)).summary
     assert (s["abandoned"], s["blocked"], s["answered"]) == (1, 0, 2)
-
-
-def _two_skill(times_billing, times_tech, **staff):
-    return Scenario(
-        period=600,
-        horizon=600,
-        contact_types=[
-            {"name": "billing", "arrivals": {"times": times_billing},
-             "handle_time": {"dist": "constant", "value": 100}},
-            {"name": "tech", "arrivals": {"times": times_tech},
-             "handle_time": {"dist": "constant", "value": 100}},
-        ],
-        agent_groups=[
-            {"name": "specialists", "skills": ["billing"], "staff": staff.get("specialists", 1)},
-            {"name": "generalists", "skills": ["tech", "billing"],
-             "staff": staff.get("generalists", 1)},
-        ],
-    )
-
-
-def test_a_contact_goes_to_the_group_that_lists_its_type_first():
-    trace = simulate(_two_skill([0, 10], []), trace=True).trace
-    answered = trace[trace.event == "answered"]
-    # billing 0 → specialist (rank 0); billing 1 overflows to the generalist (rank 1).
-    assert list(answered.agent_group) == [0, 1]
-
-
-def test_a_free_agent_takes_its_first_skill_before_a_longer_waiting_second():
-    # Both agents busy until 100 s; billing waits from 20 s, tech from 30 s. At 100 s the
-    # generalist prefers tech (its first skill) although billing has waited longer.
-    scenario = _two_skill([0, 20], [5, 30], specialists=0, generalists=1)
-    trace = simulate(scenario, trace=True).trace
-    answered = trace[trace.event == "answered"]
-    assert list(zip(answered.time, answered.kind, strict=True)) == [
-        (0, 0), (100, 1), (200, 1), (300, 0)
-    ]
-
-
-def test_the_longest_idle_agent_takes_the_next_contact():
-    # Two agents: the one freed at 50 s has been idle longer at 200 s than the one freed at 100 s.
-    scenario = scripted([0, 0, 200, 201], [50, 100, 10, 10], staff=2)
-    trace = simulate(scenario, trace=True).trace
-    finished = trace[trace.event == "finished"].time.tolist()
-    assert finished == [50, 100, 210, 211]
 
 
 def test_same_seed_same_results_and_another_seed_differs(single_queue_file):
@@ -296,32 +251,6 @@ def test_every_draw_of_the_nth_contact_is_the_same_whatever_the_staffing(single_
     assert (busy[0][both] - busy[1][both]).abs().max() < 1e-9
 
 
-class ArrivalOrder(Router):
-    """A rule written in two methods: serve the earliest arrival of any type an agent has."""
-
-    def select_agent(self, contact):
-        for group in self.groups:
-            if contact.kind in group.skills and group.idle:
-                return group.idle.popleft()
-        return None
-
-    def select_contact(self, agent, now):
-        waiting = [q[0] for k in agent.group.skills if (q := self.queues[k])]
-        if not waiting:
-            return None
-        return self.take(min(waiting, key=lambda c: c.arrival).kind, now)
-
-
-def test_a_routing_rule_needs_only_its_two_decisions():
-    scenario = _two_skill([0, 20], [5, 30], specialists=0, generalists=1)
-    trace = simulate(scenario, trace=True, router=ArrivalOrder).trace
-    answered = trace[trace.event == "answered"]
-    # Unlike the skill router, the earlier billing call (20 s) goes before tech (30 s).
-    assert list(zip(answered.time, answered.kind, strict=True)) == [
-        (0, 0), (100, 1), (200, 0), (300, 1)
-    ]
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     per_hour=st.floats(30, 1500),
@@ -354,21 +283,3 @@ def test_no_agent_idles_while_a_caller_waits(per_hour, aht, wrap_up, patience, s
             b, w = step[event]
             busy, waiting = busy + b, waiting + w
         assert waiting == 0 or busy == staff, (time, busy, waiting)
-
-
-def test_an_agent_free_at_the_instant_a_contact_arrives_first_takes_the_one_waiting():
-    # One agent, skills [a, b]. a0 talks 0–60 s; b0 waits from 10 s; a1 arrives at 60 s, the
-    # instant the agent is free. The agent takes b0, who was waiting (not a1, who was not).
-    scenario = Scenario(
-        period=600, horizon=600,
-        contact_types=[
-            {"name": "a", "arrivals": {"times": [0, 60]},
-             "handle_time": {"dist": "constant", "value": 60}},
-            {"name": "b", "arrivals": {"times": [10]},
-             "handle_time": {"dist": "constant", "value": 60}},
-        ],
-        agent_groups=[{"name": "agents", "skills": ["a", "b"], "staff": 1}],
-    )
-    trace = simulate(scenario, trace=True).trace
-    answered = trace[trace.event == "answered"]
-    assert list(zip(answered.time, answered.kind, strict=True)) == [(0, 0), (60, 1), (120, 0)]

@@ -1,4 +1,66 @@
-"""The SimPy world of one contact centre: arrivals, agents, routing, statistics."""
+'''The SimPy world of one contact centre: arrivals, queues, agents, routing, policies,
+statistics.
+
+Where things live: :mod:`~ccsim.model.centre` assembles a run (the clock, the hot path);
+:mod:`~ccsim.model.queues` the waiting lines with exact lazy abandonment;
+:mod:`~ccsim.model.agents` agents with identity and their groups;
+:mod:`~ccsim.model.routing` the two routing decisions; :mod:`~ccsim.model.service` the
+service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the hook protocol;
+:mod:`~ccsim.model.lines` the first policy on it; :mod:`~ccsim.model.metrics` the
+statistics and :mod:`~ccsim.model.registry` the definition of every metric.
+
+**Where a new policy goes.** A new module with a subclass of
+:class:`~ccsim.model.policies.Policy` that overrides the hooks it needs (a contact offered,
+queued, answered, abandoned, finished; an agent free or idle; an interval boundary; the
+service times), keeps its own state (on itself, or per agent by ``agent.key``), acts
+through the centre it is installed in (``serve``, ``claim``, ``occupy``, ``inject``,
+``at``, ``record``), draws from its own named streams (``centre.stream(name)``), and adds
+its outcomes and metrics to :mod:`~ccsim.model.registry` (an outcome also to
+:class:`~ccsim.model.contacts.Outcome`). Hooks it does not override are never called; with
+no policy the centre runs its plain path. A policy written in a notebook is passed as
+``simulate(scenario, seed, policies=[...])``. For example, lending an agent of another
+group to a queue that grows too long::
+
+    from ccsim.model.policies import Policy
+
+    class LendOnLongQueue(Policy):
+        """When contact type ``kind`` has ``threshold`` (>= 1) or more callers waiting, one
+        agent of group ``lender`` serves that queue until it is empty."""
+
+        live_queues = True  # reads queue.live(now) at every queued contact
+
+        def __init__(self, kind: str, lender: str, threshold: int):
+            self.kind, self.lender, self.threshold = kind, lender, threshold
+            self.lent = None  # the agent on loan, if any
+
+        def install(self, centre):
+            super().install(centre)
+            kinds = [c.name for c in centre.scenario.contact_types]
+            self.queue = centre.queues[kinds.index(self.kind)]
+            self.group = next(g for g in centre.groups if g.name == self.lender)
+
+        def long(self, now):
+            if self.lent is not None and not self.lent.on_duty:
+                self.lent = None  # its shift ended while on loan
+            return self.lent is None and self.queue.live(now) >= self.threshold
+
+        def queued(self, contact, now):
+            if self.group.idle and self.long(now):
+                self.lent = self.centre.claim(self.group.idle[0])
+                self.centre.serve(self.lent, self.queue.pop(now), now)
+
+        def agent_free(self, agent, now):
+            if agent.group is self.group and self.long(now):
+                self.lent = agent
+            if agent is not self.lent:
+                return False  # routed as usual
+            contact = self.queue.pop(now)
+            if contact is None:  # the queue is empty: back to its own group's work
+                self.lent = None
+                return False
+            self.centre.serve(agent, contact, now)
+            return True
+'''
 
 from ccsim.model.centre import simulate
 from ccsim.model.result import RunResult

@@ -1,0 +1,267 @@
+"""The policy hooks: a hook not overridden is never called, observing changes nothing, each
+way of acting (serve, claim, occupy, inject, at) does what it says, the service-time seam
+keeps common random numbers, and the example policy of ``ccsim.model`` works as documented."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from model_cases import scripted_case
+
+import ccsim.model
+from ccsim import Scenario, simulate
+from ccsim.model.centre import Centre
+from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.metrics import AccountingError
+from ccsim.model.policies import HOOKS, Policy, hooks
+from ccsim.model.service import Proficiency
+
+
+def _example_policy() -> type[Policy]:
+    """The example of the ``ccsim.model`` docstring, run as written."""
+    code = ccsim.model.__doc__.split("::\n\n", 1)[1]
+    namespace: dict = {}
+    exec(compile(re.sub(r"(?m)^    ", "", code), "ccsim.model example", "exec"), namespace)
+    return namespace["LendOnLongQueue"]
+
+
+LendOnLongQueue = _example_policy()
+
+
+def _day(seed_volume: float = 180.0) -> Scenario:
+    """Sales is understaffed; support has agents to spare."""
+    return Scenario(
+        period=1800, horizon=4 * 1800,
+        contact_types=[
+            {"name": "sales", "arrivals": {"per_hour": seed_volume},
+             "handle_time": {"dist": "exponential", "mean": 240},
+             "patience": {"dist": "exponential", "mean": 120},
+             "wrap_up": {"dist": "exponential", "mean": 20}},
+            {"name": "support", "arrivals": {"per_hour": 60},
+             "handle_time": {"dist": "exponential", "mean": 300},
+             "patience": {"dist": "exponential", "mean": 300}},
+        ],
+        agent_groups=[
+            {"name": "sellers", "skills": ["sales"], "staff": [10, 11, 11, 9]},
+            {"name": "helpers", "skills": ["support"], "staff": [9, 8, 9, 9]},
+        ],
+    )
+
+
+def _same(a, b):
+    """Counts equal; every other value equal up to the order of float sums (folding happens
+    at other arrivals when more events are on the schedule)."""
+    assert a.keys() == b.keys()
+    for key in a:
+        if isinstance(a[key], int):
+            assert a[key] == b[key], key
+        else:
+            assert a[key] == pytest.approx(b[key], rel=1e-12, nan_ok=True), key
+
+
+class Spy(Policy):
+    """Overrides one hook only."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def queued(self, contact, now):
+        self.calls += 1
+
+
+def test_only_the_hooks_a_policy_overrides_are_called():
+    spy = Spy()
+    assert hooks([spy], "queued") == [spy.queued]
+    assert all(hooks([spy], name) == [] for name in HOOKS if name != "queued")
+    assert hooks([Policy()], "offered") == []
+
+
+def test_a_policy_that_only_observes_changes_no_result():
+    spy = Spy()
+    plain = simulate(_day(), 3)
+    watched = simulate(_day(), 3, policies=[spy])
+    assert watched.summary == plain.summary  # no float re-ordered: nothing else scheduled
+    assert spy.calls > 100
+
+
+def test_observing_every_end_of_service_gives_the_results_of_lazy_ends():
+    # agent_free makes the centre observe every end at its time (no lazy ends).
+    never = LendOnLongQueue("sales", "helpers", threshold=10**9)
+    _same(simulate(_day(), 5).summary, simulate(_day(), 5, policies=[never]).summary)
+
+
+def test_the_example_policy_lends_an_agent_while_the_queue_is_long():
+    plain = simulate(_day(), 7, trace=True)
+    lent = simulate(_day(), 7, trace=True, policies=[LendOnLongQueue("sales", "helpers", 3)])
+    answered = lent.trace[lent.trace.event == "answered"]
+    by_helpers = answered[(answered.kind == 0) & (answered.agent_group == 1)]
+    assert len(by_helpers) > 10
+    assert not ((plain.trace.kind == 0) & (plain.trace.agent_group == 1)).any()
+    assert lent.summary["abandon_rate"] < plain.summary["abandon_rate"]
+    assert lent.summary["offered"] == plain.summary["offered"]  # the same callers (CRN)
+
+
+class Counter(Policy):
+    """Records the moments it is called at."""
+
+    timely_abandonment = True
+
+    def __init__(self):
+        self.abandoned_at: list[tuple[float, float]] = []
+        self.intervals: list[tuple[int, float]] = []
+        self.ends: list[tuple[float, float]] = []
+
+    def abandoned(self, contact, now):
+        self.abandoned_at.append((contact.deadline, self.centre.env.now))
+
+    def interval(self, index, now):
+        self.intervals.append((index, now))
+
+    def finished(self, contact, agent, now):
+        self.ends.append((now, self.centre.env.now))
+
+
+def test_timely_abandonment_is_observed_at_the_moment_and_changes_no_result():
+    counter = Counter()
+    centre = Centre(_day(), 11, policies=[counter])
+    centre.run()
+    timely = centre.result()
+    assert len(counter.abandoned_at) == timely.summary["abandoned"] > 50
+    for deadline, clock in counter.abandoned_at:
+        assert clock == math.nextafter(deadline, math.inf)
+    assert len(counter.ends) == timely.summary["answered"]
+    for end, clock in counter.ends:
+        assert clock == pytest.approx(end, abs=1e-9)
+    assert counter.intervals == [(i, i * 1800.0) for i in range(4)]
+    _same(simulate(_day(), 11).summary, timely.summary)
+
+
+class Tasks(Policy):
+    """Gives every idle agent of the group 30 s of back-office work, ``limit`` times."""
+
+    def __init__(self, limit):
+        self.left = limit
+
+    def agent_idle(self, agent, now):
+        if self.left == 0:
+            return False
+        self.left -= 1
+        self.centre.occupy(agent, now, now + 30)
+        return True
+
+
+def test_an_agent_task_counts_as_busy_time():
+    scenario = scripted_case({"calls": ([0, 100], 50, None)}, {"agents": (["calls"], 1)})
+    plain = simulate(scenario).groups.busy_time.sum()
+    busy = simulate(scenario, policies=[Tasks(3)]).groups.busy_time.sum()
+    assert (plain, busy) == (100, 100 + 3 * 30)
+
+
+def test_a_task_delays_the_next_contact():
+    # The agent idles at 0 s and works on a task until 30 s; the call at 10 s waits 20 s.
+    scenario = scripted_case({"calls": ([10], 50, None)}, {"agents": (["calls"], 1)})
+    assert simulate(scenario, policies=[Tasks(1)]).summary["asa"] == 20
+
+
+class Injector(Policy):
+    """Injects one contact of type 0 at 300 s."""
+
+    def __init__(self, first_attempt):
+        self.first_attempt = first_attempt
+
+    def install(self, centre):
+        super().install(centre)
+        centre.inject(Contact(0, 300.0, math.inf, 40.0, 0.0), first_attempt=self.first_attempt)
+
+
+def test_an_injected_first_attempt_is_offered_and_answered():
+    scenario = scripted_case({"calls": ([0], 50, None)}, {"agents": (["calls"], 1)})
+    trace = simulate(scenario, trace=True, policies=[Injector(True)]).trace
+    s = simulate(scenario, policies=[Injector(True)]).summary
+    assert (s["offered"], s["answered"]) == (2, 2)
+    assert trace[trace.event == "answered"].time.tolist() == [0, 300]
+
+
+def test_an_outcome_with_no_offered_contact_fails_the_accounting_check():
+    scenario = scripted_case({"calls": ([0], 50, None)}, {"agents": (["calls"], 1)})
+    with pytest.raises(AccountingError, match="1 offered but 2 counted"):
+        simulate(scenario, policies=[Injector(False)])
+
+
+class Blocker(Policy):
+    """Turns away every contact (and records its outcome)."""
+
+    def offered(self, contact, now):
+        self.centre.record(contact, Outcome.BLOCKED, 0.0)
+        return False
+
+
+def test_a_policy_can_take_a_contact_before_routing():
+    s = simulate(_day(), 1, policies=[Blocker()]).summary
+    assert s["blocked"] == s["offered"] > 0 and s["answered"] == 0
+
+
+def test_the_service_seam_scales_talk_time_and_keeps_the_draws():
+    scenario = _day()
+    plain = simulate(scenario, 2, trace=True).trace
+    same = simulate(scenario, 2, trace=True, policies=[Proficiency({})]).trace
+    assert same.equals(plain)  # factor 1: bit for bit
+    slow = simulate(scenario, 2, trace=True, policies=[Proficiency({"helpers": 2.0})])
+    # Support calls are talked twice as long (wrap-up unchanged: support has none) ...
+    t = slow.trace
+    start = t[(t.event == "answered") & (t.kind == 1)].set_index("contact").time
+    end = t[(t.event == "finished") & (t.kind == 1)].set_index("contact").time
+    p = plain[plain.kind == 1]
+    start0 = p[p.event == "answered"].set_index("contact").time
+    end0 = p[p.event == "finished"].set_index("contact").time
+    both = start.index.intersection(start0.index)
+    assert len(both) > 50
+    assert (end - start)[both].tolist() == pytest.approx((2 * (end0 - start0)[both]).tolist())
+    # ... and the sales calls, served by the other group, keep their own times.
+    sales = t[t.kind == 0]
+    sales0 = plain[plain.kind == 0]
+    assert sales[sales.event == "arrived"].time.tolist() == (
+        sales0[sales0.event == "arrived"].time.tolist()
+    )
+
+
+def test_agents_keep_their_identity_and_counters():
+    scenario = _day()
+    centre = Centre(scenario, 4)
+    centre.run()
+    result = centre.result()
+    sellers, helpers = centre.groups
+    # The roster is as large as the most agents on duty at once, not one per staff change.
+    assert len(sellers.agents) == 11 and len(helpers.agents) == 9
+    handled = sum(a.handled for g in centre.groups for a in g.agents)
+    assert handled == result.summary["answered"]  # no warm-up: every answered contact
+    busy = sum(a.busy_time for g in centre.groups for a in g.agents)
+    assert busy == pytest.approx(result.groups.busy_time.sum() + _drain(result, scenario))
+    assert [a.on_duty for a in sellers.agents].count(True) == 9
+    assert all(a.state(math.inf) in ("idle", "off") for a in sellers.agents)
+
+
+def _drain(result, scenario) -> float:
+    """Busy time after the horizon (counted per agent, not in the interval tables)."""
+    trace = simulate(scenario, result.seed, trace=True).trace
+    end = trace[trace.event == "finished"].set_index(["kind", "contact"]).time
+    start = trace[trace.event == "answered"].set_index(["kind", "contact"]).time
+    return float((end.clip(lower=scenario.horizon) - start.clip(lower=scenario.horizon)).sum())
+
+
+def test_head_count_changes_bring_back_the_same_agents_first():
+    scenario = Scenario(
+        period=60, horizon=180,
+        contact_types=[{"name": "calls", "arrivals": {"per_hour": 1},
+                        "handle_time": {"dist": "constant", "value": 1}}],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": [3, 1, 2]}],
+    )
+    centre = Centre(scenario, 0)
+    group = centre.groups[0]
+    centre.env.run(until=61)
+    assert [a.on_duty for a in group.agents] == [True, False, False]
+    centre.env.run(until=121)
+    assert [a.on_duty for a in group.agents] == [True, True, False]  # number 1 is back
+    assert len(group.agents) == 3
