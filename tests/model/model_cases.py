@@ -5,7 +5,7 @@ from __future__ import annotations
 from ccsim import Scenario
 
 
-def scripted_case(types, groups, period=600):
+def scripted_case(types, groups, period=600, horizon=None):
     """Constant-handle contact types ``{name: (times, handle, patience or None)}`` and groups
     ``{name: (skills, staff)}``."""
     contact_types = []
@@ -16,6 +16,6 @@ def scripted_case(types, groups, period=600):
             spec["patience"] = {"dist": "sequence", "values": patience}
         contact_types.append(spec)
     return Scenario(
-        period=period, horizon=period, contact_types=contact_types,
+        period=period, horizon=horizon or period, contact_types=contact_types,
         agent_groups=[{"name": n, "skills": s, "staff": c} for n, (s, c) in groups.items()],
     )

@@ -1,0 +1,87 @@
+"""Statistics of a run: offered is counted where contacts arrive, every outcome in exactly
+one column, and the registry defines exactly what a run reports."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from model_cases import scripted_case
+
+from ccsim import Scenario, simulate
+from ccsim.model.contacts import Outcome
+from ccsim.model.metrics import AccountingError, Tally
+from ccsim.model.registry import COUNTS, METRICS, OUTCOMES
+
+
+def test_the_summary_reports_exactly_the_registered_metrics(single_queue_dict):
+    result = simulate(Scenario.from_dict(single_queue_dict), 1)
+    assert list(result.summary) == list(METRICS)
+    assert set(METRICS) <= set(result.intervals.columns)
+    for name in COUNTS:
+        assert isinstance(result.summary[name], int), name
+
+
+def test_every_outcome_has_a_count_metric_and_offered_is_not_one():
+    assert set(OUTCOMES) == {o.name.lower() for o in Outcome}
+    assert "offered" in COUNTS and "offered" not in OUTCOMES
+    for name in OUTCOMES:
+        assert METRICS[name].count and METRICS[name].aggregate == "sum"
+
+
+def test_shares_are_bounded_by_one_and_times_are_not():
+    assert METRICS["service_level"].high == 1.0 and METRICS["service_level"].scale == 100
+    assert METRICS["asa"].high == math.inf and METRICS["asa"].unit == "s"
+
+
+def test_offered_counts_arrivals_in_the_interval_they_arrive():
+    scenario = scripted_case({"calls": ([0, 10, 599, 600, 1199.5], 5, None)},
+                             {"agents": (["calls"], 1)}, period=600, horizon=1800)
+    result = simulate(scenario)
+    rows = result.intervals[result.intervals.contact_type == "all"]
+    assert rows.offered.tolist() == [3, 2, 0]
+
+
+def test_poisson_arrivals_are_counted_as_they_are_drawn(single_queue_dict):
+    # 690 an hour for 9 measured hours: offered is the number of arrivals the trace shows.
+    result = simulate(Scenario.from_dict(single_queue_dict), 2, trace=True)
+    arrived = result.trace[(result.trace.event == "arrived") & (result.trace.time >= 3600)]
+    assert result.summary["offered"] == len(arrived)
+    assert abs(len(arrived) - 690 * 9) < 4 * math.sqrt(690 * 9)
+
+
+def _tally(intervals=2, warmup=0):
+    return Tally(period=10, intervals=intervals, warmup_intervals=warmup, kinds=1, groups=1,
+                 answer_within=5)
+
+
+class _Contact:
+    def __init__(self, arrival):
+        self.kind, self.arrival = 0, arrival
+
+
+def test_the_accounting_check_names_the_interval_that_does_not_add_up():
+    tally = _tally()
+    tally.arrived(0, np.array([1.0, 12.0]))
+    tally.record(_Contact(1.0), Outcome.ABANDONED, 3.0)
+    tally.flush()
+    with pytest.raises(AccountingError, match="interval 1, contact type 0: 1 offered but 0"):
+        tally.check()
+    tally.record(_Contact(12.0), Outcome.BLOCKED, 0.0)
+    tally.flush()
+    tally.check()
+
+
+def test_the_check_ignores_the_warm_up():
+    tally = _tally(warmup=1)
+    tally.arrived(0, np.array([1.0]))  # in the warm-up, never recorded: not measured
+    tally.flush()
+    tally.check()
+
+
+def test_a_rate_with_nothing_to_divide_by_is_nan():
+    s = simulate(scripted_case({"calls": ([], 5, None)}, {"agents": (["calls"], 1)})).summary
+    assert s["offered"] == 0
+    assert math.isnan(s["service_level"]) and math.isnan(s["asa"])
+    assert s["occupancy"] == 0
