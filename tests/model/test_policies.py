@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import pytest
 from model_cases import scripted_case
@@ -16,6 +17,7 @@ from ccsim.model.centre import Centre
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import AccountingError
 from ccsim.model.policies import HOOKS, Policy, hooks
+from ccsim.model.policy_centre import PolicyCentre
 from ccsim.model.service import Proficiency
 
 
@@ -28,6 +30,12 @@ def _example_policy() -> type[Policy]:
 
 
 LendOnLongQueue = _example_policy()
+
+
+def test_the_readme_shows_the_example_policy_of_the_docstring():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = ccsim.model.__doc__.split("::\n\n", 1)[1]
+    assert re.sub(r"(?m)^    ", "", code).strip() in readme
 
 
 def _day(seed_volume: float = 180.0) -> Scenario:
@@ -125,7 +133,7 @@ class Counter(Policy):
 
 def test_timely_abandonment_is_observed_at_the_moment_and_changes_no_result():
     counter = Counter()
-    centre = Centre(_day(), 11, policies=[counter])
+    centre = PolicyCentre(_day(), 11, policies=[counter])
     centre.run()
     timely = centre.result()
     assert len(counter.abandoned_at) == timely.summary["abandoned"] > 50

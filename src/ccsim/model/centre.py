@@ -16,10 +16,9 @@ of its own is scheduled on it. Three ideas keep the work per contact small, each
   schedule (``env.peek()``): nothing else can happen in between. Work it schedules is
   placed at absolute times, so ``now`` may run ahead of ``env.now`` inside such a stretch.
 
-Policies (:mod:`ccsim.model.policies`) are installed when the centre is built, and the
-centre picks its hot path then, once: with no policy, the plain path, which calls no hook;
-with any, the hooked path, which calls each installed hook. The public methods below are
-what a policy uses to act.
+This is the plain centre: no policy, no hook on its path. A run with policies (the
+scenario's ``lines``, or a researcher's own) is a
+:class:`~ccsim.model.policy_centre.PolicyCentre`, which calls the hooks policies install.
 """
 
 from __future__ import annotations
@@ -39,11 +38,10 @@ from ccsim.model.arrivals import arrival_times
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.lines import Lines
 from ccsim.model.metrics import Tally
-from ccsim.model.policies import Policy, hooks
+from ccsim.model.policies import Policy
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
-from ccsim.model.service import service_times
 from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
@@ -68,16 +66,19 @@ def simulate(
     The same scenario and seed give identical results. ``trace=True`` also returns one row
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
-    the scenario's own (``lines``).
+    the scenario's own (``lines``); see :mod:`ccsim.model.policies`.
     """
-    centre = Centre(scenario, seed, trace=trace, router=router, policies=policies)
+    own = [Lines(scenario.lines)] if scenario.lines else []
+    if own or policies:
+        from ccsim.model.policy_centre import PolicyCentre
+
+        centre: Centre = PolicyCentre(
+            scenario, seed, trace=trace, router=router, policies=[*own, *policies]
+        )
+    else:
+        centre = Centre(scenario, seed, trace=trace, router=router)
     centre.run()
     return centre.result()
-
-
-def _call(event: simpy.Event) -> None:
-    callback, time = event._value
-    callback(time)
 
 
 class Centre:
@@ -90,7 +91,6 @@ class Centre:
         *,
         trace: bool = False,
         router: RouterFactory = SkillRouter,
-        policies: Iterable[Policy] = (),
     ):
         self.scenario = scenario
         self.seed = seed
@@ -117,39 +117,21 @@ class Centre:
             groups=len(self.groups),
             answer_within=scenario.service_level.answer_within,
         )
-        self.policies = [*([Lines(scenario.lines)] if scenario.lines else []), *policies]
-        self.queues = self._queues(len(types), getattr(router, "live_queues", False))
+        self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
         self._entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
         self.router = router(self.groups, self.queues)
         self._order = count()  # ties in the heaps of end times break by start order
-        self._install()
+        self._prepare()
         for k in range(len(types)):
             self._start_arrivals(k)
         self.env.process(self._shifts())
 
-    def _queues(self, kinds: int, live: bool) -> list[Queue]:
-        if any(p.timely_abandonment for p in self.policies):
-            return [LiveQueue(self._abandoned, self.at) for _ in range(kinds)]
-        if live or any(p.live_queues for p in self.policies):
-            return [LiveQueue(self._abandoned) for _ in range(kinds)]
-        return [FifoQueue(self._abandoned) for _ in range(kinds)]
+    def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
+        """One queue per contact type; with deadline heaps if the router reads ``live``."""
+        return [(LiveQueue if live else FifoQueue)(self._abandoned) for _ in range(kinds)]
 
-    def _install(self) -> None:
-        """Install the policies and pick the hot path (before any arrival captures it)."""
-        for policy in self.policies:
-            policy.install(self)
-        names = ("offered", "queued", "answered", "abandoned", "finished", "agent_free",
-                 "agent_idle", "interval")
-        self._hooks = {name: hooks(self.policies, name) for name in names}
-        self._on_abandoned = self._hooks["abandoned"]
-        self._times = service_times(self.policies)
-        if self.policies:
-            self._offer, self._wait = self._offer_hooked, self._wait_hooked
-            self._serve, self._free = self._serve_hooked, self._free_hooked
-        self._eager = bool(self._hooks["agent_free"] or self._hooks["agent_idle"])
-        if self._eager:
-            # Policies act when an agent frees: every end of service is observed at its time.
-            self._has_work = lambda group: True
+    def _prepare(self) -> None:
+        """Called once the queues and the router exist, before any arrival is scheduled."""
 
     def run(self) -> None:
         """Run to the end: arrivals stop at the horizon, contacts in the system finish.
@@ -164,49 +146,6 @@ class Centre:
         finally:
             if was_enabled:
                 gc.enable()
-
-    # --- what a policy uses to act ---
-
-    def at(self, time: float, callback: Callable[[float], None]) -> None:
-        """Call ``callback(time)`` at the absolute ``time`` (seconds, >= now)."""
-        Timeout(self.env, time - self.env.now, (callback, time)).callbacks.append(_call)
-
-    def stream(self, name: str) -> np.random.Generator:
-        """The random stream ``name`` of this run (a policy names its own sources)."""
-        return stream(self.seed, name)
-
-    def record(self, contact: Contact, outcome: int, wait: float) -> None:
-        """``contact`` left with ``outcome`` (not answered) after waiting ``wait`` seconds."""
-        self.tally.record(contact, outcome, wait)
-
-    def inject(self, contact: Contact, *, first_attempt: bool = False) -> None:
-        """``contact`` arrives at ``contact.arrival`` (>= now) and is routed like any other.
-        Only a first attempt counts in ``offered``."""
-        if first_attempt:
-            self.tally.arrived(contact.kind, np.array([contact.arrival]))
-        self.at(contact.arrival, lambda now: self._arrive(contact, now))
-
-    def serve(self, agent: Agent, contact: Contact, now: float) -> None:
-        """``agent`` (idle and claimed, or just freed) starts serving ``contact`` at ``now``."""
-        self._serve(agent, contact, now)
-        if self._has_work(agent.group):
-            self._wake(agent.group)
-
-    def claim(self, agent: Agent) -> Agent:
-        """Take the idle ``agent`` out of its group's idle line, for the policy to use."""
-        agent.group.idle.remove(agent)
-        return agent
-
-    def occupy(self, agent: Agent, now: float, until: float) -> None:
-        """``agent`` (claimed, or just freed) works on a task other than a contact from
-        ``now`` to ``until``; its busy time counts in occupancy."""
-        group = agent.group
-        agent.until = until
-        agent.busy_time += until - now
-        self.tally.task(group.index, now, until)
-        heappush(group.busy, (until, next(self._order), agent))
-        if self._has_work(group):
-            self._wake(group)
 
     # --- arrivals ---
 
@@ -258,13 +197,7 @@ class Centre:
         if first is not None:
             Timeout(env, first, first).callbacks.append(arrive)
 
-    def _arrive(self, contact: Contact, now: float) -> None:
-        for group in self._able[contact.kind]:
-            if group.busy and group.busy[0][0] <= now:
-                self._settle(group, now)
-        self._offer(contact, now)
-
-    # --- the plain path (no policy) ---
+    # --- contacts and agents ---
 
     def _offer(self, contact: Contact, now: float) -> None:
         agent = self.router.select_agent(contact, now)
@@ -295,59 +228,6 @@ class Centre:
             agent.group.idle.append(agent)
         else:
             self._serve(agent, contact, now)
-
-    # --- the hooked path (policies installed) ---
-
-    def _offer_hooked(self, contact: Contact, now: float) -> None:
-        for hook in self._hooks["offered"]:
-            if not hook(contact, now):
-                return
-        agent = self.router.select_agent(contact, now)
-        if agent is None:
-            self._wait(contact, now)
-        else:
-            self._serve(agent, contact, now)
-
-    def _wait_hooked(self, contact: Contact, now: float) -> None:
-        Centre._wait(self, contact, now)
-        for hook in self._hooks["queued"]:
-            hook(contact, now)
-
-    def _serve_hooked(self, agent: Agent, contact: Contact, now: float) -> None:
-        talk, wrap_up = (contact.handle, contact.wrap_up) if self._times is None else (
-            self._times(agent, contact, now)
-        )
-        end = now + talk + wrap_up
-        group = agent.group
-        agent.until = end
-        agent.handled += 1
-        agent.busy_time += end - now
-        self.tally.answered(contact, group.index, now, end)
-        heappush(group.busy, (end, next(self._order), agent))
-        for hook in self._hooks["answered"]:
-            hook(contact, agent, now, talk, wrap_up)
-        if self._hooks["finished"]:
-            self.at(end, lambda t: self._finished(contact, agent, t))
-        if self._eager:
-            self._wake(group)
-
-    def _finished(self, contact: Contact, agent: Agent, now: float) -> None:
-        for hook in self._hooks["finished"]:
-            hook(contact, agent, now)
-
-    def _free_hooked(self, agent: Agent, now: float, since: float) -> None:
-        for hook in self._hooks["agent_free"]:
-            if hook(agent, now):
-                return
-        contact = self.router.select_contact(agent, now)
-        if contact is not None:
-            self._serve(agent, contact, now)
-            return
-        for hook in self._hooks["agent_idle"]:
-            if hook(agent, now):
-                return
-        agent.idle_since = since
-        agent.group.idle.append(agent)
 
     # --- ends of service ---
 
@@ -407,8 +287,6 @@ class Centre:
 
     def _abandoned(self, contact: Contact) -> None:
         self.tally.record(contact, Outcome.ABANDONED, contact.deadline - contact.arrival)
-        for hook in self._on_abandoned:
-            hook(contact, contact.deadline)
 
     # --- staffing ---
 
@@ -419,8 +297,10 @@ class Centre:
                 yield self.env.timeout(self.scenario.period)
             for group in self.groups:
                 self._restaff(group, int(self.staff[interval, group.index]))
-            for hook in self._hooks["interval"]:
-                hook(interval, self.env.now)
+            self._boundary(interval)
+
+    def _boundary(self, interval: int) -> None:
+        """The staffing of ``interval`` has just been set."""
 
     def _restaff(self, group: Group, target: int) -> None:
         now = self.env.now

@@ -1,0 +1,170 @@
+"""The centre with policies installed: the hooked path, and what a policy uses to act.
+
+:class:`PolicyCentre` is a :class:`~ccsim.model.centre.Centre` that installs its policies
+when it is built and calls, at each moment, the hooks they override (only those). Its
+public methods are a policy's means of acting on the run; times are seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from heapq import heappush
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from ccsim.model.agents import Agent, Group
+from ccsim.model.centre import Centre, RouterFactory
+from ccsim.model.contacts import Contact
+from ccsim.model.policies import HOOKS, Policy, hooks
+from ccsim.model.queues import LiveQueue, Queue
+from ccsim.model.routing import SkillRouter
+from ccsim.model.service import service_times
+from ccsim.scenario import Scenario
+from ccsim.streams import stream
+
+
+def _call(event: simpy.Event) -> None:
+    callback, time = event._value
+    callback(time)
+
+
+class PolicyCentre(Centre):
+    """A centre whose ``policies`` observe and act through hooks (see
+    :mod:`ccsim.model.policies`)."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        *,
+        trace: bool = False,
+        router: RouterFactory = SkillRouter,
+        policies: Iterable[Policy] = (),
+    ):
+        self.policies = list(policies)
+        super().__init__(scenario, seed, trace=trace, router=router)
+
+    def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
+        if any(p.timely_abandonment for p in self.policies):
+            return [LiveQueue(self._abandoned, self.at) for _ in range(kinds)]
+        return super()._make_queues(kinds, live or any(p.live_queues for p in self.policies))
+
+    def _prepare(self) -> None:
+        for policy in self.policies:
+            policy.install(self)
+        self._hooks = {name: hooks(self.policies, name) for name in HOOKS if name != "service"}
+        self._times = service_times(self.policies)
+        # A policy that acts when an agent frees must see every end of service at its time.
+        self._eager = bool(self._hooks["agent_free"] or self._hooks["agent_idle"])
+
+    # --- what a policy uses to act ---
+
+    def at(self, time: float, callback: Callable[[float], None]) -> None:
+        """Call ``callback(time)`` at the absolute ``time`` (>= now)."""
+        Timeout(self.env, time - self.env.now, (callback, time)).callbacks.append(_call)
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream ``name`` of this run (a policy names its own sources)."""
+        return stream(self.seed, name)
+
+    def record(self, contact: Contact, outcome: int, wait: float) -> None:
+        """``contact`` left with ``outcome`` (not answered) after waiting ``wait``."""
+        self.tally.record(contact, outcome, wait)
+
+    def inject(self, contact: Contact, *, first_attempt: bool = False) -> None:
+        """``contact`` arrives at ``contact.arrival`` (>= now) and is routed like any other.
+        Only a first attempt counts in ``offered``."""
+        if first_attempt:
+            self.tally.arrived(contact.kind, np.array([contact.arrival]))
+        self.at(contact.arrival, lambda now: self._arrive(contact, now))
+
+    def serve(self, agent: Agent, contact: Contact, now: float) -> None:
+        """``agent`` (claimed, or just freed) starts serving ``contact`` at ``now``."""
+        self._serve(agent, contact, now)
+        if self._has_work(agent.group):
+            self._wake(agent.group)
+
+    def claim(self, agent: Agent) -> Agent:
+        """Take the idle ``agent`` out of its group's idle line, for the policy to use."""
+        agent.group.idle.remove(agent)
+        return agent
+
+    def occupy(self, agent: Agent, now: float, until: float) -> None:
+        """``agent`` (claimed, or just freed) works on a task other than a contact from
+        ``now`` to ``until``; its busy time counts in occupancy."""
+        group = agent.group
+        agent.until = until
+        agent.busy_time += until - now
+        self.tally.task(group.index, now, until)
+        heappush(group.busy, (until, next(self._order), agent))
+        if self._has_work(group):
+            self._wake(group)
+
+    # --- the hooked path ---
+
+    def _arrive(self, contact: Contact, now: float) -> None:
+        for group in self._able[contact.kind]:
+            if group.busy and group.busy[0][0] <= now:
+                self._settle(group, now)
+        self._offer(contact, now)
+
+    def _offer(self, contact: Contact, now: float) -> None:
+        for hook in self._hooks["offered"]:
+            if not hook(contact, now):
+                return
+        super()._offer(contact, now)
+
+    def _wait(self, contact: Contact, now: float) -> None:
+        super()._wait(contact, now)
+        for hook in self._hooks["queued"]:
+            hook(contact, now)
+
+    def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
+        talk, wrap_up = (contact.handle, contact.wrap_up) if self._times is None else (
+            self._times(agent, contact, now)
+        )
+        end = now + talk + wrap_up
+        group = agent.group
+        agent.until = end
+        agent.handled += 1
+        agent.busy_time += end - now
+        self.tally.answered(contact, group.index, now, end)
+        heappush(group.busy, (end, next(self._order), agent))
+        for hook in self._hooks["answered"]:
+            hook(contact, agent, now, talk, wrap_up)
+        if self._hooks["finished"]:
+            self.at(end, lambda t: self._finished(contact, agent, t))
+        if self._eager:
+            self._wake(group)
+
+    def _finished(self, contact: Contact, agent: Agent, now: float) -> None:
+        for hook in self._hooks["finished"]:
+            hook(contact, agent, now)
+
+    def _free(self, agent: Agent, now: float, since: float) -> None:
+        for hook in self._hooks["agent_free"]:
+            if hook(agent, now):
+                return
+        contact = self.router.select_contact(agent, now)
+        if contact is not None:
+            self._serve(agent, contact, now)
+            return
+        for hook in self._hooks["agent_idle"]:
+            if hook(agent, now):
+                return
+        agent.idle_since = since
+        agent.group.idle.append(agent)
+
+    def _has_work(self, group: Group) -> bool:
+        return self._eager or super()._has_work(group)
+
+    def _abandoned(self, contact: Contact) -> None:
+        super()._abandoned(contact)
+        for hook in self._hooks["abandoned"]:
+            hook(contact, contact.deadline)
+
+    def _boundary(self, interval: int) -> None:
+        for hook in self._hooks["interval"]:
+            hook(interval, self.env.now)
