@@ -237,9 +237,10 @@ def test_the_service_seam_scales_talk_time_and_keeps_the_draws():
 
 def test_agents_keep_their_identity_and_counters():
     scenario = _day()
-    centre = Centre(scenario, 4)
+    centre = PolicyCentre(scenario, 4, policies=[Policy()])  # counters are kept for policies
     centre.run()
     result = centre.result()
+    assert result.summary == simulate(scenario, 4).summary
     sellers, helpers = centre.groups
     # The roster is as large as the most agents on duty at once, not one per staff change.
     assert len(sellers.agents) == 11 and len(helpers.agents) == 9

@@ -26,6 +26,9 @@ class Agent:
     ``idle_since`` orders the idle agents (longest idle first); ``until`` is the end of
     the agent's current or last work (seconds); ``handled`` counts the contacts it has
     answered and ``busy_time`` the seconds of work (talk, wrap-up, tasks) it has started.
+    These three are what policies read, so they are kept by a centre with policies
+    (:class:`~ccsim.model.policy_centre.PolicyCentre`); the plain centre, which nothing
+    reads during the run, leaves them at their start values and pays nothing for them.
     """
 
     __slots__ = ("busy_time", "group", "handled", "idle_since", "number", "on_duty", "until")

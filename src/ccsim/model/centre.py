@@ -213,9 +213,6 @@ class Centre:
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
         end = now + contact.handle + contact.wrap_up
-        agent.until = end
-        agent.handled += 1
-        agent.busy_time += end - now
         self.tally.answered(contact, agent.group.index, now, end)
         heappush(agent.group.busy, (end, next(self._order), agent))
 
