@@ -94,3 +94,44 @@ def test_no_layer_imports_one_above_it():
             if _LAYERS[used] > _LAYERS[layer]:
                 upward.append(f"{path.relative_to(root)} imports ccsim.{used}")
     assert not upward
+
+
+def _runtime_imports(path: Path, root: Path) -> set[str]:
+    """The ccsim modules ``path`` imports when it runs (not under ``if TYPE_CHECKING``)."""
+    tree = ast.parse(path.read_text())
+    typing_only = {
+        id(n) for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for n in ast.walk(node)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only or not isinstance(node, ast.ImportFrom | ast.Import):
+            continue
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif node.module and node.module.startswith("ccsim."):
+            found.add(node.module)
+        elif node.module == "ccsim":  # from ccsim import streams: a module of the package
+            found |= {f"ccsim.{a.name}" for a in node.names
+                      if (root / f"{a.name}.py").exists() or (root / a.name).is_dir()}
+    return {n for n in found if n.startswith("ccsim.")}
+
+
+def test_no_module_of_the_package_imports_itself_in_a_circle():
+    root = Path(ccsim.__file__).parent
+    graph = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        name = ".".join(("ccsim", *parts)).removesuffix(".__init__")
+        graph[name] = _runtime_imports(path, root)
+
+    def reaches(start, goal, seen):
+        for nxt in graph.get(start, ()):
+            if nxt == goal or (nxt not in seen and not seen.add(nxt) and reaches(nxt, goal, seen)):
+                return True
+        return False
+
+    circles = [name for name in graph if reaches(name, name, set())]
+    assert "ccsim.model.centre" in graph and "ccsim.model.run" in graph
+    assert not circles

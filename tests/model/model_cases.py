@@ -19,3 +19,22 @@ def scripted_case(types, groups, period=600, horizon=None):
         period=period, horizon=horizon or period, contact_types=contact_types,
         agent_groups=[{"name": n, "skills": s, "staff": c} for n, (s, c) in groups.items()],
     )
+
+
+def scripted(times, handles, *, patience=None, staff=1, period=600, horizon=600, **extra):
+    """One contact type, one group, scripted arrival times and handle times (seconds)."""
+    contact = {
+        "name": "calls",
+        "arrivals": {"times": list(times)},
+        "handle_time": {"dist": "sequence", "values": list(handles)},
+    }
+    if patience is not None:
+        contact["patience"] = {"dist": "sequence", "values": list(patience)}
+    return Scenario(
+        period=period,
+        horizon=horizon,
+        service_level={"answer_within": 15},
+        contact_types=[contact],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
+        **extra,
+    )

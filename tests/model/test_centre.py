@@ -8,27 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_cases import scripted
 
 from ccsim import Scenario, simulate
-
-
-def scripted(times, handles, *, patience=None, staff=1, period=600, horizon=600, **extra):
-    """One contact type, one group, scripted arrival times and handle times (seconds)."""
-    contact = {
-        "name": "calls",
-        "arrivals": {"times": list(times)},
-        "handle_time": {"dist": "sequence", "values": list(handles)},
-    }
-    if patience is not None:
-        contact["patience"] = {"dist": "sequence", "values": list(patience)}
-    return Scenario(
-        period=period,
-        horizon=horizon,
-        service_level={"answer_within": 15},
-        contact_types=[contact],
-        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
-        **extra,
-    )
 
 
 def test_three_calls_worked_out_by_hand():
@@ -97,18 +79,6 @@ def test_contacts_left_without_agents_abandon_or_stay_unserved():
     assert s["mean_wait"] == pytest.approx((5 + 1e6) / 2)
     s = simulate(scripted([10, 20], [30], staff=0)).summary
     assert (s["offered"], s["abandoned"], s["unserved"]) == (2, 0, 2)
-
-
-def test_lines_block_contacts_beyond_the_limit():
-    # Two lines: the third call finds both used (one talking, one waiting) and is blocked.
-    s = simulate(scripted([0, 1, 2, 40], [30], lines=2)).summary
-    assert (s["answered"], s["blocked"]) == (3, 1)
-
-
-def test_lines_free_up_when_a_waiting_contact_abandons():
-    # Call 1 waits from 1 s and gives up at 6 s; call 2 at 10 s then finds a free line.
-    s = simulate(scripted([0, 1, 10], [30], patience=[5, 5, 100], lines=2)).summary
-    assert (s["abandoned"], s["blocked"], s["answered"]) == (1, 0, 2)
 
 
 def test_same_seed_same_results_and_another_seed_differs(single_queue_file):
@@ -221,15 +191,6 @@ def test_every_contact_is_accounted_for(per_hour, aht, patience, staff, lines, s
         assert s["blocked"] == 0
     if staff[-1] > 0 or patience is not None:
         assert s["unserved"] == 0
-
-
-def test_a_line_is_free_once_the_caller_hangs_up_even_if_wrap_up_goes_on():
-    # Talk ends at 10 s, wrap-up until 110 s: the call at 50 s finds the one line free.
-    base = scripted([0, 50], [10], lines=1, staff=2)
-    data = base.model_dump()
-    data["contact_types"][0]["wrap_up"] = {"dist": "constant", "value": 100}
-    s = simulate(Scenario(**data)).summary
-    assert (s["answered"], s["blocked"]) == (2, 0)
 
 
 def test_unserved_contacts_count_as_waiting_until_the_horizon():

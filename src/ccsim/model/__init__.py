@@ -1,7 +1,9 @@
 '''The SimPy world of one contact centre: arrivals, queues, agents, routing, policies,
 statistics.
 
-Where things live: :mod:`~ccsim.model.centre` assembles a run (the clock, the hot path);
+Where things live: :mod:`~ccsim.model.run` builds a run from a scenario and policies;
+:mod:`~ccsim.model.centre` is the world of a run (the clock, the hot path) and
+:mod:`~ccsim.model.policy_centre` the same with policies installed;
 :mod:`~ccsim.model.queues` the waiting lines with exact lazy abandonment;
 :mod:`~ccsim.model.agents` agents with identity and their groups;
 :mod:`~ccsim.model.routing` the two routing decisions; :mod:`~ccsim.model.service` the
@@ -62,7 +64,7 @@ group to a queue that grows too long::
             return True
 '''
 
-from ccsim.model.centre import simulate
 from ccsim.model.result import RunResult
+from ccsim.model.run import simulate
 
 __all__ = ["RunResult", "simulate"]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator
 from heapq import heappop, heappush
 from itertools import count
 
@@ -36,9 +36,7 @@ from simpy.events import Timeout
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
 from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.lines import Lines
 from ccsim.model.metrics import Tally
-from ccsim.model.policies import Policy
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
@@ -51,34 +49,6 @@ from ccsim.streams import draws, stream
 FOLD_EVERY = 4096
 
 RouterFactory = Callable[[list[Group], list[Queue]], Router]
-
-
-def simulate(
-    scenario: Scenario,
-    seed: int = 0,
-    *,
-    trace: bool = False,
-    router: RouterFactory = SkillRouter,
-    policies: Iterable[Policy] = (),
-) -> RunResult:
-    """Simulate ``scenario`` once with random streams derived from ``seed``.
-
-    The same scenario and seed give identical results. ``trace=True`` also returns one row
-    per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
-    agent groups and the queues (one per contact type). ``policies`` are installed after
-    the scenario's own (``lines``); see :mod:`ccsim.model.policies`.
-    """
-    own = [Lines(scenario.lines)] if scenario.lines else []
-    if own or policies:
-        from ccsim.model.policy_centre import PolicyCentre
-
-        centre: Centre = PolicyCentre(
-            scenario, seed, trace=trace, router=router, policies=[*own, *policies]
-        )
-    else:
-        centre = Centre(scenario, seed, trace=trace, router=router)
-    centre.run()
-    return centre.result()
 
 
 class Centre:

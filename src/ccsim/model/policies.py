@@ -27,7 +27,7 @@ now, talk, wrap_up)``      this agent takes (see :mod:`ccsim.model.service`)
 
 With ``agent_free`` or ``agent_idle`` the centre observes every end of service at its
 time (lazy ends are off). To act, a policy uses the centre it is installed in (see
-:class:`~ccsim.model.centre.Centre`): ``at(time, callback)``, ``inject(contact)``,
+:class:`~ccsim.model.policy_centre.PolicyCentre`): ``at(time, callback)``, ``inject(contact)``,
 ``serve(agent, contact, now)``, ``occupy(agent, now, until)``, ``claim(agent)``,
 ``record(contact, outcome, wait)``, ``stream(name)``, and reads ``queues``, ``groups``,
 each agent's counters. It draws only from its own named streams. Its outcomes and metrics
@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
-    from ccsim.model.centre import Centre
+    from ccsim.model.policy_centre import PolicyCentre
     from ccsim.model.contacts import Contact
 
 #: The hooks a policy may override, in the order they are documented.
@@ -58,7 +58,7 @@ class Policy:
     #: Whether ``abandoned`` must be called at the moment a patience runs out.
     timely_abandonment = False
 
-    def install(self, centre: Centre) -> None:
+    def install(self, centre: PolicyCentre) -> None:
         """Called once, before the run starts; ``centre`` is how the policy acts."""
         self.centre = centre
 

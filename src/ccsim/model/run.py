@@ -1,0 +1,40 @@
+"""One run: the scenario's own policies and a researcher's, the centre that fits them,
+and its result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ccsim.model.centre import Centre, RouterFactory
+from ccsim.model.lines import Lines
+from ccsim.model.policies import Policy
+from ccsim.model.policy_centre import PolicyCentre
+from ccsim.model.result import RunResult
+from ccsim.model.routing import SkillRouter
+from ccsim.scenario import Scenario
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int = 0,
+    *,
+    trace: bool = False,
+    router: RouterFactory = SkillRouter,
+    policies: Iterable[Policy] = (),
+) -> RunResult:
+    """Simulate ``scenario`` once with random streams derived from ``seed``.
+
+    The same scenario and seed give identical results. ``trace=True`` also returns one row
+    per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
+    agent groups and the queues (one per contact type). ``policies`` are installed after
+    the scenario's own (``lines``); see :mod:`ccsim.model.policies`.
+    """
+    own = [Lines(scenario.lines)] if scenario.lines else []
+    if own or policies:
+        centre: Centre = PolicyCentre(
+            scenario, seed, trace=trace, router=router, policies=[*own, *policies]
+        )
+    else:
+        centre = Centre(scenario, seed, trace=trace, router=router)
+    centre.run()
+    return centre.result()
