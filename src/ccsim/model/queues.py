@@ -45,6 +45,8 @@ Scheduler = Callable[[float, Callable[[float], None]], None]
 class Queue:
     """The interface of a waiting line. Times are seconds and never decrease between calls."""
 
+    __slots__ = ()
+
     def push(self, contact: Contact, now: float) -> None:
         """``contact`` starts waiting at ``now``."""
         raise NotImplementedError
@@ -75,11 +77,12 @@ class FifoQueue(Queue):
     """First come, first served. ``entries`` is the raw line: it may still hold contacts
     whose patience ran out; read the queue through :meth:`head` and :meth:`live`."""
 
-    __slots__ = ("_abandon", "_limit", "entries")
+    __slots__ = ("_abandon", "_gone", "_limit", "entries")
 
     def __init__(self, abandon: Abandon):
         self.entries: deque[Contact] = deque()
         self._abandon = abandon
+        self._gone = abandon  # what befalls a contact found at the head after its deadline
         self._limit = PURGE_AT
 
     def push(self, contact: Contact, now: float) -> None:
@@ -94,7 +97,7 @@ class FifoQueue(Queue):
             contact = entries.popleft()
             if contact.deadline >= now:
                 return contact
-            self._abandon(contact)
+            self._gone(contact)
         return None
 
     def head(self, now: float) -> Contact | None:
@@ -104,7 +107,7 @@ class FifoQueue(Queue):
             if contact.deadline >= now:
                 return contact
             entries.popleft()
-            self._abandon(contact)
+            self._gone(contact)
         return None
 
     def live(self, now: float) -> int:
@@ -141,7 +144,8 @@ class LiveQueue(FifoQueue):
     O(log n) amortised.
 
     Entries leave the line in the order they joined, so an entry is known by its sequence
-    number: the ``n``-th pushed is still in the line while fewer than ``n`` have left it.
+    number: the ``n``-th pushed is still in the line while fewer than ``n`` have left it
+    (pushed minus the length of the line).
     A heap entry (deadline, n, contact) whose deadline has passed is a contact that hung
     up if it is still in the line, else nothing. ``_resolved`` is the time up to which
     the heap has been read: a dead entry with an earlier deadline is already counted.
@@ -151,17 +155,17 @@ class LiveQueue(FifoQueue):
     they are recorded when reached, as in :class:`FifoQueue`, and the count is exact.
     """
 
-    __slots__ = ("_alarm", "_at", "_dead", "_heap", "_popped", "_pushed", "_resolved")
+    __slots__ = ("_alarm", "_at", "_dead", "_heap", "_pushed", "_resolved")
 
     def __init__(self, abandon: Abandon, at: Scheduler | None = None):
         super().__init__(abandon)
         self._heap: list[tuple[float, int, Contact]] = []
         self._pushed = 0  # entries ever pushed (since the last rebuild)
-        self._popped = 0  # entries ever left from the head (since the last rebuild)
         self._dead = 0  # entries in the line known to have hung up
         self._resolved = -math.inf
         self._at = at
         self._alarm = math.inf
+        self._gone = self._left
 
     def push(self, contact: Contact, now: float) -> None:
         self.entries.append(contact)
@@ -175,27 +179,6 @@ class LiveQueue(FifoQueue):
         if len(self.entries) > self._limit or len(self._heap) > self._limit:
             self._rebuild(now)
 
-    def pop(self, now: float) -> Contact | None:
-        entries = self.entries
-        while entries:
-            contact = entries.popleft()
-            self._popped += 1
-            if contact.deadline >= now:
-                return contact
-            self._gone(contact)
-        return None
-
-    def head(self, now: float) -> Contact | None:
-        entries = self.entries
-        while entries:
-            contact = entries[0]
-            if contact.deadline >= now:
-                return contact
-            entries.popleft()
-            self._popped += 1
-            self._gone(contact)
-        return None
-
     def live(self, now: float) -> int:
         self._resolve(now)
         return len(self.entries) - self._dead
@@ -208,7 +191,11 @@ class LiveQueue(FifoQueue):
         self._dead = 0
         return left
 
-    def _gone(self, contact: Contact) -> None:
+    def _popped(self) -> int:
+        """Entries that have left the head of the line (since the last rebuild)."""
+        return self._pushed - len(self.entries)
+
+    def _left(self, contact: Contact) -> None:
         """A contact that hung up has reached the head and left the line."""
         if contact.deadline < self._resolved:  # counted (and, with alarms, recorded)
             self._dead -= 1
@@ -218,7 +205,7 @@ class LiveQueue(FifoQueue):
 
     def _resolve(self, now: float) -> None:
         """Count (with alarms: record) the contacts whose patience ran out before ``now``."""
-        heap, popped = self._heap, self._popped
+        heap, popped = self._heap, self._popped()
         while heap and heap[0][0] < now:
             _, n, contact = heappop(heap)
             if n >= popped:
@@ -232,7 +219,7 @@ class LiveQueue(FifoQueue):
         if math.nextafter(self._alarm, math.inf) == now:
             self._alarm = math.inf
         self._resolve(now)
-        heap, popped = self._heap, self._popped
+        heap, popped = self._heap, self._popped()
         while heap and heap[0][1] < popped:  # entries of contacts that have left
             heappop(heap)
         if heap and heap[0][0] < self._alarm:
@@ -252,7 +239,7 @@ class LiveQueue(FifoQueue):
         entries.extend(kept)
         self._heap = [(c.deadline, n, c) for n, c in enumerate(kept) if c.deadline < math.inf]
         heapify(self._heap)
-        self._pushed, self._popped, self._dead = len(kept), 0, 0
+        self._pushed, self._dead = len(kept), 0
         self._limit = max(PURGE_AT, 2 * len(kept))
 
 
