@@ -195,10 +195,41 @@ class Arrivals(_Strict):
         return self
 
 
+#: The definitions of service level a run reports (``sl_<name>``), by their denominator:
+#: contacts offered, answered, offered less those who abandoned within the threshold
+#: ("short abandons"), or the arrivals the forecast expected.
+SL_DEFINITIONS = ("offered", "answered", "nonshort", "expected")
+
+
 class ServiceLevel(_Strict):
-    """Service level = contacts answered within ``answer_within`` / contacts offered."""
+    """Service level = contacts answered within ``answer_within`` over a denominator that
+    ``definition`` names (one of :data:`SL_DEFINITIONS`; the headline ``service_level``)."""
 
     answer_within: NonNegativeDuration = 20.0
+    definition: Literal["offered", "answered", "nonshort", "expected"] = "offered"
+
+
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
+
+
+class Targets(_Strict):
+    """What the centre aims for: a service level and an abandonment rate as shares (0.8
+    for 80 %), an ASA as a duration. Charts show them; reports flag intervals that miss
+    them by more than the confidence interval."""
+
+    service_level: Share | None = None
+    abandon_rate: Share | None = None
+    asa: NonNegativeDuration | None = None
+
+    @field_validator("service_level", "abandon_rate", mode="before")
+    @classmethod
+    def _shares_not_percent(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+            raise ValueError(
+                f"must be a share from 0 to 1 (got {value!r}); write {value / 100:g} for "
+                f"{value:g} %"
+            )
+        return value
 
 
 class ContactType(_Strict):
@@ -273,6 +304,7 @@ class Scenario(_Strict):
     warmup: NonNegativeDuration = 0.0
     lines: int | None = Field(default=None, ge=1)
     service_level: ServiceLevel = ServiceLevel()
+    targets: Targets = Targets()
     contact_types: list[ContactType] = Field(min_length=1)
     agent_groups: list[AgentGroup] = Field(min_length=1)
 

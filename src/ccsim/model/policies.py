@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
-    from ccsim.model.policy_centre import PolicyCentre
     from ccsim.model.contacts import Contact
+    from ccsim.model.policy_centre import PolicyCentre
 
 #: The hooks a policy may override, in the order they are documented.
 HOOKS = (
