@@ -6,9 +6,9 @@ process boundaries cheaply and is written to disk as JSON:
 
 ``variant``, ``replication``, ``seed``; ``status`` (``"ok"`` or ``"failed"``) and ``error``
 (``"ExceptionType: message"``, empty when ok); ``summary`` (metric → value);
-``intervals`` (column → list of values, RunResult.intervals); ``trace`` (a DataFrame, only
-when traced); and, kept apart from results, ``elapsed`` (seconds of wall clock), ``host``
-and ``pid``.
+``intervals``, ``types`` and ``groups`` (column → list of values: the RunResult tables);
+``trace`` (a DataFrame, only when traced); and, kept apart from results, ``elapsed``
+(seconds of wall clock), ``host`` and ``pid``.
 
 Runs are sent in *batches* so that per-task overhead stays small against the work: a
 local pool task costs ~0.15 ms and a Dask task ~4 ms, while a run of a small scenario
@@ -79,16 +79,20 @@ def run_batch(
                 status="ok",
                 error="",
                 summary={k: _plain(v) for k, v in result.summary.items()},
-                intervals={
-                    str(c): [_plain(v) for v in result.intervals[c].tolist()]
-                    for c in result.intervals.columns
-                },
+                intervals=_columns(result.intervals),
+                types=_columns(result.types),
+                groups=_columns(result.groups),
             )
             if trace:
                 record["trace"] = result.trace
         record.update(elapsed=time.perf_counter() - start, host=host, pid=pid)
         records.append(record)
     return records
+
+
+def _columns(table: Any) -> dict[str, list[Any]]:
+    """A table as column name → plain values (a run record is JSON)."""
+    return {str(c): [_plain(v) for v in table[c].tolist()] for c in table.columns}
 
 
 def _plain(value: Any) -> Any:
