@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, BeforeValidator
 
 from ccsim.experiment import Experiment, is_experiment_file, load_experiment
-from ccsim.experiment.sweep import takes_integers
+from ccsim.experiment.sweep import LABEL_COLUMN, takes_integers
 from ccsim.scenario import Scenario, ScenarioError, load_scenario
 
 Writer = Callable[..., Path]
@@ -190,14 +190,82 @@ label = "slow calls"
         "slow calls, specialists.staff=3",
     ]
     assert experiment.parameters == (
+        LABEL_COLUMN,
         "contact_types.*.handle_time.mean:scale",
         "contact_types.tech.patience",
         "agent_groups.specialists.staff",
     )
+    assert [v.parameters[LABEL_COLUMN] for v in experiment.variants] == [
+        "as is", "as is", "slow calls", "slow calls"
+    ]
     slow = experiment.variants[3]
     assert slow.scenario.contact_types[1].handle_time.mean == 720.0
     assert slow.scenario.contact_types[1].patience.mean == 60.0
     assert experiment.variants[0].scenario.contact_types[1].handle_time.mean == 360.0
+
+
+def test_a_hand_made_variant_crossed_with_vary_keeps_the_base_grid(
+    write_experiment: Writer,
+) -> None:
+    """One hand-made variant and a 3 × 3 grid are 18 variants: the base's nine and the
+    hand-made one's nine, never nine that all have the hand-made change."""
+    path = write_experiment("""
+scenario = "tiny.toml"
+[vary]
+"agent_groups.specialists.staff" = [1, 2, 3]
+"contact_types.billing.patience.mean" = ["2min", "3min", "5min"]
+
+[[variants]]
+label = "long billing calls"
+"contact_types.billing.handle_time.mean" = "7min"
+""")
+    experiment = load_experiment(path)
+    labels = [v.label for v in experiment.variants]
+    assert len(labels) == 18
+    assert labels[:3] == [
+        "tiny, specialists.staff=1, billing.patience.mean=2min",
+        "tiny, specialists.staff=1, billing.patience.mean=3min",
+        "tiny, specialists.staff=1, billing.patience.mean=5min",
+    ]
+    assert labels[9] == "long billing calls, specialists.staff=1, billing.patience.mean=2min"
+    handle = [v.scenario.contact_types[0].handle_time.mean for v in experiment.variants]
+    assert handle == [240.0] * 9 + [420.0] * 9
+    assert [v.parameters[LABEL_COLUMN] for v in experiment.variants] == (
+        ["tiny"] * 9 + ["long billing calls"] * 9
+    )
+    staff = [v.scenario.agent_groups[0].staff for v in experiment.variants]
+    assert staff == [1, 1, 1, 2, 2, 2, 3, 3, 3] * 2
+
+
+def test_hand_made_variants_alone_are_compared_with_the_base(write_experiment: Writer) -> None:
+    path = write_experiment("""
+scenario = "tiny.toml"
+[[variants]]
+label = "long calls"
+"contact_types.*.handle_time.mean" = { scale = 1.5 }
+""")
+    assert [v.label for v in load_experiment(path).variants] == ["tiny", "long calls"]
+    # A hand-made variant that sets only what the base has is the base, under its label.
+    path = write_experiment("""
+scenario = "tiny.toml"
+[[variants]]
+label = "as planned"
+"agent_groups.specialists.staff" = 2
+[[variants]]
+label = "long calls"
+"contact_types.*.handle_time.mean" = { scale = 1.5 }
+""")
+    assert [v.label for v in load_experiment(path).variants] == ["as planned", "long calls"]
+    path = write_experiment("""
+scenario = "tiny.toml"
+[[variants]]
+label = "tiny"
+lines = 3
+""")
+    with pytest.raises(
+        ScenarioError, match=r"variants\[tiny\]: the label 'tiny' is the base scenario's name"
+    ):
+        load_experiment(path)
 
 
 def test_without_vary_or_variants_the_experiment_is_the_base_scenario(

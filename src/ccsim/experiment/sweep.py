@@ -13,9 +13,16 @@ An experiment file names a base scenario (a path relative to the file, or an inl
     "contact_types.billing.patience.mean" = ["2min", "5min"]
     "agent_groups.*.staff" = { scale = [0.9, 1.0, 1.1] }
 
-    [[variants]]                                # optional: named variants; with [vary],
-    label = "short calls"                       # each variant is crossed with the grid
+    [[variants]]                                # optional: hand-made variants
+    label = "short calls"
     "contact_types.*.handle_time.mean" = { scale = 0.8 }
+
+Hand-made ``[[variants]]`` are alternatives to the base scenario, so the base is one of
+them: it is added under its own ``name`` unless a hand-made variant already is the base
+(it changes nothing, or only sets what the base has). With ``[vary]`` each of them, the
+base too, is crossed with every point of the grid (``short calls, staff=×0.9``): the
+grid of the base is never replaced. Which hand-made variant a variant belongs to is the
+parameter column :data:`LABEL_COLUMN`, so tables and charts can put them on an axis.
 
 A *key* is a dotted path into the scenario. List entries are addressed by their ``name``
 (``agent_groups.generalists.staff``), never by position, and ``*`` stands for every entry
@@ -63,6 +70,9 @@ EXPERIMENT_KEYS = (
     "variants",
 )
 EXECUTORS = ("local", "dask")
+#: The parameter column naming each variant's hand-made variant (its ``[[variants]]``
+#: label, or the base scenario's name); present only when there are ``[[variants]]``.
+LABEL_COLUMN = "variants.label"
 DEFAULT_REPLICATIONS = 10
 
 
@@ -356,9 +366,11 @@ def _expand(
     named: list[tuple[str, list[_Change]]],
     where: str | None,
 ) -> tuple[list[Variant], list[str]]:
-    """Every named variant crossed with every point of the grid, validated."""
+    """Every hand-made variant (the base among them) crossed with every point of the
+    grid, validated."""
     short = _short_keys([key for key, _ in grid], base)
-    columns: list[str] = []
+    named = _with_base(base, named, where)
+    columns: list[str] = [LABEL_COLUMN] if named else []
     for _, changes in named:
         columns += [_column(c) for c in changes if _column(c) not in columns]
     grid_columns = [_column(alternatives[0]) for _, alternatives in grid]
@@ -391,7 +403,8 @@ def _expand(
                 path = f"variant {label!r}: {error.path}" if error.path else f"variant {label!r}"
                 raise ScenarioError(error.message, path, where) from None
             _check_distinct(scenario, point, seen, where)
-            built.append((label, scenario, {_column(c): c.value for c in [*own, *point]}))
+            values = {_column(c): c.value for c in [*own, *point]}
+            built.append((label, scenario, {LABEL_COLUMN: name, **values} if name else values))
     text = {
         column
         for column in columns
@@ -404,6 +417,38 @@ def _expand(
     return variants, columns
 
 
+def _with_base(
+    base: dict[str, Any], named: list[tuple[str, list[_Change]]], where: str | None
+) -> list[tuple[str, list[_Change]]]:
+    """``named`` with the base scenario first, under its name, unless one of them gives
+    the base scenario (it stands for the base under its own label)."""
+    if not named:
+        return named
+    plain = _resolved(Scenario.from_dict(copy.deepcopy(base)))
+    for name, changes in named:
+        data = copy.deepcopy(base)
+        for change in changes:
+            _apply(data, change, f"variants[{name}][{json.dumps(change.key)}]", where)
+        try:
+            if _resolved(Scenario.from_dict(data)) == plain:
+                return named
+        except ScenarioError:
+            continue  # reported with the variant's label when it is built
+    label = _base_name(base)
+    if label in [n for n, _ in named]:
+        raise ScenarioError(
+            f"the label {label!r} is the base scenario's name, and the base is a variant of "
+            "its own; choose another label",
+            f"variants[{label}]",
+            where,
+        )
+    return [(label, []), *named]
+
+
+def _resolved(scenario: Scenario) -> str:
+    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+
+
 def _check_distinct(
     scenario: Scenario,
     point: tuple[_Change, ...],
@@ -414,8 +459,7 @@ def _check_distinct(
     written differently but mean the same (``"2min"`` and ``120``) would run it twice."""
     if not point:
         return
-    resolved = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
-    other = seen.setdefault(resolved, point)
+    other = seen.setdefault(_resolved(scenario), point)
     if other is point:
         return
     first, second = next((a, b) for a, b in zip(other, point, strict=True) if a is not b)
