@@ -293,6 +293,7 @@ def test_parameter_columns_of_mixed_values_reach_every_table(
     runs = pd.read_parquet(out / "runs.parquet")
     assert list(runs["agent_groups.generalists.staff"]) == ["4"] * 4 + ["[3,4,4,3]"] * 4
     summary = pd.read_csv(out / "summary.csv", dtype=str)
+    summary = summary[summary["contact_type"] == "all"]
     assert list(summary["contact_types.billing.handle_time.mean"]) == ["2min", "150"] * 2
     assert list(summary["replications"]) == ["2"] * 4
 
@@ -401,7 +402,7 @@ def test_a_metric_a_run_did_not_report_is_nan_in_tables_and_summaries() -> None:
                  "intervals": {"interval": [0]}}
         for r in range(3)
     }
-    runs, _ = _tables(manifest, records)
+    runs, *_ = _tables(manifest, records)
     assert list(runs["offered"]) == [10, 10, 10] and runs["answered"].isna().all()
     row = summarize(runs, ["a"]).iloc[0]
     assert row["service_level"] == pytest.approx(0.6)
@@ -478,3 +479,54 @@ def test_resuming_with_trace_runs_again_the_runs_without_a_trace(
     assert (out / "runs" / "v0000-r0000.json").read_text() == before  # the same run again
     assert len((out / "log.jsonl").read_text().splitlines()) == 6 + 6  # every run again
     assert traced.runs.equals(run_experiment(experiment, workers=1).runs)
+
+
+def test_results_per_contact_type_and_group_are_saved_and_summarised(
+    write_experiment, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    from ccsim import simulate
+
+    experiment = load_experiment(write_experiment(SWEEP.format(replications=3)))
+    out = tmp_path / "out"
+    results = run_experiment(experiment, workers=1, out=out)
+    for name in ("types", "groups"):
+        assert pd.read_parquet(out / f"{name}.parquet").equals(getattr(results, name))
+        assert (out / f"{name}.csv").is_file()
+    # Each run's rows are its RunResult tables.
+    first = experiment.variants[0]
+    run = simulate(first.scenario, experiment.seeds()[1])
+    mine = results.types[(results.types.variant == first.label)
+                         & (results.types.replication == 1)]
+    assert mine.drop(columns=["variant", "replication"]).reset_index(drop=True).equals(
+        run.types)
+    # summary.csv: per variant, the whole centre first, then each contact type.
+    summary = pd.read_csv(out / "summary.csv")
+    kinds = ["all", *(c.name for c in first.scenario.contact_types)]
+    assert list(summary.contact_type) == kinds * len(experiment.variants)
+    totals = summary[summary.contact_type == "all"].reset_index(drop=True)
+    expected = results.summary()
+    assert totals.offered.tolist() == pytest.approx(expected.offered.tolist())
+    # ... the per-type means are the means of each run's per-type values.
+    by_type = results.summary(by="contact_type")
+    for kind in kinds[1:]:
+        row = by_type[(by_type.variant == first.label) & (by_type.contact_type == kind)].iloc[0]
+        values = results.types[(results.types.variant == first.label)
+                               & (results.types.contact_type == kind)].service_level
+        assert row.service_level == pytest.approx(values.mean())
+        assert row.replications == 3
+    # groups_summary.csv: occupancy of the day per group, from busy and staffed time.
+    groups = pd.read_csv(out / "groups_summary.csv")
+    names = [g.name for g in first.scenario.agent_groups]
+    assert list(groups.agent_group) == names * len(experiment.variants)
+    day = results.groups[(results.groups.variant == first.label)
+                         & (results.groups.agent_group == names[0])]
+    busy = day.groupby("replication").busy_time.sum()
+    staffed = day.groupby("replication").staffed_time.sum()
+    assert groups.occupancy.iloc[0] == pytest.approx((busy / staffed).mean())
+    assert groups.staffed_hours.iloc[0] == pytest.approx((staffed / 3600).mean())
+    loaded = Results.load(out)
+    assert loaded.summary(by="group").equals(results.summary(by="group"))
+    with pytest.raises(ValueError, match="by must be"):
+        results.summary(by="team")

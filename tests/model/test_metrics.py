@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from model_cases import scripted_case
+from model_cases import scripted, scripted_case
 
 from ccsim import Scenario, simulate
 from ccsim.model.contacts import Outcome
@@ -85,3 +85,50 @@ def test_a_rate_with_nothing_to_divide_by_is_nan():
     assert s["offered"] == 0
     assert math.isnan(s["service_level"]) and math.isnan(s["asa"])
     assert s["occupancy"] == 0
+
+
+def test_the_service_level_definitions_worked_out_by_hand():
+    # Threshold 15 s. Call 0 at 0 s answered at once (talks to 30 s); call 1 at 10 s waits
+    # 20 s; call 2 at 20 s hangs up at 30 s (waited 10 s: a short abandon); call 3 at 25 s
+    # hangs up at 65 s (40 s: not short). Answered within 15 s: call 0 only.
+    scenario = scripted([0, 10, 20, 25], [30, 100], patience=[1000, 1000, 10, 40])
+    s = simulate(scenario).summary
+    assert (s["offered"], s["answered"], s["abandoned"], s["short_abandons"]) == (4, 2, 2, 1)
+    assert s["sl_offered"] == s["service_level"] == pytest.approx(1 / 4)
+    assert s["sl_answered"] == pytest.approx(1 / 2)
+    assert s["sl_nonshort"] == pytest.approx(1 / 3)
+    assert s["sl_expected"] == pytest.approx(1 / 4)  # scripted: expected = what came
+    data = scenario.model_dump()
+    data["service_level"]["definition"] = "nonshort"
+    assert simulate(Scenario(**data)).summary["service_level"] == pytest.approx(1 / 3)
+
+
+def test_service_level_of_expected_divides_by_the_forecast(single_queue_dict):
+    result = simulate(Scenario.from_dict(single_queue_dict), 3)
+    s = result.summary
+    expected = 690 * 9  # per_hour × measured hours
+    assert s["sl_expected"] == pytest.approx(s["sl_offered"] * s["offered"] / expected)
+
+
+def test_occupancy_with_the_drain_counts_work_after_the_horizon():
+    # One agent, horizon 600 s; a call at 550 s talks 100 s: 50 s inside, 50 s after.
+    result = simulate(scripted([550], [100]))
+    s = result.summary
+    assert s["occupancy"] == pytest.approx(50 / 600)
+    assert s["occupancy_drain"] == pytest.approx(100 / 650)
+    groups = result.groups.iloc[-1]
+    assert groups.drain_time == pytest.approx(50)
+    assert groups.occupancy_drain == pytest.approx(100 / 650)
+
+
+def test_each_contact_type_has_its_own_day_and_all_is_the_summary():
+    scenario = scripted_case({"a": ([0, 10], 20, None), "b": ([5], 20, None)},
+                             {"agents": (["b", "a"], 1)})
+    result = simulate(scenario)
+    types = result.types.set_index("contact_type")
+    assert list(types.index) == ["all", "a", "b"]
+    assert types.loc["all"].to_dict() == pytest.approx(result.summary, nan_ok=True)
+    assert (types.loc["a", "offered"], types.loc["b", "offered"]) == (2, 1)
+    assert types.loc["b", "asa"] == pytest.approx(15)  # waits from 5 s to 20 s
+    assert types.loc["a", "asa"] == pytest.approx((0 + 30) / 2)  # a1 waits 10 s to 40 s
+    assert math.isnan(types.loc["a", "occupancy"])  # agents are not per contact type

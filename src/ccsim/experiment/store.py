@@ -11,8 +11,13 @@ The results directory holds::
     trace/v0000-r0000.parquet    per-contact events, when traced
     log.jsonl            when, where and how long each run took (never in the tables)
     runs.csv, runs.parquet           one row per variant × replication
+    types.csv, types.parquet         one row per run and contact type (and ``all``)
     intervals.csv, intervals.parquet one row per run, measured interval and contact type
-    summary.csv          one row per variant: mean and 95% CI half-width of each metric
+    groups.csv, groups.parquet       one row per run, measured interval and agent group
+    summary.csv          one row per variant and contact type (``all`` first): mean and
+                         95% CI half-width of each metric
+    groups_summary.csv   one row per variant and agent group: occupancy, busy and staffed
+                         hours
     charts/              the charts of :func:`ccsim.plots.plot_results`
 
 The ``runs/`` records are the truth; the tables are rebuilt from them at the end. A run
@@ -47,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccsim.experiment.summary import summarize
+from ccsim.experiment.summary import GROUP_METRICS, group_days, summarize
 from ccsim.model.registry import COUNTS, METRICS
 from ccsim.scenario import Scenario, ScenarioError
 
@@ -60,12 +65,12 @@ MANIFEST = "experiment.json"
 RUNS = "runs"
 TRACE = "trace"
 LOG = "log.jsonl"
+#: The tables of runs, by name: each is written as CSV and Parquet.
+PER_RUN = ("runs", "types", "intervals", "groups")
 TABLES = (
-    "runs.csv",
-    "runs.parquet",
-    "intervals.csv",
-    "intervals.parquet",
+    *(f"{name}.{ext}" for name in PER_RUN for ext in ("csv", "parquet")),
     "summary.csv",
+    "groups_summary.csv",
     "seeds.csv",
 )
 #: The folder of a results directory that holds its charts (all of it is ccsim's).
@@ -263,8 +268,9 @@ class Store:
 
 def _tables(
     manifest: dict[str, Any], records: dict[tuple[int, int], dict[str, Any]]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``runs`` and ``intervals`` from the records, sorted by variant then replication."""
+) -> tuple[pd.DataFrame, ...]:
+    """``runs``, ``types``, ``intervals`` and ``groups`` from the records, sorted by
+    variant then replication."""
     import pandas as pd
 
     variants = manifest["variants"]
@@ -278,7 +284,7 @@ def _tables(
         "status": [],
         "error": [],
     }
-    interval_parts: dict[str, list[Any]] = {}
+    parts: dict[str, dict[str, list[Any]]] = {"types": {}, "intervals": {}, "groups": {}}
     for key in sorted(records):
         record = records[key]
         variant = variants[key[0]]
@@ -293,11 +299,8 @@ def _tables(
         columns["status"].append(record["status"])
         columns["error"].append(record["error"])
         if record["status"] == "ok":
-            rows = len(next(iter(record["intervals"].values())))
-            interval_parts.setdefault("variant", []).extend([variant["label"]] * rows)
-            interval_parts.setdefault("replication", []).extend([key[1]] * rows)
-            for column, values in record["intervals"].items():
-                interval_parts.setdefault(column, []).extend(values)
+            for name, table in parts.items():
+                _extend(table, record.get(name), variant["label"], key[1])
     runs = pd.DataFrame(columns)
     runs["seed"] = runs["seed"].astype("uint64")
     runs["replication"] = runs["replication"].astype("int64")
@@ -307,8 +310,21 @@ def _tables(
     for m in METRICS:
         if m not in COUNTS:
             runs[m] = runs[m].astype("float64")
-    intervals = pd.DataFrame(interval_parts)
-    return runs, intervals
+    return (runs, *(pd.DataFrame(parts[name]) for name in ("types", "intervals", "groups")))
+
+
+def _extend(
+    into: dict[str, list[Any]], table: dict[str, list[Any]] | None, label: str, replication: int
+) -> None:
+    """Append one run's ``table`` (column → values) to ``into``, after its variant and
+    replication. A record without the table (written by an older ccsim) adds nothing."""
+    if not table:
+        return
+    rows = len(next(iter(table.values())))
+    into.setdefault("variant", []).extend([label] * rows)
+    into.setdefault("replication", []).extend([replication] * rows)
+    for column, values in table.items():
+        into.setdefault(column, []).extend(values)
 
 
 def _missing(value: Any) -> bool:
@@ -321,22 +337,26 @@ class Results:
     ``runs``: one row per variant × replication (sorted so), with ``variant`` (label),
     ``replication``, ``seed``, the parameter columns, every metric (see
     :mod:`ccsim.model.registry`), ``status`` (``ok``/``failed``) and ``error``.
-    ``intervals``: RunResult.intervals of every run that finished, with ``variant`` and
-    ``replication`` first. ``failed``: the runs that raised. ``out``: the results directory,
-    or None when nothing was written.
+    ``types``, ``intervals``, ``groups``: RunResult.types, .intervals and .groups of every
+    run that finished, with ``variant`` and ``replication`` first. ``failed``: the runs
+    that raised. ``out``: the results directory, or None when nothing was written.
     """
 
     def __init__(
         self,
         manifest: dict[str, Any],
         runs: pd.DataFrame,
+        types: pd.DataFrame,
         intervals: pd.DataFrame,
+        groups: pd.DataFrame,
         *,
         out: Path | None = None,
     ):
         self.manifest = manifest
         self.runs = runs
+        self.types = types
         self.intervals = intervals
+        self.groups = groups
         self.out = out
 
     @property
@@ -369,26 +389,49 @@ class Results:
             v["label"]: Scenario.from_dict(v["scenario"]) for v in self.manifest["variants"]
         }
 
-    def summary(self) -> pd.DataFrame:
-        """One row per variant: parameters, replications, failed, and each metric's mean
-        and ``<metric>_ci95`` (95% CI half-width, Student t; see
-        :func:`ccsim.experiment.summary.summarize`)."""
+    def summary(self, by: str | None = None) -> pd.DataFrame:
+        """Means over replications and ``<metric>_ci95`` (95% CI half-widths, Student t;
+        see :func:`ccsim.experiment.summary.summarize`): one row per variant (``by=None``:
+        the whole centre), per variant and contact type (``by="contact_type"``: ``all``
+        first, then each type), or per variant and agent group (``by="group"``:
+        occupancy without and with the drain, busy and staffed hours)."""
         parameters = {v["label"]: v["parameters"] for v in self.manifest["variants"]}
-        return summarize(self.runs, self.variants, parameters, self.parameters)
+        if by is None:
+            return summarize(self.runs, self.variants, parameters, self.parameters)
+        if by == "contact_type":
+            table = self._with_failed(self.types)
+            return summarize(table, self.variants, parameters, self.parameters,
+                             by="contact_type")
+        if by == "group":
+            if self.groups.empty:
+                return summarize(self.runs.iloc[:0], self.variants, parameters,
+                                 self.parameters, metrics=GROUP_METRICS)
+            table = self._with_failed(group_days(self.groups))
+            return summarize(table, self.variants, parameters, self.parameters,
+                             by="agent_group", metrics=GROUP_METRICS)
+        raise ValueError(f"by must be None, 'contact_type' or 'group' (got {by!r})")
+
+    def _with_failed(self, table: pd.DataFrame) -> pd.DataFrame:
+        """``table`` (rows of finished runs) with a ``status`` column and the failed runs
+        (so that summaries count them)."""
+        import pandas as pd
+
+        failed = self.runs.loc[self.runs["status"] != "ok", ["variant", "replication", "status"]]
+        return pd.concat([table.assign(status="ok"), failed], ignore_index=True)
 
     def save(self) -> None:
-        """Write the tables to ``out``: the CSV files first, then Parquet."""
+        """Write the tables to ``out``: the CSV files first, then Parquet (Parquet last:
+        :meth:`load` trusts the Parquet files only when they are complete)."""
         if self.out is None:
             raise ValueError("these results have no directory (run with out=...)")
-        _write_text(self.out / "runs.csv", self.runs.to_csv(index=False, lineterminator="\n"))
-        _write_text(
-            self.out / "intervals.csv", self.intervals.to_csv(index=False, lineterminator="\n")
-        )
-        _write_text(
-            self.out / "summary.csv", self.summary().to_csv(index=False, lineterminator="\n")
-        )
-        _write_parquet(self.runs, self.out / "runs.parquet")
-        _write_parquet(self.intervals, self.out / "intervals.parquet")
+        tables = {name: getattr(self, name) for name in PER_RUN}
+        for name, table in tables.items():
+            _write_text(self.out / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
+        for name, table in (("summary", self.summary(by="contact_type")),
+                            ("groups_summary", self.summary(by="group"))):
+            _write_text(self.out / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
+        for name, table in tables.items():
+            _write_parquet(table, self.out / f"{name}.parquet")
 
     @classmethod
     def load(cls, directory: str | Path) -> Results:
@@ -403,10 +446,11 @@ class Results:
         variants, replications = len(found["variants"]), len(found["seeds"])
         wanted = {run_name(v, r) for v in range(variants) for r in range(replications)}
         records = sum(1 for path in (out / RUNS).glob("v*-r*.json") if path.stem in wanted)
-        if (out / "runs.parquet").is_file() and (out / "intervals.parquet").is_file():
-            runs = pd.read_parquet(out / "runs.parquet")
+        files = [out / f"{name}.parquet" for name in PER_RUN]
+        if all(f.is_file() for f in files):
+            runs = pd.read_parquet(files[0])
             if len(runs) == records:
-                return cls(found, runs, pd.read_parquet(out / "intervals.parquet"), out=out)
+                return cls(found, runs, *(pd.read_parquet(f) for f in files[1:]), out=out)
         return cls(found, *_tables(found, _load_records(out, found)), out=out)
 
     def __repr__(self) -> str:

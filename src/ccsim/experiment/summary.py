@@ -42,11 +42,18 @@ def mean_and_ci95(values: np.ndarray) -> tuple[float, float]:
     return mean, half
 
 
+#: The per-group day metrics of :func:`group_days` (occupancy as in the registry).
+GROUP_METRICS = ("occupancy", "occupancy_drain", "busy_hours", "staffed_hours")
+
+
 def summarize(
     runs: pd.DataFrame,
     variants: list[str],
     parameters: dict[str, dict[str, Any]] | None = None,
     columns: list[str] | None = None,
+    *,
+    by: str | None = None,
+    metrics: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """One row per variant (in the order of ``variants``): its ``parameters`` (label →
     column → value; columns in the order of ``columns``), ``replications``
@@ -55,7 +62,11 @@ def summarize(
     that mean: ``t(0.975, n - 1) · s / √n`` with s the sample standard deviation (Student
     t), NaN when fewer than 2 replications give a value. Both are in the metric's stored
     unit (fractions, seconds, contacts). A run whose metric is NaN (e.g. ``asa`` with
-    nothing answered) or a metric missing from ``runs`` does not count in its n."""
+    nothing answered) or a metric missing from ``runs`` does not count in its n.
+
+    With ``by`` (a column of ``runs`` such as ``contact_type`` or ``agent_group``), one row
+    per variant and level of that column, in the order the levels first appear.
+    ``metrics`` defaults to every metric of the registry."""
     import pandas as pd
 
     parameters = parameters or {}
@@ -63,17 +74,44 @@ def summarize(
         dict.fromkeys(p for values in parameters.values() for p in values)
     )
     ok = runs[runs["status"] == "ok"]
+    levels = [None] if by is None else list(dict.fromkeys(runs[by]))
     rows = []
     for label in variants:
-        part = ok[ok["variant"] == label]
-        row: dict[str, Any] = {"variant": label}
-        row.update({p: parameters.get(label, {}).get(p) for p in names})
-        row["replications"] = len(part)
-        row["failed"] = int(((runs["variant"] == label) & (runs["status"] != "ok")).sum())
-        for m in METRICS:
-            row[m], row[f"{m}_ci95"] = mean_and_ci95(_values(part, m))
-        rows.append(row)
+        mine = ok[ok["variant"] == label]
+        failed = int(((runs["variant"] == label) & (runs["status"] != "ok")).sum())
+        for level in levels:
+            part = mine if by is None else mine[mine[by] == level]
+            row: dict[str, Any] = {"variant": label}
+            if by is not None:
+                row[by] = level
+            row.update({p: parameters.get(label, {}).get(p) for p in names})
+            row["replications"] = len(part)
+            row["failed"] = failed
+            for m in metrics or tuple(METRICS):
+                row[m], row[f"{m}_ci95"] = mean_and_ci95(_values(part, m))
+            rows.append(row)
     return pd.DataFrame(rows)
+
+
+def group_days(groups: pd.DataFrame) -> pd.DataFrame:
+    """Per run and agent group, the day: ``busy_hours``, ``staffed_hours`` and occupancy
+    without and with the drain after the horizon, from the per-interval ``groups`` table
+    (ratios of the day's sums, not means of interval ratios)."""
+    import numpy as np
+
+    keys = ["variant", "replication", "agent_group"]
+    day = groups.groupby(keys, sort=False)[["busy_time", "staffed_time", "drain_time"]].sum()
+    day = day.reset_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        day["occupancy"] = np.where(day.staffed_time > 0, day.busy_time / day.staffed_time,
+                                    np.nan)
+        worked = day.staffed_time + day.drain_time
+        day["occupancy_drain"] = np.where(worked > 0, (day.busy_time + day.drain_time) / worked,
+                                          np.nan)
+    day["busy_hours"] = day.busy_time / 3600
+    day["staffed_hours"] = day.staffed_time / 3600
+    day["status"] = "ok"
+    return day
 
 
 def _values(table: pd.DataFrame, column: str) -> np.ndarray:

@@ -86,6 +86,7 @@ class Centre:
             kinds=len(types),
             groups=len(self.groups),
             answer_within=scenario.service_level.answer_within,
+            expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
         )
         self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
         self._entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.registry import METRICS, OUTCOMES
+from ccsim.model.registry import OUTCOMES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,6 +73,7 @@ class Tally:
         kinds: int,
         groups: int,
         answer_within: float,
+        expected: np.ndarray | None = None,
     ):
         self.period = period
         self.intervals = intervals
@@ -81,15 +82,19 @@ class Tally:
         self.groups = groups
         self.answer_within = answer_within
         shape = (intervals, kinds)
+        #: expected[i, k]: the arrivals of type k the forecast expects in interval i
+        self.expected = np.zeros(shape) if expected is None else np.asarray(expected, float)
         self.offered = np.zeros(shape, dtype=np.int64)
         self.counts = np.zeros((len(Outcome), *shape), dtype=np.int64)
         self.in_sl = np.zeros(shape, dtype=np.int64)
+        self.short = np.zeros(shape, dtype=np.int64)  # abandoned within answer_within
         self.waited = np.zeros(shape, dtype=np.int64)
         self.wait_answered = np.zeros(shape)
         self.wait_all = np.zeros(shape)
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
         self.busy_time = np.zeros((intervals, groups))
         self.overtime = np.zeros((intervals, groups))
+        self.drain = np.zeros(groups)  # busy time after the horizon (agents finishing)
         # Pending records, folded in by flush(), as columns (appending to a list is the
         # cheapest thing the hot path can do): answered contacts (arrival, kind, group,
         # start, end), other outcomes (arrival, kind, outcome, wait), overtime (group,
@@ -190,7 +195,9 @@ class Tally:
         answered = outcome == Outcome.ANSWERED
         for o in Outcome:
             self.counts[o, low:high] += count(outcome == o)
-        self.in_sl[low:high] += count(answered & (wait <= self.answer_within))
+        within = wait <= self.answer_within
+        self.in_sl[low:high] += count(answered & within)
+        self.short[low:high] += count((outcome == Outcome.ABANDONED) & within)
         self.waited[low:high] += count(wait > 0)
         self.wait_answered[low:high] += count(answered, wait)
         self.wait_all[low:high] += count(np.ones_like(answered), wait)
@@ -206,9 +213,13 @@ class Tally:
         self, group: np.ndarray, start: np.ndarray, end: np.ndarray, into: np.ndarray
     ) -> None:
         """Add the length of each segment of ``group`` from ``start`` to ``end`` to the
-        intervals it overlaps before the horizon."""
+        intervals it overlaps before the horizon (busy time after it to ``drain``)."""
         group = group.astype(np.intp)
         period, intervals = self.period, self.intervals
+        if into is self.busy_time:
+            horizon = intervals * period
+            after = np.maximum(end - np.maximum(start, horizon), 0.0)
+            self.drain += np.bincount(group, after, minlength=self.groups)
         first = (start // period).astype(np.intp)
         last = (end // period).astype(np.intp)
         # A segment adds to its first interval up to that interval's end (or its own end),
@@ -226,129 +237,12 @@ class Tally:
                            np.minimum(last, intervals)[last > first + 1], strict=True):
             into[i + 1:j, g] += period
 
-    # --- results ---
-
-    def summary(self, staff: np.ndarray) -> dict[str, float]:
-        """The metrics over the measured window. ``staff[i, g]`` is the head count of group
-        ``g`` scheduled in interval ``i``."""
-        w = self.warmup_intervals
-        return _metrics(
-            self.offered[w:].sum(),
-            self.counts[:, w:].sum(axis=(1, 2)),
-            self.in_sl[w:].sum(),
-            self.waited[w:].sum(),
-            self.wait_answered[w:].sum(),
-            self.wait_all[w:].sum(),
-            self.hist[w:].sum(axis=(0, 1)),
-            self.busy_time[w:].sum(),
-            (staff[w:] * self.period + self.overtime[w:]).sum(),
-        )
-
-    def interval_rows(self, staff: np.ndarray, kind_names: list[str]) -> list[dict[str, float]]:
-        """One row per measured interval and contact type, plus a row ``all`` per interval
-        (the only one carrying ``occupancy`` and ``staff``, which belong to agents)."""
-        rows = []
-        for i in range(self.warmup_intervals, self.intervals):
-            staffed = (staff[i] * self.period + self.overtime[i]).sum()
-            for k, name in enumerate([*kind_names, "all"]):
-                part = slice(None) if name == "all" else slice(k, k + 1)
-                values = _metrics(
-                    self.offered[i, part].sum(),
-                    self.counts[:, i, part].sum(axis=1),
-                    self.in_sl[i, part].sum(),
-                    self.waited[i, part].sum(),
-                    self.wait_answered[i, part].sum(),
-                    self.wait_all[i, part].sum(),
-                    self.hist[i, part].sum(axis=0),
-                    self.busy_time[i].sum() if name == "all" else math.nan,
-                    staffed if name == "all" else math.nan,
-                )
-                values["staff"] = int(staff[i].sum()) if name == "all" else math.nan
-                rows.append({"interval": i, "contact_type": name, **values})
-        return rows
-
-    def group_rows(self, staff: np.ndarray, group_names: list[str]) -> list[dict[str, float]]:
-        """One row per measured interval and agent group: head count, busy and staffed
-        agent-seconds, occupancy."""
-        rows = []
-        for i in range(self.warmup_intervals, self.intervals):
-            for g, name in enumerate(group_names):
-                staffed = staff[i, g] * self.period + self.overtime[i, g]
-                busy = self.busy_time[i, g]
-                rows.append(
-                    {
-                        "interval": i,
-                        "agent_group": name,
-                        "staff": int(staff[i, g]),
-                        "busy_time": busy,
-                        "staffed_time": staffed,
-                        "occupancy": busy / staffed if staffed > 0 else math.nan,
-                    }
-                )
-        return rows
-
-
 def _take(columns: tuple[list, ...]) -> list[np.ndarray]:
     """The pending ``columns`` as arrays; the lists are emptied."""
     arrays = [np.array(column) for column in columns]
     for column in columns:
         column.clear()
     return arrays
-
-
-def _ratio(num: float, den: float) -> float:
-    return float(num) / float(den) if den > 0 else math.nan
-
-
-def _metrics(
-    offered: int,
-    counts: np.ndarray,
-    in_sl: float,
-    waited: float,
-    wait_answered: float,
-    wait_all: float,
-    hist: np.ndarray,
-    busy: float,
-    staffed: float,
-) -> dict[str, float]:
-    """The core metrics (see :mod:`ccsim.model.registry`) from the folded counters."""
-    offered = int(offered)
-    outcomes = {o.name.lower(): int(counts[o]) for o in Outcome}
-    p50, p90, p95 = _quantiles(hist, (0.5, 0.9, 0.95))
-    values = {
-        "offered": offered,
-        **outcomes,
-        "abandon_rate": _ratio(outcomes["abandoned"], offered),
-        "service_level": _ratio(in_sl, offered),
-        "asa": _ratio(wait_answered, outcomes["answered"]),
-        "mean_wait": _ratio(wait_all, offered),
-        "wait_p50": p50,
-        "wait_p90": p90,
-        "wait_p95": p95,
-        "p_wait": _ratio(waited, offered),
-        "occupancy": _ratio(busy, staffed) if not math.isnan(staffed) else math.nan,
-    }
-    return {name: values[name] for name in METRICS if name in values}
-
-
-def _quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
-    """Quantiles (smallest x with F(x) >= q) of the waits in ``hist``, interpolated
-    linearly within a bin."""
-    total = hist.sum()
-    if total == 0:
-        return [math.nan] * len(qs)
-    cumulative = np.cumsum(hist)
-    out = []
-    for q in qs:
-        target = q * total
-        j = int(np.searchsorted(cumulative, target, side="left"))
-        if j == 0:
-            out.append(0.0)
-            continue
-        below = cumulative[j - 1]
-        lo, hi = _EDGES[j], _EDGES[j + 1]
-        out.append(float(lo + (target - below) / hist[j] * (hi - lo)))
-    return out
 
 
 def frame(rows: list[dict[str, float]]) -> pd.DataFrame:

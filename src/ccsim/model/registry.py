@@ -71,9 +71,21 @@ _CORE = (
     _count("blocked", "offered contacts turned away because all `lines` were in use"),
     _count("unserved", "offered contacts with infinite patience still waiting when no agent "
            "was left to take them; they count as having waited until the horizon"),
+    _count("short_abandons", "offered contacts that abandoned within `answer_within` (a "
+           "subset of `abandoned`)", outcome=False),
     _share("abandon_rate", "abandonment", "abandoned / offered", "lower"),
-    _share("service_level", "service level", "contacts answered within `answer_within` / "
+    _share("service_level", "service level", "the headline service level: the `sl_*` column "
+           "that `service_level.definition` names (`sl_offered` by default)", "higher"),
+    _share("sl_offered", "service level (of offered)", "answered within `answer_within` / "
            "offered", "higher"),
+    _share("sl_answered", "service level (of answered)", "answered within `answer_within` / "
+           "answered", "higher"),
+    _share("sl_nonshort", "service level (short abandons excluded)", "answered within "
+           "`answer_within` / (offered − `short_abandons`)", "higher"),
+    Metric("sl_expected", "service level (of expected)", "%", "answered within "
+           "`answer_within` / the arrivals the forecast expected (`volumes`, or `per_hour` × "
+           "period); may exceed 100 % on a busy day", scale=100.0, decimals=2,
+           better="higher"),
     _seconds("asa", "ASA", "average speed of answer: mean wait of answered contacts"),
     _seconds("mean_wait", "mean wait", "mean time in queue of all offered contacts "
              "(abandoned ones until they left; blocked ones 0)"),
@@ -83,6 +95,9 @@ _CORE = (
     _share("p_wait", "P(wait > 0)", "share of offered contacts that waited at all", "lower"),
     _share("occupancy", "occupancy", "agents' busy time (talk + wrap-up) / staffed time, both "
            "inside the measured window", None),
+    _share("occupancy_drain", "occupancy (with drain)", "as `occupancy`, with the agents' work "
+           "after the horizon (finishing the contacts in hand) counted as busy and staffed "
+           "time", None),
 )
 
 #: Every metric, by name, in the order tables show them.

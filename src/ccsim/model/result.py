@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import ccsim.model.tables as tables
+from ccsim.model.metrics import frame
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -19,8 +22,9 @@ class RunResult:
     """The outcome of ``simulate(scenario, seed)``.
 
     ``summary`` maps each metric (see :mod:`ccsim.model.registry`) to its value over the
-    measured window. ``intervals`` has one row per measured interval and contact type plus
-    an ``all`` row per interval; ``groups`` one row per interval and agent group.
+    measured window; ``types`` has the ``all`` row (the summary), then the same per contact
+    type. ``intervals`` has one row per measured interval and contact type plus an
+    ``all`` row per interval; ``groups`` one row per interval and agent group.
     ``trace`` is a per-contact event log when the run was traced, else ``None``.
     """
 
@@ -29,6 +33,7 @@ class RunResult:
     summary: dict[str, float]
     intervals: pd.DataFrame
     groups: pd.DataFrame
+    types: pd.DataFrame
     trace: pd.DataFrame | None = field(default=None, repr=False)
 
 
@@ -37,20 +42,20 @@ def build_result(
 ) -> RunResult:
     """The RunResult of a finished run whose statistics are all folded into ``tally``.
     ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``."""
-    from ccsim.model.metrics import frame
-
     names = [c.name for c in scenario.contact_types]
-    intervals = frame(tally.interval_rows(staff, names))
+    definition = scenario.service_level.definition
+    intervals = frame(tables.interval_rows(tally, staff, names, definition))
     intervals.insert(1, "time", [clock(scenario, i) for i in intervals["interval"]])
-    table = frame(tally.group_rows(staff, [g.name for g in groups]))
+    table = frame(tables.group_rows(tally, staff, [g.name for g in groups]))
     table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
     trace = getattr(tally, "trace", None)
     return RunResult(
         scenario=scenario.name,
         seed=seed,
-        summary=tally.summary(staff),
+        summary=tables.summary(tally, staff, definition),
         intervals=intervals,
         groups=table,
+        types=frame(tables.type_rows(tally, staff, names, definition)),
         trace=trace() if trace is not None else None,
     )
 

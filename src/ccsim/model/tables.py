@@ -1,0 +1,197 @@
+"""The tables of a run, from its folded statistics (:class:`~ccsim.model.metrics.Tally`).
+
+The metrics of any part of a run — the whole measured window, one interval, one contact
+type, one agent group — are computed the same way: the counters of that part are summed
+(:class:`Sums`) and the ratios formed from the sums, never averaged from finer ratios.
+Each metric is defined in :mod:`ccsim.model.registry`; a rate whose denominator is zero
+is NaN, never 0.
+
+Agent metrics (``occupancy``, ``occupancy_drain``) belong to the agents, not to a contact
+type: they are given for the whole centre and per group, and NaN in a contact type's row.
+``occupancy_drain`` counts the agents' work after the horizon (finishing the contacts in
+hand) as both busy and staffed time, in the last interval: the definition of tools that
+count an agent until they log off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ccsim.model.contacts import Outcome
+from ccsim.model.metrics import _EDGES, Tally
+from ccsim.model.registry import METRICS
+
+
+@dataclass(frozen=True)
+class Sums:
+    """The counters of one part of a run, summed. Times are seconds."""
+
+    offered: int
+    counts: np.ndarray  #: contacts per Outcome
+    in_sl: int  #: answered within the threshold
+    short: int  #: abandoned within the threshold
+    expected: float  #: arrivals the forecast expected
+    waited: int  #: contacts that waited at all
+    wait_answered: float
+    wait_all: float
+    hist: np.ndarray  #: the wait histogram
+    busy: float = math.nan  #: agents' busy time (NaN: not an agent part)
+    staffed: float = math.nan
+    drain: float = 0.0  #: busy time after the horizon
+
+
+def contact_sums(tally: Tally, intervals: slice, kinds: slice) -> Sums:
+    """The contact counters of ``intervals`` × ``kinds`` (no agent time)."""
+    return Sums(
+        offered=int(tally.offered[intervals, kinds].sum()),
+        counts=tally.counts[:, intervals, kinds].sum(axis=(1, 2)),
+        in_sl=int(tally.in_sl[intervals, kinds].sum()),
+        short=int(tally.short[intervals, kinds].sum()),
+        expected=float(tally.expected[intervals, kinds].sum()),
+        waited=int(tally.waited[intervals, kinds].sum()),
+        wait_answered=float(tally.wait_answered[intervals, kinds].sum()),
+        wait_all=float(tally.wait_all[intervals, kinds].sum()),
+        hist=tally.hist[intervals, kinds].sum(axis=(0, 1)),
+    )
+
+
+def metrics(sums: Sums, definition: str = "offered") -> dict[str, float]:
+    """Every metric of the registry that ``sums`` defines, in registry order;
+    ``definition`` picks the headline ``service_level`` among the ``sl_*`` columns."""
+    offered = sums.offered
+    outcomes = {o.name.lower(): int(sums.counts[o]) for o in Outcome}
+    answered = outcomes["answered"]
+    p50, p90, p95 = quantiles(sums.hist, (0.5, 0.9, 0.95))
+    levels = {
+        "sl_offered": _ratio(sums.in_sl, offered),
+        "sl_answered": _ratio(sums.in_sl, answered),
+        "sl_nonshort": _ratio(sums.in_sl, offered - sums.short),
+        "sl_expected": _ratio(sums.in_sl, sums.expected),
+    }
+    values = {
+        "offered": offered,
+        **outcomes,
+        "short_abandons": sums.short,
+        "abandon_rate": _ratio(outcomes["abandoned"], offered),
+        "service_level": levels[f"sl_{definition}"],
+        **levels,
+        "asa": _ratio(sums.wait_answered, answered),
+        "mean_wait": _ratio(sums.wait_all, offered),
+        "wait_p50": p50,
+        "wait_p90": p90,
+        "wait_p95": p95,
+        "p_wait": _ratio(sums.waited, offered),
+        "occupancy": _ratio(sums.busy, sums.staffed),
+        "occupancy_drain": _ratio(sums.busy + sums.drain, sums.staffed + sums.drain),
+    }
+    return {name: values[name] for name in METRICS if name in values}
+
+
+def _staffed(tally: Tally, staff: np.ndarray, intervals: slice, groups: slice) -> float:
+    scheduled = staff[intervals, groups] * tally.period
+    return float((scheduled + tally.overtime[intervals, groups]).sum())
+
+
+def _agent_sums(
+    tally: Tally, sums: Sums, staff: np.ndarray, intervals: slice, groups: slice, last: bool
+) -> Sums:
+    """``sums`` with the agent time of ``groups`` in ``intervals`` (and the drain after the
+    horizon when ``last``: the part ends with the run)."""
+    return Sums(
+        **{**sums.__dict__,
+           "busy": float(tally.busy_time[intervals, groups].sum()),
+           "staffed": _staffed(tally, staff, intervals, groups),
+           "drain": float(tally.drain[groups].sum()) if last else 0.0},
+    )
+
+
+def summary(tally: Tally, staff: np.ndarray, definition: str = "offered") -> dict[str, float]:
+    """The metrics over the measured window. ``staff[i, g]`` is the head count of group
+    ``g`` scheduled in interval ``i``."""
+    window, every = slice(tally.warmup_intervals, None), slice(None)
+    sums = _agent_sums(tally, contact_sums(tally, window, every), staff, window, every, True)
+    return metrics(sums, definition)
+
+
+def type_rows(
+    tally: Tally, staff: np.ndarray, kind_names: list[str], definition: str = "offered"
+) -> list[dict[str, float]]:
+    """The ``all`` row (the summary), then one row per contact type, over the measured
+    window."""
+    window = slice(tally.warmup_intervals, None)
+    return [{"contact_type": "all", **summary(tally, staff, definition)}] + [
+        {"contact_type": name, **metrics(contact_sums(tally, window, slice(k, k + 1)),
+                                         definition)}
+        for k, name in enumerate(kind_names)
+    ]
+
+
+def interval_rows(
+    tally: Tally, staff: np.ndarray, kind_names: list[str], definition: str = "offered"
+) -> list[dict[str, float]]:
+    """One row per measured interval and contact type, plus a row ``all`` per interval
+    (the only one carrying agent metrics and ``staff``, which belong to agents)."""
+    rows = []
+    every = slice(None)
+    for i in range(tally.warmup_intervals, tally.intervals):
+        here = slice(i, i + 1)
+        for k, name in enumerate(kind_names):
+            values = metrics(contact_sums(tally, here, slice(k, k + 1)), definition)
+            rows.append({"interval": i, "contact_type": name, **values, "staff": math.nan})
+        sums = _agent_sums(tally, contact_sums(tally, here, every), staff, here, every,
+                           i == tally.intervals - 1)
+        rows.append({"interval": i, "contact_type": "all", **metrics(sums, definition),
+                     "staff": int(staff[i].sum())})
+    return rows
+
+
+def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str]) -> list[dict[str, float]]:
+    """One row per measured interval and agent group: head count, busy and staffed
+    agent-seconds, the agent-seconds of work after the horizon (``drain_time``, in the
+    last interval only), occupancy without and with that drain."""
+    rows = []
+    for i in range(tally.warmup_intervals, tally.intervals):
+        for g, name in enumerate(group_names):
+            staffed = _staffed(tally, staff, slice(i, i + 1), slice(g, g + 1))
+            busy = float(tally.busy_time[i, g])
+            drain = float(tally.drain[g]) if i == tally.intervals - 1 else 0.0
+            rows.append({
+                "interval": i,
+                "agent_group": name,
+                "staff": int(staff[i, g]),
+                "busy_time": busy,
+                "staffed_time": staffed,
+                "drain_time": drain,
+                "occupancy": _ratio(busy, staffed),
+                "occupancy_drain": _ratio(busy + drain, staffed + drain),
+            })
+    return rows
+
+
+def quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """Quantiles (smallest x with F(x) >= q) of the waits in ``hist``, interpolated
+    linearly within a bin."""
+    total = hist.sum()
+    if total == 0:
+        return [math.nan] * len(qs)
+    cumulative = np.cumsum(hist)
+    out = []
+    for q in qs:
+        target = q * total
+        j = int(np.searchsorted(cumulative, target, side="left"))
+        if j == 0:
+            out.append(0.0)
+            continue
+        below = cumulative[j - 1]
+        lo, hi = _EDGES[j], _EDGES[j + 1]
+        out.append(float(lo + (target - below) / hist[j] * (hi - lo)))
+    return out
+
+
+def _ratio(num: float, den: float) -> float:
+    if math.isnan(den) or den <= 0:
+        return math.nan
+    return float(num) / float(den)
