@@ -103,7 +103,8 @@ def test_a_new_contact_type_leaves_the_draws_of_the_others_unchanged(single_queu
     two = Scenario.from_dict(single_queue_dict)
     trace_one = simulate(one, 3, trace=True).trace
     trace_two = simulate(two, 3, trace=True).trace
-    arrivals = trace_two[(trace_two.event == "arrived") & (trace_two.kind == 0)].time
+    general = trace_two[trace_two.contact_type == "general"]
+    arrivals = general[general.event == "arrived"].time
     assert arrivals.tolist() == trace_one[trace_one.event == "arrived"].time.tolist()
 
 
@@ -123,8 +124,9 @@ def test_little_law_links_the_queue_the_arrival_rate_and_the_mean_wait(single_qu
     for seed in range(20):
         result = simulate(scenario, seed, trace=True)
         t = result.trace
-        arrived = t[t.event == "arrived"].set_index(["kind", "contact"]).time
-        left = t[t.event.isin(["answered", "abandoned"])].set_index(["kind", "contact"]).time
+        arrived = t[t.event == "arrived"].set_index(["contact_type", "contact"]).time
+        left = t[t.event.isin(["answered", "abandoned"])]
+        left = left.set_index(["contact_type", "contact"]).time
         start = arrived.loc[left.index].to_numpy()
         end = left.to_numpy()
         overlap = np.clip(np.minimum(end, window[1]) - np.maximum(start, window[0]), 0, None)
@@ -144,8 +146,8 @@ def test_busy_agents_on_average_equal_answered_rate_times_handle_time(single_que
     scenario = load_scenario(single_queue_file)
     result = simulate(scenario, 5, trace=True)
     t = result.trace
-    start = t[t.event == "answered"].set_index(["kind", "contact"]).time
-    end = t[t.event == "finished"].set_index(["kind", "contact"]).time
+    start = t[t.event == "answered"].set_index(["contact_type", "contact"]).time
+    end = t[t.event == "finished"].set_index(["contact_type", "contact"]).time
     window = (3600.0, 36000.0)
     busy = (end.clip(*window) - start.clip(*window)).clip(lower=0).sum()
     assert result.summary["occupancy"] == pytest.approx(busy / (50 * (window[1] - window[0])))
@@ -286,7 +288,9 @@ def test_no_able_agent_idles_while_a_contact_waits_in_several_groups(
     able = {0: (0, 1), 1: (1,)}
     busy, waiting = [0, 0], [0, 0]
     for time, rows in trace.groupby("time", sort=True):
-        for event, kind, group in zip(rows.event, rows.kind, rows.agent_group, strict=True):
+        for event, name, group_name in zip(rows.event, rows.contact_type, rows.agent_group,
+                                           strict=True):
+            kind, group = "ab".index(name), {"only_a": 0, "both": 1}.get(group_name)
             if event == "arrived":
                 waiting[kind] += 1
             elif event == "answered":
@@ -301,3 +305,10 @@ def test_no_able_agent_idles_while_a_contact_waits_in_several_groups(
             if waiting[kind]:
                 for g in able[kind]:
                     assert busy[g] >= staff[g][interval], (time, kind, g, busy, waiting)
+
+
+@pytest.mark.parametrize(("given", "hint"), [("day.toml", "load_scenario"),
+                                             ({"name": "x"}, r"Scenario\(\*\*keys\)")])
+def test_simulate_refuses_what_is_not_a_scenario_and_says_what_to_do(given, hint):
+    with pytest.raises(TypeError, match=rf"takes a ccsim.Scenario, not \w+ .*{hint}"):
+        simulate(given)

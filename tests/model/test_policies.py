@@ -104,9 +104,11 @@ def test_the_example_policy_lends_an_agent_while_the_queue_is_long():
     plain = simulate(_day(), 7, trace=True)
     lent = simulate(_day(), 7, trace=True, policies=[LendOnLongQueue("sales", "helpers", 3)])
     answered = lent.trace[lent.trace.event == "answered"]
-    by_helpers = answered[(answered.kind == 0) & (answered.agent_group == 1)]
+    by_helpers = answered[(answered.contact_type == "sales")
+                          & (answered.agent_group == "helpers")]
     assert len(by_helpers) > 10
-    assert not ((plain.trace.kind == 0) & (plain.trace.agent_group == 1)).any()
+    assert not ((plain.trace.contact_type == "sales")
+                & (plain.trace.agent_group == "helpers")).any()
     assert lent.summary["abandon_rate"] < plain.summary["abandon_rate"]
     assert lent.summary["offered"] == plain.summary["offered"]  # the same callers (CRN)
 
@@ -219,17 +221,17 @@ def test_the_service_seam_scales_talk_time_and_keeps_the_draws():
     slow = simulate(scenario, 2, trace=True, policies=[Proficiency({"helpers": 2.0})])
     # Support calls are talked twice as long (wrap-up unchanged: support has none) ...
     t = slow.trace
-    start = t[(t.event == "answered") & (t.kind == 1)].set_index("contact").time
-    end = t[(t.event == "finished") & (t.kind == 1)].set_index("contact").time
-    p = plain[plain.kind == 1]
+    start = t[(t.event == "answered") & (t.contact_type == "support")].set_index("contact").time
+    end = t[(t.event == "finished") & (t.contact_type == "support")].set_index("contact").time
+    p = plain[plain.contact_type == "support"]
     start0 = p[p.event == "answered"].set_index("contact").time
     end0 = p[p.event == "finished"].set_index("contact").time
     both = start.index.intersection(start0.index)
     assert len(both) > 50
     assert (end - start)[both].tolist() == pytest.approx((2 * (end0 - start0)[both]).tolist())
     # ... and the sales calls, served by the other group, keep their own times.
-    sales = t[t.kind == 0]
-    sales0 = plain[plain.kind == 0]
+    sales = t[t.contact_type == "sales"]
+    sales0 = plain[plain.contact_type == "sales"]
     assert sales[sales.event == "arrived"].time.tolist() == (
         sales0[sales0.event == "arrived"].time.tolist()
     )
@@ -255,8 +257,8 @@ def test_agents_keep_their_identity_and_counters():
 def _drain(result, scenario) -> float:
     """Busy time after the horizon (counted per agent, not in the interval tables)."""
     trace = simulate(scenario, result.seed, trace=True).trace
-    end = trace[trace.event == "finished"].set_index(["kind", "contact"]).time
-    start = trace[trace.event == "answered"].set_index(["kind", "contact"]).time
+    end = trace[trace.event == "finished"].set_index(["contact_type", "contact"]).time
+    start = trace[trace.event == "answered"].set_index(["contact_type", "contact"]).time
     return float((end.clip(lower=scenario.horizon) - start.clip(lower=scenario.horizon)).sum())
 
 

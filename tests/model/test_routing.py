@@ -12,7 +12,11 @@ from ccsim.model.routing import LongestWaitingRouter, Router
 def _answered(scenario, **options):
     trace = simulate(scenario, trace=True, **options).trace
     answered = trace[trace.event == "answered"]
-    return list(zip(answered.time, answered.kind, answered.agent_group, strict=True))
+    kinds = [c.name for c in scenario.contact_types]
+    groups = [g.name for g in scenario.agent_groups]
+    return [(t, kinds.index(k), groups.index(g))
+            for t, k, g in zip(answered.time, answered.contact_type, answered.agent_group,
+                               strict=True)]
 
 
 def _two_skill(times_billing, times_tech, specialists=1, generalists=1):

@@ -56,7 +56,7 @@ def build_result(
         intervals=intervals,
         groups=table,
         types=frame(tables.type_rows(tally, staff, names, definition)),
-        trace=trace() if trace is not None else None,
+        trace=trace(names, [g.name for g in groups]) if trace is not None else None,
     )
 
 

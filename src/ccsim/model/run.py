@@ -4,6 +4,7 @@ and its result."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from os import PathLike
 
 from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.lines import Lines
@@ -29,6 +30,11 @@ def simulate(
     agent groups and the queues (one per contact type). ``policies`` are installed after
     the scenario's own (``lines``); see :mod:`ccsim.model.policies`.
     """
+    if not isinstance(scenario, Scenario):
+        hint = " (read a file with ccsim.load_scenario(path))" if isinstance(
+            scenario, str | PathLike) else " (build one with ccsim.Scenario(**keys))"
+        raise TypeError(f"simulate() takes a ccsim.Scenario, not {type(scenario).__name__}"
+                        f"{hint}")
     own = [Lines(scenario.lines)] if scenario.lines else []
     if own or policies:
         centre: Centre = PolicyCentre(

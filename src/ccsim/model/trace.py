@@ -42,10 +42,10 @@ class TracingTally(Tally):
         self._log(contact, start, "answered", group)
         self._log(contact, end, "finished", group)
 
-    def trace(self) -> pd.DataFrame:
-        """The events, in time order: ``time`` (s), ``event``, ``kind`` (contact type
-        index), ``contact`` (its number within the type: 0, 1, 2, ... in order of arrival),
-        ``agent_group`` (index, -1 if none)."""
+    def trace(self, kind_names: list[str], group_names: list[str]) -> pd.DataFrame:
+        """The events, in time order: ``time`` (s), ``event``, ``contact_type`` (its name),
+        ``contact`` (its number within the type: 0, 1, 2, ... in order of arrival),
+        ``agent_group`` (the name of the agent's group; empty when no agent is involved)."""
         import pandas as pd
 
         # Number the contacts of each type in order of arrival.
@@ -57,4 +57,7 @@ class TracingTally(Tally):
             counts[contact.kind] = number[self._seen[contact]] + 1
         table = pd.DataFrame(self._events, columns=list(_COLUMNS))
         table["contact"] = [number[seen] for seen in table["contact"]]
-        return table.sort_values(["time", "kind", "contact"], kind="stable").reset_index(drop=True)
+        table = table.sort_values(["time", "kind", "contact"], kind="stable")
+        table["kind"] = [kind_names[k] for k in table["kind"]]
+        table["agent_group"] = [group_names[g] if g >= 0 else "" for g in table["agent_group"]]
+        return table.rename(columns={"kind": "contact_type"}).reset_index(drop=True)
