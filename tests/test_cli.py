@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 
@@ -73,8 +74,6 @@ def test_same_seed_gives_byte_identical_runs(single_queue_file, tmp_path):
 )
 def test_bad_scenario_is_one_line_exit_2_without_traceback(single_queue_file, tmp_path, edit,
                                                           message):
-    import re
-
     bad = tmp_path / "bad.toml"
     bad.write_text(single_queue_file.read_text().replace(*edit))
     done = ccsim("run", str(bad), "-n", "1", "--out", str(tmp_path / "o"))
@@ -99,7 +98,8 @@ def test_erlang_prints_erlang_a_and_the_agents_needed(capsys):
                  "--agents", "50", "--answer-within", "20s", "--target-sl", "0.8"]) == 0
     out = capsys.readouterr().out
     assert "Erlang A" in out and "87.61" in out  # service level, %
-    assert "agents needed for service level 80% within 20 s: 48" in out
+    assert ("agents needed for service level 80% within 20 s (Erlang A, mean patience "
+            "180 s): 48") in out
 
 
 def test_erlang_without_patience_prints_erlang_c_and_b(capsys):
@@ -133,3 +133,145 @@ def test_erlang_bad_values_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["erlang", "--per-hour", "60", "--aht", "4 fortnights", "--agents", "3"])
     assert exit_.value.code == 2
+
+
+def test_erlang_c_at_load_above_the_agents_says_unstable_instead_of_a_table(capsys):
+    assert main(["erlang", "--per-hour", "900", "--aht", "4min", "--agents", "50",
+                 "--target-sl", "0.8"]) == 0
+    out = capsys.readouterr().out
+    assert ("Erlang C (infinite patience), 50 agents: unstable: the offered load (60.00 "
+            "erlangs) is at least the agents (50)") in out
+    assert "needs 61 or more agents, or give --patience" in out
+    assert not re.search(r"\binf\b", out)  # no table of infinite waits
+    assert "Erlang B (no queue: blocked calls lost), 50 agents" in out
+    assert "within 20 s (Erlang C, infinite patience): 67" in out
+
+
+def test_version_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"ccsim {version('ccsim')}"
+
+
+def _one_line_error(done: subprocess.CompletedProcess, code: int) -> str:
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ccsim: error: "), done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, r"is a directory; expected a scenario or experiment TOML file"),
+        ("name = 'x'\n".encode("utf-16"), r"is UTF-16 text; TOML files are UTF-8"),
+        (bytes(range(256)), r"is not TOML text \(byte 0x80 at offset 128 is not UTF-8\)"),
+        (b"name = 'x'\x00\n", r"is not TOML text \(it holds NUL bytes\)"),
+        ("\ufeffname = 'x'\n".encode(), r"starts with a byte-order mark"),
+    ],
+    ids=["directory", "utf-16", "binary", "nul", "bom"],
+)
+def test_a_file_that_is_not_toml_text_is_one_line_exit_2(tmp_path, content, message):
+    path = tmp_path / "input.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    line = _one_line_error(ccsim("run", str(path), "--out", str(tmp_path / "o")), 2)
+    assert re.search(message, line) and str(path) in line, line
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_scenario_an_experiment_names_that_is_not_text_is_one_line_exit_2(tmp_path):
+    (tmp_path / "day.toml").write_bytes(bytes(range(256)))
+    (tmp_path / "sweep.toml").write_text('scenario = "day.toml"\n')
+    line = _one_line_error(ccsim("run", str(tmp_path / "sweep.toml")), 2)
+    assert "a file it reads is not UTF-8 text" in line
+
+
+def test_per_hour_true_is_refused_naming_the_key(single_queue_file):
+    single_queue_file.write_text(
+        single_queue_file.read_text().replace("per_hour = 690", "per_hour = true")
+    )
+    line = _one_line_error(ccsim("run", str(single_queue_file), "-n", "1"), 2)
+    assert line.endswith("contact_types[general].arrivals.per_hour: must be a number, not "
+                         "true or false (got true)")
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("nonsense", r"cannot connect to a Dask scheduler at 'nonsense' \(missing port"),
+        ("foo://host:1", r"unknown address scheme 'foo'"),
+        ("tcp://127.0.0.1:1", r"Timed out trying to connect to tcp://127.0.0.1:1 after 1 s"),
+    ],
+)
+def test_a_bad_or_unreachable_dask_address_is_one_line_exit_2(
+    single_queue_file, tmp_path, monkeypatch, capsys, address, message
+):
+    from ccsim.experiment import executors
+
+    monkeypatch.setattr(executors, "DASK_CONNECT_TIMEOUT", 1.0)
+    code = main(["run", str(single_queue_file), "-n", "2", "--dask", address, "--quiet",
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("ccsim: error: dask address: ") and re.search(message, err), err
+    assert "check the address (such as tcp://host:8786)" in err
+
+
+@pytest.mark.parametrize("command", [["erlang", "--per-hour", "690", "--aht", "4min",
+                                      "--agents", "50"], ["run", "SCENARIO", "-n", "2",
+                                                          "--workers", "1"]])
+def test_output_into_a_reader_that_has_gone_ends_quietly(single_queue_file, tmp_path, command):
+    """As ``ccsim ... | head`` does: the reader closes the pipe before ccsim writes."""
+    argv = [str(single_queue_file) if a == "SCENARIO" else a for a in command]
+    if command[0] == "run":
+        argv += ["--out", str(tmp_path / "o")]
+    proc = subprocess.Popen([sys.executable, "-m", "ccsim.cli", *argv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141  # 128 + SIGPIPE, as the shell reports `yes | head`
+    assert err == ""
+
+
+def test_a_run_too_big_for_the_machine_is_refused_before_it_starts(single_queue_file, tmp_path):
+    big = single_queue_file.read_text().replace("per_hour = 690", "per_hour = 2e9")
+    single_queue_file.write_text(big)
+    line = _one_line_error(ccsim("run", str(single_queue_file), "-n", "20",
+                                 "--out", str(tmp_path / "o")), 2)
+    assert re.search(r"20 run\(s\) of about 20,000,000,000 contacts each would take about "
+                     r"[\d,.]+ h on \d+ worker\(s\)", line), line
+    assert "reduce the replications, the variants, the horizon or the arrival volumes" in line
+    assert line.endswith("or pass --force to run it anyway")
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_writes_the_report_page_once_ccsim_report_offers_it(
+    single_queue_file, tmp_path, monkeypatch, capsys
+):
+    import ccsim.report
+
+    argv = ["run", str(single_queue_file), "-n", "2", "--workers", "1", "--quiet"]
+    monkeypatch.delattr(ccsim.report, "write_report", raising=False)
+    assert main([*argv, "--out", str(tmp_path / "before")]) == 0
+    assert main(["report", str(tmp_path / "before")]) == 1
+    assert capsys.readouterr().err == (
+        "ccsim: error: ccsim report is not available yet in this version\n"
+    )
+    written = []
+
+    def write_report(directory):
+        written.append(directory)
+        return directory / "report.html"
+
+    monkeypatch.setattr(ccsim.report, "write_report", write_report, raising=False)
+    assert main([*argv, "--out", str(tmp_path / "after")]) == 0
+    assert main(["report", str(tmp_path / "after")]) == 0
+    assert written == [tmp_path / "after"] * 2
+    assert capsys.readouterr().out.strip() == str(tmp_path / "after" / "report.html")

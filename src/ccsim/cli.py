@@ -1,22 +1,35 @@
-"""The ``ccsim`` command: ``run``, ``plot`` and ``erlang``.
+"""The ``ccsim`` command: ``run``, ``plot``, ``report`` and ``erlang``.
 
 Argument parsing, printing and exit codes only; the work happens in the library. A user's
-mistake (a bad file, key or value) is one line on stderr and exit code 2, no traceback.
+mistake (a bad file, key, value or Dask address; an experiment too big for the machine)
+is one line on stderr and exit code 2, no traceback. Runs that fail (or a cluster that
+dies midway) exit 1 after the finished runs are saved: the same command resumes. Output
+piped into a reader that stops early (``| head``) ends quietly, as Unix tools do.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import math
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ccsim.experiment.executors import WorkerDied
 from ccsim.scenario import ScenarioError
 from ccsim.units import parse_duration
 
+if TYPE_CHECKING:
+    from ccsim.analytic import QueueMetrics
+
 EXIT_USAGE = 2
+EXIT_FAILED = 1
+#: The exit status of a process ended by SIGPIPE, as the shell reports it.
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
 
 
 def _duration(text: str) -> float:
@@ -30,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ccsim", description="Simulate contact centres: staffing, waits, abandonment."
     )
+    parser.add_argument("--version", action="version", version=f"ccsim {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser(
@@ -48,11 +62,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--trace", action="store_true",
                      help="also write one row per contact event to trace/*.parquet")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or table")
+    run.add_argument("--force", action="store_true", help="run even when the estimate says "
+                     "it would take more than an hour or most of the memory")
 
     plot = commands.add_parser("plot", help="redraw the charts of saved results",
                                description="Redraw the charts of the results in DIRECTORY "
                                "into DIRECTORY/charts/.")
     plot.add_argument("directory", type=Path)
+
+    report = commands.add_parser("report", help="rebuild the report page of saved results",
+                                 description="Rebuild DIRECTORY/report.html from the results "
+                                 "in DIRECTORY.")
+    report.add_argument("directory", type=Path)
 
     erlang = commands.add_parser(
         "erlang", help="Erlang B / C / A for one interval",
@@ -72,22 +93,78 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ccsim`` command; returns the exit code."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader of stdout has gone (``ccsim ... | head``): stop quietly. Point stdout
+        # at /dev/null so that Python's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "run":
-            return _run(args)
-        if args.command == "plot":
-            return _plot(args)
-        return _erlang(args)
+        return _COMMANDS[args.command](args)
     except ScenarioError as error:
-        print(f"ccsim: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except WorkerDied as error:
-        print(f"ccsim: {error}", file=sys.stderr)
-        return 1
+        return _error(str(error), EXIT_USAGE)
+    except BrokenPipeError:
+        raise  # not an error of ccsim's: main() ends quietly
+    except UnicodeDecodeError as error:  # a file an experiment names, read as TOML
+        where = getattr(args, "file", "")
+        return _error(f"{where}: a file it reads is not UTF-8 text ({error})", EXIT_USAGE)
+    except OSError as error:  # writing results: a full disk, a read-only directory
+        where = f"{error.filename}: " if error.filename else ""
+        return _error(f"{where}{error.strerror or error}", EXIT_FAILED)
     except KeyboardInterrupt:
         print("ccsim: interrupted; finished runs are saved, run again to resume", file=sys.stderr)
         return 130
+
+
+def _error(message: str, code: int) -> int:
+    print(f"ccsim: error: {message}", file=sys.stderr)
+    return code
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ccsim")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from ccsim import __version__
+
+        return __version__
+
+
+def _check_text_file(path: Path) -> None:
+    """Refuse, before TOML parsing, what is not a readable UTF-8 text file."""
+    if path.is_dir():
+        raise ScenarioError("is a directory; expected a scenario or experiment TOML file",
+                            source=str(path))
+    if not path.is_file():
+        raise ScenarioError("no such file", source=str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ScenarioError(f"cannot be read ({error.strerror})", source=str(path)) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ScenarioError("starts with a byte-order mark; save it as UTF-8 without one",
+                            source=str(path))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError("is UTF-16 text; TOML files are UTF-8: save it as UTF-8",
+                            source=str(path))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            f"is not TOML text (byte {data[error.start]:#04x} at offset {error.start} is not "
+            "UTF-8); give a scenario or experiment TOML file", source=str(path)
+        ) from None
+    if b"\x00" in data:
+        raise ScenarioError("is not TOML text (it holds NUL bytes); give a scenario or "
+                            "experiment TOML file", source=str(path))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -101,8 +178,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"must be at least 1 (got {args.workers})", "--workers")
     path: Path = args.file
-    if not path.is_file():
-        raise ScenarioError("no such file", source=str(path))
+    _check_text_file(path)
     if is_experiment_file(path):
         experiment = load_experiment(path, seed=args.seed, replications=args.replications)
     else:
@@ -116,23 +192,53 @@ def _run(args: argparse.Namespace) -> int:
             source=path,
         )
     out = args.out or Path("results") / path.stem
-    results = run_experiment(
-        experiment,
-        workers=args.workers,
-        dask_address=args.dask,
-        out=out,
-        fresh=args.fresh,
-        progress=None if not args.quiet else False,
-        trace=args.trace,
-    )
+    if args.dask is not None or experiment.executor == "dask":
+        _quiet_dask_logs()
+    try:
+        results = run_experiment(
+            experiment,
+            workers=args.workers,
+            dask_address=args.dask,
+            out=out,
+            fresh=args.fresh,
+            progress=None if not args.quiet else False,
+            trace=args.trace,
+            force=args.force,
+        )
+    except WorkerDied as error:
+        return _error(f"{error} (the finished runs are saved in {out}/)", EXIT_FAILED)
     charts = plot_results(out)
+    _write_report(out)
     if not args.quiet:
         print(summary_text(results.summary(), f"{experiment.name} ({path})"))
         shown = ", ".join(c.relative_to(out).as_posix() for c in charts)
         print(f"\nresults in {out}/" + (f" (charts: {shown})" if shown else ""))
     for failure in results.failed:
         print(f"ccsim: run failed: {failure}", file=sys.stderr)
-    return 1 if results.failed else 0
+    return EXIT_FAILED if results.failed else 0
+
+
+def _quiet_dask_logs() -> None:
+    """Dask logs a lost scheduler or worker on stderr in many lines; ccsim says it in one."""
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+def _write_report(out: Path) -> Path | None:
+    """Write ``out/report.html``, once ccsim.report offers it (None until then)."""
+    import ccsim.report
+
+    write_report = getattr(ccsim.report, "write_report", None)
+    return write_report(out) if write_report is not None else None
+
+
+def _report(args: argparse.Namespace) -> int:
+    if not args.directory.is_dir():
+        raise ScenarioError("no such results directory", source=str(args.directory))
+    page = _write_report(args.directory)
+    if page is None:
+        return _error("ccsim report is not available yet in this version", EXIT_FAILED)
+    print(page)
+    return 0
 
 
 def _plot(args: argparse.Namespace) -> int:
@@ -166,7 +272,6 @@ def _erlang(args: argparse.Namespace) -> int:
 
 def _erlang_tables(args: argparse.Namespace) -> int:
     from ccsim import analytic
-    from ccsim.report import metric_table, table_line
 
     rate = args.per_hour / 3600.0
     load = rate * args.aht
@@ -175,37 +280,62 @@ def _erlang_tables(args: argparse.Namespace) -> int:
         if args.agents < 1:
             raise ScenarioError(f"must be at least 1 (got {args.agents})", "--agents")
         if args.patience is None:
-            shown = {
-                "Erlang C (infinite patience)": analytic.erlang_c_metrics(
-                    args.agents, rate, args.aht, args.answer_within
-                ),
-                "Erlang B (no queue: blocked calls lost)": analytic.erlang_b_metrics(
-                    args.agents, rate, args.aht, args.answer_within
-                ),
-            }
+            _print_erlang_c(args, rate, load)
+            _print_metrics("Erlang B (no queue: blocked calls lost)", args,
+                           analytic.erlang_b_metrics(args.agents, rate, args.aht,
+                                                     args.answer_within))
         else:
-            shown = {
-                f"Erlang A (mean patience {args.patience:g} s)": analytic.erlang_a_metrics(
-                    args.agents, rate, args.aht, args.patience, args.answer_within
-                )
-            }
-        for title, m in shown.items():
-            print(f"\n{title}, {args.agents} agents, answer within {args.answer_within:g} s")
-            print(metric_table(m.by_metric()))
-            if m.p_blocked:  # a share here; runs count blocked contacts instead
-                print(table_line("blocked", f"{m.p_blocked * 100:.2f}", "", "%"))
+            _print_metrics(f"Erlang A (mean patience {args.patience:g} s)", args,
+                           analytic.erlang_a_metrics(args.agents, rate, args.aht,
+                                                     args.patience, args.answer_within))
     if args.target_sl is not None:
-        if not 0 < args.target_sl < 1:
-            raise ScenarioError(f"must be between 0 and 1 (got {args.target_sl})", "--target-sl")
-        needed = analytic.agents_for_target(
-            rate, args.aht, answer_within=args.answer_within,
-            target_service_level=args.target_sl, mean_patience=args.patience,
-        )
-        print(f"\nagents needed for service level {args.target_sl:.0%} within "
-              f"{args.answer_within:g} s: {needed}")
+        _print_agents_needed(args, rate)
     elif args.agents is None:
         raise ScenarioError("give --agents, --target-sl or both")
     return 0
+
+
+def _print_erlang_c(args: argparse.Namespace, rate: float, load: float) -> None:
+    """Erlang C's table, or why it has none: at load >= agents the queue never settles."""
+    from ccsim import analytic
+
+    title = "Erlang C (infinite patience)"
+    if load >= args.agents:
+        print(f"\n{title}, {args.agents} agents: unstable: the offered load ({load:.2f} "
+              f"erlangs) is at least the agents ({args.agents}), so without patience the "
+              "queue grows without bound and has no steady state (waits keep growing, "
+              f"service level falls to 0); a stable queue needs {math.floor(load) + 1} or "
+              "more agents, or give --patience for Erlang A")
+        return
+    _print_metrics(title, args, analytic.erlang_c_metrics(args.agents, rate, args.aht,
+                                                          args.answer_within))
+
+
+def _print_metrics(title: str, args: argparse.Namespace, m: QueueMetrics) -> None:
+    from ccsim.report import metric_table, table_line
+
+    print(f"\n{title}, {args.agents} agents, answer within {args.answer_within:g} s")
+    print(metric_table(m.by_metric()))
+    if m.p_blocked:  # a share here; runs count blocked contacts instead
+        print(table_line("blocked", f"{m.p_blocked * 100:.2f}", "", "%"))
+
+
+def _print_agents_needed(args: argparse.Namespace, rate: float) -> None:
+    from ccsim import analytic
+
+    if not 0 < args.target_sl < 1:
+        raise ScenarioError(f"must be between 0 and 1 (got {args.target_sl})", "--target-sl")
+    needed = analytic.agents_for_target(
+        rate, args.aht, answer_within=args.answer_within,
+        target_service_level=args.target_sl, mean_patience=args.patience,
+    )
+    formula = ("Erlang C, infinite patience" if args.patience is None
+               else f"Erlang A, mean patience {args.patience:g} s")
+    print(f"\nagents needed for service level {args.target_sl:.0%} within "
+          f"{args.answer_within:g} s ({formula}): {needed}")
+
+
+_COMMANDS = {"run": _run, "plot": _plot, "report": _report, "erlang": _erlang}
 
 
 if __name__ == "__main__":

@@ -23,9 +23,11 @@ worker processes stay cheap to start.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import socket
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -41,6 +43,13 @@ from ccsim.scenario import Scenario, ScenarioError
 LOCAL_TARGET = 0.2
 DASK_TARGET = 1.0
 DASK_MISSING = 'install ccsim[dask] to use executor = "dask"'
+#: Seconds to wait for a Dask scheduler to answer, when connecting and when its
+#: connection is lost midway, before giving up.
+DASK_CONNECT_TIMEOUT = 10.0
+#: Seconds a Dask cluster may have no worker at all before the runs it holds are given up.
+DASK_NO_WORKERS = 60.0
+#: Seconds between a local worker's checks that the process that started it still lives.
+PARENT_POLL = 0.2
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,21 @@ class _Batches:
         return [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker as soon as ``parent`` (the process that started
+    the pool) is gone, even if that process was killed (``kill -9``) and could not stop
+    its pool. A killed parent never closes the pipes its forked workers also hold, so
+    the workers cannot learn it from them: a daemon thread watches ``os.getppid()``,
+    which changes once a process is orphaned."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ccsim-parent-watch", daemon=True).start()
+
+
 def _subset(scenarios: Sequence[Scenario], batch: list[Run]) -> dict[int, Scenario]:
     return {run.variant: scenarios[run.variant] for run in batch}
 
@@ -152,7 +176,9 @@ def run_local(
 
     batches = _Batches(runs, workers, LOCAL_TARGET)
     remaining = len(runs)
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)
+    )
     clean = False
     try:
         in_flight: dict[Any, list[Run]] = {}
@@ -178,10 +204,7 @@ def run_local(
                 remaining -= len(records)
                 yield from records
         if broken is not None:
-            raise WorkerDied(
-                f"a worker process died ({broken}); {remaining} of {len(runs)} runs "
-                "did not finish: run the experiment again to finish them"
-            )
+            raise WorkerDied(_lost(f"a worker process died ({broken})", remaining, len(runs)))
         clean = True
     finally:
         # On an error or interrupt, do not wait for queued batches.
@@ -191,13 +214,21 @@ def run_local(
 def dask_client(address: str | None, workers: int | None) -> Any:
     """A ``dask.distributed.Client`` for the scheduler at ``address``, or for a new
     ``LocalCluster`` of ``workers`` single-threaded processes when ``address`` is empty.
-    The caller closes it (and its cluster)."""
+    The caller closes it (and its cluster). An address that is malformed or does not
+    answer within :data:`DASK_CONNECT_TIMEOUT` seconds is a :class:`ScenarioError`."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise ScenarioError(DASK_MISSING) from None
     if address:
-        return Client(address)
+        try:
+            return Client(address, timeout=DASK_CONNECT_TIMEOUT)
+        except (OSError, ValueError, TimeoutError) as error:
+            raise ScenarioError(
+                f"cannot connect to a Dask scheduler at {address!r} ({error}); check the "
+                "address (such as tcp://host:8786) and that the scheduler is running",
+                "dask address",
+            ) from None
     cluster = LocalCluster(
         n_workers=workers or os.cpu_count() or 1,
         threads_per_worker=1,
@@ -210,35 +241,79 @@ def dask_client(address: str | None, workers: int | None) -> Any:
 def run_dask(
     scenarios: Sequence[Scenario], runs: Sequence[Run], trace: bool, client: Any
 ) -> Iterator[dict[str, Any]]:
-    """Run on the Dask cluster of ``client``, in batches of about a second."""
+    """Run on the Dask cluster of ``client``, in batches of about a second.
+
+    A cluster that fails midway (the scheduler gone, a batch lost with its workers, or no
+    worker at all for :data:`DASK_NO_WORKERS` seconds) raises :class:`WorkerDied` after
+    every record received so far has been yielded; ``run_batch`` catches the errors of
+    the runs themselves, so any error of a future is the cluster's."""
     try:
-        from dask.distributed import as_completed
+        from dask.distributed import wait as dask_wait
     except ImportError:
         raise ScenarioError(DASK_MISSING) from None
     slots = max(1, sum(client.nthreads().values()))
     batches = _Batches(runs, slots, DASK_TARGET)
-    pending = as_completed()
     live: set[Any] = set()
+    remaining = len(runs)
+    idle_since: float | None = None
     try:
-        while batches and len(live) < 2 * slots:
-            live.add(_submit(client, pending, scenarios, batches.take(), trace))
-        for future in pending:
-            records = future.result()
-            live.discard(future)
-            future.release()
-            batches.observe(records)
-            yield from records
-            if batches:
-                live.add(_submit(client, pending, scenarios, batches.take(), trace))
+        while batches or live:
+            while batches and len(live) < 2 * slots:
+                live.add(_submit(client, scenarios, batches.take(), trace))
+            try:
+                done, _ = dask_wait(list(live), timeout=5.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                idle_since = _check_workers(client, idle_since, remaining, len(runs))
+                continue
+            idle_since = None
+            for future in done:
+                records = _records(future, remaining, len(runs))
+                live.discard(future)
+                future.release()
+                batches.observe(records)
+                remaining -= len(records)
+                yield from records
     finally:
         if live:
-            client.cancel(list(live))
+            with contextlib.suppress(Exception):  # a lost scheduler cannot cancel
+                client.cancel(list(live))
 
 
-def _submit(
-    client: Any, pending: Any, scenarios: Sequence[Scenario], batch: list[Run], trace: bool
-) -> Any:
+def _records(future: Any, remaining: int, total: int) -> list[dict[str, Any]]:
+    """The records of a finished batch; its failure is the cluster's (see run_dask)."""
+    try:
+        return future.result()
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}".strip().rstrip(":")
+        raise WorkerDied(_lost(f"the Dask cluster failed ({reason})", remaining, total)) from None
+
+
+def _check_workers(
+    client: Any, idle_since: float | None, remaining: int, total: int
+) -> float | None:
+    """When the cluster has had no worker since ``idle_since``; WorkerDied once too long."""
+    try:
+        workers = len(client.nthreads())
+    except Exception as error:
+        raise WorkerDied(_lost(f"the Dask scheduler is gone ({error})", remaining, total)) from None
+    now = time.monotonic()
+    if workers:
+        return None
+    if idle_since is not None and now - idle_since > DASK_NO_WORKERS:
+        raise WorkerDied(
+            _lost(f"the Dask cluster has had no worker for {DASK_NO_WORKERS:g} s", remaining,
+                  total)
+        )
+    return now if idle_since is None else idle_since
+
+
+def _lost(what: str, remaining: int, total: int) -> str:
+    return (
+        f"{what}; {remaining} of {total} runs did not finish: run the experiment again to "
+        "finish them"
+    )
+
+
+def _submit(client: Any, scenarios: Sequence[Scenario], batch: list[Run], trace: bool) -> Any:
     # pure=False: the same batch submitted twice (a resumed experiment) must run again.
-    future = client.submit(run_batch, _subset(scenarios, batch), batch, trace, pure=False)
-    pending.add(future)
-    return future
+    return client.submit(run_batch, _subset(scenarios, batch), batch, trace, pure=False)

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ccsim.experiment.budget import experiment_budget
 from ccsim.experiment.executors import Run, dask_client, run_dask, run_here, run_local
 from ccsim.experiment.store import Results, Store
 from ccsim.experiment.sweep import Experiment
+from ccsim.scenario import ScenarioError
 
 
 def run_experiment(
@@ -22,6 +24,7 @@ def run_experiment(
     fresh: bool = False,
     progress: bool | None = None,
     trace: bool = False,
+    force: bool = False,
 ) -> Results:
     """Run every replication of every variant of ``experiment`` and return the results.
 
@@ -41,6 +44,11 @@ def run_experiment(
     run again (to the same results) to write theirs.
     ``progress``: a progress bar on stderr; ``None`` shows it when stderr is a terminal.
 
+    Before anything runs or is written, the experiment's cost is estimated
+    (:mod:`ccsim.experiment.budget`): one that would take more than an hour or most of the
+    machine's available memory raises :class:`ScenarioError` saying what was estimated and
+    how to reduce it, unless ``force``.
+
     Whatever runs them, the results are the same: run seeds depend only on the experiment
     seed and the replication, and tables are sorted by variant, then replication.
     """
@@ -48,6 +56,8 @@ def run_experiment(
         raise ValueError("trace=True writes one file per run: give out=...")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1 (got {workers})")
+    if not force:
+        _check_budget(experiment, workers, client, trace)
     store = Store(Path(out) if out is not None else None)
     store.open(experiment, fresh=fresh)
     done = store.done(trace=trace)
@@ -68,6 +78,21 @@ def run_experiment(
         finally:
             bar.close()
     return store.results()
+
+
+def _check_budget(experiment: Experiment, workers: int | None, client: Any, trace: bool) -> None:
+    """Refuse, before it starts, an experiment too long or too big for this machine."""
+    if client is not None:
+        slots = max(1, sum(client.nthreads().values()))
+    else:
+        slots = workers or os.cpu_count() or 1
+    budget = experiment_budget(
+        [v.scenario for v in experiment.variants], experiment.replications, slots, trace
+    )
+    refusal = budget.refusal()
+    where = experiment.source or experiment.scenario_source
+    if refusal:
+        raise ScenarioError(refusal, source=str(where) if where else None)
 
 
 def _execute(
