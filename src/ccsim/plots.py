@@ -4,29 +4,48 @@ Every chart is built on a :class:`matplotlib.figure.Figure` of its own — no py
 global figure state and no GUI backend — and shows means over replications with their
 95% confidence band (Student t, as in :meth:`Results.summary`).
 
-* :func:`plot_metric` — one metric against the swept parameter (a line per value of a
-  second parameter), or per variant when nothing numeric is swept;
-* :func:`plot_metrics` — several metrics, one panel each (the staffing chart);
-* :func:`plot_heatmap` — one metric over a 2-D grid;
-* :func:`plot_intervals` — service level and abandonment by interval of the day;
+* :func:`plot_metric` — one metric against the swept parameters;
+* :func:`plot_metrics` — several metrics, a row of panels each (the staffing chart);
+* :func:`plot_heatmap` — one metric over a grid of two swept parameters;
+* :func:`plot_intervals` — service level and abandonment by interval of the day, for all
+  contact types together and for each;
 * :func:`plot_results` — (re)draw all charts of a results directory into its ``charts/``
   folder (``ccsim plot DIR``).
 
-Labels, units, display scale and ranges come from the metric registry
-(:mod:`ccsim.model.registry`); a confidence band is clipped to the metric's range (a share
-stays within 0–100 %). Where Erlang A models the scenarios (see :func:`erlang_a_applies`)
-the metric charts also draw its prediction: a per-interval, *pooled* approximation (see
-:func:`pooled_erlang_a`), labelled as such.
+What every chart keeps to:
+
+* **One factor per thing varied** (:func:`factors`): each swept key that takes more than
+  one value, and the hand-made ``[[variants]]`` (their labels, the parameter column
+  :data:`~ccsim.experiment.sweep.LABEL_COLUMN`; the keys they set belong to them and are
+  no factors of their own). The first factor (a numeric one if any) is the x axis, the
+  second gives one line per level, and each further one gives one panel per level, titled
+  with it — so a line never joins variants that differ in anything but x. A heatmap takes
+  the first two as its axes and the same panels for the rest.
+* Axis labels, legends and titles say in words what was varied ("sales team staff",
+  "staff of every team (× base)"), not key paths.
+* Labels, units, display scale, range and which direction is better come from the metric
+  registry (:mod:`ccsim.model.registry`): a band is clipped to the metric's range (a share
+  stays within 0–100 %), and a heatmap runs from red (worse) to green (better).
+* A scenario's ``[targets]`` are drawn as a dotted line labelled "target".
+* Titles say how many replications finished ("9–11 of 100 replications per variant
+  finished" after an interrupted run); legends sit below the axes, never on the data.
+
+Where Erlang A models the scenarios (see :func:`erlang_a_applies`) the metric charts also
+draw its prediction: a per-interval, *pooled* approximation (see :func:`pooled_erlang_a`),
+labelled as such.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccsim.experiment.store import CHARTS_DIR
+from ccsim.experiment.sweep import LABEL_COLUMN
 from ccsim.model import registry
 from ccsim.units import format_duration, parse_duration
 
@@ -34,6 +53,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap, Normalize
     from matplotlib.figure import Figure
 
     from ccsim.experiment import Results
@@ -41,20 +61,29 @@ if TYPE_CHECKING:
 
 #: The metrics of the overview chart, in panel order.
 KEY_METRICS = ("service_level", "asa", "mean_wait", "abandon_rate", "occupancy", "wait_p90")
+#: The metrics drawn as heatmaps of a sweep over two or more factors.
+HEATMAP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy")
 #: What the pooled Erlang-A approximation models, as key paths of
 #: :meth:`Scenario.used_keys` (a path allows every key under it). A scenario that sets
 #: anything else — lines, scripted arrival times, a policy added later — gets no Erlang
 #: line: a new feature is left out until it is added here.
 ERLANG_A_MODELS = frozenset({
-    "name", "start", "period", "horizon", "warmup", "service_level.answer_within",
+    "name", "start", "period", "horizon", "warmup", "service_level.answer_within", "targets",
     "contact_types.*.name", "contact_types.*.arrivals.per_hour",
     "contact_types.*.arrivals.volumes", "contact_types.*.handle_time",
     "contact_types.*.wrap_up", "contact_types.*.patience",
     "agent_groups.*.name", "agent_groups.*.skills", "agent_groups.*.staff",
 })
 ERLANG_LABEL = "Erlang A (pooled, per interval)"
+TARGET_LABEL = "target"
+#: The metrics a scenario's ``[targets]`` may set (the fields of ``Scenario.targets``).
+TARGETS = ("service_level", "abandon_rate", "asa")
 #: At most this many variants get a line of their own in the interval chart.
 _MAX_LINES = 5
+#: A numeric axis of at most this many swept values is ticked at exactly those values.
+_MAX_TICKS = 12
+#: A factor that is no parameter column: the variants' labels themselves.
+_VARIANT = "variant"
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -63,10 +92,15 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _label(metric: str) -> str:
-    """An axis label: the metric's label and its display unit."""
+def _label(metric: str, scenarios: Sequence[Scenario] = ()) -> str:
+    """An axis label: the metric's label, for a service level its threshold when all
+    ``scenarios`` share one, and its display unit."""
     m = registry.metric(metric)
-    return f"{m.label} ({m.unit})" if m.unit else m.label
+    label = m.label
+    within = {s.service_level.answer_within for s in scenarios}
+    if (metric == "service_level" or metric.startswith("sl_")) and len(within) == 1:
+        label += f" within {format_duration(within.pop())}"
+    return f"{label} ({m.unit})" if m.unit else label
 
 
 def _factor(metric: str) -> float:
@@ -84,7 +118,64 @@ def _band(metric: str, mean: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, 
     return (np.maximum(mean - half, m.low * m.scale), np.minimum(mean + half, m.high * m.scale))
 
 
-# --- the swept parameters ----------------------------------------------------------------
+# --- what was varied ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One thing varied across the variants of an experiment.
+
+    ``column`` is a parameter column (a key, ``key:scale``, :data:`LABEL_COLUMN`), or
+    ``"variant"`` for the variants' labels; ``levels`` its distinct values in axis order;
+    ``numbers`` the levels as positions on a numeric axis in ``unit`` (durations in
+    seconds or minutes), or None when they are categories; ``codes`` each variant's
+    level, as an index into ``levels``, in the experiment's order.
+    """
+
+    column: str
+    levels: tuple[Any, ...]
+    numbers: tuple[float, ...] | None
+    unit: str
+    codes: tuple[int, ...]
+
+
+def factors(results: Results) -> list[Factor]:
+    """What was varied, as factors (see the module docstring): numeric ones first, the
+    hand-made variants last. Empty for one variant."""
+    params = [v["parameters"] for v in results.manifest["variants"]]
+    columns = results.parameters
+    if LABEL_COLUMN in columns:  # the keys hand-made variants set follow their label
+        columns = [c for c in columns if c == LABEL_COLUMN or not _follows(params, c)]
+    elif any(c not in p for p in params for c in columns):
+        # Results of hand-made variants written before LABEL_COLUMN: their labels.
+        columns = []
+        if len(params) > 1:
+            return [_make_factor(_VARIANT, results.variants)]
+    found = [_make_factor(c, [p.get(c) for p in params]) for c in columns]
+    found = [f for f in found if len(f.levels) > 1]
+    return sorted(found, key=lambda f: (f.numbers is None, f.column == LABEL_COLUMN))
+
+
+def _follows(params: list[dict[str, Any]], column: str) -> bool:
+    """Whether ``column`` takes one value within each hand-made variant."""
+    seen: dict[str, str] = {}
+    return all(
+        seen.setdefault(p[LABEL_COLUMN], repr(p.get(column))) == repr(p.get(column))
+        for p in params
+    )
+
+
+def _make_factor(column: str, values: list[Any]) -> Factor:
+    keys = list(dict.fromkeys(repr(v) for v in values))
+    distinct = [values[[repr(v) for v in values].index(k)] for k in keys]
+    axis = _numeric(distinct)
+    order = list(range(len(distinct)))
+    if axis is not None:
+        order.sort(key=lambda i: axis[0][i])
+    levels = tuple(distinct[i] for i in order)
+    codes = tuple(order.index(keys.index(repr(v))) for v in values)
+    numbers = tuple(axis[0][i] for i in order) if axis is not None else None
+    return Factor(column, levels, numbers, axis[1] if axis is not None else "", codes)
 
 
 def _numeric(values: Sequence[Any]) -> tuple[list[float], str] | None:
@@ -103,27 +194,130 @@ def _numeric(values: Sequence[Any]) -> tuple[list[float], str] | None:
     return None
 
 
-def _param_label(column: str, unit: str) -> str:
-    if column.endswith(":scale"):
-        key = column.removesuffix(":scale")
-        what = "staffing" if key.endswith(".staff") else key
-        return f"{what} (× base scenario{', every group' if '*' in key else ''})"
-    return f"{column} ({unit})" if unit else column
+def describe(column: str) -> str:
+    """A parameter column in words: ``agent_groups.sales.staff`` → "sales team staff",
+    ``agent_groups.*.staff:scale`` → "staff of every team", ``contact_types.billing.
+    patience.mean`` → "billing mean patience"."""
+    if column in (LABEL_COLUMN, _VARIANT):
+        return "variant"
+    parts = column.removesuffix(":scale").split(".")
+    owner, every = "", ""
+    if parts[0] in ("agent_groups", "contact_types") and len(parts) > 2:
+        kind = "team" if parts[0] == "agent_groups" else "contact type"
+        name, parts = parts[1], parts[2:]
+        if name == "*":
+            every = f" of every {kind}"
+        else:
+            owner = f"{name} team " if kind == "team" else f"{name} "
+    if len(parts) > 1 and parts[-1] == "mean":
+        parts = ["mean", *parts[:-1]]
+    return owner + " ".join(p.replace("_", " ") for p in parts) + every
 
 
-def _swept(results: Results) -> list[str]:
-    """Parameter columns that take more than one value, numeric ones first."""
-    variants = results.manifest["variants"]
-    varied = []
-    for column in results.parameters:
-        values = [v["parameters"].get(column) for v in variants]
-        if len({repr(v) for v in values}) > 1:
-            varied.append(column)
-    return sorted(varied, key=lambda c: _axis(results, c) is None)
+def _axis_label(factor: Factor) -> str:
+    if factor.column.endswith(":scale"):
+        return f"{describe(factor.column)} (× base)"
+    unit = f" ({factor.unit})" if factor.unit else ""
+    return describe(factor.column) + unit
 
 
-def _axis(results: Results, column: str) -> tuple[list[float], str] | None:
-    return _numeric([v["parameters"].get(column) for v in results.manifest["variants"]])
+def _tick(factor: Factor, value: Any) -> str:
+    """A level as a tick shows it: ``×0.9``, ``2min``, ``12``, a variant's label."""
+    if factor.column.endswith(":scale"):
+        return f"×{value:g}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _level(factor: Factor, index: int) -> str:
+    """A level as a legend or a panel title shows it: "sales team staff = 12", "staff of
+    every team ×0.9", a hand-made variant's label."""
+    value = factor.levels[index]
+    if factor.column in (LABEL_COLUMN, _VARIANT):
+        return str(value)
+    if factor.column.endswith(":scale"):
+        return f"{describe(factor.column)} ×{value:g}"
+    return f"{describe(factor.column)} = {_tick(factor, value)}"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which factor is the x axis, which one gives the lines (or a heatmap's rows), and
+    the panels: (title, variants in it) for each combination of levels of the rest."""
+
+    x: Factor
+    hue: Factor | None
+    panels: list[tuple[str, list[int]]]
+
+
+def _plan(results: Results, x: str | None = None, y: str | None = None) -> _Plan:
+    found = factors(results) or [_make_factor(_VARIANT, results.variants)]
+    for wanted in (y, x):  # x first, then y
+        if wanted is not None:
+            chosen = next((f for f in found if f.column == wanted), None)
+            if chosen is None:
+                raise ValueError(f"{wanted!r} is not a swept parameter; expected one of: "
+                                 f"{', '.join(f.column for f in found)}")
+            found = [chosen, *(f for f in found if f is not chosen)]
+    if y is not None and x is None and len(found) > 1:
+        found[0], found[1] = found[1], found[0]
+    rest = found[2:]
+    panels = []
+    for combination in itertools.product(*(range(len(f.levels)) for f in rest)):
+        members = [i for i in range(len(results.variants))
+                   if all(f.codes[i] == c for f, c in zip(rest, combination, strict=True))]
+        title = ", ".join(_level(f, c) for f, c in zip(rest, combination, strict=True))
+        if members:
+            panels.append((title, members))
+    return _Plan(found[0], found[1] if len(found) > 1 else None, panels)
+
+
+# --- notes and targets ----------------------------------------------------------------------
+
+
+def finished_note(results: Results, labels: Sequence[str] | None = None) -> str:
+    """How many replications of ``labels`` (default: every variant) finished, against how
+    many the experiment asked for: "30 replications per variant", or after an interrupted
+    run "9–11 of 100 replications per variant finished", and how many runs failed."""
+    labels = list(labels) if labels is not None else results.variants
+    runs = results.runs[results.runs["variant"].isin(labels)]
+    ok = runs[runs["status"] == "ok"].groupby("variant").size()
+    counts = [int(ok.get(label, 0)) for label in labels]
+    asked = len(results.manifest["seeds"])
+    each = " per variant" if len(labels) > 1 else ""
+    low, high = (min(counts), max(counts)) if counts else (0, 0)
+    if low == high == asked:
+        text = f"{asked} replications{each}"
+    else:
+        span = f"{low}" if low == high else f"{low}–{high}"
+        text = f"{span} of {asked} replications{each} finished"
+    failed = int((runs["status"] != "ok").sum())
+    return text + (f", {failed} failed" if failed else "")
+
+
+def _targets(scenarios: Sequence[Scenario], metric: str) -> list[float]:
+    """The targets ``scenarios`` set for ``metric``, in its stored unit (distinct)."""
+    if metric not in TARGETS:
+        return []
+    values = {getattr(s.targets, metric, None) for s in scenarios}
+    return sorted(v for v in values if v is not None)
+
+
+def _draw_targets(ax: Axes, scenarios: Sequence[Scenario], metric: str) -> None:
+    for value in _targets(scenarios, metric):
+        ax.axhline(value * _factor(metric), color="crimson", linestyle=":", linewidth=1.6,
+                   label=TARGET_LABEL, zorder=1)
+
+
+def _legend(figure: Figure, axes: Sequence[Axes]) -> None:
+    """One legend for ``axes``, below them (outside, so it covers no data); each label
+    once."""
+    entries: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    if entries:
+        figure.legend(list(entries.values()), list(entries), loc="outside lower center",
+                      ncols=min(len(entries), 3), fontsize="small")
 
 
 # --- Erlang A ------------------------------------------------------------------------------
@@ -216,15 +410,24 @@ def plot_metric(
     x: str | None = None,
     erlang: bool | None = None,
 ) -> Figure:
-    """The mean of ``metric`` over replications, with its 95% confidence band, against
-    the swept parameter ``x`` (default: the first numeric one; a line per value of a
-    second swept parameter), or per variant when no numeric parameter is swept.
+    """The mean of ``metric`` over replications, with its 95% confidence band, against the
+    factor ``x`` (a parameter column; default: the first numeric one, else the variants
+    side by side): a line per level of the second factor, a panel per level of the rest.
     ``erlang``: draw the pooled Erlang-A prediction (default: where it applies)."""
-    figure = _figure(7.0, 4.5)
-    ax = figure.add_subplot()
-    _draw_metric(ax, results, results.summary(), metric, x, erlang)
-    _legend(figure, ax)
-    figure.suptitle(f"{results.name}: {registry.metric(metric).label}")
+    plan = _plan(results, x)
+    columns = min(3, len(plan.panels))
+    rows = math.ceil(len(plan.panels) / columns)
+    figure = _figure(max(7.0, 4.6 * columns), 3.6 * rows + 1.2)
+    axes = figure.subplots(rows, columns, squeeze=False, sharey=True).ravel()
+    drawing = _Drawing(results, plan, erlang)
+    for ax, (title, members) in zip(axes, plan.panels, strict=False):
+        drawing.draw(ax, metric, members)
+        ax.set_title(title, fontsize="medium")
+    for ax in axes[len(plan.panels):]:
+        ax.set_visible(False)
+    _legend(figure, axes)
+    figure.suptitle(f"{results.name}: {registry.metric(metric).label} "
+                    f"(mean and 95% CI, {finished_note(results)})")
     return figure
 
 
@@ -235,149 +438,195 @@ def plot_metrics(
     x: str | None = None,
     erlang: bool | None = None,
 ) -> Figure:
-    """:func:`plot_metric` for several metrics, one panel each, with one legend."""
-    columns = 3 if len(metrics) > 4 else 2 if len(metrics) > 1 else 1
-    rows = math.ceil(len(metrics) / columns)
-    figure = _figure(4.6 * columns, 3.4 * rows + 0.8)
-    summary = results.summary()
-    axes = figure.subplots(rows, columns, squeeze=False).ravel()
-    for ax, metric in zip(axes, metrics, strict=False):
-        _draw_metric(ax, results, summary, metric, x, erlang)
-        ax.set_title(registry.metric(metric).label)
-    for ax in axes[len(metrics):]:
-        ax.set_visible(False)
-    # The panel with the most entries (an Erlang line) holds the legend's handles.
-    _legend(figure, max(axes[: len(metrics)], key=lambda a: len(a.get_legend_handles_labels()[0])))
-    reps = int(summary["replications"].max()) if len(summary) else 0
-    figure.suptitle(f"{results.name}: mean and 95% CI over {reps} replications")
+    """:func:`plot_metric` for several metrics, one panel each; with a third factor, a row
+    per metric and a column per level of the rest. One legend."""
+    plan = _plan(results, x)
+    drawing = _Drawing(results, plan, erlang)
+    if len(plan.panels) == 1:
+        columns = 3 if len(metrics) > 4 else 2 if len(metrics) > 1 else 1
+        rows = math.ceil(len(metrics) / columns)
+        figure = _figure(4.6 * columns, 3.4 * rows + 1.2)
+        axes = figure.subplots(rows, columns, squeeze=False).ravel()
+        for ax, metric in zip(axes, metrics, strict=False):
+            drawing.draw(ax, metric, plan.panels[0][1])
+            ax.set_title(registry.metric(metric).label)
+        for ax in axes[len(metrics):]:
+            ax.set_visible(False)
+        axes = axes[: len(metrics)]
+    else:
+        columns = len(plan.panels)
+        figure = _figure(3.8 * columns + 0.6, 2.9 * len(metrics) + 1.4)
+        grid = figure.subplots(len(metrics), columns, squeeze=False, sharey="row",
+                               sharex=True)
+        for row, metric in zip(grid, metrics, strict=True):
+            for ax, (_, members) in zip(row, plan.panels, strict=True):
+                drawing.draw(ax, metric, members)
+        for ax, (title, _) in zip(grid[0], plan.panels, strict=True):
+            ax.set_title(title, fontsize="medium")
+        for ax in grid[:-1].ravel():
+            ax.set_xlabel("")
+        for ax in grid[:, 1:].ravel():
+            ax.set_ylabel("")
+        axes = grid.ravel()
+    _legend(figure, axes)
+    figure.suptitle(f"{results.name}: mean and 95% CI ({finished_note(results)})")
     return figure
 
 
-def _legend(figure: Figure, ax: Axes) -> None:
-    handles, labels = ax.get_legend_handles_labels()
-    if len(handles) > 1:
-        figure.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 4),
-                      fontsize="small")
+class _Drawing:
+    """What the metric panels of one chart share: the summary, the plan, the scenarios
+    and the Erlang-A predictions."""
 
+    def __init__(self, results: Results, plan: _Plan, erlang: bool | None):
+        self.results, self.plan, self.erlang = results, plan, erlang
+        self.summary = results.summary()
+        scenarios = results.scenarios()
+        self.scenarios = [scenarios[label] for label in results.variants]
 
-def _short(column: str) -> str:
-    """A parameter column as a legend shows it (``billing.patience.mean``)."""
-    parts = column.removesuffix(":scale").split(".")
-    if len(parts) > 1 and parts[0] in ("agent_groups", "contact_types"):
-        parts = parts[1:]
-    return ".".join(p for p in parts if p != "*") + (" ×" if column.endswith(":scale") else "")
-
-
-def _draw_metric(
-    ax: Axes,
-    results: Results,
-    summary: pd.DataFrame,
-    metric: str,
-    x: str | None,
-    erlang: bool | None,
-) -> None:
-    if metric not in summary:
-        raise ValueError(f"no metric {metric!r}; expected one of: {', '.join(registry.METRICS)}")
-    factor = _factor(metric)
-    mean = summary[metric].to_numpy(dtype=float) * factor
-    low, high = _band(metric, mean, summary[f"{metric}_ci95"].to_numpy(dtype=float) * factor)
-    swept = _swept(results)
-    numeric = [c for c in swept if _axis(results, c) is not None]
-    x = x or (numeric[0] if numeric else None)
-    predicted = _erlang_column(results, metric) if erlang is not False else None
-    if erlang and predicted is None:
-        raise ValueError(f"Erlang A does not apply to {metric!r} in these scenarios")
-    if x is None:  # variants side by side
-        positions = list(range(len(summary)))
-        ax.errorbar(positions, mean, yerr=[mean - low, high - mean], fmt="o", capsize=4,
-                    label="simulation (mean, 95% CI)")
+    def draw(self, ax: Axes, metric: str, members: list[int]) -> None:
+        """``metric`` of the variants ``members`` (indices) on ``ax``."""
+        if metric not in self.summary:
+            raise ValueError(
+                f"no metric {metric!r}; expected one of: {', '.join(registry.METRICS)}"
+            )
+        predicted = _erlang_column(self.results, metric) if self.erlang is not False else None
+        if self.erlang and predicted is None:
+            raise ValueError(f"Erlang A does not apply to {metric!r} in these scenarios")
+        factor = _factor(metric)
+        mean = self.summary[metric].to_numpy(dtype=float) * factor
+        half = self.summary[f"{metric}_ci95"].to_numpy(dtype=float) * factor
+        low, high = _band(metric, mean, half)
+        x, hue = self.plan.x, self.plan.hue
+        lines = range(len(hue.levels)) if hue is not None else [0]
+        for j in lines:
+            rows = [i for i in members if hue is None or hue.codes[i] == j]
+            rows.sort(key=lambda i: x.codes[i])
+            label = _level(hue, j) if hue is not None else "simulation (mean, 95% CI)"
+            colour = f"C{j % 10}"
+            erlang = [predicted[i] * factor for i in rows] if predicted is not None else None
+            if x.numbers is not None:
+                xs = [x.numbers[x.codes[i]] for i in rows]
+                ax.plot(xs, mean[rows], "o-", color=colour, label=label)
+                ax.fill_between(xs, low[rows], high[rows], color=colour, alpha=0.2,
+                                linewidth=0)
+                if erlang is not None:
+                    ax.plot(xs, erlang, "--", color=colour if hue is not None else "black")
+            else:  # categories: side by side, each line's points a little apart
+                shift = (j - (len(lines) - 1) / 2) * 0.6 / len(lines)
+                xs = [x.codes[i] + shift for i in rows]
+                ax.errorbar(xs, mean[rows], yerr=[mean[rows] - low[rows], high[rows] - mean[rows]],
+                            fmt="o", capsize=4, color=colour, label=label)
+                if erlang is not None:
+                    ax.plot(xs, erlang, "x", color="black")
         if predicted is not None:
-            ax.plot(positions, [p * factor for p in predicted], "x", color="black",
+            # One legend entry for the Erlang marks, whatever their colours.
+            ax.plot([], [], "--" if x.numbers is not None else "x", color="black",
                     label=ERLANG_LABEL)
-        ax.set_xticks(positions, list(summary["variant"]), rotation=30, ha="right")
-        ax.set_xlabel("variant")
-    else:
-        axis = _axis(results, x)
-        if axis is None:
-            raise ValueError(f"parameter {x!r} is not numeric")
-        values, unit = axis
-        others = [c for c in swept if c != x]
-        hue = others[0] if others else None
-        groups: dict[str, list[int]] = {}
-        for i, variant in enumerate(results.manifest["variants"]):
-            key = "" if hue is None else f"{_short(hue)} = {variant['parameters'].get(hue)}"
-            groups.setdefault(key, []).append(i)
-        for key, members in groups.items():
-            members = sorted(members, key=lambda i: values[i])
-            xs = [values[i] for i in members]
-            line = ax.plot(xs, mean[members], "o-", label=key or "simulation (mean, 95% CI)")[0]
-            ax.fill_between(xs, low[members], high[members], color=line.get_color(),
-                            alpha=0.2, linewidth=0)
-            if predicted is not None:
-                ax.plot(xs, [predicted[i] * factor for i in members], "--",
-                        color=line.get_color() if hue else "black")
-        if predicted is not None:
-            # One legend entry for the dashed lines, whatever their colours.
-            ax.plot([], [], "--", color="black", label=ERLANG_LABEL)
-        ax.set_xlabel(_param_label(x, unit))
-    ax.set_ylabel(_label(metric))
-    ax.grid(True, alpha=0.3)
+        _draw_targets(ax, [self.scenarios[i] for i in members], metric)
+        if x.numbers is None:
+            ax.set_xticks(range(len(x.levels)), [_tick(x, v) for v in x.levels], rotation=20,
+                          ha="right")
+        elif len(x.levels) <= _MAX_TICKS:  # the values run, not a scale of in-betweens
+            ax.set_xticks(x.numbers, [_tick(x, v) for v in x.levels])
+        ax.set_xlabel(_axis_label(x))
+        ax.set_ylabel(_label(metric, self.scenarios))
+        ax.grid(True, alpha=0.3)
+
+
+# --- heatmaps ------------------------------------------------------------------------------
 
 
 def plot_heatmap(
     results: Results, metric: str = "service_level", *, x: str | None = None,
     y: str | None = None,
 ) -> Figure:
-    """The mean of ``metric`` over a grid of two swept parameters ``x`` and ``y`` (default:
-    the first two swept), each cell annotated with mean ± 95% CI half-width."""
+    """The mean of ``metric`` over a grid of two factors ``x`` and ``y`` (default: the
+    first two), each cell annotated with mean ± 95% CI half-width; one panel per level
+    of the other factors, titled with it, on one colour scale whose green is better."""
     import numpy as np
 
-    swept = _swept(results)
-    x = x or (swept[0] if swept else None)
-    y = y or next((c for c in swept if c != x), None)
-    if x is None or y is None:
+    plan = _plan(results, x, y)
+    if plan.hue is None:
         raise ValueError("a heatmap needs two swept parameters")
+    xf, yf = plan.x, plan.hue
     summary = results.summary()
-    params = [v["parameters"] for v in results.manifest["variants"]]
-    xs = _ordered([p.get(x) for p in params])
-    ys = _ordered([p.get(y) for p in params])
     factor = _factor(metric)
-    grid = np.full((len(ys), len(xs)), np.nan)
-    text = [[""] * len(xs) for _ in ys]
-    for i, p in enumerate(params):
-        r, c = ys.index(p.get(y)), xs.index(p.get(x))
-        mean = summary[metric].iloc[i] * factor
-        half = summary[f"{metric}_ci95"].iloc[i] * factor
-        grid[r, c] = mean
-        text[r][c] = f"{mean:.3g}" + ("" if math.isnan(half) else f"\n± {half:.2g}")
-    figure = _figure(1.6 + 1.3 * len(xs), 1.4 + 0.9 * len(ys))
-    ax = figure.add_subplot()
-    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
-    finite = grid[np.isfinite(grid)]
-    middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
-    for r in range(len(ys)):
-        for c in range(len(xs)):
-            ax.text(c, r, text[r][c], ha="center", va="center", fontsize="small",
-                    color="white" if grid[r, c] < middle else "black")
-    ax.set_xticks(range(len(xs)), [_tick(v) for v in xs])
-    ax.set_yticks(range(len(ys)), [_tick(v) for v in ys])
-    ax.set_xlabel(_param_label(x, ""))
-    ax.set_ylabel(_param_label(y, ""))
-    figure.colorbar(image, ax=ax, label=_label(metric))
-    figure.suptitle(f"{results.name}: {registry.metric(metric).label} (mean ± 95% CI)")
+    mean = summary[metric].to_numpy(dtype=float) * factor
+    half = summary[f"{metric}_ci95"].to_numpy(dtype=float) * factor
+    scenarios = list(results.scenarios().values())
+    targets = [t * factor for t in _targets(scenarios, metric)]
+    norm = _norm(mean, targets[0] if len(targets) == 1 else None)
+    cmap = _colours(metric)
+    columns = min(3, len(plan.panels))
+    rows = math.ceil(len(plan.panels) / columns)
+    figure = _figure(1.8 + (1.2 + 1.1 * len(xf.levels)) * columns,
+                     1.2 + (0.9 + 0.75 * len(yf.levels)) * rows)
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for ax, (title, members) in zip(axes, plan.panels, strict=False):
+        grid = np.full((len(yf.levels), len(xf.levels)), np.nan)
+        for i in members:
+            grid[yf.codes[i], xf.codes[i]] = mean[i]
+        ax.imshow(grid, origin="lower", aspect="auto", cmap=cmap, norm=norm)
+        for i in members:
+            _cell(ax, xf.codes[i], yf.codes[i], mean[i], half[i], cmap(norm(mean[i])))
+        ax.set_xticks(range(len(xf.levels)), [_tick(xf, v) for v in xf.levels])
+        ax.set_yticks(range(len(yf.levels)), [_tick(yf, v) for v in yf.levels])
+        ax.set_xlabel(_axis_label(xf))
+        ax.set_ylabel(_axis_label(yf))
+        ax.set_title(title, fontsize="medium")
+    for ax in axes[len(plan.panels):]:
+        ax.set_visible(False)
+    from matplotlib.cm import ScalarMappable
+
+    better = registry.metric(metric).better
+    where = f"; {'higher' if better == 'higher' else 'lower'} is better" if better else ""
+    if targets:
+        where += f"; black line: {TARGET_LABEL}"
+    bar = figure.colorbar(ScalarMappable(norm, cmap), ax=axes[: len(plan.panels)].tolist(),
+                          label=_label(metric, scenarios) + where)
+    for target in targets:
+        bar.ax.axhline(target, color="black", linewidth=2)
+    figure.suptitle(f"{results.name}: {registry.metric(metric).label} (mean ± 95% CI, "
+                    f"{finished_note(results)})")
     return figure
 
 
-def _ordered(values: list[Any]) -> list[Any]:
-    distinct = list(dict.fromkeys(values))
-    numbers = _numeric(distinct)
-    if numbers is not None:
-        return [v for _, v in sorted(zip(numbers[0], distinct, strict=True))]
-    return distinct
+def _norm(values: np.ndarray, target: float | None) -> Normalize:
+    """The colour scale of a heatmap: from its lowest to its highest value, or, with a
+    target, centred on it (a cell at the target is the middle colour, so red means the
+    target is missed and green that it is met)."""
+    import numpy as np
+    from matplotlib.colors import Normalize
+
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return Normalize(0.0, 1.0)
+    if target is None:
+        return Normalize(finite.min(), finite.max())
+    span = max(abs(finite.min() - target), abs(finite.max() - target)) or 1.0
+    return Normalize(target - span, target + span)
 
 
-def _tick(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def _colours(metric: str) -> Colormap:
+    """Red for worse, green for better (by the registry's ``better``); a neutral map for
+    a metric that is neither; missing cells grey."""
+    from matplotlib import colormaps
+
+    better = registry.metric(metric).better
+    name = {"higher": "RdYlGn", "lower": "RdYlGn_r"}.get(better or "", "viridis")
+    return colormaps[name].with_extremes(bad="lightgrey")
+
+
+def _cell(ax: Axes, column: int, row: int, mean: float, half: float, colour: Any) -> None:
+    """The text of one heatmap cell, dark or light as its colour needs."""
+    red, green, blue = colour[:3]
+    dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+    if math.isnan(mean):
+        text = "no runs"
+    else:
+        text = f"{mean:.3g}" + ("" if math.isnan(half) else f"\n± {half:.2g}")
+    ax.text(column, row, text, ha="center", va="center", fontsize="small",
+            color="white" if dark and not math.isnan(mean) else "black")
 
 
 # --- by interval ---------------------------------------------------------------------------
@@ -388,46 +637,107 @@ def plot_intervals(
     variants: Sequence[str] | None = None,
     metrics: Sequence[str] = ("service_level", "abandon_rate"),
 ) -> Figure:
-    """``metrics`` (default service level and abandonment) by interval of the day, for all
-    contact types together (the ``all`` rows): mean over replications with a 95% CI band,
-    one line per variant in ``variants`` (default: all, or five spread over the sweep)."""
-    from ccsim.experiment.summary import ci95
-
+    """``metrics`` (default service level and abandonment) by interval of the day: a row
+    per metric, a column for all contact types together (the ``all`` rows) and one per
+    contact type when there are several; mean over replications with a 95% CI band, one
+    line per variant in ``variants`` (default: all, or five spread over the sweep)."""
     labels = list(variants) if variants is not None else _spread(results.variants)
     unknown = [v for v in labels if v not in results.variants]
     if unknown:
         raise ValueError(f"no variant {unknown[0]!r}; expected one of: {results.variants}")
-    table = results.intervals
-    table = table[(table["contact_type"] == "all") & table["variant"].isin(labels)]
+    table = results.intervals[results.intervals["variant"].isin(labels)]
     table = table.assign(**{m: math.nan for m in metrics if m not in table})  # not reported
-    figure = _figure(9.0, 2.8 * len(metrics) + 0.6)
-    axes = figure.subplots(len(metrics), 1, sharex=True, squeeze=False).ravel()
-    times = table.drop_duplicates("interval").sort_values("interval")
-    for ax, metric in zip(axes, metrics, strict=True):
-        factor = _factor(metric)
-        for label in labels:
-            part = table[table["variant"] == label]
-            stats = part.groupby("interval")[metric].agg(["mean", "std", "count"])
-            half = ci95(stats["std"].to_numpy(dtype=float), stats["count"].to_numpy())
-            mean = stats["mean"].to_numpy(dtype=float) * factor
-            low, high = _band(metric, mean, half * factor)
-            xs = stats.index.to_numpy()
-            line = ax.plot(xs, mean, "-", marker=".", label=label if len(labels) > 1 else None)[0]
-            ax.fill_between(xs, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
-        ax.set_ylabel(_label(metric))
-        ax.grid(True, alpha=0.3)
-    step = max(1, len(times) // 12)
-    axes[-1].set_xticks(times["interval"].to_numpy()[::step], list(times["time"])[::step])
-    period = results.scenarios()[labels[0]].period if labels else 0.0
-    axes[-1].set_xlabel(f"interval start (clock time; {format_duration(period)} intervals)")
-    if len(labels) > 1:
-        axes[0].legend(fontsize="small", title="variant")
-    reps = table.groupby("variant")["replication"].nunique()
-    n = int(reps.max()) if len(reps) else 0
+    scenarios = results.scenarios()
+    chosen = [scenarios[label] for label in labels]
+    names = [c.name for c in chosen[0].contact_types] if chosen else []
+    kinds = ["all", *names] if len(names) > 1 else ["all"]
+    words = _in_words(results)
+    figure = _figure(9.0 if len(kinds) == 1 else 0.8 + 4.4 * len(kinds),
+                     2.6 * len(metrics) + 1.4)
+    grid = figure.subplots(len(metrics), len(kinds), sharex=True, sharey="row",
+                           squeeze=False)
+    for row, metric in zip(grid, metrics, strict=True):
+        for ax, kind in zip(row, kinds, strict=True):
+            for j, label in enumerate(labels):
+                part = table[(table["variant"] == label) & (table["contact_type"] == kind)]
+                _interval_line(ax, part, metric, f"C{j % 10}",
+                               words[label] if len(labels) > 1 else "mean (95% CI band)")
+            _draw_targets(ax, chosen, metric)
+            ax.grid(True, alpha=0.3)
+        row[0].set_ylabel(_label(metric, chosen))
+    for ax, kind in zip(grid[0], kinds, strict=True):
+        ax.set_title("all contact types" if kind == "all" and len(kinds) > 1
+                     else kind if kind != "all" else names[0] if names else "")
+    if chosen:
+        for ax in grid[-1]:
+            _clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
+    _legend(figure, grid.ravel())
     title = labels[0] if len(labels) == 1 else results.name
-    figure.suptitle(f"{title}: by interval, all contact types (mean and 95% CI, {n} "
-                    "replications)")
+    figure.suptitle(f"{title}: by interval (mean and 95% CI, "
+                    f"{finished_note(results, labels)})")
     return figure
+
+
+def _in_words(results: Results) -> dict[str, str]:
+    """Each variant's label as a legend says it: its level of every factor, in words."""
+    found = factors(results)
+    return {
+        label: ", ".join(_level(f, f.codes[i]) for f in found) or label
+        for i, label in enumerate(results.variants)
+    }
+
+
+def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label: str) -> None:
+    """The mean of ``metric`` per interval over the replications in ``part``, and its
+    95% band clipped to the metric's range."""
+    from ccsim.experiment.summary import ci95
+
+    stats = part.groupby("interval")[metric].agg(["mean", "std", "count"])
+    half = ci95(stats["std"].to_numpy(dtype=float), stats["count"].to_numpy())
+    factor = _factor(metric)
+    mean = stats["mean"].to_numpy(dtype=float) * factor
+    low, high = _band(metric, mean, half * factor)
+    xs = stats.index.to_numpy()
+    ax.plot(xs, mean, "-", marker="." if len(xs) <= 48 else None, color=colour, label=label)
+    ax.fill_between(xs, low, high, color=colour, alpha=0.2, linewidth=0)
+
+
+def clock(scenario: Scenario, interval: int) -> str:
+    """The clock time at which ``interval`` starts (``"08:30"``), with its day on a
+    horizon longer than a day (``"day 2 08:30"``)."""
+    hours, minutes = map(int, scenario.start.split(":"))
+    total = hours * 60 + minutes + round(interval * scenario.period / 60)
+    day, minute = divmod(total, 24 * 60)
+    text = f"{minute // 60:02d}:{minute % 60:02d}"
+    return f"day {day + 1} {text}" if _days(scenario) > 1 else text
+
+
+def _days(scenario: Scenario) -> int:
+    """How many calendar days the horizon touches."""
+    hours, minutes = map(int, scenario.start.split(":"))
+    end = hours * 3600 + minutes * 60 + scenario.intervals * scenario.period
+    return math.ceil(end / 86400)
+
+
+def _clock_axis(ax: Axes, scenario: Scenario, intervals: list[int]) -> None:
+    """Ticks at a round number of hours, at most about eight, labelled with clock times."""
+    if not intervals:
+        return
+    hours = next((h for h in (1, 2, 3, 4, 6, 12, 24, 48, 168)
+                  if len(intervals) * scenario.period / (h * 3600) <= 8), 168)
+    step = max(1, round(hours * 3600 / scenario.period))
+    ticks = [i for i in intervals if _minute_of_day(scenario, i) % (hours * 60) == 0]
+    ticks = ticks[::max(1, math.ceil(len(ticks) / 8))] if ticks else intervals[::step]
+    ax.set_xticks(ticks, [clock(scenario, i) for i in ticks], rotation=30 if
+                  _days(scenario) > 1 else 0, ha="right" if _days(scenario) > 1 else "center")
+    days = "day and " if _days(scenario) > 1 else ""
+    ax.set_xlabel(f"interval start ({days}clock time; {format_duration(scenario.period)} "
+                  "intervals)")
+
+
+def _minute_of_day(scenario: Scenario, interval: int) -> int:
+    hours, minutes = map(int, scenario.start.split(":"))
+    return (hours * 60 + minutes + round(interval * scenario.period / 60)) % (24 * 60)
 
 
 def _spread(labels: list[str]) -> list[str]:
@@ -445,8 +755,8 @@ def plot_results(directory: str | Path) -> list[Path]:
     """Draw every chart of the results in ``directory`` into its ``charts/`` folder,
     replacing earlier ones; returns the files written: ``intervals.png`` always; with
     several variants also ``metrics.png`` (key metrics against the sweep or per variant)
-    and, for a 2-D sweep, ``heatmap_<metric>.png`` for service level, ASA, abandonment and
-    occupancy."""
+    and, with two or more factors, ``heatmap_<metric>.png`` for each of
+    :data:`HEATMAP_METRICS`."""
     from ccsim.experiment import Results
 
     directory = Path(directory)
@@ -466,7 +776,7 @@ def plot_results(directory: str | Path) -> list[Path]:
     save(plot_intervals(results), "intervals.png")
     if len(results.variants) > 1:
         save(plot_metrics(results), "metrics.png")
-        if len(_swept(results)) >= 2:
-            for metric in ("service_level", "asa", "abandon_rate", "occupancy"):
+        if len(factors(results)) >= 2:
+            for metric in HEATMAP_METRICS:
                 save(plot_heatmap(results, metric), f"heatmap_{metric}.png")
     return written

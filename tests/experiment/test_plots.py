@@ -59,11 +59,11 @@ replications = 3
     figure = plot_metric(Results.load(out), "asa")
     (ax,) = figure.axes
     assert ax.get_ylabel() == "ASA (s)"  # the registry's label and unit
-    assert ax.get_xlabel() == "staffing (× base scenario, every group)"
+    assert ax.get_xlabel() == "staff of every team (× base)"
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert labels == [
-        "billing.patience.mean = 2min",
-        "billing.patience.mean = 5min",
+        "billing mean patience = 2min",
+        "billing mean patience = 5min",
         ERLANG_LABEL,
     ]
 
@@ -127,18 +127,19 @@ def test_erlang_a_is_drawn_only_for_what_it_models(tiny_text: str) -> None:
 
 
 def test_a_scenario_feature_erlang_a_does_not_know_rules_its_line_out(tiny_text: str) -> None:
-    """A feature added to the schema later (a `[callbacks]` table, a per-type retrial
+    """A feature added to the schema later (a `[surveys]` table, a per-type retrial
     rule) gets no Erlang line until the allow-list names it, without a change to the rule."""
 
-    class Callbacks(Scenario):
-        callbacks: dict[str, float] | None = None
+    class Surveys(Scenario):
+        # A name the real schema does not use, so it stays a feature Erlang A cannot know.
+        surveys: dict[str, float] | None = None
 
     class Redialling(ContactType):
         redial: float = 0.0
 
     data = tomllib.loads(tiny_text)
-    assert erlang_a_applies(Callbacks(**data))  # unset: nothing Erlang A does not model
-    assert not erlang_a_applies(Callbacks(**data, callbacks={"offer_after": 60.0}))
+    assert erlang_a_applies(Surveys(**data))  # unset: nothing Erlang A does not model
+    assert not erlang_a_applies(Surveys(**data, surveys={"after_call": 1.0}))
     types = [ContactType(**c) for c in data["contact_types"]]
     groups = [AgentGroup(**g) for g in data["agent_groups"]]
     base = {k: v for k, v in data.items() if k not in ("contact_types", "agent_groups")}
