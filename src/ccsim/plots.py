@@ -560,7 +560,7 @@ def plot_heatmap(
     columns = min(3, len(plan.panels))
     rows = math.ceil(len(plan.panels) / columns)
     figure = _figure(1.8 + (1.2 + 1.1 * len(xf.levels)) * columns,
-                     1.2 + (0.9 + 0.75 * len(yf.levels)) * rows)
+                     max(3.6, 1.2 + (0.9 + 0.75 * len(yf.levels)) * rows))
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for ax, (title, members) in zip(axes, plan.panels, strict=False):
         grid = np.full((len(yf.levels), len(xf.levels)), np.nan)
@@ -579,11 +579,10 @@ def plot_heatmap(
     from matplotlib.cm import ScalarMappable
 
     better = registry.metric(metric).better
-    where = f"; {'higher' if better == 'higher' else 'lower'} is better" if better else ""
-    if targets:
-        where += f"; black line: {TARGET_LABEL}"
+    notes = [f"{better} is better"] if better else []
+    notes += [f"black line: {TARGET_LABEL}"] if targets else []
     bar = figure.colorbar(ScalarMappable(norm, cmap), ax=axes[: len(plan.panels)].tolist(),
-                          label=_label(metric, scenarios) + where)
+                          label="\n".join([_label(metric, scenarios), "; ".join(notes)]))
     for target in targets:
         bar.ax.axhline(target, color="black", linewidth=2)
     figure.suptitle(f"{results.name}: {registry.metric(metric).label} (mean ± 95% CI, "
