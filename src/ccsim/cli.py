@@ -219,8 +219,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _quiet_dask_logs() -> None:
-    """Dask logs a lost scheduler or worker on stderr in many lines; ccsim says it in one."""
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    """Dask logs a lost scheduler or worker on stderr in many lines; ccsim says it in one.
+    Dask configures its loggers when imported, here and in the worker processes of a
+    LocalCluster (which read the environment), so both are told before that; the
+    handler it puts on ``distributed`` also hears ``distributed.client``, which has a
+    level of its own."""
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+    try:
+        import distributed  # noqa: F401
+    except ImportError:  # run_experiment says how to install it
+        return
+    for handler in logging.getLogger("distributed").handlers:
+        handler.setLevel(logging.CRITICAL)
 
 
 def _write_report(out: Path) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -91,3 +92,123 @@ def test_dask_without_the_extra_installed_is_a_one_line_error(
     monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails
     with pytest.raises(ScenarioError, match=r'^install ccsim\[dask\] to use executor = "dask"$'):
         run_experiment(experiment)
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid`` (read from /proc: no psutil needed)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+SLOW_SWEEP = """
+scenario = "tiny.toml"
+replications = {replications}
+[vary]
+"contact_types.billing.arrivals.per_hour" = [40000, 41000]
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_kill_9_of_ccsim_run_leaves_no_worker_process(write_experiment, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+
+    path = write_experiment(SLOW_SWEEP.format(replications=200))
+    main = subprocess.Popen(
+        [sys.executable, "-m", "ccsim.cli", "run", str(path), "--workers", "2", "--quiet",
+         "--out", str(tmp_path / "out")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(lambda: len(list((tmp_path / "out").glob("runs/*.json"))) > 2, 60)
+        workers = _children(main.pid)
+        assert len(workers) >= 2, workers  # the pool is running
+    finally:
+        os.kill(main.pid, signal.SIGKILL)
+        main.wait()
+    assert _wait_for(lambda: not any(_alive(w) for w in workers), 5), [
+        w for w in workers if _alive(w)
+    ]
+
+
+CLUSTER = """
+import sys, time
+from dask.distributed import LocalCluster
+
+if __name__ == "__main__":
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    print(cluster.scheduler_address, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_dask_cluster_that_dies_midway_is_one_line_exit_1_and_resumable(
+    write_experiment, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+
+    pytest.importorskip("dask.distributed")
+    path = write_experiment(SLOW_SWEEP.format(replications=60))
+    (tmp_path / "cluster.py").write_text(CLUSTER)
+    host = subprocess.Popen([sys.executable, str(tmp_path / "cluster.py")],
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    out = tmp_path / "out"
+    try:
+        address = host.stdout.readline().strip()
+        assert address.startswith("tcp://")
+        run = subprocess.Popen(
+            [sys.executable, "-m", "ccsim.cli", "run", str(path), "--dask", address,
+             "--quiet", "--out", str(out)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        assert _wait_for(lambda: len(list(out.glob("runs/*.json"))) > 2, 60)
+    finally:
+        os.killpg(host.pid, signal.SIGKILL)  # the scheduler and its workers, at once
+        host.wait()
+    _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 1, stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert re.match(
+        r"ccsim: error: the Dask cluster failed \(.+\); \d+ of 120 runs did not finish: run "
+        r"the experiment again to finish them \(the finished runs are saved in .+/out/\)$",
+        stderr.strip(),
+    ), stderr
+    saved = len(list(out.glob("runs/*.json")))
+    assert 0 < saved < 120
+    again = subprocess.run(
+        [sys.executable, "-m", "ccsim.cli", "run", str(path), "--workers", "2", "--quiet",
+         "--out", str(out)], capture_output=True, text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert len(list(out.glob("runs/*.json"))) == 120

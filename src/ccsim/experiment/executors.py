@@ -265,6 +265,8 @@ def run_dask(
             except TimeoutError:
                 idle_since = _check_workers(client, idle_since, remaining, len(runs))
                 continue
+            except Exception as error:  # futures cancelled: the scheduler is gone
+                raise WorkerDied(_lost(_failed(error), remaining, len(runs))) from None
             idle_since = None
             for future in done:
                 records = _records(future, remaining, len(runs))
@@ -284,8 +286,13 @@ def _records(future: Any, remaining: int, total: int) -> list[dict[str, Any]]:
     try:
         return future.result()
     except Exception as error:
-        reason = f"{type(error).__name__}: {error}".strip().rstrip(":")
-        raise WorkerDied(_lost(f"the Dask cluster failed ({reason})", remaining, total)) from None
+        raise WorkerDied(_lost(_failed(error), remaining, total)) from None
+
+
+def _failed(error: Exception) -> str:
+    """The cluster's failure in a line (Dask's messages run over several)."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"the Dask cluster failed ({type(error).__name__}{': ' + first if first else ''})"
 
 
 def _check_workers(
