@@ -12,19 +12,21 @@ from model_cases import scripted, scripted_case
 from ccsim import Scenario, simulate
 from ccsim.model.contacts import Outcome
 from ccsim.model.metrics import AccountingError, Tally
-from ccsim.model.registry import COUNTS, METRICS, OUTCOMES
+from ccsim.model.registry import CORE, COUNTS, METRICS, OUTCOMES
 
 
 def test_the_summary_reports_exactly_the_registered_metrics(single_queue_dict):
+    # ... of every run; a policy's own metrics only where it is installed.
     result = simulate(Scenario.from_dict(single_queue_dict), 1)
-    assert list(result.summary) == list(METRICS)
-    assert set(METRICS) <= set(result.intervals.columns)
-    for name in COUNTS:
+    assert list(result.summary) == [m for m in METRICS if m in CORE]
+    assert CORE <= set(result.intervals.columns)
+    assert all(METRICS[m].policy for m in set(METRICS) - CORE)
+    for name in set(COUNTS) & CORE:
         assert isinstance(result.summary[name], int), name
 
 
 def test_every_outcome_has_a_count_metric_and_offered_is_not_one():
-    assert set(OUTCOMES) == {o.name.lower() for o in Outcome}
+    assert set(OUTCOMES) == {o.column for o in Outcome}
     assert "offered" in COUNTS and "offered" not in OUTCOMES
     for name in OUTCOMES:
         assert METRICS[name].count and METRICS[name].aggregate == "sum"

@@ -275,12 +275,15 @@ def _tables(
 
     variants = manifest["variants"]
     parameters = manifest["parameters"]
+    # Every run reports the core metrics; a policy's own only where it was installed.
+    reported = {m for record in records.values() for m in record.get("summary", {})}
+    metrics = [m for m in METRICS if METRICS[m].policy is None or m in reported]
     columns: dict[str, list[Any]] = {
         "variant": [],
         "replication": [],
         "seed": [],
         **{p: [] for p in parameters},
-        **{m: [] for m in METRICS},
+        **{m: [] for m in metrics},
         "status": [],
         "error": [],
     }
@@ -294,7 +297,7 @@ def _tables(
         for p in parameters:
             columns[p].append(variant["parameters"].get(p))
         summary = record.get("summary", {})
-        for m in METRICS:
+        for m in metrics:
             columns[m].append(summary.get(m, math.nan))
         columns["status"].append(record["status"])
         columns["error"].append(record["error"])
@@ -305,10 +308,10 @@ def _tables(
     runs["seed"] = runs["seed"].astype("uint64")
     runs["replication"] = runs["replication"].astype("int64")
     # Counts are whole numbers: integers, nullable for failed runs and absent metrics.
-    for m in COUNTS:
-        runs[m] = pd.array([None if _missing(v) else int(v) for v in runs[m]], dtype="Int64")
-    for m in METRICS:
-        if m not in COUNTS:
+    for m in metrics:
+        if m in COUNTS:
+            runs[m] = pd.array([None if _missing(v) else int(v) for v in runs[m]], dtype="Int64")
+        else:
             runs[m] = runs[m].astype("float64")
     return (runs, *(pd.DataFrame(parts[name]) for name in ("types", "intervals", "groups")))
 

@@ -66,7 +66,8 @@ def summarize(
 
     With ``by`` (a column of ``runs`` such as ``contact_type`` or ``agent_group``), one row
     per variant and level of that column, in the order the levels first appear.
-    ``metrics`` defaults to every metric of the registry."""
+    ``metrics`` defaults to the registry's: every core metric, and a policy's own where
+    ``runs`` has them."""
     import pandas as pd
 
     parameters = parameters or {}
@@ -87,10 +88,16 @@ def summarize(
             row.update({p: parameters.get(label, {}).get(p) for p in names})
             row["replications"] = len(part)
             row["failed"] = failed
-            for m in metrics or tuple(METRICS):
+            for m in metrics or _reported(runs):
                 row[m], row[f"{m}_ci95"] = mean_and_ci95(_values(part, m))
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _reported(runs: pd.DataFrame) -> list[str]:
+    """The registry's metrics for a table of runs: the core ones, and a policy's where
+    the table has them."""
+    return [m for m in METRICS if METRICS[m].policy is None or m in runs.columns]
 
 
 def group_days(groups: pd.DataFrame) -> pd.DataFrame:

@@ -13,13 +13,19 @@ from enum import IntEnum
 
 
 class Outcome(IntEnum):
-    """How a contact left the centre. New policies add members (and an ``outcome`` metric
-    of the same name, lower case, in :mod:`ccsim.model.registry`); the numbers are stable."""
+    """How a contact left the line. New policies add members, and an ``outcome`` metric
+    named :attr:`column` in :mod:`ccsim.model.registry`; the numbers are stable."""
 
     ANSWERED = 0  #: reached an agent
     ABANDONED = 1  #: left the queue before reaching an agent (patience ran out)
     BLOCKED = 2  #: found every line busy and was turned away on arrival
     UNSERVED = 3  #: still waiting when no agent was left to serve it (infinite patience)
+    CALLBACK = 4  #: accepted a callback and hung up (the callback is counted apart)
+
+    @property
+    def column(self) -> str:
+        """The name of the metric that counts this outcome."""
+        return "callbacks_accepted" if self is Outcome.CALLBACK else self.name.lower()
 
 
 class Contact:

@@ -50,7 +50,7 @@ _EDGES = np.concatenate(([0.0, 0.0], _W0 * _R ** np.arange(1, _BINS)))
 _LOG_R = math.log(_R)
 _ANSWERED = int(Outcome.ANSWERED)
 #: The outcomes that are terms of the identity offered = Σ outcomes.
-_TERMS = [o for o in Outcome if o.name.lower() in OUTCOMES]
+_TERMS = [o for o in Outcome if o.column in OUTCOMES]
 
 
 class AccountingError(AssertionError):

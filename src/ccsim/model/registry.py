@@ -48,6 +48,8 @@ class Metric:
     low: float = 0.0
     high: float = math.inf
     better: Literal["higher", "lower"] | None = None
+    #: the policy that reports it (``None``: every run reports it)
+    policy: str | None = None
 
 
 def _count(name: str, definition: str, *, outcome: bool = True) -> Metric:
@@ -100,8 +102,38 @@ _CORE = (
            "time", None),
 )
 
+def _callbacks(metric: Metric) -> Metric:
+    return Metric(**{**metric.__dict__, "policy": "callbacks"})
+
+
+# The callback policy (ccsim.model.callbacks). Counts are attributed, like everything, to
+# the interval in which the caller first arrived.
+_CALLBACKS = tuple(_callbacks(m) for m in (
+    _count("callbacks_offered", "offered contacts offered a callback", outcome=False),
+    _count("callbacks_accepted", "offered contacts that accepted a callback and hung up: "
+           "neither answered nor abandoned on the line"),
+    _count("callbacks_completed", "accepted callbacks whose customer was reached and "
+           "talked to", outcome=False),
+    _count("callbacks_failed", "accepted callbacks never completed: every attempt "
+           "unanswered, or no agent left to make them", outcome=False),
+    _seconds("callback_delay_mean", "callback delay", "mean time from accepting a callback "
+             "to the start of the callback conversation, completed callbacks"),
+    _seconds("callback_delay_p90", "90th percentile callback delay", "its 90th percentile",
+             "quantile"),
+    _share("promise_kept", "promises kept", "completed callbacks whose conversation started "
+           "within `promise` / callbacks accepted and resolved (completed or failed)",
+           "higher"),
+    Metric("agent_time_callbacks", "agent time on callbacks", "s", "agent-seconds spent "
+           "on callbacks: dialling every attempt, talk and wrap-up", aggregate="sum"),
+    Metric("callbacks_pending", "callbacks pending", "callbacks", "time-average number of "
+           "accepted callbacks not yet made (or retried) in the measured window",
+           better="lower"),
+))
+
 #: Every metric, by name, in the order tables show them.
-METRICS: Mapping[str, Metric] = {m.name: m for m in _CORE}
+METRICS: Mapping[str, Metric] = {m.name: m for m in (*_CORE, *_CALLBACKS)}
+#: The metrics every run reports, whatever policy is installed.
+CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).
 COUNTS: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.count)
 #: The outcome columns: each offered contact is counted in exactly one of them.

@@ -22,7 +22,7 @@ import numpy as np
 
 from ccsim.model.contacts import Outcome
 from ccsim.model.metrics import _EDGES, Tally
-from ccsim.model.registry import METRICS
+from ccsim.model.registry import CORE, METRICS
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def metrics(sums: Sums, definition: str = "offered") -> dict[str, float]:
     """Every metric of the registry that ``sums`` defines, in registry order;
     ``definition`` picks the headline ``service_level`` among the ``sl_*`` columns."""
     offered = sums.offered
-    outcomes = {o.name.lower(): int(sums.counts[o]) for o in Outcome}
+    outcomes = {o.column: int(sums.counts[o]) for o in Outcome if o.column in CORE}
     answered = outcomes["answered"]
     p50, p90, p95 = quantiles(sums.hist, (0.5, 0.9, 0.95))
     levels = {
