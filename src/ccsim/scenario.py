@@ -246,8 +246,72 @@ class Targets(_Strict):
         return value
 
 
+class _CallbackKeys(_Strict):
+    """The keys of a callback policy; see :class:`Callbacks`."""
+
+    queue_at_least: Annotated[int, Field(ge=0), BeforeValidator(_number)] | None = None
+    predicted_wait_above: NonNegativeDuration | None = None
+    accept: Share | None = None
+    mode: Literal["window"] | None = None
+    promise: PositiveDuration | None = None
+    schedule: Literal["when_idle", "priority", "deadline"] | None = None
+    dial_time: NonNegativeDuration | None = None
+    reach: Share | None = None
+    retry_delay: NonNegativeDuration | None = None
+    max_attempts: Count | None = None
+    talk_scale: PositiveFloat | None = None
+
+
+class CallbackOverride(_CallbackKeys):
+    """``contact_types[*].callbacks``: keys that replace the scenario-wide ``[callbacks]``
+    for one contact type (or, with no scenario-wide table, its whole policy)."""
+
+
+class Callbacks(_CallbackKeys):
+    """``[callbacks]``: a caller who arrives to find every agent able to take it busy is
+    offered a callback when the given triggers all hold — ``queue_at_least`` (that many
+    live callers of its type already waiting) and/or ``predicted_wait_above`` (the ACD's
+    estimate: position × mean handle time (talk + wrap-up) ÷ agents on duty able to take
+    the type) — and accepts with probability ``accept``. In ``window`` mode it hangs up
+    and is called back, the promise being within ``promise``. ``schedule`` says when
+    agents work callbacks: ``when_idle`` (only when no live contact they can take waits),
+    ``priority`` (a due callback first) or ``deadline`` (as ``when_idle``, but a callback
+    whose promise would otherwise be broken first). Each attempt costs the agent
+    ``dial_time``; the customer answers with probability ``reach``; an unanswered attempt
+    is retried after ``retry_delay``, at most ``max_attempts`` attempts. The conversation
+    takes the contact's own talk time (drawn at arrival) × ``talk_scale``, then its wrap-up.
+    """
+
+    accept: Share
+    mode: Literal["window"] = "window"
+    promise: PositiveDuration
+    schedule: Literal["when_idle", "priority", "deadline"] = "when_idle"
+    dial_time: NonNegativeDuration = 0.0
+    reach: Share = 1.0
+    retry_delay: NonNegativeDuration = 600.0
+    max_attempts: Count = 3
+    talk_scale: PositiveFloat = 1.0
+
+    @model_validator(mode="after")
+    def _a_trigger(self) -> Callbacks:
+        if self.queue_at_least is None and self.predicted_wait_above is None:
+            raise ValueError(
+                "give at least one trigger: 'queue_at_least' (callers waiting) or "
+                "'predicted_wait_above' (a duration)"
+            )
+        return self
+
+    def overridden(self, override: CallbackOverride | None) -> Callbacks:
+        """This policy with the keys ``override`` sets replaced."""
+        if override is None:
+            return self
+        return Callbacks(**{**self.model_dump(), **override.model_dump(exclude_unset=True)})
+
+
 class ContactType(_Strict):
-    """A kind of contact: how many arrive, how long they take, how long callers wait."""
+    """A kind of contact: how many arrive, how long they take, how long callers wait.
+    ``callbacks`` adjusts the scenario's callback policy for this type (a table of keys),
+    or ``false`` turns it off for the type."""
 
     name: str = Field(min_length=1)
     channel: Literal["voice"] = "voice"
@@ -255,6 +319,7 @@ class ContactType(_Strict):
     handle_time: DistributionSpec
     wrap_up: DistributionSpec | None = None
     patience: DistributionSpec | None = None
+    callbacks: Literal[False] | CallbackOverride | None = None
 
 
 #: Most agents a group can have in one interval (each agent is an object in the model).
@@ -319,6 +384,7 @@ class Scenario(_Strict):
     lines: Count | None = None
     service_level: ServiceLevel = ServiceLevel()
     targets: Targets = Targets()
+    callbacks: Callbacks | None = None
     contact_types: list[ContactType] = Field(min_length=1)
     agent_groups: list[AgentGroup] = Field(min_length=1)
 
@@ -359,6 +425,14 @@ class Scenario(_Strict):
                     f"contact_types[{c.name}]",
                 )
         self._check_horizon()
+        for c in self.contact_types:
+            try:
+                self.callbacks_for(c)
+            except ValidationError as error:  # a type's keys merged with the scenario's
+                found = _scenario_error(error, {})
+                where = f"contact_types[{c.name}].callbacks"
+                path = ".".join(filter(None, (where, found.path)))
+                raise ScenarioError(found.message, path) from None
         return self
 
     def _check_horizon(self) -> None:
@@ -419,6 +493,15 @@ class Scenario(_Strict):
             )
 
     # --- derived quantities the model and reports use ---
+
+    def callbacks_for(self, contact_type: ContactType) -> Callbacks | None:
+        """The callback policy of ``contact_type`` (None: no callbacks for it)."""
+        own = contact_type.callbacks
+        if own is False or (self.callbacks is None and own is None):
+            return None
+        if self.callbacks is None:
+            return Callbacks(**own.model_dump(exclude_unset=True))  # type: ignore[union-attr]
+        return self.callbacks.overridden(own or None)
 
     @property
     def intervals(self) -> int:
