@@ -1,0 +1,91 @@
+"""The cost estimate of a run against measured runs, and the refusal of one too big."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+import pytest
+
+from ccsim import Scenario, simulate
+from ccsim.experiment import Experiment, run_experiment
+from ccsim.experiment.budget import Budget, experiment_budget, run_cost
+from ccsim.scenario import ScenarioError
+
+
+def centre(per_hour: float, staff: int, *, hours: int = 10, period: str = "30min",
+           patience: bool = True, types: int = 1) -> Scenario:
+    contact_types = [
+        {"name": f"t{i}", "arrivals": {"per_hour": per_hour / types},
+         "handle_time": {"dist": "exponential", "mean": "4min"},
+         **({"patience": {"dist": "exponential", "mean": "3min"}} if patience else {})}
+        for i in range(types)
+    ]
+    groups = [{"name": "all", "skills": [c["name"] for c in contact_types], "staff": staff}]
+    return Scenario(period=period, horizon=f"{hours}h", contact_types=contact_types,
+                    agent_groups=groups)
+
+
+SHAPES = {
+    "single queue": centre(690, 50),
+    "ten times larger": centre(6900, 500),
+    "overloaded without patience": centre(2000, 50, patience=False),
+    "a week of 15-minute intervals": centre(600, 50, hours=168, period="15min"),
+    "four types": centre(2000, 150, types=4),
+    "idle crowd": centre(100, 5000),
+}
+
+
+@pytest.mark.parametrize("trace", [False, True], ids=["plain", "traced"])
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_the_estimate_of_a_run_is_within_an_order_of_magnitude_of_the_measured_run(name, trace):
+    scenario = SHAPES[name]
+    simulate(SHAPES["single queue"], 0, trace=trace)  # imports and caches out of the timing
+    start = time.perf_counter()
+    simulate(scenario, 1, trace=trace)
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    try:
+        simulate(scenario, 1, trace=trace)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    cost = run_cost(scenario, trace)
+    assert cost.contacts == pytest.approx(sum(sum(scenario.volumes(c))
+                                              for c in scenario.contact_types))
+    # Ratios, not thresholds: the machine may be slower or faster, not ten times so.
+    assert 0.1 < cost.seconds / seconds < 10, (cost.seconds, seconds)
+    assert 0.1 < cost.memory / peak < 10, (cost.memory, peak)
+
+
+def test_the_parents_tables_are_counted_in_the_memory_of_an_experiment(tmp_path):
+    scenario = SHAPES["a week of 15-minute intervals"]
+    experiment = Experiment.from_scenario(scenario, replications=6, seed=0)
+    tracemalloc.start()
+    try:
+        run_experiment(experiment, workers=1, out=tmp_path / "out", progress=False).summary()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    budget = experiment_budget([scenario], 6, slots=1)
+    assert 0.1 < budget.memory / peak < 10, (budget.memory, peak)
+
+
+def test_a_budget_that_fits_has_no_refusal_and_one_too_big_says_what_and_how():
+    fits = Budget(runs=10, slots=2, contacts=1e5, seconds=60, memory=1e8, available=4e9)
+    assert fits.refusal() is None
+    big = Budget(runs=10, slots=2, contacts=1e10, seconds=7200, memory=8e9, available=4e9)
+    assert big.refusal() == (
+        "10 run(s) of about 1,000,000,000 contacts each would take about 2.0 h on 2 "
+        "worker(s) and about 8.0 GB of memory, more than the 4.0 GB this machine has "
+        "available; reduce the replications, the variants, the horizon or the arrival "
+        "volumes (or the workers, for memory; or drop --trace), or pass --force to run it "
+        "anyway"
+    )
+
+
+def test_run_experiment_refuses_a_run_of_hours_before_writing_anything(tmp_path):
+    experiment = Experiment.from_scenario(centre(5e8, 50), replications=3, seed=0)
+    with pytest.raises(ScenarioError, match=r"would take about [\d.,]+ h on 1 worker"):
+        run_experiment(experiment, workers=1, out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
