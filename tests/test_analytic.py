@@ -590,3 +590,27 @@ def test_zero_handle_and_absurd_patience_rejected() -> None:
 def test_numpy_scalars_accepted() -> None:
     m = erlang_a_metrics(np.int64(10), np.float64(0.03), np.float64(HANDLE), np.float64(60.0))
     assert m.agents == 10 and isinstance(m.agents, int)
+
+
+def test_durations_and_rates_are_accepted_as_in_scenario_files():
+    """``"690/h"`` and ``"4min"`` mean what ``per_hour = 690`` and ``mean = "4min"`` do."""
+    from ccsim import analytic
+
+    planner = analytic.erlang_a_metrics(50, "690/h", "4min", "3min", answer_within="20s")
+    assert planner == analytic.erlang_a_metrics(50, 690 / 3600, 240, 180, answer_within=20)
+    assert analytic.erlang_c_metrics(50, "11.5/min", "4min", "20s") == (
+        analytic.erlang_c_metrics(50, 690 / 3600, 240, 20)
+    )
+    assert analytic.erlang_b_metrics(50, "690/h", "240s") == (
+        analytic.erlang_b_metrics(50, 690 / 3600, 240)
+    )
+    assert analytic.agents_for_target("690/h", "4min", answer_within="20s",
+                                      target_service_level=0.8, mean_patience="3min",
+                                      max_asa="30s") == (
+        analytic.agents_for_target(690 / 3600, 240, answer_within=20, target_service_level=0.8,
+                                   mean_patience=180, max_asa=30)
+    )
+    with pytest.raises(ValueError, match=r'expected a rate such as "690/h"'):
+        analytic.erlang_c_metrics(50, "690 per hour", 240)
+    with pytest.raises(ValueError, match=r'expected a duration such as "20s"'):
+        analytic.erlang_c_metrics(50, "690/h", "4 fortnights")

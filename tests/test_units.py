@@ -32,3 +32,22 @@ def test_parse_duration_passes_nan_and_inf_for_the_schema_to_judge():
 @given(st.floats(min_value=1, max_value=1e6, allow_nan=False))
 def test_format_then_parse_round_trips_within_rounding(seconds):
     assert parse_duration(format_duration(seconds)) == pytest.approx(seconds, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "per_second"),
+    [("690/h", 690 / 3600), ("11.5/min", 11.5 / 60), (" 2 / s ", 2.0), ("1e3/d", 1e3 / 86400),
+     (0.25, 0.25)],
+)
+def test_rates_per_unit_of_time(text, per_second):
+    from ccsim.units import parse_rate
+
+    assert parse_rate(text) == pytest.approx(per_second)
+
+
+@pytest.mark.parametrize("bad", ["690", "690/fortnight", "/h", "a/h", True, None])
+def test_a_rate_without_a_unit_of_time_is_refused(bad):
+    from ccsim.units import parse_rate
+
+    with pytest.raises(ValueError, match=r'expected a rate such as "690/h"'):
+        parse_rate(bad)

@@ -11,10 +11,17 @@ multi-server Markov queue, and its long-run performance has exact formulas:
 ccsim uses them to seed staffing searches and as oracles for the simulator, whose output
 must converge to these numbers when handle and patience times are exponential.
 
-Units: rates per second, durations in seconds, offered load in erlangs
-(arrival rate x mean handle time). All probabilities are per offered contact. Only numpy
-and ``scipy.special`` are used (``scipy.stats`` would add a second to the import), and
-nothing else from ccsim, so this module can be imported on its own.
+Units: the same as in scenario files. A duration (handle time, patience, the service
+level threshold, an ASA target) is seconds as a number, or a string with its unit:
+``"20s"``, ``"4min"``, ``"1.5h"``. An arrival rate is per second as a number, or a
+string per unit of time: ``"690/h"`` (a scenario's ``per_hour = 690``), ``"11.5/min"``.
+Offered load is in erlangs (arrival rate x mean handle time); results are always in
+seconds and shares. All probabilities are per offered contact, for example::
+
+    erlang_a_metrics(50, "690/h", "4min", "3min", answer_within="20s").service_level
+
+Only numpy, ``scipy.special`` (``scipy.stats`` would add a second to the import) and
+:mod:`ccsim.units` are used, so this module can be imported on its own.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
+
+from ccsim.units import parse_duration, parse_rate
 
 __all__ = [
     "QueueMetrics",
@@ -91,9 +100,18 @@ def _check_nonnegative(name: str, value: object, *, allow_inf: bool = False) -> 
     return number
 
 
+def _seconds(name: str, value: object, *, allow_inf: bool = False) -> float:
+    """A duration in seconds: a number, or a string with a unit ("4min")."""
+    if isinstance(value, str):
+        value = parse_duration(value)
+    return _check_nonnegative(f"{name} (seconds)", value, allow_inf=allow_inf)
+
+
 def _check_rates(arrival_rate: object, mean_handle: object) -> tuple[float, float]:
+    if isinstance(arrival_rate, str):
+        arrival_rate = parse_rate(arrival_rate)
     lam = _check_nonnegative("arrival_rate (per second)", arrival_rate)
-    handle = _check_nonnegative("mean_handle (seconds)", mean_handle)
+    handle = _seconds("mean_handle", mean_handle)
     if handle == 0.0:
         raise ValueError("mean_handle (seconds) must be > 0, got 0")
     return lam, handle
@@ -145,7 +163,10 @@ def erlang_c(agents: int, offered_load: float) -> float:
 
 
 def erlang_b_metrics(
-    agents: int, arrival_rate: float, mean_handle: float, answer_within: float = 0.0
+    agents: int,
+    arrival_rate: float | str,
+    mean_handle: float | str,
+    answer_within: float | str = 0.0,
 ) -> QueueMetrics:
     """M/M/n/n metrics: blocked contacts are lost, everyone else is answered at once.
 
@@ -154,7 +175,7 @@ def erlang_b_metrics(
     """
     n = _check_agents(agents)
     lam, handle = _check_rates(arrival_rate, mean_handle)
-    t = _check_nonnegative("answer_within (seconds)", answer_within)
+    t = _seconds("answer_within", answer_within)
     load = lam * handle
     b = erlang_b(n, load)
     return QueueMetrics(
@@ -172,7 +193,10 @@ def erlang_b_metrics(
 
 
 def erlang_c_metrics(
-    agents: int, arrival_rate: float, mean_handle: float, answer_within: float = 0.0
+    agents: int,
+    arrival_rate: float | str,
+    mean_handle: float | str,
+    answer_within: float | str = 0.0,
 ) -> QueueMetrics:
     """M/M/n metrics (infinite patience).
 
@@ -183,7 +207,7 @@ def erlang_c_metrics(
     """
     n = _check_agents(agents)
     lam, handle = _check_rates(arrival_rate, mean_handle)
-    t = _check_nonnegative("answer_within (seconds)", answer_within)
+    t = _seconds("answer_within", answer_within)
     load = lam * handle
     if load >= n:
         return QueueMetrics(
@@ -432,10 +456,10 @@ def _delayed_by_quadrature(lam: float, nmu: float, theta: float, t: float) -> _D
 
 def erlang_a_metrics(
     agents: int,
-    arrival_rate: float,
-    mean_handle: float,
-    mean_patience: float,
-    answer_within: float = 0.0,
+    arrival_rate: float | str,
+    mean_handle: float | str,
+    mean_patience: float | str,
+    answer_within: float | str = 0.0,
 ) -> QueueMetrics:
     """M/M/n+M (Palm/Erlang-A, Garnett–Mandelbaum–Reiman 2002): exponential patience with
     mean mean_patience (seconds).
@@ -448,8 +472,8 @@ def erlang_a_metrics(
     """
     n = _check_agents(agents)
     lam, handle = _check_rates(arrival_rate, mean_handle)
-    patience = _check_nonnegative("mean_patience (seconds)", mean_patience, allow_inf=True)
-    t = _check_nonnegative("answer_within (seconds)", answer_within)
+    patience = _seconds("mean_patience", mean_patience, allow_inf=True)
+    t = _seconds("answer_within", answer_within)
     if math.isinf(patience):
         return erlang_c_metrics(n, lam, handle, t)
     if patience > _MAX_PATIENCE:
@@ -512,14 +536,14 @@ def erlang_a_metrics(
 
 
 def agents_for_target(
-    arrival_rate: float,
-    mean_handle: float,
+    arrival_rate: float | str,
+    mean_handle: float | str,
     *,
-    answer_within: float,
+    answer_within: float | str,
     target_service_level: float | None = None,
-    max_asa: float | None = None,
+    max_asa: float | str | None = None,
     max_abandon_rate: float | None = None,
-    mean_patience: float | None = None,
+    mean_patience: float | str | None = None,
     max_agents: int = 100_000,
 ) -> int:
     """Fewest agents whose metrics meet every given target.
@@ -533,7 +557,7 @@ def agents_for_target(
     Raises ValueError if even max_agents agents miss the targets.
     """
     lam, handle = _check_rates(arrival_rate, mean_handle)
-    t = _check_nonnegative("answer_within (seconds)", answer_within)
+    t = _seconds("answer_within", answer_within)
     cap = _check_agents(max_agents)
     if target_service_level is None and max_asa is None and max_abandon_rate is None:
         raise ValueError("give at least one of target_service_level, max_asa, max_abandon_rate")
@@ -541,7 +565,7 @@ def agents_for_target(
         sl = _check_nonnegative("target_service_level", target_service_level)
         if sl >= 1.0:
             raise ValueError(f"target_service_level must be in [0, 1), got {sl!r}")
-    if max_asa is not None and _check_nonnegative("max_asa (seconds)", max_asa) == 0.0:
+    if max_asa is not None and (max_asa := _seconds("max_asa", max_asa)) == 0.0:
         raise ValueError("max_asa must be > 0: some contact always waits")
     if max_abandon_rate is not None:
         ab = _check_nonnegative("max_abandon_rate", max_abandon_rate)
@@ -550,7 +574,7 @@ def agents_for_target(
     patience = (
         math.inf
         if mean_patience is None
-        else _check_nonnegative("mean_patience (seconds)", mean_patience, allow_inf=True)
+        else _seconds("mean_patience", mean_patience, allow_inf=True)
     )
     load = lam * handle
 

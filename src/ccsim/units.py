@@ -1,7 +1,8 @@
 """Durations with units.
 
 Planners write durations as ``"20s"``, ``"4min"``, ``"1.5h"``; ccsim works in seconds.
-A bare number is already seconds.
+A bare number is already seconds. Rates are written per unit of time, ``"690/h"`` or
+``"11.5/min"``; ccsim works per second.
 """
 
 from __future__ import annotations
@@ -44,6 +45,33 @@ def parse_duration(value: object) -> float:
     units = ", ".join(_UNIT_SECONDS)
     raise ValueError(
         f"expected a duration such as \"20s\" or \"4min\" (units: {units}), got {value!r}"
+    )
+
+
+_RATE = re.compile(r"^\s*([^/]+?)\s*/\s*([a-z]+)\s*$")
+
+
+def parse_rate(value: object) -> float:
+    """Events per second in ``value``: a number (per second) or a string such as
+    ``"690/h"`` or ``"11.5/min"`` (any unit of :func:`parse_duration`).
+
+    Raises ``ValueError`` for anything else; the sign is not checked here."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a rate such as \"690/h\", got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        match = _RATE.match(value.lower())
+        if match and match.group(2) in _UNIT_SECONDS:
+            try:
+                count = float(match.group(1))
+            except ValueError:
+                pass
+            else:
+                return count / _UNIT_SECONDS[match.group(2)]
+    units = ", ".join(_UNIT_SECONDS)
+    raise ValueError(
+        f"expected a rate such as \"690/h\" or \"11.5/min\" (units: {units}), got {value!r}"
     )
 
 
