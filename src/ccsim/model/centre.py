@@ -40,6 +40,7 @@ from ccsim.model.metrics import Tally
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
+from ccsim.model.tables import Measure
 from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
@@ -306,4 +307,10 @@ class Centre:
                     self.tally.record(contact, Outcome.UNSERVED, horizon - contact.arrival)
         self.tally.flush()
         self.tally.check()
-        return build_result(self.scenario, self.seed, self.tally, self.staff, self.groups)
+        return build_result(
+            self.scenario, self.seed, self.tally, self.staff, self.groups, self._measures()
+        )
+
+    def _measures(self) -> list[Measure]:
+        """Where the metrics of installed policies come from (none here)."""
+        return []

@@ -20,12 +20,12 @@ class Outcome(IntEnum):
     ABANDONED = 1  #: left the queue before reaching an agent (patience ran out)
     BLOCKED = 2  #: found every line busy and was turned away on arrival
     UNSERVED = 3  #: still waiting when no agent was left to serve it (infinite patience)
-    CALLBACK = 4  #: accepted a callback and hung up (the callback is counted apart)
+    CALLBACK_ACCEPTED = 4  #: accepted a callback and hung up (the callback is counted apart)
 
     @property
     def column(self) -> str:
         """The name of the metric that counts this outcome."""
-        return "callbacks_accepted" if self is Outcome.CALLBACK else self.name.lower()
+        return "callbacks_accepted" if self is Outcome.CALLBACK_ACCEPTED else self.name.lower()
 
 
 class Contact:

@@ -136,6 +136,9 @@ class Tally:
         for column, value in zip(self._over, (group, start, end), strict=True):
             column.append(value)
 
+    def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
+        """A policy's event about ``contact`` (kept only in a trace)."""
+
     def task(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` works on a task other than a contact from ``start`` to
         ``end`` (busy time)."""
@@ -236,6 +239,13 @@ class Tally:
         for g, i, j in zip(group[last > first + 1], first[last > first + 1],
                            np.minimum(last, intervals)[last > first + 1], strict=True):
             into[i + 1:j, g] += period
+
+def wait_bin(wait: float) -> int:
+    """The bin of the wait histogram that holds ``wait`` seconds (as the folding does)."""
+    if wait <= 0:
+        return 0
+    return min(1 + math.floor(math.log(max(wait, _W0) / _W0) / _LOG_R), _BINS - 1)
+
 
 def _take(columns: tuple[list, ...]) -> list[np.ndarray]:
     """The pending ``columns`` as arrays; the lists are emptied."""

@@ -26,12 +26,16 @@ now, talk, wrap_up)``      this agent takes (see :mod:`ccsim.model.service`)
 ========================  ==========================================================
 
 With ``agent_free`` or ``agent_idle`` the centre observes every end of service at its
-time (lazy ends are off). To act, a policy uses the centre it is installed in (see
-:class:`~ccsim.model.policy_centre.PolicyCentre`): ``at(time, callback)``, ``inject(contact)``,
-``serve(agent, contact, now)``, ``occupy(agent, now, until)``, ``claim(agent)``,
-``record(contact, outcome, wait)``, ``stream(name)``, and reads ``queues``, ``groups``,
-each agent's counters. It draws only from its own named streams. Its outcomes and metrics
-are defined in :mod:`ccsim.model.registry`.
+time (lazy ends are off). After the run, ``end(now)`` lets a policy settle what is open
+and ``metrics(intervals, kinds)`` gives its own metrics for any part of the tables.
+
+To act, a policy uses the centre it is installed in
+(:class:`~ccsim.model.policy_centre.PolicyCentre`): ``at(time, callback)``,
+``inject(contact)``, ``serve(agent, contact, now)``, ``occupy(agent, now, until)``,
+``claim(agent)``, ``record(contact, outcome, wait)``, ``stream(name)``,
+``tally.event(contact, now, name)`` (a trace row), and reads ``queues``, ``groups``, each
+agent's counters. It draws only from its own named streams. Its outcomes and metrics are
+defined in :mod:`ccsim.model.registry`.
 """
 
 from __future__ import annotations
@@ -92,6 +96,17 @@ class Policy:
         self, agent: Agent, contact: Contact, now: float, talk: float, wrap_up: float
     ) -> tuple[float, float]:
         return talk, wrap_up
+
+    # --- after the run ---
+
+    def end(self, now: float) -> None:
+        """The run is over at ``now``: settle what is still open (not a hook: always
+        called)."""
+
+    def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
+        """The policy's own metrics (defined in :mod:`ccsim.model.registry`) over the
+        intervals × contact types given (index slices), for the tables of the run."""
+        return {}
 
 
 def hooks(policies: list[Policy], name: str) -> list:

@@ -19,8 +19,10 @@ from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.contacts import Contact
 from ccsim.model.policies import HOOKS, Policy, hooks
 from ccsim.model.queues import LiveQueue, Queue
+from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
 from ccsim.model.service import service_times
+from ccsim.model.tables import Measure
 from ccsim.scenario import Scenario
 from ccsim.streams import stream
 
@@ -164,6 +166,15 @@ class PolicyCentre(Centre):
         super()._abandoned(contact)
         for hook in self._hooks["abandoned"]:
             hook(contact, contact.deadline)
+
+    def result(self) -> RunResult:
+        """Statistics of the finished run, with the policies' own metrics."""
+        for policy in self.policies:
+            policy.end(self.env.now)
+        return super().result()
+
+    def _measures(self) -> list[Measure]:
+        return [p.metrics for p in self.policies if type(p).metrics is not Policy.metrics]
 
     def _boundary(self, interval: int) -> None:
         for hook in self._hooks["interval"]:

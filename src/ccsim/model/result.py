@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,13 +39,19 @@ class RunResult:
 
 
 def build_result(
-    scenario: Scenario, seed: int, tally: Tally, staff: np.ndarray, groups: list[Group]
+    scenario: Scenario,
+    seed: int,
+    tally: Tally,
+    staff: np.ndarray,
+    groups: list[Group],
+    measures: Sequence[tables.Measure] = (),
 ) -> RunResult:
     """The RunResult of a finished run whose statistics are all folded into ``tally``.
-    ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``."""
+    ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``;
+    ``measures`` give the metrics of installed policies."""
     names = [c.name for c in scenario.contact_types]
-    definition = scenario.service_level.definition
-    intervals = frame(tables.interval_rows(tally, staff, names, definition))
+    columns = tables.Columns(scenario.service_level.definition, tuple(measures))
+    intervals = frame(tables.interval_rows(tally, staff, names, columns))
     intervals.insert(1, "time", [clock(scenario, i) for i in intervals["interval"]])
     table = frame(tables.group_rows(tally, staff, [g.name for g in groups]))
     table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
@@ -52,10 +59,10 @@ def build_result(
     return RunResult(
         scenario=scenario.name,
         seed=seed,
-        summary=tables.summary(tally, staff, definition),
+        summary=tables.summary(tally, staff, columns),
         intervals=intervals,
         groups=table,
-        types=frame(tables.type_rows(tally, staff, names, definition)),
+        types=frame(tables.type_rows(tally, staff, names, columns)),
         trace=trace(names, [g.name for g in groups]) if trace is not None else None,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from os import PathLike
 
+from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.lines import Lines
 from ccsim.model.policies import Policy
@@ -28,14 +29,16 @@ def simulate(
     The same scenario and seed give identical results. ``trace=True`` also returns one row
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
-    the scenario's own (``lines``); see :mod:`ccsim.model.policies`.
+    the scenario's own (``lines``, ``callbacks``); see :mod:`ccsim.model.policies`.
     """
     if not isinstance(scenario, Scenario):
         hint = " (read a file with ccsim.load_scenario(path))" if isinstance(
             scenario, str | PathLike) else " (build one with ccsim.Scenario(**keys))"
         raise TypeError(f"simulate() takes a ccsim.Scenario, not {type(scenario).__name__}"
                         f"{hint}")
-    own = [Lines(scenario.lines)] if scenario.lines else []
+    own: list[Policy] = [Lines(scenario.lines)] if scenario.lines else []
+    if any(scenario.callbacks_for(c) for c in scenario.contact_types):
+        own.append(CallbackPolicy(scenario))
     if own or policies:
         centre: Centre = PolicyCentre(
             scenario, seed, trace=trace, router=router, policies=[*own, *policies]

@@ -16,6 +16,7 @@ count an agent until they log off.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,18 @@ import numpy as np
 from ccsim.model.contacts import Outcome
 from ccsim.model.metrics import _EDGES, Tally
 from ccsim.model.registry import CORE, METRICS
+
+#: A policy's metrics over a part of the run: ``measure(intervals, kinds)``.
+Measure = Callable[[slice, slice], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What a run's tables hold beyond the core counters: which ``sl_*`` column is the
+    headline ``service_level``, and the installed policies' metrics."""
+
+    service_level: str = "offered"
+    measures: tuple[Measure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,9 +71,11 @@ def contact_sums(tally: Tally, intervals: slice, kinds: slice) -> Sums:
     )
 
 
-def metrics(sums: Sums, definition: str = "offered") -> dict[str, float]:
-    """Every metric of the registry that ``sums`` defines, in registry order;
-    ``definition`` picks the headline ``service_level`` among the ``sl_*`` columns."""
+def metrics(
+    sums: Sums, columns: Columns = Columns(), part: tuple[slice, slice] | None = None
+) -> dict[str, float]:
+    """Every metric of the registry that ``sums`` defines, and the policies' metrics of
+    ``part`` (intervals, kinds), in registry order."""
     offered = sums.offered
     outcomes = {o.column: int(sums.counts[o]) for o in Outcome if o.column in CORE}
     answered = outcomes["answered"]
@@ -76,7 +91,7 @@ def metrics(sums: Sums, definition: str = "offered") -> dict[str, float]:
         **outcomes,
         "short_abandons": sums.short,
         "abandon_rate": _ratio(outcomes["abandoned"], offered),
-        "service_level": levels[f"sl_{definition}"],
+        "service_level": levels[f"sl_{columns.service_level}"],
         **levels,
         "asa": _ratio(sums.wait_answered, answered),
         "mean_wait": _ratio(sums.wait_all, offered),
@@ -87,6 +102,8 @@ def metrics(sums: Sums, definition: str = "offered") -> dict[str, float]:
         "occupancy": _ratio(sums.busy, sums.staffed),
         "occupancy_drain": _ratio(sums.busy + sums.drain, sums.staffed + sums.drain),
     }
+    for measure in columns.measures if part is not None else ():
+        values.update(measure(*part))
     return {name: values[name] for name in METRICS if name in values}
 
 
@@ -108,29 +125,30 @@ def _agent_sums(
     )
 
 
-def summary(tally: Tally, staff: np.ndarray, definition: str = "offered") -> dict[str, float]:
+def summary(tally: Tally, staff: np.ndarray, columns: Columns = Columns()) -> dict[str, float]:
     """The metrics over the measured window. ``staff[i, g]`` is the head count of group
     ``g`` scheduled in interval ``i``."""
     window, every = slice(tally.warmup_intervals, None), slice(None)
     sums = _agent_sums(tally, contact_sums(tally, window, every), staff, window, every, True)
-    return metrics(sums, definition)
+    return metrics(sums, columns, (window, every))
 
 
 def type_rows(
-    tally: Tally, staff: np.ndarray, kind_names: list[str], definition: str = "offered"
+    tally: Tally, staff: np.ndarray, kind_names: list[str], columns: Columns = Columns()
 ) -> list[dict[str, float]]:
     """The ``all`` row (the summary), then one row per contact type, over the measured
     window."""
     window = slice(tally.warmup_intervals, None)
-    return [{"contact_type": "all", **summary(tally, staff, definition)}] + [
-        {"contact_type": name, **metrics(contact_sums(tally, window, slice(k, k + 1)),
-                                         definition)}
-        for k, name in enumerate(kind_names)
-    ]
+    rows = [{"contact_type": "all", **summary(tally, staff, columns)}]
+    for k, name in enumerate(kind_names):
+        kind = slice(k, k + 1)
+        values = metrics(contact_sums(tally, window, kind), columns, (window, kind))
+        rows.append({"contact_type": name, **values})
+    return rows
 
 
 def interval_rows(
-    tally: Tally, staff: np.ndarray, kind_names: list[str], definition: str = "offered"
+    tally: Tally, staff: np.ndarray, kind_names: list[str], columns: Columns = Columns()
 ) -> list[dict[str, float]]:
     """One row per measured interval and contact type, plus a row ``all`` per interval
     (the only one carrying agent metrics and ``staff``, which belong to agents)."""
@@ -139,12 +157,13 @@ def interval_rows(
     for i in range(tally.warmup_intervals, tally.intervals):
         here = slice(i, i + 1)
         for k, name in enumerate(kind_names):
-            values = metrics(contact_sums(tally, here, slice(k, k + 1)), definition)
+            kind = slice(k, k + 1)
+            values = metrics(contact_sums(tally, here, kind), columns, (here, kind))
             rows.append({"interval": i, "contact_type": name, **values, "staff": math.nan})
         sums = _agent_sums(tally, contact_sums(tally, here, every), staff, here, every,
                            i == tally.intervals - 1)
-        rows.append({"interval": i, "contact_type": "all", **metrics(sums, definition),
-                     "staff": int(staff[i].sum())})
+        rows.append({"interval": i, "contact_type": "all",
+                     **metrics(sums, columns, (here, every)), "staff": int(staff[i].sum())})
     return rows
 
 

@@ -2,8 +2,9 @@
 
 Tracing is a :class:`~ccsim.model.metrics.Tally` that also keeps one row per event:
 ``arrived``, ``answered``, ``abandoned``, ``blocked``, ``unserved`` and ``finished``
-(end of talk and wrap-up). It grows with the number of contacts, so it is off by default;
-when off it costs nothing, since the centre then holds a plain Tally.
+(end of talk and wrap-up), and the events policies log (``callback_offered``, ...). It
+grows with the number of contacts, so it is off by default; when off it costs nothing,
+since the centre then holds a plain Tally.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class TracingTally(Tally):
         super().record(contact, outcome, wait)
         self._log(contact, contact.arrival, "arrived", -1)
         self._log(contact, contact.arrival + wait, Outcome(outcome).name.lower(), -1)
+
+    def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
+        self._log(contact, time, name, group)
 
     def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
         super().answered(contact, group, start, end)

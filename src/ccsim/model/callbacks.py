@@ -1,0 +1,273 @@
+"""Callback offers (``[callbacks]``, ``window`` mode): a policy on the hook protocol.
+
+A caller who arrives to find every agent able to take it busy is *offered* a callback when
+the triggers of its type hold — what an ACD knows at that moment, never the simulator's
+future: the live queue of its type (``queue_at_least``) and the classic predicted wait,
+position × mean talk + wrap-up time ÷ agents on duty able to take the type
+(``predicted_wait_above``). It accepts with probability ``accept`` (stream
+``callbacks:accept:<type>``), hangs up at once — outcome ``callbacks_accepted``, neither
+answered nor abandoned — and a *callback request* waits in the callback queue of its type.
+
+Agents work requests as the scheduling rule of the request's type says (a small class, see
+:class:`Schedule`): ``when_idle`` — only when no live contact the agent can take waits;
+``priority`` — before any live contact; ``deadline`` — as ``when_idle``, but before live
+contacts once its promise ends within one mean talk + wrap-up time. Each attempt costs the
+agent ``dial_time``; the customer answers with probability ``reach`` (stream
+``callbacks:reach:<type>``); the conversation takes the contact's talk time drawn at arrival
+× ``talk_scale``, then its wrap-up. An unanswered attempt is due again after
+``retry_delay``; after ``max_attempts`` the callback has *failed*, as has one no agent was
+left to make by the end of the run.
+
+Measured per interval of the caller's first arrival and per type (see
+:mod:`ccsim.model.registry`): offers, acceptances, completions, failures, the delay from
+acceptance to the start of the conversation (mean and 90th percentile), the share of
+promises kept (conversation started within ``promise``), agent time on callbacks, and the
+time-average number of callbacks pending.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.metrics import _BINS, wait_bin
+from ccsim.model.policies import Policy
+from ccsim.model.tables import quantiles
+
+if TYPE_CHECKING:
+    from ccsim.model.agents import Agent, Group
+    from ccsim.model.policy_centre import PolicyCentre
+    from ccsim.scenario import Callbacks, Scenario
+
+
+@dataclass(order=True)
+class Request:
+    """A callback accepted at ``requested`` (seconds), to be made by ``promise_by``."""
+
+    requested: float
+    order: int
+    contact: Contact = field(compare=False)
+    promise_by: float = field(compare=False)
+    attempts: int = field(default=0, compare=False)
+
+
+class Schedule:
+    """When an agent works a due callback: a researcher's rule is a subclass that answers
+    :meth:`before_live` (take ``request`` before any live contact, at ``now``?). A free
+    agent first takes the oldest due request that comes before live contacts, then live
+    contacts, then the oldest due request of all."""
+
+    def before_live(self, request: Request, now: float) -> bool:
+        return False
+
+
+class WhenIdle(Schedule):
+    """Callbacks only when no live contact the agent can take waits."""
+
+
+class Priority(Schedule):
+    """A due callback before any live contact."""
+
+    def before_live(self, request: Request, now: float) -> bool:
+        return True
+
+
+class Deadline(Schedule):
+    """As :class:`WhenIdle`, but before live contacts once the promise ends within
+    ``margin`` seconds (one mean talk + wrap-up time of the type)."""
+
+    def __init__(self, margin: float):
+        self.margin = margin
+
+    def before_live(self, request: Request, now: float) -> bool:
+        return request.promise_by - now <= self.margin
+
+
+class CallbackPolicy(Policy):
+    """The ``[callbacks]`` of a scenario (``window`` mode)."""
+
+    live_queues = True
+
+    def __init__(self, scenario: Scenario):
+        types = scenario.contact_types
+        self.specs: list[Callbacks | None] = [scenario.callbacks_for(c) for c in types]
+        #: busy[k]: mean talk + wrap-up time of type k (the ACD's estimate), seconds
+        self.busy = [c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0) for c in types]
+        self.rules: list[Schedule] = [_rule(s, b) for s, b in zip(self.specs, self.busy,
+                                                                   strict=True)]
+        self.period = scenario.period
+        self.warmup = scenario.warmup_intervals
+        shape = (scenario.intervals, len(types))
+        self.counts = {name: np.zeros(shape, dtype=np.int64) for name in (
+            "callbacks_offered", "callbacks_accepted", "callbacks_completed",
+            "callbacks_failed", "kept")}
+        self.sums = {name: np.zeros(shape) for name in ("delay", "agent_time", "pending")}
+        self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
+        self.due: list[list[Request]] = [[] for _ in types]  # heaps, oldest request first
+        self._pending = [0] * len(types)
+        self._since = 0.0  # when the pending counts last changed
+        self._order = 0
+
+    def install(self, centre: PolicyCentre) -> None:
+        super().install(centre)
+        names = [c.name for c in centre.scenario.contact_types]
+        self.accept = [centre.stream(f"callbacks:accept:{n}") for n in names]
+        self.reach = [centre.stream(f"callbacks:reach:{n}") for n in names]
+        self.able: list[list[Group]] = [
+            [g for g in centre.groups if k in g.skills] for k in range(len(names))
+        ]
+
+    # --- the offer ---
+
+    def offered(self, contact: Contact, now: float) -> bool:
+        kind = contact.kind
+        spec = self.specs[kind]
+        if spec is None or any(g.idle for g in self.able[kind]):
+            return True
+        waiting = self.centre.queues[kind].live(now)
+        if spec.queue_at_least is not None and waiting < spec.queue_at_least:
+            return True
+        if spec.predicted_wait_above is not None:
+            staffed = sum(g.on_duty for g in self.able[kind])
+            predicted = (waiting + 1) * self.busy[kind] / staffed if staffed else math.inf
+            if predicted <= spec.predicted_wait_above:
+                return True
+        cell = self._cell(contact)
+        self._count("callbacks_offered", cell)
+        self.centre.tally.event(contact, now, "callback_offered")
+        if self.accept[kind].random() >= spec.accept:
+            return True
+        self._count("callbacks_accepted", cell)
+        self.centre.record(contact, Outcome.CALLBACK_ACCEPTED, 0.0)
+        self._pend(kind, now, +1)
+        self._order += 1
+        self._make_due(Request(now, self._order, contact, now + spec.promise), now)
+        return False
+
+    # --- working the callbacks ---
+
+    def agent_free(self, agent: Agent, now: float) -> bool:
+        request = self._take(agent, now, before_live=True)
+        return request is not None and self._attempt(agent, request, now)
+
+    def agent_idle(self, agent: Agent, now: float) -> bool:
+        request = self._take(agent, now, before_live=False)
+        return request is not None and self._attempt(agent, request, now)
+
+    def _take(self, agent: Agent, now: float, before_live: bool) -> Request | None:
+        """The oldest due request among the agent's skills (that the rule of its type puts
+        before live contacts, when ``before_live``), out of its queue."""
+        best = None
+        for kind in agent.group.skills:
+            due = self.due[kind]
+            if (due and (best is None or due[0] < self.due[best][0])
+                    and (not before_live or self.rules[kind].before_live(due[0], now))):
+                best = kind
+        return None if best is None else heapq.heappop(self.due[best])
+
+    def _make_due(self, request: Request, now: float) -> None:
+        """``request`` is due at ``now``: the longest-idle agent able to make it does so at
+        once, or it waits in the queue of its type."""
+        kind = request.contact.kind
+        idle = [g.idle[0] for g in self.able[kind] if g.idle]
+        if idle:
+            agent = self.centre.claim(min(idle, key=lambda a: a.idle_since))
+            self._attempt(agent, request, now)
+        else:
+            heapq.heappush(self.due[kind], request)
+
+    def _attempt(self, agent: Agent, request: Request, now: float) -> bool:
+        """``agent`` makes one attempt at ``request``."""
+        contact = request.contact
+        kind = contact.kind
+        spec = self.specs[kind]
+        assert spec is not None
+        request.attempts += 1
+        cell = self._cell(contact)
+        tally = self.centre.tally
+        tally.event(contact, now, "callback_attempt", agent.group.index)
+        start = now + spec.dial_time
+        if self.reach[kind].random() < spec.reach:
+            end = start + contact.handle * spec.talk_scale + contact.wrap_up
+            delay = start - request.requested
+            self._count("callbacks_completed", cell)
+            self._count("kept", cell, start <= request.promise_by)
+            self.sums["delay"][cell] += delay
+            self.hist[(*cell, wait_bin(delay))] += 1
+            self._pend(kind, now, -1)
+            tally.event(contact, start, "callback_answered", agent.group.index)
+            tally.event(contact, end, "callback_finished", agent.group.index)
+        else:
+            end = start
+            if request.attempts < spec.max_attempts:
+                self.centre.at(end + spec.retry_delay, lambda t: self._make_due(request, t))
+            else:
+                self._fail(request, now)
+        self.sums["agent_time"][cell] += end - now
+        self.centre.occupy(agent, now, end)
+        return True
+
+    def _fail(self, request: Request, now: float) -> None:
+        self._count("callbacks_failed", self._cell(request.contact))
+        self._pend(request.contact.kind, now, -1)
+        self.centre.tally.event(request.contact, now, "callback_failed")
+
+    def end(self, now: float) -> None:
+        """The run is over: callbacks no agent was left to make have failed."""
+        for due in self.due:
+            for request in due:
+                self._fail(request, now)
+            due.clear()
+
+    # --- statistics ---
+
+    def _cell(self, contact: Contact) -> tuple[int, int]:
+        return (min(int(contact.arrival // self.period), len(self.hist) - 1), contact.kind)
+
+    def _count(self, name: str, cell: tuple[int, int], yes: bool = True) -> None:
+        if yes:
+            self.counts[name][cell] += 1
+
+    def _pend(self, kind: int, now: float, change: int) -> None:
+        """The callbacks pending of ``kind`` change by ``change`` at ``now``: the time
+        spent at the old counts is added to the intervals it covers."""
+        area, period = self.sums["pending"], self.period
+        last = self._since
+        while last < now and int(last // period) < len(area):
+            i = int(last // period)
+            step = min(now, (i + 1) * period) - last
+            area[i] += np.array(self._pending) * step
+            last += step
+        self._since = now
+        self._pending[kind] += change
+
+    def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
+        """The callback metrics of ``intervals`` × ``kinds`` (see the registry)."""
+        intervals = slice(max(intervals.start or 0, self.warmup), intervals.stop)
+        count = {name: int(a[intervals, kinds].sum()) for name, a in self.counts.items()}
+        completed, failed = count["callbacks_completed"], count["callbacks_failed"]
+        seconds = len(range(*intervals.indices(len(self.hist)))) * self.period
+        return {
+            **{name: v for name, v in count.items() if name != "kept"},
+            "callback_delay_mean": _ratio(self.sums["delay"][intervals, kinds].sum(), completed),
+            "callback_delay_p90": quantiles(self.hist[intervals, kinds].sum(axis=(0, 1)),
+                                            (0.9,))[0],
+            "promise_kept": _ratio(count["kept"], completed + failed),
+            "agent_time_callbacks": float(self.sums["agent_time"][intervals, kinds].sum()),
+            "callbacks_pending": _ratio(self.sums["pending"][intervals, kinds].sum(), seconds),
+        }
+
+
+def _rule(spec: Callbacks | None, busy: float) -> Schedule:
+    if spec is None or spec.schedule == "when_idle":
+        return WhenIdle()
+    return Priority() if spec.schedule == "priority" else Deadline(busy)
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den > 0 else math.nan
