@@ -11,7 +11,8 @@ import pytest
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "02-sweeps.ipynb"
 
 
-def test_the_sweeps_notebook_executes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", [NOTEBOOK.parent, NOTEBOOK.parents[1]], ids=["notebooks", "root"])
+def test_the_sweeps_notebook_executes(tmp_path: Path, where: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
@@ -22,7 +23,7 @@ def test_the_sweeps_notebook_executes(tmp_path: Path) -> None:
         notebook,
         kernel_name="python3",
         timeout=60,
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        resources={"metadata": {"path": str(where)}},
     )
     start = time.monotonic()
     client.execute()
