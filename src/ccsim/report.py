@@ -1,24 +1,43 @@
-"""Human-readable tables for the terminal.
+"""Human-readable results: the tables ``ccsim run`` prints, and what the report page
+(:mod:`ccsim.report_page`) shares with them — service level labelled with its threshold,
+and targets judged met, missed or unclear from the 95 % confidence intervals.
 
-How a metric reads (label, unit, display scale, decimals) comes from the registry,
-:mod:`ccsim.model.registry`; this module keeps no list of metrics of its own.
+How a metric reads (label, unit, display scale, decimals, which way is better) comes from
+the registry, :mod:`ccsim.model.registry`; this module keeps no list of metrics of its own
+beyond which ones its compact tables show.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from ccsim.model.registry import METRICS, metric
+from ccsim.model.registry import METRICS, Metric, metric
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ccsim.experiment.store import Results
+    from ccsim.scenario import Scenario
+
 #: Metrics of the several-variant table when the caller names none.
 KEY_METRICS = ("service_level", "asa", "abandon_rate", "occupancy")
+#: Metrics of the per-contact-type tables (occupancy belongs to agents, not types).
+TYPE_METRICS = ("offered", "service_level", "asa", "abandon_rate")
+#: The per-group day totals of :data:`ccsim.experiment.summary.GROUP_METRICS` that the
+#: registry does not define (they are hours of a team, not metrics of a run).
+HOURS = {
+    "staffed_hours": Metric("staffed_hours", "staffed hours", "h", "scheduled head count × "
+                            "time plus overtime, inside the measured window"),
+    "busy_hours": Metric("busy_hours", "busy hours", "h", "talk and wrap-up time inside the "
+                         "measured window"),
+}
 #: Width of the label column of :func:`metric_table`: the longest registered label.
 _LABEL_WIDTH = max(len(m.label) for m in METRICS.values()) + 2
+
+Verdict = Literal["met", "missed", "unclear"]
 
 
 def _missing(value: float | None) -> bool:
@@ -33,56 +52,343 @@ def _number(value: float | None, scale: float, decimals: int) -> str:
     return f"{value * scale:,.{decimals}f}"
 
 
-def table_line(label: str, value: str, ci: str, unit: str) -> str:
+def _definition(name: str) -> Metric:
+    return HOURS.get(name) or metric(name)
+
+
+def with_unit(text: str, unit: str) -> str:
+    """``87.5%`` but ``12.3 s``: a percent sign sits on its number, other units do not."""
+    return text + (unit if unit in ("%", "") or text == "–" else f" {unit}")
+
+
+def cell(mean: float, half: float | None, name: str) -> str:
+    """``mean ± half unit`` of metric ``name`` for a table cell."""
+    m = _definition(name)
+    text = _number(mean, m.scale, m.decimals)
+    if not _missing(half) and not _missing(mean):
+        text += f" ± {_number(half, m.scale, m.decimals)}"
+    return text if m.count else with_unit(text, m.unit)  # "offered" says it counts contacts
+
+
+# --- service level and targets ------------------------------------------------------------
+
+
+def sl_label(scenario: Scenario | None) -> str:
+    """The headline service level with its threshold, and its definition when it is not
+    the default: ``service level (answered within 20 s)``,
+    ``service level (answered within 20 s; of answered)``."""
+    if scenario is None:
+        return metric("service_level").label
+    sl = scenario.service_level
+    text = f"service level (answered within {sl.answer_within:g} s"
+    if sl.definition != "offered":
+        # The registry's label of that column says it in words: "service level (of answered)".
+        words = metric(f"sl_{sl.definition}").label.partition("(")[2].rstrip(")")
+        text += f"; {words or sl.definition}"
+    return text + ")"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the scenario aims for in one metric, in the metric's stored unit."""
+
+    metric: str
+    value: float
+
+    @property
+    def text(self) -> str:
+        """``service level ≥ 80%``, ``ASA ≤ 20 s``."""
+        m = metric(self.metric)
+        sign = "≥" if m.better == "higher" else "≤"
+        return f"{m.label} {sign} {with_unit(f'{self.value * m.scale:g}', m.unit)}"
+
+
+def targets(scenario: Scenario | None) -> list[Target]:
+    """The targets ``scenario`` states (``[targets]``)."""
+    if scenario is None:
+        return []
+    stated = scenario.targets.model_dump()  # in the schema's order: service level first
+    return [Target(name, value) for name, value in stated.items() if value is not None]
+
+
+def verdict(mean: float, half: float | None, target: Target) -> Verdict:
+    """``met`` when the whole 95 % confidence interval is on the target's good side,
+    ``missed`` when it is all on the wrong side, else ``unclear`` (also with no CI: one
+    replication, or no value)."""
+    if _missing(mean) or _missing(half):
+        return "unclear"
+    ahead = (mean - target.value) * (1 if metric(target.metric).better == "higher" else -1)
+    if ahead - half >= 0:
+        return "met"
+    return "missed" if ahead + half < 0 else "unclear"
+
+
+@dataclass(frozen=True)
+class Miss:
+    """The intervals in which a target is missed for one contact type (``all``: the centre)."""
+
+    target: Target
+    contact_type: str
+    intervals: tuple[int, ...]
+    spans: tuple[str, ...]  # runs of consecutive intervals as clock times, "10:00–11:30"
+
+
+def interval_summary(intervals: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Per variant, contact type and interval: the mean over replications of each metric
+    of ``names`` and ``<metric>_ci95`` (Student t, as the summaries)."""
+    from ccsim.experiment.summary import ci95
+
+    keys = ["variant", "contact_type", "interval"]
+    # The centre first, then each type, as in the other per-type tables.
+    ordered = intervals.sort_values("contact_type", key=lambda c: c != "all", kind="stable")
+    stats = ordered.groupby(keys, sort=False)[list(names)].agg(["mean", "std", "count"])
+    out = stats.xs("mean", axis=1, level=1).copy()
+    for name in names:
+        out[f"{name}_ci95"] = ci95(stats[(name, "std")], stats[(name, "count")])
+    return out.reset_index()
+
+
+def missed_intervals(table: pd.DataFrame, variant: str, scenario: Scenario) -> list[Miss]:
+    """Where the CI says a target of ``scenario`` is missed, per target and contact type,
+    from :func:`interval_summary` ``table``."""
+    found = []
+    mine = table[table["variant"] == variant]
+    for target in targets(scenario):
+        for kind, rows in mine.groupby("contact_type", sort=False):
+            bad = tuple(
+                int(r["interval"]) for _, r in rows.iterrows()
+                if verdict(r[target.metric], r[f"{target.metric}_ci95"], target) == "missed"
+            )
+            if bad:
+                found.append(Miss(target, str(kind), bad, tuple(_spans(bad, scenario))))
+    return found
+
+
+def _spans(intervals: Sequence[int], scenario: Scenario) -> list[str]:
+    """Consecutive intervals as clock spans from the start of the first to the end of the
+    last (``10:00–11:30``); ``d2 07:00`` on the second day of a longer horizon."""
+    hours, minutes = map(int, scenario.start.split(":"))
+    start = hours * 3600 + minutes * 60
+    days = start + scenario.horizon > 86400
+
+    def clock(t: float) -> str:
+        day, rest = divmod(round(t), 86400)
+        text = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}"
+        return f"d{day + 1} {text}" if days else text
+
+    runs: list[list[int]] = []
+    for i in intervals:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [
+        f"{clock(start + r[0] * scenario.period)}–{clock(start + (r[-1] + 1) * scenario.period)}"
+        for r in runs
+    ]
+
+
+# --- terminal tables ------------------------------------------------------------------------
+
+
+def table_line(label: str, value: str, ci: str, unit: str, width: int = _LABEL_WIDTH) -> str:
     """One line of :func:`metric_table`: label, value, ``± half-width``, unit."""
-    return f"  {label:<{_LABEL_WIDTH}}{value:>12} {ci:<12}{unit}"
+    return f"  {label:<{width}}{value:>12} {ci:<12}{unit}"
 
 
-def metric_table(means: Mapping[str, float], halfwidths: Mapping[str, float] | None = None) -> str:
-    """One metric per line, in registry order: label, mean, ± 95% half-width, unit.
-    Values are in the stored unit (fractions, seconds, contacts); shares show as %."""
+def metric_table(
+    means: Mapping[str, float],
+    halfwidths: Mapping[str, float] | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
+) -> str:
+    """One metric per line, in registry order: label (or ``labels[name]``), mean, ± 95%
+    half-width, unit, and ``notes[name]`` after it. Values are in the stored unit
+    (fractions, seconds, contacts); shares show as %."""
+    labels, notes = labels or {}, notes or {}
+    shown = [name for name in METRICS if name in means]
+    width = max(_LABEL_WIDTH, *(len(labels.get(n, "")) + 2 for n in shown)) if shown else 0
     lines = []
-    for name, m in METRICS.items():
-        if name not in means:
-            continue
+    for name in shown:
+        m = METRICS[name]
         value = _number(means[name], m.scale, m.decimals)
         half = (halfwidths or {}).get(name)
         ci = "" if _missing(half) else f"± {_number(half, m.scale, m.decimals)}"
-        lines.append(table_line(m.label, value, ci, m.unit))
+        line = table_line(labels.get(name, m.label), value, ci, m.unit, width)
+        lines.append(f"{line:<{width + 30}}  {notes[name]}" if name in notes else line)
     return "\n".join(lines)
 
 
-def _cell(mean: float, half: float | None, name: str) -> str:
-    """``mean ± half unit`` of metric ``name`` for a table cell."""
-    m = metric(name)
-    text = _number(mean, m.scale, m.decimals)
-    if not _missing(half):
-        text += f" ± {_number(half, m.scale, m.decimals)}"
-    # "87.5%" but "12.3 s": a percent sign sits on its number, other units do not.
-    return text + (m.unit if m.unit in ("%", "") else f" {m.unit}")
+def grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned columns as wide as their widest cell, indented by two spaces."""
+    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
+    return [
+        "  " + "  ".join(cell_.ljust(widths[i]) for i, cell_ in enumerate(line)).rstrip()
+        for line in (header, *rows)
+    ]
 
 
-def summary_text(summary: pd.DataFrame, title: str, key_metrics: tuple[str, ...] = ()) -> str:
-    """The summary of a run of ``ccsim run``: for one variant a metric per line with its
-    95% confidence half-width; for several, a table with a row per variant of
-    ``key_metrics`` (default :data:`KEY_METRICS`). A metric missing from ``summary`` is
-    left out of the one-variant list and shown as ``–`` in the table."""
+def _marked(row: Mapping, name: str, goals: Mapping[str, Target]) -> str:
+    """The cell of metric ``name`` in ``row``, with ``met``/``missed``/``unclear`` after it
+    when ``goals`` holds a target for it."""
+    mean, half = row.get(name, math.nan), row.get(f"{name}_ci95", math.nan)
+    text = cell(mean, half, name)
+    return f"{text} {verdict(mean, half, goals[name])}" if name in goals else text
+
+
+def summary_text(
+    results: Results | pd.DataFrame, title: str, key_metrics: tuple[str, ...] = ()
+) -> str:
+    """The summary ``ccsim run`` prints. From :class:`~ccsim.experiment.store.Results`:
+    the totals, then a table per contact type and per agent group, targets marked met,
+    missed or unclear, and the intervals that miss them. From a ``results.summary()``
+    table alone, the totals only: a metric per line for one variant, a row per variant of
+    ``key_metrics`` (default :data:`KEY_METRICS`) for several."""
+    if hasattr(results, "manifest"):
+        return _results_text(results, title, key_metrics)  # type: ignore[arg-type]
+    return "\n".join(_totals(results, title, key_metrics, None))
+
+
+def _totals(
+    summary: pd.DataFrame, title: str, key_metrics: tuple[str, ...], scenario: Scenario | None
+) -> list[str]:
+    goals = {t.metric: t for t in targets(scenario)}
+    labels = {"service_level": sl_label(scenario)}
     if len(summary) == 1:
         row = summary.iloc[0]
         means = {m: row[m] for m in METRICS if m in row}
         halves = {m: row[f"{m}_ci95"] for m in METRICS if f"{m}_ci95" in row}
+        notes = {n: f"target {_goal(t)}: {verdict(means[n], halves.get(n), t)}"
+                 for n, t in goals.items() if n in means}
         reps = int(row["replications"]) if "replications" in row else None
         sub = f"  (mean ± 95% CI half-width over {reps} replications)" if reps else ""
-        return f"{title}{sub}\n{metric_table(means, halves)}"
+        return [f"{title}{sub}", metric_table(means, halves, labels=labels, notes=notes)]
     metrics = key_metrics or KEY_METRICS
-    labels = ["variant", *[metric(m).label for m in metrics]]
-    rows = [
-        [str(row["variant"]), *[
-            _cell(row.get(m, math.nan), row.get(f"{m}_ci95", math.nan), m) for m in metrics
-        ]]
-        for _, row in summary.iterrows()
-    ]
-    widths = [max(len(labels[i]), *(len(r[i]) for r in rows)) for i in range(len(labels))]
-    out = [title, "  " + "  ".join(labels[i].ljust(widths[i]) for i in range(len(labels)))]
-    out += ["  " + "  ".join(r[i].ljust(widths[i]) for i in range(len(labels))) for r in rows]
+    header = ["variant", *[labels.get(m, metric(m).label) for m in metrics]]
+    rows = [[str(row["variant"]), *[_marked(row, m, goals) for m in metrics]]
+            for _, row in summary.iterrows()]
+    return [f"{title}  (mean ± 95% CI half-width)", *grid(header, rows)]
+
+
+def _goal(target: Target) -> str:
+    """``≥ 80%``: the target's text without the metric's label."""
+    return target.text.removeprefix(metric(target.metric).label).strip()
+
+
+def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) -> str:
+    summary = results.summary()
+    scenarios = results.scenarios()
+    first = scenarios[results.variants[0]]
+    same = all(
+        (s.service_level, s.targets) == (first.service_level, first.targets)
+        for s in scenarios.values()
+    )
+    scenario = first if same else None  # a swept threshold or target: each row is its own
+    out = _totals(summary, title, key_metrics, scenario)
+    out += _coverage(results, summary)
+    by_type = results.summary(by="contact_type")
+    by_group = results.summary(by="group")
+    if len(results.variants) == 1:
+        out += _one_variant_details(by_type, by_group, scenario)
+    else:
+        out += _sweep_details(by_type, by_group, scenario)
+    if scenario is not None and targets(scenario) and not results.intervals.empty:
+        out += _misses_text(results, scenarios)
     return "\n".join(out)
+
+
+def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
+    """A line when replications failed or are missing (an interrupted run)."""
+    wanted = int(results.manifest["replications"]) * len(results.variants)
+    done = int(summary["replications"].sum())
+    failed = len(results.failed)
+    if done == wanted:
+        return []
+    text = f"  note: {done} of {wanted} runs finished"
+    missing = wanted - done - failed
+    parts = [f"{failed} failed"] * bool(failed) + [f"{missing} not run yet"] * bool(missing)
+    return [f"{text} ({', '.join(parts)}); the figures are over the finished ones"]
+
+
+def _one_variant_details(
+    by_type: pd.DataFrame, by_group: pd.DataFrame, scenario: Scenario | None
+) -> list[str]:
+    out: list[str] = []
+    goals = {t.metric: t for t in targets(scenario)}
+    if len(by_type) > 2:  # "all" and more than one type: with one type it says nothing new
+        header = ["contact type", *[_short_label(m, scenario) for m in TYPE_METRICS]]
+        rows = [[str(r["contact_type"]), *[_marked(r, m, goals) for m in TYPE_METRICS]]
+                for _, r in by_type.iterrows()]
+        out += ["", *grid(header, rows)]
+    if not by_group.empty:
+        names = ("occupancy", "staffed_hours", "busy_hours")
+        header = ["agent group", *[_definition(m).label for m in names]]
+        rows = [[str(r["agent_group"]), *[cell(r[m], r[f"{m}_ci95"], m) for m in names]]
+                for _, r in by_group.iterrows()]
+        out += ["", *grid(header, rows)]
+    return out
+
+
+def _short_label(name: str, scenario: Scenario | None) -> str:
+    """A column header: ``service level (20 s)`` with the threshold, else the label."""
+    if name == "service_level" and scenario is not None:
+        return f"service level ({scenario.service_level.answer_within:g} s)"
+    return metric(name).label
+
+
+def _sweep_details(
+    by_type: pd.DataFrame, by_group: pd.DataFrame, scenario: Scenario | None
+) -> list[str]:
+    """For a sweep: a variant × contact type table of each key metric of a type, and a
+    variant × agent group table of occupancy with staffed hours."""
+    out: list[str] = []
+    goals = {t.metric: t for t in targets(scenario)}
+    kinds = list(dict.fromkeys(by_type["contact_type"]))
+    if len(kinds) > 2:
+        for name in TYPE_METRICS[1:]:
+            label = sl_label(scenario) if name == "service_level" else metric(name).label
+            out += ["", f"  {label} by contact type"]
+            out += grid(["variant", *kinds], _pivot(by_type, "contact_type", kinds,
+                                                    lambda r, n=name: _marked(r, n, goals)))
+    if not by_group.empty:
+        teams = list(dict.fromkeys(by_group["agent_group"]))
+        out += ["", "  occupancy of staffed hours by agent group"]
+        out += grid(["variant", *teams], _pivot(by_group, "agent_group", teams, _occupancy))
+    return out
+
+
+def _occupancy(row: Mapping) -> str:
+    hours = cell(row["staffed_hours"], None, "staffed_hours")
+    return f"{cell(row['occupancy'], row['occupancy_ci95'], 'occupancy')} of {hours}"
+
+
+def _pivot(table: pd.DataFrame, column: str, levels: list[str], show) -> list[list[str]]:
+    """A row per variant, a cell ``show(row)`` per level of ``column``."""
+    rows = []
+    for variant, part in table.groupby("variant", sort=False):
+        found = {r[column]: show(r) for _, r in part.iterrows()}
+        rows.append([str(variant), *[found.get(level, "–") for level in levels]])
+    return rows
+
+
+def _misses_text(results: Results, scenarios: Mapping[str, Scenario]) -> list[str]:
+    """The intervals where the CI says a target is missed: their clock spans for one
+    variant, how many per variant and contact type for a sweep."""
+    goals = targets(next(iter(scenarios.values())))
+    table = interval_summary(results.intervals, [t.metric for t in goals])
+    out = ["", "  targets: met or missed when the whole 95% CI is on one side, else unclear"]
+    misses = {v: missed_intervals(table, v, s) for v, s in scenarios.items()}
+    if len(scenarios) == 1:
+        (found,) = misses.values()
+        out += [f"  {m.target.text} missed in {m.contact_type}: {', '.join(m.spans)}"
+                for m in found]
+        return out + (["  no interval misses a target"] if not found else [])
+    first = next(iter(scenarios.values()))
+    out.append(f"  intervals (of {first.intervals - first.warmup_intervals}) that miss a target")
+    rows = [
+        [variant, *[", ".join(f"{m.contact_type} {len(m.intervals)}"
+                              for m in found if m.target == t) or "none" for t in goals]]
+        for variant, found in misses.items()
+    ]
+    return out + grid(["variant", *[t.text for t in goals]], rows)

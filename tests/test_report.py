@@ -1,0 +1,320 @@
+"""ccsim.report and ccsim.report_page: the printed summary per contact type and team,
+targets judged from confidence intervals, and the self-contained report page."""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from ccsim.experiment import Experiment, Results, load_experiment, run_experiment
+from ccsim.plots import plot_results
+from ccsim.report import Target, _spans, summary_text, verdict
+from ccsim.report_page import report_html, write_report
+from ccsim.scenario import Scenario, load_scenario
+
+#: Two types, two teams, three hours. Billing is understaffed on purpose so that the
+#: service-level target (90 % in 20 s) is missed beyond doubt, the centre's abandonment
+#: target (50 %) met beyond doubt.
+DAY = """\
+name = "two-team day"
+start = "09:00"
+period = "30min"
+horizon = "3h"
+
+[service_level]
+answer_within = "20s"
+
+[targets]
+service_level = 0.9
+abandon_rate = 0.5
+
+[[contact_types]]
+name = "billing"
+arrivals = { per_hour = 120 }
+handle_time = { dist = "exponential", mean = "4min" }
+patience = { dist = "exponential", mean = "2min" }
+
+[[contact_types]]
+name = "tech"
+arrivals = { per_hour = 30 }
+handle_time = { dist = "exponential", mean = "6min" }
+patience = { dist = "exponential", mean = "5min" }
+
+[[agent_groups]]
+name = "specialists"
+skills = ["billing"]
+staff = 4
+
+[[agent_groups]]
+name = "generalists"
+skills = ["tech", "billing"]
+staff = [4, 5, 5, 5, 4, 4]
+"""
+
+SWEEP = """\
+scenario = "day.toml"
+replications = 4
+[vary]
+"agent_groups.specialists.staff" = [3, 8]
+"""
+
+
+def _run(directory: Path, experiment: Experiment) -> Results:
+    results = run_experiment(experiment, workers=1, out=directory, progress=False)
+    plot_results(directory)
+    return results
+
+
+@pytest.fixture(scope="module")
+def day(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    folder = tmp_path_factory.mktemp("day")
+    (folder / "day.toml").write_text(DAY)
+    scenario = load_scenario(folder / "day.toml")
+    experiment = Experiment.from_scenario(scenario, replications=5, seed=3,
+                                          source=folder / "day.toml")
+    return _run(folder / "out", experiment)
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    folder = tmp_path_factory.mktemp("sweep")
+    (folder / "day.toml").write_text(DAY)
+    (folder / "sweep.toml").write_text(SWEEP)
+    return _run(folder / "out", load_experiment(folder / "sweep.toml"))
+
+
+# --- verdicts and clock spans ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mean", "half", "expected"), [
+    (0.85, 0.02, "met"),        # the whole CI above 80 %
+    (0.80, 0.0, "met"),         # exactly on target counts as met
+    (0.81, 0.02, "unclear"),    # the CI straddles the target
+    (0.75, 0.02, "missed"),     # the whole CI below
+    (0.95, math.nan, "unclear"),  # one replication: no CI, no verdict
+    (math.nan, 0.01, "unclear"),
+])
+def test_a_higher_is_better_target_is_missed_only_when_the_whole_ci_is_below(
+    mean: float, half: float, expected: str
+) -> None:
+    assert verdict(mean, half, Target("service_level", 0.8)) == expected
+
+
+def test_a_lower_is_better_target_is_judged_the_other_way() -> None:
+    asa = Target("asa", 20.0)
+    assert verdict(12.0, 3.0, asa) == "met"
+    assert verdict(19.0, 3.0, asa) == "unclear"
+    assert verdict(25.0, 3.0, asa) == "missed"
+    assert asa.text == "ASA ≤ 20 s"
+    assert Target("service_level", 0.8).text == "service level ≥ 80%"
+
+
+def test_missed_intervals_read_as_clock_spans_and_days_on_a_long_horizon() -> None:
+    scenario = Scenario.from_dict({**_day_dict(), "start": "22:00", "horizon": "4h",
+                                   "agent_groups": [{"name": "a", "skills": ["billing", "tech"],
+                                                     "staff": 9}]})
+    assert _spans([0, 1, 3], scenario) == ["d1 22:00–d1 23:00", "d1 23:30–d2 00:00"]
+    short = Scenario.from_dict(_day_dict())
+    assert _spans([0, 1, 2, 5], short) == ["09:00–10:30", "11:30–12:00"]
+
+
+def _day_dict() -> dict:
+    import tomllib
+
+    return tomllib.loads(DAY)
+
+
+# --- the printed summary ------------------------------------------------------------------
+
+
+def test_the_printed_summary_has_a_table_per_contact_type_and_per_team(day: Results) -> None:
+    text = summary_text(day, "two-team day (day.toml)")
+    lines = text.splitlines()
+    assert lines[0].startswith("two-team day (day.toml)  (mean ± 95% CI half-width over 5 ")
+    header = next(i for i, line in enumerate(lines) if line.startswith("  contact type"))
+    assert [lines[header + k].split()[0] for k in (1, 2, 3)] == ["all", "billing", "tech"]
+    assert "service level (20 s)" in lines[header] and "ASA" in lines[header]
+    team = next(i for i, line in enumerate(lines) if line.startswith("  agent group"))
+    assert "occupancy" in lines[team] and "staffed hours" in lines[team]
+    assert [lines[team + k].split()[0] for k in (1, 2)] == ["specialists", "generalists"]
+    # 4 specialists for 3 h: 12 staffed hours in every replication.
+    assert re.search(r"specialists\s+[\d.]+ ± [\d.]+%\s+12\.0 ± 0\.0 h", lines[team + 1])
+
+
+def test_service_level_is_printed_with_its_threshold_and_a_non_default_definition(
+    day: Results,
+) -> None:
+    text = summary_text(day, "day")
+    assert re.search(r"^  service level \(answered within 20 s\)\s+[\d.]+ ± ", text, re.M)
+    other = _day_dict()
+    other["service_level"] = {"answer_within": "30s", "definition": "answered"}
+    summary = day.summary()
+    from ccsim.report import _totals, sl_label
+
+    label = sl_label(Scenario.from_dict(other))
+    assert label == "service level (answered within 30 s; of answered)"
+    assert label in "\n".join(_totals(summary, "t", (), Scenario.from_dict(other)))
+
+
+def test_targets_are_marked_on_totals_and_types_and_missed_intervals_listed(
+    day: Results,
+) -> None:
+    text = summary_text(day, "day")
+    # The totals: billing drags the centre far below 90 %, abandonment is far under 50 %.
+    assert re.search(r"service level \(answered within 20 s\).*target ≥ 90%: missed", text)
+    assert re.search(r"abandonment .*target ≤ 50%: met", text)
+    billing = next(line for line in text.splitlines() if line.startswith("  billing"))
+    assert re.search(r"[\d.]+ ± [\d.]+% missed", billing)
+    assert "targets: met or missed when the whole 95% CI is on one side" in text
+    missed = re.search(r"service level ≥ 90% missed in billing: (.+)", text)
+    assert missed, text
+    assert re.fullmatch(r"\d\d:\d\d–\d\d:\d\d(, \d\d:\d\d–\d\d:\d\d)*", missed.group(1))
+
+
+def test_a_sweep_prints_each_key_metric_per_variant_and_type_and_misses_per_variant(
+    sweep: Results,
+) -> None:
+    text = summary_text(sweep, "sweep")
+    blocks = text.split("\n\n")
+    assert blocks[0].splitlines()[1].split()[0] == "variant"
+    titled = {block.splitlines()[0].strip(): block for block in blocks}
+    table = titled["service level (answered within 20 s) by contact type"]
+    assert table.splitlines()[1].split() == ["variant", "all", "billing", "tech"]
+    assert len(table.splitlines()) == 2 + 2  # a row per variant
+    assert "ASA by contact type" in titled and "abandonment by contact type" in titled
+    teams = titled["occupancy of staffed hours by agent group"]
+    assert teams.splitlines()[1].split() == ["variant", "specialists", "generalists"]
+    assert re.search(r"% of 9\.0 h", teams) and re.search(r"% of 24\.0 h", teams)  # 3, 8 for 3 h
+    misses = titled["targets: met or missed when the whole 95% CI is on one side, else unclear"]
+    assert "intervals (of 6) that miss a target" in misses
+    assert re.search(r"billing \d", misses)
+
+
+def test_a_summary_table_alone_still_prints_the_totals(day: Results) -> None:
+    text = summary_text(day.summary(), "day")
+    assert "service level" in text and "contact type" not in text
+
+
+def test_missing_runs_are_noted(tmp_path: Path) -> None:
+    (tmp_path / "day.toml").write_text(DAY)
+    scenario = load_scenario(tmp_path / "day.toml")
+    results = _run(tmp_path / "out", Experiment.from_scenario(scenario, replications=3))
+    (results.out / "runs" / "v0000-r0002.json").unlink()  # as if interrupted
+    for table in results.out.glob("*.parquet"):
+        table.unlink()
+    partial = Results.load(results.out)
+    assert "note: 2 of 3 runs finished (1 not run yet)" in summary_text(partial, "day")
+    page = report_html(partial)
+    assert "id=coverage" in page and "Only 2 of 3 runs finished" in page
+
+
+# --- the report page ----------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """The tables of a page (id → rows of cell text) and its URLs and tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.urls: list[str] = []
+        self.tags: set[str] = set()
+        self._table: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        values = dict(attrs)
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v]
+        if tag == "table":
+            self._table = self.tables.setdefault(values.get("id") or "", [])
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table is not None:
+            self._table[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _parse(page: str) -> _Page:
+    parser = _Page()
+    parser.feed(page)
+    return parser
+
+
+def test_write_report_writes_one_self_contained_page(day: Results) -> None:
+    path = write_report(day.out)
+    assert path == day.out / "report.html"
+    page = path.read_text(encoding="utf-8")
+    parsed = _parse(page)
+    assert not re.search(r"https?://", page)  # nothing to fetch: no network
+    assert not parsed.tags & {"script", "link", "iframe", "object"}
+    assert all(u.startswith(("data:image/png;base64,", "#")) for u in parsed.urls), parsed.urls
+    charts = sorted((day.out / "charts").rglob("*.png"))
+    assert charts and page.count("data:image/png;base64,") == len(charts)
+
+
+def test_the_page_has_every_table_with_its_rows(day: Results) -> None:
+    tables = _parse(report_html(day)).tables
+    assert set(tables) >= {"targets", "intervals-missed", "contact-types", "teams", "totals",
+                           "by-contact-type", "by-team"}
+    first = {name: [row[0] for row in rows[1:]] for name, rows in tables.items()}
+    assert first["by-contact-type"] == ["all", "billing", "tech"]
+    assert first["by-team"] == first["teams"] == ["specialists", "generalists"]
+    assert first["contact-types"] == ["billing", "tech"]
+    assert "service level (answered within 20 s)" in first["totals"]
+    header = tables["by-team"][0]
+    assert header[:3] == ["agent group", "occupancy", "occupancy (with drain)"]
+    assert all("±" in c for row in tables["by-team"][1:] for c in row[1:])
+    billing = tables["contact-types"][1]
+    assert billing[1:3] == ["360", "60 at 09:00"]  # 120 an hour over 3 h; per interval
+    assert billing[3] == "exponential, mean 4 min"
+    assert tables["teams"][2][1:3] == ["tech → billing", "4–5"]
+
+
+def test_the_page_flags_targets_and_the_intervals_that_miss_them(day: Results) -> None:
+    page = report_html(day)
+    tables = _parse(page).tables
+    header, *rows = tables["targets"]
+    assert header == ["contact type", "service level ≥ 90%", "abandonment ≤ 50%"]
+    centre = dict(zip(header, rows[0], strict=True))
+    assert centre["service level ≥ 90%"].endswith("missed")
+    assert centre["abandonment ≤ 50%"].endswith("met")
+    assert "<span class=missed>missed</span>" in page
+    missed = [row for row in tables["intervals-missed"][1:] if row[1] == "billing"]
+    assert missed and missed[0][0] == "service level ≥ 90%"
+    assert re.fullmatch(r"\d\d:\d\d–\d\d:\d\d.*", missed[0][3])
+
+
+def test_the_page_describes_the_scenario_and_shows_its_inputs(day: Results) -> None:
+    page = report_html(day)
+    assert "3 h from 09:00, reported in 30 min intervals (6)" in page
+    assert "Service level: answered within 20 s of the contacts offered" in page
+    assert "Targets: service level ≥ 90%; abandonment ≤ 50%." in page
+    assert "<summary><code>day.toml</code></summary>" in page
+    assert 'name = &quot;two-team day&quot;' in page  # the file verbatim, escaped
+
+
+def test_a_sweep_page_lists_its_variants_and_a_row_per_variant_and_type(sweep: Results) -> None:
+    tables = _parse(report_html(sweep)).tables
+    variants = [row[0] for row in tables["variants"][1:]]
+    assert variants == sweep.variants
+    assert tables["variants"][1][1] == "agent_groups.specialists.staff = 3"
+    rows = tables["by-contact-type"][1:]
+    assert [(r[0], r[1]) for r in rows] == [
+        (v, t) for v in sweep.variants for t in ("all", "billing", "tech")
+    ]
+    assert [r[0] for r in tables["totals"][1:]] == sweep.variants
