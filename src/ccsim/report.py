@@ -372,6 +372,10 @@ def _pivot(table: pd.DataFrame, column: str, levels: list[str], show) -> list[li
     return rows
 
 
+def _kind(name: str) -> str:
+    return "all contact types" if name == "all" else name
+
+
 def _misses_text(results: Results, scenarios: Mapping[str, Scenario]) -> list[str]:
     """The intervals where the CI says a target is missed: their clock spans for one
     variant, how many per variant and contact type for a sweep."""
@@ -381,8 +385,10 @@ def _misses_text(results: Results, scenarios: Mapping[str, Scenario]) -> list[st
     misses = {v: missed_intervals(table, v, s) for v, s in scenarios.items()}
     if len(scenarios) == 1:
         (found,) = misses.values()
-        out += [f"  {m.target.text} missed in {m.contact_type}: {', '.join(m.spans)}"
-                for m in found]
+        (scenario,) = scenarios.values()
+        every = scenario.intervals - scenario.warmup_intervals
+        out += [f"  {m.target.text} missed in {_kind(m.contact_type)}: {', '.join(m.spans)}"
+                + (" (every interval)" if len(m.intervals) == every else "") for m in found]
         return out + (["  no interval misses a target"] if not found else [])
     first = next(iter(scenarios.values()))
     out.append(f"  intervals (of {first.intervals - first.warmup_intervals}) that miss a target")
