@@ -1,0 +1,213 @@
+"""Callback offers (window mode): off is the plain run, accepted callers leave the line,
+the scheduling rules do what they say, and the exponential case agrees with its exact
+continuous-time Markov chain (tests/model/callback_chain.py) within confidence intervals."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from callback_chain import solve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from ccsim import Scenario, ScenarioError, simulate
+from ccsim.model.callbacks import Deadline, Priority, WhenIdle
+
+AHT, PATIENCE = 240.0, 180.0
+
+
+def _day(callbacks=None, *, staff=10, per_hour=160.0, hours=8, patience=PATIENCE, **extra):
+    contact = {"name": "calls", "arrivals": {"per_hour": per_hour},
+               "handle_time": {"dist": "exponential", "mean": AHT}}
+    if patience is not None:
+        contact["patience"] = {"dist": "exponential", "mean": patience}
+    return Scenario(period=1800, horizon=hours * 3600, contact_types=[contact],
+                    agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
+                    callbacks=callbacks, **extra)
+
+
+def test_acceptance_zero_gives_the_plain_run():
+    plain = simulate(_day(), 3).summary
+    off = simulate(_day({"queue_at_least": 0, "accept": 0, "promise": "1h"}), 3).summary
+    assert off["callbacks_offered"] > 100 and off["callbacks_accepted"] == 0
+    for name, value in plain.items():
+        if isinstance(value, int):
+            assert off[name] == value, name
+        else:  # statistics folded at other arrivals: float sums in another order
+            assert off[name] == pytest.approx(value, rel=1e-12, nan_ok=True), name
+
+
+def test_with_every_caller_offered_and_accepting_nobody_abandons_on_the_line():
+    s = simulate(_day({"queue_at_least": 0, "accept": 1, "promise": "1h"}, per_hour=200), 1)
+    s = s.summary
+    assert s["abandoned"] == 0 and s["callbacks_accepted"] > 100
+    assert s["offered"] == s["answered"] + s["callbacks_accepted"]
+    assert s["callbacks_completed"] + s["callbacks_failed"] == s["callbacks_accepted"]
+
+
+def test_every_caller_who_accepts_is_counted_apart_from_the_line():
+    s = simulate(_day({"queue_at_least": 2, "accept": 0.5, "promise": "30min", "reach": 0.6,
+                       "max_attempts": 2, "retry_delay": "5min", "dial_time": "20s"}), 2)
+    s = s.summary
+    assert s["offered"] == s["answered"] + s["abandoned"] + s["callbacks_accepted"]
+    assert s["callbacks_failed"] > 0 and s["callbacks_completed"] > 0
+    assert 0 < s["promise_kept"] < 1
+    # Every attempt costs 20 s; a completed one its talk time as well.
+    assert s["agent_time_callbacks"] > 20 * (s["callbacks_completed"] + s["callbacks_failed"])
+
+
+def _waiting_across(trace, time):
+    """Callers on the line who arrived before ``time`` and left after it."""
+    arrived = trace[trace.event == "arrived"].set_index("contact").time
+    left = trace[trace.event.isin(["answered", "abandoned", "callback_accepted"])]
+    left = left.set_index("contact").time
+    both = left.index.intersection(arrived.index)
+    return int(((arrived[both] < time) & (left[both] > time)).sum())
+
+
+def test_when_idle_never_starts_a_callback_while_a_caller_waits():
+    t = simulate(_day({"queue_at_least": 1, "accept": 0.7, "promise": "1h"}, per_hour=170),
+                 4, trace=True).trace
+    attempts = t[t.event == "callback_attempt"].time
+    assert len(attempts) > 50
+    assert all(_waiting_across(t, time) == 0 for time in attempts)
+
+
+def test_priority_calls_back_before_callers_on_the_line():
+    t = simulate(_day({"queue_at_least": 1, "accept": 0.7, "promise": "1h",
+                       "schedule": "priority"}, per_hour=170), 4, trace=True).trace
+    attempts = t[t.event == "callback_attempt"].time
+    assert sum(_waiting_across(t, time) > 0 for time in attempts) > 10
+
+
+def test_deadline_keeps_the_promises_that_capacity_allows():
+    # A morning rush, then a quiet afternoon: when_idle lets callbacks wait behind the rush.
+    day = {"queue_at_least": 0, "accept": 0.8, "promise": "20min"}
+    scenario = _day(day, per_hour=150, hours=4, patience=None, staff=10)
+    data = scenario.model_dump()
+    data["contact_types"][0]["arrivals"] = {"volumes": [130, 130, 20, 20, 10, 10, 10, 10]}
+    kept = {}
+    for rule in ("when_idle", "deadline"):
+        data["callbacks"]["schedule"] = rule
+        kept[rule] = simulate(Scenario(**data), 5).summary["promise_kept"]
+    assert kept["deadline"] > kept["when_idle"]
+
+
+def test_the_scheduling_rules_are_small_classes():
+    class Request:
+        promise_by = 100.0
+
+    assert not WhenIdle().before_live(Request(), 0)
+    assert Priority().before_live(Request(), 0)
+    assert Deadline(margin=30).before_live(Request(), 71) and not Deadline(30).before_live(
+        Request(), 69)
+
+
+def test_a_contact_type_can_turn_callbacks_off_or_change_them():
+    data = _day({"queue_at_least": 0, "accept": 1, "promise": "1h"}).model_dump()
+    data["contact_types"][0]["callbacks"] = False
+    s = simulate(Scenario(**data), 1).summary
+    assert "callbacks_offered" not in s  # no type has callbacks: the policy is not installed
+    data["contact_types"][0]["callbacks"] = {"accept": 0.0}
+    assert simulate(Scenario(**data), 1).summary["callbacks_accepted"] == 0
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    ({"accept": 0.5, "promise": "1h"}, r"callbacks: give at least one trigger"),
+    ({"queue_at_least": 2, "promise": "1h"}, r"callbacks.accept: is required"),
+    ({"queue_at_least": 2, "accept": 1.5, "promise": "1h"}, r"callbacks.accept: .*1.5"),
+    ({"queue_at_least": 2, "accept": 0.5}, r"callbacks.promise: is required"),
+    ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "mode": "keep_place"},
+     r"callbacks.mode: must be 'window'"),
+    ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "schedule": "fifo"},
+     r"callbacks.schedule: must be 'when_idle', 'priority' or 'deadline'"),
+    ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "max_attempts": 0},
+     r"callbacks.max_attempts: must be >= 1"),
+    ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "reach": True},
+     r"callbacks.reach: .*True"),
+    ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "dial": "5s"},
+     r"callbacks: unknown key 'dial' \(did you mean 'dial_time'\?\)"),
+])
+def test_bad_callback_keys_say_where_and_what(keys, message):
+    with pytest.raises(ScenarioError, match=message):
+        _day(keys)
+
+
+# --- the exact chain -------------------------------------------------------------------
+
+CHAINS = [
+    # agents, load, K, p, rule, hours per replication, replications, callbacks truncated at
+    (3, 0.9, 1, 0.5, "when_idle", 200, 20, 150),
+    (5, 0.7, 0, 1.0, "when_idle", 200, 20, 150),
+    (10, 1.0, 3, 0.7, "when_idle", 300, 20, 120),
+    (10, 1.1, 3, 0.7, "priority", 100, 20, 60),
+    (20, 1.0, 5, 0.3, "priority", 90, 20, 40),
+]
+
+
+@pytest.mark.parametrize(("agents", "load", "K", "p", "rule", "hours", "reps", "M"), CHAINS)
+def test_window_offers_agree_with_the_exact_markov_chain(agents, load, K, p, rule, hours,
+                                                         reps, M):
+    lam = load * agents / AHT
+    exact = solve(agents, lam, 1 / AHT, 1 / PATIENCE, K, p, rule, Q=40, M=M)
+    assert exact.boundary < 1e-7
+    period = 30 * AHT
+    scenario = _day({"queue_at_least": K, "accept": p, "promise": "10h", "schedule": rule},
+                    staff=agents, per_hour=lam * 3600)
+    data = scenario.model_dump()
+    data.update(period=period, horizon=period * math.ceil(hours * 3600 / period),
+                warmup=period)
+    runs = [simulate(Scenario(**data), 500 + r).summary for r in range(reps)]
+    observed = {
+        "abandon_rate": [r["abandon_rate"] for r in runs],
+        "accepted": [r["callbacks_accepted"] / r["offered"] for r in runs],
+        "pending": [r["callbacks_pending"] for r in runs],
+        "delay": [r["callback_delay_mean"] for r in runs],
+    }
+    t = stats.t.ppf(0.9995, reps - 1)
+    for name, values in observed.items():
+        values = np.array(values)
+        half = t * values.std(ddof=1) / math.sqrt(reps)
+        target = getattr(exact, name)
+        if target < 1e-9:  # nobody abandons on the line when everyone who waits accepts
+            assert values.max() == 0, name
+            continue
+        assert abs(values.mean() - target) <= half, (name, values.mean(), half, target)
+        assert half <= 0.1 * target, (name, half, target)  # precise enough to see 10 %
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    per_hour=st.floats(60, 400),
+    staff=st.lists(st.integers(0, 8), min_size=4, max_size=4),
+    K=st.integers(0, 4),
+    accept=st.floats(0, 1),
+    reach=st.floats(0.2, 1),
+    dial=st.floats(0, 60),
+    schedule=st.sampled_from(["when_idle", "priority", "deadline"]),
+    lines=st.one_of(st.none(), st.integers(1, 40)),
+    seed=st.integers(0, 2**32),
+)
+def test_every_contact_and_callback_is_accounted_for_and_runs_repeat(
+    per_hour, staff, K, accept, reach, dial, schedule, lines, seed
+):
+    scenario = Scenario(
+        period=900, horizon=3600, lines=lines,
+        contact_types=[{"name": "calls", "arrivals": {"per_hour": per_hour},
+                        "handle_time": {"dist": "exponential", "mean": 200},
+                        "patience": {"dist": "exponential", "mean": 120}}],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
+        callbacks={"queue_at_least": K, "accept": accept, "promise": "20min", "reach": reach,
+                   "dial_time": dial, "schedule": schedule, "retry_delay": "3min"},
+    )
+    first, again = simulate(scenario, seed), simulate(scenario, seed)  # the run checks
+    s = first.summary  # offered = answered + abandoned + blocked + unserved + accepted
+    assert json.dumps(s) == json.dumps(again.summary)
+    assert s["callbacks_completed"] + s["callbacks_failed"] == s["callbacks_accepted"]
+    assert s["callbacks_accepted"] <= s["callbacks_offered"]
+    rows = first.intervals[first.intervals.contact_type == "all"]
+    assert rows.callbacks_accepted.sum() == s["callbacks_accepted"]
