@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 
 #: The metrics of the overview chart, in panel order.
 KEY_METRICS = ("service_level", "asa", "mean_wait", "abandon_rate", "occupancy", "wait_p90")
+#: Added to the overview when the runs report them (a policy was installed).
+POLICY_METRICS = ("callbacks_accepted", "callback_delay_mean", "promise_kept")
 #: The metrics drawn as heatmaps of a sweep over two or more factors.
 HEATMAP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy")
 #: What the pooled Erlang-A approximation models, as key paths of
@@ -774,7 +776,8 @@ def plot_results(directory: str | Path) -> list[Path]:
 
     save(plot_intervals(results), "intervals.png")
     if len(results.variants) > 1:
-        save(plot_metrics(results), "metrics.png")
+        extra = tuple(m for m in POLICY_METRICS if m in results.runs.columns)
+        save(plot_metrics(results, (*KEY_METRICS, *extra)), "metrics.png")
         if len(factors(results)) >= 2:
             for metric in HEATMAP_METRICS:
                 save(plot_heatmap(results, metric), f"heatmap_{metric}.png")

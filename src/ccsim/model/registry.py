@@ -53,7 +53,7 @@ class Metric:
 
 
 def _count(name: str, definition: str, *, outcome: bool = True) -> Metric:
-    return Metric(name, name, "contacts", definition, decimals=1, count=True,
+    return Metric(name, name.replace("_", " "), "contacts", definition, decimals=1, count=True,
                   outcome=outcome, aggregate="sum")
 
 
