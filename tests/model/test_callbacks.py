@@ -211,3 +211,20 @@ def test_every_contact_and_callback_is_accounted_for_and_runs_repeat(
     assert s["callbacks_accepted"] <= s["callbacks_offered"]
     rows = first.intervals[first.intervals.contact_type == "all"]
     assert rows.callbacks_accepted.sum() == s["callbacks_accepted"]
+
+
+def test_a_caller_who_accepts_frees_its_line_at_once():
+    # Two lines, one agent talking 0–100 s. The call at 1 s would wait and hold the second
+    # line, so the call at 2 s would be blocked; with a callback accepted it is not.
+    def day(callbacks):
+        return Scenario(
+            period=600, horizon=600, lines=2, callbacks=callbacks,
+            contact_types=[{"name": "calls", "arrivals": {"times": [0, 1, 2]},
+                            "handle_time": {"dist": "constant", "value": 100}}],
+            agent_groups=[{"name": "agents", "skills": ["calls"], "staff": 1}],
+        )
+
+    assert simulate(day(None)).summary["blocked"] == 1
+    s = simulate(day({"queue_at_least": 0, "accept": 1, "promise": "1h"})).summary
+    assert (s["blocked"], s["callbacks_accepted"], s["answered"]) == (0, 2, 1)
+    assert s["callbacks_completed"] == 2
