@@ -8,8 +8,9 @@ Where things live: :mod:`~ccsim.model.run` builds a run from a scenario and poli
 :mod:`~ccsim.model.agents` agents with identity and their groups;
 :mod:`~ccsim.model.routing` the two routing decisions; :mod:`~ccsim.model.service` the
 service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the hook protocol;
-:mod:`~ccsim.model.lines` the first policy on it; :mod:`~ccsim.model.metrics` the
-statistics and :mod:`~ccsim.model.registry` the definition of every metric.
+:mod:`~ccsim.model.lines` and :mod:`~ccsim.model.callbacks` the policies on it;
+:mod:`~ccsim.model.metrics` the streaming statistics, :mod:`~ccsim.model.tables` the tables
+of a run from them, and :mod:`~ccsim.model.registry` the definition of every metric.
 
 **Where a new policy goes.** A new module with a subclass of
 :class:`~ccsim.model.policies.Policy` that overrides the hooks it needs (a contact offered,
