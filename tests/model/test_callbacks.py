@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from ccsim import Scenario, ScenarioError, simulate
-from ccsim.model.callbacks import Deadline, Priority, WhenIdle
+from ccsim.model.callbacks import CallbackPolicy, Deadline, Priority, Schedule, WhenIdle
 
 AHT, PATIENCE = 240.0, 180.0
 
@@ -228,3 +228,22 @@ def test_a_caller_who_accepts_frees_its_line_at_once():
     s = simulate(day({"queue_at_least": 0, "accept": 1, "promise": "1h"})).summary
     assert (s["blocked"], s["callbacks_accepted"], s["answered"]) == (0, 2, 1)
     assert s["callbacks_completed"] == 2
+
+
+class AfterTenMinutes(Schedule):
+    """A researcher's rule: a callback goes before live callers once it has waited 10 min."""
+
+    def before_live(self, request, now):
+        return now - request.requested >= 600
+
+
+def test_a_scheduling_rule_of_ones_own_replaces_the_scenarios():
+    day = _day({"queue_at_least": 1, "accept": 0.7, "promise": "1h"}, per_hour=170)
+    by_key = simulate(day.model_copy(update={"callbacks": day.callbacks.model_copy(
+        update={"schedule": "priority"})}), 4).summary
+    by_rule = simulate(day, 4, policies=[CallbackPolicy(day, {"calls": Priority()})]).summary
+    assert json.dumps(by_key) == json.dumps(by_rule)
+    mine = simulate(day, 4, policies=[CallbackPolicy(day, {"calls": AfterTenMinutes()})])
+    idle, first = simulate(day, 4).summary, by_key
+    delay = mine.summary["callback_delay_mean"]
+    assert first["callback_delay_mean"] < delay < idle["callback_delay_mean"]

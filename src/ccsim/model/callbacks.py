@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -93,13 +94,18 @@ class CallbackPolicy(Policy):
 
     live_queues = True
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, rules: Mapping[str, Schedule] | None = None):
+        """The callbacks of ``scenario``; ``rules`` (contact type name → rule) replaces the
+        scheduling rule its ``schedule`` names, e.g. with a researcher's own."""
         types = scenario.contact_types
         self.specs: list[Callbacks | None] = [scenario.callbacks_for(c) for c in types]
         #: busy[k]: mean talk + wrap-up time of type k (the ACD's estimate), seconds
         self.busy = [c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0) for c in types]
-        self.rules: list[Schedule] = [_rule(s, b) for s, b in zip(self.specs, self.busy,
-                                                                   strict=True)]
+        given = rules or {}
+        self.rules: list[Schedule] = [
+            given.get(c.name) or _rule(s, b)
+            for c, s, b in zip(types, self.specs, self.busy, strict=True)
+        ]
         self.period = scenario.period
         self.warmup = scenario.warmup_intervals
         shape = (scenario.intervals, len(types))

@@ -29,7 +29,9 @@ def simulate(
     The same scenario and seed give identical results. ``trace=True`` also returns one row
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
-    the scenario's own (``lines``, ``callbacks``); see :mod:`ccsim.model.policies`.
+    the scenario's own (``lines``, ``callbacks``; a ``CallbackPolicy`` among ``policies``
+    replaces the scenario's, e.g. with a scheduling rule of one's own); see
+    :mod:`ccsim.model.policies`.
     """
     if not isinstance(scenario, Scenario):
         hint = " (read a file with ccsim.load_scenario(path))" if isinstance(
@@ -37,7 +39,9 @@ def simulate(
         raise TypeError(f"simulate() takes a ccsim.Scenario, not {type(scenario).__name__}"
                         f"{hint}")
     own: list[Policy] = [Lines(scenario.lines)] if scenario.lines else []
-    if any(scenario.callbacks_for(c) for c in scenario.contact_types):
+    policies = list(policies)
+    given = any(isinstance(p, CallbackPolicy) for p in policies)  # with a rule of one's own
+    if not given and any(scenario.callbacks_for(c) for c in scenario.contact_types):
         own.append(CallbackPolicy(scenario))
     if own or policies:
         centre: Centre = PolicyCentre(
