@@ -27,7 +27,7 @@ def test_single_queue_file_runs_as_written_and_agrees_with_erlang_a(single_queue
                  "--out", str(out), "--workers", "2")
     assert done.returncode == 0, done.stderr
     assert "service level" in done.stdout and "±" in done.stdout
-    assert f"results in {out}/ (charts: charts/intervals.png)" in done.stdout
+    assert f"results in {out}/ (report.html, charts/intervals.png)" in done.stdout
     for name in ("runs.csv", "summary.csv", "intervals.csv", "charts/intervals.png"):
         assert (out / name).stat().st_size > 0, name
     runs = pd.read_csv(out / "runs.csv")
@@ -252,26 +252,18 @@ def test_a_run_too_big_for_the_machine_is_refused_before_it_starts(single_queue_
     assert not (tmp_path / "o").exists()
 
 
-def test_run_writes_the_report_page_once_ccsim_report_offers_it(
-    single_queue_file, tmp_path, monkeypatch, capsys
+def test_run_writes_the_report_page_and_ccsim_report_rebuilds_it(
+    single_queue_file, tmp_path, capsys
 ):
-    import ccsim.report
-
+    out = tmp_path / "out"
     argv = ["run", str(single_queue_file), "-n", "2", "--workers", "1", "--quiet"]
-    monkeypatch.delattr(ccsim.report, "write_report", raising=False)
-    assert main([*argv, "--out", str(tmp_path / "before")]) == 0
-    assert main(["report", str(tmp_path / "before")]) == 1
-    assert capsys.readouterr().err == (
-        "ccsim: error: ccsim report is not available yet in this version\n"
-    )
-    written = []
-
-    def write_report(directory):
-        written.append(directory)
-        return directory / "report.html"
-
-    monkeypatch.setattr(ccsim.report, "write_report", write_report, raising=False)
-    assert main([*argv, "--out", str(tmp_path / "after")]) == 0
-    assert main(["report", str(tmp_path / "after")]) == 0
-    assert written == [tmp_path / "after"] * 2
-    assert capsys.readouterr().out.strip() == str(tmp_path / "after" / "report.html")
+    assert main([*argv, "--out", str(out)]) == 0
+    page = out / "report.html"
+    first = page.read_text()
+    assert "<table" in first and "single queue" in first
+    page.unlink()
+    assert main(["report", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == str(page)
+    assert page.read_text() == first
+    assert main(["report", str(tmp_path / "nothing")]) == 2
+    assert "no such results directory" in capsys.readouterr().err

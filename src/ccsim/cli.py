@@ -171,6 +171,7 @@ def _run(args: argparse.Namespace) -> int:
     from ccsim.experiment import Experiment, is_experiment_file, load_experiment, run_experiment
     from ccsim.plots import plot_results
     from ccsim.report import summary_text
+    from ccsim.report_page import write_report
     from ccsim.scenario import load_scenario
 
     if args.replications is not None and args.replications < 1:
@@ -208,11 +209,11 @@ def _run(args: argparse.Namespace) -> int:
     except WorkerDied as error:
         return _error(f"{error} (the finished runs are saved in {out}/)", EXIT_FAILED)
     charts = plot_results(out)
-    _write_report(out)
+    page = write_report(out)
     if not args.quiet:
-        print(summary_text(results.summary(), f"{experiment.name} ({path})"))
-        shown = ", ".join(c.relative_to(out).as_posix() for c in charts)
-        print(f"\nresults in {out}/" + (f" (charts: {shown})" if shown else ""))
+        print(summary_text(results, f"{experiment.name} ({path})"))
+        shown = ", ".join(c.relative_to(out).as_posix() for c in [page, *charts])
+        print(f"\nresults in {out}/ ({shown})")
     for failure in results.failed:
         print(f"ccsim: run failed: {failure}", file=sys.stderr)
     return EXIT_FAILED if results.failed else 0
@@ -233,21 +234,12 @@ def _quiet_dask_logs() -> None:
         handler.setLevel(logging.CRITICAL)
 
 
-def _write_report(out: Path) -> Path | None:
-    """Write ``out/report.html``, once ccsim.report offers it (None until then)."""
-    import ccsim.report
-
-    write_report = getattr(ccsim.report, "write_report", None)
-    return write_report(out) if write_report is not None else None
-
-
 def _report(args: argparse.Namespace) -> int:
+    from ccsim.report_page import write_report
+
     if not args.directory.is_dir():
         raise ScenarioError("no such results directory", source=str(args.directory))
-    page = _write_report(args.directory)
-    if page is None:
-        return _error("ccsim report is not available yet in this version", EXIT_FAILED)
-    print(page)
+    print(write_report(args.directory))
     return 0
 
 
