@@ -1,5 +1,6 @@
-"""``python -m benchmarks``: ccsim against textbook SimPy and Ciw, memory, the baseline day
-and the sweep. See benchmarks/README.md."""
+"""``python -m benchmarks``: ccsim against textbook SimPy and Ciw, memory, the baseline day,
+the sweep, and ccsim with callbacks against a textbook model of them. See
+benchmarks/README.md."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import report, suite
+from benchmarks import callbacks, report, suite
 
 
 def _ints(text: str) -> list[int]:
@@ -24,7 +25,7 @@ def _ints(text: str) -> list[int]:
     return values
 
 
-SECTIONS = ("speed", "memory", "day", "sweep")
+SECTIONS = ("speed", "memory", "day", "sweep", "callbacks")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--day-seeds", type=int, help="baseline-day runs (default 10; quick 2)")
     p.add_argument("--sweep-runs", type=int, help="sweep replications (default 100; quick 10)")
     p.add_argument("--workers", type=_ints, default=[1, 2], help="sweep workers (default 1,2)")
+    p.add_argument("--callback-agents", type=_ints, default=[10, 50],
+                   help="agent counts of the callbacks section (default 10,50)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(SECTIONS),
                    help=f"sections to run (default {','.join(SECTIONS)})")
     p.add_argument("--json", type=Path, help="also write all results to this JSON file")
@@ -105,6 +108,27 @@ def main(argv: list[str] | None = None) -> int:
         print("\n== sweep ==")
         print(report.sweep_text(sw))
         out["sweep"] = sw
+
+    if "callbacks" in args.only:
+        progress(f"callbacks: {customers:,} customers, {args.rounds} rounds")
+        cb = callbacks.section(
+            args.callback_agents, customers, args.rounds, args.seed, mem_customers,
+            traced=not args.no_tracemalloc,
+            # The 50-agent chain takes ~10 s to solve: not in a CI smoke run.
+            chain_max_agents=20 if args.quick else None, progress=progress,
+        )
+        print(
+            "\n== callbacks: Erlang A + callback offers (window, when_idle), "
+            f"load {callbacks.LOAD:g}, K = {callbacks.K}, accept {callbacks.ACCEPT:g} =="
+        )
+        print(report.callback_speed_text(cb["speed"], args.rounds))
+        print("\n== callbacks: agreement (ccsim, textbook, exact chain) ==")
+        print(report.callback_agreement_text(cb["agreement"], cb["chains"]))
+        if cb["memory"]:
+            print(f"\n== callbacks: ccsim peak memory at N = {mem_customers:,} and 10N "
+                  "customers ==")
+            print(report.memory_text(cb["memory"]))
+        out["callbacks"] = cb
 
     total = time.perf_counter() - started
     print(f"\ntotal benchmark time {total:.0f} s")

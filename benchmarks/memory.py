@@ -21,10 +21,19 @@ import resource
 import tracemalloc
 from pathlib import Path
 
-from benchmarks import ccsim_model, ciw_model, textbook
+from benchmarks import callbacks, ccsim_model, ciw_model, textbook, textbook_callbacks
+from benchmarks.callback_case import CallbackCase
 from benchmarks.case import Case
 
-RUNNERS = {"ccsim": ccsim_model.run, "textbook": textbook.run, "ciw": ciw_model.run}
+RUNNERS = {
+    "ccsim": ccsim_model.run,
+    "textbook": textbook.run,
+    "ciw": ciw_model.run,
+    "ccsim-callbacks": callbacks.run_ccsim,
+    "textbook-callbacks": textbook_callbacks.run,
+}
+#: The case class of each model (the callback models run the callback case).
+CASES = {"ccsim-callbacks": CallbackCase, "textbook-callbacks": CallbackCase}
 
 
 def _status(field: str) -> int | None:
@@ -61,8 +70,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     run = RUNNERS[args.model]
-    run(Case(args.agents, 200), args.seed)  # loads lazy imports and caches
-    case = Case(args.agents, args.customers)
+    make = CASES.get(args.model, Case)
+    run(make(args.agents, 200), args.seed)  # loads lazy imports and caches
+    case = make(args.agents, args.customers)
     gc.collect()
     base = reset_peak()
     if args.tracemalloc:

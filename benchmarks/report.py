@@ -6,7 +6,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.suite import Agreement, Day, Estimate, Memory, Speed, Sweep
+from benchmarks.callbacks import TARGET
+from benchmarks.suite import MIN_EVENTS, Agreement, Day, Estimate, Memory, Speed, Sweep
 
 #: The issue's targets for ccsim's speed ratios: (agents or None for any, peer, at least).
 TARGETS = ((50, "textbook", 6.0), (1000, "textbook", 8.0), (None, "ciw", 12.0))
@@ -163,4 +164,99 @@ def sweep_text(s: Sweep) -> str:
     )
     return f"{s.runs} replications of the baseline day ({how}), wall time incl. start-up\n" + table(
         headers, body
+    )
+
+
+# --- the callbacks section -------------------------------------------------------------
+
+
+def callback_speed_text(rows: Sequence[Any], rounds: int) -> str:
+    """Rates and ratios of :func:`benchmarks.callbacks.speeds`."""
+    headers = ["agents", "customers", "ccsim core/s", "ccsim e2e/s", "textbook/s",
+               "core/textbook", "e2e/textbook", "off core/s", "off core/textbook"]
+    body = []
+    for s in rows:
+        r, q = s.rates, s.ratios
+        body.append([
+            str(s.agents), f"{s.customers:,}", _rate(r.get("ccsim core")), _rate(r.get("ccsim")),
+            _rate(r.get("textbook")),
+            *(f"{q[k]:.1f}×" if k in q else "-" for k in (
+                "ccsim core / textbook", "ccsim / textbook")),
+            _rate(r.get("ccsim core off")),
+            f"{q['ccsim core off / textbook']:.1f}×" if "ccsim core off / textbook" in q else "-",
+        ])
+    agents, goal = TARGET
+    lines = []
+    for s in rows:
+        if s.agents == agents and "ccsim / textbook" in s.ratios:
+            mine = [s.ratios[k] for k in ("ccsim core / textbook", "ccsim / textbook")
+                    if k in s.ratios]
+            lines.append(
+                f"target: ccsim ≥ {goal:g}× textbook at {agents} agents: core "
+                f"{s.ratios.get('ccsim core / textbook', math.nan):.1f}×, "
+                f"e2e {s.ratios['ccsim / textbook']:.1f}×  → "
+                f"{'met' if min(mine) >= goal else 'NOT met'}"
+            )
+    return (
+        f"customers simulated per wall-clock second, median of {rounds} alternating rounds; "
+        "ratios are of the medians;\n'off' = ccsim on the same case without [callbacks] "
+        "(timed in the same rounds), for the policy's cost\n"
+        + table(headers, body) + ("\n" + "\n".join(lines) if lines else "")
+    )
+
+
+def _interval(e: Any, digits: int, scale: float, difference: bool) -> list[str]:
+    if math.isnan(e.value):
+        return ["-", "-", "-"]
+    half = "" if math.isnan(e.half_width) else f" ± {e.half_width * scale:.{digits}f}"
+    exact = "-" if math.isnan(e.exact) else f"{e.exact * scale:.{digits}f}"
+    within = e.within
+    if within is None:
+        verdict = f"too few ({e.events})" if e.events < MIN_EVENTS else "-"
+    else:
+        verdict = "yes" if within else "NO"
+    if difference:
+        exact = "0"
+    return [f"{e.value * scale:.{digits}f}{half}", exact, verdict]
+
+
+def callback_agreement_text(rows: Sequence[Any], chains: dict[int, Any]) -> str:
+    """The agreement table of :func:`benchmarks.callbacks.agreement` and the chains used."""
+    headers = ["model", "agents", "measured", "batches",
+               "abandon % (95% CI)", "exact", "in CI",
+               "accepted % (95% CI)", "exact", "in CI",
+               "delay s (95% CI)", "exact", "in CI"]
+    order = {"ccsim": 0, "textbook": 1, "difference": 2}
+    body = []
+    for a in sorted(rows, key=lambda a: (a.agents, order.get(a.model, 3))):
+        d = a.model == "difference"
+        m = a.metrics
+        body.append([
+            "ccsim − textbook" if d else a.model, str(a.agents), f"{a.measured:,}",
+            str(a.batches),
+            *_interval(m["abandon_rate"], 3, 100.0, d), *_interval(m["accepted"], 3, 100.0, d),
+            *_interval(m["delay"], 1, 1.0, d),
+        ])
+    notes = []
+    for agents, c in sorted(chains.items()):
+        if c is None:
+            notes.append(f"  {agents} agents: tests/model/callback_chain.py not found")
+        else:
+            notes.append(
+                f"  {agents} agents: truncated at {c.truncation[0]} callers on the line and "
+                f"{c.truncation[1]} callbacks pending, boundary mass {c.boundary:.1e}, "
+                f"solved in {c.seconds:.1f} s"
+            )
+    unsolved = sorted({a.agents for a in rows} - set(chains))
+    if unsolved:
+        notes.append(f"  not solved (--quick) at {', '.join(map(str, unsolved))} agents")
+    return (
+        "abandon rate on the line (abandoned / offered), share accepted (callbacks accepted / "
+        "offered) and mean callback delay\n(acceptance → start of the callback conversation), "
+        "batch means over the measured batches of all rounds\n(batches by arrival; the first "
+        "interval of each run is warm-up); 95 % t-intervals; 'exact' = the continuous-time\n"
+        "Markov chain of tests/model/callback_chain.py; the ccsim − textbook rows are Welch "
+        "95 % intervals of the difference (in CI = 0 inside)\n"
+        + table(headers, body)
+        + ("\nexact chain:\n" + "\n".join(notes) if notes else "")
     )

@@ -1,5 +1,7 @@
 """Smoke test of the benchmarks: they run, report what they should, and the three models
-agree with exact Erlang A at small sizes. No timing is asserted (CI machines vary).
+agree with exact Erlang A at small sizes; the callbacks section produces its ratios,
+agreement rows (with the exact chain at 10 agents) and memory figures. No timing is
+asserted (CI machines vary).
 
 Agreement band. A run's abandon rate (or P(wait)) over n measured customers would have
 the binomial standard deviation sqrt(p(1-p)/n) if customers were independent; in a queue
@@ -27,10 +29,12 @@ if str(ROOT) not in sys.path:  # plain `pytest` (unlike `python -m pytest`) leav
     sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
-from benchmarks import suite  # noqa: E402
+from benchmarks import callbacks, suite  # noqa: E402
 from benchmarks.__main__ import main  # noqa: E402
+from benchmarks.callback_case import CallbackCase  # noqa: E402
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE, Case, batch_stats  # noqa: E402
 
+import ccsim  # noqa: E402
 from ccsim.analytic import erlang_a_metrics  # noqa: E402
 
 AGENTS = (10, 50)
@@ -109,3 +113,92 @@ def test_cli_quick_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert set(data) >= {"command", "machine", "speed", "agreement", "day", "sweep"}
     assert data["day"]["runs"] == 1 and data["day"]["contacts"] > 0
     assert data["sweep"]["runs"] == 2 and set(data["sweep"]["seconds"]) == {"1"}
+
+
+# --- the callbacks section ---------------------------------------------------------------
+
+CALLBACK_AGENTS = (10, 50)
+
+
+@pytest.fixture(scope="module")
+def callback_results() -> list[callbacks.SizeRuns]:
+    return callbacks.compare(CALLBACK_AGENTS, CUSTOMERS, 2, seed=11)
+
+
+def test_callback_speed_has_rates_and_ratios(callback_results) -> None:
+    rows = callbacks.speeds(callback_results)
+    assert [s.agents for s in rows] == list(CALLBACK_AGENTS)
+    for s in rows:
+        assert set(s.rates) == {"ccsim core", "ccsim", "textbook", "ccsim core off", "ccsim off"}
+        assert all(v > 0 for v in s.rates.values())
+        assert set(s.ratios) == {f"{m} / textbook" for m in (
+            "ccsim core", "ccsim", "ccsim core off", "ccsim off")}
+
+
+def test_callback_models_offer_callbacks_and_count_every_caller(callback_results) -> None:
+    for size in callback_results:
+        for model, runs in size.runs.items():
+            for run in runs:
+                c = run.counts
+                assert abs(run.customers - CUSTOMERS) < 6 * math.sqrt(CUSTOMERS), model
+                assert sum(c.offered) == run.customers, model
+                for i in range(len(c.offered)):
+                    assert c.offered[i] == c.answered[i] + c.abandoned[i] + c.accepted[i]
+                    assert c.accepted[i] <= c.offers[i]
+                # Every callback is made (reach 1, long promise, the centre drains).
+                assert sum(c.completed) == sum(c.accepted), model
+                if model != "ccsim off":
+                    assert sum(c.accepted) > 0, (model, size.agents)
+                else:
+                    assert sum(c.offers) == 0
+
+
+def test_callback_agreement_rows_with_the_exact_chain(callback_results) -> None:
+    chains = {10: callbacks.chain(10)}
+    assert chains[10] is not None and chains[10].boundary < 1e-6
+    rows = callbacks.agreement(callback_results, chains)
+    assert {(a.model, a.agents) for a in rows} == {
+        (m, n) for m in ("ccsim", "textbook", "difference") for n in CALLBACK_AGENTS}
+    for a in rows:
+        assert a.batches == 2 * CallbackCase(a.agents, CUSTOMERS).batches
+        assert set(a.metrics) == set(callbacks.METRICS)
+        for m in a.metrics.values():
+            assert math.isfinite(m.value) and m.half_width >= 0
+            if a.model == "difference":
+                assert m.exact == 0
+            elif a.agents == 10:
+                assert m.exact > 0 and m.within is not None
+            else:
+                assert math.isnan(m.exact) and m.within is None
+
+
+def test_the_timed_callback_centre_is_what_simulate_runs() -> None:
+    spec = callbacks.scenario(CallbackCase(10, 1000))
+    centre = callbacks.centre(spec, 5)
+    centre.run()
+    assert centre.result().summary == ccsim.simulate(spec, 5).summary
+
+
+def test_memory_probe_runs_ccsim_with_callbacks() -> None:
+    figures = suite.probe("ccsim-callbacks", 10, 300, traced=False)
+    assert figures["rss_peak_kb"] >= figures["rss_base_kb"] > 0
+    assert abs(figures["customers"] - 300) < 6 * math.sqrt(300)
+
+
+def test_cli_callbacks_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    code = main([
+        "--quick", "--only", "callbacks", "--callback-agents", "10", "--customers", "500",
+        "--rounds", "1", "--memory-customers", "200", "--no-tracemalloc", "--json", str(out),
+    ])
+    assert code == 0
+    printed = capsys.readouterr().out
+    for heading in ("== callbacks: Erlang A", "core/textbook", "== callbacks: agreement",
+                    "ccsim − textbook", "exact chain:", "== callbacks: ccsim peak memory"):
+        assert heading in printed
+    data = json.loads(out.read_text())["callbacks"]
+    assert set(data) == {"runs", "speed", "chains", "agreement", "memory"}
+    assert data["speed"][0]["ratios"]["ccsim / textbook"] > 0
+    assert {a["model"] for a in data["agreement"]} == {"ccsim", "textbook", "difference"}
+    assert data["chains"]["10"]["boundary"] < 1e-6
+    assert data["memory"][0]["model"] == "ccsim-callbacks"

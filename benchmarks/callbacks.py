@@ -1,0 +1,387 @@
+"""The ``callbacks`` section: ccsim with a ``[callbacks]`` policy against the textbook SimPy
+model of the same policy (:mod:`benchmarks.textbook_callbacks`), their agreement with each
+other and with the exact Markov chain, and ccsim's memory with callbacks.
+
+The case is :mod:`benchmarks.callback_case`. ccsim is timed as in the speed section:
+*core* is building the centre and running it, *end-to-end* adds the result tables; both
+are what :func:`ccsim.simulate` does for a scenario with ``[callbacks]``. The same case
+with ``[callbacks]`` removed (*ccsim off*) is timed alongside, to show what the policy costs.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from scipy import stats
+
+import ccsim
+from benchmarks import suite, textbook_callbacks
+from benchmarks.callback_case import (
+    ACCEPT,
+    LOAD,  # noqa: F401  (re-exported for the report)
+    PROMISE,
+    CallbackCase,
+    CallbackCounts,
+    CallbackOutcome,
+    K,
+    callback_batches,
+    chain_truncation,
+)
+from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
+from benchmarks.ccsim_model import run_centre
+from benchmarks.suite import MIN_EVENTS, ROOT
+from ccsim.model.callbacks import CallbackPolicy
+from ccsim.model.centre import Centre
+from ccsim.model.policy_centre import PolicyCentre
+
+MODELS = ("ccsim", "textbook", "ccsim off")
+#: The issue's target: ccsim ≥ 5× the textbook model of the same policy at 50 agents.
+TARGET = (50, 5.0)
+CHAIN = ROOT / "tests" / "model" / "callback_chain.py"
+METRICS = ("abandon_rate", "accepted", "delay")
+
+
+def scenario(case: CallbackCase, callbacks: bool = True) -> ccsim.Scenario:
+    """The ccsim scenario of ``case`` (with ``[callbacks]`` unless ``callbacks=False``)."""
+    return ccsim.Scenario(
+        name=f"callbacks-{case.agents}",
+        period=case.period,
+        horizon=case.horizon,
+        warmup=0.0,
+        contact_types=[
+            {
+                "name": "general",
+                "arrivals": {"per_hour": case.arrival_rate * 3600.0},
+                "handle_time": {"dist": "exponential", "mean": MEAN_HANDLE},
+                "patience": {"dist": "exponential", "mean": MEAN_PATIENCE},
+            }
+        ],
+        agent_groups=[{"name": "agents", "skills": ["general"], "staff": case.agents}],
+        service_level={"answer_within": 20.0},
+        callbacks={"queue_at_least": K, "accept": ACCEPT, "promise": PROMISE,
+                   "schedule": "when_idle", "dial_time": 0.0, "reach": 1.0}
+        if callbacks else None,
+    )
+
+
+def centre(spec: ccsim.Scenario, seed: int) -> Centre:
+    """The centre :func:`ccsim.simulate` builds for ``spec`` (with its callback policy)."""
+    if spec.callbacks is None:
+        return Centre(spec, seed)
+    return PolicyCentre(spec, seed, policies=[CallbackPolicy(spec)])
+
+
+def outcome(case: CallbackCase, result: ccsim.RunResult) -> CallbackOutcome:
+    """Counts per interval from the ``all`` rows of the result's interval table."""
+    rows = result.intervals[result.intervals["contact_type"] == "all"].sort_values("interval")
+    counts = CallbackCounts.empty(case.batches + 1)
+    has = "callbacks_accepted" in result.intervals.columns
+    for row in rows.itertuples():
+        i = int(row.interval)
+        counts.offered[i] = int(row.offered)
+        counts.abandoned[i] = int(row.abandoned)
+        counts.answered[i] = int(row.answered)
+        if has:
+            counts.offers[i] = int(row.callbacks_offered)
+            counts.accepted[i] = int(row.callbacks_accepted)
+            counts.completed[i] = n = int(row.callbacks_completed)
+            counts.delay[i] = float(row.callback_delay_mean) * n if n else 0.0
+    return CallbackOutcome(int(result.summary["offered"]), counts)
+
+
+def run_ccsim(case: CallbackCase, seed: int) -> CallbackOutcome:
+    """One ccsim run with callbacks, as :func:`ccsim.simulate` (used by the memory probe)."""
+    return outcome(case, ccsim.simulate(scenario(case), seed))
+
+
+# --- speed ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One timed run of one model."""
+
+    seed: int
+    customers: int
+    seconds: float  #: the whole run (ccsim: end-to-end)
+    core_seconds: float | None  #: ccsim only: without the result tables
+    counts: CallbackCounts = field(repr=False)
+
+    @property
+    def rate(self) -> float:
+        return self.customers / self.seconds
+
+    @property
+    def core_rate(self) -> float:
+        return self.customers / (self.core_seconds or self.seconds)
+
+
+@dataclass
+class SizeRuns:
+    agents: int
+    customers: int
+    horizon: float
+    period: float
+    runs: dict[str, list[Run]]
+
+
+def _time_ccsim(case: CallbackCase, seed: int, spec: ccsim.Scenario) -> Run:
+    start = time.perf_counter()
+    c = centre(spec, seed)
+    run_centre(c)
+    core = time.perf_counter()
+    result = c.result()
+    end = time.perf_counter()
+    out = outcome(case, result)
+    return Run(seed, out.customers, end - start, core - start, out.counts)
+
+
+def _time_textbook(case: CallbackCase, seed: int) -> Run:
+    start = time.perf_counter()
+    out = textbook_callbacks.run(case, seed)
+    return Run(seed, out.customers, time.perf_counter() - start, None, out.counts)
+
+
+def compare(
+    agent_counts: Sequence[int],
+    customers: int,
+    rounds: int,
+    seed: int = 1,
+    models: Sequence[str] = MODELS,
+    progress: Callable[[str], None] | None = None,
+) -> list[SizeRuns]:
+    """Time the models on the same case in alternating rounds, as the speed section does:
+    every model once per round with the same seed, the order rotating from round to round,
+    ``gc.collect()`` before each timed run."""
+    out = []
+    for agents in agent_counts:
+        case = CallbackCase(agents, customers)
+        on, off = scenario(case), scenario(case, callbacks=False)  # validated outside timing
+        timers: dict[str, Callable[[int], Run]] = {
+            "ccsim": lambda s, case=case, on=on: _time_ccsim(case, s, on),
+            "textbook": lambda s, case=case: _time_textbook(case, s),
+            "ccsim off": lambda s, case=case, off=off: _time_ccsim(case, s, off),
+        }
+        runs: dict[str, list[Run]] = {m: [] for m in models}
+        for r in range(rounds):
+            order = [*models[r % len(models):], *models[: r % len(models)]]
+            for model in order:
+                gc.collect()
+                run = timers[model](seed + r)
+                runs[model].append(run)
+                if progress:
+                    progress(
+                        f"  {agents:>5} agents  round {r + 1}/{rounds}  {model:<9} "
+                        f"{run.customers:>8} customers  {run.seconds:7.2f} s  "
+                        f"{run.rate:>9,.0f}/s"
+                    )
+        out.append(SizeRuns(agents, customers, case.horizon, case.period, runs))
+    return out
+
+
+@dataclass(frozen=True)
+class Speed:
+    """Median customers per second at one agent count, and the ratios to the textbook."""
+
+    agents: int
+    customers: int
+    rates: dict[str, float]  #: "ccsim core", "ccsim", "textbook", "ccsim off core", ...
+    best: dict[str, float]
+    ratios: dict[str, float]  #: "ccsim core / textbook", "ccsim / textbook"
+
+
+def speeds(results: Sequence[SizeRuns]) -> list[Speed]:
+    out = []
+    for size in results:
+        rates: dict[str, float] = {}
+        best: dict[str, float] = {}
+        for model, runs in size.runs.items():
+            if model.startswith("ccsim"):
+                core = [r.core_rate for r in runs]
+                name = model.replace("ccsim", "ccsim core", 1)
+                rates[name], best[name] = statistics.median(core), max(core)
+            e2e = [r.rate for r in runs]
+            rates[model], best[model] = statistics.median(e2e), max(e2e)
+        ratios = {
+            f"{m} / textbook": rates[m] / rates["textbook"]
+            for m in ("ccsim core", "ccsim", "ccsim core off", "ccsim off")
+            if m in rates and "textbook" in rates
+        }
+        customers = round(statistics.median(r.customers for v in size.runs.values() for r in v))
+        out.append(Speed(size.agents, customers, rates, best, ratios))
+    return out
+
+
+# --- agreement -----------------------------------------------------------------------
+
+
+def load_chain() -> ModuleType:
+    """tests/model/callback_chain.py, imported by path (tests/ is not a package)."""
+    name = "callback_chain"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, CHAIN)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {CHAIN}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it loads
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The exact chain's values for one case."""
+
+    abandon_rate: float
+    accepted: float
+    delay: float
+    boundary: float  #: probability on the truncation boundary
+    truncation: tuple[int, int]  #: (Q, M)
+    seconds: float
+
+
+def chain(agents: int) -> Chain | None:
+    """Solve the exact chain of the case at ``agents`` (``None`` if it cannot be loaded)."""
+    if not Path(CHAIN).exists():
+        return None
+    solve = load_chain().solve
+    case = CallbackCase(agents, 1)
+    q, m = chain_truncation(agents)
+    start = time.perf_counter()
+    r = solve(agents, case.arrival_rate, 1 / MEAN_HANDLE, 1 / MEAN_PATIENCE, K, ACCEPT,
+              "when_idle", Q=q, M=m)
+    return Chain(r.abandon_rate, r.accepted, r.delay, r.boundary, (q, m),
+                 time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean with its 95 % t-interval; ``exact`` is the chain's value (or NaN)."""
+
+    value: float
+    half_width: float
+    exact: float
+    events: int
+
+    @property
+    def within(self) -> bool | None:
+        """The exact value in the interval; ``None`` with too few events or no exact value."""
+        if self.events < MIN_EVENTS or math.isnan(self.half_width) or math.isnan(self.exact):
+            return None
+        return abs(self.value - self.exact) <= self.half_width
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One model (or the difference ccsim − textbook, ``model="difference"``, whose exact
+    value is 0) at one agent count."""
+
+    model: str
+    agents: int
+    measured: int  #: customers in the measured batches, all rounds
+    batches: int
+    metrics: dict[str, Interval]
+
+
+def _interval(values: Sequence[float], exact: float, events: int) -> Interval:
+    k = len(values)
+    if k < 2:
+        return Interval(values[0] if values else math.nan, math.nan, exact, events)
+    half = float(stats.t.ppf(0.975, k - 1)) * statistics.stdev(values) / math.sqrt(k)
+    return Interval(statistics.fmean(values), half, exact, events)
+
+
+def _difference(a: Sequence[float], b: Sequence[float], events: int) -> Interval:
+    """Welch's 95 % interval for mean(a) − mean(b)."""
+    if len(a) < 2 or len(b) < 2:
+        return Interval(math.nan, math.nan, 0.0, events)
+    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return Interval(statistics.fmean(a) - statistics.fmean(b), 0.0, 0.0, events)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.975, df)) * se
+    return Interval(statistics.fmean(a) - statistics.fmean(b), half, 0.0, events)
+
+
+def agreement(
+    results: Sequence[SizeRuns], chains: dict[int, Chain | None] | None = None
+) -> list[Agreement]:
+    """Batch means of abandon rate, share accepted and mean callback delay per model, against
+    the exact chain where solved (``chains``: agents → chain), and ccsim − textbook."""
+    out = []
+    for size in results:
+        exact = (chains or {}).get(size.agents)
+        batches = {}
+        for model in ("ccsim", "textbook"):
+            if model not in size.runs:
+                continue
+            b = callback_batches([r.counts for r in size.runs[model]])
+            batches[model] = b
+            metrics = {
+                name: _interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
+                                b.events[name])
+                for name in METRICS
+            }
+            out.append(Agreement(model, size.agents, b.offered, len(b.abandon_rate), metrics))
+        if len(batches) == 2:
+            a, t = batches["ccsim"], batches["textbook"]
+            metrics = {
+                name: _difference(getattr(a, name), getattr(t, name),
+                                  min(a.events[name], t.events[name]))
+                for name in METRICS
+            }
+            out.append(Agreement("difference", size.agents, min(a.offered, t.offered),
+                                 min(len(a.abandon_rate), len(t.abandon_rate)), metrics))
+    return out
+
+
+# --- the section ---------------------------------------------------------------------
+
+
+def section(
+    agent_counts: Sequence[int],
+    customers: int,
+    rounds: int,
+    seed: int,
+    mem_customers: int,
+    traced: bool,
+    chain_max_agents: int | None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Everything the section reports: runs, speeds, chains, agreement and memory."""
+    results = compare(agent_counts, customers, rounds, seed, progress=progress)
+    chains: dict[int, Chain | None] = {}
+    for agents in agent_counts:
+        if chain_max_agents is None or agents <= chain_max_agents:
+            if progress:
+                progress(f"  exact chain at {agents} agents")
+            chains[agents] = chain(agents)
+    mem = (
+        suite.memory(agent_counts, mem_customers, ["ccsim-callbacks"], traced=traced,
+                     progress=progress)
+        if mem_customers
+        else []
+    )
+    return {
+        "runs": results,
+        "speed": speeds(results),
+        "chains": chains,
+        "agreement": agreement(results, chains),
+        "memory": mem,
+    }
