@@ -287,9 +287,34 @@ def _centre_words(s: Scenario) -> str:
     text += " of the contacts offered. " if sl.definition == "offered" else ". "
     text += (f"At most {s.lines} callers at a time (lines); the rest are blocked. " if s.lines
              else "No limit on lines. ")
+    text += _callback_words(s)
     goals = targets(s)
     return text + ("Targets: " + "; ".join(t.text for t in goals) + "." if goals
                    else "No targets stated.")
+
+
+_RULES = {"when_idle": "when no caller waits on the line",
+          "priority": "before taking callers on the line",
+          "deadline": "when no caller waits, or first when a promise is about to break"}
+
+
+def _callback_words(s: Scenario) -> str:
+    """The callback offers of ``s`` in a sentence per distinct policy (or none)."""
+    policies: dict[str, list[str]] = {}
+    for c in s.contact_types:
+        cb = s.callbacks_for(c)
+        if cb is None:
+            continue
+        when = [f"{cb.queue_at_least} or more callers wait"] if cb.queue_at_least else []
+        if cb.predicted_wait_above is not None:
+            when.append(f"the predicted wait exceeds {_duration(cb.predicted_wait_above)}")
+        trigger = " and ".join(when) or "every agent able to take the call is busy"
+        words = (f"a callback within {_duration(cb.promise)} is offered when {trigger}, "
+                 f"{cb.accept:.0%} accept, agents call back {_RULES[cb.schedule]}"
+                 f"{'' if cb.reach == 1 else f', {cb.reach:.0%} answer'}")
+        policies.setdefault(words, []).append(c.name)
+    return "".join(f"Callbacks ({', '.join(names)}): {words}. "
+                   for words, names in policies.items())
 
 
 def _type_words(s: Scenario, c: ContactType) -> list[str]:
