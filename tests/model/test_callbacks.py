@@ -34,11 +34,7 @@ def test_acceptance_zero_gives_the_plain_run():
     plain = simulate(_day(), 3).summary
     off = simulate(_day({"queue_at_least": 0, "accept": 0, "promise": "1h"}), 3).summary
     assert off["callbacks_offered"] > 100 and off["callbacks_accepted"] == 0
-    for name, value in plain.items():
-        if isinstance(value, int):
-            assert off[name] == value, name
-        else:  # statistics folded at other arrivals: float sums in another order
-            assert off[name] == pytest.approx(value, rel=1e-12, nan_ok=True), name
+    assert json.dumps({k: off[k] for k in plain}) == json.dumps(plain)  # bit for bit
 
 
 def test_with_every_caller_offered_and_accepting_nobody_abandons_on_the_line():
@@ -247,3 +243,13 @@ def test_a_scheduling_rule_of_ones_own_replaces_the_scenarios():
     idle, first = simulate(day, 4).summary, by_key
     delay = mine.summary["callback_delay_mean"]
     assert first["callback_delay_mean"] < delay < idle["callback_delay_mean"]
+
+
+@pytest.mark.timeout(60)
+def test_a_period_that_is_no_exact_float_multiple_still_ends():
+    # Interval boundaries such as 3 × 8000.1 s are not exact in floating point; the time
+    # average of callbacks pending must still cover each interval once.
+    day = _day({"queue_at_least": 0, "accept": 1, "promise": "1h"}, per_hour=200).model_dump()
+    day.update(period=8000.1, horizon=3 * 8000.1)
+    s = simulate(Scenario(**day), 1).summary
+    assert s["callbacks_accepted"] > 0 and s["callbacks_pending"] >= 0

@@ -176,16 +176,24 @@ class CallbackPolicy(Policy):
                 best = kind
         return None if best is None else heapq.heappop(self.due[best])
 
+    def has_work(self, group: Group) -> bool:
+        due = self.due
+        return any(due[kind] for kind in group.skills)
+
     def _make_due(self, request: Request, now: float) -> None:
         """``request`` is due at ``now``: the longest-idle agent able to make it does so at
-        once, or it waits in the queue of its type."""
+        once, or it waits in the queue of its type (and its groups wake at their next end
+        of service)."""
         kind = request.contact.kind
-        idle = [g.idle[0] for g in self.able[kind] if g.idle]
+        able = self.able[kind]
+        self.centre.settle(able, now)
+        idle = [g.idle[0] for g in able if g.idle]
         if idle:
             agent = self.centre.claim(min(idle, key=lambda a: a.idle_since))
             self._attempt(agent, request, now)
         else:
             heapq.heappush(self.due[kind], request)
+            self.centre.wake(able)
 
     def _attempt(self, agent: Agent, request: Request, now: float) -> bool:
         """``agent`` makes one attempt at ``request``."""
@@ -242,13 +250,13 @@ class CallbackPolicy(Policy):
     def _pend(self, kind: int, now: float, change: int) -> None:
         """The callbacks pending of ``kind`` change by ``change`` at ``now``: the time
         spent at the old counts is added to the intervals it covers."""
-        area, period = self.sums["pending"], self.period
-        last = self._since
-        while last < now and int(last // period) < len(area):
-            i = int(last // period)
-            step = min(now, (i + 1) * period) - last
-            area[i] += np.array(self._pending) * step
-            last += step
+        area, period, last = self.sums["pending"], self.period, self._since
+        if now > last and any(self._pending):
+            pending = np.array(self._pending)
+            for i in range(int(last // period), min(int(now // period), len(area) - 1) + 1):
+                overlap = min(now, (i + 1) * period) - max(last, i * period)
+                if overlap > 0:
+                    area[i] += pending * overlap
         self._since = now
         self._pending[kind] += change
 

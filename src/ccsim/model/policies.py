@@ -26,7 +26,8 @@ now, talk, wrap_up)``      this agent takes (see :mod:`ccsim.model.service`)
 ========================  ==========================================================
 
 With ``agent_free`` or ``agent_idle`` the centre observes every end of service at its
-time (lazy ends are off). After the run, ``end(now)`` lets a policy settle what is open
+time (lazy ends are off), unless the policy defines ``has_work(group)``: then only while
+that is true. After the run, ``end(now)`` lets a policy settle what is open
 and ``metrics(intervals, kinds)`` gives its own metrics for any part of the tables.
 
 To act, a policy uses the centre it is installed in
@@ -43,7 +44,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ccsim.model.agents import Agent
+    from ccsim.model.agents import Agent, Group
     from ccsim.model.contacts import Contact
     from ccsim.model.policy_centre import PolicyCentre
 
@@ -87,6 +88,13 @@ class Policy:
         return False
 
     def agent_idle(self, agent: Agent, now: float) -> bool:
+        return False
+
+    def has_work(self, group: Group) -> bool:
+        """Whether the policy has work for agents of ``group`` now. A policy with
+        ``agent_free`` or ``agent_idle`` that defines this is called only while it is true
+        (or a queue of the group holds a contact), keeping ends of service lazy otherwise;
+        when it turns true, the policy calls ``centre.wake(groups)``."""
         return False
 
     def interval(self, index: int, now: float) -> None:

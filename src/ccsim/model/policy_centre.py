@@ -58,8 +58,12 @@ class PolicyCentre(Centre):
             policy.install(self)
         self._hooks = {name: hooks(self.policies, name) for name in HOOKS if name != "service"}
         self._times = service_times(self.policies)
-        # A policy that acts when an agent frees must see every end of service at its time.
-        self._eager = bool(self._hooks["agent_free"] or self._hooks["agent_idle"])
+        # A policy that acts when an agent frees sees every end of service at its time,
+        # unless it says when it has work for a group (then only while it has).
+        acting = [p for p in self.policies
+                  if hooks([p], "agent_free") or hooks([p], "agent_idle")]
+        self._work = [p.has_work for p in acting if type(p).has_work is not Policy.has_work]
+        self._eager = len(self._work) < len(acting)
 
     # --- what a policy uses to act ---
 
@@ -87,6 +91,19 @@ class PolicyCentre(Centre):
         self._serve(agent, contact, now)
         if self._has_work(agent.group):
             self._wake(agent.group)
+
+    def settle(self, groups: Iterable[Group], now: float) -> None:
+        """Bring ``groups`` up to ``now``: agents whose work has ended by then are free
+        (a policy looking for idle agents calls this first: ends of service are lazy)."""
+        for group in groups:
+            if group.busy and group.busy[0][0] <= now:
+                self._settle(group, now)
+
+    def wake(self, groups: Iterable[Group]) -> None:
+        """Work now waits for ``groups`` (a policy's ``has_work`` turned true): their next
+        ends of service are observed at their time."""
+        for group in groups:
+            self._wake(group)
 
     def claim(self, agent: Agent) -> Agent:
         """Take the idle ``agent`` out of its group's idle line, for the policy to use."""
@@ -160,7 +177,9 @@ class PolicyCentre(Centre):
         agent.group.idle.append(agent)
 
     def _has_work(self, group: Group) -> bool:
-        return self._eager or super()._has_work(group)
+        if self._eager or super()._has_work(group):
+            return True
+        return any(has_work(group) for has_work in self._work)
 
     def _abandoned(self, contact: Contact) -> None:
         super()._abandoned(contact)
