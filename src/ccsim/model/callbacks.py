@@ -127,15 +127,19 @@ class CallbackPolicy(Policy):
         self.able: list[list[Group]] = [
             [g for g in centre.groups if k in g.skills] for k in range(len(names))
         ]
+        self.queues = centre.queues
 
     # --- the offer ---
 
     def offered(self, contact: Contact, now: float) -> bool:
         kind = contact.kind
         spec = self.specs[kind]
-        if spec is None or any(g.idle for g in self.able[kind]):
+        if spec is None:
             return True
-        waiting = self.centre.queues[kind].live(now)
+        for group in self.able[kind]:
+            if group.idle:  # an agent takes it: nothing to offer
+                return True
+        waiting = self.queues[kind].live(now)
         if spec.queue_at_least is not None and waiting < spec.queue_at_least:
             return True
         if spec.predicted_wait_above is not None:
@@ -178,7 +182,10 @@ class CallbackPolicy(Policy):
 
     def has_work(self, group: Group) -> bool:
         due = self.due
-        return any(due[kind] for kind in group.skills)
+        for kind in group.skills:  # noqa: SIM110 (called at every end of service)
+            if due[kind]:
+                return True
+        return False
 
     def _make_due(self, request: Request, now: float) -> None:
         """``request`` is due at ``now``: the longest-idle agent able to make it does so at

@@ -57,6 +57,9 @@ class PolicyCentre(Centre):
         for policy in self.policies:
             policy.install(self)
         self._hooks = {name: hooks(self.policies, name) for name in HOOKS if name != "service"}
+        # The hot path reads its hook lists as attributes (a dict lookup each time costs).
+        self._on_offered, self._on_free = self._hooks["offered"], self._hooks["agent_free"]
+        self._on_idle, self._on_answered = self._hooks["agent_idle"], self._hooks["answered"]
         self._times = service_times(self.policies)
         # A policy that acts when an agent frees sees every end of service at its time,
         # unless it says when it has work for a group (then only while it has).
@@ -130,7 +133,7 @@ class PolicyCentre(Centre):
         self._offer(contact, now)
 
     def _offer(self, contact: Contact, now: float) -> None:
-        for hook in self._hooks["offered"]:
+        for hook in self._on_offered:
             if not hook(contact, now):
                 return
         super()._offer(contact, now)
@@ -151,7 +154,7 @@ class PolicyCentre(Centre):
         agent.busy_time += end - now
         self.tally.answered(contact, group.index, now, end)
         heappush(group.busy, (end, next(self._order), agent))
-        for hook in self._hooks["answered"]:
+        for hook in self._on_answered:
             hook(contact, agent, now, talk, wrap_up)
         if self._hooks["finished"]:
             self.at(end, lambda t: self._finished(contact, agent, t))
@@ -163,23 +166,30 @@ class PolicyCentre(Centre):
             hook(contact, agent, now)
 
     def _free(self, agent: Agent, now: float, since: float) -> None:
-        for hook in self._hooks["agent_free"]:
+        for hook in self._on_free:
             if hook(agent, now):
                 return
         contact = self.router.select_contact(agent, now)
         if contact is not None:
             self._serve(agent, contact, now)
             return
-        for hook in self._hooks["agent_idle"]:
+        for hook in self._on_idle:
             if hook(agent, now):
                 return
         agent.idle_since = since
         agent.group.idle.append(agent)
 
     def _has_work(self, group: Group) -> bool:
-        if self._eager or super()._has_work(group):
+        if self._eager:
             return True
-        return any(has_work(group) for has_work in self._work)
+        entries = self._entries
+        for kind in group.skills:
+            if entries[kind]:
+                return True
+        for has_work in self._work:  # noqa: SIM110
+            if has_work(group):
+                return True
+        return False
 
     def _abandoned(self, contact: Contact) -> None:
         super()._abandoned(contact)
