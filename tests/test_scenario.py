@@ -181,3 +181,17 @@ def test_overload_without_patience_warns(single_queue_dict):
     # Wrap-up is work too: 4 min talk + 1 min wrap-up at 690/h is 57.5 agent-hours an hour.
     single_queue_dict["contact_types"][0]["wrap_up"] = {"dist": "constant", "value": "1min"}
     assert len(Scenario.from_dict(single_queue_dict).warnings()) == 1
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "is a directory"),
+    ("name = 'x'".encode("utf-16"), "is not TOML text"),
+])
+def test_load_scenario_says_when_a_path_is_no_toml_text(tmp_path, content, message):
+    path = tmp_path / "day.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(path)

@@ -599,6 +599,12 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ScenarioError("no such file", source=str(path)) from None
+    except IsADirectoryError:
+        raise ScenarioError("is a directory; give a scenario or experiment TOML file",
+                            source=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"is not TOML text (not UTF-8 at byte {error.start}); give a "
+                            "scenario or experiment TOML file", source=str(path)) from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"not valid TOML: {error}", source=str(path)) from None
 
