@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def dry_run(target: str, tmp_path: Path) -> str:
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    done = subprocess.run(["make", "-n", target], cwd=tmp_path, capture_output=True, text=True)
+    # Under `make test` itself, the outer make would have this one print its directories.
+    done = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=tmp_path,
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
