@@ -190,7 +190,7 @@ def test_a_scenario_an_experiment_names_that_is_not_text_is_one_line_exit_2(tmp_
     (tmp_path / "day.toml").write_bytes(bytes(range(256)))
     (tmp_path / "sweep.toml").write_text('scenario = "day.toml"\n')
     line = _one_line_error(ccsim("run", str(tmp_path / "sweep.toml")), 2)
-    assert "day.toml: is not TOML text (not UTF-8 at byte 128)" in line
+    assert "day.toml: is not TOML text (byte 0x80 at offset 128 is not UTF-8)" in line
 
 
 def test_per_hour_true_is_refused_naming_the_key(single_queue_file):

@@ -185,7 +185,7 @@ def test_overload_without_patience_warns(single_queue_dict):
 
 @pytest.mark.parametrize(("content", "message"), [
     (None, "is a directory"),
-    ("name = 'x'".encode("utf-16"), "is not TOML text"),
+    ("name = 'x'".encode("utf-16"), "is UTF-16 text; TOML files are UTF-8"),
 ])
 def test_load_scenario_says_when_a_path_is_no_toml_text(tmp_path, content, message):
     path = tmp_path / "day.toml"

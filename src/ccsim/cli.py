@@ -111,9 +111,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return _error(str(error), EXIT_USAGE)
     except BrokenPipeError:
         raise  # not an error of ccsim's: main() ends quietly
-    except UnicodeDecodeError as error:  # a file an experiment names, read as TOML
-        where = getattr(args, "file", "")
-        return _error(f"{where}: a file it reads is not UTF-8 text ({error})", EXIT_USAGE)
     except OSError as error:  # writing results: a full disk, a read-only directory
         where = f"{error.filename}: " if error.filename else ""
         return _error(f"{where}{error.strerror or error}", EXIT_FAILED)
@@ -138,35 +135,6 @@ def _version() -> str:
         return __version__
 
 
-def _check_text_file(path: Path) -> None:
-    """Refuse, before TOML parsing, what is not a readable UTF-8 text file."""
-    if path.is_dir():
-        raise ScenarioError("is a directory; expected a scenario or experiment TOML file",
-                            source=str(path))
-    if not path.is_file():
-        raise ScenarioError("no such file", source=str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ScenarioError(f"cannot be read ({error.strerror})", source=str(path)) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise ScenarioError("starts with a byte-order mark; save it as UTF-8 without one",
-                            source=str(path))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ScenarioError("is UTF-16 text; TOML files are UTF-8: save it as UTF-8",
-                            source=str(path))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(
-            f"is not TOML text (byte {data[error.start]:#04x} at offset {error.start} is not "
-            "UTF-8); give a scenario or experiment TOML file", source=str(path)
-        ) from None
-    if b"\x00" in data:
-        raise ScenarioError("is not TOML text (it holds NUL bytes); give a scenario or "
-                            "experiment TOML file", source=str(path))
-
-
 def _run(args: argparse.Namespace) -> int:
     from ccsim.experiment import Experiment, is_experiment_file, load_experiment, run_experiment
     from ccsim.plots import plot_results
@@ -179,7 +147,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"must be at least 1 (got {args.workers})", "--workers")
     path: Path = args.file
-    _check_text_file(path)
     if is_experiment_file(path):
         experiment = load_experiment(path, seed=args.seed, replications=args.replications)
     else:

@@ -593,20 +593,38 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """The TOML table in ``path``; a missing or malformed file is a :class:`ScenarioError`."""
+    """The TOML table in ``path``. What is not a readable UTF-8 TOML file — missing, a
+    directory, UTF-16, a byte-order mark, binary, malformed — is a :class:`ScenarioError`."""
+    source = str(path)
+    if path.is_dir():
+        raise ScenarioError("is a directory; expected a scenario or experiment TOML file",
+                            source=source)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError("no such file", source=str(path)) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a directory; give a scenario or experiment TOML file",
-                            source=str(path)) from None
+        raise ScenarioError("no such file", source=source) from None
+    except OSError as error:
+        raise ScenarioError(f"cannot be read ({error.strerror})", source=source) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ScenarioError("starts with a byte-order mark; save it as UTF-8 without one",
+                            source=source)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError("is UTF-16 text; TOML files are UTF-8: save it as UTF-8",
+                            source=source)
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ScenarioError(f"is not TOML text (not UTF-8 at byte {error.start}); give a "
-                            "scenario or experiment TOML file", source=str(path)) from None
+        raise ScenarioError(
+            f"is not TOML text (byte {data[error.start]:#04x} at offset {error.start} is not "
+            "UTF-8); give a scenario or experiment TOML file", source=source
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError("is not TOML text (it holds NUL bytes); give a scenario or "
+                            "experiment TOML file", source=source)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"not valid TOML: {error}", source=str(path)) from None
+        raise ScenarioError(f"not valid TOML: {error}", source=source) from None
 
 
 # Pydantic's wording for the common cases, said the way the rest of ccsim says it.
