@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import _BINS, wait_bin
+from ccsim.model.metrics import _BINS, wait_bins
 from ccsim.model.policies import Policy
-from ccsim.model.tables import quantiles
+from ccsim.model.tables import quantiles, ratio
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
@@ -110,8 +110,7 @@ class CallbackPolicy(Policy):
         self.warmup = scenario.warmup_intervals
         shape = (scenario.intervals, len(types))
         self.counts = {name: np.zeros(shape, dtype=np.int64) for name in (
-            "callbacks_offered", "callbacks_accepted", "callbacks_completed",
-            "callbacks_failed", "kept")}
+            "callbacks_offered", "callbacks_completed", "callbacks_failed", "kept")}
         self.sums = {name: np.zeros(shape) for name in ("delay", "agent_time", "pending")}
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
         self.due: list[list[Request]] = [[] for _ in types]  # heaps, oldest request first
@@ -152,7 +151,6 @@ class CallbackPolicy(Policy):
         self.centre.tally.event(contact, now, "callback_offered")
         if self.accept[kind].random() >= spec.accept:
             return True
-        self._count("callbacks_accepted", cell)
         self.centre.record(contact, Outcome.CALLBACK_ACCEPTED, 0.0)
         self._pend(kind, now, +1)
         self._order += 1
@@ -219,7 +217,7 @@ class CallbackPolicy(Policy):
             self._count("callbacks_completed", cell)
             self._count("kept", cell, start <= request.promise_by)
             self.sums["delay"][cell] += delay
-            self.hist[(*cell, wait_bin(delay))] += 1
+            self.hist[(*cell, int(wait_bins(np.array(delay))))] += 1
             self._pend(kind, now, -1)
             tally.event(contact, start, "callback_answered", agent.group.index)
             tally.event(contact, end, "callback_finished", agent.group.index)
@@ -271,16 +269,19 @@ class CallbackPolicy(Policy):
         """The callback metrics of ``intervals`` × ``kinds`` (see the registry)."""
         intervals = slice(max(intervals.start or 0, self.warmup), intervals.stop)
         count = {name: int(a[intervals, kinds].sum()) for name, a in self.counts.items()}
+        # An outcome of the line, counted by the tally like every other.
+        accepted = self.centre.tally.counts[Outcome.CALLBACK_ACCEPTED]
+        count["callbacks_accepted"] = int(accepted[intervals, kinds].sum())
         completed, failed = count["callbacks_completed"], count["callbacks_failed"]
         seconds = len(range(*intervals.indices(len(self.hist)))) * self.period
         return {
             **{name: v for name, v in count.items() if name != "kept"},
-            "callback_delay_mean": _ratio(self.sums["delay"][intervals, kinds].sum(), completed),
+            "callback_delay_mean": ratio(self.sums["delay"][intervals, kinds].sum(), completed),
             "callback_delay_p90": quantiles(self.hist[intervals, kinds].sum(axis=(0, 1)),
                                             (0.9,))[0],
-            "promise_kept": _ratio(count["kept"], completed + failed),
+            "promise_kept": ratio(count["kept"], completed + failed),
             "agent_time_callbacks": float(self.sums["agent_time"][intervals, kinds].sum()),
-            "callbacks_pending": _ratio(self.sums["pending"][intervals, kinds].sum(), seconds),
+            "callbacks_pending": ratio(self.sums["pending"][intervals, kinds].sum(), seconds),
         }
 
 
@@ -288,7 +289,3 @@ def _rule(spec: Callbacks | None, busy: float) -> Schedule:
     if spec is None or spec.schedule == "when_idle":
         return WhenIdle()
     return Priority() if spec.schedule == "priority" else Deadline(busy)
-
-
-def _ratio(num: float, den: float) -> float:
-    return float(num) / float(den) if den > 0 else math.nan

@@ -204,12 +204,8 @@ class Tally:
         self.waited[low:high] += count(wait > 0)
         self.wait_answered[low:high] += count(answered, wait)
         self.wait_all[low:high] += count(np.ones_like(answered), wait)
-        positive = np.maximum(wait, _W0)
-        bins = np.where(
-            wait > 0, 1 + np.floor(np.log(positive / _W0) / _LOG_R).astype(np.intp), 0
-        )
         self.hist[low:high] += np.bincount(
-            cell * _BINS + np.minimum(bins, _BINS - 1), minlength=size * _BINS
+            cell * _BINS + wait_bins(wait), minlength=size * _BINS
         ).reshape(*shape, _BINS).astype(self.hist.dtype)
 
     def _spread(
@@ -240,11 +236,11 @@ class Tally:
                            np.minimum(last, intervals)[last > first + 1], strict=True):
             into[i + 1:j, g] += period
 
-def wait_bin(wait: float) -> int:
-    """The bin of the wait histogram that holds ``wait`` seconds (as the folding does)."""
-    if wait <= 0:
-        return 0
-    return min(1 + math.floor(math.log(max(wait, _W0) / _W0) / _LOG_R), _BINS - 1)
+def wait_bins(wait: np.ndarray) -> np.ndarray:
+    """The bin of the wait histogram that holds each of ``wait`` (seconds)."""
+    positive = np.maximum(wait, _W0)
+    bins = np.where(wait > 0, 1 + np.floor(np.log(positive / _W0) / _LOG_R).astype(np.intp), 0)
+    return np.minimum(bins, _BINS - 1)
 
 
 def _take(columns: tuple[list, ...]) -> list[np.ndarray]:

@@ -81,26 +81,26 @@ def metrics(
     answered = outcomes["answered"]
     p50, p90, p95 = quantiles(sums.hist, (0.5, 0.9, 0.95))
     levels = {
-        "sl_offered": _ratio(sums.in_sl, offered),
-        "sl_answered": _ratio(sums.in_sl, answered),
-        "sl_nonshort": _ratio(sums.in_sl, offered - sums.short),
-        "sl_expected": _ratio(sums.in_sl, sums.expected),
+        "sl_offered": ratio(sums.in_sl, offered),
+        "sl_answered": ratio(sums.in_sl, answered),
+        "sl_nonshort": ratio(sums.in_sl, offered - sums.short),
+        "sl_expected": ratio(sums.in_sl, sums.expected),
     }
     values = {
         "offered": offered,
         **outcomes,
         "short_abandons": sums.short,
-        "abandon_rate": _ratio(outcomes["abandoned"], offered),
+        "abandon_rate": ratio(outcomes["abandoned"], offered),
         "service_level": levels[f"sl_{columns.service_level}"],
         **levels,
-        "asa": _ratio(sums.wait_answered, answered),
-        "mean_wait": _ratio(sums.wait_all, offered),
+        "asa": ratio(sums.wait_answered, answered),
+        "mean_wait": ratio(sums.wait_all, offered),
         "wait_p50": p50,
         "wait_p90": p90,
         "wait_p95": p95,
-        "p_wait": _ratio(sums.waited, offered),
-        "occupancy": _ratio(sums.busy, sums.staffed),
-        "occupancy_drain": _ratio(sums.busy + sums.drain, sums.staffed + sums.drain),
+        "p_wait": ratio(sums.waited, offered),
+        "occupancy": ratio(sums.busy, sums.staffed),
+        "occupancy_drain": ratio(sums.busy + sums.drain, sums.staffed + sums.drain),
     }
     for measure in columns.measures if part is not None else ():
         values.update(measure(*part))
@@ -184,8 +184,8 @@ def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str]) -> list[
                 "busy_time": busy,
                 "staffed_time": staffed,
                 "drain_time": drain,
-                "occupancy": _ratio(busy, staffed),
-                "occupancy_drain": _ratio(busy + drain, staffed + drain),
+                "occupancy": ratio(busy, staffed),
+                "occupancy_drain": ratio(busy + drain, staffed + drain),
             })
     return rows
 
@@ -210,7 +210,8 @@ def quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return out
 
 
-def _ratio(num: float, den: float) -> float:
+def ratio(num: float, den: float) -> float:
+    """``num / den``; NaN (never 0) when there is nothing to divide by."""
     if math.isnan(den) or den <= 0:
         return math.nan
     return float(num) / float(den)
