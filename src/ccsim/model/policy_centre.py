@@ -116,20 +116,21 @@ class PolicyCentre(Centre):
     def occupy(self, agent: Agent, now: float, until: float) -> None:
         """``agent`` (claimed, or just freed) works on a task other than a contact from
         ``now`` to ``until``; its busy time counts in occupancy."""
-        group = agent.group
-        agent.until = until
-        agent.busy_time += until - now
-        self.tally.task(group.index, now, until)
-        heappush(group.busy, (until, next(self._order), agent))
-        if self._has_work(group):
-            self._wake(group)
+        self.tally.task(agent.group.index, now, until)
+        self._busy(agent, now, until)
+        if self._has_work(agent.group):
+            self._wake(agent.group)
+
+    def _busy(self, agent: Agent, now: float, end: float) -> None:
+        """``agent`` works from ``now`` to ``end``: its counters and its group's heap."""
+        agent.until = end
+        agent.busy_time += end - now
+        heappush(agent.group.busy, (end, next(self._order), agent))
 
     # --- the hooked path ---
 
     def _arrive(self, contact: Contact, now: float) -> None:
-        for group in self._able[contact.kind]:
-            if group.busy and group.busy[0][0] <= now:
-                self._settle(group, now)
+        self.settle(self._able[contact.kind], now)
         self._offer(contact, now)
 
     def _offer(self, contact: Contact, now: float) -> None:
@@ -149,11 +150,9 @@ class PolicyCentre(Centre):
         )
         end = now + talk + wrap_up
         group = agent.group
-        agent.until = end
         agent.handled += 1
-        agent.busy_time += end - now
         self.tally.answered(contact, group.index, now, end)
-        heappush(group.busy, (end, next(self._order), agent))
+        self._busy(agent, now, end)
         for hook in self._on_answered:
             hook(contact, agent, now, talk, wrap_up)
         if self._hooks["finished"]:
@@ -180,13 +179,9 @@ class PolicyCentre(Centre):
         agent.group.idle.append(agent)
 
     def _has_work(self, group: Group) -> bool:
-        if self._eager:
+        if self._eager or Centre._has_work(self, group):
             return True
-        entries = self._entries
-        for kind in group.skills:
-            if entries[kind]:
-                return True
-        for has_work in self._work:  # noqa: SIM110
+        for has_work in self._work:  # noqa: SIM110 (no generator at every end of service)
             if has_work(group):
                 return True
         return False
