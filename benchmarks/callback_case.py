@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.case import BATCHES, MEAN_HANDLE
+from benchmarks.case import Case
 
 LOAD = 0.95  #: offered load per agent (erlangs)
 K = 3  #: offer when at least this many live callers already wait (and every agent is busy)
@@ -27,29 +27,10 @@ PROMISE = 36_000.0  #: seconds (10 h): long enough that no callback breaks it
 
 
 @dataclass(frozen=True)
-class CallbackCase:
-    """One callback benchmark case: ``agents`` and the expected number of ``customers``."""
+class CallbackCase(Case):
+    """One callback benchmark case: the Erlang-A case at load ``LOAD`` with the offers."""
 
-    agents: int
-    customers: int
-    batches: int = BATCHES
-
-    @property
-    def arrival_rate(self) -> float:
-        """Arrivals per second, so that the offered load is ``LOAD · agents`` erlangs."""
-        return LOAD * self.agents / MEAN_HANDLE
-
-    @property
-    def period(self) -> float:
-        """Length of the warm-up interval and of each batch: whole seconds, so that
-        ``customers`` are expected over the horizon. (Whole seconds keep every interval
-        boundary an exact float; see the README's caveats.)"""
-        return float(max(1, round(self.customers / self.arrival_rate / (self.batches + 1))))
-
-    @property
-    def horizon(self) -> float:
-        """Seconds of arrivals."""
-        return self.period * (self.batches + 1)
+    load: float = LOAD
 
 
 @dataclass

@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 from scipy import stats
 
 import ccsim
-from benchmarks import suite, textbook_callbacks
+from benchmarks import ccsim_model, suite, textbook_callbacks
 from benchmarks.callback_case import (
     ACCEPT,
     LOAD,  # noqa: F401  (re-exported for the report)
@@ -39,7 +39,7 @@ from benchmarks.callback_case import (
 )
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
 from benchmarks.ccsim_model import run_centre
-from benchmarks.suite import MIN_EVENTS, ROOT
+from benchmarks.suite import MIN_EVENTS, ROOT, Run, SizeRuns
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre
 from ccsim.model.policy_centre import PolicyCentre
@@ -52,26 +52,16 @@ METRICS = ("abandon_rate", "accepted", "delay")
 
 
 def scenario(case: CallbackCase, callbacks: bool = True) -> ccsim.Scenario:
-    """The ccsim scenario of ``case`` (with ``[callbacks]`` unless ``callbacks=False``)."""
-    return ccsim.Scenario(
-        name=f"callbacks-{case.agents}",
-        period=case.period,
-        horizon=case.horizon,
-        warmup=0.0,
-        contact_types=[
-            {
-                "name": "general",
-                "arrivals": {"per_hour": case.arrival_rate * 3600.0},
-                "handle_time": {"dist": "exponential", "mean": MEAN_HANDLE},
-                "patience": {"dist": "exponential", "mean": MEAN_PATIENCE},
-            }
-        ],
-        agent_groups=[{"name": "agents", "skills": ["general"], "staff": case.agents}],
-        service_level={"answer_within": 20.0},
-        callbacks={"queue_at_least": K, "accept": ACCEPT, "promise": PROMISE,
-                   "schedule": "when_idle", "dial_time": 0.0, "reach": 1.0}
-        if callbacks else None,
-    )
+    """The ccsim scenario of ``case``: the speed section's Erlang-A scenario, with
+    ``[callbacks]`` unless ``callbacks=False``."""
+    base = ccsim_model.scenario(case)
+    if not callbacks:
+        return base
+    return ccsim.Scenario(**{
+        **base.model_dump(), "name": f"callbacks-{case.agents}",
+        "callbacks": {"queue_at_least": K, "accept": ACCEPT, "promise": PROMISE,
+                      "schedule": "when_idle", "dial_time": 0.0, "reach": 1.0},
+    })
 
 
 def centre(spec: ccsim.Scenario, seed: int) -> Centre:
@@ -105,34 +95,6 @@ def run_ccsim(case: CallbackCase, seed: int) -> CallbackOutcome:
 
 
 # --- speed ---------------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    """One timed run of one model."""
-
-    seed: int
-    customers: int
-    seconds: float  #: the whole run (ccsim: end-to-end)
-    core_seconds: float | None  #: ccsim only: without the result tables
-    counts: CallbackCounts = field(repr=False)
-
-    @property
-    def rate(self) -> float:
-        return self.customers / self.seconds
-
-    @property
-    def core_rate(self) -> float:
-        return self.customers / (self.core_seconds or self.seconds)
-
-
-@dataclass
-class SizeRuns:
-    agents: int
-    customers: int
-    horizon: float
-    period: float
-    runs: dict[str, list[Run]]
 
 
 def _time_ccsim(case: CallbackCase, seed: int, spec: ccsim.Scenario) -> Run:

@@ -27,11 +27,12 @@ class Case:
     agents: int
     customers: int
     batches: int = BATCHES
+    load: float = LOAD  #: offered load per agent (erlangs)
 
     @property
     def arrival_rate(self) -> float:
-        """Arrivals per second, so that the offered load is ``LOAD · agents`` erlangs."""
-        return LOAD * self.agents / MEAN_HANDLE
+        """Arrivals per second, so that the offered load is ``load · agents`` erlangs."""
+        return self.load * self.agents / MEAN_HANDLE
 
     @property
     def horizon(self) -> float:

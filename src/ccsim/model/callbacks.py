@@ -113,6 +113,7 @@ class CallbackPolicy(Policy):
             "callbacks_offered", "callbacks_completed", "callbacks_failed", "kept")}
         self.sums = {name: np.zeros(shape) for name in ("delay", "agent_time", "pending")}
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
+        self._delays: list[tuple[int, int, float]] = []  # binned in batches, as the tally
         self.due: list[list[Request]] = [[] for _ in types]  # heaps, oldest request first
         self._pending = [0] * len(types)
         self._since = 0.0  # when the pending counts last changed
@@ -217,7 +218,9 @@ class CallbackPolicy(Policy):
             self._count("callbacks_completed", cell)
             self._count("kept", cell, start <= request.promise_by)
             self.sums["delay"][cell] += delay
-            self.hist[(*cell, int(wait_bins(np.array(delay))))] += 1
+            self._delays.append((*cell, delay))
+            if len(self._delays) >= 4096:  # bounded memory, one numpy call per batch
+                self._fold_delays()
             self._pend(kind, now, -1)
             tally.event(contact, start, "callback_answered", agent.group.index)
             tally.event(contact, end, "callback_finished", agent.group.index)
@@ -242,6 +245,14 @@ class CallbackPolicy(Policy):
             for request in due:
                 self._fail(request, now)
             due.clear()
+        self._fold_delays()
+
+    def _fold_delays(self) -> None:
+        """Add the pending callback delays to their cells' histograms."""
+        if self._delays:
+            interval, kind, delay = (np.array(c) for c in zip(*self._delays, strict=True))
+            np.add.at(self.hist, (interval, kind, wait_bins(delay)), 1)
+            self._delays.clear()
 
     # --- statistics ---
 
