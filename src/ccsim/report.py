@@ -298,17 +298,36 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     return "\n".join(out)
 
 
-def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
-    """A line when replications failed or are missing (an interrupted run)."""
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the runs asked for finished: ``done`` of ``wanted``, ``failed`` raised,
+    ``missing`` never ran (an interrupted experiment)."""
+
+    done: int
+    wanted: int
+    failed: int
+
+    @property
+    def missing(self) -> int:
+        return self.wanted - self.done - self.failed
+
+
+def coverage(results: Results, summary: pd.DataFrame) -> Coverage | None:
+    """The runs' coverage when some did not finish (None when all did)."""
     wanted = int(results.manifest["replications"]) * len(results.variants)
     done = int(summary["replications"].sum())
-    failed = len(results.failed)
-    if done == wanted:
+    return None if done == wanted else Coverage(done, wanted, len(results.failed))
+
+
+def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
+    """A line when replications failed or are missing (an interrupted run)."""
+    runs = coverage(results, summary)
+    if runs is None:
         return []
-    text = f"  note: {done} of {wanted} runs finished"
-    missing = wanted - done - failed
-    parts = [f"{failed} failed"] * bool(failed) + [f"{missing} not run yet"] * bool(missing)
-    return [f"{text} ({', '.join(parts)}); the figures are over the finished ones"]
+    parts = ([f"{runs.failed} failed"] * bool(runs.failed)
+             + [f"{runs.missing} not run yet"] * bool(runs.missing))
+    return [f"  note: {runs.done} of {runs.wanted} runs finished ({', '.join(parts)}); the "
+            "figures are over the finished ones"]
 
 
 def _one_variant_details(

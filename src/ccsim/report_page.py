@@ -25,6 +25,7 @@ from ccsim.report import (
     Miss,
     Target,
     cell,
+    coverage,
     interval_summary,
     missed_intervals,
     sl_label,
@@ -176,14 +177,13 @@ def _subtitle(results: Results, summary: pd.DataFrame) -> str:
 
 def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
     """A note when runs failed or are missing: the figures then rest on fewer runs."""
-    wanted = int(results.manifest["replications"]) * len(results.variants)
-    done, failed = int(summary["replications"].sum()), results.failed
-    if done == wanted:
+    runs = coverage(results, summary)
+    if runs is None:
         return []
-    missing = wanted - done - len(failed)
-    text = (f"Only {done} of {wanted} runs finished: {len(failed)} failed and {missing} have "
-            "not run (an interrupted run: run the same command again to finish it). The "
-            "figures below are over the finished runs.")
+    failed = results.failed
+    text = (f"Only {runs.done} of {runs.wanted} runs finished: {runs.failed} failed and "
+            f"{runs.missing} have not run (an interrupted run: run the same command again to "
+            "finish it). The figures below are over the finished runs.")
     shown = "".join(f"<li>{escape(str(f))}</li>" for f in failed[:10])
     more = f"<li>… and {len(failed) - 10} more</li>" if len(failed) > 10 else ""
     return [f"<div class=note id=coverage><p>{escape(text)}</p>"
