@@ -691,12 +691,12 @@ def _in_words(results: Results) -> dict[str, str]:
 def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label: str) -> None:
     """The mean of ``metric`` per interval over the replications in ``part``, and its
     95% band clipped to the metric's range."""
-    from ccsim.experiment.summary import ci95
+    from ccsim.experiment.summary import interval_summary
 
-    stats = part.groupby("interval")[metric].agg(["mean", "std", "count"])
-    half = ci95(stats["std"].to_numpy(dtype=float), stats["count"].to_numpy())
+    stats = interval_summary(part, [metric]).set_index("interval").sort_index()
+    half = stats[f"{metric}_ci95"].to_numpy(dtype=float)
     factor = _factor(metric)
-    mean = stats["mean"].to_numpy(dtype=float) * factor
+    mean = stats[metric].to_numpy(dtype=float) * factor
     low, high = _band(metric, mean, half * factor)
     xs = stats.index.to_numpy()
     ax.plot(xs, mean, "-", marker="." if len(xs) <= 48 else None, color=colour, label=label)

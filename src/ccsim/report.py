@@ -133,24 +133,9 @@ class Miss:
     spans: tuple[str, ...]  # runs of consecutive intervals as clock times, "10:00–11:30"
 
 
-def interval_summary(intervals: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
-    """Per variant, contact type and interval: the mean over replications of each metric
-    of ``names`` and ``<metric>_ci95`` (Student t, as the summaries)."""
-    from ccsim.experiment.summary import ci95
-
-    keys = ["variant", "contact_type", "interval"]
-    # The centre first, then each type, as in the other per-type tables.
-    ordered = intervals.sort_values("contact_type", key=lambda c: c != "all", kind="stable")
-    stats = ordered.groupby(keys, sort=False)[list(names)].agg(["mean", "std", "count"])
-    out = stats.xs("mean", axis=1, level=1).copy()
-    for name in names:
-        out[f"{name}_ci95"] = ci95(stats[(name, "std")], stats[(name, "count")])
-    return out.reset_index()
-
-
 def missed_intervals(table: pd.DataFrame, variant: str, scenario: Scenario) -> list[Miss]:
     """Where the CI says a target of ``scenario`` is missed, per target and contact type,
-    from :func:`interval_summary` ``table``."""
+    from :func:`ccsim.experiment.summary.interval_summary` ``table``."""
     found = []
     mine = table[table["variant"] == variant]
     for target in targets(scenario):
@@ -398,6 +383,8 @@ def _kind(name: str) -> str:
 def _misses_text(results: Results, scenarios: Mapping[str, Scenario]) -> list[str]:
     """The intervals where the CI says a target is missed: their clock spans for one
     variant, how many per variant and contact type for a sweep."""
+    from ccsim.experiment.summary import interval_summary
+
     goals = targets(next(iter(scenarios.values())))
     table = interval_summary(results.intervals, [t.metric for t in goals])
     out = ["", "  targets: met or missed when the whole 95% CI is on one side, else unclear"]

@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ccsim.experiment.summary import interval_summary
 from ccsim.model.registry import METRICS, metric
 from ccsim.report import (
     HOURS,
@@ -26,7 +27,6 @@ from ccsim.report import (
     Target,
     cell,
     coverage,
-    interval_summary,
     missed_intervals,
     sl_label,
     targets,

@@ -9,6 +9,7 @@ NaN there and does not count in that metric's number of replications.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ccsim.model.registry import METRICS
@@ -129,3 +130,16 @@ def _values(table: pd.DataFrame, column: str) -> np.ndarray:
     if column not in table:
         return np.full(len(table), np.nan)
     return table[column].astype("float64").to_numpy()
+
+
+def interval_summary(intervals: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Per variant, contact type and interval: the mean over replications of each metric
+    of ``names`` and ``<metric>_ci95`` (Student t, as the summaries)."""
+    keys = ["variant", "contact_type", "interval"]
+    # The centre first, then each type, as in the other per-type tables.
+    ordered = intervals.sort_values("contact_type", key=lambda c: c != "all", kind="stable")
+    stats = ordered.groupby(keys, sort=False)[list(names)].agg(["mean", "std", "count"])
+    out = stats.xs("mean", axis=1, level=1).copy()
+    for name in names:
+        out[f"{name}_ci95"] = ci95(stats[(name, "std")], stats[(name, "count")])
+    return out.reset_index()
