@@ -1,7 +1,8 @@
 """Differential check of the core against another checkout of ccsim.
 
 ``python -m benchmarks.differential OTHER_SRC [--scenarios 40] [--seed 0]`` runs the same
-random multi-skill scenarios (lines, wrap-up, patience, changing staff) with this tree's
+random multi-skill scenarios (lines, wrap-up, patience, changing staff; with
+``--callbacks``, ``window`` callback offers too) with this tree's
 ccsim and with the one under ``OTHER_SRC`` (its ``src`` directory, e.g. a ``git worktree``
 of the previous commit) and compares every summary value and every interval and group
 row. It prints the largest relative difference and exits 1 if any value differs by more
@@ -66,6 +67,19 @@ def random_scenario(rng: np.random.Generator, index: int) -> dict:
     return scenario
 
 
+def random_callbacks(rng: np.random.Generator) -> dict:
+    """A random ``window`` callback offer (keys every version since the first one knows)."""
+    offer: dict = {"accept": float(rng.uniform(0, 1)), "promise": float(rng.uniform(300, 7200)),
+                   "schedule": str(rng.choice(["when_idle", "priority", "deadline"])),
+                   "reach": float(rng.uniform(0.3, 1)), "dial_time": float(rng.uniform(0, 30)),
+                   "max_attempts": int(rng.integers(1, 4))}
+    if rng.random() < 0.7:
+        offer["queue_at_least"] = int(rng.integers(0, 6))
+    if "queue_at_least" not in offer or rng.random() < 0.3:
+        offer["predicted_wait_above"] = float(rng.uniform(0, 300))
+    return offer
+
+
 def _run(scenarios: list[dict], seeds: list[int]) -> list[dict]:
     from ccsim import Scenario, simulate
 
@@ -121,9 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rtol", type=float, default=0.0)
+    parser.add_argument("--callbacks", action="store_true",
+                        help="give every scenario random window callback offers")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     scenarios = [random_scenario(rng, i) for i in range(args.scenarios)]
+    if args.callbacks:  # from a stream of their own: the scenarios stay the same
+        offers = np.random.default_rng([args.seed, 1])
+        for scenario in scenarios:
+            scenario["callbacks"] = random_callbacks(offers)
     seeds = [int(s) for s in rng.integers(0, 2**31, len(scenarios))]
     job = {"scenarios": scenarios, "seeds": seeds}
     mine = _in(Path(__file__).resolve().parent.parent / "src", job)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,13 +247,64 @@ class Targets(_Strict):
         return value
 
 
+def _delay(value: Any) -> Any:
+    # A plain duration is a constant delay; a table is a distribution.
+    return value if isinstance(value, dict) else {"dist": "constant", "value": value}
+
+
+#: A delay: a duration (constant) or a distribution table, as ``handle_time``.
+Delay = Annotated[DistributionSpec, BeforeValidator(_delay)]
+
+
+def _table_or_false(value: Any) -> Any:
+    if value is not False and not isinstance(value, dict | BaseModel):
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        raise ValueError(f"must be a table of keys, or false to turn it off (got {shown})")
+    return value
+
+
+class Recalls(_Strict):
+    """``[callbacks.abandoned]``: agents call back a ``share`` of the customers who hung up
+    on the line (those who waited at least ``min_wait``), ``delay`` after they hung up."""
+
+    share: Share
+    delay: Delay
+    min_wait: NonNegativeDuration = 0.0
+
+
+class FollowUps(_Strict):
+    """``[callbacks.follow_ups]``: a ``share`` of contacts whose first conversation ends
+    (on the line or as a callback) need a follow-up call from an agent, ``delay`` after
+    that conversation (and its wrap-up) ended."""
+
+    share: Share
+    delay: Delay
+
+
+def _curve(value: Any) -> Any:
+    if isinstance(value, list) and not value:
+        raise ValueError("must list at least one [predicted wait, share] pair (got [])")
+    return value
+
+
+#: ``accept``: a share, or a curve of the predicted wait: ``[[wait, share], ...]``.
+AcceptCurve = Annotated[
+    list[tuple[NonNegativeDuration, Share]], BeforeValidator(_curve)
+]
+
+#: The keys that make the offer on a long wait (the rest apply to every callback).
+OFFER_KEYS = ("queue_at_least", "predicted_wait_above", "offer_after", "accept", "mode",
+              "promise")
+
+
 class _CallbackKeys(_Strict):
     """The keys of a callback policy; see :class:`Callbacks`."""
 
     queue_at_least: Annotated[int, Field(ge=0), BeforeValidator(_number)] | None = None
     predicted_wait_above: NonNegativeDuration | None = None
-    accept: Share | None = None
-    mode: Literal["window"] | None = None
+    offer_after: NonNegativeDuration | None = None
+    accept: Share | AcceptCurve | None = None
+    mode: Literal["window", "keep_place"] | None = None
     promise: PositiveDuration | None = None
     schedule: Literal["when_idle", "priority", "deadline"] | None = None
     dial_time: NonNegativeDuration | None = None
@@ -260,31 +312,44 @@ class _CallbackKeys(_Strict):
     retry_delay: NonNegativeDuration | None = None
     max_attempts: Count | None = None
     talk_scale: PositiveFloat | None = None
+    abandoned: Annotated[Literal[False] | Recalls, BeforeValidator(_table_or_false)] | None = None
+    follow_ups: Annotated[Literal[False] | FollowUps, BeforeValidator(_table_or_false)] | None = (
+        None
+    )
 
 
 class CallbackOverride(_CallbackKeys):
     """``contact_types[*].callbacks``: keys that replace the scenario-wide ``[callbacks]``
-    for one contact type (or, with no scenario-wide table, its whole policy)."""
+    for one contact type (or, with no scenario-wide table, its whole policy). A table
+    ``abandoned`` or ``follow_ups`` replaces the scenario's whole table; ``false`` turns it
+    off for the type."""
 
 
 class Callbacks(_CallbackKeys):
-    """``[callbacks]``: a caller who arrives to find every agent able to take it busy is
-    offered a callback when the given triggers all hold — ``queue_at_least`` (that many
-    live callers of its type already waiting) and/or ``predicted_wait_above`` (the ACD's
-    estimate: position × mean handle time (talk + wrap-up) ÷ agents on duty able to take
-    the type) — and accepts with probability ``accept``. In ``window`` mode it hangs up
-    and is called back, the promise being within ``promise``. ``schedule`` says when
-    agents work callbacks: ``when_idle`` (only when no live contact they can take waits),
-    ``priority`` (a due callback first) or ``deadline`` (as ``when_idle``, but a callback
-    whose promise would otherwise be broken first). Each attempt costs the agent
-    ``dial_time``; the customer answers with probability ``reach``; an unanswered attempt
-    is retried after ``retry_delay``, at most ``max_attempts`` attempts. The conversation
-    takes the contact's own talk time (drawn at arrival) × ``talk_scale``, then its wrap-up.
+    """``[callbacks]``: three policies, each optional, whose calls agents make alike.
+
+    * **The offer**, on the triggers given (all must hold): ``queue_at_least`` (that many
+      live callers of its type already waiting ahead), ``predicted_wait_above`` (the ACD's
+      estimate: position × mean handle time (talk + wrap-up) ÷ agents on duty able to take
+      the type), ``offer_after`` (made once the caller has waited that long, rather than on
+      arrival). It goes to a caller who finds every agent able to take it busy, who accepts
+      with probability ``accept`` (a share, or a curve of the predicted wait: linear
+      between the points, flat beyond them). In ``window`` mode it leaves the line and is
+      called back, promised within ``promise``; in ``keep_place`` mode it hangs up but
+      keeps its place, and the agent who reaches it calls it back.
+    * ``abandoned`` (:class:`Recalls`): calls back customers who hung up on the line.
+    * ``follow_ups`` (:class:`FollowUps`): calls that settle what a first contact did not.
+
+    ``schedule`` says when agents work due calls: ``when_idle`` (only when no live contact
+    they can take waits), ``priority`` (a due call first) or ``deadline`` (as
+    ``when_idle``, but a callback whose promise would otherwise be broken first). Each
+    attempt costs the agent ``dial_time``; the customer answers with probability
+    ``reach``; an unanswered attempt is retried after ``retry_delay``, at most
+    ``max_attempts`` attempts. The conversation takes the contact's own talk time (drawn at
+    arrival) × ``talk_scale``, then its wrap-up.
     """
 
-    accept: Share
-    mode: Literal["window"] = "window"
-    promise: PositiveDuration
+    mode: Literal["window", "keep_place"] = "window"
     schedule: Literal["when_idle", "priority", "deadline"] = "when_idle"
     dial_time: NonNegativeDuration = 0.0
     reach: Share = 1.0
@@ -293,19 +358,43 @@ class Callbacks(_CallbackKeys):
     talk_scale: PositiveFloat = 1.0
 
     @model_validator(mode="after")
-    def _a_trigger(self) -> Callbacks:
-        if self.queue_at_least is None and self.predicted_wait_above is None:
+    def _complete(self) -> Callbacks:
+        given = [k for k in ("accept", "promise") if getattr(self, k) is not None]
+        if not self.offers and (given or "mode" in self.model_fields_set):
             raise ValueError(
-                "give at least one trigger: 'queue_at_least' (callers waiting) or "
-                "'predicted_wait_above' (a duration)"
+                f"{(given or ['mode'])[0]}: set, but there is no offer trigger "
+                "('queue_at_least', 'predicted_wait_above' or 'offer_after'), so nothing "
+                "would be offered"
             )
+        if not (self.offers or self.abandoned or self.follow_ups):
+            raise ValueError(
+                "give an offer trigger ('queue_at_least', 'predicted_wait_above' or "
+                "'offer_after'), or a table 'abandoned' or 'follow_ups'"
+            )
+        if self.offers:
+            if self.accept is None:
+                raise ValueError("accept: is required with an offer trigger (a share, or a "
+                                 "curve [[predicted wait, share], ...])")
+            if self.mode == "window" and self.promise is None:
+                raise ValueError("promise: is required in 'window' mode (a duration)")
+            if isinstance(self.accept, list):
+                waits = [w for w, _ in self.accept]
+                if any(b <= a for a, b in itertools.pairwise(waits)):
+                    raise ValueError(f"accept: the predicted waits must increase (got {waits})")
         return self
+
+    @property
+    def offers(self) -> bool:
+        """Whether callers are offered a callback (some trigger is given)."""
+        return not (self.queue_at_least is None and self.predicted_wait_above is None
+                    and self.offer_after is None)
 
     def overridden(self, override: CallbackOverride | None) -> Callbacks:
         """This policy with the keys ``override`` sets replaced."""
         if override is None:
             return self
-        return Callbacks(**{**self.model_dump(), **override.model_dump(exclude_unset=True)})
+        return Callbacks(**{**self.model_dump(exclude_unset=True),
+                            **override.model_dump(exclude_unset=True)})
 
 
 class ContactType(_Strict):
@@ -631,6 +720,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 _PLAIN = {
     "greater_than": "must be > {gt}",
     "greater_than_equal": "must be >= {ge}",
+    "less_than_equal": "must be <= {le}",
     "finite_number": "must be a finite number",
     "literal_error": "must be {expected}",
     "too_short": "must have at least {min_length} entries",
@@ -648,8 +738,13 @@ _PLAIN = {
 
 
 def _scenario_error(error: ValidationError, data: dict[str, Any]) -> ScenarioError:
-    """The first validation problem, with its key path written with names."""
-    first = error.errors(include_url=False)[0]
+    """The first validation problem, with its key path written with names. Of the errors
+    of a union's branches (``false`` or a table), the one that went deepest is the one
+    meant; ties go to our own checks' messages."""
+    errors = error.errors(include_url=False)
+    start = errors[0]["loc"][:-1]
+    branches = [e for e in errors if e["loc"][: len(start)] == start]
+    first = max(branches, key=lambda e: (len(e["loc"]), e["type"] == "value_error"))
     path = key_path(first["loc"], data)
     if first["type"] == "value_error":
         message = str(first["ctx"]["error"])
@@ -660,10 +755,14 @@ def _scenario_error(error: ValidationError, data: dict[str, Any]) -> ScenarioErr
         message = f"{_PLAIN[first['type']].format(**ctx)} (got {first['input']!r})"
     else:
         message = f"{first['msg'][0].lower()}{first['msg'][1:]} (got {first['input']!r})"
-    # A value error that names an entry of a list ("[3]: must be ...") extends the path.
+    # A value error that names an entry of a list ("[3]: must be ...") or a key of the table
+    # it checks ("accept: is required ...") extends the path.
     if message.startswith("[") and "]: " in message:
         index, message = message.split(": ", 1)
         path += index
+    elif first["type"] == "value_error" and re.match(r"[a-z_]+: ", message):
+        key, message = message.split(": ", 1)
+        path = f"{path}.{key}" if path else key
     return ScenarioError(message, path)
 
 
@@ -678,8 +777,11 @@ def key_path(loc: tuple[Any, ...], data: Any) -> str:
             name = item.get("name") if isinstance(item, dict) else None
             out += f"[{name}]" if isinstance(name, str) and name else f"[{part}]"
             node = item
-        elif part in _DIST_TAGS and not (isinstance(node, dict) and part in node):
-            continue
+        elif isinstance(node, str | int | float) or (
+            not (isinstance(node, dict) and part in node)
+            and (part in _DIST_TAGS or not part.isidentifier() or part[:1].isupper())
+        ):
+            continue  # the tag of a union's branch, or a field inside a plain value
         else:
             out += f".{part}" if out else str(part)
             node = node.get(part) if isinstance(node, dict) else None

@@ -113,12 +113,13 @@ def test_a_contact_type_can_turn_callbacks_off_or_change_them():
 
 
 @pytest.mark.parametrize(("keys", "message"), [
-    ({"accept": 0.5, "promise": "1h"}, r"callbacks: give at least one trigger"),
+    ({"accept": 0.5, "promise": "1h"}, r"callbacks.accept: set, but there is no offer trigger"),
+    ({"schedule": "priority"}, r"callbacks: give an offer trigger .* or a table 'abandoned'"),
     ({"queue_at_least": 2, "promise": "1h"}, r"callbacks.accept: is required"),
     ({"queue_at_least": 2, "accept": 1.5, "promise": "1h"}, r"callbacks.accept: .*1.5"),
     ({"queue_at_least": 2, "accept": 0.5}, r"callbacks.promise: is required"),
-    ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "mode": "keep_place"},
-     r"callbacks.mode: must be 'window'"),
+    ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "mode": "keep"},
+     r"callbacks.mode: must be 'window' or 'keep_place' \(got 'keep'\)"),
     ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "schedule": "fifo"},
      r"callbacks.schedule: must be 'when_idle', 'priority' or 'deadline'"),
     ({"queue_at_least": 2, "accept": 0.5, "promise": "1h", "max_attempts": 0},

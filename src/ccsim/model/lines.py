@@ -33,10 +33,11 @@ class Lines(Policy):
         self._queues = centre.queues
 
     def in_use(self, now: float) -> int:
-        """Lines in use at ``now``: callers talking plus callers still waiting."""
+        """Lines in use at ``now``: callers talking plus callers still waiting (not those
+        who hung up keeping their place)."""
         waiting = 0
         for queue in self._queues:
-            waiting += queue.live(now)
+            waiting += queue.live(now) - queue.held
         return self.talking + waiting
 
     def offered(self, contact: Contact, now: float) -> bool:

@@ -12,6 +12,8 @@ The moments, all at simulated time ``now`` in seconds:
 ``answered(contact,        an agent starts serving it for ``talk`` + ``wrap_up`` s
 agent, now, talk,
 wrap_up)``
+``dequeued(agent,          the free agent has taken it from its queue, before it is
+contact, now)``            served; return True if the policy serves it itself
 ``abandoned(contact,       its patience ran out at ``now``; at that very moment if
 now)``                     ``timely_abandonment`` is set, else when it is resolved
 ``finished(contact,        the agent ends talk and wrap-up (an event per contact:
@@ -27,8 +29,10 @@ now, talk, wrap_up)``      this agent takes (see :mod:`ccsim.model.service`)
 
 With ``agent_free`` or ``agent_idle`` the centre observes every end of service at its
 time (lazy ends are off), unless the policy defines ``has_work(group)``: then only while
-that is true. After the run, ``end(now)`` lets a policy settle what is open
-and ``metrics(intervals, kinds)`` gives its own metrics for any part of the tables.
+that is true. A policy whose configuration needs only some of its hooks in a run says so
+in :meth:`Policy.uses`: a hook it does not use costs nothing. After the run,
+``end(now)`` lets a policy settle what is open and ``metrics(intervals, kinds)`` gives its
+own metrics for any part of the tables.
 
 To act, a policy uses the centre it is installed in
 (:class:`~ccsim.model.policy_centre.PolicyCentre`): ``at(time, callback)``,
@@ -50,8 +54,8 @@ if TYPE_CHECKING:
 
 #: The hooks a policy may override, in the order they are documented.
 HOOKS = (
-    "offered", "queued", "answered", "abandoned", "finished", "agent_free", "agent_idle",
-    "interval", "service",
+    "offered", "queued", "answered", "dequeued", "abandoned", "finished", "agent_free",
+    "agent_idle", "interval", "service",
 )
 
 
@@ -67,6 +71,11 @@ class Policy:
         """Called once, before the run starts; ``centre`` is how the policy acts."""
         self.centre = centre
 
+    def uses(self, hook: str) -> bool:
+        """Whether this run needs the overridden ``hook`` (all of them, unless a policy
+        knows from its configuration that some are idle)."""
+        return True
+
     def offered(self, contact: Contact, now: float) -> bool:
         return True
 
@@ -77,6 +86,9 @@ class Policy:
         self, contact: Contact, agent: Agent, now: float, talk: float, wrap_up: float
     ) -> None:
         pass
+
+    def dequeued(self, agent: Agent, contact: Contact, now: float) -> bool:
+        return False
 
     def abandoned(self, contact: Contact, now: float) -> None:
         pass
@@ -118,6 +130,8 @@ class Policy:
 
 
 def hooks(policies: list[Policy], name: str) -> list:
-    """The bound ``name`` hooks of the ``policies`` that override it, in policy order."""
+    """The bound ``name`` hooks of the ``policies`` that override and use it, in policy
+    order."""
     base = getattr(Policy, name)
-    return [getattr(p, name) for p in policies if getattr(type(p), name) is not base]
+    return [getattr(p, name) for p in policies
+            if getattr(type(p), name) is not base and p.uses(name)]

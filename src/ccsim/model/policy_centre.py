@@ -60,6 +60,7 @@ class PolicyCentre(Centre):
         # The hot path reads its hook lists as attributes (a dict lookup each time costs).
         self._on_offered, self._on_free = self._hooks["offered"], self._hooks["agent_free"]
         self._on_idle, self._on_answered = self._hooks["agent_idle"], self._hooks["answered"]
+        self._on_dequeued = self._hooks["dequeued"]
         self._times = service_times(self.policies)
         # A policy that acts when an agent frees sees every end of service at its time,
         # unless it says when it has work for a group (then only while it has).
@@ -170,6 +171,9 @@ class PolicyCentre(Centre):
                 return
         contact = self.router.select_contact(agent, now)
         if contact is not None:
+            for hook in self._on_dequeued:
+                if hook(agent, contact, now):
+                    return
             self._serve(agent, contact, now)
             return
         for hook in self._on_idle:

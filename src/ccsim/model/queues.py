@@ -17,7 +17,10 @@ records each abandonment through the ``abandon`` callback it was given, exactly 
 * :class:`LiveQueue` — adds a heap of deadlines, so ``live`` is exact in O(log n)
   amortised; with ``at`` (a scheduler) it also resolves each abandonment *at the moment*
   the patience runs out, for policies that must act then (calling back a customer who
-  hung up). The centre builds these only for policies or routers that ask for them.
+  hung up). A policy may also take a caller out of the middle of the line
+  (:meth:`~LiveQueue.withdraw`), let it keep its place after hanging up
+  (:meth:`~LiveQueue.hold`), or ask its :meth:`~LiveQueue.position`. The centre builds
+  these only for policies or routers that ask for them.
 * :class:`PriorityQueue` — priority classes fixed at arrival, each a FIFO line.
 
 Memory is bounded by the live queue: a line whose entries (live or not) outgrow twice
@@ -46,6 +49,9 @@ class Queue:
     """The interface of a waiting line. Times are seconds and never decrease between calls."""
 
     __slots__ = ()
+
+    #: Callers in the line who hung up but keep their place (see :meth:`LiveQueue.hold`).
+    held = 0
 
     def push(self, contact: Contact, now: float) -> None:
         """``contact`` starts waiting at ``now``."""
@@ -155,7 +161,7 @@ class LiveQueue(FifoQueue):
     they are recorded when reached, as in :class:`FifoQueue`, and the count is exact.
     """
 
-    __slots__ = ("_alarm", "_at", "_dead", "_heap", "_pushed", "_resolved")
+    __slots__ = ("_alarm", "_at", "_dead", "_heap", "_pushed", "_resolved", "held")
 
     def __init__(self, abandon: Abandon, at: Scheduler | None = None):
         super().__init__(abandon)
@@ -166,6 +172,41 @@ class LiveQueue(FifoQueue):
         self._at = at
         self._alarm = math.inf
         self._gone = self._left
+        self.held = 0
+
+    # --- what a policy may do to a caller in the line ---
+
+    def withdraw(self, contact: Contact, now: float) -> None:
+        """``contact``, live in the line at ``now``, leaves it without being recorded: the
+        policy that takes it out records its outcome."""
+        self._resolve(now)
+        contact.deadline = -math.inf  # never live again; its heap entry is stale
+        self._dead += 1
+
+    def hold(self, contact: Contact, now: float) -> None:
+        """``contact`` (live in the line, or about to be pushed) hangs up but keeps its
+        place: it never abandons, is counted in :meth:`live` and in ``held``, and is taken
+        as usual when it reaches the head. Whoever holds it calls :meth:`release` once it
+        has left the line."""
+        contact.deadline = math.inf  # its heap entry, if any, is stale
+        self.held += 1
+
+    def release(self) -> None:
+        """A held contact has left the line."""
+        self.held -= 1
+
+    def position(self, contact: Contact, now: float) -> int | None:
+        """``contact``'s place among the live contacts at ``now`` (1 at the head), or
+        ``None`` if it is no longer waiting. A pass over the line up to it."""
+        if contact.deadline < now:
+            return None
+        place = 1
+        for entry in self.entries:
+            if entry is contact:
+                return place
+            if entry.deadline >= now:
+                place += 1
+        return None
 
     def push(self, contact: Contact, now: float) -> None:
         self.entries.append(contact)
@@ -184,8 +225,9 @@ class LiveQueue(FifoQueue):
         return len(self.entries) - self._dead
 
     def drain(self) -> list[Contact]:
-        # Contacts already recorded by an alarm are not returned again.
-        left = [c for c in self.entries if self._at is None or c.deadline >= self._resolved]
+        # Contacts already recorded by an alarm, or withdrawn, are not returned again.
+        left = [c for c in self.entries if c.deadline > -math.inf
+                and (self._at is None or c.deadline >= self._resolved)]
         self.entries.clear()
         self._heap.clear()
         self._dead = 0
@@ -199,7 +241,7 @@ class LiveQueue(FifoQueue):
         """A contact that hung up has reached the head and left the line."""
         if contact.deadline < self._resolved:  # counted (and, with alarms, recorded)
             self._dead -= 1
-            if self._at is not None:
+            if self._at is not None or contact.deadline == -math.inf:  # or withdrawn
                 return
         self._abandon(contact)
 
@@ -207,8 +249,9 @@ class LiveQueue(FifoQueue):
         """Count (with alarms: record) the contacts whose patience ran out before ``now``."""
         heap, popped = self._heap, self._popped()
         while heap and heap[0][0] < now:
-            _, n, contact = heappop(heap)
-            if n >= popped:
+            deadline, n, contact = heappop(heap)
+            # Still in the line, and not withdrawn or held since it was pushed.
+            if n >= popped and contact.deadline == deadline:
                 self._dead += 1
                 if self._at is not None:
                     self._abandon(contact)
@@ -233,7 +276,7 @@ class LiveQueue(FifoQueue):
         kept = [c for c in entries if c.deadline >= now]
         if self._at is None:
             for contact in entries:
-                if contact.deadline < now:
+                if -math.inf < contact.deadline < now:
                     self._abandon(contact)
         entries.clear()
         entries.extend(kept)

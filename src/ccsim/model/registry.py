@@ -106,28 +106,42 @@ def _callbacks(metric: Metric) -> Metric:
     return Metric(**{**metric.__dict__, "policy": "callbacks"})
 
 
-# The callback policy (ccsim.model.callbacks). Counts are attributed, like everything, to
-# the interval in which the caller first arrived.
+def _calls(plural: str, singular: str, what: str, start: str) -> tuple[Metric, ...]:
+    """The metrics every source of callback requests reports: ``what`` they are,
+    ``start`` the moment their delay is measured from."""
+    return (
+        _count(f"{plural}_completed", f"{what} whose customer was reached and talked to",
+               outcome=False),
+        _count(f"{plural}_failed", f"{what} never completed: `max_attempts` unanswered, or no "
+               "agent left to make them by the end of the run", outcome=False),
+        _seconds(f"{singular}_delay_mean", f"{singular} delay", f"mean time from {start} to "
+                 f"the start of the conversation, {what} completed"),
+        _seconds(f"{singular}_delay_p90", f"90th percentile {singular} delay",
+                 "its 90th percentile", "quantile"),
+        Metric(f"agent_time_{plural}", f"agent time on {plural}", "s", f"agent-seconds spent "
+               f"on {what}: every attempt's `dial_time`, talk and wrap-up", aggregate="sum"),
+        Metric(f"{plural}_pending", f"{plural} pending", plural, f"time-average number of "
+               f"{what} due and not yet completed or failed, over the measured window",
+               better="lower"),
+    )
+
+
+# The callback policies (ccsim.model.callbacks). Counts are attributed, like everything,
+# to the interval in which the customer first arrived.
 _CALLBACKS = tuple(_callbacks(m) for m in (
     _count("callbacks_offered", "offered contacts offered a callback", outcome=False),
     _count("callbacks_accepted", "offered contacts that accepted a callback and hung up: "
            "neither answered nor abandoned on the line"),
-    _count("callbacks_completed", "accepted callbacks whose customer was reached and "
-           "talked to", outcome=False),
-    _count("callbacks_failed", "accepted callbacks never completed: every attempt "
-           "unanswered, or no agent left to make them", outcome=False),
-    _seconds("callback_delay_mean", "callback delay", "mean time from accepting a callback "
-             "to the start of the callback conversation, completed callbacks"),
-    _seconds("callback_delay_p90", "90th percentile callback delay", "its 90th percentile",
-             "quantile"),
-    _share("promise_kept", "promises kept", "completed callbacks whose conversation started "
-           "within `promise` / callbacks accepted and resolved (completed or failed)",
-           "higher"),
-    Metric("agent_time_callbacks", "agent time on callbacks", "s", "agent-seconds spent "
-           "on callbacks: dialling every attempt, talk and wrap-up", aggregate="sum"),
-    Metric("callbacks_pending", "callbacks pending", "callbacks", "time-average number of "
-           "accepted callbacks not yet made (or retried) in the measured window",
-           better="lower"),
+    *_calls("callbacks", "callback", "accepted callbacks", "accepting the callback"),
+    _share("promise_kept", "promises kept", "callbacks with a promise whose conversation "
+           "started within `promise` / those completed or failed", "higher"),
+    _count("recalls_requested", "customers who hung up on the line chosen to be called back "
+           "(`abandoned.share` of those who waited `min_wait`)", outcome=False),
+    *_calls("recalls", "recall", "calls back to customers who hung up", "hanging up"),
+    _count("followups_requested", "contacts whose first conversation (on the line or as a "
+           "callback) needs a follow-up call (`follow_ups.share`)", outcome=False),
+    *_calls("followups", "followup", "follow-up calls",
+            "the end of the first conversation (and its wrap-up)"),
 ))
 
 #: Every metric, by name, in the order tables show them.

@@ -1,0 +1,144 @@
+"""What the callbacks of a run did: counts, delays and agent time per source, interval and
+contact type, and the metrics read from them (defined in :mod:`ccsim.model.registry`).
+
+Everything about a request is attributed to the interval in which its customer first
+arrived, like every other count of a run, except the number pending, which is a time
+average over the clock. The hot path only adds to Python lists (a NumPy item update costs
+more than the rest of the step); delays are binned for their quantiles in batches.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ccsim.model.callbacks.schedule import FOLLOW_UP, OFFER, RECALL, Request
+from ccsim.model.contacts import Contact
+from ccsim.model.metrics import _BINS, wait_bins
+from ccsim.model.tables import quantiles, ratio
+
+
+@dataclass(frozen=True)
+class Source:
+    """How the metrics of one source of requests are named: ``<plural>_completed``,
+    ``<singular>_delay_mean``, ``agent_time_<plural>``, ..."""
+
+    plural: str
+    singular: str
+
+
+#: By source index (:data:`OFFER`, :data:`RECALL`, :data:`FOLLOW_UP`).
+SOURCES = {OFFER: Source("callbacks", "callback"), RECALL: Source("recalls", "recall"),
+           FOLLOW_UP: Source("followups", "followup")}
+
+_COUNTS = ("offered", "requested", "completed", "failed", "promised", "kept")
+_SUMS = ("delay", "agent_time", "pending")
+_BATCH = 4096
+
+
+class Ledger:
+    """The callback statistics of a run of ``intervals`` of ``period`` seconds (the first
+    ``warmup`` not measured) and ``kinds`` contact types."""
+
+    def __init__(self, intervals: int, kinds: int, period: float, warmup: int):
+        self.intervals, self.kinds, self.period, self.warmup = intervals, kinds, period, warmup
+        size = len(SOURCES) * intervals * kinds
+        # Flat lists indexed by cell = (source × intervals + interval) × kinds + kind.
+        self.counts = {name: [0] * size for name in _COUNTS}
+        self.sums = {name: [0.0] * size for name in _SUMS}
+        self.hist = np.zeros((len(SOURCES), intervals, kinds, _BINS), dtype=np.int32)
+        self._delays: list[tuple[int, float]] = []  # (cell, delay), binned in batches
+        self._pending = [0] * (len(SOURCES) * kinds)  # by source × kinds + kind
+        self._since = [0.0] * (len(SOURCES) * kinds)  # when each pending count last changed
+
+    def cell(self, source: int, contact: Contact) -> int:
+        """The cell of ``contact``'s requests from ``source``."""
+        interval = min(int(contact.arrival // self.period), self.intervals - 1)
+        return (source * self.intervals + interval) * self.kinds + contact.kind
+
+    def count(self, name: str, source: int, contact: Contact) -> None:
+        self.counts[name][self.cell(source, contact)] += 1
+
+    def completed(self, request: Request, start: float) -> None:
+        """``request``'s conversation starts at ``start``."""
+        cell = self.cell(request.source, request.contact)
+        counts = self.counts
+        counts["completed"][cell] += 1
+        delay = start - request.requested
+        self.sums["delay"][cell] += delay
+        if request.promise_by < math.inf:
+            counts["promised"][cell] += 1
+            counts["kept"][cell] += start <= request.promise_by
+        self._delays.append((cell, delay))
+        if len(self._delays) >= _BATCH:
+            self.fold()
+
+    def failed(self, request: Request) -> None:
+        cell = self.cell(request.source, request.contact)
+        self.counts["failed"][cell] += 1
+        self.counts["promised"][cell] += request.promise_by < math.inf
+
+    def worked(self, request: Request, seconds: float) -> None:
+        """An agent spent ``seconds`` on ``request`` (an attempt, and its conversation)."""
+        self.sums["agent_time"][self.cell(request.source, request.contact)] += seconds
+
+    def pend(self, source: int, kind: int, now: float, change: int) -> None:
+        """The requests of ``source`` and ``kind`` due and not yet completed or failed
+        change by ``change`` at ``now``: the time spent at the old count is added to the
+        intervals it covers."""
+        at = source * self.kinds + kind
+        pending, last = self._pending[at], self._since[at]
+        if pending and now > last:
+            area, period = self.sums["pending"], self.period
+            first = int(last // period)
+            for i in range(first, min(int(now // period), self.intervals - 1) + 1):
+                overlap = min(now, (i + 1) * period) - max(last, i * period)
+                if overlap > 0:
+                    area[(source * self.intervals + i) * self.kinds + kind] += pending * overlap
+        self._since[at] = now
+        self._pending[at] = pending + change
+
+    def fold(self) -> None:
+        """Add the delays not yet binned to their cells' histograms."""
+        if self._delays:
+            cells, delays = (np.array(c) for c in zip(*self._delays, strict=True))
+            flat = self.hist.reshape(-1, _BINS)
+            np.add.at(flat, (cells, wait_bins(delays)), 1)
+            self._delays.clear()
+
+    def close(self) -> None:
+        """The run is over: the tables are read from here on."""
+        self.fold()
+        shape = (len(SOURCES), self.intervals, self.kinds)
+        self._tables = {name: np.asarray(values).reshape(shape)
+                        for name, values in (*self.counts.items(), *self.sums.items())}
+
+    def metrics(self, source: int, intervals: slice, kinds: slice) -> dict[str, float]:
+        """The metrics of ``source`` over ``intervals`` × ``kinds`` (index slices), the
+        warm-up left out (after :meth:`close`); for offers, all but ``callbacks_accepted``
+        (an outcome of the line, which the tally counts)."""
+        intervals = slice(max(intervals.start or 0, self.warmup), intervals.stop)
+
+        def total(name: str) -> float:
+            return self._tables[name][source, intervals, kinds].sum()
+
+        completed, failed = int(total("completed")), int(total("failed"))
+        seconds = len(range(*intervals.indices(self.intervals))) * self.period
+        hist = self.hist[source, intervals, kinds].sum(axis=(0, 1))
+        name = SOURCES[source]
+        first = ({"callbacks_offered": int(total("offered"))} if source == OFFER
+                 else {f"{name.plural}_requested": int(total("requested"))})
+        out = {
+            **first,
+            f"{name.plural}_completed": completed,
+            f"{name.plural}_failed": failed,
+            f"{name.singular}_delay_mean": ratio(total("delay"), completed),
+            f"{name.singular}_delay_p90": quantiles(hist, (0.9,))[0],
+            f"agent_time_{name.plural}": float(total("agent_time")),
+            f"{name.plural}_pending": ratio(total("pending"), seconds),
+        }
+        if source == OFFER:
+            out["promise_kept"] = ratio(total("kept"), total("promised"))
+        return out

@@ -1,0 +1,364 @@
+"""The ``[callbacks]`` of a scenario as a policy on the hook protocol.
+
+**Offers.** A caller who finds every agent able to take it busy is *offered* a callback
+when the triggers of its type hold — what an ACD knows at that moment, never the
+simulator's future: the live callers of its type waiting ahead of it (``queue_at_least``)
+and the classic predicted wait, position × mean talk + wrap-up time ÷ agents on duty able
+to take the type (``predicted_wait_above``). The offer is made on arrival or, with
+``offer_after``, once the caller has waited that long (an event for that caller only,
+and only if its patience lasts that long: it could not be offered otherwise). It accepts
+with probability ``accept`` (a share, or a curve of the predicted wait; stream
+``callbacks:accept:<type>``) and hangs up: outcome ``callbacks_accepted``, neither
+answered nor abandoned. In ``window`` mode it leaves the line and a request waits in the
+callback queue of its type; in ``keep_place`` mode it keeps its place, and the agent who
+reaches it calls it back.
+
+**Recalls** (``abandoned``): a ``share`` of the customers who hung up on the line after
+waiting at least ``min_wait`` (stream ``callbacks:recall:<type>``) are due a call
+``delay`` later (stream ``callbacks:recall_delay:<type>``). **Follow-ups**
+(``follow_ups``): a ``share`` of the contacts whose first conversation ends — on the line
+or as a callback or recall — are due a call ``delay`` after it (streams
+``callbacks:follow_up:<type>``, ``callbacks:follow_up_delay:<type>``).
+
+**Working them.** Agents work due requests as the scheduling rule of the type says (see
+:mod:`~ccsim.model.callbacks.schedule`). Each attempt costs the agent ``dial_time``; the
+customer answers with probability ``reach`` (stream ``callbacks:reach:<type>``); the
+conversation takes the contact's talk time drawn at arrival × ``talk_scale``, then its
+wrap-up. An unanswered attempt is due again after ``retry_delay``; after ``max_attempts``
+the request has *failed*, as has one no agent was left to make by the end of the run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from ccsim.model.callbacks.ledger import Ledger
+from ccsim.model.callbacks.schedule import (
+    FOLLOW_UP,
+    OFFER,
+    RECALL,
+    Request,
+    Schedule,
+    rule_for,
+)
+from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.policies import Policy
+from ccsim.streams import draws
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ccsim.model.agents import Agent, Group
+    from ccsim.model.policy_centre import PolicyCentre
+    from ccsim.scenario import Callbacks, Scenario
+
+_EVENT = {OFFER: "callback", RECALL: "recall", FOLLOW_UP: "followup"}
+
+
+class CallbackPolicy(Policy):
+    """The ``[callbacks]`` of a scenario: offers, recalls and follow-ups."""
+
+    live_queues = True
+
+    def __init__(self, scenario: Scenario, rules: Mapping[str, Schedule] | None = None):
+        """The callbacks of ``scenario``; ``rules`` (contact type name → rule) replaces the
+        scheduling rule its ``schedule`` names, e.g. with a researcher's own."""
+        types = scenario.contact_types
+        self.specs: list[Callbacks | None] = [scenario.callbacks_for(c) for c in types]
+        #: busy[k]: mean talk + wrap-up time of type k (the ACD's estimate), seconds
+        self.busy = [c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0) for c in types]
+        given = rules or {}
+        self.rules: list[Schedule] = [
+            given.get(c.name) or rule_for(s and s.schedule, b)
+            for c, s, b in zip(types, self.specs, self.busy, strict=True)
+        ]
+        specs = self.specs
+        offers = [s if s is not None and s.offers else None for s in specs]
+        #: the offer made on arrival, by type (None: none, or made at ``offer_after``)
+        self.on_arrival = [s if s is not None and s.offer_after is None else None
+                           for s in offers]
+        #: the offer made once a caller has waited ``offer_after``, by type
+        self.on_waiting = [s if s is not None and s.offer_after is not None else None
+                           for s in offers]
+        self.recalls = [s.abandoned or None if s is not None else None for s in specs]
+        self.follow_ups = [s.follow_ups or None if s is not None else None for s in specs]
+        self.curves = [_curve(s.accept) if s is not None else None for s in offers]
+        self.sources = [source for source, used in (
+            (OFFER, any(offers)), (RECALL, any(self.recalls)),
+            (FOLLOW_UP, any(self.follow_ups))) if used]
+        self._needs = {"agent_free", "agent_idle"}
+        self._needs |= {"offered"} if any(self.on_arrival) else set()
+        self._needs |= {"queued"} if any(self.on_waiting) else set()
+        self._needs |= {"dequeued"} if any(s and s.mode == "keep_place" for s in offers) else set()
+        self._needs |= {"abandoned"} if any(self.recalls) else set()
+        self._needs |= {"answered"} if any(self.follow_ups) else set()
+        # Recalls start when a customer hangs up: its abandonment must be seen at the time.
+        self.timely_abandonment = any(self.recalls)
+        self.ledger = Ledger(scenario.intervals, len(types), scenario.period,
+                             scenario.warmup_intervals)
+        #: due[k]: heap of (requested, order, request) of type k, oldest request first
+        self.due: list[list[tuple[float, int, Request]]] = [[] for _ in types]
+        self.held: dict[Contact, Request] = {}  # keep_place callers still in the line
+        self._order = 0
+        self._over = False
+
+    def uses(self, hook: str) -> bool:
+        return hook in self._needs
+
+    def install(self, centre: PolicyCentre) -> None:
+        super().install(centre)
+        names = [c.name for c in centre.scenario.contact_types]
+
+        def streams(name: str) -> list[np.random.Generator]:
+            return [centre.stream(f"callbacks:{name}:{n}") for n in names]
+
+        self.accept, self.reach = streams("accept"), streams("reach")
+        self.recall_share, self.follow_share = streams("recall"), streams("follow_up")
+        self.recall_delay = [
+            draws(s.delay.build(), centre.stream(f"callbacks:recall_delay:{n}"))
+            if s is not None else None for s, n in zip(self.recalls, names, strict=True)
+        ]
+        self.follow_delay = [
+            draws(s.delay.build(), centre.stream(f"callbacks:follow_up_delay:{n}"))
+            if s is not None else None for s, n in zip(self.follow_ups, names, strict=True)
+        ]
+        self.able: list[list[Group]] = [
+            [g for g in centre.groups if k in g.skills] for k in range(len(names))
+        ]
+        self.queues = centre.queues
+
+    # --- the offer ---
+
+    def offered(self, contact: Contact, now: float) -> bool:
+        spec = self.on_arrival[contact.kind]
+        if spec is None:
+            return True
+        for group in self.able[contact.kind]:
+            if group.idle:  # an agent takes it: nothing to offer
+                return True
+        position = self.queues[contact.kind].live(now) + 1
+        return not self._offer(contact, spec, position, now, in_line=False)  # False: it left
+
+    def queued(self, contact: Contact, now: float) -> None:
+        spec = self.on_waiting[contact.kind]
+        # A caller whose patience runs out first would be gone by then.
+        if spec is not None and contact.deadline >= now + spec.offer_after:
+            self.centre.at(now + spec.offer_after, lambda t: self._waited(contact, t))
+
+    def _waited(self, contact: Contact, now: float) -> None:
+        """``contact`` joined the line ``offer_after`` ago: offered if it still waits."""
+        spec = self.on_waiting[contact.kind]
+        position = self.queues[contact.kind].position(contact, now)
+        if spec is not None and position is not None:
+            self._offer(contact, spec, position, now, in_line=True)
+
+    def _offer(self, contact: Contact, spec: Callbacks, position: int, now: float,
+               in_line: bool) -> bool:
+        """Offer a callback to ``contact``, at ``position`` in the line (or to join it),
+        if the triggers hold; whether it left the line for a callback queue (in
+        ``keep_place`` mode it accepts but stays, to be reached in its turn)."""
+        kind = contact.kind
+        staffed = 0
+        for group in self.able[kind]:
+            staffed += group.on_duty
+        predicted = position * self.busy[kind] / staffed if staffed else math.inf
+        if (spec.queue_at_least is not None and position - 1 < spec.queue_at_least) or (
+                spec.predicted_wait_above is not None
+                and predicted <= spec.predicted_wait_above):
+            return False
+        self.ledger.count("offered", OFFER, contact)
+        self.centre.tally.event(contact, now, "callback_offered")
+        curve = self.curves[kind]
+        accept = curve(predicted) if callable(curve) else curve
+        if self.accept[kind].random() >= accept:
+            return False
+        self.centre.record(contact, Outcome.CALLBACK_ACCEPTED, now - contact.arrival)
+        promise_by = now + spec.promise if spec.promise is not None else math.inf
+        request = self._request(contact, now, OFFER, promise_by)
+        self.ledger.pend(OFFER, kind, now, +1)
+        queue = self.queues[kind]
+        if spec.mode == "keep_place":
+            queue.hold(contact, now)  # called back when an agent reaches its place
+            self.held[contact] = request
+            return False
+        if in_line:
+            queue.withdraw(contact, now)
+        self._make_due(request, now)
+        return True
+
+    def dequeued(self, agent: Agent, contact: Contact, now: float) -> bool:
+        request = self.held.pop(contact, None)
+        if request is None:
+            return False
+        self.queues[contact.kind].release()
+        return self._attempt(agent, request, now)
+
+    # --- recalls and follow-ups ---
+
+    def abandoned(self, contact: Contact, now: float) -> None:
+        kind = contact.kind
+        spec = self.recalls[kind]
+        if (spec is None or self._over or now - contact.arrival < spec.min_wait
+                or self.recall_share[kind].random() >= spec.share):
+            return
+        self._later(self._request(contact, now, RECALL), now + self.recall_delay[kind]())
+
+    def answered(self, contact: Contact, agent: Agent, now: float, talk: float,
+                 wrap_up: float) -> None:
+        self._follow_up(contact, now + talk + wrap_up)
+
+    def _follow_up(self, contact: Contact, end: float) -> None:
+        """``contact``'s first conversation ends at ``end``: a follow-up, maybe."""
+        kind = contact.kind
+        spec = self.follow_ups[kind]
+        if spec is None or self.follow_share[kind].random() >= spec.share:
+            return
+        self._later(self._request(contact, end, FOLLOW_UP), end + self.follow_delay[kind]())
+
+    def _later(self, request: Request, due: float) -> None:
+        """``request`` (a recall or follow-up) is due at ``due``."""
+        source, contact = request.source, request.contact
+        self.ledger.count("requested", source, contact)
+        self.centre.tally.event(contact, request.requested, f"{_EVENT[source]}_requested")
+
+        def now_due(now: float) -> None:
+            self.ledger.pend(source, contact.kind, now, +1)
+            self._make_due(request, now)
+
+        self.centre.at(due, now_due)
+
+    def _request(self, contact: Contact, now: float, source: int,
+                 promise_by: float = math.inf) -> Request:
+        self._order += 1
+        return Request(contact, now, source, self._order, promise_by)
+
+    # --- working the requests ---
+
+    def agent_free(self, agent: Agent, now: float) -> bool:
+        request = self._take(agent, now, before_live=True)
+        return request is not None and self._attempt(agent, request, now)
+
+    def agent_idle(self, agent: Agent, now: float) -> bool:
+        request = self._take(agent, now, before_live=False)
+        return request is not None and self._attempt(agent, request, now)
+
+    def _take(self, agent: Agent, now: float, before_live: bool) -> Request | None:
+        """The oldest due request among the agent's skills (that the rule of its type puts
+        before live contacts, when ``before_live``), out of its queue."""
+        best = None
+        for kind in agent.group.skills:
+            due = self.due[kind]
+            if (due and (best is None or due[0] < self.due[best][0])
+                    and (not before_live or self.rules[kind].before_live(due[0][2], now))):
+                best = kind
+        return None if best is None else heapq.heappop(self.due[best])[2]
+
+    def has_work(self, group: Group) -> bool:
+        due = self.due
+        for kind in group.skills:  # noqa: SIM110 (called at every end of service)
+            if due[kind]:
+                return True
+        return False
+
+    def _make_due(self, request: Request, now: float) -> None:
+        """``request`` is due at ``now``: the longest-idle agent able to make it does so at
+        once, or it waits in the queue of its type (and its groups wake at their next end
+        of service)."""
+        kind = request.contact.kind
+        able = self.able[kind]
+        self.centre.settle(able, now)
+        idle = [g.idle[0] for g in able if g.idle]
+        if idle:
+            agent = self.centre.claim(min(idle, key=lambda a: a.idle_since))
+            self._attempt(agent, request, now)
+        else:
+            heapq.heappush(self.due[kind], (request.requested, request.order, request))
+            self.centre.wake(able)
+
+    def _attempt(self, agent: Agent, request: Request, now: float) -> bool:
+        """``agent`` makes one attempt at ``request``."""
+        contact, source = request.contact, request.source
+        kind = contact.kind
+        spec = self.specs[kind]
+        assert spec is not None
+        request.attempts += 1
+        tally, group, event = self.centre.tally, agent.group.index, _EVENT[source]
+        tally.event(contact, now, f"{event}_attempt", group)
+        start = now + spec.dial_time
+        if self.reach[kind].random() < spec.reach:
+            end = start + contact.handle * spec.talk_scale + contact.wrap_up
+            self.ledger.completed(request, start)
+            self.ledger.pend(source, kind, now, -1)
+            tally.event(contact, start, f"{event}_answered", group)
+            tally.event(contact, end, f"{event}_finished", group)
+            if source != FOLLOW_UP:
+                self._follow_up(contact, end)
+        else:
+            end = start
+            if request.attempts < spec.max_attempts:
+                self.centre.at(end + spec.retry_delay, lambda t: self._make_due(request, t))
+            else:
+                self._fail(request, now)
+        self.ledger.worked(request, end - now)
+        self.centre.occupy(agent, now, end)
+        return True
+
+    def _fail(self, request: Request, now: float) -> None:
+        self.ledger.failed(request)
+        self.ledger.pend(request.source, request.contact.kind, now, -1)
+        self.centre.tally.event(request.contact, now, f"{_EVENT[request.source]}_failed")
+
+    def end(self, now: float) -> None:
+        """The run is over: requests no agent was left to make have failed (a caller still
+        holding its place leaves the line)."""
+        self._over = True
+        for contact, request in self.held.items():
+            queue = self.queues[contact.kind]
+            queue.withdraw(contact, now)
+            queue.release()
+            self._fail(request, now)
+        self.held.clear()
+        for due in self.due:
+            for _, _, request in due:
+                self._fail(request, now)
+            due.clear()
+        self.ledger.close()
+
+    # --- statistics ---
+
+    def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
+        """The metrics of the sources in use, over ``intervals`` × ``kinds`` (see the
+        registry)."""
+        out: dict[str, float] = {}
+        for source in self.sources:
+            out.update(self.ledger.metrics(source, intervals, kinds))
+        if OFFER in self.sources:
+            # An outcome of the line, counted by the tally like every other.
+            start = max(intervals.start or 0, self.ledger.warmup)
+            accepted = self.centre.tally.counts[Outcome.CALLBACK_ACCEPTED]
+            out["callbacks_accepted"] = int(accepted[start:intervals.stop, kinds].sum())
+        return out
+
+
+def _curve(accept: float | list[tuple[float, float]] | None) -> float | Callable[[float], float]:
+    """``accept`` as a share, or as the acceptance of a predicted wait (seconds): linear
+    between the curve's points, flat beyond them."""
+    if not isinstance(accept, list):
+        return accept or 0.0
+    waits, shares = [w for w, _ in accept], [p for _, p in accept]
+
+    def acceptance(predicted: float) -> float:
+        j = bisect.bisect_right(waits, predicted)
+        if j == 0:
+            return shares[0]
+        if j == len(waits):
+            return shares[-1]
+        w0, w1 = waits[j - 1], waits[j]
+        return shares[j - 1] + (shares[j] - shares[j - 1]) * (predicted - w0) / (w1 - w0)
+
+    return acceptance
+
