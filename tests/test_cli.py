@@ -70,6 +70,10 @@ def test_same_seed_gives_byte_identical_runs(single_queue_file, tmp_path):
         (('per_hour = 690', 'per_hour = nan'),
          r"arrivals\.per_hour: must be a finite number \(got nan\)"),
         (('horizon = "10h"', 'horizon = "10h'), r"not valid TOML"),
+        (('staff = 50', 'staff = 50\n\n[callbacks.abandoned]\nshare = 0.5\ndelay = "later"'),
+         r"callbacks\.abandoned\.delay: expected a duration .*got 'later'"),
+        (('staff = 50', 'staff = 50\n\n[callbacks]\noffer_after = "2min"\naccept = [["2min", 2]]'),
+         r"callbacks\.accept\[0\]\[1\]: must be <= 1 \(got 2\)"),
     ],
 )
 def test_bad_scenario_is_one_line_exit_2_without_traceback(single_queue_file, tmp_path, edit,

@@ -335,7 +335,8 @@ class Callbacks(_CallbackKeys):
       arrival). It goes to a caller who finds every agent able to take it busy, who accepts
       with probability ``accept`` (a share, or a curve of the predicted wait: linear
       between the points, flat beyond them). In ``window`` mode it leaves the line and is
-      called back, promised within ``promise``; in ``keep_place`` mode it hangs up but
+      called back, promised within ``promise``; in ``keep_place`` mode (``mode`` not given:
+      ``window``) it hangs up but
       keeps its place, and the agent who reaches it calls it back.
     * ``abandoned`` (:class:`Recalls`): calls back customers who hung up on the line.
     * ``follow_ups`` (:class:`FollowUps`): calls that settle what a first contact did not.
@@ -349,7 +350,6 @@ class Callbacks(_CallbackKeys):
     arrival) × ``talk_scale``, then its wrap-up.
     """
 
-    mode: Literal["window", "keep_place"] = "window"
     schedule: Literal["when_idle", "priority", "deadline"] = "when_idle"
     dial_time: NonNegativeDuration = 0.0
     reach: Share = 1.0
@@ -359,10 +359,10 @@ class Callbacks(_CallbackKeys):
 
     @model_validator(mode="after")
     def _complete(self) -> Callbacks:
-        given = [k for k in ("accept", "promise") if getattr(self, k) is not None]
-        if not self.offers and (given or "mode" in self.model_fields_set):
+        given = [k for k in ("accept", "promise", "mode") if getattr(self, k) is not None]
+        if not self.offers and given:
             raise ValueError(
-                f"{(given or ['mode'])[0]}: set, but there is no offer trigger "
+                f"{given[0]}: set, but there is no offer trigger "
                 "('queue_at_least', 'predicted_wait_above' or 'offer_after'), so nothing "
                 "would be offered"
             )
@@ -375,7 +375,7 @@ class Callbacks(_CallbackKeys):
             if self.accept is None:
                 raise ValueError("accept: is required with an offer trigger (a share, or a "
                                  "curve [[predicted wait, share], ...])")
-            if self.mode == "window" and self.promise is None:
+            if self.mode != "keep_place" and self.promise is None:
                 raise ValueError("promise: is required in 'window' mode (a duration)")
             if isinstance(self.accept, list):
                 waits = [w for w, _ in self.accept]
