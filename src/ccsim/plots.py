@@ -62,7 +62,9 @@ if TYPE_CHECKING:
 #: The metrics of the overview chart, in panel order.
 KEY_METRICS = ("service_level", "asa", "mean_wait", "abandon_rate", "occupancy", "wait_p90")
 #: Added to the overview when the runs report them (a policy was installed).
-POLICY_METRICS = ("callbacks_accepted", "callback_delay_mean", "promise_kept")
+POLICY_METRICS = ("callbacks_accepted", "callback_delay_mean", "promise_kept",
+                  "recalls_completed", "recall_delay_mean", "followups_completed",
+                  "followup_delay_mean")
 #: The metrics drawn as heatmaps of a sweep over two or more factors.
 HEATMAP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy")
 #: What the pooled Erlang-A approximation models, as key paths of

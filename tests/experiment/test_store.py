@@ -417,6 +417,25 @@ def test_a_metric_a_run_did_not_report_is_nan_in_tables_and_summaries() -> None:
     assert {f"{m}_ci95" for m in PLAIN} <= set(row.index)
 
 
+def test_a_column_only_some_variants_report_is_nan_in_the_others_rows() -> None:
+    from ccsim.experiment.store import _tables
+
+    manifest = {"parameters": [], "variants": [{"label": "a", "parameters": {}},
+                                               {"label": "b", "parameters": {}}]}
+    # Variant b installs a policy: its interval rows have a column a's lack.
+    records = {
+        (v, 0): {"seed": v, "status": "ok", "error": None, "summary": {"offered": 10},
+                 "intervals": {"interval": [0, 1], "offered": [4, 6],
+                               **({"recalls_requested": [1, 2]} if v else {})}}
+        for v in (0, 1)
+    }
+    _, _, intervals, _ = _tables(manifest, records)
+    assert list(intervals.variant) == ["a", "a", "b", "b"]
+    assert list(intervals.offered) == [4, 6, 4, 6]
+    assert intervals.recalls_requested.isna().tolist() == [True, True, False, False]
+    assert list(intervals.recalls_requested[2:]) == [1, 2]
+
+
 def test_summaries_do_not_import_scipy_stats(write_experiment) -> None:
     # scipy.stats takes most of a second to import, for one t quantile.
     script = (

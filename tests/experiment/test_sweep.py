@@ -478,3 +478,12 @@ scenario = "tiny.toml"
         r"'2min' and 120 are the same value \(the variants would be the same scenario\)$",
     ):
         load_experiment(path)
+
+
+@pytest.mark.parametrize("path", sorted(
+    p for p in (Path(__file__).parents[2] / "experiments").glob("*.toml")
+    if is_experiment_file(p)), ids=lambda p: p.name)
+def test_every_example_experiment_loads_with_every_variant_valid(path):
+    experiment = load_experiment(path)
+    assert len(experiment.variants) >= 2
+    assert len({v.label for v in experiment.variants}) == len(experiment.variants)

@@ -320,14 +320,19 @@ def _extend(
     into: dict[str, list[Any]], table: dict[str, list[Any]] | None, label: str, replication: int
 ) -> None:
     """Append one run's ``table`` (column → values) to ``into``, after its variant and
-    replication. A record without the table (written by an older ccsim) adds nothing."""
+    replication. A record without the table (written by an older ccsim) adds nothing; a
+    column only some runs have (a policy's metric in some variants) is NaN in the others."""
     if not table:
         return
     rows = len(next(iter(table.values())))
+    before = len(into.get("variant", []))
     into.setdefault("variant", []).extend([label] * rows)
     into.setdefault("replication", []).extend([replication] * rows)
     for column, values in table.items():
-        into.setdefault(column, []).extend(values)
+        into.setdefault(column, [math.nan] * before).extend(values)
+    for values in into.values():
+        if len(values) < before + rows:
+            values.extend([math.nan] * (before + rows - len(values)))
 
 
 def _missing(value: Any) -> bool:
