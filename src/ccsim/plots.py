@@ -530,6 +530,8 @@ class _Drawing:
         if x.numbers is None:
             ax.set_xticks(range(len(x.levels)), [_tick(x, v) for v in x.levels], rotation=20,
                           ha="right")
+            # Every category keeps its place, also where a variant reports no value.
+            ax.set_xlim(-0.5, len(x.levels) - 0.5)
         elif len(x.levels) <= _MAX_TICKS:  # the values run, not a scale of in-betweens
             ax.set_xticks(x.numbers, [_tick(x, v) for v in x.levels])
         ax.set_xlabel(_axis_label(x))
@@ -676,8 +678,11 @@ def plot_intervals(
             _clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
     _legend(figure, grid.ravel())
     title = labels[0] if len(labels) == 1 else results.name
+    # Say so when lines were left out to keep the chart readable.
+    shown = (f"; {len(labels)} of {len(results.variants)} variants, spread over the sweep"
+             if variants is None and len(labels) < len(results.variants) else "")
     figure.suptitle(f"{title}: by interval (mean and 95% CI, "
-                    f"{finished_note(results, labels)})")
+                    f"{finished_note(results, labels)}{shown})")
     return figure
 
 
