@@ -400,7 +400,10 @@ class Callbacks(_CallbackKeys):
 class ContactType(_Strict):
     """A kind of contact: how many arrive, how long they take, how long callers wait.
     ``callbacks`` adjusts the scenario's callback policy for this type (a table of keys),
-    or ``false`` turns it off for the type."""
+    or ``false`` turns it off for the type. ``resolution`` is the probability that a
+    conversation on the line settles the customer's matter (first-contact resolution;
+    ``resolution_by_group`` sets it for the groups it names); an unsettled customer calls
+    again, a *repeat contact* of the same type, ``repeat_delay`` after the conversation."""
 
     name: str = Field(min_length=1)
     channel: Literal["voice"] = "voice"
@@ -409,6 +412,30 @@ class ContactType(_Strict):
     wrap_up: DistributionSpec | None = None
     patience: DistributionSpec | None = None
     callbacks: Literal[False] | CallbackOverride | None = None
+    resolution: Share = 1.0
+    resolution_by_group: dict[str, Share] | None = None
+    repeat_delay: Delay | None = None
+
+    def resolves(self, group: str) -> float:
+        """The probability that an agent of ``group`` settles a contact of this type."""
+        return (self.resolution_by_group or {}).get(group, self.resolution)
+
+    @property
+    def repeats(self) -> bool:
+        """Whether some contacts of this type are left unsettled (and come back)."""
+        return self.resolution < 1 or any(p < 1 for p in (self.resolution_by_group or {}
+                                                           ).values())
+
+    @model_validator(mode="after")
+    def _repeat_delay(self) -> ContactType:
+        if self.repeats and self.repeat_delay is None:
+            raise ValueError("repeat_delay: is required when resolution is below 1 (when "
+                             "does an unsettled customer call again? a duration or a "
+                             "distribution)")
+        if not self.repeats and self.repeat_delay is not None:
+            raise ValueError("repeat_delay: set, but every contact is resolved "
+                             "(resolution 1): no customer calls again")
+        return self
 
 
 #: Most agents a group can have in one interval (each agent is an object in the model).
@@ -504,6 +531,16 @@ class Scenario(_Strict):
                     raise ScenarioError(
                         f"{skill!r} names no contact type; expected one of: {', '.join(types)}",
                         f"agent_groups[{group.name}].skills",
+                    )
+        for c in self.contact_types:
+            for name in c.resolution_by_group or {}:
+                group = next((g for g in self.agent_groups if g.name == name), None)
+                if group is None or c.name not in group.skills:
+                    able = [g.name for g in self.agent_groups if c.name in g.skills]
+                    raise ScenarioError(
+                        f"{name!r} names no agent group that takes {c.name!r}; expected one "
+                        f"of: {', '.join(able)}",
+                        f"contact_types[{c.name}].resolution_by_group",
                     )
         served = {s for g in self.agent_groups for s in g.skills}
         for c in self.contact_types:

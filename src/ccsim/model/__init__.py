@@ -8,14 +8,16 @@ Where things live: :mod:`~ccsim.model.run` builds a run from a scenario and poli
 :mod:`~ccsim.model.agents` agents with identity and their groups;
 :mod:`~ccsim.model.routing` the two routing decisions; :mod:`~ccsim.model.service` the
 service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the hook protocol;
-:mod:`~ccsim.model.lines` and :mod:`~ccsim.model.callbacks` the policies on it;
+:mod:`~ccsim.model.lines`, :mod:`~ccsim.model.callbacks` (a package) and
+:mod:`~ccsim.model.repeats` (first-contact resolution) the policies on it;
 :mod:`~ccsim.model.metrics` the streaming statistics, :mod:`~ccsim.model.tables` the tables
 of a run from them, and :mod:`~ccsim.model.registry` the definition of every metric.
 
 **Where a new policy goes.** A new module with a subclass of
 :class:`~ccsim.model.policies.Policy` that overrides the hooks it needs (a contact offered,
-queued, answered, abandoned, finished; an agent free or idle; an interval boundary; the
-service times), keeps its own state (on itself, or per agent by ``agent.key``), acts
+queued, answered, taken from its queue, abandoned, finished; an agent free or idle; an
+interval boundary; the service times) and says in ``uses`` which of them a configuration
+needs, keeps its own state (on itself, or per agent by ``agent.key``), acts
 through the centre it is installed in (``serve``, ``claim``, ``occupy``, ``inject``,
 ``at``, ``record``), draws from its own named streams (``centre.stream(name)``), and adds
 its outcomes and metrics to :mod:`~ccsim.model.registry` (an outcome also to

@@ -80,7 +80,7 @@ class Centre:
              for i in range(scenario.intervals)],
             dtype=np.int64,
         ).reshape(scenario.intervals, len(self.groups))
-        self.tally = (TracingTally if trace else Tally)(
+        self.tally = self._tally_type(trace)(
             period=scenario.period,
             intervals=scenario.intervals,
             warmup_intervals=scenario.warmup_intervals,
@@ -97,6 +97,10 @@ class Centre:
         for k in range(len(types)):
             self._start_arrivals(k)
         self.env.process(self._shifts())
+
+    def _tally_type(self, trace: bool) -> type[Tally]:
+        """What keeps the statistics: a plain tally, or one that also logs every event."""
+        return TracingTally if trace else Tally
 
     def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
         """One queue per contact type; with deadline heaps if the router reads ``live``."""

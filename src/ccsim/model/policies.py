@@ -66,6 +66,9 @@ class Policy:
     live_queues = False
     #: Whether ``abandoned`` must be called at the moment a patience runs out.
     timely_abandonment = False
+    #: Whether the policy injects repeat contacts (:class:`~ccsim.model.repeats.Repeat`),
+    #: which the centre's tally then counts apart from first attempts.
+    repeats = False
 
     def install(self, centre: PolicyCentre) -> None:
         """Called once, before the run starts; ``centre`` is how the policy acts."""

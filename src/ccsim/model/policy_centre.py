@@ -17,8 +17,10 @@ from simpy.events import Timeout
 from ccsim.model.agents import Agent, Group
 from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.contacts import Contact
+from ccsim.model.metrics import Tally
 from ccsim.model.policies import HOOKS, Policy, hooks
 from ccsim.model.queues import LiveQueue, Queue
+from ccsim.model.repeats import SplitTally, SplitTracingTally
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
 from ccsim.model.service import service_times
@@ -47,6 +49,11 @@ class PolicyCentre(Centre):
     ):
         self.policies = list(policies)
         super().__init__(scenario, seed, trace=trace, router=router)
+
+    def _tally_type(self, trace: bool) -> type[Tally]:
+        if any(p.repeats for p in self.policies):  # repeat contacts are counted apart
+            return SplitTracingTally if trace else SplitTally
+        return super()._tally_type(trace)
 
     def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
         if any(p.timely_abandonment for p in self.policies):

@@ -144,8 +144,25 @@ _CALLBACKS = tuple(_callbacks(m) for m in (
             "the end of the first conversation (and its wrap-up)"),
 ))
 
+def _resolution(metric: Metric) -> Metric:
+    return Metric(**{**metric.__dict__, "policy": "resolution"})
+
+
+# First-contact resolution (ccsim.model.repeats). Repeats are counted apart from first
+# attempts, in the interval in which they arrive.
+_RESOLUTION = tuple(_resolution(m) for m in (
+    _share("resolution_rate", "first-contact resolution", "first attempts answered whose "
+           "conversation settled the matter / first attempts answered", "higher"),
+    _count("repeat_contacts", "repeat contacts that arrived: customers calling again "
+           "because an earlier conversation did not settle their matter (not in `offered`)",
+           outcome=False),
+    _count("repeats_answered", "repeat contacts that reached an agent", outcome=False),
+    _count("repeats_abandoned", "repeat contacts that left the queue before reaching an "
+           "agent", outcome=False),
+))
+
 #: Every metric, by name, in the order tables show them.
-METRICS: Mapping[str, Metric] = {m.name: m for m in (*_CORE, *_CALLBACKS)}
+METRICS: Mapping[str, Metric] = {m.name: m for m in (*_CORE, *_CALLBACKS, *_RESOLUTION)}
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

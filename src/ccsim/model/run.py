@@ -11,6 +11,7 @@ from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.lines import Lines
 from ccsim.model.policies import Policy
 from ccsim.model.policy_centre import PolicyCentre
+from ccsim.model.repeats import Resolution
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
 from ccsim.scenario import Scenario
@@ -43,6 +44,8 @@ def simulate(
     given = any(isinstance(p, CallbackPolicy) for p in policies)  # with a rule of one's own
     if not given and any(scenario.callbacks_for(c) for c in scenario.contact_types):
         own.append(CallbackPolicy(scenario))
+    if any(c.repeats for c in scenario.contact_types):
+        own.append(Resolution(scenario))
     if own or policies:
         centre: Centre = PolicyCentre(
             scenario, seed, trace=trace, router=router, policies=[*own, *policies]
