@@ -463,13 +463,92 @@ def _staff(value: Any) -> int | tuple[int, ...]:
     return whole(value, "")
 
 
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class Campaign(_Strict):
+    """``[[outbound]]``: a list of customers to call. Each attempt costs the agent
+    ``dial_time`` and uses up one entry of the list (``list_size``; none: unlimited); the
+    customer answers with probability ``reach``; the conversation takes ``handle_time``
+    (then ``wrap_up``) and ends in a success (a sale, say) with probability ``success``.
+    Calls are made only within ``hours`` (clock times, from–to), if given."""
+
+    name: str = Field(min_length=1)
+    list_size: Count | None = None
+    dial_time: NonNegativeDuration = 0.0
+    reach: Share = 1.0
+    handle_time: DistributionSpec
+    wrap_up: DistributionSpec | None = None
+    success: Share
+    hours: tuple[Clock, Clock] | None = None
+
+    @field_validator("hours")
+    @classmethod
+    def _ordered(cls, hours: tuple[str, str] | None) -> tuple[str, str] | None:
+        if hours is not None and hours[1] <= hours[0]:
+            raise ValueError(f"must run from an earlier clock time to a later one (got "
+                             f"{list(hours)})")
+        return hours
+
+
+class Blending(_Strict):
+    """How a group's agents split their time between inbound contacts and outbound calls
+    (see :mod:`ccsim.model.blending`): ``inbound_first`` — an outbound call only when no
+    inbound contact the agent can take waits; ``reserve`` — as ``inbound_first``, and only
+    while at least ``keep_idle`` other agents of the group stay idle for inbound;
+    ``quota_first`` — an agent behind the pace of its quota dials even when inbound
+    contacts wait."""
+
+    rule: Literal["inbound_first", "reserve", "quota_first"] = "inbound_first"
+    keep_idle: Annotated[int, Field(ge=0), BeforeValidator(_number)] = 0
+
+    @model_validator(mode="after")
+    def _keep_idle_only_in_reserve(self) -> Blending:
+        if self.keep_idle and self.rule != "reserve":
+            raise ValueError(f"keep_idle: applies to rule 'reserve' only (rule is "
+                             f"{self.rule!r})")
+        return self
+
+
+class Quota(_Strict):
+    """``quota``: each agent's target per working day (``daily``), counting its outbound
+    conversations (``counts = "outbound"``) or those and the inbound contacts it answered
+    (``"all"``). Its *pace* at time t is the target × the share of its planned time on duty
+    (agent number n is planned in the intervals whose head count exceeds n) elapsed by t."""
+
+    daily: Annotated[int, Field(ge=0), BeforeValidator(_number)]
+    counts: Literal["outbound", "all"] = "outbound"
+
+
 class AgentGroup(_Strict):
     """Agents with the same skills. ``skills`` is an ordered preference list of contact
-    types; ``staff`` is a head count, constant or one per interval."""
+    types; ``staff`` is a head count, constant or one per interval. ``outbound`` lists the
+    campaigns the group calls for (in order of preference), as ``blending`` lets it;
+    ``quota`` is each agent's daily target."""
 
     name: str = Field(min_length=1)
     skills: list[str] = Field(min_length=1)
     staff: Annotated[int | tuple[int, ...], BeforeValidator(_staff)]
+    outbound: list[str] = []
+    blending: Blending | None = None
+    quota: Quota | None = None
+
+    @field_validator("outbound")
+    @classmethod
+    def _distinct_campaigns(cls, names: list[str]) -> list[str]:
+        seen = [s for i, s in enumerate(names) if s in names[:i]]
+        if seen:
+            raise ValueError(f"lists {seen[0]!r} twice (got {names!r})")
+        return names
+
+    @model_validator(mode="after")
+    def _blending_needs_outbound(self) -> AgentGroup:
+        if self.blending is not None and not self.outbound:
+            raise ValueError("blending: set, but the group lists no 'outbound' campaign")
+        if (self.blending is not None and self.blending.rule == "quota_first"
+                and self.quota is None):
+            raise ValueError("blending: rule 'quota_first' needs a 'quota' on the group")
+        return self
 
     @field_validator("skills")
     @classmethod
@@ -503,6 +582,7 @@ class Scenario(_Strict):
     callbacks: Callbacks | None = None
     contact_types: list[ContactType] = Field(min_length=1)
     agent_groups: list[AgentGroup] = Field(min_length=1)
+    outbound: list[Campaign] = []
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -542,6 +622,29 @@ class Scenario(_Strict):
                         f"of: {', '.join(able)}",
                         f"contact_types[{c.name}].resolution_by_group",
                     )
+        _check_names("outbound", [c.name for c in self.outbound])
+        campaigns = [c.name for c in self.outbound]
+        for group in self.agent_groups:
+            for name in group.outbound:
+                if name not in campaigns:
+                    raise ScenarioError(
+                        f"{name!r} names no [[outbound]] campaign; expected one of: "
+                        f"{', '.join(campaigns) or '(none defined)'}",
+                        f"agent_groups[{group.name}].outbound",
+                    )
+        called = {name for g in self.agent_groups for name in g.outbound}
+        for campaign in self.outbound:
+            if campaign.name not in called:
+                raise ScenarioError(
+                    "no agent group lists this campaign in its 'outbound', so no call of it "
+                    "could ever be made", f"outbound[{campaign.name}]")
+        for group in self.agent_groups:
+            if group.quota is not None and group.quota.counts == "outbound" and (
+                    not group.outbound):
+                raise ScenarioError(
+                    "counts outbound conversations, but the group lists no 'outbound' "
+                    "campaign; list one, or count \"all\" contacts",
+                    f"agent_groups[{group.name}].quota.counts")
         served = {s for g in self.agent_groups for s in g.skills}
         for c in self.contact_types:
             if c.name not in served:

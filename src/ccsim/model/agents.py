@@ -31,7 +31,8 @@ class Agent:
     reads during the run, leaves them at their start values and pays nothing for them.
     """
 
-    __slots__ = ("busy_time", "group", "handled", "idle_since", "number", "on_duty", "until")
+    __slots__ = ("busy_time", "duty_time", "group", "handled", "idle_since", "number",
+                 "on_duty", "on_since", "until")
 
     def __init__(self, group: Group, number: int, now: float):
         self.group = group
@@ -41,6 +42,8 @@ class Agent:
         self.until = now
         self.handled = 0
         self.busy_time = 0.0
+        self.on_since = now  #: when it last came on duty
+        self.duty_time = 0.0  #: seconds on duty before that (overtime finishing included)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -98,24 +101,26 @@ class Group:
         if self._off:
             agent = self.agents[heappop(self._off)]
             agent.on_duty = True
-            agent.idle_since = now
+            agent.idle_since = agent.on_since = now
         else:
             agent = Agent(self, len(self.agents), now)
             self.agents.append(agent)
         self.on_duty += 1
         return agent
 
-    def leave(self, agent: Agent) -> None:
-        """``agent`` (not idle, not busy) goes off duty."""
+    def leave(self, agent: Agent, now: float) -> None:
+        """``agent`` (not idle, not busy) goes off duty at ``now``."""
         agent.on_duty = False
+        agent.duty_time += now - agent.on_since
         heappush(self._off, agent.number)
 
-    def withdraw(self, count: int) -> int:
-        """Take up to ``count`` idle agents off duty (and out of ``on_duty``); return how
-        many. The most recently idle go first, so the longest-idle order of the rest holds."""
+    def withdraw(self, count: int, now: float) -> int:
+        """Take up to ``count`` idle agents off duty (and out of ``on_duty``) at ``now``;
+        return how many. The most recently idle go first, so the longest-idle order of the
+        rest holds."""
         taken = min(count, len(self.idle))
         for _ in range(taken):
-            self.leave(self.idle.pop())
+            self.leave(self.idle.pop(), now)
         self.on_duty -= taken
         return taken
 

@@ -40,7 +40,7 @@ from ccsim.model.metrics import Tally
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
-from ccsim.model.tables import Measure
+from ccsim.model.tables import GroupMeasure, Measure
 from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
@@ -214,7 +214,7 @@ class Centre:
             end, _, agent = heappop(busy)
             if group.leaving:
                 self.tally.extra(group.index, group.leaving.popleft(), end)
-                group.leave(agent)
+                group.leave(agent, end)
                 continue
             if work:
                 self._free(agent, now, since=end)
@@ -280,7 +280,7 @@ class Centre:
         self._settle(group, now)
         change = target - group.on_duty
         if change < 0:
-            gone = group.withdraw(-change)
+            gone = group.withdraw(-change, now)
             group.leaving.extend([now] * (-change - gone))
             group.on_duty = target
             return
@@ -312,9 +312,18 @@ class Centre:
         self.tally.flush()
         self.tally.check()
         return build_result(
-            self.scenario, self.seed, self.tally, self.staff, self.groups, self._measures()
+            self.scenario, self.seed, self.tally, self.staff, self.groups, self._measures(),
+            self._group_measures(), self._agents(),
         )
 
     def _measures(self) -> list[Measure]:
         """Where the metrics of installed policies come from (none here)."""
         return []
+
+    def _group_measures(self) -> list[GroupMeasure]:
+        """Where the per-group metrics of installed policies come from (none here)."""
+        return []
+
+    def _agents(self) -> list[dict[str, float]] | None:
+        """The rows of the agents table (none here: the plain centre keeps no counters)."""
+        return None

@@ -139,6 +139,10 @@ class Tally:
     def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
         """A policy's event about ``contact`` (kept only in a trace)."""
 
+    def note(self, time: float, name: str, label: str, number: int, group: int = -1) -> None:
+        """A policy's event about something other than a contact — outbound call
+        ``number`` of campaign ``label``, say (kept only in a trace)."""
+
     def task(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` works on a task other than a contact from ``start`` to
         ``end`` (busy time)."""

@@ -131,6 +131,14 @@ class Policy:
         intervals × contact types given (index slices), for the tables of the run."""
         return {}
 
+    def group_metrics(self, interval: int, group: int) -> dict[str, float]:
+        """Its metrics of agent group ``group`` in ``interval`` (``RunResult.groups``)."""
+        return {}
+
+    def agent_metrics(self, agent: Agent) -> dict[str, float]:
+        """Its columns of ``agent``'s row over the run (``RunResult.agents``)."""
+        return {}
+
 
 def hooks(policies: list[Policy], name: str) -> list:
     """The bound ``name`` hooks of the ``policies`` that override and use it, in policy

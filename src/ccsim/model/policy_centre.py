@@ -24,7 +24,7 @@ from ccsim.model.repeats import SplitTally, SplitTracingTally
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
 from ccsim.model.service import service_times
-from ccsim.model.tables import Measure
+from ccsim.model.tables import GroupMeasure, Measure, ratio
 from ccsim.scenario import Scenario
 from ccsim.streams import stream
 
@@ -210,6 +210,27 @@ class PolicyCentre(Centre):
 
     def _measures(self) -> list[Measure]:
         return [p.metrics for p in self.policies if type(p).metrics is not Policy.metrics]
+
+    def _group_measures(self) -> list[GroupMeasure]:
+        return [p.group_metrics for p in self.policies
+                if type(p).group_metrics is not Policy.group_metrics]
+
+    def _agents(self) -> list[dict[str, float]]:
+        horizon, rows = self.scenario.horizon, []
+        for group in self.groups:
+            for agent in group.agents:
+                # Still on duty: until the horizon, or the end of its last work after it.
+                duty = agent.duty_time + (max(horizon, agent.until) - agent.on_since
+                                          if agent.on_duty else 0.0)
+                row: dict[str, float] = {
+                    "agent_group": group.name, "agent": agent.number, "on_duty_time": duty,
+                    "busy_time": agent.busy_time, "busy_share": ratio(agent.busy_time, duty),
+                    "contacts_handled": agent.handled,
+                }
+                for policy in self.policies:
+                    row.update(policy.agent_metrics(agent))
+                rows.append(row)
+        return rows
 
     def _boundary(self, interval: int) -> None:
         for hook in self._hooks["interval"]:

@@ -161,8 +161,29 @@ _RESOLUTION = tuple(_resolution(m) for m in (
            "agent", outcome=False),
 ))
 
+def _outbound(metric: Metric) -> Metric:
+    return Metric(**{**metric.__dict__, "policy": "outbound"})
+
+
+# Outbound campaigns and quotas (ccsim.model.outbound): agent metrics, counted in the
+# interval in which the call was made; NaN in a contact type's row.
+_OUTBOUND = tuple(_outbound(m) for m in (
+    _count("outbound_attempts", "outbound calls dialled (each uses one entry of its "
+           "campaign's list)", outcome=False),
+    _count("outbound_reached", "outbound calls the customer answered: outbound "
+           "conversations", outcome=False),
+    _count("outbound_successes", "outbound conversations that succeeded (a sale, say: "
+           "probability `success`)", outcome=False),
+    Metric("agent_time_outbound", "agent time on outbound", "s", "agent-seconds spent on "
+           "outbound calls: every attempt's `dial_time`, talk and wrap-up", aggregate="sum"),
+    _share("quota_attainment", "quota attainment", "mean over agents with a quota of the "
+           "share of their target met (capped at 100 %), over the whole run", "higher"),
+    _share("quota_met", "agents meeting quota", "share of agents with a quota who met it, "
+           "over the whole run", "higher"),
+))
+
 #: Every metric, by name, in the order tables show them.
-METRICS: Mapping[str, Metric] = {m.name: m for m in (*_CORE, *_CALLBACKS, *_RESOLUTION)}
+METRICS: Mapping[str, Metric] = {m.name: m for m in (*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND)}
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

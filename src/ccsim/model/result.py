@@ -27,6 +27,9 @@ class RunResult:
     type. ``intervals`` has one row per measured interval and contact type plus an
     ``all`` row per interval; ``groups`` one row per interval and agent group.
     ``trace`` is a per-contact event log when the run was traced, else ``None``.
+    ``agents`` has one row per agent who was ever on duty, over the whole run (warm-up
+    included): on-duty and busy time, contacts handled and the policies' columns (outbound
+    calls, quota); a run with no policy keeps no agent counters, and has ``None``.
     """
 
     scenario: str
@@ -36,6 +39,7 @@ class RunResult:
     groups: pd.DataFrame
     types: pd.DataFrame
     trace: pd.DataFrame | None = field(default=None, repr=False)
+    agents: pd.DataFrame | None = field(default=None, repr=False)
 
 
 def build_result(
@@ -45,15 +49,19 @@ def build_result(
     staff: np.ndarray,
     groups: list[Group],
     measures: Sequence[tables.Measure] = (),
+    group_measures: Sequence[tables.GroupMeasure] = (),
+    agents: list[dict[str, float]] | None = None,
 ) -> RunResult:
     """The RunResult of a finished run whose statistics are all folded into ``tally``.
     ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``;
-    ``measures`` give the metrics of installed policies."""
+    ``measures`` and ``group_measures`` give the metrics of installed policies, ``agents``
+    the rows of the agents table."""
     names = [c.name for c in scenario.contact_types]
     columns = tables.Columns(scenario.service_level.definition, tuple(measures))
     intervals = frame(tables.interval_rows(tally, staff, names, columns))
     intervals.insert(1, "time", [clock(scenario, i) for i in intervals["interval"]])
-    table = frame(tables.group_rows(tally, staff, [g.name for g in groups]))
+    table = frame(tables.group_rows(tally, staff, [g.name for g in groups],
+                                    tuple(group_measures)))
     table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
     trace = getattr(tally, "trace", None)
     return RunResult(
@@ -64,6 +72,7 @@ def build_result(
         groups=table,
         types=frame(tables.type_rows(tally, staff, names, columns)),
         trace=trace(names, [g.name for g in groups]) if trace is not None else None,
+        agents=frame(agents) if agents is not None else None,
     )
 
 

@@ -9,6 +9,7 @@ from os import PathLike
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.lines import Lines
+from ccsim.model.outbound import Outbound
 from ccsim.model.policies import Policy
 from ccsim.model.policy_centre import PolicyCentre
 from ccsim.model.repeats import Resolution
@@ -30,8 +31,9 @@ def simulate(
     The same scenario and seed give identical results. ``trace=True`` also returns one row
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
-    the scenario's own (``lines``, ``callbacks``; a ``CallbackPolicy`` among ``policies``
-    replaces the scenario's, e.g. with a scheduling rule of one's own); see
+    the scenario's own (``lines``, ``callbacks``, ``resolution``, ``outbound``; a
+    ``CallbackPolicy`` or ``Outbound`` among ``policies`` replaces the scenario's, e.g.
+    with a rule of one's own); see
     :mod:`ccsim.model.policies`.
     """
     if not isinstance(scenario, Scenario):
@@ -46,6 +48,8 @@ def simulate(
         own.append(CallbackPolicy(scenario))
     if any(c.repeats for c in scenario.contact_types):
         own.append(Resolution(scenario))
+    if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
+        own.append(Outbound(scenario))
     if own or policies:
         centre: Centre = PolicyCentre(
             scenario, seed, trace=trace, router=router, policies=[*own, *policies]

@@ -167,10 +167,16 @@ def interval_rows(
     return rows
 
 
-def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str]) -> list[dict[str, float]]:
+#: A policy's metrics of one agent group in one interval: ``measure(interval, group)``.
+GroupMeasure = Callable[[int, int], dict[str, float]]
+
+
+def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str],
+               measures: tuple[GroupMeasure, ...] = ()) -> list[dict[str, float]]:
     """One row per measured interval and agent group: head count, busy and staffed
     agent-seconds, the agent-seconds of work after the horizon (``drain_time``, in the
-    last interval only), occupancy without and with that drain."""
+    last interval only), occupancy without and with that drain; then the policies'
+    ``measures``."""
     rows = []
     for i in range(tally.warmup_intervals, tally.intervals):
         for g, name in enumerate(group_names):
@@ -187,6 +193,8 @@ def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str]) -> list[
                 "occupancy": ratio(busy, staffed),
                 "occupancy_drain": ratio(busy + drain, staffed + drain),
             })
+            for measure in measures:
+                rows[-1].update(measure(i, g))
     return rows
 
 

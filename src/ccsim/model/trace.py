@@ -27,6 +27,7 @@ class TracingTally(Tally):
         super().__init__(**kwargs)
         self._events: list[tuple[float, str, int, int, int]] = []
         self._seen: dict[Contact, int] = {}  # contact → order in which the log first met it
+        self._notes: list[tuple[float, str, str, int, int]] = []  # not about a contact
 
     def _log(self, contact: Contact, time: float, event: str, group: int) -> None:
         seen = self._seen.setdefault(contact, len(self._seen))
@@ -40,6 +41,9 @@ class TracingTally(Tally):
     def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
         self._log(contact, time, name, group)
 
+    def note(self, time: float, name: str, label: str, number: int, group: int = -1) -> None:
+        self._notes.append((time, name, label, number, group))
+
     def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
         super().answered(contact, group, start, end)
         self._log(contact, contact.arrival, "arrived", group)
@@ -47,8 +51,9 @@ class TracingTally(Tally):
         self._log(contact, end, "finished", group)
 
     def trace(self, kind_names: list[str], group_names: list[str]) -> pd.DataFrame:
-        """The events, in time order: ``time`` (s), ``event``, ``contact_type`` (its name),
-        ``contact`` (its number within the type: 0, 1, 2, ... in order of arrival),
+        """The events, in time order: ``time`` (s), ``event``, ``contact_type`` (its name;
+        for a policy's note, what it is about, such as an outbound campaign), ``contact``
+        (its number within the type: 0, 1, 2, ... in order of arrival),
         ``agent_group`` (the name of the agent's group; empty when no agent is involved)."""
         import pandas as pd
 
@@ -63,5 +68,8 @@ class TracingTally(Tally):
         table["contact"] = [number[seen] for seen in table["contact"]]
         table = table.sort_values(["time", "kind", "contact"], kind="stable")
         table["kind"] = [kind_names[k] for k in table["kind"]]
+        if self._notes:  # after the contacts' events of the same moment
+            notes = pd.DataFrame(self._notes, columns=list(_COLUMNS))
+            table = pd.concat([table, notes]).sort_values("time", kind="stable")
         table["agent_group"] = [group_names[g] if g >= 0 else "" for g in table["agent_group"]]
         return table.rename(columns={"kind": "contact_type"}).reset_index(drop=True)

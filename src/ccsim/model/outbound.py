@@ -1,0 +1,280 @@
+"""Outbound campaigns, blending and daily quotas: a policy on the hook protocol.
+
+Agents of a group that lists campaigns (``outbound``) call out when its blending rule
+(:mod:`ccsim.model.blending`) lets them: when an agent frees (before or after looking for
+an inbound contact), and when a campaign's calling hours open. Each attempt takes the
+agent ``dial_time`` and one entry of the campaign's list; the customer answers with
+probability ``reach`` (stream ``outbound:reach:<campaign>``); the conversation takes a
+talk and wrap-up time of the campaign's own (``outbound:handle_time:<campaign>``,
+``outbound:wrap_up:<campaign>``) and succeeds with probability ``success``
+(``outbound:success:<campaign>``). No call starts at or after the horizon.
+
+A group's ``quota`` gives each agent a target per working day (× the days of the
+horizon): its outbound conversations, or those and the inbound contacts it answered. The
+agent's *pace* at time t is the target × the share of its planned time on duty elapsed by
+t, where agent number n is planned in the intervals whose head count exceeds n (the
+roster that per-interval head counts stand for). An agent whose count is below its pace
+is *behind*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ccsim.model.blending import Blend, rule_for
+from ccsim.model.policies import Policy
+from ccsim.model.tables import ratio
+from ccsim.streams import draws
+
+if TYPE_CHECKING:
+    from ccsim.model.agents import Agent, Group
+    from ccsim.model.policy_centre import PolicyCentre
+    from ccsim.scenario import Scenario
+
+_DAY = 86_400.0
+
+
+class Outbound(Policy):
+    """The scenario's ``[[outbound]]`` campaigns, its groups' blending and quotas."""
+
+    def __init__(self, scenario: Scenario, rules: Mapping[str, Blend] | None = None):
+        """``rules`` (agent group name → rule) replaces the rule a group's ``blending``
+        names, e.g. with a researcher's own."""
+        self.scenario = scenario
+        self.campaigns = scenario.outbound
+        names = [c.name for c in self.campaigns]
+        groups = scenario.agent_groups
+        #: lists[g]: the campaigns group g calls for, in its order of preference
+        self.lists = [[names.index(n) for n in g.outbound] for g in groups]
+        given = rules or {}
+        self.rules = [given.get(g.name) or rule_for(g.blending) for g in groups]
+        self.left = [c.list_size if c.list_size is not None else math.inf
+                     for c in self.campaigns]
+        self.made = [0] * len(self.campaigns)  # attempts per campaign
+        self.open = [c.hours is None for c in self.campaigns]
+        days = max(1, math.ceil(scenario.horizon / _DAY - 1e-9))
+        self.quotas = [g.quota for g in groups]
+        #: target[g]: each agent's quota over the horizon (None: no quota)
+        self.target = [q.daily * days if q is not None else None for q in self.quotas]
+        self.period, self.intervals = scenario.period, scenario.intervals
+        self.warmup = scenario.warmup_intervals
+        shape = (scenario.intervals, len(groups))
+        self.counts = {name: np.zeros(shape, dtype=np.int64)
+                       for name in ("outbound_attempts", "outbound_reached",
+                                    "outbound_successes")}
+        self.agent_time = np.zeros(shape)
+        #: by agent key: [attempts, conversations, successes]
+        self.by_agent: dict[tuple[int, int], list[int]] = {}
+        self._planned: dict[tuple[int, int], np.ndarray] = {}
+        self._needs = {"agent_idle"}
+        if any(type(r).before_inbound is not Blend.before_inbound for r in self.rules):
+            self._needs.add("agent_free")
+
+    def uses(self, hook: str) -> bool:
+        return hook in self._needs
+
+    def install(self, centre: PolicyCentre) -> None:
+        super().install(centre)
+        self.reach = [centre.stream(f"outbound:reach:{c.name}") for c in self.campaigns]
+        self.success = [centre.stream(f"outbound:success:{c.name}") for c in self.campaigns]
+        self.talk = [draws(c.handle_time.build(), centre.stream(f"outbound:handle_time:{c.name}"))
+                     for c in self.campaigns]
+        self.wrap = [draws(c.wrap_up.build(), centre.stream(f"outbound:wrap_up:{c.name}"))
+                     if c.wrap_up is not None else None for c in self.campaigns]
+        self.callers = [[g for g in centre.groups if c in self.lists[g.index]]
+                        for c in range(len(self.campaigns))]
+        self._staff = centre.staff
+        horizon = self.scenario.horizon
+        for c, spec in enumerate(self.campaigns):
+            if spec.hours is not None:
+                for start, end in _windows(self.scenario.start, spec.hours, horizon):
+                    centre.at(start, lambda now, c=c: self._open(c, now))
+                    centre.at(end, lambda now, c=c: self._close(c))
+            else:
+                centre.at(0.0, lambda now, c=c: self._open(c, now))
+        # No call starts at or after the horizon (arrivals end there too).
+        centre.at(horizon, lambda now: self._close_all())
+
+    # --- when agents dial ---
+
+    def agent_free(self, agent: Agent, now: float) -> bool:
+        return (self.rules[agent.group.index].before_inbound(agent, now, self)
+                and self._dial(agent, now))
+
+    def agent_idle(self, agent: Agent, now: float) -> bool:
+        others = len(agent.group.idle)  # the freed agent is not among them yet
+        return (self.rules[agent.group.index].when_idle(agent, now, self, others)
+                and self._dial(agent, now))
+
+    def has_work(self, group: Group) -> bool:
+        for c in self.lists[group.index]:  # noqa: SIM110 (called at every end of service)
+            if self.open[c] and self.left[c] > 0:
+                return True
+        return False
+
+    def _open(self, c: int, now: float) -> None:
+        """Campaign ``c``'s calling hours begin: idle agents who may, dial."""
+        self.open[c] = True
+        for group in self.callers[c]:
+            self.centre.settle([group], now)
+            rule, idle = self.rules[group.index], group.idle
+            while idle and rule.when_idle(idle[0], now, self, len(idle) - 1):
+                if not self._dial(self.centre.claim(idle[0]), now):
+                    raise AssertionError("an open campaign had no call to make")
+            self.centre.wake([group])
+
+    def _close(self, c: int) -> None:
+        self.open[c] = False
+
+    def _close_all(self) -> None:
+        self.open = [False] * len(self.open)
+
+    def _dial(self, agent: Agent, now: float) -> bool:
+        """``agent`` (free, or claimed) makes an attempt for the first open campaign of its
+        group with customers left to call; False if there is none."""
+        group = agent.group
+        for c in self.lists[group.index]:
+            if self.open[c] and self.left[c] > 0:
+                break
+        else:
+            return False
+        spec = self.campaigns[c]
+        self.left[c] -= 1
+        cell = (min(int(now // self.period), self.intervals - 1), group.index)
+        mine = self.by_agent.setdefault(agent.key, [0, 0, 0])
+        mine[0] += 1
+        self.counts["outbound_attempts"][cell] += 1
+        tally = self.centre.tally
+        number = self.made[c]  # the attempt's number in its campaign, from 0
+        self.made[c] += 1
+        tally.note(now, "outbound_attempt", spec.name, number, group.index)
+        start = now + spec.dial_time
+        end = start
+        if self.reach[c].random() < spec.reach:
+            wrap = self.wrap[c]
+            end = start + self.talk[c]() + (wrap() if wrap is not None else 0.0)
+            mine[1] += 1
+            self.counts["outbound_reached"][cell] += 1
+            if self.success[c].random() < spec.success:
+                mine[2] += 1
+                self.counts["outbound_successes"][cell] += 1
+            tally.note(start, "outbound_answered", spec.name, number, group.index)
+            tally.note(end, "outbound_finished", spec.name, number, group.index)
+        self.agent_time[cell] += end - now
+        self.centre.occupy(agent, now, end)
+        return True
+
+    # --- quotas ---
+
+    def done(self, agent: Agent) -> int:
+        """What counts toward ``agent``'s quota so far."""
+        conversations = self.by_agent.get(agent.key, (0, 0, 0))[1]
+        quota = self.quotas[agent.group.index]
+        return conversations + agent.handled if quota and quota.counts == "all" else (
+            conversations)
+
+    def pace(self, agent: Agent, now: float) -> float:
+        """``agent``'s quota × the share of its planned time on duty elapsed at ``now``."""
+        target = self.target[agent.group.index]
+        if target is None:
+            return 0.0
+        planned = self._plan(agent.group.index, agent.number)
+        if planned[-1] <= 0:
+            return 0.0
+        i = min(max(int(now // self.period), 0), self.intervals - 1)
+        on = self._staff[i, agent.group.index] > agent.number
+        elapsed = planned[i] + (min(now, (i + 1) * self.period) - i * self.period) * on
+        return target * min(elapsed, planned[-1]) / planned[-1]
+
+    def behind(self, agent: Agent, now: float) -> bool:
+        return self.target[agent.group.index] is not None and (
+            self.done(agent) < self.pace(agent, now))
+
+    def _plan(self, group: int, number: int) -> np.ndarray:
+        """Planned seconds on duty of agent ``number`` before each interval, and in all."""
+        key = (group, number)
+        if key not in self._planned:
+            on = (self._staff[:, group] > number) * self.period
+            self._planned[key] = np.concatenate(([0.0], np.cumsum(on)))
+        return self._planned[key]
+
+    # --- statistics ---
+
+    def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
+        """Outbound counts and agent time of ``intervals`` (agent metrics: NaN in a
+        contact type's row); the quota metrics over the whole measured window only."""
+        names = (*self.counts, "agent_time_outbound", "quota_attainment", "quota_met")
+        if kinds != slice(None):
+            return dict.fromkeys(names, math.nan)
+        start = max(intervals.start or 0, self.warmup)
+        part = slice(start, intervals.stop)
+        out: dict[str, float] = {n: int(a[part].sum()) for n, a in self.counts.items()}
+        out["agent_time_outbound"] = float(self.agent_time[part].sum())
+        whole = start == self.warmup and intervals.stop is None
+        attained, met = self.attainment() if whole else ([], [])
+        out["quota_attainment"] = float(np.mean(attained)) if attained else math.nan
+        out["quota_met"] = ratio(sum(met), len(met))
+        return out
+
+    def attainment(self) -> tuple[list[float], list[bool]]:
+        """Per agent with a quota who was ever on duty: the share of its target met
+        (capped at 1), and whether it met it."""
+        shares, met = [], []
+        for group in self.centre.groups:
+            target = self.target[group.index]
+            if target is None:
+                continue
+            for agent in group.agents:
+                done = self.done(agent)
+                shares.append(_share(done, target))
+                met.append(done >= target)
+        return shares, met
+
+    def group_metrics(self, interval: int, group: int) -> dict[str, float]:
+        """Outbound counts and agent time of ``group`` in ``interval``."""
+        out: dict[str, float] = {n: int(a[interval, group]) for n, a in self.counts.items()}
+        out["agent_time_outbound"] = float(self.agent_time[interval, group])
+        return out
+
+    def agent_metrics(self, agent: Agent) -> dict[str, float]:
+        """``agent``'s outbound calls and quota over the run."""
+        attempts, conversations, successes = self.by_agent.get(agent.key, (0, 0, 0))
+        target = self.target[agent.group.index]
+        done = self.done(agent)
+        return {
+            "outbound_attempts": attempts,
+            "outbound_reached": conversations,
+            "outbound_successes": successes,
+            "quota": target if target is not None else math.nan,
+            "quota_done": done if target is not None else math.nan,
+            "quota_attainment": _share(done, target),
+        }
+
+
+def _windows(start: str, hours: tuple[str, str], horizon: float) -> list[tuple[float, float]]:
+    """The calling windows ``hours`` (clock times) within ``[0, horizon)``, in seconds
+    since the start of the horizon, whose clock time is ``start``."""
+    def minutes(clock: str) -> int:
+        h, m = map(int, clock.split(":"))
+        return h * 60 + m
+
+    offset = minutes(start) * 60.0
+    opens, closes = minutes(hours[0]) * 60.0 - offset, minutes(hours[1]) * 60.0 - offset
+    out = []
+    for day in range(-1, math.ceil(horizon / _DAY) + 1):
+        a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+
+def _share(done: int, target: int | None) -> float:
+    """The share of ``target`` that ``done`` meets, capped at 1 (a target of 0 is met)."""
+    if target is None:
+        return math.nan
+    return min(done / target, 1.0) if target else 1.0
