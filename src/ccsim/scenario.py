@@ -432,9 +432,6 @@ class ContactType(_Strict):
             raise ValueError("repeat_delay: is required when resolution is below 1 (when "
                              "does an unsettled customer call again? a duration or a "
                              "distribution)")
-        if not self.repeats and self.repeat_delay is not None:
-            raise ValueError("repeat_delay: set, but every contact is resolved "
-                             "(resolution 1): no customer calls again")
         return self
 
 
@@ -520,6 +517,18 @@ class Quota(_Strict):
     counts: Literal["outbound", "all"] = "outbound"
 
 
+class Pressure(_Strict):
+    """``pressure``: an agent behind the pace of its quota shortens its conversations.
+    Behind by a share d of its target (pace − done, ÷ target), its talk time is ×
+    max(``floor``, 1 − ``slope`` × d); a conversation cut to a share f of its talk time
+    settles the customer's matter (inbound) or succeeds (outbound) with probability × f ^
+    ``resolution_elasticity`` (a modelling assumption: see :mod:`ccsim.model.outbound`)."""
+
+    floor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), BeforeValidator(_number)] = 0.6
+    slope: PositiveFloat = 2.0
+    resolution_elasticity: Volume = 1.0
+
+
 class AgentGroup(_Strict):
     """Agents with the same skills. ``skills`` is an ordered preference list of contact
     types; ``staff`` is a head count, constant or one per interval. ``outbound`` lists the
@@ -532,6 +541,7 @@ class AgentGroup(_Strict):
     outbound: list[str] = []
     blending: Blending | None = None
     quota: Quota | None = None
+    pressure: Pressure | None = None
 
     @field_validator("outbound")
     @classmethod
@@ -548,6 +558,8 @@ class AgentGroup(_Strict):
         if (self.blending is not None and self.blending.rule == "quota_first"
                 and self.quota is None):
             raise ValueError("blending: rule 'quota_first' needs a 'quota' on the group")
+        if self.pressure is not None and self.quota is None:
+            raise ValueError("pressure: set, but the group has no 'quota' to fall behind")
         return self
 
     @field_validator("skills")
@@ -645,6 +657,20 @@ class Scenario(_Strict):
                     "counts outbound conversations, but the group lists no 'outbound' "
                     "campaign; list one, or count \"all\" contacts",
                     f"agent_groups[{group.name}].quota.counts")
+        for c in self.contact_types:
+            rushed = [g.name for g in self.agent_groups if c.name in g.skills
+                      and g.pressure is not None and g.pressure.resolution_elasticity > 0]
+            if rushed and c.repeat_delay is None:
+                raise ScenarioError(
+                    f"is required: the pressure on {', '.join(map(repr, rushed))} lowers "
+                    "the resolution of rushed conversations (resolution_elasticity > 0), "
+                    "and an unsettled customer calls again (or set resolution_elasticity "
+                    "= 0)", f"contact_types[{c.name}].repeat_delay")
+            if c.repeat_delay is not None and not (c.repeats or rushed):
+                raise ScenarioError(
+                    "set, but every contact is resolved (resolution 1, no quota pressure "
+                    "on the groups that take it): no customer calls again",
+                    f"contact_types[{c.name}].repeat_delay")
         served = {s for g in self.agent_groups for s in g.skills}
         for c in self.contact_types:
             if c.name not in served:

@@ -5,6 +5,7 @@ sizes hold, quotas are paced on the planned roster, and the agents table adds up
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -17,8 +18,10 @@ from ccsim.model.outbound import Outbound, _windows
 
 
 def _day(rule=None, *, keep_idle=0, quota=None, counts="outbound", staff=10, per_hour=100.0,
-         hours=8, campaign=None, start="08:00"):
+         hours=8, campaign=None, start="08:00", pressure=None, resolution=1.0):
     group = {"name": "team", "skills": ["calls"], "staff": staff, "outbound": ["leads"]}
+    if pressure is not None:
+        group["pressure"] = pressure
     if rule is not None:
         group["blending"] = {"rule": rule, **({"keep_idle": keep_idle} if keep_idle else {})}
     if quota is not None:
@@ -29,7 +32,10 @@ def _day(rule=None, *, keep_idle=0, quota=None, counts="outbound", staff=10, per
         period=1800, horizon=hours * 3600, start=start, outbound=[leads], agent_groups=[group],
         contact_types=[{"name": "calls", "arrivals": {"per_hour": per_hour},
                         "handle_time": {"dist": "exponential", "mean": 240},
-                        "patience": {"dist": "exponential", "mean": 180}}],
+                        "patience": {"dist": "exponential", "mean": 180},
+                        "resolution": resolution,
+                        **({"repeat_delay": "1h"} if pressure is not None or resolution < 1
+                           else {})}],
     )
 
 
@@ -165,7 +171,69 @@ def test_the_agents_table_adds_up_to_the_run():
     assert s["quota_met"] == pytest.approx(met.mean())
 
 
+# --- quota pressure --------------------------------------------------------------------
+
+
+def test_pressure_on_agents_never_behind_changes_nothing():
+    off = simulate(_day("quota_first", quota=0, resolution=0.8), 3).summary
+    on = simulate(_day("quota_first", quota=0, resolution=0.8, pressure={}), 3).summary
+    assert json.dumps(on) == json.dumps(off)
+
+
+def test_an_agent_behind_pace_cuts_its_talk_time_down_to_the_floor():
+    def talks(pressure):
+        day = _day("inbound_first", quota=500, counts="all", per_hour=60, hours=4,
+                   pressure=pressure, campaign={"list_size": 1})
+        t = simulate(day, 5, trace=True).trace
+        answered = t[t.event == "answered"].set_index("contact").time
+        return t[t.event == "finished"].set_index("contact").time - answered, answered
+
+    (drawn, _), (cut, start) = talks(None), talks({"floor": 0.5, "slope": 4})
+    share = cut / drawn[cut.index]
+    assert len(share) > 100
+    assert share.between(0.5 - 1e-9, 1 + 1e-9).all()
+    # Pace grows 125 an hour; each agent has done fewer than 25 by the end: after an
+    # hour every agent is behind by more than 0.2 × 500, and 1 − 4 × 0.2 is below the floor.
+    late = share[start[share.index] > 3600]
+    assert len(late) > 100 and np.allclose(late, 0.5)
+    assert share[start[share.index] < 120].min() > 0.9  # hardly behind yet
+
+
+def test_raising_the_quota_under_pressure_costs_resolution_and_brings_repeats():
+    from scipy import stats
+
+    # Calls out in the morning only: in the afternoon, agents behind answer inbound rushed.
+    def day(quota):
+        return _day("quota_first", quota=quota, counts="all", per_hour=90, resolution=0.85,
+                    pressure={"floor": 0.5, "slope": 3, "resolution_elasticity": 1},
+                    campaign={"hours": ["08:00", "12:00"]})
+
+    reps = 10
+    # 20 a day is within reach; 120 is more than an agent's share of the day's contacts.
+    rows = {q: [simulate(day(q), 40 + r).summary for r in range(reps)] for q in (20, 120)}
+
+    def gap(metric):  # the same seeds in both: a paired difference and its 99.9 % CI
+        d = np.array([b[metric] - a[metric] for a, b in zip(rows[20], rows[120], strict=True)])
+        half = stats.t.ppf(0.9995, reps - 1) * d.std(ddof=1) / np.sqrt(reps)
+        return d.mean(), half
+
+    for metric, sign in (("outbound_reached", 1), ("resolution_rate", -1),
+                         ("repeat_contacts", 1), ("quota_met", -1)):
+        mean, half = gap(metric)
+        assert sign * mean > half, (metric, mean, half)  # the whole CI on one side
+
+
 @pytest.mark.parametrize(("edit", "message"), [
+    (lambda d: d["agent_groups"][0].update(pressure={"floor": 0.5}),
+     r"agent_groups\[team\]\.pressure: set, but the group has no 'quota'"),
+    (lambda d: d["agent_groups"][0].update(quota={"daily": 5}, pressure={"floor": 0}),
+     r"agent_groups\[team\]\.pressure\.floor: must be > 0 \(got 0\)"),
+    (lambda d: d["agent_groups"][0].update(quota={"daily": 5}, pressure={"slope": -1}),
+     r"agent_groups\[team\]\.pressure\.slope: must be > 0"),
+    (lambda d: d["agent_groups"][0].update(quota={"daily": 5}, pressure={"floor": 0.5}),
+     r"contact_types\[calls\]\.repeat_delay: is required: the pressure on 'team' lowers"),
+    (lambda d: d["contact_types"][0].update(repeat_delay="1h"),
+     r"contact_types\[calls\]\.repeat_delay: set, but every contact is resolved"),
     (lambda d: d["agent_groups"][0].update(outbound=["lead"]),
      r"agent_groups\[team\]\.outbound: 'lead' names no \[\[outbound\]\] campaign; "
      r"expected one of: leads"),
@@ -212,15 +280,20 @@ def test_bad_outbound_keys_say_where_and_what(edit, message):
     staff=st.lists(st.integers(0, 10), min_size=4, max_size=4),
     per_hour=st.floats(20, 300),
     list_size=st.one_of(st.none(), st.integers(1, 200)),
+    calling=st.one_of(st.none(), st.just(["08:20", "09:10"])),
+    pressure=st.booleans(),
     seed=st.integers(0, 2**32),
 )
 def test_with_blending_every_contact_is_accounted_for_and_runs_repeat(
-    rule, keep_idle, quota, counts, staff, per_hour, list_size, seed
+    rule, keep_idle, quota, counts, staff, per_hour, list_size, calling, pressure, seed
 ):
+    has_quota = rule == "quota_first" or quota % 2 or pressure
+    campaign = {**({"list_size": list_size} if list_size else {}),
+                **({"hours": calling} if calling else {})}
     data = _day(rule, keep_idle=keep_idle if rule == "reserve" else 0,
-                quota=quota if rule == "quota_first" or quota % 2 else None, counts=counts,
-                hours=2, per_hour=per_hour,
-                campaign={"list_size": list_size} if list_size else None).model_dump()
+                quota=quota if has_quota else None, counts=counts, hours=2,
+                per_hour=per_hour, campaign=campaign,
+                pressure={"floor": 0.5} if pressure else None).model_dump()
     data["period"] = 1800
     data["agent_groups"][0]["staff"] = staff
     scenario = Scenario(**data)
@@ -234,3 +307,73 @@ def test_with_blending_every_contact_is_accounted_for_and_runs_repeat(
     assert (first.groups.occupancy.dropna() <= 1 + 1e-9).all()
     if len(first.agents):
         assert (first.agents.busy_share.dropna() <= 1 + 1e-9).all()
+
+
+# --- the exact chain of the reserve ----------------------------------------------------
+
+RESERVE_CHAINS = [
+    # agents, load, keep_idle, patience (None: infinite), mean outbound talk, hours per
+    # replication, replications. Inbound talk is 240 s; the last case has equal talk times
+    # and no abandonment: the closed form of Bhulai & Koole (2003).
+    (5, 0.8, 0, 180.0, 300.0, 100, 16),
+    (10, 0.8, 2, 180.0, 300.0, 100, 16),
+    (20, 0.8, 6, 180.0, 300.0, 60, 16),
+    (5, 0.95, 2, 180.0, 300.0, 100, 16),
+    (10, 0.7, 2, None, 300.0, 300, 16),
+    (10, 0.8, 3, None, 240.0, 300, 16),
+]
+
+
+@pytest.mark.parametrize(
+    ("agents", "load", "keep_idle", "patience", "outbound_talk", "hours", "reps"),
+    RESERVE_CHAINS)
+def test_reserve_agrees_with_its_exact_markov_chain(agents, load, keep_idle, patience,
+                                                    outbound_talk, hours, reps):
+    from reserve_chain import closed_form, solve
+    from scipy import stats
+
+    aht = 240.0
+    lam = load * agents / aht
+    theta = 1 / patience if patience else 0.0
+    exact = solve(agents, lam, 1 / aht, 1 / outbound_talk, theta, keep_idle)
+    assert exact.boundary < 1e-9
+    if not theta and outbound_talk == aht:
+        formula = closed_form(agents, lam, 1 / aht, keep_idle)
+        assert (exact.mean_wait, exact.outbound_per_hour) == pytest.approx(
+            (formula.mean_wait, formula.outbound_per_hour), rel=1e-9)
+    period = 30 * aht
+    contact = {"name": "calls", "arrivals": {"per_hour": lam * 3600},
+               "handle_time": {"dist": "exponential", "mean": aht}}
+    if patience:
+        contact["patience"] = {"dist": "exponential", "mean": patience}
+    scenario = Scenario(
+        period=period, horizon=period * math.ceil(hours * 3600 / period), warmup=period,
+        contact_types=[contact],
+        agent_groups=[{"name": "team", "skills": ["calls"], "staff": agents,
+                       "outbound": ["leads"],
+                       "blending": {"rule": "reserve", "keep_idle": keep_idle}
+                       if keep_idle else {"rule": "inbound_first"}}],
+        outbound=[{"name": "leads", "success": 0,
+                   "handle_time": {"dist": "exponential", "mean": outbound_talk}}],
+    )
+    measured = (scenario.horizon - scenario.warmup) / 3600
+    runs = [simulate(scenario, 700 + r).summary for r in range(reps)]
+    observed = {
+        "abandon_rate": [s["abandon_rate"] for s in runs],
+        "p_wait": [s["p_wait"] for s in runs],
+        "mean_wait": [s["mean_wait"] for s in runs],
+        "outbound_per_hour": [s["outbound_reached"] / measured for s in runs],
+    }
+    t = stats.t.ppf(0.9995, reps - 1)
+    for name, values in observed.items():
+        values = np.array(values)
+        target = getattr(exact, name)
+        if target == 0:  # nobody abandons with infinite patience
+            assert values.max() == 0, name
+            continue
+        if target == 1:  # inbound_first: no agent is ever idle, every caller waits
+            assert values.min() == 1, name
+            continue
+        half = t * values.std(ddof=1) / math.sqrt(reps)
+        assert abs(values.mean() - target) <= half, (name, values.mean(), half, target)
+        assert half <= 0.1 * target, (name, half, target)  # precise enough to see 10 %

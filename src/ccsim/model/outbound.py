@@ -15,6 +15,23 @@ agent's *pace* at time t is the target × the share of its planned time on duty 
 t, where agent number n is planned in the intervals whose head count exceeds n (the
 roster that per-interval head counts stand for). An agent whose count is below its pace
 is *behind*.
+
+**Quota pressure** (a group's ``pressure``). An agent behind by a share d of its target
+(pace − done, ÷ target) shortens its conversations: their talk time is × max(floor,
+1 − slope × d) — inbound ones through the service-time seam (:mod:`ccsim.model.service`),
+outbound ones here; an agent on or ahead of pace works normally. An inbound conversation
+cut to a share f of its talk time settles the customer's matter with probability
+resolution × f ^ ``resolution_elasticity`` (see :mod:`ccsim.model.repeats`), so a rushed
+customer calls again more often; an outbound one succeeds with probability success × f ^
+``resolution_elasticity`` (the prospect's questions go unanswered). This is a
+modelling assumption, not a law: that workers speed up under load and that quality falls
+as they do is documented in service operations — Kc & Terwiesch (2009), "Impact of
+workload on service time and patient safety", *Management Science* 55(9); in call centres,
+first-call resolution falls when calls are cut short and unresolved calls return (de
+Véricourt & Zhou 2005, "Managing response time in a call-routing problem with service
+failure", *Operations Research* 53(6)). The elasticity is a parameter to sweep, not a
+measured constant: 1 makes resolution proportional to the talk time kept, 0 leaves it
+alone.
 """
 
 from __future__ import annotations
@@ -32,6 +49,7 @@ from ccsim.streams import draws
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
+    from ccsim.model.contacts import Contact
     from ccsim.model.policy_centre import PolicyCentre
     from ccsim.scenario import Scenario
 
@@ -70,9 +88,12 @@ class Outbound(Policy):
         #: by agent key: [attempts, conversations, successes]
         self.by_agent: dict[tuple[int, int], list[int]] = {}
         self._planned: dict[tuple[int, int], np.ndarray] = {}
+        self.pressure = [g.pressure for g in groups]
         self._needs = {"agent_idle"}
         if any(type(r).before_inbound is not Blend.before_inbound for r in self.rules):
             self._needs.add("agent_free")
+        if any(self.pressure):
+            self._needs.add("service")
 
     def uses(self, hook: str) -> bool:
         return hook in self._needs
@@ -118,13 +139,14 @@ class Outbound(Policy):
 
     def _open(self, c: int, now: float) -> None:
         """Campaign ``c``'s calling hours begin: idle agents who may, dial."""
+        # Agents whose work ended while there was nothing to call are idle since then.
+        self.centre.settle(self.callers[c], now)
         self.open[c] = True
         for group in self.callers[c]:
-            self.centre.settle([group], now)
             rule, idle = self.rules[group.index], group.idle
-            while idle and rule.when_idle(idle[0], now, self, len(idle) - 1):
-                if not self._dial(self.centre.claim(idle[0]), now):
-                    raise AssertionError("an open campaign had no call to make")
+            while (idle and self.has_work(group)
+                   and rule.when_idle(idle[0], now, self, len(idle) - 1)):
+                self._dial(self.centre.claim(idle[0]), now)
             self.centre.wake([group])
 
     def _close(self, c: int) -> None:
@@ -156,10 +178,12 @@ class Outbound(Policy):
         end = start
         if self.reach[c].random() < spec.reach:
             wrap = self.wrap[c]
-            end = start + self.talk[c]() + (wrap() if wrap is not None else 0.0)
+            cut = self._cut(agent, now)  # a rushed sales talk sells less
+            end = start + self.talk[c]() * cut + (wrap() if wrap is not None else 0.0)
             mine[1] += 1
             self.counts["outbound_reached"][cell] += 1
-            if self.success[c].random() < spec.success:
+            elasticity = self.pressure[group.index].resolution_elasticity if cut < 1 else 0
+            if self.success[c].random() < spec.success * cut ** elasticity:
                 mine[2] += 1
                 self.counts["outbound_successes"][cell] += 1
             tally.note(start, "outbound_answered", spec.name, number, group.index)
@@ -169,6 +193,20 @@ class Outbound(Policy):
         return True
 
     # --- quotas ---
+
+    def service(self, agent: Agent, contact: Contact, now: float, talk: float,
+                wrap_up: float) -> tuple[float, float]:
+        """Quota pressure: an agent behind its pace cuts its talk time."""
+        return talk * self._cut(agent, now), wrap_up
+
+    def _cut(self, agent: Agent, now: float) -> float:
+        """The share of its talk time ``agent`` keeps at ``now``: below 1 when behind."""
+        g = agent.group.index
+        pressure, target = self.pressure[g], self.target[g]
+        if pressure is None or not target:
+            return 1.0
+        behind = (self.pace(agent, now) - self.done(agent)) / target
+        return max(pressure.floor, 1.0 - pressure.slope * behind) if behind > 0 else 1.0
 
     def done(self, agent: Agent) -> int:
         """What counts toward ``agent``'s quota so far."""

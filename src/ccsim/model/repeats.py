@@ -2,7 +2,8 @@
 
 A conversation on the line settles the customer's matter with probability ``resolution``
 of its contact type (``resolution_by_group`` for the agent's group; stream
-``resolution:<type>``). An unsettled customer calls again, ``repeat_delay`` after the
+``resolution:<type>``), less for a conversation cut short by quota pressure: cut to a share
+f of its talk time, × f ^ ``resolution_elasticity`` of the agent's group's ``pressure``. An unsettled customer calls again, ``repeat_delay`` after the
 conversation ended (stream ``repeat_delay:<type>``): a :class:`Repeat` of the same type,
 routed like any contact, with talk, wrap-up and patience drawn from streams of its own
 (``repeat:handle_time:<type>``, ...), so the first attempts keep their draws. A repeat can
@@ -104,7 +105,10 @@ class Resolution(Policy):
         types, groups = scenario.contact_types, scenario.agent_groups
         #: settles[k][g]: probability that an agent of group g settles a contact of type k
         self.settles = [[c.resolves(g.name) for g in groups] for c in types]
-        self.on = [c.repeats for c in types]
+        self.on = [c.repeat_delay is not None for c in types]
+        #: elasticity[g]: how group g's resolution falls with a cut talk time (its pressure)
+        self.elasticity = [g.pressure.resolution_elasticity if g.pressure else 0.0
+                           for g in groups]
         self.horizon = scenario.horizon
         self.period, self.warmup = scenario.period, scenario.warmup_intervals
         shape = (scenario.intervals, len(types))
@@ -134,7 +138,11 @@ class Resolution(Policy):
         kind = contact.kind
         if not self.on[kind]:
             return
-        settled = self.draw[kind].random() < self.settles[kind][agent.group.index]
+        g = agent.group.index
+        chance = self.settles[kind][g]
+        if talk < contact.handle and self.elasticity[g]:  # a rushed conversation
+            chance *= (talk / contact.handle) ** self.elasticity[g]
+        settled = self.draw[kind].random() < chance
         if type(contact) is not Repeat:
             cell = (min(int(contact.arrival // self.period), len(self.decided) - 1), kind)
             self.decided[cell] += 1

@@ -46,7 +46,7 @@ def simulate(
     given = any(isinstance(p, CallbackPolicy) for p in policies)  # with a rule of one's own
     if not given and any(scenario.callbacks_for(c) for c in scenario.contact_types):
         own.append(CallbackPolicy(scenario))
-    if any(c.repeats for c in scenario.contact_types):
+    if any(c.repeat_delay is not None for c in scenario.contact_types):
         own.append(Resolution(scenario))
     if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
         own.append(Outbound(scenario))
