@@ -3,9 +3,10 @@
 A conversation on the line settles the customer's matter with probability ``resolution``
 of its contact type (``resolution_by_group`` for the agent's group; stream
 ``resolution:<type>``), less for a conversation cut short by quota pressure: cut to a share
-f of its talk time, × f ^ ``resolution_elasticity`` of the agent's group's ``pressure``. An unsettled customer calls again, ``repeat_delay`` after the
-conversation ended (stream ``repeat_delay:<type>``): a :class:`Repeat` of the same type,
-routed like any contact, with talk, wrap-up and patience drawn from streams of its own
+f of its talk time, × f ^ ``resolution_elasticity`` of the agent's group's ``pressure``.
+An unsettled customer calls again, ``repeat_delay`` after the conversation ended (stream
+``repeat_delay:<type>``): a :class:`Repeat` of the same type, routed like any contact,
+with talk, wrap-up and patience drawn from streams of its own
 (``repeat:handle_time:<type>``, ...), so the first attempts keep their draws. A repeat can
 be left unsettled again. One due after the horizon is not made (arrivals end there).
 
