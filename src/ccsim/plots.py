@@ -64,7 +64,8 @@ KEY_METRICS = ("service_level", "asa", "mean_wait", "abandon_rate", "occupancy",
 #: Added to the overview when the runs report them (a policy was installed).
 POLICY_METRICS = ("callbacks_accepted", "callback_delay_mean", "promise_kept",
                   "recalls_completed", "recall_delay_mean", "followups_completed",
-                  "followup_delay_mean")
+                  "followup_delay_mean", "outbound_successes", "quota_attainment",
+                  "resolution_rate", "repeat_contacts")
 #: The metrics drawn as heatmaps of a sweep over two or more factors.
 HEATMAP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy")
 #: What the pooled Erlang-A approximation models, as key paths of
