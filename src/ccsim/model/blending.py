@@ -8,7 +8,8 @@ A rule is a small class with two questions, asked by the outbound policy
 * :meth:`Blend.when_idle` — the agent is free and no inbound contact it can take waits
   (``others_idle`` other agents of its group are idle): dial, or stay idle for inbound?
 
-``pace`` is what the rule may read of the agent's quota: ``pace.behind(agent, now)``.
+``pace`` is what the rule may read of the agent's quota: ``pace.behind(agent, now)``,
+``pace.pace(agent, now)`` and ``pace.done(agent)`` (see :class:`Pace`).
 A researcher's own rule is a subclass, given to
 :class:`~ccsim.model.outbound.Outbound` by group name.
 """
@@ -23,8 +24,18 @@ if TYPE_CHECKING:
 
 
 class Pace(Protocol):
+    """What a rule may read of an agent's quota (the outbound policy answers)."""
+
     def behind(self, agent: Agent, now: float) -> bool:
         """Whether ``agent`` has done less than its quota's pace at ``now``."""
+        ...
+
+    def pace(self, agent: Agent, now: float) -> float:
+        """``agent``'s quota × the share of its planned time on duty elapsed at ``now``."""
+        ...
+
+    def done(self, agent: Agent) -> int:
+        """What counts toward ``agent``'s quota so far."""
         ...
 
 
