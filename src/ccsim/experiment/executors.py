@@ -91,6 +91,7 @@ def run_batch(
                 intervals=_columns(result.intervals),
                 types=_columns(result.types),
                 groups=_columns(result.groups),
+                agents=_columns(result.agents) if result.agents is not None else None,
             )
             if trace:
                 record["trace"] = result.trace

@@ -14,6 +14,8 @@ The results directory holds::
     types.csv, types.parquet         one row per run and contact type (and ``all``)
     intervals.csv, intervals.parquet one row per run, measured interval and contact type
     groups.csv, groups.parquet       one row per run, measured interval and agent group
+    agents.csv, agents.parquet       one row per run and agent (runs with a policy: see
+                                     RunResult.agents)
     summary.csv          one row per variant and contact type (``all`` first): mean and
                          95% CI half-width of each metric
     groups_summary.csv   one row per variant and agent group: occupancy, busy and staffed
@@ -66,7 +68,7 @@ RUNS = "runs"
 TRACE = "trace"
 LOG = "log.jsonl"
 #: The tables of runs, by name: each is written as CSV and Parquet.
-PER_RUN = ("runs", "types", "intervals", "groups")
+PER_RUN = ("runs", "types", "intervals", "groups", "agents")
 TABLES = (
     *(f"{name}.{ext}" for name in PER_RUN for ext in ("csv", "parquet")),
     "summary.csv",
@@ -269,8 +271,8 @@ class Store:
 def _tables(
     manifest: dict[str, Any], records: dict[tuple[int, int], dict[str, Any]]
 ) -> tuple[pd.DataFrame, ...]:
-    """``runs``, ``types``, ``intervals`` and ``groups`` from the records, sorted by
-    variant then replication."""
+    """``runs``, ``types``, ``intervals``, ``groups`` and ``agents`` from the records,
+    sorted by variant then replication."""
     import pandas as pd
 
     variants = manifest["variants"]
@@ -287,7 +289,7 @@ def _tables(
         "status": [],
         "error": [],
     }
-    parts: dict[str, dict[str, list[Any]]] = {"types": {}, "intervals": {}, "groups": {}}
+    parts: dict[str, dict[str, list[Any]]] = {name: {} for name in PER_RUN[1:]}
     for key in sorted(records):
         record = records[key]
         variant = variants[key[0]]
@@ -313,7 +315,7 @@ def _tables(
             runs[m] = pd.array([None if _missing(v) else int(v) for v in runs[m]], dtype="Int64")
         else:
             runs[m] = runs[m].astype("float64")
-    return (runs, *(pd.DataFrame(parts[name]) for name in ("types", "intervals", "groups")))
+    return (runs, *(pd.DataFrame(parts[name]) for name in PER_RUN[1:]))
 
 
 def _extend(
@@ -345,8 +347,9 @@ class Results:
     ``runs``: one row per variant × replication (sorted so), with ``variant`` (label),
     ``replication``, ``seed``, the parameter columns, every metric (see
     :mod:`ccsim.model.registry`), ``status`` (``ok``/``failed``) and ``error``.
-    ``types``, ``intervals``, ``groups``: RunResult.types, .intervals and .groups of every
-    run that finished, with ``variant`` and ``replication`` first. ``failed``: the runs
+    ``types``, ``intervals``, ``groups``, ``agents``: RunResult.types, .intervals, .groups
+    and .agents of every run that finished, with ``variant`` and ``replication`` first
+    (``agents`` is empty when no run installed a policy). ``failed``: the runs
     that raised. ``out``: the results directory, or None when nothing was written.
     """
 
@@ -357,14 +360,18 @@ class Results:
         types: pd.DataFrame,
         intervals: pd.DataFrame,
         groups: pd.DataFrame,
+        agents: pd.DataFrame | None = None,
         *,
         out: Path | None = None,
     ):
+        import pandas as pd
+
         self.manifest = manifest
         self.runs = runs
         self.types = types
         self.intervals = intervals
         self.groups = groups
+        self.agents = agents if agents is not None else pd.DataFrame()
         self.out = out
 
     @property
