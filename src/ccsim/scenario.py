@@ -543,14 +543,6 @@ class AgentGroup(_Strict):
     quota: Quota | None = None
     pressure: Pressure | None = None
 
-    @field_validator("outbound")
-    @classmethod
-    def _distinct_campaigns(cls, names: list[str]) -> list[str]:
-        seen = [s for i, s in enumerate(names) if s in names[:i]]
-        if seen:
-            raise ValueError(f"lists {seen[0]!r} twice (got {names!r})")
-        return names
-
     @model_validator(mode="after")
     def _blending_needs_outbound(self) -> AgentGroup:
         if self.blending is not None and not self.outbound:
@@ -562,13 +554,13 @@ class AgentGroup(_Strict):
             raise ValueError("pressure: set, but the group has no 'quota' to fall behind")
         return self
 
-    @field_validator("skills")
+    @field_validator("skills", "outbound")
     @classmethod
-    def _distinct(cls, skills: list[str]) -> list[str]:
-        seen = [s for i, s in enumerate(skills) if s in skills[:i]]
+    def _distinct(cls, names: list[str]) -> list[str]:
+        seen = [s for i, s in enumerate(names) if s in names[:i]]
         if seen:
-            raise ValueError(f"lists {seen[0]!r} twice (got {skills!r})")
-        return skills
+            raise ValueError(f"lists {seen[0]!r} twice (got {names!r})")
+        return names
 
     def staff_at(self, interval: int) -> int:
         """Agents scheduled in ``interval``."""

@@ -38,3 +38,20 @@ def scripted(times, handles, *, patience=None, staff=1, period=600, horizon=600,
         agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
         **extra,
     )
+
+
+#: Mean talk time and patience of :func:`callback_day`, seconds.
+AHT, PATIENCE = 240.0, 180.0
+
+
+def callback_day(callbacks=None, *, staff=10, per_hour=160.0, hours=8, patience=PATIENCE,
+                 **extra):
+    """One exponential contact type (mean talk ``AHT``, patience ``PATIENCE`` or none),
+    one group, half-hour intervals, and ``callbacks`` as the ``[callbacks]`` table."""
+    contact = {"name": "calls", "arrivals": {"per_hour": per_hour},
+               "handle_time": {"dist": "exponential", "mean": AHT}}
+    if patience is not None:
+        contact["patience"] = {"dist": "exponential", "mean": patience}
+    return Scenario(period=1800, horizon=hours * 3600, contact_types=[contact],
+                    agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
+                    callbacks=callbacks, **extra)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_cases import callback_day
 from scipy import stats
 
 from ccsim import Scenario, simulate
@@ -20,17 +21,9 @@ from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.callbacks.policy import _curve
 from ccsim.model.policy_centre import PolicyCentre
 
-AHT, PATIENCE = 240.0, 180.0
 
-
-def _day(callbacks=None, *, staff=10, per_hour=170.0, hours=8, patience=PATIENCE, **extra):
-    contact = {"name": "calls", "arrivals": {"per_hour": per_hour},
-               "handle_time": {"dist": "exponential", "mean": AHT}}
-    if patience is not None:
-        contact["patience"] = {"dist": "exponential", "mean": patience}
-    return Scenario(period=1800, horizon=hours * 3600, contact_types=[contact],
-                    agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
-                    callbacks=callbacks, **extra)
+def _day(callbacks=None, *, per_hour=170.0, **keys):
+    return callback_day(callbacks, per_hour=per_hour, **keys)
 
 
 def _binomial_ci(k: int, n: int, level: float = 0.999) -> tuple[float, float]:

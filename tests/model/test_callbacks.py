@@ -12,22 +12,15 @@ import pytest
 from callback_chain import solve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_cases import AHT, PATIENCE, callback_day
 from scipy import stats
 
 from ccsim import Scenario, ScenarioError, simulate
 from ccsim.model.callbacks import CallbackPolicy, Deadline, Priority, Schedule, WhenIdle
 
-AHT, PATIENCE = 240.0, 180.0
 
-
-def _day(callbacks=None, *, staff=10, per_hour=160.0, hours=8, patience=PATIENCE, **extra):
-    contact = {"name": "calls", "arrivals": {"per_hour": per_hour},
-               "handle_time": {"dist": "exponential", "mean": AHT}}
-    if patience is not None:
-        contact["patience"] = {"dist": "exponential", "mean": patience}
-    return Scenario(period=1800, horizon=hours * 3600, contact_types=[contact],
-                    agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
-                    callbacks=callbacks, **extra)
+def _day(callbacks=None, **keys):
+    return callback_day(callbacks, **keys)
 
 
 def test_acceptance_zero_gives_the_plain_run():
