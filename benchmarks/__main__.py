@@ -1,5 +1,6 @@
 """``python -m benchmarks``: ccsim against textbook SimPy and Ciw, memory, the baseline day,
-the sweep, and ccsim with callbacks against a textbook model of them. See
+the sweep, ccsim with callbacks against a textbook model of them, and ccsim with outbound
+calls under the ``reserve`` blending rule against a textbook model of that. See
 benchmarks/README.md."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import callbacks, report, suite
+from benchmarks import blending, callbacks, report, suite
 
 
 def _ints(text: str) -> list[int]:
@@ -25,7 +26,7 @@ def _ints(text: str) -> list[int]:
     return values
 
 
-SECTIONS = ("speed", "memory", "day", "sweep", "callbacks")
+SECTIONS = ("speed", "memory", "day", "sweep", "callbacks", "blending")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_ints, default=[1, 2], help="sweep workers (default 1,2)")
     p.add_argument("--callback-agents", type=_ints, default=[10, 50],
                    help="agent counts of the callbacks section (default 10,50)")
+    p.add_argument("--blending-agents", type=_ints, default=[10, 50],
+                   help="agent counts of the blending section (default 10,50)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(SECTIONS),
                    help=f"sections to run (default {','.join(SECTIONS)})")
     p.add_argument("--json", type=Path, help="also write all results to this JSON file")
@@ -129,6 +132,26 @@ def main(argv: list[str] | None = None) -> int:
                   "customers ==")
             print(report.memory_text(cb["memory"]))
         out["callbacks"] = cb
+
+    if "blending" in args.only:
+        progress(f"blending: {customers:,} customers, {args.rounds} rounds")
+        bl = blending.section(
+            args.blending_agents, customers, args.rounds, args.seed, mem_customers,
+            traced=not args.no_tracemalloc, progress=progress,
+        )
+        print(
+            "\n== blending: Erlang A + an unlimited outbound list, rule reserve "
+            f"(K = max(2, agents // 10)), load {blending.LOAD:g}, outbound talk "
+            f"{blending.MEAN_OUTBOUND / 60:g} min =="
+        )
+        print(blending.speed_text(bl["speed"], args.rounds))
+        print("\n== blending: agreement (ccsim, textbook, exact chain) ==")
+        print(blending.agreement_text(bl["agreement"], bl["chains"]))
+        if bl["memory"]:
+            print(f"\n== blending: ccsim peak memory at N = {mem_customers:,} and 10N "
+                  "customers ==")
+            print(report.memory_text(bl["memory"]))
+        out["blending"] = bl
 
     total = time.perf_counter() - started
     print(f"\ntotal benchmark time {total:.0f} s")

@@ -1,7 +1,8 @@
 """Smoke test of the benchmarks: they run, report what they should, and the three models
 agree with exact Erlang A at small sizes; the callbacks section produces its ratios,
-agreement rows (with the exact chain at 10 agents) and memory figures. No timing is
-asserted (CI machines vary).
+agreement rows (with the exact chain at 10 agents) and memory figures; so does the blending
+section, whose two models also agree with their exact chain. No timing is asserted (CI
+machines vary).
 
 Agreement band. A run's abandon rate (or P(wait)) over n measured customers would have
 the binomial standard deviation sqrt(p(1-p)/n) if customers were independent; in a queue
@@ -29,8 +30,9 @@ if str(ROOT) not in sys.path:  # plain `pytest` (unlike `python -m pytest`) leav
     sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
-from benchmarks import callbacks, suite  # noqa: E402
+from benchmarks import blending, callbacks, suite, textbook_blending  # noqa: E402
 from benchmarks.__main__ import main  # noqa: E402
+from benchmarks.blending_case import BlendingCase  # noqa: E402
 from benchmarks.callback_case import CallbackCase  # noqa: E402
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE, Case, batch_stats  # noqa: E402
 
@@ -202,3 +204,128 @@ def test_cli_callbacks_section(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert {a["model"] for a in data["agreement"]} == {"ccsim", "textbook", "difference"}
     assert data["chains"]["10"]["boundary"] < 1e-6
     assert data["memory"][0]["model"] == "ccsim-callbacks"
+
+
+# --- the blending section ----------------------------------------------------------------
+
+BLENDING_AGENTS = (10, 50)
+
+
+@pytest.fixture(scope="module")
+def blending_results() -> list[suite.SizeRuns]:
+    return blending.compare(BLENDING_AGENTS, CUSTOMERS, 2, seed=11)
+
+
+def test_blending_speed_has_rates_and_ratios(blending_results) -> None:
+    rows = blending.speeds(blending_results)
+    assert [s.agents for s in rows] == list(BLENDING_AGENTS)
+    for s in rows:
+        assert set(s.rates) == {"ccsim core", "ccsim", "textbook", "ccsim core off", "ccsim off"}
+        assert all(v > 0 for v in s.rates.values())
+        assert set(s.ratios) == {f"{m} / textbook" for m in (
+            "ccsim core", "ccsim", "ccsim core off", "ccsim off")}
+
+
+def test_blending_models_call_out_and_count_every_caller(blending_results) -> None:
+    for size in blending_results:
+        for model, runs in size.runs.items():
+            assert [r.seed for r in runs] == [11, 12]
+            for run in runs:
+                c = run.counts
+                assert abs(run.customers - CUSTOMERS) < 6 * math.sqrt(CUSTOMERS), model
+                assert sum(c.offered) == run.customers, model
+                for i in range(len(c.offered)):
+                    assert c.offered[i] == c.answered[i] + c.abandoned[i], (model, i)
+                    assert c.abandoned[i] <= c.waited[i] <= c.offered[i], (model, i)
+                if model == "ccsim off":
+                    assert sum(c.outbound) == 0
+                else:  # the exact chain: ~27 (10 agents) and ~108 (50) calls an hour
+                    hours = size.horizon / 3600
+                    assert 0.5 < sum(c.outbound) / hours / blending.chain(
+                        size.agents).outbound_per_hour < 1.5, (model, size.agents)
+
+
+def test_blending_textbook_rule_never_dials_into_the_reserve(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every outbound call leaves at least K agents idle: with K = c none is ever made (plain
+    # Erlang A), with K = c - 1 at most one agent is on an outbound call at a time.
+    case = BlendingCase(3, 300)
+    original = textbook_blending.outbound
+    for keep in (3, 2, 1):
+        busy: list[int] = []
+
+        def spy(centre, req, busy=busy):
+            busy.append(centre.agents.count)  # agents busy, this call's included
+            return original(centre, req)
+
+        monkeypatch.setattr(textbook_blending, "outbound", spy)
+        monkeypatch.setattr(BlendingCase, "keep_idle", property(lambda self, k=keep: k))
+        out = textbook_blending.run(case, 3)
+        assert sum(out.counts.outbound) == len(busy) and (len(busy) > 0) == (keep < 3)
+        assert max(busy, default=0) <= 3 - keep
+
+
+def test_blending_agreement_rows_with_the_exact_chain(blending_results) -> None:
+    chains = {n: blending.chain(n) for n in BLENDING_AGENTS}
+    rows = blending.agreement(blending_results, chains)
+    assert {(a.model, a.agents) for a in rows} == {
+        (m, n) for m in ("ccsim", "textbook", "difference") for n in BLENDING_AGENTS}
+    for n, c in chains.items():
+        assert c is not None and c.boundary < 1e-12 and c.keep_idle == BlendingCase(n, 1).keep_idle
+    for a in rows:
+        assert a.batches == 2 * BlendingCase(a.agents, CUSTOMERS).batches
+        assert set(a.metrics) == set(blending.METRICS)
+        for name, m in a.metrics.items():
+            assert math.isfinite(m.value) and m.half_width > 0
+            if a.model == "difference":
+                assert m.exact == 0
+            else:
+                assert 0 < m.exact == getattr(chains[a.agents], name)
+            # 1.5 × the 99.9 % interval (~5.8 standard errors over 20 batches): each model,
+            # and ccsim - textbook, at the chain's value (0 for the difference).
+            assert abs(m.value - m.exact) <= 1.5 * m.half_width, (a.model, a.agents, name)
+
+
+def test_the_timed_blending_centre_is_what_simulate_runs() -> None:
+    case = BlendingCase(10, 1000)
+    spec = blending.scenario(case)
+    centre = blending.centre(spec, 5)
+    centre.run()
+    assert centre.result().summary == ccsim.simulate(spec, 5).summary
+    off = blending.scenario(case, outbound=False)
+    assert not off.outbound and type(blending.centre(off, 5)).__name__ == "Centre"
+
+
+def test_memory_probe_runs_ccsim_with_outbound() -> None:
+    figures = blending.probe(10, 300, traced=True)
+    assert figures["rss_peak_kb"] >= figures["rss_base_kb"] > 0
+    assert figures["traced_peak_kb"] > 0
+    assert abs(figures["customers"] - 300) < 6 * math.sqrt(300)
+
+
+def test_cli_blending_section(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fresh-process probe is tested above; here its figures are made up, to keep the
+    # test fast (each probe process imports the whole stack).
+    def probe(agents: int, customers: int, traced: bool) -> dict[str, int]:
+        return {"customers": customers, "rss_base_kb": 1000, "rss_peak_kb": 1100}
+
+    monkeypatch.setattr(blending, "probe", probe)
+    out = tmp_path / "bench.json"
+    code = main([
+        "--quick", "--only", "blending", "--blending-agents", "10", "--customers", "500",
+        "--rounds", "1", "--memory-customers", "200", "--no-tracemalloc", "--json", str(out),
+    ])
+    assert code == 0
+    printed = capsys.readouterr().out
+    for heading in ("== blending: Erlang A", "core/textbook",
+                    "== blending: agreement", "ccsim − textbook", "exact chain:",
+                    "== blending: ccsim peak memory"):
+        assert heading in printed
+    data = json.loads(out.read_text())["blending"]
+    assert set(data) == {"runs", "speed", "chains", "agreement", "memory"}
+    assert data["speed"][0]["ratios"]["ccsim / textbook"] > 0
+    assert {a["model"] for a in data["agreement"]} == {"ccsim", "textbook", "difference"}
+    assert data["chains"]["10"]["boundary"] < 1e-12
+    assert data["memory"][0]["model"] == "ccsim-blending"
+    assert data["memory"][0]["customers"] == [200, 2000]

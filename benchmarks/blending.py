@@ -1,0 +1,471 @@
+"""The ``blending`` section: ccsim with an outbound campaign under the ``reserve`` rule
+against the textbook SimPy model of the same policy (:mod:`benchmarks.textbook_blending`),
+their agreement with each other and with the exact Markov chain, and ccsim's memory.
+
+The case is :mod:`benchmarks.blending_case`. ccsim is timed as in the speed section:
+*core* is building the centre and running it, *end-to-end* adds the result tables; both
+are what :func:`ccsim.simulate` does for a scenario with ``[[outbound]]``. The same case
+with the campaign removed (*ccsim off*: plain Erlang A at the same load) is timed alongside,
+to show what the policy costs.
+
+``python -m benchmarks.blending AGENTS CUSTOMERS [--tracemalloc]`` is the memory probe: one
+ccsim run in this (fresh) process, as :mod:`benchmarks.memory` measures the other models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from scipy import stats
+
+import ccsim
+from benchmarks import ccsim_model, textbook_blending
+from benchmarks.blending_case import (
+    LOAD,
+    MEAN_OUTBOUND,
+    BlendingCase,
+    BlendingCounts,
+    BlendingOutcome,
+    blending_batches,
+    keep_idle,
+)
+from benchmarks.callbacks import Agreement, Interval, Speed, speeds
+from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
+from benchmarks.ccsim_model import run_centre
+from benchmarks.report import table
+from benchmarks.suite import MIN_EVENTS, ROOT, Memory, Run, SizeRuns
+from ccsim.model.centre import Centre
+from ccsim.model.outbound import Outbound
+from ccsim.model.policy_centre import PolicyCentre
+
+__all__ = ["LOAD", "MEAN_OUTBOUND", "Speed", "keep_idle", "speeds"]  # re-exported
+
+MODELS = ("ccsim", "textbook", "ccsim off")
+#: The issue's target: ccsim ≥ 5× the textbook model of the same policy at 50 agents.
+TARGET = (50, 5.0)
+CHAIN = ROOT / "tests" / "model" / "reserve_chain.py"
+METRICS = ("abandon_rate", "p_wait", "outbound_per_hour")
+#: Confidence level of the agreement intervals: 3 metrics × 2 models × 2 sizes (and the
+#: differences) are checked at once, so 95 % would flag one by chance about half the time.
+LEVEL = 0.999
+CAMPAIGN = "leads"
+
+
+def scenario(case: BlendingCase, outbound: bool = True) -> ccsim.Scenario:
+    """The ccsim scenario of ``case``: the speed section's Erlang-A scenario, whose group
+    calls out for an unlimited list under ``reserve`` unless ``outbound=False``."""
+    base = ccsim_model.scenario(case)
+    if not outbound:
+        return base
+    data = base.model_dump()
+    (group,) = data["agent_groups"]
+    group.update(outbound=[CAMPAIGN],
+                 blending={"rule": "reserve", "keep_idle": case.keep_idle})
+    return ccsim.Scenario(**{
+        **data, "name": f"blending-{case.agents}",
+        "outbound": [{"name": CAMPAIGN, "dial_time": 0.0, "reach": 1.0, "success": 0.0,
+                      "handle_time": {"dist": "exponential", "mean": MEAN_OUTBOUND}}],
+    })
+
+
+def centre(spec: ccsim.Scenario, seed: int) -> Centre:
+    """The centre :func:`ccsim.simulate` builds for ``spec`` (with its outbound policy)."""
+    if not spec.outbound:
+        return Centre(spec, seed)
+    return PolicyCentre(spec, seed, policies=[Outbound(spec)])
+
+
+def outcome(case: BlendingCase, result: ccsim.RunResult) -> BlendingOutcome:
+    """Counts per interval from the ``all`` rows of the result's interval table."""
+    rows = result.intervals[result.intervals["contact_type"] == "all"].sort_values("interval")
+    counts = BlendingCounts.empty(case.batches + 1)
+    has = "outbound_reached" in result.intervals.columns
+    for row in rows.itertuples():
+        i = int(row.interval)
+        counts.offered[i] = o = int(row.offered)
+        counts.abandoned[i] = int(row.abandoned)
+        counts.answered[i] = int(row.answered)
+        counts.waited[i] = round(row.p_wait * o) if o else 0  # a rate: back to a count
+        if has:
+            counts.outbound[i] = int(row.outbound_reached)
+    return BlendingOutcome(int(result.summary["offered"]), counts)
+
+
+def run_ccsim(case: BlendingCase, seed: int) -> BlendingOutcome:
+    """One ccsim run with the campaign, as :func:`ccsim.simulate` (the memory probe's)."""
+    return outcome(case, ccsim.simulate(scenario(case), seed))
+
+
+# --- speed ---------------------------------------------------------------------------
+
+
+def _time_ccsim(case: BlendingCase, seed: int, spec: ccsim.Scenario) -> Run:
+    start = time.perf_counter()
+    c = centre(spec, seed)
+    run_centre(c)
+    core = time.perf_counter()
+    result = c.result()
+    end = time.perf_counter()
+    out = outcome(case, result)
+    return Run(seed, out.customers, end - start, core - start, out.counts)
+
+
+def _time_textbook(case: BlendingCase, seed: int) -> Run:
+    start = time.perf_counter()
+    out = textbook_blending.run(case, seed)
+    return Run(seed, out.customers, time.perf_counter() - start, None, out.counts)
+
+
+def compare(
+    agent_counts: Sequence[int],
+    customers: int,
+    rounds: int,
+    seed: int = 1,
+    models: Sequence[str] = MODELS,
+    progress: Callable[[str], None] | None = None,
+) -> list[SizeRuns]:
+    """Time the models on the same case in alternating rounds, as the speed section does:
+    every model once per round with the same seed, the order rotating from round to round,
+    ``gc.collect()`` before each timed run."""
+    out = []
+    for agents in agent_counts:
+        case = BlendingCase(agents, customers)
+        on, off = scenario(case), scenario(case, outbound=False)  # validated outside timing
+        timers: dict[str, Callable[[int], Run]] = {
+            "ccsim": lambda s, case=case, on=on: _time_ccsim(case, s, on),
+            "textbook": lambda s, case=case: _time_textbook(case, s),
+            "ccsim off": lambda s, case=case, off=off: _time_ccsim(case, s, off),
+        }
+        runs: dict[str, list[Run]] = {m: [] for m in models}
+        for r in range(rounds):
+            order = [*models[r % len(models):], *models[: r % len(models)]]
+            for model in order:
+                gc.collect()
+                run = timers[model](seed + r)
+                runs[model].append(run)
+                if progress:
+                    progress(
+                        f"  {agents:>5} agents  round {r + 1}/{rounds}  {model:<9} "
+                        f"{run.customers:>8} customers  {run.seconds:7.2f} s  "
+                        f"{run.rate:>9,.0f}/s"
+                    )
+        out.append(SizeRuns(agents, customers, case.horizon, case.period, runs))
+    return out
+
+
+# --- agreement -----------------------------------------------------------------------
+
+
+def load_chain() -> ModuleType:
+    """tests/model/reserve_chain.py, imported by path (tests/ is not a package)."""
+    name = "reserve_chain"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, CHAIN)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {CHAIN}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it loads
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The exact chain's values for one case."""
+
+    abandon_rate: float
+    p_wait: float
+    outbound_per_hour: float
+    keep_idle: int
+    boundary: float  #: probability on the truncation boundary
+    states: int
+    seconds: float
+
+
+def chain(agents: int) -> Chain | None:
+    """Solve the exact chain of the case at ``agents`` (``None`` if it cannot be loaded)."""
+    if not Path(CHAIN).exists():
+        return None
+    solve = load_chain().solve
+    case = BlendingCase(agents, 1)
+    start = time.perf_counter()
+    r = solve(agents, case.arrival_rate, 1 / MEAN_HANDLE, 1 / MEAN_OUTBOUND, 1 / MEAN_PATIENCE,
+              case.keep_idle)
+    return Chain(r.abandon_rate, r.p_wait, r.outbound_per_hour, case.keep_idle, r.boundary,
+                 r.states, time.perf_counter() - start)
+
+
+def _interval(values: Sequence[float], exact: float, events: int) -> Interval:
+    k = len(values)
+    if k < 2:
+        return Interval(values[0] if values else math.nan, math.nan, exact, events)
+    t = float(stats.t.ppf(0.5 + LEVEL / 2, k - 1))
+    return Interval(statistics.fmean(values), t * statistics.stdev(values) / math.sqrt(k),
+                    exact, events)
+
+
+def _difference(a: Sequence[float], b: Sequence[float], events: int) -> Interval:
+    """Welch's interval (at ``LEVEL``) for mean(a) − mean(b)."""
+    if len(a) < 2 or len(b) < 2:
+        return Interval(math.nan, math.nan, 0.0, events)
+    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    se = math.sqrt(va + vb)
+    diff = statistics.fmean(a) - statistics.fmean(b)
+    if se == 0:
+        return Interval(diff, 0.0, 0.0, events)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    return Interval(diff, float(stats.t.ppf(0.5 + LEVEL / 2, df)) * se, 0.0, events)
+
+
+def agreement(
+    results: Sequence[SizeRuns], chains: dict[int, Chain | None] | None = None
+) -> list[Agreement]:
+    """Batch means of abandon rate, P(wait) and outbound conversations per hour per model,
+    against the exact chain where solved (``chains``: agents → chain), and ccsim −
+    textbook."""
+    out = []
+    for size in results:
+        exact = (chains or {}).get(size.agents)
+        batches = {}
+        for model in ("ccsim", "textbook"):
+            if model not in size.runs:
+                continue
+            b = blending_batches([r.counts for r in size.runs[model]], size.period)
+            batches[model] = b
+            metrics = {
+                name: _interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
+                                b.events[name])
+                for name in METRICS
+            }
+            out.append(Agreement(model, size.agents, b.offered, len(b.abandon_rate), metrics))
+        if len(batches) == 2:
+            a, t = batches["ccsim"], batches["textbook"]
+            metrics = {
+                name: _difference(getattr(a, name), getattr(t, name),
+                                  min(a.events[name], t.events[name]))
+                for name in METRICS
+            }
+            out.append(Agreement("difference", size.agents, min(a.offered, t.offered),
+                                 min(len(a.abandon_rate), len(t.abandon_rate)), metrics))
+    return out
+
+
+# --- memory --------------------------------------------------------------------------
+
+PROBE = "ccsim-blending"
+
+
+def probe(agents: int, customers: int, traced: bool) -> dict[str, int]:
+    """ccsim with the campaign once in a fresh interpreter (``python -m
+    benchmarks.blending``): its memory figures, as :func:`benchmarks.suite.probe`."""
+    command = [sys.executable, "-m", "benchmarks.blending", str(agents), str(customers)] + (
+        ["--tracemalloc"] if traced else [])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), str(ROOT / "src"), env.get("PYTHONPATH", "")) if p
+    )
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"memory probe {command[3:]} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def memory(
+    agent_counts: Sequence[int],
+    customers: int,
+    traced: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> list[Memory]:
+    """ccsim's peak memory at ``customers`` and ten times as many, each in a fresh process
+    (the figures of :func:`benchmarks.suite.memory`)."""
+    out = []
+    for agents in agent_counts:
+        figures = []
+        for n in (customers, 10 * customers):
+            rss = probe(agents, n, traced=False)
+            tm = probe(agents, n, traced=True) if traced else None
+            figures.append((rss, tm))
+            if progress:
+                extra = f"  traced peak {tm['traced_peak_kb']:>8,} KB" if tm else ""
+                progress(f"  {agents:>5} agents  {PROBE} {rss['customers']:>8} customers  "
+                         f"RSS +{rss['rss_peak_kb'] - rss['rss_base_kb']:>8,} KB{extra}")
+        (a, ta), (b, tb) = figures
+        out.append(Memory(
+            model=PROBE, agents=agents,
+            customers=(a["customers"], b["customers"]),
+            rss_base_kb=(a["rss_base_kb"], b["rss_base_kb"]),
+            rss_peak_kb=(a["rss_peak_kb"], b["rss_peak_kb"]),
+            traced_peak_kb=(ta["traced_peak_kb"], tb["traced_peak_kb"]) if ta and tb else None,
+        ))
+    return out
+
+
+def _probe_main(argv: Sequence[str] | None = None) -> None:
+    """The probe itself: import, a tiny warm-up run, reset the peak, run, print JSON."""
+    from benchmarks.memory import peak, reset_peak
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.blending")
+    parser.add_argument("agents", type=int)
+    parser.add_argument("customers", type=int)
+    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    run_ccsim(BlendingCase(args.agents, 200), args.seed)  # loads lazy imports and caches
+    case = BlendingCase(args.agents, args.customers)
+    gc.collect()
+    base = reset_peak()
+    if args.tracemalloc:
+        tracemalloc.start()
+    out = run_ccsim(case, args.seed)
+    traced = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
+    figures = {"customers": out.customers, "rss_base_kb": base, "rss_peak_kb": peak()}
+    if traced is not None:
+        figures["traced_peak_kb"] = traced // 1024
+    print(json.dumps(figures))
+
+
+# --- the section ---------------------------------------------------------------------
+
+
+def section(
+    agent_counts: Sequence[int],
+    customers: int,
+    rounds: int,
+    seed: int,
+    mem_customers: int,
+    traced: bool,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Everything the section reports: runs, speeds, chains, agreement and memory."""
+    results = compare(agent_counts, customers, rounds, seed, progress=progress)
+    chains: dict[int, Chain | None] = {}
+    for agents in agent_counts:
+        if progress:
+            progress(f"  exact chain at {agents} agents")
+        chains[agents] = chain(agents)
+    mem = memory(agent_counts, mem_customers, traced=traced, progress=progress) if (
+        mem_customers) else []
+    return {
+        "runs": results,
+        "speed": speeds(results),
+        "chains": chains,
+        "agreement": agreement(results, chains),
+        "memory": mem,
+    }
+
+
+# --- the tables ----------------------------------------------------------------------
+
+
+def _rate(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def _ratio(ratios: dict[str, float], key: str) -> str:
+    return f"{ratios[key]:.1f}×" if key in ratios else "-"
+
+
+def speed_text(rows: Sequence[Speed], rounds: int) -> str:
+    """Rates and ratios of :func:`speeds`, and the target."""
+    headers = ["agents", "K", "customers", "ccsim core/s", "ccsim e2e/s", "textbook/s",
+               "core/textbook", "e2e/textbook", "off core/s", "off core/textbook"]
+    body = []
+    for s in rows:
+        r, q = s.rates, s.ratios
+        body.append([
+            str(s.agents), str(keep_idle(s.agents)), f"{s.customers:,}",
+            _rate(r.get("ccsim core")), _rate(r.get("ccsim")), _rate(r.get("textbook")),
+            _ratio(q, "ccsim core / textbook"), _ratio(q, "ccsim / textbook"),
+            _rate(r.get("ccsim core off")), _ratio(q, "ccsim core off / textbook"),
+        ])
+    agents, goal = TARGET
+    lines = []
+    for s in rows:
+        if s.agents == agents and "ccsim / textbook" in s.ratios:
+            core, e2e = s.ratios.get("ccsim core / textbook", math.nan), s.ratios[
+                "ccsim / textbook"]
+            lines.append(
+                f"target: ccsim ≥ {goal:g}× textbook at {agents} agents: core {core:.1f}×, "
+                f"e2e {e2e:.1f}×  → {'met' if min(core, e2e) >= goal else 'NOT met'}"
+            )
+    return (
+        f"customers simulated per wall-clock second, median of {rounds} alternating rounds; "
+        "ratios are of the medians;\n'off' = ccsim on the same case without [[outbound]] "
+        "(timed in the same rounds), for the policy's cost\n"
+        + table(headers, body) + ("\n" + "\n".join(lines) if lines else "")
+    )
+
+
+def _cells(e: Interval, digits: int, scale: float, difference: bool) -> list[str]:
+    if math.isnan(e.value):
+        return ["-", "-", "-"]
+    half = "" if math.isnan(e.half_width) else f" ± {e.half_width * scale:.{digits}f}"
+    exact = "0" if difference else (
+        "-" if math.isnan(e.exact) else f"{e.exact * scale:.{digits}f}")
+    within = e.within
+    if within is None:
+        verdict = f"too few ({e.events})" if e.events < MIN_EVENTS else "-"
+    else:
+        verdict = "yes" if within else "NO"
+    return [f"{e.value * scale:.{digits}f}{half}", exact, verdict]
+
+
+def agreement_text(rows: Sequence[Agreement], chains: dict[int, Chain | None]) -> str:
+    """The agreement table of :func:`agreement` and the chains used."""
+    pct = f"{100 * LEVEL:g}% CI"
+    headers = ["model", "agents", "measured", "batches",
+               f"abandon % ({pct})", "exact", "in CI",
+               f"P(wait) % ({pct})", "exact", "in CI",
+               f"outbound/h ({pct})", "exact", "in CI"]
+    order = {"ccsim": 0, "textbook": 1, "difference": 2}
+    body = []
+    for a in sorted(rows, key=lambda a: (a.agents, order.get(a.model, 3))):
+        d = a.model == "difference"
+        m = a.metrics
+        body.append([
+            "ccsim − textbook" if d else a.model, str(a.agents), f"{a.measured:,}",
+            str(a.batches),
+            *_cells(m["abandon_rate"], 3, 100.0, d), *_cells(m["p_wait"], 2, 100.0, d),
+            *_cells(m["outbound_per_hour"], 2, 1.0, d),
+        ])
+    notes = []
+    for agents, c in sorted(chains.items()):
+        if c is None:
+            notes.append(f"  {agents} agents: tests/model/reserve_chain.py not found")
+        else:
+            notes.append(f"  {agents} agents: K = {c.keep_idle}, {c.states:,} states, boundary "
+                         f"mass {c.boundary:.1e}, solved in {c.seconds:.2f} s")
+    return (
+        "abandon rate (abandoned / offered), P(wait) (found no agent idle) and outbound "
+        "conversations per hour, batch means over\nthe measured batches of all rounds (inbound "
+        "by arrival, outbound by start; the first interval of each run is warm-up);\n"
+        f"{100 * LEVEL:g} % t-intervals; 'exact' = the continuous-time Markov chain of "
+        "tests/model/reserve_chain.py; the ccsim − textbook rows\nare Welch "
+        f"{100 * LEVEL:g} % intervals of the difference (in CI = 0 inside)\n"
+        + table(headers, body)
+        + ("\nexact chain:\n" + "\n".join(notes) if notes else "")
+    )
+
+
+if __name__ == "__main__":
+    _probe_main()
