@@ -64,6 +64,34 @@ def test_without_campaigns_the_run_is_the_plain_one():
     assert "outbound_attempts" not in plain
 
 
+class Eager(Outbound):
+    """The scenario's outbound policy with every end of service observed at its time."""
+
+    def __init__(self, scenario):
+        super().__init__(scenario)
+        self.replayable = False
+
+
+@pytest.mark.parametrize("keys", [
+    {"rule": "reserve", "keep_idle": 2},
+    {"rule": "quota_first", "quota": 80, "counts": "all", "pressure": {"floor": 0.5},
+     "resolution": 0.8},
+    {"rule": "inbound_first", "campaign": {"hours": ["10:00", "12:00"], "list_size": 300}},
+])
+def test_dials_decided_late_are_the_dials_decided_at_each_end(keys):
+    day = _day(**keys)
+    late, eager = simulate(day, 3), simulate(day, 3, policies=[Eager(day)])
+    assert json.dumps(late.summary) == json.dumps(eager.summary)
+    assert late.agents.equals(eager.agents)
+
+
+def test_a_list_two_groups_share_is_dialled_at_each_end():
+    data = _day("inbound_first", campaign={"list_size": 200}).model_dump()
+    data["agent_groups"].append({**data["agent_groups"][0], "name": "more", "staff": 4})
+    policy = Outbound(Scenario(**data))
+    assert not policy.replayable  # a shared finite list goes in time order, group by group
+
+
 def test_inbound_first_never_dials_while_an_inbound_caller_waits():
     r = simulate(_day("inbound_first", per_hour=130), 4, trace=True)
     t = r.trace
@@ -80,8 +108,11 @@ class Watched(Outbound):
         self.idle_left: list[int] = []
 
     def _dial(self, agent: Agent, now: float) -> bool:
-        self.idle_left.append(len(agent.group.idle))
-        return super()._dial(agent, now)
+        idle = len(agent.group.idle)
+        dialled = super()._dial(agent, now)
+        if dialled:
+            self.idle_left.append(idle)
+        return dialled
 
 
 @pytest.mark.parametrize("keep_idle", [1, 3, 6])

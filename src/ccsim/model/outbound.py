@@ -45,7 +45,7 @@ import numpy as np
 from ccsim.model.blending import Blend, rule_for
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
-from ccsim.streams import draws
+from ccsim.streams import draws, uniforms
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
@@ -80,15 +80,22 @@ class Outbound(Policy):
         self.target = [q.daily * days if q is not None else None for q in self.quotas]
         self.period, self.intervals = scenario.period, scenario.intervals
         self.warmup = scenario.warmup_intervals
+        # Per interval × group, as Python lists while the run goes (a NumPy item update
+        # per call costs more than the rest of it); arrays once it is over.
         shape = (scenario.intervals, len(groups))
-        self.counts = {name: np.zeros(shape, dtype=np.int64)
-                       for name in ("outbound_attempts", "outbound_reached",
-                                    "outbound_successes")}
-        self.agent_time = np.zeros(shape)
+        self._counts = {name: [[0] * shape[1] for _ in range(shape[0])]
+                        for name in ("outbound_attempts", "outbound_reached",
+                                     "outbound_successes")}
+        self._agent_time = [[0.0] * shape[1] for _ in range(shape[0])]
         #: by agent key: [attempts, conversations, successes]
         self.by_agent: dict[tuple[int, int], list[int]] = {}
         self._planned: dict[tuple[int, int], np.ndarray] = {}
         self.pressure = [g.pressure for g in groups]
+        # With each campaign called by one group, dials are decided in time order at each
+        # agent's end even when made late: ends of service stay lazy (see Policy.replayable).
+        # Shared, a finite list would go to whichever group is settled first.
+        callers = [sum(c.name in g.outbound for g in groups) for c in self.campaigns]
+        self.replayable = all(n == 1 for n in callers)
         self._needs = {"agent_idle"}
         if any(type(r).before_inbound is not Blend.before_inbound for r in self.rules):
             self._needs.add("agent_free")
@@ -100,8 +107,10 @@ class Outbound(Policy):
 
     def install(self, centre: PolicyCentre) -> None:
         super().install(centre)
-        self.reach = [centre.stream(f"outbound:reach:{c.name}") for c in self.campaigns]
-        self.success = [centre.stream(f"outbound:success:{c.name}") for c in self.campaigns]
+        self.reach = [uniforms(centre.stream(f"outbound:reach:{c.name}"))
+                      for c in self.campaigns]
+        self.success = [uniforms(centre.stream(f"outbound:success:{c.name}"))
+                        for c in self.campaigns]
         self.talk = [draws(c.handle_time.build(), centre.stream(f"outbound:handle_time:{c.name}"))
                      for c in self.campaigns]
         self.wrap = [draws(c.wrap_up.build(), centre.stream(f"outbound:wrap_up:{c.name}"))
@@ -114,11 +123,11 @@ class Outbound(Policy):
             if spec.hours is not None:
                 for start, end in _windows(self.scenario.start, spec.hours, horizon):
                     centre.at(start, lambda now, c=c: self._open(c, now))
-                    centre.at(end, lambda now, c=c: self._close(c))
+                    centre.at(end, lambda now, c=c: self._close(c, now))
             else:
                 centre.at(0.0, lambda now, c=c: self._open(c, now))
         # No call starts at or after the horizon (arrivals end there too).
-        centre.at(horizon, lambda now: self._close_all())
+        centre.at(horizon, self._close_all)
 
     # --- when agents dial ---
 
@@ -132,6 +141,10 @@ class Outbound(Policy):
                 and self._dial(agent, now))
 
     def has_work(self, group: Group) -> bool:
+        return not self.replayable and self._callable(group)
+
+    def _callable(self, group: Group) -> bool:
+        """Whether a campaign of ``group`` is open with customers left to call."""
         for c in self.lists[group.index]:  # noqa: SIM110 (called at every end of service)
             if self.open[c] and self.left[c] > 0:
                 return True
@@ -144,15 +157,18 @@ class Outbound(Policy):
         self.open[c] = True
         for group in self.callers[c]:
             rule, idle = self.rules[group.index], group.idle
-            while (idle and self.has_work(group)
+            while (idle and self._callable(group)
                    and rule.when_idle(idle[0], now, self, len(idle) - 1)):
                 self._dial(self.centre.claim(idle[0]), now)
-            self.centre.wake([group])
+            if not self.replayable:
+                self.centre.wake([group])
 
-    def _close(self, c: int) -> None:
+    def _close(self, c: int, now: float) -> None:
+        self.centre.settle(self.callers[c], now)  # dials made late are made before it
         self.open[c] = False
 
-    def _close_all(self) -> None:
+    def _close_all(self, now: float) -> None:
+        self.centre.settle(self.centre.groups, now)
         self.open = [False] * len(self.open)
 
     def _dial(self, agent: Agent, now: float) -> bool:
@@ -166,29 +182,33 @@ class Outbound(Policy):
             return False
         spec = self.campaigns[c]
         self.left[c] -= 1
-        cell = (min(int(now // self.period), self.intervals - 1), group.index)
-        mine = self.by_agent.setdefault(agent.key, [0, 0, 0])
+        i, g = min(int(now // self.period), self.intervals - 1), group.index
+        mine = self.by_agent.get(agent.key)
+        if mine is None:
+            mine = self.by_agent[agent.key] = [0, 0, 0]
         mine[0] += 1
-        self.counts["outbound_attempts"][cell] += 1
+        counts = self._counts
+        counts["outbound_attempts"][i][g] += 1
         tally = self.centre.tally
         number = self.made[c]  # the attempt's number in its campaign, from 0
         self.made[c] += 1
         tally.note(now, "outbound_attempt", spec.name, number, group.index)
         start = now + spec.dial_time
         end = start
-        if self.reach[c].random() < spec.reach:
+        # A certain outcome takes no draw (each stream serves one purpose: nothing shifts).
+        if spec.reach >= 1 or self.reach[c]() < spec.reach:
             wrap = self.wrap[c]
             cut = self._cut(agent, now)  # a rushed sales talk sells less
             end = start + self.talk[c]() * cut + (wrap() if wrap is not None else 0.0)
             mine[1] += 1
-            self.counts["outbound_reached"][cell] += 1
-            elasticity = self.pressure[group.index].resolution_elasticity if cut < 1 else 0
-            if self.success[c].random() < spec.success * cut ** elasticity:
+            counts["outbound_reached"][i][g] += 1
+            elasticity = self.pressure[g].resolution_elasticity if cut < 1 else 0
+            if spec.success > 0 and self.success[c]() < spec.success * cut ** elasticity:
                 mine[2] += 1
-                self.counts["outbound_successes"][cell] += 1
-            tally.note(start, "outbound_answered", spec.name, number, group.index)
-            tally.note(end, "outbound_finished", spec.name, number, group.index)
-        self.agent_time[cell] += end - now
+                counts["outbound_successes"][i][g] += 1
+            tally.note(start, "outbound_answered", spec.name, number, g)
+            tally.note(end, "outbound_finished", spec.name, number, g)
+        self._agent_time[i][g] += end - now
         self.centre.occupy(agent, now, end)
         return True
 
@@ -241,6 +261,12 @@ class Outbound(Policy):
         return self._planned[key]
 
     # --- statistics ---
+
+    def end(self, now: float) -> None:
+        """The run is over: the counts as arrays, for the tables."""
+        self.counts = {name: np.array(rows, dtype=np.int64)
+                       for name, rows in self._counts.items()}
+        self.agent_time = np.array(self._agent_time, dtype=float)
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """Outbound counts and agent time of ``intervals`` (agent metrics: NaN in a

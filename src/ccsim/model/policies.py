@@ -66,6 +66,12 @@ class Policy:
     live_queues = False
     #: Whether ``abandoned`` must be called at the moment a patience runs out.
     timely_abandonment = False
+    #: Whether the policy's ``agent_free`` and ``agent_idle`` decisions may be made late:
+    #: at an end of service while nothing waits in the group's queues, a decision that
+    #: depends only on the group and the agent at that moment, and changes nothing anything
+    #: else reads before the group is next settled. The centre then keeps ends of service
+    #: lazy and calls those hooks, at each end's own time, when it settles the group.
+    replayable = False
     #: Whether the policy injects repeat contacts (:class:`~ccsim.model.repeats.Repeat`),
     #: which the centre's tally then counts apart from first attempts.
     repeats = False

@@ -8,7 +8,7 @@ public methods are a policy's means of acting on the run; times are seconds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from heapq import heappush
+from heapq import heappop, heappush
 
 import numpy as np
 import simpy
@@ -27,6 +27,14 @@ from ccsim.model.service import service_times
 from ccsim.model.tables import GroupMeasure, Measure, ratio
 from ccsim.scenario import Scenario
 from ccsim.streams import stream
+
+
+def _took(hooks: list, agent: Agent, now: float) -> bool:
+    """Whether one of ``hooks`` gave ``agent`` work at ``now``."""
+    for hook in hooks:  # noqa: SIM110 (no generator per end of service)
+        if hook(agent, now):
+            return True
+    return False
 
 
 def _call(event: simpy.Event) -> None:
@@ -71,10 +79,20 @@ class PolicyCentre(Centre):
         self._times = service_times(self.policies)
         # A policy that acts when an agent frees sees every end of service at its time,
         # unless it says when it has work for a group (then only while it has).
-        acting = [p for p in self.policies
-                  if hooks([p], "agent_free") or hooks([p], "agent_idle")]
+        acting = [p for p in self.policies if not p.replayable
+                  and (hooks([p], "agent_free") or hooks([p], "agent_idle"))]
+        replayed = [p for p in self.policies if p.replayable]
+        if replayed:  # their decisions are made when a group is settled, at each end's time
+            self._late_free = hooks(replayed, "agent_free")
+            self._late_idle = hooks(replayed, "agent_idle")
+            self._settle = self._settle_late  # type: ignore[method-assign]
         self._work = [p.has_work for p in acting if type(p).has_work is not Policy.has_work]
         self._eager = len(self._work) < len(acting)
+        # Past empty hook lists, the hot path calls the plain centre's steps directly.
+        if not (self._eager or self._work):
+            self._has_work = super()._has_work  # type: ignore[method-assign]
+        if not self._on_offered:
+            self._offer = super()._offer  # type: ignore[method-assign]
 
     # --- what a policy uses to act ---
 
@@ -188,6 +206,29 @@ class PolicyCentre(Centre):
                 return
         agent.idle_since = since
         agent.group.idle.append(agent)
+
+    def _settle_late(self, group: Group, now: float) -> None:
+        """:meth:`Centre._settle`, with the decisions of replayable policies: an agent whose
+        work ended while nothing waited in the group's queues is offered to them at its
+        end's own time (nothing else has looked at the group since: it is settled before
+        anything reads it), and is idle since then only if none gives it work."""
+        busy, idle = group.busy, group.idle
+        work = self._has_work(group)
+        late_free, late_idle = self._late_free, self._late_idle
+        while busy and busy[0][0] <= now:
+            end, _, agent = heappop(busy)
+            if group.leaving:
+                self.tally.extra(group.index, group.leaving.popleft(), end)
+                group.leave(agent, end)
+                continue
+            if work:
+                self._free(agent, now, since=end)
+                work = self._has_work(group)
+                continue
+            if _took(late_free, agent, end) or _took(late_idle, agent, end):
+                continue
+            agent.idle_since = end
+            idle.append(agent)
 
     def _has_work(self, group: Group) -> bool:
         if self._eager or Centre._has_work(self, group):
