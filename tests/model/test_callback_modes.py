@@ -239,15 +239,17 @@ def test_only_the_hooks_a_configuration_needs_are_called():
         return {name for name, found in centre._hooks.items() if found}
 
     window = {"queue_at_least": 1, "accept": 0.5, "promise": "1h"}
-    assert called(window) == {"offered", "agent_free", "agent_idle"}
+    assert called(window) == {"about_to_wait", "agent_idle"}
+    assert called({**window, "schedule": "priority"}) == {
+        "about_to_wait", "agent_free", "agent_idle"}  # a due call may go before callers
     assert called({**window, "mode": "keep_place", "promise": None}) == {
-        "offered", "dequeued", "agent_free", "agent_idle"}
+        "about_to_wait", "dequeued", "agent_idle"}
     assert called({"offer_after": "1min", "accept": 1, "promise": "1h"}) == {
-        "queued", "agent_free", "agent_idle"}
+        "queued", "agent_idle"}
     assert called({"abandoned": {"share": 1, "delay": "1min"}}) == {
-        "abandoned", "agent_free", "agent_idle"}
+        "abandoned", "agent_idle"}
     assert called({"follow_ups": {"share": 1, "delay": "1min"}}) == {
-        "answered", "agent_free", "agent_idle"}
+        "answered", "agent_idle"}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -90,7 +90,10 @@ class Centre:
             expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
         )
         self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
-        self._entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
+        entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
+        #: work_lines[g]: what holds work for group g, truthy while some may wait: its
+        #: queues' raw lines; a PolicyCentre adds its policies' own lines of work
+        self._work_lines = [[entries[k] for k in g.skills] for g in self.groups]
         self.router = router(self.groups, self.queues)
         self._order = count()  # ties in the heaps of end times break by start order
         self._prepare()
@@ -251,12 +254,9 @@ class Centre:
             now = busy[0][0]
 
     def _has_work(self, group: Group) -> bool:
-        """Whether a queue that ``group`` serves holds a contact (maybe one that hung up)."""
-        entries = self._entries
-        for kind in group.skills:  # noqa: SIM110 (any() over a generator is slower here)
-            if entries[kind]:
-                return True
-        return False
+        """Whether a queue that ``group`` serves holds a contact (maybe one that hung up),
+        or another line of its work holds an entry."""
+        return any(self._work_lines[group.index])  # each line's truth, in C
 
     def _abandoned(self, contact: Contact) -> None:
         self.tally.record(contact, Outcome.ABANDONED, contact.deadline - contact.arrival)

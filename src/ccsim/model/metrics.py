@@ -49,6 +49,10 @@ _BINS = 1 + math.ceil(math.log(1e6 / _W0) / math.log(_R))
 _EDGES = np.concatenate(([0.0, 0.0], _W0 * _R ** np.arange(1, _BINS)))
 _LOG_R = math.log(_R)
 _ANSWERED = int(Outcome.ANSWERED)
+#: The types of the pending columns (see Tally.__init__).
+_ANSWERED_COLUMNS = (np.float64, np.int64, np.int64, np.float64, np.float64)
+_OTHER_COLUMNS = (np.float64, np.int64, np.int64, np.float64)
+_SEGMENT = (np.int64, np.float64, np.float64)
 #: The outcomes that are terms of the identity offered = Σ outcomes.
 _TERMS = [o for o in Outcome if o.column in OUTCOMES]
 
@@ -106,6 +110,7 @@ class Tally:
         self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._tasks: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._append_answered = tuple(column.append for column in self._answered)
+        self._append_task = tuple(column.append for column in self._tasks)
 
     def arrived(self, kind: int, times: np.ndarray) -> None:
         """First attempts of type ``kind`` arrive at ``times`` (seconds): they are offered."""
@@ -146,8 +151,10 @@ class Tally:
     def task(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` works on a task other than a contact from ``start`` to
         ``end`` (busy time)."""
-        for column, value in zip(self._tasks, (group, start, end), strict=True):
-            column.append(value)
+        groups, starts, ends = self._append_task
+        groups(group)
+        starts(start)
+        ends(end)
 
     def pending(self) -> int:
         """Contacts recorded but not yet folded into the counters."""
@@ -158,9 +165,9 @@ class Tally:
         if self._answered[0] or self._other[0]:
             self._fold_contacts()
         if self._over[0]:
-            self._spread(*_take(self._over), self.overtime)
+            self._spread(*_take(self._over, _SEGMENT), self.overtime)
         if self._tasks[0]:
-            self._spread(*_take(self._tasks), self.busy_time)
+            self._spread(*_take(self._tasks, _SEGMENT), self.busy_time)
 
     def check(self) -> None:
         """Raise :class:`AccountingError` unless, in every measured interval and contact
@@ -176,8 +183,8 @@ class Tally:
             )
 
     def _fold_contacts(self) -> None:
-        arrival_a, kind_a, group, start, end = _take(self._answered)
-        arrival_o, kind_o, outcome_o, wait_o = _take(self._other)
+        arrival_a, kind_a, group, start, end = _take(self._answered, _ANSWERED_COLUMNS)
+        arrival_o, kind_o, outcome_o, wait_o = _take(self._other, _OTHER_COLUMNS)
         if len(group):
             self._spread(group, start, end, self.busy_time)
         arrival = np.concatenate((arrival_a, arrival_o))
@@ -247,9 +254,12 @@ def wait_bins(wait: np.ndarray) -> np.ndarray:
     return np.minimum(bins, _BINS - 1)
 
 
-def _take(columns: tuple[list, ...]) -> list[np.ndarray]:
-    """The pending ``columns`` as arrays; the lists are emptied."""
-    arrays = [np.array(column) for column in columns]
+def _take(columns: tuple[list, ...], dtypes: tuple[type, ...]) -> list[np.ndarray]:
+    """The pending ``columns`` as arrays of ``dtypes``; the lists are emptied.
+    (``np.fromiter`` with a known type and length takes half the time of ``np.array``,
+    which first looks at every item to find the type.)"""
+    arrays = [np.fromiter(column, dtype, len(column))
+              for column, dtype in zip(columns, dtypes, strict=True)]
     for column in columns:
         column.clear()
     return arrays

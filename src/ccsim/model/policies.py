@@ -8,6 +8,8 @@ The moments, all at simulated time ``now`` in seconds:
 ========================  ==========================================================
 ``offered(contact, now)``  a contact arrives, before routing; return False if the
                            policy took it (it records its outcome: blocked, deflected)
+``about_to_wait(contact,   it found no agent (the router gave it none), before it
+now)``                     waits; return False if the policy took it (a callback)
 ``queued(contact, now)``   it found no agent and starts waiting
 ``answered(contact,        an agent starts serving it for ``talk`` + ``wrap_up`` s
 agent, now, talk,
@@ -28,8 +30,9 @@ now, talk, wrap_up)``      this agent takes (see :mod:`ccsim.model.service`)
 ========================  ==========================================================
 
 With ``agent_free`` or ``agent_idle`` the centre observes every end of service at its
-time (lazy ends are off), unless the policy defines ``has_work(group)``: then only while
-that is true. A policy whose configuration needs only some of its hooks in a run says so
+time (lazy ends are off), unless the policy defines ``has_work(group)`` or ``work_lines(group)``:
+then only while it has work (or is ``replayable``: its decisions are made when the group is
+next settled). A policy whose configuration needs only some of its hooks in a run says so
 in :meth:`Policy.uses`: a hook it does not use costs nothing. After the run,
 ``end(now)`` lets a policy settle what is open and ``metrics(intervals, kinds)`` gives its
 own metrics for any part of the tables.
@@ -48,14 +51,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sized
+
     from ccsim.model.agents import Agent, Group
     from ccsim.model.contacts import Contact
     from ccsim.model.policy_centre import PolicyCentre
 
 #: The hooks a policy may override, in the order they are documented.
 HOOKS = (
-    "offered", "queued", "answered", "dequeued", "abandoned", "finished", "agent_free",
-    "agent_idle", "interval", "service",
+    "offered", "about_to_wait", "queued", "answered", "dequeued", "abandoned", "finished",
+    "agent_free", "agent_idle", "interval", "service",
 )
 
 
@@ -88,6 +93,9 @@ class Policy:
     def offered(self, contact: Contact, now: float) -> bool:
         return True
 
+    def about_to_wait(self, contact: Contact, now: float) -> bool:
+        return True
+
     def queued(self, contact: Contact, now: float) -> None:
         pass
 
@@ -117,6 +125,13 @@ class Policy:
         (or a queue of the group holds a contact), keeping ends of service lazy otherwise;
         when it turns true, the policy calls ``centre.wake(groups)``."""
         return False
+
+    def work_lines(self, group: Group) -> list[Sized]:
+        """The containers (lists, deques) that hold the policy's work for agents of
+        ``group``, non-empty while it has some: instead of :meth:`has_work`, checked with
+        the group's queues at no call per end of service. Changed in place for the whole
+        run, never replaced."""
+        return []
 
     def interval(self, index: int, now: float) -> None:
         pass

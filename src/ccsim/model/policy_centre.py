@@ -75,7 +75,10 @@ class PolicyCentre(Centre):
         # The hot path reads its hook lists as attributes (a dict lookup each time costs).
         self._on_offered, self._on_free = self._hooks["offered"], self._hooks["agent_free"]
         self._on_idle, self._on_answered = self._hooks["agent_idle"], self._hooks["answered"]
-        self._on_dequeued = self._hooks["dequeued"]
+        self._on_dequeued, self._on_queued = self._hooks["dequeued"], self._hooks["queued"]
+        self._on_about_to_wait, self._on_finished = (self._hooks["about_to_wait"],
+                                                     self._hooks["finished"])
+        self._on_abandoned = self._hooks["abandoned"]
         self._times = service_times(self.policies)
         # A policy that acts when an agent frees sees every end of service at its time,
         # unless it says when it has work for a group (then only while it has).
@@ -86,8 +89,13 @@ class PolicyCentre(Centre):
             self._late_free = hooks(replayed, "agent_free")
             self._late_idle = hooks(replayed, "agent_idle")
             self._settle = self._settle_late  # type: ignore[method-assign]
-        self._work = [p.has_work for p in acting if type(p).has_work is not Policy.has_work]
-        self._eager = len(self._work) < len(acting)
+        lined = [p for p in acting if type(p).work_lines is not Policy.work_lines]
+        for policy in lined:
+            for group in self.groups:
+                self._work_lines[group.index].extend(policy.work_lines(group))
+        self._work = [p.has_work for p in acting
+                      if p not in lined and type(p).has_work is not Policy.has_work]
+        self._eager = len(lined) + len(self._work) < len(acting)
         # Past empty hook lists, the hot path calls the plain centre's steps directly.
         if not (self._eager or self._work):
             self._has_work = super()._has_work  # type: ignore[method-assign]
@@ -166,8 +174,11 @@ class PolicyCentre(Centre):
         super()._offer(contact, now)
 
     def _wait(self, contact: Contact, now: float) -> None:
-        super()._wait(contact, now)
-        for hook in self._hooks["queued"]:
+        for hook in self._on_about_to_wait:
+            if not hook(contact, now):
+                return
+        Centre._wait(self, contact, now)
+        for hook in self._on_queued:
             hook(contact, now)
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
@@ -178,16 +189,19 @@ class PolicyCentre(Centre):
         group = agent.group
         agent.handled += 1
         self.tally.answered(contact, group.index, now, end)
-        self._busy(agent, now, end)
+        # self._busy(agent, now, end), written out: this runs once per contact answered.
+        agent.until = end
+        agent.busy_time += end - now
+        heappush(group.busy, (end, next(self._order), agent))
         for hook in self._on_answered:
             hook(contact, agent, now, talk, wrap_up)
-        if self._hooks["finished"]:
+        if self._on_finished:
             self.at(end, lambda t: self._finished(contact, agent, t))
         if self._eager:
             self._wake(group)
 
     def _finished(self, contact: Contact, agent: Agent, now: float) -> None:
-        for hook in self._hooks["finished"]:
+        for hook in self._on_finished:
             hook(contact, agent, now)
 
     def _free(self, agent: Agent, now: float, since: float) -> None:
@@ -239,8 +253,8 @@ class PolicyCentre(Centre):
         return False
 
     def _abandoned(self, contact: Contact) -> None:
-        super()._abandoned(contact)
-        for hook in self._hooks["abandoned"]:
+        Centre._abandoned(self, contact)
+        for hook in self._on_abandoned:
             hook(contact, contact.deadline)
 
     def result(self) -> RunResult:

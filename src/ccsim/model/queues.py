@@ -221,7 +221,11 @@ class LiveQueue(FifoQueue):
             self._rebuild(now)
 
     def live(self, now: float) -> int:
-        self._resolve(now)
+        heap = self._heap
+        if heap and heap[0][0] < now:
+            self._resolve(now)
+        elif now > self._resolved:  # nothing to read: what _resolve would do, without a call
+            self._resolved = now
         return len(self.entries) - self._dead
 
     def drain(self) -> list[Contact]:
@@ -247,7 +251,7 @@ class LiveQueue(FifoQueue):
 
     def _resolve(self, now: float) -> None:
         """Count (with alarms: record) the contacts whose patience ran out before ``now``."""
-        heap, popped = self._heap, self._popped()
+        heap, popped = self._heap, self._pushed - len(self.entries)  # self._popped()
         while heap and heap[0][0] < now:
             deadline, n, contact = heappop(heap)
             # Still in the line, and not withdrawn or held since it was pushed.
@@ -255,7 +259,8 @@ class LiveQueue(FifoQueue):
                 self._dead += 1
                 if self._at is not None:
                     self._abandon(contact)
-        self._resolved = max(self._resolved, now)
+        if now > self._resolved:
+            self._resolved = now
 
     def _ring(self, now: float) -> None:
         """The alarm set just after the earliest deadline (or a stale one: harmless)."""
