@@ -296,3 +296,51 @@ def test_with_every_policy_on_contacts_and_calls_are_accounted_for_and_runs_repe
     rows = first.intervals[first.intervals.contact_type == "all"]
     assert rows.callbacks_accepted.sum() == s["callbacks_accepted"]
     assert (first.intervals.occupancy.dropna() <= 1 + 1e-9).all()
+
+
+# --- the exact chain of recalls --------------------------------------------------------
+
+RECALL_CHAINS = [
+    # agents, load, patience ÷ talk, share called back, rule, grid (Q, M, R), hours, reps
+    (3, 0.8, 1.0, 0.3, "when_idle", (30, 60, 15), 600, 16),
+    (3, 1.0, 1.0, 0.3, "priority", (30, 60, 20), 600, 16),
+    (5, 1.0, 1.0, 0.3, "priority", (30, 60, 25), 400, 16),
+]
+
+
+@pytest.mark.parametrize(("agents", "load", "patience", "share", "rule", "grid", "hours",
+                          "reps"), RECALL_CHAINS)
+def test_recalls_agree_with_their_exact_markov_chain(agents, load, patience, share, rule,
+                                                     grid, hours, reps):
+    from recall_chain import solve
+
+    talk = 300.0
+    lam = load * agents / talk
+    Q, M, R = grid
+    exact = solve(agents, lam, 1 / talk, 1 / (patience * talk), share, 1 / (2 * talk), rule,
+                  Q=Q, M=M, R=R)
+    assert exact.boundary < 1e-8
+    period = 30 * talk
+    scenario = Scenario(
+        period=period, horizon=period * math.ceil(hours * 3600 / period), warmup=period,
+        contact_types=[{"name": "calls", "arrivals": {"per_hour": lam * 3600},
+                        "handle_time": {"dist": "exponential", "mean": talk},
+                        "patience": {"dist": "exponential", "mean": patience * talk}}],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": agents}],
+        callbacks={"schedule": rule, "abandoned": {
+            "share": share, "delay": {"dist": "exponential", "mean": 2 * talk}}},
+    )
+    runs = [simulate(scenario, 900 + r).summary for r in range(reps)]
+    observed = {
+        "abandon_rate": [s["abandon_rate"] for s in runs],
+        "recalls": [s["recalls_requested"] / s["offered"] for s in runs],
+        "pending": [s["recalls_pending"] for s in runs],
+        "delay": [s["recall_delay_mean"] for s in runs],
+    }
+    t = stats.t.ppf(0.9995, reps - 1)
+    for name, values in observed.items():
+        values = np.array(values)
+        half = t * values.std(ddof=1) / math.sqrt(reps)
+        target = getattr(exact, name)
+        assert abs(values.mean() - target) <= half, (name, values.mean(), half, target)
+        assert half <= 0.1 * target, (name, half, target)  # precise enough to see 10 %
