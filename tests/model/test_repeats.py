@@ -85,6 +85,8 @@ def test_every_answered_conversation_is_unsettled_with_its_groups_probability():
         ci = stats.binomtest(int(unsettled), int(conversations)).proportion_ci(0.999)
         assert ci.low <= 1 - p <= ci.high, group
     assert 0.5 < s["resolution_rate"] < 0.9
+    rows = r.groups.groupby("agent_group").resolution_rate.mean()
+    assert rows["experts"] > 0.85 > 0.55 > rows["juniors"]  # each group's own resolution
 
 
 def test_repeats_are_counted_apart_and_their_work_is_in_occupancy():

@@ -101,6 +101,8 @@ class PolicyCentre(Centre):
             self._has_work = super()._has_work  # type: ignore[method-assign]
         if not self._on_offered:
             self._offer = super()._offer  # type: ignore[method-assign]
+        if not (self._times or self._on_answered or self._on_finished or self._eager):
+            self._serve = self._serve_counted  # type: ignore[method-assign]
 
     # --- what a policy uses to act ---
 
@@ -199,6 +201,16 @@ class PolicyCentre(Centre):
             self.at(end, lambda t: self._finished(contact, agent, t))
         if self._eager:
             self._wake(group)
+
+    def _serve_counted(self, agent: Agent, contact: Contact, now: float) -> None:
+        """:meth:`_serve` with nothing to call: the plain centre's step and the agent's
+        counters (once per contact answered, so written out)."""
+        end = now + contact.handle + contact.wrap_up
+        agent.handled += 1
+        agent.until = end
+        agent.busy_time += end - now
+        self.tally.answered(contact, agent.group.index, now, end)
+        heappush(agent.group.busy, (end, next(self._order), agent))
 
     def _finished(self, contact: Contact, agent: Agent, now: float) -> None:
         for hook in self._on_finished:

@@ -116,6 +116,8 @@ class Resolution(Policy):
         # First attempts answered, and settled, by interval of arrival and type.
         self.decided = np.zeros(shape, dtype=np.int64)
         self.settled = np.zeros(shape, dtype=np.int64)
+        # The same by the group of the agent who answered.
+        self.by_group = np.zeros((2, scenario.intervals, len(groups)), dtype=np.int64)
 
     def uses(self, hook: str) -> bool:
         return hook == "answered"
@@ -148,6 +150,8 @@ class Resolution(Policy):
             cell = (min(int(contact.arrival // self.period), len(self.decided) - 1), kind)
             self.decided[cell] += 1
             self.settled[cell] += settled
+            self.by_group[0, cell[0], g] += 1
+            self.by_group[1, cell[0], g] += settled
         if settled:
             return
         first = contact.first if type(contact) is Repeat else contact
@@ -163,6 +167,12 @@ class Resolution(Policy):
         self.tally.arrived(kind, np.array([again]))
         self.centre.tally.event(first, again, "repeat_arrived")
         self.centre.inject(repeat)
+
+    def group_metrics(self, interval: int, group: int) -> dict[str, float]:
+        """The first-contact resolution of the first attempts of ``interval`` that agents
+        of ``group`` answered."""
+        decided, settled = self.by_group[:, interval, group]
+        return {"resolution_rate": ratio(settled, decided)}
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """``repeat_contacts``, ``repeats_answered``, ``repeats_abandoned`` and
