@@ -74,6 +74,10 @@ def test_same_seed_gives_byte_identical_runs(single_queue_file, tmp_path):
          r"callbacks\.abandoned\.delay: expected a duration .*got 'later'"),
         (('staff = 50', 'staff = 50\n\n[callbacks]\noffer_after = "2min"\naccept = [["2min", 2]]'),
          r"callbacks\.accept\[0\]\[1\]: must be <= 1 \(got 2\)"),
+        (('staff = 50', 'staff = 50\noutbound = ["leads"]'),
+         r"agent_groups\[agents\]\.outbound: 'leads' names no \[\[outbound\]\] campaign"),
+        (('staff = 50', 'staff = 50\nquota = { daily = 20, counts = "calls" }'),
+         r"agent_groups\[agents\]\.quota\.counts: must be 'outbound' or 'all' \(got 'calls'\)"),
     ],
 )
 def test_bad_scenario_is_one_line_exit_2_without_traceback(single_queue_file, tmp_path, edit,
