@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.model.blending import Blend, rule_for
+from ccsim.model.blending import Blend, Reserve, rule_for
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
 from ccsim.streams import draws, uniforms
@@ -142,6 +142,12 @@ class Outbound(Policy):
 
     def has_work(self, group: Group) -> bool:
         return not self.replayable and self._callable(group)
+
+    def idle_below(self, group: Group) -> int:
+        # A reserve dials only with keep_idle others idle (the shipped rules say so
+        # exactly; a rule of one's own is always asked).
+        rule = self.rules[group.index]
+        return rule.keep_idle if type(rule) is Reserve else 0
 
     def _callable(self, group: Group) -> bool:
         """Whether a campaign of ``group`` is open with customers left to call."""

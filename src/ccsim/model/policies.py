@@ -133,6 +133,12 @@ class Policy:
         run, never replaced."""
         return []
 
+    def idle_below(self, group: Group) -> int:
+        """For a ``replayable`` policy: while fewer than this many other agents of
+        ``group`` are idle (and nothing waits), a freed agent goes idle without its hooks
+        being asked (0: always ask)."""
+        return 0
+
     def interval(self, index: int, now: float) -> None:
         pass
 

@@ -88,6 +88,7 @@ class PolicyCentre(Centre):
         if replayed:  # their decisions are made when a group is settled, at each end's time
             self._late_free = hooks(replayed, "agent_free")
             self._late_idle = hooks(replayed, "agent_idle")
+            self._idle_below = [min(p.idle_below(g) for p in replayed) for g in self.groups]
             self._settle = self._settle_late  # type: ignore[method-assign]
         lined = [p for p in acting if type(p).work_lines is not Policy.work_lines]
         for policy in lined:
@@ -241,6 +242,7 @@ class PolicyCentre(Centre):
         busy, idle = group.busy, group.idle
         work = self._has_work(group)
         late_free, late_idle = self._late_free, self._late_idle
+        below = self._idle_below[group.index]
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
             if group.leaving:
@@ -251,7 +253,8 @@ class PolicyCentre(Centre):
                 self._free(agent, now, since=end)
                 work = self._has_work(group)
                 continue
-            if _took(late_free, agent, end) or _took(late_idle, agent, end):
+            if len(idle) >= below and (_took(late_free, agent, end)
+                                       or _took(late_idle, agent, end)):
                 continue
             agent.idle_since = end
             idle.append(agent)
