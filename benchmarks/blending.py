@@ -34,7 +34,7 @@ from typing import Any
 from scipy import stats
 
 import ccsim
-from benchmarks import ccsim_model, textbook_blending
+from benchmarks import ccsim_model, suite, textbook_blending
 from benchmarks.blending_case import (
     LOAD,
     MEAN_OUTBOUND,
@@ -46,9 +46,8 @@ from benchmarks.blending_case import (
 )
 from benchmarks.callbacks import Agreement, Interval, Speed, speeds
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
-from benchmarks.ccsim_model import run_centre
 from benchmarks.report import table
-from benchmarks.suite import MIN_EVENTS, ROOT, Memory, Run, SizeRuns
+from benchmarks.suite import MIN_EVENTS, ROOT, Memory, SizeRuns
 from ccsim.model.centre import Centre
 from ccsim.model.outbound import Outbound
 from ccsim.model.policy_centre import PolicyCentre
@@ -114,23 +113,6 @@ def run_ccsim(case: BlendingCase, seed: int) -> BlendingOutcome:
 # --- speed ---------------------------------------------------------------------------
 
 
-def _time_ccsim(case: BlendingCase, seed: int, spec: ccsim.Scenario) -> Run:
-    start = time.perf_counter()
-    c = centre(spec, seed)
-    run_centre(c)
-    core = time.perf_counter()
-    result = c.result()
-    end = time.perf_counter()
-    out = outcome(case, result)
-    return Run(seed, out.customers, end - start, core - start, out.counts)
-
-
-def _time_textbook(case: BlendingCase, seed: int) -> Run:
-    start = time.perf_counter()
-    out = textbook_blending.run(case, seed)
-    return Run(seed, out.customers, time.perf_counter() - start, None, out.counts)
-
-
 def compare(
     agent_counts: Sequence[int],
     customers: int,
@@ -139,33 +121,11 @@ def compare(
     models: Sequence[str] = MODELS,
     progress: Callable[[str], None] | None = None,
 ) -> list[SizeRuns]:
-    """Time the models on the same case in alternating rounds, as the speed section does:
-    every model once per round with the same seed, the order rotating from round to round,
-    ``gc.collect()`` before each timed run."""
-    out = []
-    for agents in agent_counts:
-        case = BlendingCase(agents, customers)
-        on, off = scenario(case), scenario(case, outbound=False)  # validated outside timing
-        timers: dict[str, Callable[[int], Run]] = {
-            "ccsim": lambda s, case=case, on=on: _time_ccsim(case, s, on),
-            "textbook": lambda s, case=case: _time_textbook(case, s),
-            "ccsim off": lambda s, case=case, off=off: _time_ccsim(case, s, off),
-        }
-        runs: dict[str, list[Run]] = {m: [] for m in models}
-        for r in range(rounds):
-            order = [*models[r % len(models):], *models[: r % len(models)]]
-            for model in order:
-                gc.collect()
-                run = timers[model](seed + r)
-                runs[model].append(run)
-                if progress:
-                    progress(
-                        f"  {agents:>5} agents  round {r + 1}/{rounds}  {model:<9} "
-                        f"{run.customers:>8} customers  {run.seconds:7.2f} s  "
-                        f"{run.rate:>9,.0f}/s"
-                    )
-        out.append(SizeRuns(agents, customers, case.horizon, case.period, runs))
-    return out
+    """Time the models on the same case in alternating rounds, as the speed section does
+    (:func:`benchmarks.suite.compare_policy`)."""
+    return suite.compare_policy(
+        BlendingCase, lambda case: (scenario(case), scenario(case, outbound=False)), centre,
+        outcome, textbook_blending.run, agent_counts, customers, rounds, seed, models, progress)
 
 
 # --- agreement -----------------------------------------------------------------------

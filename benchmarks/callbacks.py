@@ -10,7 +10,6 @@ with ``[callbacks]`` removed (*ccsim off*) is timed alongside, to show what the 
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import math
 import statistics
@@ -38,8 +37,7 @@ from benchmarks.callback_case import (
     chain_truncation,
 )
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
-from benchmarks.ccsim_model import run_centre
-from benchmarks.suite import MIN_EVENTS, ROOT, Run, SizeRuns
+from benchmarks.suite import MIN_EVENTS, ROOT, SizeRuns
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre
 from ccsim.model.policy_centre import PolicyCentre
@@ -97,23 +95,6 @@ def run_ccsim(case: CallbackCase, seed: int) -> CallbackOutcome:
 # --- speed ---------------------------------------------------------------------------
 
 
-def _time_ccsim(case: CallbackCase, seed: int, spec: ccsim.Scenario) -> Run:
-    start = time.perf_counter()
-    c = centre(spec, seed)
-    run_centre(c)
-    core = time.perf_counter()
-    result = c.result()
-    end = time.perf_counter()
-    out = outcome(case, result)
-    return Run(seed, out.customers, end - start, core - start, out.counts)
-
-
-def _time_textbook(case: CallbackCase, seed: int) -> Run:
-    start = time.perf_counter()
-    out = textbook_callbacks.run(case, seed)
-    return Run(seed, out.customers, time.perf_counter() - start, None, out.counts)
-
-
 def compare(
     agent_counts: Sequence[int],
     customers: int,
@@ -122,33 +103,11 @@ def compare(
     models: Sequence[str] = MODELS,
     progress: Callable[[str], None] | None = None,
 ) -> list[SizeRuns]:
-    """Time the models on the same case in alternating rounds, as the speed section does:
-    every model once per round with the same seed, the order rotating from round to round,
-    ``gc.collect()`` before each timed run."""
-    out = []
-    for agents in agent_counts:
-        case = CallbackCase(agents, customers)
-        on, off = scenario(case), scenario(case, callbacks=False)  # validated outside timing
-        timers: dict[str, Callable[[int], Run]] = {
-            "ccsim": lambda s, case=case, on=on: _time_ccsim(case, s, on),
-            "textbook": lambda s, case=case: _time_textbook(case, s),
-            "ccsim off": lambda s, case=case, off=off: _time_ccsim(case, s, off),
-        }
-        runs: dict[str, list[Run]] = {m: [] for m in models}
-        for r in range(rounds):
-            order = [*models[r % len(models):], *models[: r % len(models)]]
-            for model in order:
-                gc.collect()
-                run = timers[model](seed + r)
-                runs[model].append(run)
-                if progress:
-                    progress(
-                        f"  {agents:>5} agents  round {r + 1}/{rounds}  {model:<9} "
-                        f"{run.customers:>8} customers  {run.seconds:7.2f} s  "
-                        f"{run.rate:>9,.0f}/s"
-                    )
-        out.append(SizeRuns(agents, customers, case.horizon, case.period, runs))
-    return out
+    """Time the models on the same case in alternating rounds, as the speed section does
+    (:func:`benchmarks.suite.compare_policy`)."""
+    return suite.compare_policy(
+        CallbackCase, lambda case: (scenario(case), scenario(case, callbacks=False)), centre,
+        outcome, textbook_callbacks.run, agent_counts, customers, rounds, seed, models, progress)
 
 
 @dataclass(frozen=True)

@@ -166,19 +166,82 @@ def compare(
             "textbook": lambda s, case=case: _time_textbook(case, s),
             "ciw": lambda s, case=case: _time_ciw(case, s),
         }
-        runs: dict[str, list[Run]] = {m: [] for m in models}
-        for r in range(rounds):
-            order = [*models[r % len(models):], *models[: r % len(models)]]
-            for model in order:
-                gc.collect()  # garbage of the previous run is not this run's cost
-                run = timers[model](seed + r)
-                runs[model].append(run)
-                if progress:
-                    progress(
-                        f"  {agents:>5} agents  round {r + 1}/{rounds}  {model:<8} "
-                        f"{run.customers:>8} customers  {run.seconds:7.2f} s  "
-                        f"{run.rate:>9,.0f}/s"
-                    )
+        runs = alternate(timers, models, rounds, seed, agents, progress)
+        out.append(SizeRuns(agents, customers, case.horizon, case.period, runs))
+    return out
+
+
+def alternate(
+    timers: dict[str, Callable[[int], Run]],
+    models: Sequence[str],
+    rounds: int,
+    seed: int,
+    agents: int,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, list[Run]]:
+    """Every model once per round with the round's seed, the order rotating from round to
+    round so that no model always runs first (or right after the same neighbour);
+    ``gc.collect()`` before each timed run."""
+    runs: dict[str, list[Run]] = {m: [] for m in models}
+    for r in range(rounds):
+        order = [*models[r % len(models):], *models[: r % len(models)]]
+        for model in order:
+            gc.collect()  # garbage of the previous run is not this run's cost
+            run = timers[model](seed + r)
+            runs[model].append(run)
+            if progress:
+                progress(
+                    f"  {agents:>5} agents  round {r + 1}/{rounds}  {model:<9} "
+                    f"{run.customers:>8} customers  {run.seconds:7.2f} s  "
+                    f"{run.rate:>9,.0f}/s"
+                )
+    return runs
+
+
+def compare_policy(
+    make_case: Callable[[int, int], Any],
+    scenarios: Callable[[Any], tuple[ccsim.Scenario, ccsim.Scenario]],
+    centre: Callable[[ccsim.Scenario, int], Any],
+    outcome: Callable[[Any, ccsim.RunResult], Any],
+    textbook_run: Callable[[Any, int], Any],
+    agent_counts: Sequence[int],
+    customers: int,
+    rounds: int,
+    seed: int,
+    models: Sequence[str],
+    progress: Callable[[str], None] | None = None,
+) -> list[SizeRuns]:
+    """The speed comparison of a policy section: at each agent count, the case
+    ``make_case(agents, customers)``; ccsim with the policy (``scenarios(case)[0]``, built
+    by ``centre``: *core* is building and running it, *e2e* adds ``result()``), the
+    textbook model of the same policy, and ccsim without it (``scenarios(case)[1]``:
+    *ccsim off*), alternating as :func:`alternate` does."""
+
+    def time_ccsim(case: Any, seed: int, spec: ccsim.Scenario) -> Run:
+        start = time.perf_counter()
+        c = centre(spec, seed)
+        ccsim_model.run_centre(c)
+        core = time.perf_counter()
+        result = c.result()
+        end = time.perf_counter()
+        out = outcome(case, result)
+        return Run(seed, out.customers, end - start, core - start, out.counts)
+
+    def time_textbook(case: Any, seed: int) -> Run:
+        start = time.perf_counter()
+        out = textbook_run(case, seed)
+        return Run(seed, out.customers, time.perf_counter() - start, None, out.counts)
+
+    out = []
+    for agents in agent_counts:
+        case = make_case(agents, customers)
+        on, off = scenarios(case)  # validated outside the timing
+        timers: dict[str, Callable[[int], Run]] = {
+            "ccsim": lambda s, case=case, on=on: time_ccsim(case, s, on),
+            "textbook": lambda s, case=case: time_textbook(case, s),
+            "ccsim off": lambda s, case=case, off=off: time_ccsim(case, s, off),
+        }
+        runs = alternate(timers, models, rounds, seed, agents, progress)
         out.append(SizeRuns(agents, customers, case.horizon, case.period, runs))
     return out
 
