@@ -1,6 +1,7 @@
 """The ``[callbacks]`` of a scenario as a policy on the hook protocol.
 
-**Offers.** A caller who finds every agent able to take it busy is *offered* a callback
+**Offers.** A caller who finds every agent able to take it busy (the router gives it none:
+the ``about_to_wait`` hook) is *offered* a callback
 when the triggers of its type hold — what an ACD knows at that moment, never the
 simulator's future: the live callers of its type waiting ahead of it (``queue_at_least``)
 and the classic predicted wait, position × mean talk + wrap-up time ÷ agents on duty able
