@@ -292,11 +292,6 @@ AcceptCurve = Annotated[
     list[tuple[NonNegativeDuration, Share]], BeforeValidator(_curve)
 ]
 
-#: The keys that make the offer on a long wait (the rest apply to every callback).
-OFFER_KEYS = ("queue_at_least", "predicted_wait_above", "offer_after", "accept", "mode",
-              "promise")
-
-
 class _CallbackKeys(_Strict):
     """The keys of a callback policy; see :class:`Callbacks`."""
 

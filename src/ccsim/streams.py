@@ -70,6 +70,20 @@ class Gamma:
 
 
 @dataclass(frozen=True)
+class Uniform:
+    """Uniform on [0, 1): ``draws(UNIFORM, rng)`` returns the very numbers of calling
+    ``rng.random()`` each time, in batches (a numpy call per draw costs several times more
+    than the rest of a policy's step)."""
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.random(n)
+
+
+#: The one :class:`Uniform` (it has no parameters).
+UNIFORM = Uniform()
+
+
+@dataclass(frozen=True)
 class Constant:
     """Always ``value``."""
 
@@ -99,7 +113,7 @@ class Sequence:
         raise NotImplementedError("a sequence is drawn in order, across batches: use draws()")
 
 
-Distribution = Exponential | LogNormal | Gamma | Constant | Empirical | Sequence
+Distribution = Exponential | LogNormal | Gamma | Uniform | Constant | Empirical | Sequence
 
 
 def draws(dist: Distribution, rng: np.random.Generator) -> Callable[[], float]:
@@ -108,11 +122,4 @@ def draws(dist: Distribution, rng: np.random.Generator) -> Callable[[], float]:
         return itertools.cycle(dist.values).__next__
     # An endless iterator of batches, flattened by C-level itertools: no Python frame per draw.
     batches = iter(lambda: dist.sample(rng, BATCH).tolist(), None)
-    return itertools.chain.from_iterable(batches).__next__
-
-
-def uniforms(rng: np.random.Generator) -> Callable[[], float]:
-    """A function returning the next ``rng.random()`` — the same numbers, drawn in batches:
-    a numpy call per draw costs several times more than the rest of a policy's step."""
-    batches = iter(lambda: rng.random(BATCH).tolist(), None)
     return itertools.chain.from_iterable(batches).__next__

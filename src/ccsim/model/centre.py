@@ -105,6 +105,11 @@ class Centre:
         """What keeps the statistics: a plain tally, or one that also logs every event."""
         return TracingTally if trace else Tally
 
+    #: ``late(agent, end)``: whether a policy gives work, at its end's own time, to an
+    #: agent whose work ended while nothing waited (None: it goes idle; see
+    #: :class:`~ccsim.model.policies.Policy` ``replayable``)
+    _late: Callable[[Agent, float], bool] | None = None
+
     def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
         """One queue per contact type; with deadline heaps if the router reads ``live``."""
         return [(LiveQueue if live else FifoQueue)(self._abandoned) for _ in range(kinds)]
@@ -211,7 +216,7 @@ class Centre:
         """Bring ``group`` up to ``now``: each agent whose work ended by then goes off duty
         (if owed to a drop in head count), takes a waiting contact, or is idle since its
         end."""
-        busy = group.busy
+        busy, late = group.busy, self._late
         work = self._has_work(group)
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
@@ -222,7 +227,8 @@ class Centre:
             if work:
                 self._free(agent, now, since=end)
                 work = self._has_work(group)
-            else:  # nothing waiting: skip the router's search
+            # Nothing waiting: skip the router's search (a policy may still decide late).
+            elif late is None or not late(agent, end):
                 agent.idle_since = end
                 group.idle.append(agent)
 

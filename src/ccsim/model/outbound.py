@@ -45,7 +45,7 @@ import numpy as np
 from ccsim.model.blending import Blend, Reserve, rule_for
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
-from ccsim.streams import draws, uniforms
+from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
@@ -107,9 +107,9 @@ class Outbound(Policy):
 
     def install(self, centre: PolicyCentre) -> None:
         super().install(centre)
-        self.reach = [uniforms(centre.stream(f"outbound:reach:{c.name}"))
+        self.reach = [draws(UNIFORM, centre.stream(f"outbound:reach:{c.name}"))
                       for c in self.campaigns]
-        self.success = [uniforms(centre.stream(f"outbound:success:{c.name}"))
+        self.success = [draws(UNIFORM, centre.stream(f"outbound:success:{c.name}"))
                         for c in self.campaigns]
         self.talk = [draws(c.handle_time.build(), centre.stream(f"outbound:handle_time:{c.name}"))
                      for c in self.campaigns]

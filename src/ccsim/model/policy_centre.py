@@ -8,7 +8,7 @@ public methods are a policy's means of acting on the run; times are seconds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from heapq import heappop, heappush
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -89,7 +89,7 @@ class PolicyCentre(Centre):
             self._late_free = hooks(replayed, "agent_free")
             self._late_idle = hooks(replayed, "agent_idle")
             self._idle_below = [min(p.idle_below(g) for p in replayed) for g in self.groups]
-            self._settle = self._settle_late  # type: ignore[method-assign]
+            self._late = self._decide_late
         lined = [p for p in acting if type(p).work_lines is not Policy.work_lines]
         for policy in lined:
             for group in self.groups:
@@ -192,10 +192,7 @@ class PolicyCentre(Centre):
         group = agent.group
         agent.handled += 1
         self.tally.answered(contact, group.index, now, end)
-        # self._busy(agent, now, end), written out: this runs once per contact answered.
-        agent.until = end
-        agent.busy_time += end - now
-        heappush(group.busy, (end, next(self._order), agent))
+        self._busy(agent, now, end)
         for hook in self._on_answered:
             hook(contact, agent, now, talk, wrap_up)
         if self._on_finished:
@@ -234,30 +231,13 @@ class PolicyCentre(Centre):
         agent.idle_since = since
         agent.group.idle.append(agent)
 
-    def _settle_late(self, group: Group, now: float) -> None:
-        """:meth:`Centre._settle`, with the decisions of replayable policies: an agent whose
-        work ended while nothing waited in the group's queues is offered to them at its
-        end's own time (nothing else has looked at the group since: it is settled before
-        anything reads it), and is idle since then only if none gives it work."""
-        busy, idle = group.busy, group.idle
-        work = self._has_work(group)
-        late_free, late_idle = self._late_free, self._late_idle
-        below = self._idle_below[group.index]
-        while busy and busy[0][0] <= now:
-            end, _, agent = heappop(busy)
-            if group.leaving:
-                self.tally.extra(group.index, group.leaving.popleft(), end)
-                group.leave(agent, end)
-                continue
-            if work:
-                self._free(agent, now, since=end)
-                work = self._has_work(group)
-                continue
-            if len(idle) >= below and (_took(late_free, agent, end)
-                                       or _took(late_idle, agent, end)):
-                continue
-            agent.idle_since = end
-            idle.append(agent)
+    def _decide_late(self, agent: Agent, end: float) -> bool:
+        """Whether a replayable policy gives work, at its end's own time, to ``agent`` whose
+        work ended while nothing waited in its group's queues (nothing else has looked at
+        the group since: it is settled before anything reads it)."""
+        if len(agent.group.idle) < self._idle_below[agent.group.index]:
+            return False
+        return _took(self._late_free, agent, end) or _took(self._late_idle, agent, end)
 
     def _has_work(self, group: Group) -> bool:
         if self._eager or Centre._has_work(self, group):

@@ -28,7 +28,7 @@ from ccsim.model.metrics import Tally
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
 from ccsim.model.trace import TracingTally
-from ccsim.streams import draws
+from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
@@ -112,12 +112,12 @@ class Resolution(Policy):
                            for g in groups]
         self.horizon = scenario.horizon
         self.period, self.warmup = scenario.period, scenario.warmup_intervals
-        shape = (scenario.intervals, len(types))
-        # First attempts answered, and settled, by interval of arrival and type.
-        self.decided = np.zeros(shape, dtype=np.int64)
-        self.settled = np.zeros(shape, dtype=np.int64)
-        # The same by the group of the agent who answered.
-        self.by_group = np.zeros((2, scenario.intervals, len(groups)), dtype=np.int64)
+        #: shape of the counts of first attempts answered and settled: interval of arrival,
+        #: type, group of the agent who answered (flat Python lists while the run goes: a
+        #: NumPy item update per answer costs more than the rest of the hook)
+        self.shape = (scenario.intervals, len(types), len(groups))
+        size = self.shape[0] * self.shape[1] * self.shape[2]
+        self._answered, self._settled = [0] * size, [0] * size
 
     def uses(self, hook: str) -> bool:
         return hook == "answered"
@@ -130,7 +130,7 @@ class Resolution(Policy):
         def source(spec: Any, name: str) -> Any:
             return draws(spec.build(), centre.stream(name)) if spec is not None else None
 
-        self.draw = [centre.stream(f"resolution:{c.name}") for c in types]
+        self.draw = [draws(UNIFORM, centre.stream(f"resolution:{c.name}")) for c in types]
         self.delay = [source(c.repeat_delay, f"repeat_delay:{c.name}") for c in types]
         self.handle = [source(c.handle_time, f"repeat:handle_time:{c.name}") for c in types]
         self.patience = [source(c.patience, f"repeat:patience:{c.name}") for c in types]
@@ -145,34 +145,39 @@ class Resolution(Policy):
         chance = self.settles[kind][g]
         if talk < contact.handle and self.elasticity[g]:  # a rushed conversation
             chance *= (talk / contact.handle) ** self.elasticity[g]
-        settled = self.draw[kind].random() < chance
-        if type(contact) is not Repeat:
-            cell = (min(int(contact.arrival // self.period), len(self.decided) - 1), kind)
-            self.decided[cell] += 1
-            self.settled[cell] += settled
-            self.by_group[0, cell[0], g] += 1
-            self.by_group[1, cell[0], g] += settled
+        settled = self.draw[kind]() < chance
+        repeat = type(contact) is Repeat
+        if not repeat:
+            intervals, kinds, groups = self.shape
+            interval = min(int(contact.arrival // self.period), intervals - 1)
+            cell = (interval * kinds + kind) * groups + g
+            self._answered[cell] += 1
+            self._settled[cell] += settled
         if settled:
             return
-        first = contact.first if type(contact) is Repeat else contact
-        self.centre.tally.event(first, now + talk, "unsettled", agent.group.index)
+        first = contact.first if repeat else contact
+        self.centre.tally.event(first, now + talk, "unsettled", g)
         again = now + talk + self.delay[kind]()
         if again >= self.horizon:
             return
-        rounds = contact.round + 1 if type(contact) is Repeat else 1
         patience, wrap = self.patience[kind], self.wrap_up[kind]
-        repeat = Repeat(first, rounds, again,
-                        again + patience() if patience is not None else math.inf,
-                        self.handle[kind](), wrap() if wrap is not None else 0.0)
+        next_call = Repeat(first, contact.round + 1 if repeat else 1, again,
+                               again + patience() if patience is not None else math.inf,
+                               self.handle[kind](), wrap() if wrap is not None else 0.0)
         self.tally.arrived(kind, np.array([again]))
         self.centre.tally.event(first, again, "repeat_arrived")
-        self.centre.inject(repeat)
+        self.centre.inject(next_call)
+
+    def end(self, now: float) -> None:
+        """The run is over: the counts as arrays (interval × type × group)."""
+        self.answered_first = np.array(self._answered, dtype=np.int64).reshape(self.shape)
+        self.settled_first = np.array(self._settled, dtype=np.int64).reshape(self.shape)
 
     def group_metrics(self, interval: int, group: int) -> dict[str, float]:
         """The first-contact resolution of the first attempts of ``interval`` that agents
         of ``group`` answered."""
-        decided, settled = self.by_group[:, interval, group]
-        return {"resolution_rate": ratio(settled, decided)}
+        return {"resolution_rate": ratio(self.settled_first[interval, :, group].sum(),
+                                         self.answered_first[interval, :, group].sum())}
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """``repeat_contacts``, ``repeats_answered``, ``repeats_abandoned`` and
@@ -183,6 +188,6 @@ class Resolution(Policy):
             "repeat_contacts": int(self.tally.offered[intervals, kinds].sum()),
             "repeats_answered": int(counts[Outcome.ANSWERED][intervals, kinds].sum()),
             "repeats_abandoned": int(counts[Outcome.ABANDONED][intervals, kinds].sum()),
-            "resolution_rate": ratio(self.settled[intervals, kinds].sum(),
-                                     self.decided[intervals, kinds].sum()),
+            "resolution_rate": ratio(self.settled_first[intervals, kinds].sum(),
+                                     self.answered_first[intervals, kinds].sum()),
         }

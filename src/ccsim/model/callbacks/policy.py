@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from ccsim.model.callbacks.ledger import Ledger
+from ccsim.model.callbacks.ledger import SOURCES, Ledger
 from ccsim.model.callbacks.schedule import (
     FOLLOW_UP,
     OFFER,
@@ -49,7 +49,7 @@ from ccsim.model.callbacks.schedule import (
 )
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.policies import Policy
-from ccsim.streams import draws, uniforms
+from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,7 +58,6 @@ if TYPE_CHECKING:
     from ccsim.model.policy_centre import PolicyCentre
     from ccsim.scenario import Callbacks, Scenario
 
-_EVENT = {OFFER: "callback", RECALL: "recall", FOLLOW_UP: "followup"}
 
 
 class CallbackPolicy(Policy):
@@ -124,10 +123,10 @@ class CallbackPolicy(Policy):
             return [centre.stream(f"callbacks:{name}:{n}") for n in names]
 
         # Batched: the same numbers as a numpy call per draw, at a fraction of its cost.
-        self.accept = [uniforms(rng) for rng in streams("accept")]
-        self.reach = [uniforms(rng) for rng in streams("reach")]
-        self.recall_share = [uniforms(rng) for rng in streams("recall")]
-        self.follow_share = [uniforms(rng) for rng in streams("follow_up")]
+        self.accept = [draws(UNIFORM, rng) for rng in streams("accept")]
+        self.reach = [draws(UNIFORM, rng) for rng in streams("reach")]
+        self.recall_share = [draws(UNIFORM, rng) for rng in streams("recall")]
+        self.follow_share = [draws(UNIFORM, rng) for rng in streams("follow_up")]
         self.recall_delay = [
             draws(s.delay.build(), centre.stream(f"callbacks:recall_delay:{n}"))
             if s is not None else None for s, n in zip(self.recalls, names, strict=True)
@@ -233,7 +232,7 @@ class CallbackPolicy(Policy):
         """``request`` (a recall or follow-up) is due at ``due``."""
         source, contact = request.source, request.contact
         self.ledger.count("requested", source, contact)
-        self.centre.tally.event(contact, request.requested, f"{_EVENT[source]}_requested")
+        self._event(contact, request.requested, f"{SOURCES[source].singular}_requested")
 
         def now_due(now: float) -> None:
             self.ledger.pend(source, contact.kind, now, +1)
@@ -294,7 +293,7 @@ class CallbackPolicy(Policy):
         spec = self.specs[kind]
         assert spec is not None
         request.attempts += 1
-        log, group, event = self._event, agent.group.index, _EVENT[source]
+        log, group, event = self._event, agent.group.index, SOURCES[source].singular
         log(contact, now, f"{event}_attempt", group)
         start = now + spec.dial_time
         if self.reach[kind]() < spec.reach:
@@ -318,7 +317,7 @@ class CallbackPolicy(Policy):
     def _fail(self, request: Request, now: float) -> None:
         self.ledger.failed(request)
         self.ledger.pend(request.source, request.contact.kind, now, -1)
-        self.centre.tally.event(request.contact, now, f"{_EVENT[request.source]}_failed")
+        self._event(request.contact, now, f"{SOURCES[request.source].singular}_failed")
 
     def end(self, now: float) -> None:
         """The run is over: requests no agent was left to make have failed (a caller still
