@@ -714,8 +714,7 @@ def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label
 def clock(scenario: Scenario, interval: int) -> str:
     """The clock time at which ``interval`` starts (``"08:30"``), with its day on a
     horizon longer than a day (``"day 2 08:30"``)."""
-    hours, minutes = map(int, scenario.start.split(":"))
-    total = hours * 60 + minutes + round(interval * scenario.period / 60)
+    total = scenario.start_seconds // 60 + round(interval * scenario.period / 60)
     day, minute = divmod(total, 24 * 60)
     text = f"{minute // 60:02d}:{minute % 60:02d}"
     return f"day {day + 1} {text}" if _days(scenario) > 1 else text
@@ -723,8 +722,7 @@ def clock(scenario: Scenario, interval: int) -> str:
 
 def _days(scenario: Scenario) -> int:
     """How many calendar days the horizon touches."""
-    hours, minutes = map(int, scenario.start.split(":"))
-    end = hours * 3600 + minutes * 60 + scenario.intervals * scenario.period
+    end = scenario.start_seconds + scenario.intervals * scenario.period
     return math.ceil(end / 86400)
 
 
@@ -745,8 +743,7 @@ def _clock_axis(ax: Axes, scenario: Scenario, intervals: list[int]) -> None:
 
 
 def _minute_of_day(scenario: Scenario, interval: int) -> int:
-    hours, minutes = map(int, scenario.start.split(":"))
-    return (hours * 60 + minutes + round(interval * scenario.period / 60)) % (24 * 60)
+    return (scenario.start_seconds // 60 + round(interval * scenario.period / 60)) % (24 * 60)
 
 
 def _spread(labels: list[str]) -> list[str]:

@@ -152,8 +152,7 @@ def missed_intervals(table: pd.DataFrame, variant: str, scenario: Scenario) -> l
 def _spans(intervals: Sequence[int], scenario: Scenario) -> list[str]:
     """Consecutive intervals as clock spans from the start of the first to the end of the
     last (``10:00–11:30``); ``d2 07:00`` on the second day of a longer horizon."""
-    hours, minutes = map(int, scenario.start.split(":"))
-    start = hours * 3600 + minutes * 60
+    start = scenario.start_seconds
     days = start + scenario.horizon > 86400
 
     def clock(t: float) -> str:

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from ccsim import streams
-from ccsim.units import parse_duration
+from ccsim.units import clock_seconds, parse_duration
 
 
 class ScenarioError(Exception):
@@ -744,6 +744,11 @@ class Scenario(_Strict):
         if self.callbacks is None:
             return Callbacks(**own.model_dump(exclude_unset=True))  # type: ignore[union-attr]
         return self.callbacks.overridden(own or None)
+
+    @property
+    def start_seconds(self) -> int:
+        """Seconds since midnight at the start of the horizon (its clock time ``start``)."""
+        return clock_seconds(self.start)
 
     @property
     def intervals(self) -> int:

@@ -83,3 +83,9 @@ def format_duration(seconds: float) -> str:
         if seconds >= size and (seconds / size * 10) % 1 == 0:
             return f"{seconds / size:g}{unit}"
     return f"{seconds:g}s"
+
+
+def clock_seconds(clock: str) -> int:
+    """Seconds since midnight of a clock time ``"HH:MM"`` (already validated)."""
+    hours, minutes = map(int, clock.split(":"))
+    return hours * 3600 + minutes * 60

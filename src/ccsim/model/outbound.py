@@ -46,6 +46,7 @@ from ccsim.model.blending import Blend, Reserve, rule_for
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
+from ccsim.units import clock_seconds
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
@@ -328,12 +329,8 @@ class Outbound(Policy):
 def _windows(start: str, hours: tuple[str, str], horizon: float) -> list[tuple[float, float]]:
     """The calling windows ``hours`` (clock times) within ``[0, horizon)``, in seconds
     since the start of the horizon, whose clock time is ``start``."""
-    def minutes(clock: str) -> int:
-        h, m = map(int, clock.split(":"))
-        return h * 60 + m
-
-    offset = minutes(start) * 60.0
-    opens, closes = minutes(hours[0]) * 60.0 - offset, minutes(hours[1]) * 60.0 - offset
+    offset = clock_seconds(start)
+    opens, closes = clock_seconds(hours[0]) - offset, clock_seconds(hours[1]) - offset
     out = []
     for day in range(-1, math.ceil(horizon / _DAY) + 1):
         a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)

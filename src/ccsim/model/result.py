@@ -78,6 +78,5 @@ def build_result(
 
 def clock(scenario: Scenario, interval: int) -> str:
     """Clock time at which ``interval`` starts, as ``HH:MM`` from the scenario's start."""
-    hours, minutes = map(int, scenario.start.split(":"))
-    total = hours * 60 + minutes + round(interval * scenario.period / 60)
+    total = scenario.start_seconds // 60 + round(interval * scenario.period / 60)
     return f"{total // 60 % 24:02d}:{total % 60:02d}"
