@@ -55,3 +55,28 @@ def callback_day(callbacks=None, *, staff=10, per_hour=160.0, hours=8, patience=
     return Scenario(period=1800, horizon=hours * 3600, contact_types=[contact],
                     agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
                     callbacks=callbacks, **extra)
+
+
+def assert_agrees_with_chain(observed, exact, reps: int) -> None:
+    """Each of ``observed`` (metric → one value per replication) has the ``exact`` chain's
+    value (its attribute of that name) in its 99.9 % Student-t interval, and the interval
+    is narrower than 10 % of it (precise enough that a 10 % error would show). A value of
+    exactly 0 or 1 (nobody abandons; every caller waits) must be observed in every run."""
+    import math
+
+    import numpy as np
+    from scipy import stats
+
+    t = stats.t.ppf(0.9995, reps - 1)
+    for name, values in observed.items():
+        values = np.asarray(values, dtype=float)
+        target = getattr(exact, name)
+        if target < 1e-9:
+            assert values.max() == 0, name
+            continue
+        if target == 1:
+            assert values.min() == 1, name
+            continue
+        half = t * values.std(ddof=1) / math.sqrt(reps)
+        assert abs(values.mean() - target) <= half, (name, values.mean(), half, target)
+        assert half <= 0.1 * target, (name, half, target)

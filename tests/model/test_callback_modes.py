@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from model_cases import callback_day
+from model_cases import assert_agrees_with_chain, callback_day
 from scipy import stats
 
 from ccsim import Scenario, simulate
@@ -337,10 +337,4 @@ def test_recalls_agree_with_their_exact_markov_chain(agents, load, patience, sha
         "pending": [s["recalls_pending"] for s in runs],
         "delay": [s["recall_delay_mean"] for s in runs],
     }
-    t = stats.t.ppf(0.9995, reps - 1)
-    for name, values in observed.items():
-        values = np.array(values)
-        half = t * values.std(ddof=1) / math.sqrt(reps)
-        target = getattr(exact, name)
-        assert abs(values.mean() - target) <= half, (name, values.mean(), half, target)
-        assert half <= 0.1 * target, (name, half, target)  # precise enough to see 10 %
+    assert_agrees_with_chain(observed, exact, reps)

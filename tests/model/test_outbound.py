@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_cases import assert_agrees_with_chain
 
 from ccsim import Scenario, ScenarioError, simulate
 from ccsim.model.agents import Agent
@@ -361,7 +362,6 @@ RESERVE_CHAINS = [
 def test_reserve_agrees_with_its_exact_markov_chain(agents, load, keep_idle, patience,
                                                     outbound_talk, hours, reps):
     from reserve_chain import closed_form, solve
-    from scipy import stats
 
     aht = 240.0
     lam = load * agents / aht
@@ -395,16 +395,4 @@ def test_reserve_agrees_with_its_exact_markov_chain(agents, load, keep_idle, pat
         "mean_wait": [s["mean_wait"] for s in runs],
         "outbound_per_hour": [s["outbound_reached"] / measured for s in runs],
     }
-    t = stats.t.ppf(0.9995, reps - 1)
-    for name, values in observed.items():
-        values = np.array(values)
-        target = getattr(exact, name)
-        if target == 0:  # nobody abandons with infinite patience
-            assert values.max() == 0, name
-            continue
-        if target == 1:  # inbound_first: no agent is ever idle, every caller waits
-            assert values.min() == 1, name
-            continue
-        half = t * values.std(ddof=1) / math.sqrt(reps)
-        assert abs(values.mean() - target) <= half, (name, values.mean(), half, target)
-        assert half <= 0.1 * target, (name, half, target)  # precise enough to see 10 %
+    assert_agrees_with_chain(observed, exact, reps)
