@@ -6,32 +6,19 @@ The case is :mod:`benchmarks.blending_case`. ccsim is timed as in the speed sect
 *core* is building the centre and running it, *end-to-end* adds the result tables; both
 are what :func:`ccsim.simulate` does for a scenario with ``[[outbound]]``. The same case
 with the campaign removed (*ccsim off*: plain Erlang A at the same load) is timed alongside,
-to show what the policy costs.
-
-``python -m benchmarks.blending AGENTS CUSTOMERS [--tracemalloc]`` is the memory probe: one
-ccsim run in this (fresh) process, as :mod:`benchmarks.memory` measures the other models.
+to show what the policy costs. Memory is :mod:`benchmarks.memory`'s probe of
+``ccsim-blending``.
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import importlib.util
-import json
 import math
-import os
-import statistics
-import subprocess
-import sys
 import time
-import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-
-from scipy import stats
 
 import ccsim
 from benchmarks import ccsim_model, suite, textbook_blending
@@ -44,10 +31,11 @@ from benchmarks.blending_case import (
     blending_batches,
     keep_idle,
 )
-from benchmarks.callbacks import Agreement, Interval, Speed, speeds
+from benchmarks.callbacks import Agreement, Speed, speeds
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
+from benchmarks.intervals import Interval, load_by_path, mean_interval, welch_interval
 from benchmarks.report import table
-from benchmarks.suite import MIN_EVENTS, ROOT, Memory, SizeRuns
+from benchmarks.suite import MIN_EVENTS, ROOT, SizeRuns
 from ccsim.model.centre import Centre
 from ccsim.model.outbound import Outbound
 from ccsim.model.policy_centre import PolicyCentre
@@ -132,21 +120,8 @@ def compare(
 
 
 def load_chain() -> ModuleType:
-    """tests/model/reserve_chain.py, imported by path (tests/ is not a package)."""
-    name = "reserve_chain"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, CHAIN)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {CHAIN}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while it loads
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
+    """The exact chain's solver in tests/model, imported by path."""
+    return load_by_path(Path(CHAIN))
 
 
 @dataclass(frozen=True)
@@ -175,28 +150,6 @@ def chain(agents: int) -> Chain | None:
                  r.states, time.perf_counter() - start)
 
 
-def _interval(values: Sequence[float], exact: float, events: int) -> Interval:
-    k = len(values)
-    if k < 2:
-        return Interval(values[0] if values else math.nan, math.nan, exact, events)
-    t = float(stats.t.ppf(0.5 + LEVEL / 2, k - 1))
-    return Interval(statistics.fmean(values), t * statistics.stdev(values) / math.sqrt(k),
-                    exact, events)
-
-
-def _difference(a: Sequence[float], b: Sequence[float], events: int) -> Interval:
-    """Welch's interval (at ``LEVEL``) for mean(a) − mean(b)."""
-    if len(a) < 2 or len(b) < 2:
-        return Interval(math.nan, math.nan, 0.0, events)
-    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
-    se = math.sqrt(va + vb)
-    diff = statistics.fmean(a) - statistics.fmean(b)
-    if se == 0:
-        return Interval(diff, 0.0, 0.0, events)
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    return Interval(diff, float(stats.t.ppf(0.5 + LEVEL / 2, df)) * se, 0.0, events)
-
-
 def agreement(
     results: Sequence[SizeRuns], chains: dict[int, Chain | None] | None = None
 ) -> list[Agreement]:
@@ -213,16 +166,16 @@ def agreement(
             b = blending_batches([r.counts for r in size.runs[model]], size.period)
             batches[model] = b
             metrics = {
-                name: _interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
-                                b.events[name])
+                name: mean_interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
+                                b.events[name], LEVEL)
                 for name in METRICS
             }
             out.append(Agreement(model, size.agents, b.offered, len(b.abandon_rate), metrics))
         if len(batches) == 2:
             a, t = batches["ccsim"], batches["textbook"]
             metrics = {
-                name: _difference(getattr(a, name), getattr(t, name),
-                                  min(a.events[name], t.events[name]))
+                name: welch_interval(getattr(a, name), getattr(t, name),
+                                  min(a.events[name], t.events[name]), LEVEL)
                 for name in METRICS
             }
             out.append(Agreement("difference", size.agents, min(a.offered, t.offered),
@@ -231,81 +184,6 @@ def agreement(
 
 
 # --- memory --------------------------------------------------------------------------
-
-PROBE = "ccsim-blending"
-
-
-def probe(agents: int, customers: int, traced: bool) -> dict[str, int]:
-    """ccsim with the campaign once in a fresh interpreter (``python -m
-    benchmarks.blending``): its memory figures, as :func:`benchmarks.suite.probe`."""
-    command = [sys.executable, "-m", "benchmarks.blending", str(agents), str(customers)] + (
-        ["--tracemalloc"] if traced else [])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT), str(ROOT / "src"), env.get("PYTHONPATH", "")) if p
-    )
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"memory probe {command[3:]} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def memory(
-    agent_counts: Sequence[int],
-    customers: int,
-    traced: bool = True,
-    progress: Callable[[str], None] | None = None,
-) -> list[Memory]:
-    """ccsim's peak memory at ``customers`` and ten times as many, each in a fresh process
-    (the figures of :func:`benchmarks.suite.memory`)."""
-    out = []
-    for agents in agent_counts:
-        figures = []
-        for n in (customers, 10 * customers):
-            rss = probe(agents, n, traced=False)
-            tm = probe(agents, n, traced=True) if traced else None
-            figures.append((rss, tm))
-            if progress:
-                extra = f"  traced peak {tm['traced_peak_kb']:>8,} KB" if tm else ""
-                progress(f"  {agents:>5} agents  {PROBE} {rss['customers']:>8} customers  "
-                         f"RSS +{rss['rss_peak_kb'] - rss['rss_base_kb']:>8,} KB{extra}")
-        (a, ta), (b, tb) = figures
-        out.append(Memory(
-            model=PROBE, agents=agents,
-            customers=(a["customers"], b["customers"]),
-            rss_base_kb=(a["rss_base_kb"], b["rss_base_kb"]),
-            rss_peak_kb=(a["rss_peak_kb"], b["rss_peak_kb"]),
-            traced_peak_kb=(ta["traced_peak_kb"], tb["traced_peak_kb"]) if ta and tb else None,
-        ))
-    return out
-
-
-def _probe_main(argv: Sequence[str] | None = None) -> None:
-    """The probe itself: import, a tiny warm-up run, reset the peak, run, print JSON."""
-    from benchmarks.memory import peak, reset_peak
-
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.blending")
-    parser.add_argument("agents", type=int)
-    parser.add_argument("customers", type=int)
-    parser.add_argument("--tracemalloc", action="store_true")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    run_ccsim(BlendingCase(args.agents, 200), args.seed)  # loads lazy imports and caches
-    case = BlendingCase(args.agents, args.customers)
-    gc.collect()
-    base = reset_peak()
-    if args.tracemalloc:
-        tracemalloc.start()
-    out = run_ccsim(case, args.seed)
-    traced = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
-    figures = {"customers": out.customers, "rss_base_kb": base, "rss_peak_kb": peak()}
-    if traced is not None:
-        figures["traced_peak_kb"] = traced // 1024
-    print(json.dumps(figures))
-
-
-# --- the section ---------------------------------------------------------------------
-
 
 def section(
     agent_counts: Sequence[int],
@@ -323,8 +201,8 @@ def section(
         if progress:
             progress(f"  exact chain at {agents} agents")
         chains[agents] = chain(agents)
-    mem = memory(agent_counts, mem_customers, traced=traced, progress=progress) if (
-        mem_customers) else []
+    mem = suite.memory(agent_counts, mem_customers, ["ccsim-blending"], traced=traced,
+                       progress=progress) if mem_customers else []
     return {
         "runs": results,
         "speed": speeds(results),
@@ -425,7 +303,3 @@ def agreement_text(rows: Sequence[Agreement], chains: dict[int, Chain | None]) -
         + table(headers, body)
         + ("\nexact chain:\n" + "\n".join(notes) if notes else "")
     )
-
-
-if __name__ == "__main__":
-    _probe_main()

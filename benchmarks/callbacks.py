@@ -10,18 +10,14 @@ with ``[callbacks]`` removed (*ccsim off*) is timed alongside, to show what the 
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import statistics
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-
-from scipy import stats
 
 import ccsim
 from benchmarks import ccsim_model, suite, textbook_callbacks
@@ -37,7 +33,8 @@ from benchmarks.callback_case import (
     chain_truncation,
 )
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
-from benchmarks.suite import MIN_EVENTS, ROOT, SizeRuns
+from benchmarks.intervals import Interval, load_by_path, mean_interval, welch_interval
+from benchmarks.suite import ROOT, SizeRuns
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre
 from ccsim.model.policy_centre import PolicyCentre
@@ -47,6 +44,8 @@ MODELS = ("ccsim", "textbook", "ccsim off")
 TARGET = (50, 5.0)
 CHAIN = ROOT / "tests" / "model" / "callback_chain.py"
 METRICS = ("abandon_rate", "accepted", "delay")
+#: The confidence level of the agreement intervals.
+LEVEL = 0.95
 
 
 def scenario(case: CallbackCase, callbacks: bool = True) -> ccsim.Scenario:
@@ -147,21 +146,8 @@ def speeds(results: Sequence[SizeRuns]) -> list[Speed]:
 
 
 def load_chain() -> ModuleType:
-    """tests/model/callback_chain.py, imported by path (tests/ is not a package)."""
-    name = "callback_chain"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, CHAIN)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {CHAIN}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while it loads
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
+    """The exact chain's solver in tests/model, imported by path."""
+    return load_by_path(Path(CHAIN))
 
 
 @dataclass(frozen=True)
@@ -191,23 +177,6 @@ def chain(agents: int) -> Chain | None:
 
 
 @dataclass(frozen=True)
-class Interval:
-    """A mean with its 95 % t-interval; ``exact`` is the chain's value (or NaN)."""
-
-    value: float
-    half_width: float
-    exact: float
-    events: int
-
-    @property
-    def within(self) -> bool | None:
-        """The exact value in the interval; ``None`` with too few events or no exact value."""
-        if self.events < MIN_EVENTS or math.isnan(self.half_width) or math.isnan(self.exact):
-            return None
-        return abs(self.value - self.exact) <= self.half_width
-
-
-@dataclass(frozen=True)
 class Agreement:
     """One model (or the difference ccsim − textbook, ``model="difference"``, whose exact
     value is 0) at one agent count."""
@@ -217,27 +186,6 @@ class Agreement:
     measured: int  #: customers in the measured batches, all rounds
     batches: int
     metrics: dict[str, Interval]
-
-
-def _interval(values: Sequence[float], exact: float, events: int) -> Interval:
-    k = len(values)
-    if k < 2:
-        return Interval(values[0] if values else math.nan, math.nan, exact, events)
-    half = float(stats.t.ppf(0.975, k - 1)) * statistics.stdev(values) / math.sqrt(k)
-    return Interval(statistics.fmean(values), half, exact, events)
-
-
-def _difference(a: Sequence[float], b: Sequence[float], events: int) -> Interval:
-    """Welch's 95 % interval for mean(a) − mean(b)."""
-    if len(a) < 2 or len(b) < 2:
-        return Interval(math.nan, math.nan, 0.0, events)
-    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return Interval(statistics.fmean(a) - statistics.fmean(b), 0.0, 0.0, events)
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.975, df)) * se
-    return Interval(statistics.fmean(a) - statistics.fmean(b), half, 0.0, events)
 
 
 def agreement(
@@ -255,16 +203,16 @@ def agreement(
             b = callback_batches([r.counts for r in size.runs[model]])
             batches[model] = b
             metrics = {
-                name: _interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
-                                b.events[name])
+                name: mean_interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
+                                b.events[name], LEVEL)
                 for name in METRICS
             }
             out.append(Agreement(model, size.agents, b.offered, len(b.abandon_rate), metrics))
         if len(batches) == 2:
             a, t = batches["ccsim"], batches["textbook"]
             metrics = {
-                name: _difference(getattr(a, name), getattr(t, name),
-                                  min(a.events[name], t.events[name]))
+                name: welch_interval(getattr(a, name), getattr(t, name),
+                                  min(a.events[name], t.events[name]), LEVEL)
                 for name in METRICS
             }
             out.append(Agreement("difference", size.agents, min(a.offered, t.offered),

@@ -21,7 +21,16 @@ import resource
 import tracemalloc
 from pathlib import Path
 
-from benchmarks import callbacks, ccsim_model, ciw_model, textbook, textbook_callbacks
+from benchmarks import (
+    blending,
+    callbacks,
+    ccsim_model,
+    ciw_model,
+    textbook,
+    textbook_blending,
+    textbook_callbacks,
+)
+from benchmarks.blending_case import BlendingCase
 from benchmarks.callback_case import CallbackCase
 from benchmarks.case import Case
 
@@ -31,9 +40,12 @@ RUNNERS = {
     "ciw": ciw_model.run,
     "ccsim-callbacks": callbacks.run_ccsim,
     "textbook-callbacks": textbook_callbacks.run,
+    "ccsim-blending": blending.run_ccsim,
+    "textbook-blending": textbook_blending.run,
 }
-#: The case class of each model (the callback models run the callback case).
-CASES = {"ccsim-callbacks": CallbackCase, "textbook-callbacks": CallbackCase}
+#: The case class of each model (the policy sections' models run their own case).
+CASES = {"ccsim-callbacks": CallbackCase, "textbook-callbacks": CallbackCase,
+         "ccsim-blending": BlendingCase, "textbook-blending": BlendingCase}
 
 
 def _status(field: str) -> int | None:

@@ -297,7 +297,7 @@ def test_the_timed_blending_centre_is_what_simulate_runs() -> None:
 
 
 def test_memory_probe_runs_ccsim_with_outbound() -> None:
-    figures = blending.probe(10, 300, traced=True)
+    figures = suite.probe("ccsim-blending", 10, 300, traced=True)
     assert figures["rss_peak_kb"] >= figures["rss_base_kb"] > 0
     assert figures["traced_peak_kb"] > 0
     assert abs(figures["customers"] - 300) < 6 * math.sqrt(300)
@@ -307,10 +307,10 @@ def test_cli_blending_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                               monkeypatch: pytest.MonkeyPatch) -> None:
     # The fresh-process probe is tested above; here its figures are made up, to keep the
     # test fast (each probe process imports the whole stack).
-    def probe(agents: int, customers: int, traced: bool) -> dict[str, int]:
+    def probe(model: str, agents: int, customers: int, traced: bool) -> dict[str, int]:
         return {"customers": customers, "rss_base_kb": 1000, "rss_peak_kb": 1100}
 
-    monkeypatch.setattr(blending, "probe", probe)
+    monkeypatch.setattr(suite, "probe", probe)
     out = tmp_path / "bench.json"
     code = main([
         "--quick", "--only", "blending", "--blending-agents", "10", "--customers", "500",
