@@ -31,9 +31,9 @@ from benchmarks.blending_case import (
     blending_batches,
     keep_idle,
 )
-from benchmarks.callbacks import Agreement, Speed, speeds
+from benchmarks.callbacks import Speed, speeds
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
-from benchmarks.intervals import Interval, load_by_path, mean_interval, welch_interval
+from benchmarks.intervals import Agreement, Interval, agreements, load_by_path
 from benchmarks.report import table
 from benchmarks.suite import MIN_EVENTS, ROOT, SizeRuns
 from ccsim.model.centre import Centre
@@ -156,31 +156,9 @@ def agreement(
     """Batch means of abandon rate, P(wait) and outbound conversations per hour per model,
     against the exact chain where solved (``chains``: agents → chain), and ccsim −
     textbook."""
-    out = []
-    for size in results:
-        exact = (chains or {}).get(size.agents)
-        batches = {}
-        for model in ("ccsim", "textbook"):
-            if model not in size.runs:
-                continue
-            b = blending_batches([r.counts for r in size.runs[model]], size.period)
-            batches[model] = b
-            metrics = {
-                name: mean_interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
-                                b.events[name], LEVEL)
-                for name in METRICS
-            }
-            out.append(Agreement(model, size.agents, b.offered, len(b.abandon_rate), metrics))
-        if len(batches) == 2:
-            a, t = batches["ccsim"], batches["textbook"]
-            metrics = {
-                name: welch_interval(getattr(a, name), getattr(t, name),
-                                  min(a.events[name], t.events[name]), LEVEL)
-                for name in METRICS
-            }
-            out.append(Agreement("difference", size.agents, min(a.offered, t.offered),
-                                 min(len(a.abandon_rate), len(t.abandon_rate)), metrics))
-    return out
+    return agreements(results, chains,
+                      lambda size, counts: blending_batches(counts, size.period), METRICS,
+                      LEVEL)
 
 
 # --- memory --------------------------------------------------------------------------

@@ -10,7 +10,6 @@ with ``[callbacks]`` removed (*ccsim off*) is timed alongside, to show what the 
 
 from __future__ import annotations
 
-import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -33,7 +32,7 @@ from benchmarks.callback_case import (
     chain_truncation,
 )
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
-from benchmarks.intervals import Interval, load_by_path, mean_interval, welch_interval
+from benchmarks.intervals import Agreement, agreements, load_by_path
 from benchmarks.suite import ROOT, SizeRuns
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre
@@ -176,48 +175,13 @@ def chain(agents: int) -> Chain | None:
                  time.perf_counter() - start)
 
 
-@dataclass(frozen=True)
-class Agreement:
-    """One model (or the difference ccsim − textbook, ``model="difference"``, whose exact
-    value is 0) at one agent count."""
-
-    model: str
-    agents: int
-    measured: int  #: customers in the measured batches, all rounds
-    batches: int
-    metrics: dict[str, Interval]
-
-
 def agreement(
     results: Sequence[SizeRuns], chains: dict[int, Chain | None] | None = None
 ) -> list[Agreement]:
     """Batch means of abandon rate, share accepted and mean callback delay per model, against
     the exact chain where solved (``chains``: agents → chain), and ccsim − textbook."""
-    out = []
-    for size in results:
-        exact = (chains or {}).get(size.agents)
-        batches = {}
-        for model in ("ccsim", "textbook"):
-            if model not in size.runs:
-                continue
-            b = callback_batches([r.counts for r in size.runs[model]])
-            batches[model] = b
-            metrics = {
-                name: mean_interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
-                                b.events[name], LEVEL)
-                for name in METRICS
-            }
-            out.append(Agreement(model, size.agents, b.offered, len(b.abandon_rate), metrics))
-        if len(batches) == 2:
-            a, t = batches["ccsim"], batches["textbook"]
-            metrics = {
-                name: welch_interval(getattr(a, name), getattr(t, name),
-                                  min(a.events[name], t.events[name]), LEVEL)
-                for name in METRICS
-            }
-            out.append(Agreement("difference", size.agents, min(a.offered, t.offered),
-                                 min(len(a.abandon_rate), len(t.abandon_rate)), metrics))
-    return out
+    return agreements(results, chains, lambda size, counts: callback_batches(counts),
+                      METRICS, LEVEL)
 
 
 # --- the section ---------------------------------------------------------------------

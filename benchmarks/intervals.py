@@ -7,14 +7,15 @@ import importlib.util
 import math
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from scipy import stats
 
-from benchmarks.suite import MIN_EVENTS
+from benchmarks.suite import MIN_EVENTS, SizeRuns
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,56 @@ class Interval:
         if self.events < MIN_EVENTS or math.isnan(self.half_width) or math.isnan(self.exact):
             return None
         return abs(self.value - self.exact) <= self.half_width
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One model (or the difference ccsim − textbook, ``model="difference"``, whose exact
+    value is 0) at one agent count."""
+
+    model: str
+    agents: int
+    measured: int  #: customers in the measured batches, all rounds
+    batches: int
+    metrics: dict[str, Interval]
+
+
+def agreements(
+    results: Sequence[SizeRuns],
+    chains: dict[int, Any] | None,
+    batches_of: Callable[[SizeRuns, list[Any]], Any],
+    metrics: Sequence[str],
+    level: float,
+) -> list[Agreement]:
+    """Per model and agent count, the batch means of ``metrics`` (``batches_of(size, the
+    runs' counts)`` gives them, with ``events`` and ``offered``) against the exact chain
+    where solved (``chains``: agents → an object with those attributes), and ccsim −
+    textbook, at ``level``."""
+    out = []
+    for size in results:
+        exact = (chains or {}).get(size.agents)
+        batches = {}
+        for model in ("ccsim", "textbook"):
+            if model not in size.runs:
+                continue
+            b = batches_of(size, [r.counts for r in size.runs[model]])
+            batches[model] = b
+            found = {
+                name: mean_interval(getattr(b, name), getattr(exact, name) if exact else math.nan,
+                                    b.events[name], level)
+                for name in metrics
+            }
+            out.append(Agreement(model, size.agents, b.offered, len(b.abandon_rate), found))
+        if len(batches) == 2:
+            a, t = batches["ccsim"], batches["textbook"]
+            found = {
+                name: welch_interval(getattr(a, name), getattr(t, name),
+                                     min(a.events[name], t.events[name]), level)
+                for name in metrics
+            }
+            out.append(Agreement("difference", size.agents, min(a.offered, t.offered),
+                                 min(len(a.abandon_rate), len(t.abandon_rate)), found))
+    return out
 
 
 def mean_interval(values: Sequence[float], exact: float, events: int,
