@@ -562,7 +562,9 @@ def plot_heatmap(
     half = summary[f"{metric}_ci95"].to_numpy(dtype=float) * factor
     scenarios = list(results.scenarios().values())
     targets = [t * factor for t in _targets(scenarios, metric)]
-    norm = _norm(mean, targets[0] if len(targets) == 1 else None)
+    spec = registry.metric(metric)
+    norm = _norm(mean, targets[0] if len(targets) == 1 else None,
+                 (spec.low * factor, spec.high * factor))
     cmap = _colours(metric)
     columns = min(3, len(plan.panels))
     rows = math.ceil(len(plan.panels) / columns)
@@ -597,12 +599,14 @@ def plot_heatmap(
     return figure
 
 
-def _norm(values: np.ndarray, target: float | None) -> Normalize:
+def _norm(values: np.ndarray, target: float | None,
+          bounds: tuple[float, float] = (-math.inf, math.inf)) -> Normalize:
     """The colour scale of a heatmap: from its lowest to its highest value, or, with a
     target, centred on it (a cell at the target is the middle colour, so red means the
-    target is missed and green that it is met)."""
+    target is missed and green that it is met), never beyond the metric's ``bounds``
+    (no colour bar below 0 %)."""
     import numpy as np
-    from matplotlib.colors import Normalize
+    from matplotlib.colors import Normalize, TwoSlopeNorm
 
     finite = values[np.isfinite(values)]
     if not finite.size:
@@ -610,7 +614,10 @@ def _norm(values: np.ndarray, target: float | None) -> Normalize:
     if target is None:
         return Normalize(finite.min(), finite.max())
     span = max(abs(finite.min() - target), abs(finite.max() - target)) or 1.0
-    return Normalize(target - span, target + span)
+    low, high = max(target - span, bounds[0]), min(target + span, bounds[1])
+    if not low < target < high:  # the target at a bound: centring it is not possible
+        return Normalize(low, high)
+    return TwoSlopeNorm(target, low, high)
 
 
 def _colours(metric: str) -> Colormap:
