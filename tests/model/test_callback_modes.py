@@ -95,6 +95,23 @@ def test_callers_still_holding_their_place_when_no_agent_is_left_have_failed():
     assert s["unserved"] == 0  # they hung up: failed callbacks, not callers left waiting
 
 
+@pytest.mark.parametrize("mode", ["window", "keep_place"])
+def test_callbacks_no_agent_is_left_to_make_are_pending_up_to_the_horizon(mode):
+    # Nobody arrives or works in the last half hour: every request still pending then fails
+    # at the end, and counts as pending through the whole interval, not until the last event.
+    keys = {"queue_at_least": 0, "accept": 1, "mode": mode}
+    data = _day({**keys, "promise": None if mode == "keep_place" else "10h"}, per_hour=400,
+                hours=2, staff=5).model_dump()
+    data["agent_groups"][0]["staff"] = [5, 5, 5, 0]
+    data["contact_types"][0]["arrivals"] = {"volumes": [200, 200, 200, 0]}
+    data["period"], data["horizon"] = 1800, 7200
+    r = simulate(Scenario(**data), 1)
+    last = r.intervals[(r.intervals.contact_type == "all") & (r.intervals.interval == 3)]
+    assert r.summary["callbacks_failed"] > 50
+    assert last.callbacks_pending.item() == pytest.approx(r.summary["callbacks_failed"],
+                                                          rel=1e-12)
+
+
 # --- offer_after -----------------------------------------------------------------------
 
 

@@ -60,9 +60,11 @@ class Reference:
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["push", "push", "push", "pop", "head", "live"]),
+        st.sampled_from(["push", "push", "push", "pop", "head", "live", "at_least",
+                         "withdraw", "hold"]),
         st.floats(0, 5),  # time step
         st.one_of(st.just(math.inf), st.floats(0, 20)),  # patience
+        st.integers(0, 40),  # k of at_least; which live caller to withdraw or hold
     ),
     max_size=120,
 )
@@ -70,12 +72,13 @@ OPS = st.lists(
 
 @pytest.mark.parametrize("kind", ["fifo", "live", "alarms"])
 @settings(max_examples=150, deadline=None)
-@given(ops=OPS, purge_at=st.sampled_from([2, 5, 4096]))
+@given(ops=OPS, purge_at=st.sampled_from([2, 5, 4096]), scan=st.sampled_from([0, 2, 32]))
 def test_a_queue_answers_as_a_brute_force_line_and_records_each_abandonment_once(
-    kind, ops, purge_at
+    kind, ops, purge_at, scan
 ):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(queues_module, "PURGE_AT", purge_at)
+        patch.setattr(queues_module, "SCAN", scan)
         check_against_reference(kind, ops, purge_at)
 
 
@@ -92,12 +95,23 @@ def check_against_reference(kind, ops, purge_at):
         "alarms": lambda: LiveQueue(abandon, clock.at),
     }[kind]()
     reference = Reference()
-    pushed, served = [], []
+    pushed, served, withdrawn = [], [], []
     now, peak = 0.0, 0
-    for op, step, patience in ops:
+    for op, step, patience, k in ops:
         now += step
         clock.advance(now)
-        if op == "push":
+        waiting = [c for c in reference.line if c.deadline >= now]
+        if op in ("withdraw", "hold") and (kind == "fifo" or not waiting):
+            continue  # what only a LiveQueue does, to a caller still waiting
+        if op == "withdraw":  # leaves unrecorded (its policy records it)
+            c = waiting[k % len(waiting)]
+            queue.withdraw(c, now)  # the reference line sees its deadline turn -inf
+            withdrawn.append(c)
+        elif op == "hold":  # hangs up but keeps its place: never abandons
+            queue.hold(waiting[k % len(waiting)], now)
+        elif op == "at_least":
+            assert queue.at_least(k, now) == (reference.live(now) >= k)
+        elif op == "push":
             c = contact(now, patience)
             pushed.append(c)
             queue.push(c, now)
@@ -118,8 +132,9 @@ def check_against_reference(kind, ops, purge_at):
     clock.advance(now)
     left = queue.drain()
     gone = [c for c, _ in recorded]
-    # Each contact ends exactly once: taken by an agent, recorded as abandoned, or left.
-    assert sorted(map(id, served + gone + left)) == sorted(map(id, pushed))
+    # Each contact ends exactly once: taken by an agent, recorded as abandoned, withdrawn
+    # (a withdrawn one reached at the head is dropped unrecorded), or left.
+    assert sorted(map(id, served + gone + left + withdrawn)) == sorted(map(id, pushed))
     for c, when in recorded:
         assert c.deadline < when  # nobody is recorded before their patience ran out
         if kind == "alarms":  # ... and with alarms, at that very moment

@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from heapq import heappop, heappush
 from itertools import count
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
+from ccsim.model.calls import schedule, scheduler
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import Tally
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
@@ -66,6 +66,7 @@ class Centre:
         self.scenario = scenario
         self.seed = seed
         self.env = simpy.Environment()
+        self._at, self._events = scheduler(self.env), schedule(self.env)
         types = scenario.contact_types
         index = {c.name: k for k, c in enumerate(types)}
         self.groups = [
@@ -107,8 +108,10 @@ class Centre:
 
     #: ``late(agent, end)``: whether a policy gives work, at its end's own time, to an
     #: agent whose work ended while nothing waited (None: it goes idle; see
-    #: :class:`~ccsim.model.policies.Policy` ``replayable``)
+    #: :class:`~ccsim.model.policies.Policy` ``replayable``), asked only while one of
+    #: ``_late_lines[g]`` (the lines of such work for group g) is truthy
     _late: Callable[[Agent, float], bool] | None = None
+    _late_lines: Sequence[list] = ()
 
     def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
         """One queue per contact type; with deadline heaps if the router reads ``live``."""
@@ -135,8 +138,8 @@ class Centre:
 
     def _start_arrivals(self, kind: int) -> None:
         spec = self.scenario.contact_types[kind]
-        env, seed, offer, able = self.env, self.seed, self._offer, self._able[kind]
-        settle, peek = self._settle, env.peek
+        seed, offer, able, at = self.seed, self._offer, self._able[kind], self._at
+        settle, events = self._settle, self._events
         pending, flush = self.tally.pending, self.tally.flush
         if spec.arrivals.times is not None:
             self.tally.arrived(kind, np.array(spec.arrivals.times, dtype=float))
@@ -160,7 +163,7 @@ class Centre:
         )
 
         def arrive(event: simpy.Event) -> None:
-            now = event._value  # the arrival time itself (env.now may be an ulp away)
+            now = event._value  # the arrival time itself
             if pending() >= FOLD_EVERY:
                 flush()
             while True:
@@ -172,14 +175,14 @@ class Centre:
                 following = next(times, None)
                 if following is None:
                     return
-                if following >= peek():
-                    Timeout(env, following - env.now, following).callbacks.append(arrive)
+                if events and following >= events[0][0]:  # following >= env.peek()
+                    at(following, arrive, following)
                     return
                 now = following
 
         first = next(times, None)
         if first is not None:
-            Timeout(env, first, first).callbacks.append(arrive)
+            at(first, arrive, first)
 
     # --- contacts and agents ---
 
@@ -193,7 +196,8 @@ class Centre:
     def _wait(self, contact: Contact, now: float) -> None:
         self.queues[contact.kind].push(contact, now)
         for group in self._able[contact.kind]:
-            self._wake(group)
+            if group.busy and group.busy[0][0] < group.wake_at:  # what _wake asks, inline
+                self._wake(group)
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
         end = now + contact.handle + contact.wrap_up
@@ -216,8 +220,9 @@ class Centre:
         """Bring ``group`` up to ``now``: each agent whose work ended by then goes off duty
         (if owed to a drop in head count), takes a waiting contact, or is idle since its
         end."""
-        busy, late = group.busy, self._late
-        work = self._has_work(group)
+        busy, late, lines = group.busy, self._late, self._work_lines[group.index]
+        late_lines = self._late_lines[group.index] if late is not None else ()
+        work = any(lines)  # self._has_work(group), without the call
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
             if group.leaving:
@@ -226,9 +231,9 @@ class Centre:
                 continue
             if work:
                 self._free(agent, now, since=end)
-                work = self._has_work(group)
+                work = any(lines)
             # Nothing waiting: skip the router's search (a policy may still decide late).
-            elif late is None or not late(agent, end):
+            elif late is None or not (any(late_lines) and late(agent, end)):
                 agent.idle_since = end
                 group.idle.append(agent)
 
@@ -238,30 +243,27 @@ class Centre:
             first = group.busy[0][0]
             if first < group.wake_at:
                 group.wake_at = first
-                Timeout(self.env, first - self.env.now, (group, first)).callbacks.append(
-                    self._woken
-                )
+                self._at(first, self._woken, (group, first))
 
     def _woken(self, event: simpy.Event) -> None:
-        # The intended time, not env.now: now + (first - now) may differ from first by an ulp.
         group, now = event._value
         if group.wake_at == now:
             group.wake_at = math.inf
-        busy, peek = group.busy, self.env.peek
+        busy, events, lines = group.busy, self._events, self._work_lines[group.index]
         while True:
             self._settle(group, now)
             # Work still waiting: the group's next end of service, taken at once if nothing
             # else is scheduled before it, else woken up for.
-            if not (busy and self._has_work(group)):
+            if not (busy and any(lines)):
                 return
-            if busy[0][0] >= peek():
+            if events and busy[0][0] >= events[0][0]:  # >= self.env.peek()
                 self._wake(group)
                 return
             now = busy[0][0]
 
     def _has_work(self, group: Group) -> bool:
         """Whether a queue that ``group`` serves holds a contact (maybe one that hung up),
-        or another line of its work holds an entry."""
+        or another line of its work holds an entry (the hot path reads the lines inline)."""
         return any(self._work_lines[group.index])  # each line's truth, in C
 
     def _abandoned(self, contact: Contact) -> None:

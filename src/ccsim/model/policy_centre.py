@@ -7,12 +7,12 @@ public methods are a policy's means of acting on the run; times are seconds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from heapq import heappush
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from ccsim.model.agents import Agent, Group
 from ccsim.model.centre import Centre, RouterFactory
@@ -40,6 +40,22 @@ def _took(hooks: list, agent: Agent, now: float) -> bool:
 def _call(event: simpy.Event) -> None:
     callback, time = event._value
     callback(time)
+
+
+#: The line of work of a policy that cannot say when it has work for a group: never empty.
+ALWAYS = (True,)
+
+
+class _Asks:
+    """A policy's ``has_work(group)`` as a line of work: true while the policy says so."""
+
+    __slots__ = ("group", "has_work")
+
+    def __init__(self, has_work: Callable[[Group], bool], group: Group):
+        self.has_work, self.group = has_work, group
+
+    def __bool__(self) -> bool:
+        return self.has_work(self.group)
 
 
 class PolicyCentre(Centre):
@@ -90,16 +106,24 @@ class PolicyCentre(Centre):
             self._late_idle = hooks(replayed, "agent_idle")
             self._idle_below = [min(p.idle_below(g) for p in replayed) for g in self.groups]
             self._late = self._decide_late
-        lined = [p for p in acting if type(p).work_lines is not Policy.work_lines]
-        for policy in lined:
+            # A policy with lines of work has late work only while they hold some.
+            self._late_lines = [
+                [line for p in replayed for line in (
+                    p.work_lines(g) if type(p).work_lines is not Policy.work_lines else ALWAYS)]
+                for g in self.groups]
+        # What the policies' work waits in, with the group's queues: their own lines, their
+        # has_work asked as a line, or (a policy that cannot say) a line never empty.
+        self._eager = False
+        for policy in acting:
             for group in self.groups:
-                self._work_lines[group.index].extend(policy.work_lines(group))
-        self._work = [p.has_work for p in acting
-                      if p not in lined and type(p).has_work is not Policy.has_work]
-        self._eager = len(lined) + len(self._work) < len(acting)
+                if type(policy).work_lines is not Policy.work_lines:
+                    lines = policy.work_lines(group)
+                elif type(policy).has_work is not Policy.has_work:
+                    lines = [_Asks(policy.has_work, group)]
+                else:
+                    lines, self._eager = [ALWAYS], True
+                self._work_lines[group.index].extend(lines)
         # Past empty hook lists, the hot path calls the plain centre's steps directly.
-        if not (self._eager or self._work):
-            self._has_work = super()._has_work  # type: ignore[method-assign]
         if not self._on_offered:
             self._offer = super()._offer  # type: ignore[method-assign]
         if not (self._times or self._on_answered or self._on_finished or self._eager):
@@ -109,7 +133,7 @@ class PolicyCentre(Centre):
 
     def at(self, time: float, callback: Callable[[float], None]) -> None:
         """Call ``callback(time)`` at the absolute ``time`` (>= now)."""
-        Timeout(self.env, time - self.env.now, (callback, time)).callbacks.append(_call)
+        self._at(time, _call, (callback, time))
 
     def stream(self, name: str) -> np.random.Generator:
         """The random stream ``name`` of this run (a policy names its own sources)."""
@@ -239,14 +263,6 @@ class PolicyCentre(Centre):
             return False
         return _took(self._late_free, agent, end) or _took(self._late_idle, agent, end)
 
-    def _has_work(self, group: Group) -> bool:
-        if self._eager or Centre._has_work(self, group):
-            return True
-        for has_work in self._work:  # noqa: SIM110 (no generator at every end of service)
-            if has_work(group):
-                return True
-        return False
-
     def _abandoned(self, contact: Contact) -> None:
         Centre._abandoned(self, contact)
         for hook in self._on_abandoned:
@@ -254,6 +270,8 @@ class PolicyCentre(Centre):
 
     def result(self) -> RunResult:
         """Statistics of the finished run, with the policies' own metrics."""
+        for group in self.groups:  # work decided late, at ends after the last event, first
+            self._settle(group, math.inf)
         for policy in self.policies:
             policy.end(self.env.now)
         return super().result()

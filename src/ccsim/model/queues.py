@@ -10,12 +10,14 @@ abandonment. A contact is *live* at time ``now`` while ``deadline >= now``: one 
 patience ends at the instant an agent frees is answered.
 
 Every queue answers, at a time ``now`` that never goes back: :meth:`Queue.pop` (take the
-head), :meth:`Queue.head` (look at it), :meth:`Queue.live` (how many still wait), and
-records each abandonment through the ``abandon`` callback it was given, exactly once.
+head), :meth:`Queue.head` (look at it), :meth:`Queue.live` (how many still wait),
+:meth:`Queue.at_least` (do ``k`` still wait?), and records each abandonment through the
+``abandon`` callback it was given, exactly once.
 
 * :class:`FifoQueue` — the default; ``live`` costs a pass over the line.
 * :class:`LiveQueue` — adds a heap of deadlines, so ``live`` is exact in O(log n)
-  amortised; with ``at`` (a scheduler) it also resolves each abandonment *at the moment*
+  amortised, and ``at_least(k)`` is answered from the newest callers in O(k); with ``at``
+  (a scheduler) it also resolves each abandonment *at the moment*
   the patience runs out, for policies that must act then (calling back a customer who
   hung up). A policy may also take a caller out of the middle of the line
   (:meth:`~LiveQueue.withdraw`), let it keep its place after hanging up
@@ -33,12 +35,15 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Sequence
-from heapq import heapify, heappop, heappush
+from heapq import heappop, heappush
+from itertools import islice
 
 from ccsim.model.contacts import Contact
 
 #: Entries a line may hold before contacts that hung up are dropped in one pass.
 PURGE_AT = 4096
+#: Callers who hung up that :meth:`LiveQueue.at_least` passes before it counts the line.
+SCAN = 32
 
 Abandon = Callable[[Contact], None]
 #: ``at(time, callback)``: call ``callback(time)`` at the absolute ``time``.
@@ -69,6 +74,10 @@ class Queue:
     def live(self, now: float) -> int:
         """How many contacts are still waiting at ``now``."""
         raise NotImplementedError
+
+    def at_least(self, k: int, now: float) -> bool:
+        """Whether ``k`` or more contacts are still waiting at ``now``."""
+        return self.live(now) >= k
 
     def drain(self) -> list[Contact]:
         """Remove every contact not yet recorded (the end of a run), in queue order."""
@@ -156,17 +165,21 @@ class LiveQueue(FifoQueue):
     up if it is still in the line, else nothing. ``_resolved`` is the time up to which
     the heap has been read: a dead entry with an earlier deadline is already counted.
 
-    With ``at`` (a scheduler: ``at(time, callback)``), abandonments are recorded at the
-    moment the patience runs out (an alarm just after the earliest deadline); without,
+    The heap is filled when it is read: most contacts leave the line, answered, before
+    anyone asks how many wait, and never cost a heap entry. With ``at`` (a scheduler:
+    ``at(time, callback)``), every deadline goes in at once: abandonments are recorded at
+    the moment the patience runs out (an alarm just after the earliest deadline); without,
     they are recorded when reached, as in :class:`FifoQueue`, and the count is exact.
     """
 
-    __slots__ = ("_alarm", "_at", "_dead", "_heap", "_pushed", "_resolved", "held")
+    __slots__ = ("_alarm", "_at", "_dead", "_heap", "_heaped", "_pushed", "_resolved",
+                 "held")
 
     def __init__(self, abandon: Abandon, at: Scheduler | None = None):
         super().__init__(abandon)
         self._heap: list[tuple[float, int, Contact]] = []
         self._pushed = 0  # entries ever pushed (since the last rebuild)
+        self._heaped = 0  # of those, the first ones, that have been offered to the heap
         self._dead = 0  # entries in the line known to have hung up
         self._resolved = -math.inf
         self._at = at
@@ -210,17 +223,38 @@ class LiveQueue(FifoQueue):
 
     def push(self, contact: Contact, now: float) -> None:
         self.entries.append(contact)
-        deadline = contact.deadline
-        if deadline < math.inf:
-            heappush(self._heap, (deadline, self._pushed, contact))
-            if deadline < self._alarm and self._at is not None:
+        self._pushed += 1
+        if self._at is not None:  # the alarm needs every deadline at once
+            self._fill()
+            deadline = contact.deadline
+            if deadline < self._alarm:
                 self._alarm = deadline
                 self._at(math.nextafter(deadline, math.inf), self._ring)
-        self._pushed += 1
         if len(self.entries) > self._limit or len(self._heap) > self._limit:
             self._rebuild(now)
 
+    def at_least(self, k: int, now: float) -> bool:
+        """Whether ``live(now) >= k``: looked for among the newest callers, the likeliest
+        to wait still (the count of :meth:`live` only if ``SCAN`` more than ``k`` have
+        hung up among them)."""
+        entries = self.entries
+        if len(entries) - self._dead < k:
+            return False
+        if k <= 0:
+            return True
+        found = 0
+        for seen, contact in enumerate(reversed(entries)):
+            if contact.deadline >= now:
+                found += 1
+                if found == k:
+                    return True
+            elif seen - found >= SCAN:
+                return self.live(now) >= k
+        return False
+
     def live(self, now: float) -> int:
+        if self._heaped < self._pushed:
+            self._fill()
         heap = self._heap
         if heap and heap[0][0] < now:
             self._resolve(now)
@@ -241,6 +275,16 @@ class LiveQueue(FifoQueue):
         """Entries that have left the head of the line (since the last rebuild)."""
         return self._pushed - len(self.entries)
 
+    def _fill(self) -> None:
+        """Put the deadlines of the contacts pushed since the last fill, and still in the
+        line, in the heap (not those withdrawn or held: they never abandon)."""
+        entries, heap, n = self.entries, self._heap, self._pushed
+        for contact in islice(reversed(entries), min(n - self._heaped, len(entries))):
+            n -= 1
+            if -math.inf < contact.deadline < math.inf:
+                heappush(heap, (contact.deadline, n, contact))
+        self._heaped = self._pushed
+
     def _left(self, contact: Contact) -> None:
         """A contact that hung up has reached the head and left the line."""
         if contact.deadline < self._resolved:  # counted (and, with alarms, recorded)
@@ -251,6 +295,8 @@ class LiveQueue(FifoQueue):
 
     def _resolve(self, now: float) -> None:
         """Count (with alarms: record) the contacts whose patience ran out before ``now``."""
+        if self._heaped < self._pushed:
+            self._fill()
         heap, popped = self._heap, self._pushed - len(self.entries)  # self._popped()
         while heap and heap[0][0] < now:
             deadline, n, contact = heappop(heap)
@@ -285,9 +331,10 @@ class LiveQueue(FifoQueue):
                     self._abandon(contact)
         entries.clear()
         entries.extend(kept)
-        self._heap = [(c.deadline, n, c) for n, c in enumerate(kept) if c.deadline < math.inf]
-        heapify(self._heap)
-        self._pushed, self._dead = len(kept), 0
+        self._heap = []
+        self._pushed, self._heaped, self._dead = len(kept), 0, 0
+        if self._at is not None:
+            self._fill()
         self._limit = max(PURGE_AT, 2 * len(kept))
 
 

@@ -58,16 +58,17 @@ class Ledger:
         interval = min(int(contact.arrival // self.period), self.intervals - 1)
         return (source * self.intervals + interval) * self.kinds + contact.kind
 
-    def count(self, name: str, source: int, contact: Contact) -> None:
-        self.counts[name][self.cell(source, contact)] += 1
+    def count(self, name: str, cell: int) -> None:
+        self.counts[name][cell] += 1
 
-    def completed(self, request: Request, start: float) -> None:
-        """``request``'s conversation starts at ``start``."""
-        cell = self.cell(request.source, request.contact)
-        counts = self.counts
+    def completed(self, request: Request, start: float, seconds: float) -> None:
+        """``request``'s conversation starts at ``start``; the agent spent ``seconds`` on
+        this last attempt and the conversation."""
+        cell, counts, sums = request.cell, self.counts, self.sums
         counts["completed"][cell] += 1
         delay = start - request.requested
-        self.sums["delay"][cell] += delay
+        sums["delay"][cell] += delay
+        sums["agent_time"][cell] += seconds
         if request.promise_by < math.inf:
             counts["promised"][cell] += 1
             counts["kept"][cell] += start <= request.promise_by
@@ -76,13 +77,12 @@ class Ledger:
             self.fold()
 
     def failed(self, request: Request) -> None:
-        cell = self.cell(request.source, request.contact)
-        self.counts["failed"][cell] += 1
-        self.counts["promised"][cell] += request.promise_by < math.inf
+        self.counts["failed"][request.cell] += 1
+        self.counts["promised"][request.cell] += request.promise_by < math.inf
 
     def worked(self, request: Request, seconds: float) -> None:
-        """An agent spent ``seconds`` on ``request`` (an attempt, and its conversation)."""
-        self.sums["agent_time"][self.cell(request.source, request.contact)] += seconds
+        """An agent spent ``seconds`` on an attempt at ``request`` that did not reach it."""
+        self.sums["agent_time"][request.cell] += seconds
 
     def pend(self, source: int, kind: int, now: float, change: int) -> None:
         """The requests of ``source`` and ``kind`` due and not yet completed or failed

@@ -48,6 +48,7 @@ from ccsim.model.callbacks.schedule import (
     rule_for,
 )
 from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.metrics import Tally
 from ccsim.model.policies import Policy
 from ccsim.streams import UNIFORM, draws
 
@@ -90,6 +91,10 @@ class CallbackPolicy(Policy):
         self.recalls = [s.abandoned or None if s is not None else None for s in specs]
         self.follow_ups = [s.follow_ups or None if s is not None else None for s in specs]
         self.curves = [_curve(s.accept) if s is not None else None for s in offers]
+        #: whether the offers of a type read the caller's position (the predicted wait)
+        self.positioned = [s is not None and (s.predicted_wait_above is not None
+                                              or callable(c))
+                           for s, c in zip(offers, self.curves, strict=True)]
         self.sources = [source for source, used in (
             (OFFER, any(offers)), (RECALL, any(self.recalls)),
             (FOLLOW_UP, any(self.follow_ups))) if used]
@@ -104,6 +109,15 @@ class CallbackPolicy(Policy):
         self._needs |= {"answered"} if any(self.follow_ups) else set()
         # Recalls start when a customer hangs up: its abandonment must be seen at the time.
         self.timely_abandonment = any(self.recalls)
+        # Due calls may be taken late, at an agent's end of service while no caller waits
+        # (see Policy.replayable), if one group makes the calls of each type (so they go in
+        # the order of its ends) and an attempt schedules nothing (a retry or follow-up could
+        # fall before the group is next settled).
+        makers = [sum(c.name in g.skills for g in scenario.agent_groups) for c in types]
+        self.replayable = all(
+            s is None or (n == 1 and s.follow_ups is None
+                          and (s.reach >= 1.0 or s.max_attempts <= 1))
+            for s, n in zip(specs, makers, strict=True))
         self.ledger = Ledger(scenario.intervals, len(types), scenario.period,
                              scenario.warmup_intervals)
         #: due[k]: heap of (requested, order, request) of type k, oldest request first
@@ -140,15 +154,21 @@ class CallbackPolicy(Policy):
         ]
         self.queues = centre.queues
         self._event = centre.tally.event  # a trace row (a no-op when not tracing)
+        self._tracing = type(centre.tally).event is not Tally.event
 
     # --- the offer ---
 
     def about_to_wait(self, contact: Contact, now: float) -> bool:
         # Called only when the router found no agent for it: every one able to is busy.
-        spec = self.on_arrival[contact.kind]
+        kind = contact.kind
+        spec = self.on_arrival[kind]
         if spec is None:
             return True
-        position = self.queues[contact.kind].live(now) + 1
+        queue = self.queues[kind]
+        least = spec.queue_at_least
+        if least is not None and not queue.at_least(least, now):
+            return True  # the cheap trigger first: most callers stop here
+        position = queue.live(now) + 1 if self.positioned[kind] else None
         return not self._offer(contact, spec, position, now, in_line=False)  # False: it left
 
     def queued(self, contact: Contact, now: float) -> None:
@@ -161,42 +181,45 @@ class CallbackPolicy(Policy):
         """``contact`` joined the line ``offer_after`` ago: offered if it still waits."""
         spec = self.on_waiting[contact.kind]
         position = self.queues[contact.kind].position(contact, now)
-        if spec is not None and position is not None:
-            self._offer(contact, spec, position, now, in_line=True)
+        if spec is None or position is None or (
+                spec.queue_at_least is not None and position - 1 < spec.queue_at_least):
+            return
+        self._offer(contact, spec, position, now, in_line=True)
 
-    def _offer(self, contact: Contact, spec: Callbacks, position: int, now: float,
+    def _offer(self, contact: Contact, spec: Callbacks, position: int | None, now: float,
                in_line: bool) -> bool:
-        """Offer a callback to ``contact``, at ``position`` in the line (or to join it),
-        if the triggers hold; whether it left the line for a callback queue (in
+        """Offer a callback to ``contact``, whose ``queue_at_least`` trigger holds, at
+        ``position`` in the line (or to join it; ``None`` if no trigger or curve reads
+        it), if the other trigger holds; whether it left the line for a callback queue (in
         ``keep_place`` mode it accepts but stays, to be reached in its turn)."""
-        if spec.queue_at_least is not None and position - 1 < spec.queue_at_least:
-            return False  # the cheap trigger first: most callers stop here
         kind = contact.kind
         curve = self.curves[kind]
-        if spec.predicted_wait_above is not None or callable(curve):
+        if position is not None:
             staffed = 0
             for group in self.able[kind]:
                 staffed += group.on_duty
             predicted = position * self.busy[kind] / staffed if staffed else math.inf
             if spec.predicted_wait_above is not None and predicted <= spec.predicted_wait_above:
                 return False
-        self.ledger.count("offered", OFFER, contact)
-        self._event(contact, now, "callback_offered")
-        accept = curve(predicted) if callable(curve) else curve
+        cell = self.ledger.cell(OFFER, contact)
+        self.ledger.count("offered", cell)
+        if self._tracing:
+            self._event(contact, now, "callback_offered")
+        accept = curve(predicted) if position is not None and callable(curve) else curve
         if self.accept[kind]() >= accept:
             return False
         self.centre.record(contact, Outcome.CALLBACK_ACCEPTED, now - contact.arrival)
         promise_by = now + spec.promise if spec.promise is not None else math.inf
-        request = self._request(contact, now, OFFER, promise_by)
-        self.ledger.pend(OFFER, kind, now, +1)
+        request = self._request(contact, now, OFFER, promise_by, cell)
         queue = self.queues[kind]
         if spec.mode == "keep_place":
+            self._pend(request, now)
             queue.hold(contact, now)  # called back when an agent reaches its place
             self.held[contact] = request
             return False
         if in_line:
             queue.withdraw(contact, now)
-        self._make_due(request, now)
+        self._make_due(request, now, new=True)
         return True
 
     def dequeued(self, agent: Agent, contact: Contact, now: float) -> bool:
@@ -231,19 +254,20 @@ class CallbackPolicy(Policy):
     def _later(self, request: Request, due: float) -> None:
         """``request`` (a recall or follow-up) is due at ``due``."""
         source, contact = request.source, request.contact
-        self.ledger.count("requested", source, contact)
+        self.ledger.count("requested", request.cell)
         self._event(contact, request.requested, f"{SOURCES[source].singular}_requested")
 
         def now_due(now: float) -> None:
-            self.ledger.pend(source, contact.kind, now, +1)
-            self._make_due(request, now)
+            self._make_due(request, now, new=True)
 
         self.centre.at(due, now_due)
 
     def _request(self, contact: Contact, now: float, source: int,
-                 promise_by: float = math.inf) -> Request:
+                 promise_by: float = math.inf, cell: int | None = None) -> Request:
         self._order += 1
-        return Request(contact, now, source, self._order, promise_by)
+        if cell is None:
+            cell = self.ledger.cell(source, contact)
+        return Request(contact, now, source, self._order, promise_by, cell)
 
     # --- working the requests ---
 
@@ -269,13 +293,22 @@ class CallbackPolicy(Policy):
     def work_lines(self, group: Group) -> list[list[tuple[float, int, Request]]]:
         return [self.due[kind] for kind in group.skills]
 
-    def _make_due(self, request: Request, now: float) -> None:
-        """``request`` is due at ``now``: the longest-idle agent able to make it does so at
-        once, or it waits in the queue of its type (and its groups wake at their next end
-        of service)."""
+    def _pend(self, request: Request, now: float) -> None:
+        """``request`` is new and pending from ``now`` on."""
+        # Calls taken late are taken first: the ledger sees each type's changes in time order.
+        self.centre.settle(self.able[request.contact.kind], now)
+        self.ledger.pend(request.source, request.contact.kind, now, +1)
+
+    def _make_due(self, request: Request, now: float, new: bool = False) -> None:
+        """``request`` (``new``, or an attempt again) is due at ``now``: the longest-idle
+        agent able to make it does so at once, or it waits in the queue of its type (and,
+        unless taken late, its groups wake at their next end of service)."""
         kind = request.contact.kind
         able = self.able[kind]
-        self.centre.settle(able, now)
+        if new:
+            self._pend(request, now)
+        else:
+            self.centre.settle(able, now)
         first = None  # the longest idle (the first found of those idle the longest)
         for group in able:
             if group.idle and (first is None or group.idle[0].idle_since < first.idle_since):
@@ -284,7 +317,8 @@ class CallbackPolicy(Policy):
             self._attempt(self.centre.claim(first), request, now)
         else:
             heapq.heappush(self.due[kind], (request.requested, request.order, request))
-            self.centre.wake(able)
+            if not self.replayable:
+                self.centre.wake(able)
 
     def _attempt(self, agent: Agent, request: Request, now: float) -> bool:
         """``agent`` makes one attempt at ``request``."""
@@ -293,26 +327,34 @@ class CallbackPolicy(Policy):
         spec = self.specs[kind]
         assert spec is not None
         request.attempts += 1
-        log, group, event = self._event, agent.group.index, SOURCES[source].singular
-        log(contact, now, f"{event}_attempt", group)
         start = now + spec.dial_time
-        if self.reach[kind]() < spec.reach:
-            end = start + contact.handle * spec.talk_scale + contact.wrap_up
-            self.ledger.completed(request, start)
+        reached = self.reach[kind]() < spec.reach
+        end = start + contact.handle * spec.talk_scale + contact.wrap_up if reached else start
+        if self._tracing:
+            self._trace_attempt(agent, request, now, start, end, reached)
+        if reached:
+            self.ledger.completed(request, start, end - now)
             self.ledger.pend(source, kind, now, -1)
-            log(contact, start, f"{event}_answered", group)
-            log(contact, end, f"{event}_finished", group)
-            if source != FOLLOW_UP:
+            if source != FOLLOW_UP and self.follow_ups[kind] is not None:
                 self._follow_up(contact, end)
         else:
-            end = start
+            self.ledger.worked(request, end - now)
             if request.attempts < spec.max_attempts:
                 self.centre.at(end + spec.retry_delay, lambda t: self._make_due(request, t))
             else:
                 self._fail(request, now)
-        self.ledger.worked(request, end - now)
         self.centre.occupy(agent, now, end)
         return True
+
+    def _trace_attempt(self, agent: Agent, request: Request, now: float, start: float,
+                       end: float, reached: bool) -> None:
+        """The trace rows of an attempt (and of its conversation, if ``reached``)."""
+        log, contact, group = self._event, request.contact, agent.group.index
+        event = SOURCES[request.source].singular
+        log(contact, now, f"{event}_attempt", group)
+        if reached:
+            log(contact, start, f"{event}_answered", group)
+            log(contact, end, f"{event}_finished", group)
 
     def _fail(self, request: Request, now: float) -> None:
         self.ledger.failed(request)
@@ -323,15 +365,17 @@ class CallbackPolicy(Policy):
         """The run is over: requests no agent was left to make have failed (a caller still
         holding its place leaves the line)."""
         self._over = True
+        # Still pending when the last event passed: pending up to the horizon at least.
+        over = max(now, self.centre.scenario.horizon)
         for contact, request in self.held.items():
             queue = self.queues[contact.kind]
             queue.withdraw(contact, now)
             queue.release()
-            self._fail(request, now)
+            self._fail(request, over)
         self.held.clear()
         for due in self.due:
             for _, _, request in due:
-                self._fail(request, now)
+                self._fail(request, over)
             due.clear()
         self.ledger.close()
 

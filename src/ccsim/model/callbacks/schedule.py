@@ -19,17 +19,19 @@ OFFER, RECALL, FOLLOW_UP = 0, 1, 2
 class Request:
     """A call an agent owes ``contact``: requested at ``requested`` (seconds), from
     ``source`` (:data:`OFFER`, :data:`RECALL` or :data:`FOLLOW_UP`), promised to start by
-    ``promise_by`` (``inf``: no promise); ``attempts`` made so far."""
+    ``promise_by`` (``inf``: no promise); ``attempts`` made so far; ``cell``: where the
+    ledger counts it."""
 
-    __slots__ = ("attempts", "contact", "order", "promise_by", "requested", "source")
+    __slots__ = ("attempts", "cell", "contact", "order", "promise_by", "requested", "source")
 
     def __init__(self, contact: Contact, requested: float, source: int, order: int,
-                 promise_by: float = math.inf):
+                 promise_by: float = math.inf, cell: int = 0):
         self.contact = contact
         self.requested = requested
         self.source = source
         self.order = order  #: ties between requests made at the same time
         self.promise_by = promise_by
+        self.cell = cell
         self.attempts = 0
 
     def __repr__(self) -> str:
