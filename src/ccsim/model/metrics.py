@@ -225,27 +225,35 @@ class Tally:
         """Add the length of each segment of ``group`` from ``start`` to ``end`` to the
         intervals it overlaps before the horizon (busy time after it to ``drain``)."""
         group = group.astype(np.intp)
-        period, intervals = self.period, self.intervals
         if into is self.busy_time:
-            horizon = intervals * period
+            horizon = self.intervals * self.period
             after = np.maximum(end - np.maximum(start, horizon), 0.0)
             self.drain += np.bincount(group, after, minlength=self.groups)
-        first = (start // period).astype(np.intp)
-        last = (end // period).astype(np.intp)
-        # A segment adds to its first interval up to that interval's end (or its own end),
-        # to its last interval from that interval's start, and a whole period to any between.
-        groups = into.shape[1]
+        spread(group, start, end, self.period, into)
 
-        def add(index: np.ndarray, mask: np.ndarray, amount: np.ndarray) -> None:
-            into[...] += np.bincount(
-                index[mask] * groups + group[mask], amount[mask], minlength=into.size
-            ).reshape(into.shape)
 
-        add(first, first < intervals, np.minimum(end, (first + 1) * period) - start)
-        add(last, (last > first) & (last < intervals), end - last * period)
-        for g, i, j in zip(group[last > first + 1], first[last > first + 1],
-                           np.minimum(last, intervals)[last > first + 1], strict=True):
-            into[i + 1:j, g] += period
+def spread(column: np.ndarray, start: np.ndarray, end: np.ndarray, period: float,
+           into: np.ndarray) -> None:
+    """Add the length of each segment from ``start`` to ``end`` (seconds, ``end >= start``)
+    to ``into[interval, column]`` for each interval of ``period`` seconds it overlaps;
+    the part after the last interval of ``into`` is left out."""
+    intervals, columns = into.shape
+    first = (start // period).astype(np.intp)
+    last = (end // period).astype(np.intp)
+    # A segment adds to its first interval up to that interval's end (or its own end),
+    # to its last interval from that interval's start, and a whole period to any between.
+
+    def add(index: np.ndarray, mask: np.ndarray, amount: np.ndarray) -> None:
+        into[...] += np.bincount(
+            index[mask] * columns + column[mask], amount[mask], minlength=into.size
+        ).reshape(into.shape)
+
+    add(first, first < intervals, np.minimum(end, (first + 1) * period) - start)
+    add(last, (last > first) & (last < intervals), end - last * period)
+    for g, i, j in zip(column[last > first + 1], first[last > first + 1],
+                       np.minimum(last, intervals)[last > first + 1], strict=True):
+        into[i + 1:j, g] += period
+
 
 def wait_bins(wait: np.ndarray) -> np.ndarray:
     """The bin of the wait histogram that holds each of ``wait`` (seconds)."""

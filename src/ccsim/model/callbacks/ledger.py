@@ -4,7 +4,8 @@ contact type, and the metrics read from them (defined in :mod:`ccsim.model.regis
 Everything about a request is attributed to the interval in which its customer first
 arrived, like every other count of a run, except the number pending, which is a time
 average over the clock. The hot path only adds to Python lists (a NumPy item update costs
-more than the rest of the step); delays are binned for their quantiles in batches.
+more than the rest of the step); delays are binned for their quantiles, and the spans in
+which requests were pending spread over the intervals they cover, in batches.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from ccsim.model.callbacks.schedule import FOLLOW_UP, OFFER, RECALL, Request
 from ccsim.model.contacts import Contact
-from ccsim.model.metrics import _BINS, wait_bins
+from ccsim.model.metrics import _BINS, spread, wait_bins
 from ccsim.model.tables import quantiles, ratio
 
 
@@ -34,7 +35,7 @@ SOURCES = {OFFER: Source("callbacks", "callback"), RECALL: Source("recalls", "re
            FOLLOW_UP: Source("followups", "followup")}
 
 _COUNTS = ("offered", "requested", "completed", "failed", "promised", "kept")
-_SUMS = ("delay", "agent_time", "pending")
+_SUMS = ("delay", "agent_time")
 _BATCH = 4096
 
 
@@ -50,8 +51,9 @@ class Ledger:
         self.sums = {name: [0.0] * size for name in _SUMS}
         self.hist = np.zeros((len(SOURCES), intervals, kinds, _BINS), dtype=np.int32)
         self._delays: list[tuple[int, float]] = []  # (cell, delay), binned in batches
-        self._pending = [0] * (len(SOURCES) * kinds)  # by source × kinds + kind
-        self._since = [0.0] * (len(SOURCES) * kinds)  # when each pending count last changed
+        #: pending[interval, source × kinds + kind]: seconds of requests pending in it
+        self.pending = np.zeros((intervals, len(SOURCES) * kinds))
+        self._spans: tuple[list[int], list[float], list[float]] = ([], [], [])
 
     def cell(self, source: int, contact: Contact) -> int:
         """The cell of ``contact``'s requests from ``source``."""
@@ -61,9 +63,13 @@ class Ledger:
     def count(self, name: str, cell: int) -> None:
         self.counts[name][cell] += 1
 
-    def completed(self, request: Request, start: float, seconds: float) -> None:
-        """``request``'s conversation starts at ``start``; the agent spent ``seconds`` on
-        this last attempt and the conversation."""
+    def due(self, request: Request, now: float) -> None:
+        """``request`` is pending from ``now`` until it is completed or has failed."""
+        request.pending_since = now
+
+    def completed(self, request: Request, now: float, start: float, seconds: float) -> None:
+        """``request``'s last attempt, at ``now``, reached the customer: the conversation
+        starts at ``start``; the agent spent ``seconds`` on the attempt and conversation."""
         cell, counts, sums = request.cell, self.counts, self.sums
         counts["completed"][cell] += 1
         delay = start - request.requested
@@ -73,40 +79,39 @@ class Ledger:
             counts["promised"][cell] += 1
             counts["kept"][cell] += start <= request.promise_by
         self._delays.append((cell, delay))
-        if len(self._delays) >= _BATCH:
-            self.fold()
+        self._resolved(request, now)
 
-    def failed(self, request: Request) -> None:
+    def failed(self, request: Request, now: float) -> None:
+        """``request`` has failed at ``now``."""
         self.counts["failed"][request.cell] += 1
         self.counts["promised"][request.cell] += request.promise_by < math.inf
+        self._resolved(request, now)
 
     def worked(self, request: Request, seconds: float) -> None:
         """An agent spent ``seconds`` on an attempt at ``request`` that did not reach it."""
         self.sums["agent_time"][request.cell] += seconds
 
-    def pend(self, source: int, kind: int, now: float, change: int) -> None:
-        """The requests of ``source`` and ``kind`` due and not yet completed or failed
-        change by ``change`` at ``now``: the time spent at the old count is added to the
-        intervals it covers."""
-        at = source * self.kinds + kind
-        pending, last = self._pending[at], self._since[at]
-        if pending and now > last:
-            area, period = self.sums["pending"], self.period
-            first = int(last // period)
-            for i in range(first, min(int(now // period), self.intervals - 1) + 1):
-                overlap = min(now, (i + 1) * period) - max(last, i * period)
-                if overlap > 0:
-                    area[(source * self.intervals + i) * self.kinds + kind] += pending * overlap
-        self._since[at] = now
-        self._pending[at] = pending + change
+    def _resolved(self, request: Request, now: float) -> None:
+        column, since, until = self._spans
+        column.append(request.source * self.kinds + request.contact.kind)
+        since.append(request.pending_since)
+        until.append(now)
+        if len(column) >= _BATCH:
+            self.fold()
 
     def fold(self) -> None:
-        """Add the delays not yet binned to their cells' histograms."""
+        """Add the delays not yet binned to their cells' histograms, and the pending spans
+        to their intervals."""
         if self._delays:
             cells, delays = (np.array(c) for c in zip(*self._delays, strict=True))
             flat = self.hist.reshape(-1, _BINS)
             np.add.at(flat, (cells, wait_bins(delays)), 1)
             self._delays.clear()
+        if self._spans[0]:
+            column, since, until = (np.array(c) for c in self._spans)
+            spread(column, since, until, self.period, self.pending)
+            for c in self._spans:
+                c.clear()
 
     def close(self) -> None:
         """The run is over: the tables are read from here on."""
@@ -114,6 +119,8 @@ class Ledger:
         shape = (len(SOURCES), self.intervals, self.kinds)
         self._tables = {name: np.asarray(values).reshape(shape)
                         for name, values in (*self.counts.items(), *self.sums.items())}
+        self._tables["pending"] = self.pending.reshape(
+            self.intervals, len(SOURCES), self.kinds).transpose(1, 0, 2)
 
     def metrics(self, source: int, intervals: slice, kinds: slice) -> dict[str, float]:
         """The metrics of ``source`` over ``intervals`` × ``kinds`` (index slices), the

@@ -213,13 +213,12 @@ class CallbackPolicy(Policy):
         request = self._request(contact, now, OFFER, promise_by, cell)
         queue = self.queues[kind]
         if spec.mode == "keep_place":
-            self._pend(request, now)
             queue.hold(contact, now)  # called back when an agent reaches its place
             self.held[contact] = request
             return False
         if in_line:
             queue.withdraw(contact, now)
-        self._make_due(request, now, new=True)
+        self._make_due(request, now)
         return True
 
     def dequeued(self, agent: Agent, contact: Contact, now: float) -> bool:
@@ -258,7 +257,8 @@ class CallbackPolicy(Policy):
         self._event(contact, request.requested, f"{SOURCES[source].singular}_requested")
 
         def now_due(now: float) -> None:
-            self._make_due(request, now, new=True)
+            self.ledger.due(request, now)
+            self._make_due(request, now)
 
         self.centre.at(due, now_due)
 
@@ -293,22 +293,13 @@ class CallbackPolicy(Policy):
     def work_lines(self, group: Group) -> list[list[tuple[float, int, Request]]]:
         return [self.due[kind] for kind in group.skills]
 
-    def _pend(self, request: Request, now: float) -> None:
-        """``request`` is new and pending from ``now`` on."""
-        # Calls taken late are taken first: the ledger sees each type's changes in time order.
-        self.centre.settle(self.able[request.contact.kind], now)
-        self.ledger.pend(request.source, request.contact.kind, now, +1)
-
-    def _make_due(self, request: Request, now: float, new: bool = False) -> None:
-        """``request`` (``new``, or an attempt again) is due at ``now``: the longest-idle
-        agent able to make it does so at once, or it waits in the queue of its type (and,
-        unless taken late, its groups wake at their next end of service)."""
+    def _make_due(self, request: Request, now: float) -> None:
+        """``request`` is due at ``now``: the longest-idle agent able to make it does so at
+        once, or it waits in the queue of its type (and, unless taken late, its groups wake
+        at their next end of service)."""
         kind = request.contact.kind
         able = self.able[kind]
-        if new:
-            self._pend(request, now)
-        else:
-            self.centre.settle(able, now)
+        self.centre.settle(able, now)
         first = None  # the longest idle (the first found of those idle the longest)
         for group in able:
             if group.idle and (first is None or group.idle[0].idle_since < first.idle_since):
@@ -333,8 +324,7 @@ class CallbackPolicy(Policy):
         if self._tracing:
             self._trace_attempt(agent, request, now, start, end, reached)
         if reached:
-            self.ledger.completed(request, start, end - now)
-            self.ledger.pend(source, kind, now, -1)
+            self.ledger.completed(request, now, start, end - now)
             if source != FOLLOW_UP and self.follow_ups[kind] is not None:
                 self._follow_up(contact, end)
         else:
@@ -357,8 +347,7 @@ class CallbackPolicy(Policy):
             log(contact, end, f"{event}_finished", group)
 
     def _fail(self, request: Request, now: float) -> None:
-        self.ledger.failed(request)
-        self.ledger.pend(request.source, request.contact.kind, now, -1)
+        self.ledger.failed(request, now)
         self._event(request.contact, now, f"{SOURCES[request.source].singular}_failed")
 
     def end(self, now: float) -> None:

@@ -20,9 +20,11 @@ class Request:
     """A call an agent owes ``contact``: requested at ``requested`` (seconds), from
     ``source`` (:data:`OFFER`, :data:`RECALL` or :data:`FOLLOW_UP`), promised to start by
     ``promise_by`` (``inf``: no promise); ``attempts`` made so far; ``cell``: where the
-    ledger counts it."""
+    ledger counts it; ``pending_since``: when it became due (seconds; an accepted offer at
+    once)."""
 
-    __slots__ = ("attempts", "cell", "contact", "order", "promise_by", "requested", "source")
+    __slots__ = ("attempts", "cell", "contact", "order", "pending_since", "promise_by",
+                 "requested", "source")
 
     def __init__(self, contact: Contact, requested: float, source: int, order: int,
                  promise_by: float = math.inf, cell: int = 0):
@@ -33,6 +35,7 @@ class Request:
         self.promise_by = promise_by
         self.cell = cell
         self.attempts = 0
+        self.pending_since = requested
 
     def __repr__(self) -> str:
         return (f"Request(kind={self.contact.kind}, requested={self.requested:g}, "
