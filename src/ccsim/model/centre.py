@@ -196,8 +196,7 @@ class Centre:
     def _wait(self, contact: Contact, now: float) -> None:
         self.queues[contact.kind].push(contact, now)
         for group in self._able[contact.kind]:
-            if group.busy and group.busy[0][0] < group.wake_at:  # what _wake asks, inline
-                self._wake(group)
+            self._wake(group)
 
     def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
         end = now + contact.handle + contact.wrap_up

@@ -68,6 +68,9 @@ class Tally:
     first ``warmup_intervals`` are simulated but not measured.
     """
 
+    #: Whether :meth:`event` and :meth:`note` keep anything (a trace).
+    tracing = False
+
     def __init__(
         self,
         *,

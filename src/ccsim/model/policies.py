@@ -75,7 +75,8 @@ class Policy:
     #: at an end of service while nothing waits in the group's queues, a decision that
     #: depends only on the group and the agent at that moment, and changes nothing anything
     #: else reads before the group is next settled. The centre then keeps ends of service
-    #: lazy and calls those hooks, at each end's own time, when it settles the group.
+    #: lazy and calls those hooks, at each end's own time, when it settles the group (if
+    #: the policy defines ``work_lines``, only while they hold something).
     replayable = False
     #: Whether the policy injects repeat contacts (:class:`~ccsim.model.repeats.Repeat`),
     #: which the centre's tally then counts apart from first attempts.

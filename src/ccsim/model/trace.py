@@ -23,6 +23,8 @@ _COLUMNS = ("time", "event", "kind", "contact", "agent_group")
 class TracingTally(Tally):
     """A Tally that also logs every contact event."""
 
+    tracing = True
+
     def __init__(self, **kwargs: float) -> None:
         super().__init__(**kwargs)
         self._events: list[tuple[float, str, int, int, int]] = []

@@ -27,6 +27,13 @@ customer answers with probability ``reach`` (stream ``callbacks:reach:<type>``);
 conversation takes the contact's talk time drawn at arrival × ``talk_scale``, then its
 wrap-up. An unanswered attempt is due again after ``retry_delay``; after ``max_attempts``
 the request has *failed*, as has one no agent was left to make by the end of the run.
+
+**When it is decided.** While callbacks are due but no caller waits, an agent whose work
+ends takes the oldest due call. If one group makes the calls of each type and an attempt
+schedules nothing (``reach = 1`` or ``max_attempts = 1``, no follow-ups), that choice
+depends only on the group at that end, so it is made when the group is next settled, at
+the end's own time (``Policy.replayable``): no event per end of service, the same run.
+Otherwise the group wakes at each end while calls are due.
 """
 
 from __future__ import annotations
@@ -48,7 +55,6 @@ from ccsim.model.callbacks.schedule import (
     rule_for,
 )
 from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import Tally
 from ccsim.model.policies import Policy
 from ccsim.streams import UNIFORM, draws
 
@@ -154,7 +160,7 @@ class CallbackPolicy(Policy):
         ]
         self.queues = centre.queues
         self._event = centre.tally.event  # a trace row (a no-op when not tracing)
-        self._tracing = type(centre.tally).event is not Tally.event
+        self._tracing = centre.tally.tracing
 
     # --- the offer ---
 

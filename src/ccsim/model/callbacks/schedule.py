@@ -46,7 +46,9 @@ class Schedule:
     """When an agent works a due request: a researcher's rule is a subclass that answers
     :meth:`before_live` (take ``request`` before any live contact, at ``now``?). A free
     agent first takes the oldest due request that comes before live contacts, then live
-    contacts, then the oldest due request of all."""
+    contacts, then the oldest due request of all. The answer may be asked for after the
+    fact, at the agent's own ``now`` (see ``Policy.replayable``): it depends on the request
+    and ``now`` only."""
 
     def before_live(self, request: Request, now: float) -> bool:
         return False
