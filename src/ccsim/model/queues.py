@@ -235,8 +235,8 @@ class LiveQueue(FifoQueue):
 
     def at_least(self, k: int, now: float) -> bool:
         """Whether ``live(now) >= k``: looked for among the newest callers, the likeliest
-        to wait still (the count of :meth:`live` only if ``SCAN`` more than ``k`` have
-        hung up among them)."""
+        to wait still, from the tail of the line (the count of :meth:`live` once more than
+        ``SCAN`` of those passed have hung up)."""
         entries = self.entries
         if len(entries) - self._dead < k:
             return False
