@@ -12,7 +12,6 @@ to show what the policy costs. Memory is :mod:`benchmarks.memory`'s probe of
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,9 +32,9 @@ from benchmarks.blending_case import (
 )
 from benchmarks.callbacks import Speed, speeds
 from benchmarks.case import MEAN_HANDLE, MEAN_PATIENCE
-from benchmarks.intervals import Agreement, Interval, agreements, load_by_path
-from benchmarks.report import table
-from benchmarks.suite import MIN_EVENTS, ROOT, SizeRuns
+from benchmarks.intervals import Agreement, agreements, load_by_path
+from benchmarks.report import interval_cells, policy_speed_text, table
+from benchmarks.suite import ROOT, SizeRuns
 from ccsim.model.centre import Centre
 from ccsim.model.outbound import Outbound
 from ccsim.model.policy_centre import PolicyCentre
@@ -193,57 +192,10 @@ def section(
 # --- the tables ----------------------------------------------------------------------
 
 
-def _rate(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.0f}"
-
-
-def _ratio(ratios: dict[str, float], key: str) -> str:
-    return f"{ratios[key]:.1f}×" if key in ratios else "-"
-
-
 def speed_text(rows: Sequence[Speed], rounds: int) -> str:
     """Rates and ratios of :func:`speeds`, and the target."""
-    headers = ["agents", "K", "customers", "ccsim core/s", "ccsim e2e/s", "textbook/s",
-               "core/textbook", "e2e/textbook", "off core/s", "off core/textbook"]
-    body = []
-    for s in rows:
-        r, q = s.rates, s.ratios
-        body.append([
-            str(s.agents), str(keep_idle(s.agents)), f"{s.customers:,}",
-            _rate(r.get("ccsim core")), _rate(r.get("ccsim")), _rate(r.get("textbook")),
-            _ratio(q, "ccsim core / textbook"), _ratio(q, "ccsim / textbook"),
-            _rate(r.get("ccsim core off")), _ratio(q, "ccsim core off / textbook"),
-        ])
-    agents, goal = TARGET
-    lines = []
-    for s in rows:
-        if s.agents == agents and "ccsim / textbook" in s.ratios:
-            core, e2e = s.ratios.get("ccsim core / textbook", math.nan), s.ratios[
-                "ccsim / textbook"]
-            lines.append(
-                f"target: ccsim ≥ {goal:g}× textbook at {agents} agents: core {core:.1f}×, "
-                f"e2e {e2e:.1f}×  → {'met' if min(core, e2e) >= goal else 'NOT met'}"
-            )
-    return (
-        f"customers simulated per wall-clock second, median of {rounds} alternating rounds; "
-        "ratios are of the medians;\n'off' = ccsim on the same case without [[outbound]] "
-        "(timed in the same rounds), for the policy's cost\n"
-        + table(headers, body) + ("\n" + "\n".join(lines) if lines else "")
-    )
-
-
-def _cells(e: Interval, digits: int, scale: float, difference: bool) -> list[str]:
-    if math.isnan(e.value):
-        return ["-", "-", "-"]
-    half = "" if math.isnan(e.half_width) else f" ± {e.half_width * scale:.{digits}f}"
-    exact = "0" if difference else (
-        "-" if math.isnan(e.exact) else f"{e.exact * scale:.{digits}f}")
-    within = e.within
-    if within is None:
-        verdict = f"too few ({e.events})" if e.events < MIN_EVENTS else "-"
-    else:
-        verdict = "yes" if within else "NO"
-    return [f"{e.value * scale:.{digits}f}{half}", exact, verdict]
+    return policy_speed_text(rows, rounds, TARGET, "[[outbound]]",
+                             [("K", lambda s: str(keep_idle(s.agents)))])
 
 
 def agreement_text(rows: Sequence[Agreement], chains: dict[int, Chain | None]) -> str:
@@ -261,8 +213,9 @@ def agreement_text(rows: Sequence[Agreement], chains: dict[int, Chain | None]) -
         body.append([
             "ccsim − textbook" if d else a.model, str(a.agents), f"{a.measured:,}",
             str(a.batches),
-            *_cells(m["abandon_rate"], 3, 100.0, d), *_cells(m["p_wait"], 2, 100.0, d),
-            *_cells(m["outbound_per_hour"], 2, 1.0, d),
+            *interval_cells(m["abandon_rate"], 3, 100.0, d),
+            *interval_cells(m["p_wait"], 2, 100.0, d),
+            *interval_cells(m["outbound_per_hour"], 2, 1.0, d),
         ])
     notes = []
     for agents, c in sorted(chains.items()):

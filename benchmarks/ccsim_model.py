@@ -8,6 +8,7 @@ the pandas tables; together they are exactly what :func:`ccsim.simulate` does.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ccsim
@@ -62,15 +63,21 @@ class Timed:
     end_to_end: float
 
 
-def run_timed(spec: ccsim.Scenario, case: Case, seed: int) -> Timed:
-    """Run ``spec`` once, timing the core and the result tables separately."""
+def timed_centre(build: Callable[[], Centre]) -> tuple[ccsim.RunResult, float, float]:
+    """Build a centre with ``build()``, run it and read its result: the result, the
+    seconds to build and run it (*core*), and those plus ``result()`` (*end-to-end*)."""
     start = time.perf_counter()
-    centre = Centre(spec, seed)
+    centre = build()
     run_centre(centre)
     core = time.perf_counter()
     result = centre.result()
-    end = time.perf_counter()
-    return Timed(outcome(case, result), core - start, end - start)
+    return result, core - start, time.perf_counter() - start
+
+
+def run_timed(spec: ccsim.Scenario, case: Case, seed: int) -> Timed:
+    """Run ``spec`` once, timing the core and the result tables separately."""
+    result, core, end_to_end = timed_centre(lambda: Centre(spec, seed))
+    return Timed(outcome(case, result), core, end_to_end)
 
 
 def run(case: Case, seed: int) -> RunOutcome:

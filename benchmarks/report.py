@@ -170,22 +170,25 @@ def sweep_text(s: Sweep) -> str:
 # --- the callbacks section -------------------------------------------------------------
 
 
-def callback_speed_text(rows: Sequence[Any], rounds: int) -> str:
-    """Rates and ratios of :func:`benchmarks.callbacks.speeds`."""
-    headers = ["agents", "customers", "ccsim core/s", "ccsim e2e/s", "textbook/s",
-               "core/textbook", "e2e/textbook", "off core/s", "off core/textbook"]
+def policy_speed_text(rows: Sequence[Any], rounds: int, target: tuple[int, float],
+                      without: str, columns: Sequence[tuple[str, Any]] = ()) -> str:
+    """Rates and ratios of a policy section's speeds (:func:`benchmarks.callbacks.speeds`)
+    and its ``target`` (agents, ratio); ``without`` names the table its *off* runs lack;
+    ``columns``: (header, value of a row) pairs shown after the agent count."""
+    headers = ["agents", *(h for h, _ in columns), "customers", "ccsim core/s", "ccsim e2e/s",
+               "textbook/s", "core/textbook", "e2e/textbook", "off core/s", "off core/textbook"]
     body = []
     for s in rows:
         r, q = s.rates, s.ratios
         body.append([
-            str(s.agents), f"{s.customers:,}", _rate(r.get("ccsim core")), _rate(r.get("ccsim")),
-            _rate(r.get("textbook")),
+            str(s.agents), *(value(s) for _, value in columns), f"{s.customers:,}",
+            _rate(r.get("ccsim core")), _rate(r.get("ccsim")), _rate(r.get("textbook")),
             *(f"{q[k]:.1f}×" if k in q else "-" for k in (
                 "ccsim core / textbook", "ccsim / textbook")),
             _rate(r.get("ccsim core off")),
             f"{q['ccsim core off / textbook']:.1f}×" if "ccsim core off / textbook" in q else "-",
         ])
-    agents, goal = TARGET
+    agents, goal = target
     lines = []
     for s in rows:
         if s.agents == agents and "ccsim / textbook" in s.ratios:
@@ -199,13 +202,20 @@ def callback_speed_text(rows: Sequence[Any], rounds: int) -> str:
             )
     return (
         f"customers simulated per wall-clock second, median of {rounds} alternating rounds; "
-        "ratios are of the medians;\n'off' = ccsim on the same case without [callbacks] "
+        f"ratios are of the medians;\n'off' = ccsim on the same case without {without} "
         "(timed in the same rounds), for the policy's cost\n"
         + table(headers, body) + ("\n" + "\n".join(lines) if lines else "")
     )
 
 
-def _interval(e: Any, digits: int, scale: float, difference: bool) -> list[str]:
+def callback_speed_text(rows: Sequence[Any], rounds: int) -> str:
+    """Rates and ratios of :func:`benchmarks.callbacks.speeds`."""
+    return policy_speed_text(rows, rounds, TARGET, "[callbacks]")
+
+
+def interval_cells(e: Any, digits: int, scale: float, difference: bool) -> list[str]:
+    """An agreement interval's cells: value ± half-width, the exact value (0 for a
+    difference) and whether it lies inside."""
     if math.isnan(e.value):
         return ["-", "-", "-"]
     half = "" if math.isnan(e.half_width) else f" ± {e.half_width * scale:.{digits}f}"
@@ -234,8 +244,8 @@ def callback_agreement_text(rows: Sequence[Any], chains: dict[int, Any]) -> str:
         body.append([
             "ccsim − textbook" if d else a.model, str(a.agents), f"{a.measured:,}",
             str(a.batches),
-            *_interval(m["abandon_rate"], 3, 100.0, d), *_interval(m["accepted"], 3, 100.0, d),
-            *_interval(m["delay"], 1, 1.0, d),
+            *interval_cells(m["abandon_rate"], 3, 100.0, d),
+            *interval_cells(m["accepted"], 3, 100.0, d), *interval_cells(m["delay"], 1, 1.0, d),
         ])
     notes = []
     for agents, c in sorted(chains.items()):

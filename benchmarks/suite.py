@@ -218,14 +218,9 @@ def compare_policy(
     *ccsim off*), alternating as :func:`alternate` does."""
 
     def time_ccsim(case: Any, seed: int, spec: ccsim.Scenario) -> Run:
-        start = time.perf_counter()
-        c = centre(spec, seed)
-        ccsim_model.run_centre(c)
-        core = time.perf_counter()
-        result = c.result()
-        end = time.perf_counter()
+        result, core, seconds = ccsim_model.timed_centre(lambda: centre(spec, seed))
         out = outcome(case, result)
-        return Run(seed, out.customers, end - start, core - start, out.counts)
+        return Run(seed, out.customers, seconds, core, out.counts)
 
     def time_textbook(case: Any, seed: int) -> Run:
         start = time.perf_counter()
@@ -470,16 +465,13 @@ def baseline_day(seeds: int, path: Path = BASELINE) -> Day:
     contacts, seconds, core = 0, 0.0, 0.0
     for seed in range(seeds):
         gc.collect()
-        start = time.perf_counter()
-        centre = Centre(spec, seed)
-        ccsim_model.run_centre(centre)
-        mid = time.perf_counter()
-        result = centre.result()
-        end = time.perf_counter()
+        result, run_core, run_seconds = ccsim_model.timed_centre(
+            lambda seed=seed: Centre(spec, seed))
         contacts += int(result.summary["offered"])
-        seconds += end - start
-        core += mid - start
+        seconds += run_seconds
+        core += run_core
     return Day(seeds, contacts, seconds, core)
+
 
 
 @dataclass(frozen=True)
