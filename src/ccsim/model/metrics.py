@@ -121,6 +121,12 @@ class Tally:
         interval = interval[(interval >= 0) & (interval < self.intervals)]
         self.offered[:, kind] += np.bincount(interval, minlength=self.intervals)
 
+    def arrived_at(self, kind: int, time: float) -> None:
+        """One first attempt of type ``kind`` arrives at ``time`` (seconds): offered."""
+        interval = int(time // self.period)
+        if 0 <= interval < self.intervals:
+            self.offered[interval, kind] += 1
+
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         """``contact`` left with ``outcome`` (not answered) after waiting ``wait`` seconds."""
         arrival, kind, outcomes, waits = self._other

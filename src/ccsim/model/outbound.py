@@ -71,9 +71,10 @@ class Outbound(Policy):
         self.lists = [[names.index(n) for n in g.outbound] for g in groups]
         given = rules or {}
         self.rules = [given.get(g.name) or rule_for(g.blending) for g in groups]
-        self.left = [c.list_size if c.list_size is not None else math.inf
+        #: size[c]: entries on campaign c's list; made[c]: attempts so far (one entry each)
+        self.size = [c.list_size if c.list_size is not None else math.inf
                      for c in self.campaigns]
-        self.made = [0] * len(self.campaigns)  # attempts per campaign
+        self.made = [0] * len(self.campaigns)
         self.open = [c.hours is None for c in self.campaigns]
         days = max(1, math.ceil(scenario.horizon / _DAY - 1e-9))
         self.quotas = [g.quota for g in groups]
@@ -152,10 +153,14 @@ class Outbound(Policy):
 
     def _callable(self, group: Group) -> bool:
         """Whether a campaign of ``group`` is open with customers left to call."""
-        for c in self.lists[group.index]:  # noqa: SIM110 (called at every end of service)
-            if self.open[c] and self.left[c] > 0:
-                return True
-        return False
+        return self._campaign(group) is not None
+
+    def _campaign(self, group: Group) -> int | None:
+        """The first campaign of ``group`` open with customers left to call, if any."""
+        for c in self.lists[group.index]:
+            if self.open[c] and self.made[c] < self.size[c]:
+                return c
+        return None
 
     def _open(self, c: int, now: float) -> None:
         """Campaign ``c``'s calling hours begin: idle agents who may, dial."""
@@ -182,13 +187,10 @@ class Outbound(Policy):
         """``agent`` (free, or claimed) makes an attempt for the first open campaign of its
         group with customers left to call; False if there is none."""
         group = agent.group
-        for c in self.lists[group.index]:
-            if self.open[c] and self.left[c] > 0:
-                break
-        else:
+        c = self._campaign(group)
+        if c is None:
             return False
         spec = self.campaigns[c]
-        self.left[c] -= 1
         i, g = min(int(now // self.period), self.intervals - 1), group.index
         mine = self.by_agent.get(agent.key)
         if mine is None:
@@ -337,7 +339,6 @@ def _windows(start: str, hours: tuple[str, str], horizon: float) -> list[tuple[f
         if a < b:
             out.append((a, b))
     return out
-
 
 
 def _share(done: int, target: int | None) -> float:

@@ -147,7 +147,7 @@ class PolicyCentre(Centre):
         """``contact`` arrives at ``contact.arrival`` (>= now) and is routed like any other.
         Only a first attempt counts in ``offered``."""
         if first_attempt:
-            self.tally.arrived(contact.kind, np.array([contact.arrival]))
+            self.tally.arrived_at(contact.kind, contact.arrival)
         self.at(contact.arrival, lambda now: self._arrive(contact, now))
 
     def serve(self, agent: Agent, contact: Contact, now: float) -> None:

@@ -162,9 +162,9 @@ class Resolution(Policy):
             return
         patience, wrap = self.patience[kind], self.wrap_up[kind]
         next_call = Repeat(first, contact.round + 1 if repeat else 1, again,
-                               again + patience() if patience is not None else math.inf,
-                               self.handle[kind](), wrap() if wrap is not None else 0.0)
-        self.tally.arrived(kind, np.array([again]))
+                           again + patience() if patience is not None else math.inf,
+                           self.handle[kind](), wrap() if wrap is not None else 0.0)
+        self.tally.arrived_at(kind, again)
         self.centre.tally.event(first, again, "repeat_arrived")
         self.centre.inject(next_call)
 
