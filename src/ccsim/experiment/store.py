@@ -80,7 +80,7 @@ CHARTS_DIR = "charts"
 #: Names of the files of one run, in ``runs/`` and ``trace/``.
 _RUN_FILE = re.compile(r"v\d{4,}-r\d{4,}\.(json|parquet)")
 #: Files of the package whose content decides what a run produces.
-_MODEL_CODE = ("model", "streams.py", "units.py", "scenario.py")
+_MODEL_CODE = ("model", "streams.py", "units.py", "scenario")
 _FORMAT = 1
 
 

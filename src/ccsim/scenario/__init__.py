@@ -1,0 +1,62 @@
+"""The scenario schema: what a planner writes in a scenario file, validated.
+
+A :class:`Scenario` is immutable once built. It is the only place that checks user input:
+the model trusts it. Every error is a :class:`ScenarioError` naming the file, the key path
+(``contact_types[general].handle_time.mean``, list entries by name), the bad value and what
+was expected. Each concept lives in its own module (``demand``, ``workforce``,
+``policies``, ``distributions``), and ``checks`` holds one cross-check per concept.
+"""
+
+from ccsim.scenario.demand import SL_DEFINITIONS, Arrivals, ContactType, ServiceLevel, Targets
+from ccsim.scenario.distributions import (
+    ConstantSpec,
+    DistributionSpec,
+    EmpiricalSpec,
+    ExponentialSpec,
+    GammaSpec,
+    LogNormalSpec,
+    SequenceSpec,
+)
+from ccsim.scenario.errors import ScenarioError, key_path, read_toml
+from ccsim.scenario.policies import (
+    Blending,
+    CallbackOverride,
+    Callbacks,
+    Campaign,
+    FollowUps,
+    Pressure,
+    Quota,
+    Recalls,
+)
+from ccsim.scenario.schema import Scenario, load_scenario
+from ccsim.scenario.workforce import MAX_STAFF, AgentGroup
+
+__all__ = [
+    "MAX_STAFF",
+    "SL_DEFINITIONS",
+    "AgentGroup",
+    "Arrivals",
+    "Blending",
+    "CallbackOverride",
+    "Callbacks",
+    "Campaign",
+    "ConstantSpec",
+    "ContactType",
+    "DistributionSpec",
+    "EmpiricalSpec",
+    "ExponentialSpec",
+    "FollowUps",
+    "GammaSpec",
+    "LogNormalSpec",
+    "Pressure",
+    "Quota",
+    "Recalls",
+    "Scenario",
+    "ScenarioError",
+    "SequenceSpec",
+    "ServiceLevel",
+    "Targets",
+    "key_path",
+    "load_scenario",
+    "read_toml",
+]

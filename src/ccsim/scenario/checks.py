@@ -1,0 +1,184 @@
+"""Cross-checks between the parts of a scenario: one function per concept, each raising
+:class:`ScenarioError` with the key path of the first mistake. :data:`CHECKS` runs in order
+once every part has validated on its own; a new concept adds its function to the list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from ccsim.scenario.errors import ScenarioError, scenario_error
+
+if TYPE_CHECKING:
+    from ccsim.scenario.schema import Scenario
+
+#: Most reporting intervals in a horizon (statistics are kept per interval).
+MAX_INTERVALS = 10_000
+
+
+def unique_names(key: str, names: list[str]) -> None:
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise ScenarioError(f"the name {name!r} is used twice; names must be unique", key)
+
+
+def names(s: Scenario) -> None:
+    """Contact types, groups and campaigns each have unique names."""
+    unique_names("contact_types", [c.name for c in s.contact_types])
+    unique_names("agent_groups", [g.name for g in s.agent_groups])
+    unique_names("outbound", [c.name for c in s.outbound])
+
+
+def skills(s: Scenario) -> None:
+    """Every skill names a contact type, and every contact type is some group's skill."""
+    types = {c.name for c in s.contact_types}
+    for group in s.agent_groups:
+        for skill in group.skills:
+            if skill not in types:
+                raise ScenarioError(
+                    f"{skill!r} names no contact type; expected one of: {', '.join(types)}",
+                    f"agent_groups[{group.name}].skills",
+                )
+    served = {skill for g in s.agent_groups for skill in g.skills}
+    for c in s.contact_types:
+        if c.name not in served:
+            raise ScenarioError(
+                "no agent group lists this contact type in its skills, so no contact "
+                "of it could ever be answered",
+                f"contact_types[{c.name}]",
+            )
+
+
+def resolution(s: Scenario) -> None:
+    """``resolution_by_group`` names groups that take the type; ``repeat_delay`` is given
+    exactly when some customer can call again (resolution below 1, or pressure that lowers
+    the resolution of rushed conversations)."""
+    for c in s.contact_types:
+        for name in c.resolution_by_group or {}:
+            group = next((g for g in s.agent_groups if g.name == name), None)
+            if group is None or c.name not in group.skills:
+                able = [g.name for g in s.agent_groups if c.name in g.skills]
+                raise ScenarioError(
+                    f"{name!r} names no agent group that takes {c.name!r}; expected one "
+                    f"of: {', '.join(able)}",
+                    f"contact_types[{c.name}].resolution_by_group",
+                )
+        rushed = [g.name for g in s.agent_groups if c.name in g.skills
+                  and g.pressure is not None and g.pressure.resolution_elasticity > 0]
+        if rushed and c.repeat_delay is None:
+            raise ScenarioError(
+                f"is required: the pressure on {', '.join(map(repr, rushed))} lowers "
+                "the resolution of rushed conversations (resolution_elasticity > 0), "
+                "and an unsettled customer calls again (or set resolution_elasticity "
+                "= 0)", f"contact_types[{c.name}].repeat_delay")
+        if c.repeat_delay is not None and not (c.repeats or rushed):
+            raise ScenarioError(
+                "set, but every contact is resolved (resolution 1, no quota pressure "
+                "on the groups that take it): no customer calls again",
+                f"contact_types[{c.name}].repeat_delay")
+
+
+def outbound(s: Scenario) -> None:
+    """Groups call campaigns that exist, every campaign is called by some group, and a quota
+    that counts outbound conversations belongs to a group that makes them."""
+    campaigns = [c.name for c in s.outbound]
+    for group in s.agent_groups:
+        for name in group.outbound:
+            if name not in campaigns:
+                raise ScenarioError(
+                    f"{name!r} names no [[outbound]] campaign; expected one of: "
+                    f"{', '.join(campaigns) or '(none defined)'}",
+                    f"agent_groups[{group.name}].outbound",
+                )
+    called = {name for g in s.agent_groups for name in g.outbound}
+    for campaign in s.outbound:
+        if campaign.name not in called:
+            raise ScenarioError(
+                "no agent group lists this campaign in its 'outbound', so no call of it "
+                "could ever be made", f"outbound[{campaign.name}]")
+    for group in s.agent_groups:
+        if group.quota is not None and group.quota.counts == "outbound" and not group.outbound:
+            raise ScenarioError(
+                "counts outbound conversations, but the group lists no 'outbound' "
+                "campaign; list one, or count \"all\" contacts",
+                f"agent_groups[{group.name}].quota.counts")
+
+
+def horizon(s: Scenario) -> None:
+    """The horizon (given, or the length of the volumes) is a whole number of periods that
+    every per-interval list matches, holds every scripted arrival, and outlasts the
+    warm-up. Fills in ``horizon`` when it is not given."""
+    lengths = {c.name: len(c.arrivals.volumes) for c in s.contact_types if c.arrivals.volumes}
+    if s.horizon is None:
+        if not lengths:
+            raise ScenarioError(
+                "is required when no contact type gives 'volumes' per interval", "horizon"
+            )
+        if len(set(lengths.values())) > 1:
+            raise ScenarioError(
+                f"contact types give different numbers of volumes {lengths}; "
+                "give them all the same length or set 'horizon'",
+                "contact_types",
+            )
+        object.__setattr__(s, "horizon", next(iter(lengths.values())) * s.period)
+    assert s.horizon is not None
+    n = s.horizon / s.period
+    if abs(n - round(n)) > 1e-9:
+        raise ScenarioError(
+            f"must be a whole number of periods of {s.period:g} s (got {s.horizon:g} s)",
+            "horizon",
+        )
+    n = round(n)
+    if n > MAX_INTERVALS:
+        raise ScenarioError(
+            f"holds {n} intervals of {s.period:g} s, more than the {MAX_INTERVALS} "
+            "a run can report; use a longer period",
+            "horizon",
+        )
+    for c in s.contact_types:
+        if c.arrivals.times and c.arrivals.times[-1] >= s.horizon:
+            raise ScenarioError(
+                f"must all be before the horizon ({s.horizon:g} s) "
+                f"(got {c.arrivals.times[-1]:g} s)",
+                f"contact_types[{c.name}].arrivals.times",
+            )
+    for name, length in lengths.items():
+        if length != n:
+            raise ScenarioError(
+                f"lists {length} volumes but the horizon holds {n} intervals of "
+                f"{s.period:g} s",
+                f"contact_types[{name}].arrivals.volumes",
+            )
+    for group in s.agent_groups:
+        if not isinstance(group.staff, int) and len(group.staff) != n:
+            raise ScenarioError(
+                f"lists {len(group.staff)} head counts but the horizon holds {n} intervals",
+                f"agent_groups[{group.name}].staff",
+            )
+    w = s.warmup / s.period
+    if abs(w - round(w)) > 1e-9 or s.warmup >= s.horizon:
+        raise ScenarioError(
+            f"must be a whole number of periods ({s.period:g} s) shorter than the "
+            f"horizon (got {s.warmup:g} s)",
+            "warmup",
+        )
+
+
+def callbacks(s: Scenario) -> None:
+    """Each type's callback keys, merged with the scenario's, make a whole policy."""
+    for c in s.contact_types:
+        try:
+            s.callbacks_for(c)
+        except ValidationError as error:
+            found = scenario_error(error, {})
+            where = f"contact_types[{c.name}].callbacks"
+            path = ".".join(filter(None, (where, found.path)))
+            raise ScenarioError(found.message, path) from None
+
+
+#: The cross-checks, in the order they run (names before what refers to them by name).
+CHECKS: list[Callable[[Scenario], None]] = [
+    names, skills, resolution, outbound, horizon, callbacks,
+]

@@ -1,0 +1,106 @@
+"""Distribution tables: ``{ dist = "exponential", mean = "4min" }`` and the other forms, each
+building the :mod:`ccsim.streams` distribution it describes; a delay (a duration or a table)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator
+
+from ccsim import streams
+from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, PositiveFloat, Strict
+
+
+class ExponentialSpec(Strict):
+    """``{ dist = "exponential", mean = "4min" }``"""
+
+    dist: Literal["exponential"]
+    mean: PositiveDuration
+
+    def build(self) -> streams.Distribution:
+        return streams.Exponential(self.mean)
+
+
+class LogNormalSpec(Strict):
+    """``{ dist = "lognormal", mean = "4min", cv = 0.8 }`` (cv = standard deviation / mean)"""
+
+    dist: Literal["lognormal"]
+    mean: PositiveDuration
+    cv: PositiveFloat
+
+    def build(self) -> streams.Distribution:
+        return streams.LogNormal(self.mean, self.cv)
+
+
+class GammaSpec(Strict):
+    """``{ dist = "gamma", mean = "4min", cv = 0.8 }``"""
+
+    dist: Literal["gamma"]
+    mean: PositiveDuration
+    cv: PositiveFloat
+
+    def build(self) -> streams.Distribution:
+        return streams.Gamma(self.mean, self.cv)
+
+
+class ConstantSpec(Strict):
+    """``{ dist = "constant", value = "4min" }``"""
+
+    dist: Literal["constant"]
+    value: PositiveDuration
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    def build(self) -> streams.Distribution:
+        return streams.Constant(self.value)
+
+
+class _ValuesSpec(Strict):
+    values: list[NonNegativeDuration] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _positive_mean(cls, values: list[float]) -> list[float]:
+        if sum(values) <= 0:
+            raise ValueError(f"at least one value must be positive (got {values!r})")
+        return values
+
+    @property
+    def mean(self) -> float:
+        return sum(self.values) / len(self.values)
+
+
+class EmpiricalSpec(_ValuesSpec):
+    """``{ dist = "empirical", values = ["2min", "3min", ...] }``: resampled uniformly."""
+
+    dist: Literal["empirical"]
+
+    def build(self) -> streams.Distribution:
+        return streams.Empirical(tuple(self.values))
+
+
+class SequenceSpec(_ValuesSpec):
+    """``{ dist = "sequence", values = [...] }``: the values in order, cycling (scripted cases)."""
+
+    dist: Literal["sequence"]
+
+    def build(self) -> streams.Distribution:
+        return streams.Sequence(tuple(self.values))
+
+
+DistributionSpec = Annotated[
+    ExponentialSpec | LogNormalSpec | GammaSpec | ConstantSpec | EmpiricalSpec | SequenceSpec,
+    Field(discriminator="dist"),
+]
+
+
+def _delay(value: Any) -> Any:
+    # A plain duration is a constant delay; a table is a distribution.
+    return value if isinstance(value, dict) else {"dist": "constant", "value": value}
+
+
+#: A delay: a duration (constant) or a distribution table, as ``handle_time``.
+Delay = Annotated[DistributionSpec, BeforeValidator(_delay)]
+

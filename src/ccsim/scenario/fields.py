@@ -1,0 +1,72 @@
+"""The kinds of value scenario keys share: durations, shares, counts, clock times, and the
+strict base model (immutable; an unknown key is an error that suggests the key meant)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from ccsim.units import parse_duration
+
+
+def _duration(value: object) -> float:
+    return parse_duration(value)
+
+
+Duration = Annotated[float, BeforeValidator(_duration), Field(allow_inf_nan=False)]
+PositiveDuration = Annotated[float, BeforeValidator(_duration), Field(gt=0, allow_inf_nan=False)]
+NonNegativeDuration = Annotated[
+    float, BeforeValidator(_duration), Field(ge=0, allow_inf_nan=False)
+]
+
+
+def no_bool(value: object) -> object:
+    # Pydantic's lax mode reads true as 1: a planner who wrote `per_hour = true` meant
+    # something else, so a boolean is never a number here.
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not true or false (got {str(value).lower()})")
+    return value
+
+
+# The constraints come first so that they stay in the number's own schema (nan is "must
+# be a finite number", not "must be > 0"); the validator wraps it.
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False), BeforeValidator(no_bool)]
+Volume = Annotated[float, Field(ge=0, allow_inf_nan=False), BeforeValidator(no_bool)]
+Count = Annotated[int, Field(ge=1), BeforeValidator(no_bool)]
+
+
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
+
+
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+def table_or_false(value: Any) -> Any:
+    if value is not False and not isinstance(value, dict | BaseModel):
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        raise ValueError(f"must be a table of keys, or false to turn it off (got {shown})")
+    return value
+
+
+
+class Strict(BaseModel):
+    """Immutable, and an unknown key is an error that suggests the key meant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = list(cls.model_fields)
+            for key in data:
+                if key not in cls.model_fields:
+                    close = difflib.get_close_matches(str(key), fields, n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise ValueError(
+                        f"unknown key {key!r}{hint}; expected one of: {', '.join(fields)}"
+                    )
+        return data
+

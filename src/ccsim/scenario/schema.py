@@ -1,0 +1,164 @@
+"""The whole scenario: one contact centre over one horizon, validated; loading it from TOML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from ccsim.scenario.checks import CHECKS
+from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
+from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
+from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
+from ccsim.scenario.policies import Callbacks, Campaign
+from ccsim.scenario.workforce import AgentGroup
+from ccsim.units import clock_seconds
+
+
+class Scenario(Strict):
+    """One contact centre over one horizon: contact types, agent groups and the reporting
+    conventions. Durations are seconds (strings with units are accepted on input).
+
+    Build one with ``Scenario(**fields)``, ``Scenario.from_dict(data)`` or
+    :func:`load_scenario`; every mistake raises :class:`ScenarioError`.
+    """
+
+    name: str = "scenario"
+    start: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    period: PositiveDuration = 1800.0
+    horizon: PositiveDuration | None = None
+    warmup: NonNegativeDuration = 0.0
+    lines: Count | None = None
+    service_level: ServiceLevel = ServiceLevel()
+    targets: Targets = Targets()
+    callbacks: Callbacks | None = None
+    contact_types: list[ContactType] = Field(min_length=1)
+    agent_groups: list[AgentGroup] = Field(min_length=1)
+    outbound: list[Campaign] = Field(default_factory=list)
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise scenario_error(error, data) from None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Scenario:
+        """Validate ``data`` (as read from TOML); errors name ``source`` when given."""
+        if not isinstance(data, dict):
+            raise ScenarioError(f"expected a table of scenario keys (got {data!r})", "", source)
+        try:
+            return cls(**data)
+        except ScenarioError as error:
+            raise (error.located(source) if source else error) from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        for check in CHECKS:
+            check(self)
+        return self
+
+    # --- derived quantities the model and reports use ---
+
+    def callbacks_for(self, contact_type: ContactType) -> Callbacks | None:
+        """The callback policy of ``contact_type`` (None: no callbacks for it)."""
+        own = contact_type.callbacks
+        if own is False or (self.callbacks is None and own is None):
+            return None
+        if self.callbacks is None:
+            return Callbacks(**own.model_dump(exclude_unset=True))  # type: ignore[union-attr]
+        return self.callbacks.overridden(own or None)
+
+    @property
+    def start_seconds(self) -> int:
+        """Seconds since midnight at the start of the horizon (its clock time ``start``)."""
+        return clock_seconds(self.start)
+
+    @property
+    def intervals(self) -> int:
+        """Number of reporting intervals in the horizon."""
+        return round(self.horizon / self.period)
+
+    @property
+    def warmup_intervals(self) -> int:
+        """Number of leading intervals that are simulated but not measured."""
+        return round(self.warmup / self.period)
+
+    def volumes(self, contact_type: ContactType) -> list[float]:
+        """Expected arrivals of ``contact_type`` in each interval."""
+        arrivals = contact_type.arrivals
+        if arrivals.volumes is not None:
+            return list(arrivals.volumes)
+        if arrivals.times is not None:
+            counts = [0.0] * self.intervals
+            for t in arrivals.times:
+                counts[int(t // self.period)] += 1
+            return counts
+        return [arrivals.per_hour * self.period / 3600.0] * self.intervals
+
+    def used_keys(self) -> set[str]:
+        """The key paths this scenario sets to something other than their default, down to
+        single values, with ``*`` for every entry of a list: ``lines``,
+        ``contact_types.*.patience.mean``, ``agent_groups.*.staff``, ... Required keys are
+        always in it. What reads a scenario for a purpose of its own (the Erlang-A line of
+        a chart) can so accept only the features it knows, and not a future one."""
+        return set(_used_keys(self, ""))
+
+    def warnings(self) -> list[str]:
+        """Things that are legal but probably not meant."""
+        found = []
+
+        def work(c: ContactType) -> float:
+            """Agent-seconds of talk and wrap-up the contacts of ``c`` bring."""
+            busy = c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0)
+            return sum(self.volumes(c)) * busy
+
+        def capacity(groups: list[AgentGroup]) -> float:
+            return sum(g.staff_at(i) for g in groups for i in range(self.intervals)) * self.period
+
+        total_work = sum(work(c) for c in self.contact_types)
+        total_capacity = capacity(self.agent_groups)
+        for c in self.contact_types:
+            if c.patience is not None:
+                continue
+            own = capacity([g for g in self.agent_groups if c.name in g.skills])
+            if work(c) >= own or total_work >= total_capacity:
+                found.append(
+                    f"contact_types[{c.name}]: no patience, and the work offered "
+                    f"({work(c) / 3600:,.0f} agent-hours of talk and wrap-up; "
+                    f"{total_work / 3600:,.0f} for all types) is more than the staff can do "
+                    f"({own / 3600:,.0f} agent-hours able to take it; {total_capacity / 3600:,.0f} "
+                    "in all): the queue grows all day"
+                )
+        # How long a run takes is for ccsim.experiment.budget, which refuses one too big.
+        return found
+
+
+
+def _used_keys(model: BaseModel, prefix: str) -> Iterator[str]:
+    """The key paths under ``model`` (written after ``prefix``) that are not at their
+    default; see :meth:`Scenario.used_keys`."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if not field.is_required() and value == field.get_default(call_default_factory=True):
+            continue
+        path = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            yield from _used_keys(value, f"{path}.")
+        elif isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
+            for entry in value:
+                yield from _used_keys(entry, f"{path}.*.")
+        else:
+            yield path
+
+
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate the scenario file at ``path`` (TOML)."""
+    path = Path(path)
+    return Scenario.from_dict(read_toml(path), source=str(path))
+
+
