@@ -94,7 +94,7 @@ class _CallbackKeys(Strict):
             return f"acceptance by predicted wait: {points}"
         return f"{percent(self.accept or 0.0)} accept"
 
-    def _key_words(self, key: str) -> str:
+    def key_words(self, key: str) -> str:
         """One key this policy sets, in words."""
         value = getattr(self, key)
         if key in ("abandoned", "follow_ups"):
@@ -127,7 +127,7 @@ class CallbackOverride(_CallbackKeys):
 
     def describe(self) -> str:
         """The keys it sets, in words: ``30 % accept; promised within 1h``."""
-        return "; ".join(self._key_words(k) for k in type(self).model_fields
+        return "; ".join(self.key_words(k) for k in type(self).model_fields
                          if k in self.model_fields_set) or "as the scenario's"
 
 
