@@ -321,33 +321,49 @@ def _type_row(s: Scenario, c: ContactType) -> list[str]:
 
 
 def _variants_table(results: Results) -> list[str]:
-    """What each variant changes, in words (``callbacks: 30 % accept``, ``staff of every
-    team × 0.9``), not as keys and JSON."""
+    """What each variant changes, in words (``callbacks: 30 % accept, promised within
+    1h``, ``staff of every team × 0.9``), not as keys and JSON."""
     if len(results.variants) < 2:
         return []
     scenarios = results.scenarios()
-    rows = [[escape(v["label"]), escape("; ".join(
-        _change_words(key, value, scenarios[v["label"]])
-        for key, value in v["parameters"].items() if key != LABEL_COLUMN) or "as the base")]
-        for v in results.manifest["variants"]]
+    rows = [[escape(v["label"]), escape(changes(v["parameters"], scenarios[v["label"]]))]
+            for v in results.manifest["variants"]]
     return [_table("variants", "Variants: what each changes", ["variant", "what it changes"],
                    rows, words=True)]
 
 
-def _change_words(key: str, value: object, scenario: Scenario) -> str:
-    """One changed key in words, read from the variant's scenario: the part it sets
-    describes itself; a callback key as the policy says it; else ``<key in words> =
-    value``."""
+def changes(parameters: Mapping[str, object], scenario: Scenario) -> str:
+    """The keys a variant sets (``parameters``, as the manifest has them) in words, read
+    from the variant's ``scenario``; the keys of one part together: ``callbacks: 30 %
+    accept, promised within 1h; sales team quota: a daily quota of 20 outbound
+    conversations per agent``."""
+    parts: dict[str, list[str]] = {}
+    for key, value in parameters.items():
+        if key != LABEL_COLUMN:
+            head, text = _change_words(key, value, scenario)
+            parts.setdefault(head, []).append(text)
+    return "; ".join(f"{head}: {', '.join(texts)}" for head, texts in parts.items()) or (
+        "as the base")
+
+
+def _change_words(key: str, value: object, scenario: Scenario) -> tuple[str, str]:
+    """One changed key as (what it belongs to, what it is now), in words, read from the
+    variant's scenario: the part it sets describes itself; a callback key as the policy
+    says it; a key of a small table (a quota, a distribution) as the table says itself;
+    else ``<key in words>``, ``= value`` (a key of a contact type, a team, the centre)."""
     words = describe_column(key)
     if key.endswith(":scale"):
-        return f"{words} × {value:g}" if isinstance(value, int | float) else f"{words} × {value}"
+        return words, f"× {value:g}" if isinstance(value, int | float) else f"× {value}"
     found, parent = _resolve(scenario, key.split("."))
+    owner, _, leaf = key.rpartition(".")
     if hasattr(found, "describe"):
-        return f"{words}: {found.describe()}"
+        return words, found.describe()
     if hasattr(parent, "key_words"):  # a key of a callback policy
-        owner, _, leaf = key.rpartition(".")
-        return f"{describe_column(owner)}: {parent.key_words(leaf)}"
-    return f"{words} = {value}"
+        return describe_column(owner), parent.key_words(leaf)
+    if hasattr(parent, "describe") and "name" not in type(parent).model_fields:
+        # A key of a small table (a quota, a distribution): the table in words.
+        return describe_column(owner), parent.describe()
+    return words, f"= {value}"
 
 
 def _resolve(model: object, path: list[str]) -> tuple[object, object]:

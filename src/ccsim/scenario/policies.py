@@ -102,7 +102,8 @@ class _CallbackKeys(Strict):
                    "follow_ups": "no follow-up calls"}[key]
             return off if value is False else value.describe()
         return {
-            "queue_at_least": lambda: f"offered when {value} or more callers wait",
+            "queue_at_least": lambda: (f"offered when {value} or more callers wait" if value
+                                       else "offered whatever the queue's length"),
             "predicted_wait_above": lambda: ("offered when the predicted wait exceeds "
                                              f"{duration(value)}"),
             "offer_after": lambda: f"offered once the caller has waited {duration(value)}",
