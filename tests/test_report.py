@@ -282,8 +282,11 @@ def test_the_page_has_every_table_with_its_rows(day: Results) -> None:
     assert all("±" in c for row in tables["by-team"][1:] for c in row[1:])
     billing = tables["contact-types"][1]
     assert billing[1:3] == ["360", "60 at 09:00"]  # 120 an hour over 3 h; per interval
-    assert billing[3] == "exponential, mean 4 min"
-    assert tables["teams"][2][1:3] == ["tech → billing", "4–5"]
+    assert billing[3] == ("arrivals 120 an hour (Poisson); handle time exponential, mean "
+                          "4min; no wrap-up; patience exponential, mean 2min")
+    assert tables["teams"][2][1] == ("takes tech → billing (in order of preference); staff "
+                                     "4–5 over the horizon")
+    assert tables["teams"][2][2] == "13.5"  # agent-hours: 27 half-hours
 
 
 def test_the_page_flags_targets_and_the_intervals_that_miss_them(day: Results) -> None:
@@ -302,9 +305,9 @@ def test_the_page_flags_targets_and_the_intervals_that_miss_them(day: Results) -
 
 def test_the_page_describes_the_scenario_and_shows_its_inputs(day: Results) -> None:
     page = report_html(day)
-    assert "3 h from 09:00, reported in 30 min intervals (6)" in page
-    assert "Service level: answered within 20 s of the contacts offered" in page
-    assert "Targets: service level ≥ 90%; abandonment ≤ 50%." in page
+    assert "3h from 09:00, reported in 30min intervals (6)" in page
+    assert "Service level: answered within 20s, of the contacts offered" in page
+    assert "Targets: service level at least 90 %; abandonment at most 50 %." in page
     assert "<summary><code>day.toml</code></summary>" in page
     assert 'name = &quot;two-team day&quot;' in page  # the file verbatim, escaped
 
@@ -313,7 +316,7 @@ def test_a_sweep_page_lists_its_variants_and_a_row_per_variant_and_type(sweep: R
     tables = _parse(report_html(sweep)).tables
     variants = [row[0] for row in tables["variants"][1:]]
     assert variants == sweep.variants
-    assert tables["variants"][1][1] == "agent_groups.specialists.staff = 3"
+    assert tables["variants"][1][1] == "specialists team staff = 3"
     rows = tables["by-contact-type"][1:]
     assert [(r[0], r[1]) for r in rows] == [
         (v, t) for v in sweep.variants for t in ("all", "billing", "tech")

@@ -342,8 +342,9 @@ def changes(parameters: Mapping[str, object], scenario: Scenario) -> str:
         if key != LABEL_COLUMN:
             head, text = _change_words(key, value, scenario)
             parts.setdefault(head, []).append(text)
-    return "; ".join(f"{head}: {', '.join(texts)}" for head, texts in parts.items()) or (
-        "as the base")
+    # "staff of every team × 0.9", "lines = 40": a value of the key itself, no colon.
+    return "; ".join(f"{head}{' ' if texts[0][:2] in ('= ', '× ') else ': '}"
+                     f"{', '.join(texts)}" for head, texts in parts.items()) or "as the base"
 
 
 def _change_words(key: str, value: object, scenario: Scenario) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from ccsim.scenario.distributions import Delay, DistributionSpec
 from ccsim.scenario.fields import NonNegativeDuration, PositiveFloat, Share, Strict, Volume
 from ccsim.scenario.policies import CallbackOverride
-from ccsim.scenario.words import duration, later, listed, number, percent
+from ccsim.scenario.words import after, duration, listed, number, percent
 
 
 class Arrivals(Strict):
@@ -158,7 +158,8 @@ class ContactType(Strict):
                                                               ).items()]
             parts.append(settled + (f" ({listed(groups)})" if groups else ""))
         if self.repeat_delay is not None:
-            parts.append(f"an unsettled customer calls again {later(self.repeat_delay)}")
+            parts.append("an unsettled customer calls again "
+                         f"{after(self.repeat_delay, 'the conversation')}")
         return "; ".join(parts)
 
 

@@ -21,7 +21,7 @@ from ccsim.scenario.fields import (
     no_bool,
     table_or_false,
 )
-from ccsim.scenario.words import BLENDING, SCHEDULES, duration, later, number, percent
+from ccsim.scenario.words import BLENDING, SCHEDULES, after, duration, number, percent
 
 
 class Recalls(Strict):
@@ -34,10 +34,10 @@ class Recalls(Strict):
 
     def describe(self) -> str:
         """``calls back 50 % of the customers who hung up on the line (after waiting at
-        least 1min), 10min later``"""
+        least 1min), 10min after they hung up``"""
         waited = f" (after waiting at least {duration(self.min_wait)})" if self.min_wait else ""
         return (f"calls back {percent(self.share)} of the customers who hung up on the "
-                f"line{waited}, {later(self.delay)}")
+                f"line{waited}, {after(self.delay, 'they hung up')}")
 
 
 class FollowUps(Strict):
@@ -49,10 +49,10 @@ class FollowUps(Strict):
     delay: Delay
 
     def describe(self) -> str:
-        """``calls 20 % of the customers back for a follow-up, 1d later than their first
+        """``calls 20 % of the customers back for a follow-up, 24h after their first
         conversation ended``"""
         return (f"calls {percent(self.share)} of the customers back for a follow-up, "
-                f"{later(self.delay)} than their first conversation ended")
+                f"{after(self.delay, 'their first conversation ended')}")
 
 
 def _curve(value: Any) -> Any:

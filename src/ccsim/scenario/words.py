@@ -37,12 +37,12 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
-def later(spec: Describes) -> str:
-    """When a delay ends, as the end of a sentence: ``10min later``, or ``after a delay
-    (exponential, mean 10min)`` for a random one."""
+def after(spec: Describes, event: str) -> str:
+    """A delay from ``event``: ``10min after they hung up``, or ``a delay (exponential,
+    mean 10min) after they hung up`` for a random one."""
     if getattr(spec, "dist", None) == "constant":
-        return f"{duration(spec.value)} later"  # type: ignore[attr-defined]
-    return f"after a delay ({spec.describe()})"
+        return f"{duration(spec.value)} after {event}"  # type: ignore[attr-defined]
+    return f"a delay ({spec.describe()}) after {event}"
 
 
 def listed(names: list[str]) -> str:
