@@ -66,7 +66,7 @@ table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-variant-numeric:
 th, td { border: 1px solid #d5dbe1; padding: .25rem .6rem; text-align: right;
          vertical-align: top; white-space: nowrap; }
 .name, table.words td, table.words th { text-align: left; }
-table.words td { white-space: normal; }
+table.words td, td.wrap { white-space: normal; } .n { white-space: nowrap; }
 th { background: #eef1f4; white-space: normal; } .scroll { overflow-x: auto; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 .met { color: #11683a; font-weight: 600; } .missed { color: #b3261e; font-weight: 700; }
@@ -77,6 +77,8 @@ figure img { max-width: 100%; border: 1px solid #d5dbe1; }
 figcaption { color: #56616c; } pre { background: #f5f7f9; padding: .8rem; overflow-x: auto; }
 dt { font-weight: 600; } dd { margin: 0 0 .4rem 1.2rem; }
 details.variant { margin: .3rem 0; } details.variant > summary { cursor: pointer; }
+.scroll .name:first-child { position: sticky; left: 0; background: #fff; }
+.scroll th.name:first-child { background: #eef1f4; }
 """
 
 
@@ -144,8 +146,11 @@ def _table(
     ``words``: every cell is text, aligned left and wrapped."""
 
     def tag(kind: str, i: int, content: str) -> str:
-        return f"<{kind} class=name>{content}</{kind}>" if i < names else (
-            f"<{kind}>{content}</{kind}>")
+        if i < names:
+            return f"<{kind} class=name>{content}</{kind}>"
+        # A number cell (spans of _number) may break between its mean and its CI.
+        return (f"<{kind} class=wrap>{content}</{kind}>" if "<span class=n>" in content
+                else f"<{kind}>{content}</{kind}>")
 
     head = "".join(tag("th", i, escape(h)) for i, h in enumerate(header))
     body = "".join("<tr>" + "".join(tag("td", i, c) for i, c in enumerate(row)) + "</tr>\n"
@@ -159,11 +164,19 @@ def _table(
 def _judged(row: Mapping, name: str, goals: Mapping[str, Target]) -> str:
     """A metric's cell, with its verdict against the target when there is one."""
     mean, half = row.get(name, math.nan), row.get(f"{name}_ci95", math.nan)
-    text = escape(cell(mean, half, name))
+    text = _number(cell(mean, half, name))
     if name not in goals:
         return text
     word = verdict(mean, half, goals[name])
     return f"{text} <span class={word}>{word}</span>"
+
+
+def _number(text: str) -> str:
+    """A cell's ``mean ± half unit`` as HTML that may break before the ``±`` only, so
+    that a wide table narrows to the page before it has to scroll."""
+    mean, sep, rest = text.partition(" ± ")
+    return (f"<span class=n>{escape(mean)}</span> <span class=n>± {escape(rest)}</span>"
+            if sep else f"<span class=n>{escape(text)}</span>")
 
 
 def _goals(scenario: Scenario | None) -> dict[str, Target]:
@@ -449,7 +462,7 @@ def _group_table(by_group: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> s
     multi = len(scenarios) > 1
     show: Callable[[str], str] = lambda n: (HOURS[n] if n in HOURS else metric(n)).label  # noqa: E731
     rows = [[*([escape(str(r["variant"]))] if multi else []), escape(str(r["agent_group"])),
-             *[escape(cell(r[n], r[f"{n}_ci95"], n)) for n in PAGE_GROUP_METRICS]]
+             *[_number(cell(r[n], r[f"{n}_ci95"], n)) for n in PAGE_GROUP_METRICS]]
             for _, r in by_group.iterrows()]
     header = [*(["variant"] if multi else []), "agent group",
               *[show(n) for n in PAGE_GROUP_METRICS]]
