@@ -415,3 +415,17 @@ def test_a_sweep_of_policies_shows_their_metrics_per_variant_and_its_changes_in_
     assert "policy-outbound" not in tables and "policy-resolution" not in tables
     assert [r[1] for r in tables["variants"][1:]] == ["callbacks: 30 % accept",
                                                       "callbacks: 90 % accept"]
+
+
+def test_a_number_cell_breaks_before_its_ci_only_so_a_wide_table_fits_the_page(
+    sweep: Results,
+) -> None:
+    page = report_html(sweep)
+    totals = page.split("<table id=totals", 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td class=wrap>(.*?)</td>", totals)
+    assert len(cells) == 5 * len(sweep.variants)  # every number of the per-variant table
+    for html in cells:
+        assert re.fullmatch(r"<span class=n>[^<]+</span> <span class=n>± [^<]+</span>"
+                            r"( <span class=(met|missed|unclear)>\w+</span>)?", html), html
+    assert ".n { white-space: nowrap; }" in page and "td.wrap { white-space: normal; }" in (
+        page.replace("table.words td, ", ""))
