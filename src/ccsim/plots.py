@@ -27,6 +27,11 @@ What every chart keeps to:
   registry (:mod:`ccsim.model.registry`): a band is clipped to the metric's range (a share
   stays within 0–100 %), and a heatmap runs from red (worse) to green (better).
 * A scenario's ``[targets]`` are drawn as a dotted line labelled "target".
+* Variants that ran the same scenario are drawn once, under all their names "A = B"
+  (:func:`distinct`); a variant the interval chart leaves out is named below it.
+* A heatmap's colours span the metric's natural scale (0–100 % for a share, from 0 for a
+  time), not only the values found, so that a 1.6-point spread does not look like a large
+  one; its colour bar says the range of the cells.
 * Titles say how many replications finished ("9–11 of 100 replications per variant
   finished" after an interrupted run); legends sit below the axes, never on the data.
 
@@ -38,7 +43,9 @@ labelled as such.
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,6 +283,51 @@ def _plan(results: Results, x: str | None = None, y: str | None = None) -> _Plan
     return _Plan(found[0], found[1] if len(found) > 1 else None, panels)
 
 
+# --- identical variants --------------------------------------------------------------------
+
+
+def distinct(results: Results) -> Results:
+    """``results`` with each set of variants that ran the same scenario kept once, under
+    all their names joined (``"A = B"``): every variant runs on the same seeds, so
+    identical variants give identical numbers, and a chart that drew each would show one
+    thing as if it were several. ``results`` itself when no two variants are the same."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for v in results.manifest["variants"]:
+        groups.setdefault(json.dumps(v["scenario"], sort_keys=True), []).append(v)
+    if all(len(g) == 1 for g in groups.values()):
+        return results
+    from ccsim.experiment import Results as _Results
+
+    rename = {g[0]["label"]: " = ".join(v["label"] for v in g) for g in groups.values()}
+    variants = []
+    for group in groups.values():  # in the order of each group's first variant
+        first = group[0]
+        params = dict(first["parameters"])
+        if LABEL_COLUMN in params:  # the hand-made variants' own axis shows both names
+            params[LABEL_COLUMN] = " = ".join(dict.fromkeys(
+                str(v["parameters"].get(LABEL_COLUMN)) for v in group))
+        variants.append({**first, "label": rename[first["label"]], "parameters": params})
+    identical = [[v["label"] for v in g] for g in groups.values() if len(g) > 1]
+    manifest = {**results.manifest, "variants": variants, "identical": identical}
+
+    def relabel(table: pd.DataFrame) -> pd.DataFrame:
+        if table.empty or "variant" not in table:
+            return table
+        kept = table[table["variant"].isin(rename)]
+        return kept.assign(variant=kept["variant"].map(rename))
+
+    return _Results(manifest, relabel(results.runs), relabel(results.types),
+                    relabel(results.intervals), relabel(results.groups),
+                    relabel(results.agents), out=results.out)
+
+
+def _identical_note(results: Results) -> list[str]:
+    """What :func:`distinct` drew once, in words (none when it merged nothing)."""
+    merged = [" = ".join(names) for names in results.manifest.get("identical", [])]
+    return ([f"Drawn once (the same scenario, so the same results): {'; '.join(merged)}."]
+            if merged else [])
+
+
 # --- notes and targets ----------------------------------------------------------------------
 
 
@@ -313,16 +365,20 @@ def _draw_targets(ax: Axes, scenarios: Sequence[Scenario], metric: str) -> None:
                    label=TARGET_LABEL, zorder=1)
 
 
-def _legend(figure: Figure, axes: Sequence[Axes]) -> None:
+def _legend(figure: Figure, axes: Sequence[Axes], notes: Sequence[str] = ()) -> None:
     """One legend for ``axes``, below them (outside, so it covers no data); each label
-    once."""
+    once; ``notes`` (what was left out or merged) at its head, wrapped to the figure's
+    width."""
     entries: dict[str, Any] = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             entries.setdefault(label, handle)
-    if entries:
+    width = max(40, round(figure.get_figwidth() * 16))
+    title = "\n".join(textwrap.fill(n, width) for n in notes) or None
+    if entries or title:
         figure.legend(list(entries.values()), list(entries), loc="outside lower center",
-                      ncols=min(len(entries), 3), fontsize="small")
+                      ncols=max(1, min(len(entries), 3)), fontsize="small", title=title,
+                      title_fontsize="small")
 
 
 # --- Erlang A ------------------------------------------------------------------------------
@@ -418,7 +474,9 @@ def plot_metric(
     """The mean of ``metric`` over replications, with its 95% confidence band, against the
     factor ``x`` (a parameter column; default: the first numeric one, else the variants
     side by side): a line per level of the second factor, a panel per level of the rest.
-    ``erlang``: draw the pooled Erlang-A prediction (default: where it applies)."""
+    ``erlang``: draw the pooled Erlang-A prediction (default: where it applies). Identical
+    variants are drawn once (:func:`distinct`)."""
+    results = distinct(results)
     plan = _plan(results, x)
     columns = min(3, len(plan.panels))
     rows = math.ceil(len(plan.panels) / columns)
@@ -430,7 +488,7 @@ def plot_metric(
         ax.set_title(title, fontsize="medium")
     for ax in axes[len(plan.panels):]:
         ax.set_visible(False)
-    _legend(figure, axes)
+    _legend(figure, axes, _identical_note(results))
     figure.suptitle(f"{results.name}: {registry.metric(metric).label} "
                     f"(mean and 95% CI, {finished_note(results)})")
     return figure
@@ -444,7 +502,9 @@ def plot_metrics(
     erlang: bool | None = None,
 ) -> Figure:
     """:func:`plot_metric` for several metrics, one panel each; with a third factor, a row
-    per metric and a column per level of the rest. One legend."""
+    per metric and a column per level of the rest. One legend. Identical variants are
+    drawn once (:func:`distinct`)."""
+    results = distinct(results)
     plan = _plan(results, x)
     drawing = _Drawing(results, plan, erlang)
     if len(plan.panels) == 1:
@@ -473,7 +533,7 @@ def plot_metrics(
         for ax in grid[:, 1:].ravel():
             ax.set_ylabel("")
         axes = grid.ravel()
-    _legend(figure, axes)
+    _legend(figure, axes, _identical_note(results))
     figure.suptitle(f"{results.name}: mean and 95% CI ({finished_note(results)})")
     return figure
 
@@ -591,7 +651,8 @@ def plot_heatmap(
     notes = [f"{better} is better"] if better else []
     notes += [f"black line: {TARGET_LABEL}"] if targets else []
     bar = figure.colorbar(ScalarMappable(norm, cmap), ax=axes[: len(plan.panels)].tolist(),
-                          label="\n".join([_label(metric, scenarios), "; ".join(notes)]))
+                          label="\n".join([_label(metric, scenarios), "; ".join(notes),
+                                           _span(mean, spec.unit)]))
     for target in targets:
         bar.ax.axhline(target, color="black", linewidth=2)
     figure.suptitle(f"{results.name}: {registry.metric(metric).label} (mean ± 95% CI, "
@@ -601,10 +662,11 @@ def plot_heatmap(
 
 def _norm(values: np.ndarray, target: float | None,
           bounds: tuple[float, float] = (-math.inf, math.inf)) -> Normalize:
-    """The colour scale of a heatmap: from its lowest to its highest value, or, with a
-    target, centred on it (a cell at the target is the middle colour, so red means the
-    target is missed and green that it is met), never beyond the metric's ``bounds``
-    (no colour bar below 0 %)."""
+    """The colour scale of a heatmap: the metric's natural scale, its ``bounds`` (0–100 %
+    for a share; from 0 to the highest value for a time or a count), so that cells a
+    point apart look alike; or, with a target, centred on it (a cell at the target is the
+    middle colour, so red means the target is missed and green that it is met), never
+    beyond ``bounds`` (no colour bar below 0 %)."""
     import numpy as np
     from matplotlib.colors import Normalize, TwoSlopeNorm
 
@@ -612,12 +674,27 @@ def _norm(values: np.ndarray, target: float | None,
     if not finite.size:
         return Normalize(0.0, 1.0)
     if target is None:
-        return Normalize(finite.min(), finite.max())
+        low = bounds[0] if math.isfinite(bounds[0]) else finite.min()
+        high = bounds[1] if math.isfinite(bounds[1]) else finite.max()
+        high = max(high, finite.max())  # sl_expected may exceed 100 %
+        return Normalize(low, high if high > low else low + 1.0)
     span = max(abs(finite.min() - target), abs(finite.max() - target)) or 1.0
     low, high = max(target - span, bounds[0]), min(target + span, bounds[1])
     if not low < target < high:  # the target at a bound: centring it is not possible
         return Normalize(low, high)
     return TwoSlopeNorm(target, low, high)
+
+
+def _span(values: np.ndarray, unit: str) -> str:
+    """``cells from 96.9 to 98.5 %``: the range of the values drawn, in words, as the
+    colours may not show how close they are."""
+    import numpy as np
+
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return "no cell has a value"
+    unit = f" {unit}" if unit else ""
+    return f"cells from {finite.min():.3g} to {finite.max():.3g}{unit}"
 
 
 def _colours(metric: str) -> Colormap:
@@ -653,11 +730,18 @@ def plot_intervals(
     """``metrics`` (default service level and abandonment) by interval of the day: a row
     per metric, a column for all contact types together (the ``all`` rows) and one per
     contact type when there are several; mean over replications with a 95% CI band, one
-    line per variant in ``variants`` (default: all, or five spread over the sweep)."""
-    labels = list(variants) if variants is not None else _spread(results.variants)
-    unknown = [v for v in labels if v not in results.variants]
+    line per variant in ``variants`` (default: all, or five spread over the sweep; those
+    left out are named under the chart). Identical variants are drawn once
+    (:func:`distinct`)."""
+    unknown = [v for v in variants or [] if v not in results.variants]
     if unknown:
         raise ValueError(f"no variant {unknown[0]!r}; expected one of: {results.variants}")
+    results = distinct(results)
+    # A variant asked for by one of its names: the line of all of them.
+    names = {name: " = ".join(group) for group in results.manifest.get("identical", [])
+             for name in group}
+    labels = (list(dict.fromkeys(names.get(v, v) for v in variants)) if variants is not None
+              else _spread(results.variants))
     table = results.intervals[results.intervals["variant"].isin(labels)]
     table = table.assign(**{m: math.nan for m in metrics if m not in table})  # not reported
     scenarios = results.scenarios()
@@ -684,11 +768,15 @@ def plot_intervals(
     if chosen:
         for ax in grid[-1]:
             _clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
-    _legend(figure, grid.ravel())
     title = labels[0] if len(labels) == 1 else results.name
-    # Say so when lines were left out to keep the chart readable.
-    shown = (f"; {len(labels)} of {len(results.variants)} variants, spread over the sweep"
-             if variants is None and len(labels) < len(results.variants) else "")
+    # Say so, and which, when lines were left out to keep the chart readable.
+    left = ([label for label in results.variants if label not in labels]
+            if variants is None else [])
+    shown = (f"; {len(labels)} of {len(results.variants)} variants"
+             + (", spread over the sweep" if variants is None else "") if left else "")
+    _legend(figure, grid.ravel(), [*_identical_note(results),
+                                   *([f"Not drawn (to keep the chart readable): "
+                                      f"{'; '.join(words[v] for v in left)}."] if left else [])])
     figure.suptitle(f"{title}: by interval (mean and 95% CI, "
                     f"{finished_note(results, labels)}{shown})")
     return figure

@@ -1,8 +1,11 @@
 """The report page: one self-contained HTML file per results directory.
 
-``report.html`` holds the scenario in words, the tables per contact type and per team with
-95 % confidence intervals, targets met or missed (and the intervals that miss them), the
-charts of ``charts/``, and the input files as they were run. It needs no network and runs
+``report.html`` starts with the answer: the results of the whole centre (per variant in
+a sweep, with a table per policy the variants use) with 95 % confidence intervals and the
+charts of ``charts/``; then the targets met or missed (and the intervals that miss them,
+folded per variant in a sweep), the tables per contact type and per team, the scenario in
+words (each part of it says what it is: :meth:`Scenario.describe` and the ``describe`` of
+its parts) and the input files as they were run. It needs no network and runs
 no script: the style sheet is inline and the charts are embedded as ``data:`` URIs, so the
 file can be mailed, archived or opened offline and shows the same thing everywhere.
 Numbers read as in the terminal tables (:mod:`ccsim.report`), from the same registry.
@@ -19,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccsim.experiment.summary import interval_summary
+from ccsim.experiment.sweep import LABEL_COLUMN
 from ccsim.model.registry import METRICS, metric
+from ccsim.plots import describe as describe_column
 from ccsim.report import (
     HOURS,
     TYPE_METRICS,
@@ -32,18 +37,24 @@ from ccsim.report import (
     targets,
     verdict,
 )
+from ccsim.units import format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ccsim.experiment.store import Results
-    from ccsim.scenario import AgentGroup, ContactType, Scenario
+    from ccsim.scenario import ContactType, Scenario
 
 PAGE = "report.html"
 #: Columns of the per-contact-type table of the page (the terminal shows fewer).
 PAGE_TYPE_METRICS = (*TYPE_METRICS[:1], "answered", "abandoned", *TYPE_METRICS[1:],
                      "mean_wait", "wait_p90")
 PAGE_GROUP_METRICS = ("occupancy", "occupancy_drain", "staffed_hours", "busy_hours")
+#: The columns of the per-variant table of a sweep (each policy adds a table of its own).
+SWEEP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy", "offered")
+#: The heading of each policy's table, by the ``policy`` of its metrics in the registry.
+POLICY_TITLES = {"callbacks": "Callbacks", "resolution": "Resolution and repeat contacts",
+                 "outbound": "Outbound calls and quotas"}
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -55,7 +66,7 @@ table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-variant-numeric:
 th, td { border: 1px solid #d5dbe1; padding: .25rem .6rem; text-align: right;
          vertical-align: top; white-space: nowrap; }
 .name, table.words td, table.words th { text-align: left; }
-table.words td { white-space: normal; }
+table.words td, td.wrap { white-space: normal; } .n { white-space: nowrap; }
 th { background: #eef1f4; white-space: normal; } .scroll { overflow-x: auto; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 .met { color: #11683a; font-weight: 600; } .missed { color: #b3261e; font-weight: 700; }
@@ -65,6 +76,9 @@ caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 figure img { max-width: 100%; border: 1px solid #d5dbe1; }
 figcaption { color: #56616c; } pre { background: #f5f7f9; padding: .8rem; overflow-x: auto; }
 dt { font-weight: 600; } dd { margin: 0 0 .4rem 1.2rem; }
+details.variant { margin: .3rem 0; } details.variant > summary { cursor: pointer; }
+.scroll .name:first-child { position: sticky; left: 0; background: #fff; }
+.scroll th.name:first-child { background: #eef1f4; }
 """
 
 
@@ -89,18 +103,21 @@ def report_html(results: Results) -> str:
         f"<h1>{escape(results.name)}</h1>",
         f"<p class=sub>{escape(_subtitle(results, summary))}</p>",
         *_coverage(results, summary),
-        "<h2 id=targets-section>Targets</h2>",
-        *_targets_section(results, by_type, scenarios),
-        "<h2 id=scenario-section>The scenario</h2>",
-        *_scenario_section(results, base),
         "<h2 id=results-section>Results</h2>",
         "<p>Means over the replications ± the half-width of their 95 % confidence interval "
         "(Student t).</p>",
         _totals_table(results, summary, base),
-        _type_table(by_type, scenarios),
-        _group_table(results.summary(by="group"), scenarios),
+        *_policy_tables(summary, scenarios),
         "<h2 id=charts-section>Charts</h2>",
         *_charts(results.out),
+        *_variants_table(results),
+        "<h2 id=targets-section>Targets</h2>",
+        *_targets_section(results, by_type, scenarios),
+        "<h2 id=details-section>Per contact type and per team</h2>",
+        _type_table(by_type, scenarios),
+        _group_table(results.summary(by="group"), scenarios),
+        "<h2 id=scenario-section>The scenario</h2>",
+        *_scenario_section(results, base),
         "<h2 id=definitions-section>What the numbers mean</h2>",
         _definitions(base),
         "<h2 id=inputs-section>Inputs</h2>",
@@ -129,8 +146,11 @@ def _table(
     ``words``: every cell is text, aligned left and wrapped."""
 
     def tag(kind: str, i: int, content: str) -> str:
-        return f"<{kind} class=name>{content}</{kind}>" if i < names else (
-            f"<{kind}>{content}</{kind}>")
+        if i < names:
+            return f"<{kind} class=name>{content}</{kind}>"
+        # A number cell (spans of _number) may break between its mean and its CI.
+        return (f"<{kind} class=wrap>{content}</{kind}>" if "<span class=n>" in content
+                else f"<{kind}>{content}</{kind}>")
 
     head = "".join(tag("th", i, escape(h)) for i, h in enumerate(header))
     body = "".join("<tr>" + "".join(tag("td", i, c) for i, c in enumerate(row)) + "</tr>\n"
@@ -144,23 +164,23 @@ def _table(
 def _judged(row: Mapping, name: str, goals: Mapping[str, Target]) -> str:
     """A metric's cell, with its verdict against the target when there is one."""
     mean, half = row.get(name, math.nan), row.get(f"{name}_ci95", math.nan)
-    text = escape(cell(mean, half, name))
+    text = _number(cell(mean, half, name))
     if name not in goals:
         return text
     word = verdict(mean, half, goals[name])
     return f"{text} <span class={word}>{word}</span>"
 
 
+def _number(text: str) -> str:
+    """A cell's ``mean ± half unit`` as HTML that may break before the ``±`` only, so
+    that a wide table narrows to the page before it has to scroll."""
+    mean, sep, rest = text.partition(" ± ")
+    return (f"<span class=n>{escape(mean)}</span> <span class=n>± {escape(rest)}</span>"
+            if sep else f"<span class=n>{escape(text)}</span>")
+
+
 def _goals(scenario: Scenario | None) -> dict[str, Target]:
     return {t.metric: t for t in targets(scenario)}
-
-
-def _duration(seconds: float) -> str:
-    """``45 s``, ``4 min``, ``1.5 h``, ``2 d``: how a planner says a duration."""
-    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
-        if seconds >= 2 * size or (seconds >= size and seconds % size == 0):
-            return f"{seconds / size:.4g} {unit}"
-    return f"{seconds:.4g} s"
 
 
 # --- header and notes ---------------------------------------------------------------------
@@ -193,47 +213,69 @@ def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
 # --- targets -----------------------------------------------------------------------------
 
 
+_TARGETS_NOTE = ("<p>A target is <span class=met>met</span> when the whole 95 % confidence "
+                 "interval is on its good side, <span class=missed>missed</span> when it is "
+                 "all on the wrong side, and <span class=unclear>unclear</span> otherwise (more "
+                 "replications may tell).</p>")
+
+
 def _targets_section(
     results: Results, by_type: pd.DataFrame, scenarios: Mapping[str, Scenario]
 ) -> list[str]:
-    first = next(iter(scenarios.values()))
-    goals = targets(first)
+    """The day against the targets and the intervals that miss them: as two tables for
+    one scenario; for a sweep, folded per variant, each summed up in one line."""
     if not any(targets(s) for s in scenarios.values()):
         return ["<p id=no-targets>The scenario states no targets (add a <code>[targets]</code> "
                 "table: service level, abandonment, ASA).</p>"]
-    out = ["<p>A target is <span class=met>met</span> when the whole 95 % confidence interval "
-           "is on its good side, <span class=missed>missed</span> when it is all on the wrong "
-           "side, and <span class=unclear>unclear</span> otherwise (more replications may "
-           "tell).</p>"]
-    multi = len(scenarios) > 1
-    header = [*(["variant"] if multi else []), "contact type", *[t.text for t in goals]]
-    rows = [
-        [*([escape(str(r["variant"]))] if multi else []), escape(str(r["contact_type"])),
-         *[_judged(r, t.metric, _goals(scenarios[r["variant"]])) for t in goals]]
-        for _, r in by_type.iterrows()
-    ]
-    out.append(_table("targets", "The day against the targets", header, rows,
-                      names=1 + multi))
-    if not results.intervals.empty:
-        out.append(_misses(results, scenarios))
+    table = (interval_summary(results.intervals, list(dict.fromkeys(
+        t.metric for s in scenarios.values() for t in targets(s))))
+        if not results.intervals.empty else None)
+    if len(scenarios) == 1:
+        variant, scenario = next(iter(scenarios.items()))
+        rows = by_type[by_type["variant"] == variant] if "variant" in by_type else by_type
+        out = [_TARGETS_NOTE, _day_targets("targets", rows, scenario)]
+        if table is not None:
+            out.append(_misses("intervals-missed", missed_intervals(table, variant, scenario)))
+        return out
+    out = [_TARGETS_NOTE, "<p>Per variant, folded: open one to see its contact types against "
+           "the targets and the intervals that miss them.</p>"]
+    for i, (variant, scenario) in enumerate(scenarios.items()):
+        rows = by_type[by_type["variant"] == variant]
+        misses = missed_intervals(table, variant, scenario) if table is not None else []
+        words = [_judged_word(r, t) for _, r in rows.iterrows() for t in targets(scenario)]
+        tally = ", ".join(f"{words.count(w)} {w}" for w in ("met", "missed", "unclear")
+                          if w in words)
+        spans = sum(len(m.intervals) for m in misses)
+        summary = (f"<b>{escape(variant)}</b>: {escape(tally or 'no targets')}"
+                   + (f"; {spans} interval{'s' * (spans != 1)} miss a target" if misses
+                      else "; no interval misses a target" if table is not None else ""))
+        out.append(f"<details class=variant id=targets-{i}><summary>{summary}</summary>"
+                   + _day_targets(f"targets-{i}-day", rows, scenario)
+                   + (_misses(f"intervals-missed-{i}", misses) if table is not None else "")
+                   + "</details>")
     return out
 
 
-def _misses(results: Results, scenarios: Mapping[str, Scenario]) -> str:
-    names = list(dict.fromkeys(t.metric for s in scenarios.values() for t in targets(s)))
-    table = interval_summary(results.intervals, names)
-    multi = len(scenarios) > 1
-    rows: list[list[str]] = []
-    for variant, scenario in scenarios.items():
-        found: list[Miss] = missed_intervals(table, variant, scenario)
-        rows += [[*([escape(variant)] if multi else []), escape(m.target.text),
-                  escape(m.contact_type), str(len(m.intervals)), escape(", ".join(m.spans))]
-                 for m in found]
+def _judged_word(row: Mapping, target: Target) -> str:
+    return verdict(row.get(target.metric, math.nan), row.get(f"{target.metric}_ci95",
+                                                             math.nan), target)
+
+
+def _day_targets(ident: str, rows: pd.DataFrame, scenario: Scenario) -> str:
+    goals = targets(scenario)
+    body = [[escape(str(r["contact_type"])), *[_judged(r, t.metric, _goals(scenario))
+                                               for t in goals]] for _, r in rows.iterrows()]
+    return _table(ident, "The day against the targets", ["contact type",
+                                                          *[t.text for t in goals]], body)
+
+
+def _misses(ident: str, found: Sequence[Miss]) -> str:
+    rows = [[escape(m.target.text), escape(m.contact_type), str(len(m.intervals)),
+             escape(", ".join(m.spans))] for m in found]
     if not rows:
-        return "<p id=intervals-missed>No interval misses a target.</p>"
-    header = [*(["variant"] if multi else []), "target", "contact type", "intervals", "when"]
-    return _table("intervals-missed", "Intervals in which the 95 % CI misses a target", header,
-                  rows, words=True)
+        return f"<p id={ident}>No interval misses a target.</p>"
+    return _table(ident, "Intervals in which the 95 % CI misses a target",
+                  ["target", "contact type", "intervals", "when"], rows, words=True)
 
 
 # --- the scenario in words ----------------------------------------------------------------
@@ -257,96 +299,100 @@ def _base_scenario(results: Results, scenarios: Mapping[str, Scenario]) -> Scena
 
 
 def _scenario_section(results: Results, scenario: Scenario) -> list[str]:
-    out = [f"<p id=scenario-words>{escape(_centre_words(scenario))}</p>"]
+    """The scenario as its parts describe themselves (so the page says what every key
+    does, new ones included), with the volumes a planner looks for first."""
+    out = [f"<p id=scenario-words>{escape(scenario.describe())}</p>"]
     if len(results.variants) > 1:
         out.append("<p>The base scenario; each variant changes it as listed under "
                    "<a href=#variants>Variants</a>.</p>")
     # Volumes as a planner has them: per day, or the whole horizon when it is a day or less.
-    per = "per day" if scenario.horizon > 86400 else f"in the {_duration(scenario.horizon)}"
+    per = ("per day" if scenario.horizon > 86400
+           else f"in the {format_duration(scenario.horizon)}")
     out.append(_table("contact-types", "Contact types", [
-        "contact type", f"expected {per}", "busiest interval", "handle time", "wrap-up",
-        "patience"], [_type_words(scenario, c) for c in scenario.contact_types], words=True))
+        "contact type", f"expected {per}", "busiest interval", "in words"],
+        [_type_row(scenario, c) for c in scenario.contact_types], words=True))
     out.append(_table("teams", "Agent groups (teams)", [
-        "agent group", "skills (in order of preference)", "staff", "agent-hours scheduled"],
-        [_team_words(scenario, g) for g in scenario.agent_groups], words=True))
-    if len(results.variants) > 1:
-        rows = [[escape(v["label"]), escape(", ".join(f"{k} = {val}" for k, val in
-                                                      v["parameters"].items()) or "as the base")]
-                for v in results.manifest["variants"]]
-        out.append(_table("variants", "Variants", ["variant", "what it changes"], rows,
+        "agent group", "in words", "agent-hours scheduled"],
+        [[escape(g.name), escape(g.describe()),
+          f"{sum(g.staff_at(i) for i in range(scenario.intervals)) * scenario.period / 3600:,.1f}"]
+         for g in scenario.agent_groups], words=True))
+    if scenario.outbound:
+        out.append(_table("campaigns", "Outbound campaigns", ["campaign", "in words"],
+                          [[escape(c.name), escape(c.describe())] for c in scenario.outbound],
                           words=True))
     return out
 
 
-def _centre_words(s: Scenario) -> str:
-    sl = s.service_level
-    text = (f"{_duration(s.horizon)} from {s.start}, reported in {_duration(s.period)} "
-            f"intervals ({s.intervals})")
-    text += f", the first {_duration(s.warmup)} a warm-up not measured. " if s.warmup else ". "
-    text += f"Service level: {sl_label(s).removeprefix('service level (').rstrip(')')}"
-    text += " of the contacts offered. " if sl.definition == "offered" else ". "
-    text += (f"At most {s.lines} callers at a time (lines); the rest are blocked. " if s.lines
-             else "No limit on lines. ")
-    text += _callback_words(s)
-    goals = targets(s)
-    return text + ("Targets: " + "; ".join(t.text for t in goals) + "." if goals
-                   else "No targets stated.")
-
-
-_RULES = {"when_idle": "when no caller waits on the line",
-          "priority": "before taking callers on the line",
-          "deadline": "when no caller waits, or first when a promise is about to break"}
-
-
-def _callback_words(s: Scenario) -> str:
-    """The callback offers of ``s`` in a sentence per distinct policy (or none)."""
-    policies: dict[str, list[str]] = {}
-    for c in s.contact_types:
-        cb = s.callbacks_for(c)
-        if cb is None:
-            continue
-        when = [f"{cb.queue_at_least} or more callers wait"] if cb.queue_at_least else []
-        if cb.predicted_wait_above is not None:
-            when.append(f"the predicted wait exceeds {_duration(cb.predicted_wait_above)}")
-        trigger = " and ".join(when) or "every agent able to take the call is busy"
-        words = (f"a callback within {_duration(cb.promise)} is offered when {trigger}, "
-                 f"{cb.accept:.0%} accept, agents call back {_RULES[cb.schedule]}"
-                 f"{'' if cb.reach == 1 else f', {cb.reach:.0%} answer'}")
-        policies.setdefault(words, []).append(c.name)
-    return "".join(f"Callbacks ({', '.join(names)}): {words}. "
-                   for words, names in policies.items())
-
-
-def _type_words(s: Scenario, c: ContactType) -> list[str]:
+def _type_row(s: Scenario, c: ContactType) -> list[str]:
     volumes = s.volumes(c)
     days = max(s.horizon / 86400, 1.0)  # a day or less: the horizon is the day
     peak = max(range(len(volumes)), key=volumes.__getitem__)
-    start = int(s.start[:2]) * 3600 + int(s.start[3:]) * 60 + peak * s.period
+    start = s.start_seconds + peak * s.period
     when = f"{int(start // 3600 % 24):02d}:{int(start % 3600 // 60):02d}"
     return [escape(c.name), f"{sum(volumes) / days:,.0f}",
-            escape(f"{volumes[peak]:,.0f} at {when}"),
-            escape(_dist(c.handle_time)), escape(_dist(c.wrap_up) if c.wrap_up else "none"),
-            escape(_dist(c.patience) if c.patience else "infinite (nobody hangs up)")]
+            escape(f"{volumes[peak]:,.0f} at {when}"), escape(c.describe())]
 
 
-def _dist(spec: object) -> str:
-    """``lognormal, mean 5 min, cv 0.8``."""
-    kind = spec.dist  # type: ignore[attr-defined]
-    if kind == "constant":
-        return f"always {_duration(spec.value)}"  # type: ignore[attr-defined]
-    text = f"{kind}, mean {_duration(spec.mean)}"  # type: ignore[attr-defined]
-    if hasattr(spec, "cv"):
-        text += f", cv {spec.cv:g}"
-    if hasattr(spec, "values"):
-        text += f" ({len(spec.values)} values)"
-    return text
+def _variants_table(results: Results) -> list[str]:
+    """What each variant changes, in words (``callbacks: 30 % accept, promised within
+    1h``, ``staff of every team × 0.9``), not as keys and JSON."""
+    if len(results.variants) < 2:
+        return []
+    scenarios = results.scenarios()
+    rows = [[escape(v["label"]), escape(changes(v["parameters"], scenarios[v["label"]]))]
+            for v in results.manifest["variants"]]
+    return [_table("variants", "Variants: what each changes", ["variant", "what it changes"],
+                   rows, words=True)]
 
 
-def _team_words(s: Scenario, g: AgentGroup) -> list[str]:
-    counts = [g.staff_at(i) for i in range(s.intervals)]
-    staff = str(counts[0]) if min(counts) == max(counts) else f"{min(counts)}–{max(counts)}"
-    hours = sum(counts) * s.period / 3600
-    return [escape(g.name), escape(" → ".join(g.skills)), staff, f"{hours:,.1f}"]
+def changes(parameters: Mapping[str, object], scenario: Scenario) -> str:
+    """The keys a variant sets (``parameters``, as the manifest has them) in words, read
+    from the variant's ``scenario``; the keys of one part together: ``callbacks: 30 %
+    accept, promised within 1h; sales team quota: a daily quota of 20 outbound
+    conversations per agent``."""
+    parts: dict[str, list[str]] = {}
+    for key, value in parameters.items():
+        if key != LABEL_COLUMN:
+            head, text = _change_words(key, value, scenario)
+            parts.setdefault(head, []).append(text)
+    # "staff of every team × 0.9", "lines = 40": a value of the key itself, no colon.
+    return "; ".join(f"{head}{' ' if texts[0][:2] in ('= ', '× ') else ': '}"
+                     f"{', '.join(texts)}" for head, texts in parts.items()) or "as the base"
+
+
+def _change_words(key: str, value: object, scenario: Scenario) -> tuple[str, str]:
+    """One changed key as (what it belongs to, what it is now), in words, read from the
+    variant's scenario: the part it sets describes itself; a callback key as the policy
+    says it; a key of a small table (a quota, a distribution) as the table says itself;
+    else ``<key in words>``, ``= value`` (a key of a contact type, a team, the centre)."""
+    words = describe_column(key)
+    if key.endswith(":scale"):
+        return words, f"× {value:g}" if isinstance(value, int | float) else f"× {value}"
+    found, parent = _resolve(scenario, key.split("."))
+    owner, _, leaf = key.rpartition(".")
+    if hasattr(found, "describe"):
+        return words, found.describe()
+    if hasattr(parent, "key_words"):  # a key of a callback policy
+        return describe_column(owner), parent.key_words(leaf)
+    if hasattr(parent, "describe") and "name" not in type(parent).model_fields:
+        # A key of a small table (a quota, a distribution): the table in words.
+        return describe_column(owner), parent.describe()
+    return words, f"= {value}"
+
+
+def _resolve(model: object, path: list[str]) -> tuple[object, object]:
+    """The value at ``path`` in ``model`` (list entries by name) and what holds it; None
+    where the path does not lead (a wildcard, a key unset in this variant)."""
+    parent: object = None
+    for part in path:
+        parent = model
+        if isinstance(model, list):
+            model = next((e for e in model if getattr(e, "name", None) == part), None)
+        else:
+            model = getattr(model, part, None)
+        if model is None:
+            return None, None
+    return model, parent
 
 
 # --- result tables --------------------------------------------------------------------------
@@ -359,12 +405,41 @@ def _totals_table(results: Results, summary: pd.DataFrame, base: Scenario) -> st
         rows = [[escape(sl_label(base) if n == "service_level" else m.label),
                  _judged(row, n, goals)] for n, m in METRICS.items() if n in row]
         return _table("totals", "The whole centre", ["metric", "mean ± 95 % CI"], rows)
-    names = ("service_level", "asa", "abandon_rate", "occupancy", "offered")
     rows = [[escape(str(r["variant"])),
-             *[_judged(r, n, _goals(scenarios[r["variant"]])) for n in names]]
+             *[_judged(r, n, _goals(scenarios[r["variant"]])) for n in SWEEP_METRICS]]
             for _, r in summary.iterrows()]
     return _table("totals", "The whole centre, per variant",
-                  ["variant", *[_label(n, base) for n in names]], rows)
+                  ["variant", *[_label(n, base) for n in SWEEP_METRICS]], rows)
+
+
+def policy_metrics(summary: pd.DataFrame) -> dict[str, list[str]]:
+    """The metrics of each policy (as the registry assigns them) that ``summary``
+    reports with some value other than 0: the policies the variants use, and of
+    each only what happened (no recall columns for a policy that only offers)."""
+    found: dict[str, list[str]] = {}
+    for name, m in METRICS.items():
+        if m.policy is None or name not in summary:
+            continue
+        values = summary[name].to_numpy(dtype=float)
+        if any(math.isfinite(v) and v != 0 for v in values):
+            found.setdefault(m.policy, []).append(name)
+    return found
+
+
+def _policy_tables(summary: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> list[str]:
+    """A table per policy the variants of a sweep use, a row per variant (one scenario
+    shows every metric in its totals table)."""
+    if len(summary) == 1:
+        return []
+    first = next(iter(scenarios.values()))
+    out = []
+    for policy, names in policy_metrics(summary).items():
+        rows = [[escape(str(r["variant"])),
+                 *[_judged(r, n, _goals(scenarios[r["variant"]])) for n in names]]
+                for _, r in summary.iterrows()]
+        out.append(_table(f"policy-{policy}", f"{POLICY_TITLES.get(policy, policy)}, per "
+                          "variant", ["variant", *[_label(n, first) for n in names]], rows))
+    return out
 
 
 def _label(name: str, scenario: Scenario | None) -> str:
@@ -387,7 +462,7 @@ def _group_table(by_group: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> s
     multi = len(scenarios) > 1
     show: Callable[[str], str] = lambda n: (HOURS[n] if n in HOURS else metric(n)).label  # noqa: E731
     rows = [[*([escape(str(r["variant"]))] if multi else []), escape(str(r["agent_group"])),
-             *[escape(cell(r[n], r[f"{n}_ci95"], n)) for n in PAGE_GROUP_METRICS]]
+             *[_number(cell(r[n], r[f"{n}_ci95"], n)) for n in PAGE_GROUP_METRICS]]
             for _, r in by_group.iterrows()]
     header = [*(["variant"] if multi else []), "agent group",
               *[show(n) for n in PAGE_GROUP_METRICS]]
@@ -399,9 +474,12 @@ def _group_table(by_group: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> s
 
 def _charts(out: Path | None) -> list[str]:
     """Every PNG under ``charts/``, embedded (a page that fetches nothing): the overview
-    charts first, heatmaps (one per metric) after them."""
+    chart first, heatmaps (one per metric) after it, the chart by interval last."""
     found = (out / "charts").rglob("*.png") if out is not None else []
-    files = sorted(found, key=lambda p: (p.name.startswith("heatmap"), p.as_posix()))
+    order = ("metrics", "heatmap", "intervals")  # the answer first, the day's course last
+    files = sorted(found, key=lambda p: (next((i for i, s in enumerate(order)
+                                               if p.name.startswith(s)), len(order)),
+                                         p.as_posix()))
     if not files:
         return ["<p id=no-charts>No charts yet: <code>ccsim plot DIR</code> draws them.</p>"]
     figures = []

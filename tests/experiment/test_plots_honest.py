@@ -15,6 +15,7 @@ from ccsim.plots import (
     TARGET_LABEL,
     clock,
     describe,
+    distinct,
     factors,
     finished_note,
     plot_heatmap,
@@ -250,3 +251,78 @@ def test_targets_are_drawn_where_the_scenario_sets_them(write_experiment, tmp_pa
     assert target_ys(intervals.axes[0]) == [80.0] and target_ys(intervals.axes[3]) == [10.0]
     image = next(ax for ax in plot_heatmap(results).axes if ax.images).images[0]
     assert image.norm(80.0) == pytest.approx(0.5)  # the target is the middle colour
+
+
+#: Two hand-made variants that set different keys to the base's own values: the same
+#: scenario, so the same numbers (every variant runs on the same seeds).
+TWINS = """
+scenario = "tiny.toml"
+replications = 2
+[[variants]]
+label = "short patience"
+"contact_types.billing.patience.mean" = "1min"
+[[variants]]
+label = "as planned"
+"agent_groups.specialists.staff" = 2
+[[variants]]
+label = "billing as usual"
+"contact_types.billing.patience.mean" = "3min"
+"""
+
+
+def test_identical_variants_are_drawn_once_with_all_their_names(write_experiment) -> None:
+    results = run_experiment(load_experiment(write_experiment(TWINS)), workers=1)
+    assert len(results.variants) == 3
+    merged = distinct(results)
+    assert merged.variants == ["short patience", "as planned = billing as usual"]
+    assert merged.manifest["identical"] == [["as planned", "billing as usual"]]
+    assert set(merged.runs["variant"]) == set(merged.variants)
+    assert distinct(merged) is merged and distinct(merged).variants == merged.variants
+    figure = plot_metric(results, "service_level", erlang=False)
+    ax = figure.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == merged.variants
+    note = figure.legends[0].get_title().get_text().replace("\n", " ")
+    assert "Drawn once (the same scenario, so the same results): as planned = billing as " \
+           "usual." in note
+    lines = plot_intervals(results).axes[0].get_lines()
+    assert [line.get_label() for line in lines if line.get_marker() == "."] == merged.variants
+    one = plot_intervals(results, variants=["billing as usual"])
+    assert "as planned = billing as usual: by interval" in one._suptitle.get_text()
+    # Different scenarios are never merged.
+    three = run_experiment(load_experiment(write_experiment(THREE_WAY)), workers=1)
+    assert distinct(three) is three
+
+
+def test_the_interval_chart_names_the_variants_it_leaves_out(three_way: Results) -> None:
+    figure = plot_intervals(three_way)
+    shown = [line.get_label() for line in figure.axes[0].get_lines()
+             if line.get_marker() == "."]
+    assert len(shown) == 5 and len(three_way.variants) == 12
+    assert "5 of 12 variants, spread over the sweep" in figure._suptitle.get_text()
+    note = figure.legends[0].get_title().get_text().replace("\n", " ")
+    assert note.startswith("Not drawn (to keep the chart readable): ")
+    left = note.removeprefix("Not drawn (to keep the chart readable): ").rstrip(".")
+    assert len(left.split("; ")) == 7 and not set(left.split("; ")) & set(shown)
+    assert "generalists team staff = 4" in left
+    chosen = plot_intervals(three_way, variants=three_way.variants[:2])
+    assert chosen.legends[0].get_title().get_text() == ""  # the caller chose: nothing to say
+
+
+def test_a_heatmap_colours_on_the_metrics_natural_scale_and_says_its_range(
+    three_way: Results,
+) -> None:
+    summary = three_way.summary()
+    for metric, low, high in (("occupancy", 0.0, 100.0), ("service_level", 0.0, 100.0),
+                              ("asa", 0.0, summary["asa"].max())):
+        figure = plot_heatmap(three_way, metric)
+        image = next(ax for ax in figure.axes if ax.images).images[0]
+        assert (image.norm.vmin, image.norm.vmax) == pytest.approx((low, high)), metric
+        scale = 100 if metric != "asa" else 1
+        span = (f"cells from {summary[metric].min() * scale:.3g} to "
+                f"{summary[metric].max() * scale:.3g}")
+        assert span in figure.axes[-1].get_ylabel(), metric  # on the colour bar
+    # Cells a point apart look alike: 96.9 and 98.5 % occupancy are nearly one colour.
+    from ccsim.plots import _norm
+
+    norm = _norm(np.array([96.9, 98.5]), None, (0.0, 100.0))
+    assert norm(98.5) - norm(96.9) == pytest.approx(0.016)

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from ccsim.scenario.distributions import Delay, DistributionSpec
 from ccsim.scenario.fields import NonNegativeDuration, PositiveFloat, Share, Strict, Volume
 from ccsim.scenario.policies import CallbackOverride
+from ccsim.scenario.words import after, duration, listed, number, percent
 
 
 class Arrivals(Strict):
@@ -35,6 +36,17 @@ class Arrivals(Strict):
             raise ValueError(f"times: must be in increasing order (got {self.times})")
         return self
 
+    def describe(self) -> str:
+        """``120 an hour (Poisson)``, ``1,234 expected over 16 intervals, at most 150 in
+        one (Poisson)``, ``12 scripted arrivals``"""
+        if self.per_hour is not None:
+            return f"{number(self.per_hour)} an hour (Poisson)"
+        if self.volumes is not None:
+            return (f"{number(sum(self.volumes))} expected over {len(self.volumes)} "
+                    f"intervals, at most {number(max(self.volumes))} in one (Poisson)")
+        times = self.times or []
+        return f"{len(times)} scripted arrivals" if times else "no arrivals (times = [])"
+
 
 #: The definitions of service level a run reports (``sl_<name>``), by their denominator:
 #: contacts offered, answered, offered less those who abandoned within the threshold
@@ -48,6 +60,15 @@ class ServiceLevel(Strict):
 
     answer_within: NonNegativeDuration = 20.0
     definition: Literal["offered", "answered", "nonshort", "expected"] = "offered"
+
+    def describe(self) -> str:
+        """``answered within 20s, of the contacts offered``"""
+        within = duration(self.answer_within)
+        of = {"offered": "of the contacts offered",
+              "answered": "of the contacts answered",
+              "nonshort": f"of the contacts offered, less those who hung up within {within}",
+              "expected": "of the arrivals the forecast expected"}[self.definition]
+        return f"answered within {within}, {of}"
 
 
 
@@ -70,6 +91,15 @@ class Targets(Strict):
                 f"{value:g} %"
             )
         return value
+
+    def describe(self) -> str:
+        """``service level at least 80 %; abandonment at most 5 %; ASA at most 30s``"""
+        stated = [f"service level at least {percent(self.service_level)}"
+                  if self.service_level is not None else "",
+                  f"abandonment at most {percent(self.abandon_rate)}"
+                  if self.abandon_rate is not None else "",
+                  f"ASA at most {duration(self.asa)}" if self.asa is not None else ""]
+        return "; ".join(filter(None, stated)) or "no targets stated"
 
 
 
@@ -109,5 +139,27 @@ class ContactType(Strict):
                              "does an unsettled customer call again? a duration or a "
                              "distribution)")
         return self
+
+    def describe(self) -> str:
+        """Its arrivals, handle time, wrap-up, patience, own callback keys and resolution,
+        ``; ``-separated (the scenario's callback policy is the scenario's to describe)."""
+        parts = [f"arrivals {self.arrivals.describe()}",
+                 f"handle time {self.handle_time.describe()}",
+                 f"wrap-up {self.wrap_up.describe()}" if self.wrap_up else "no wrap-up",
+                 f"patience {self.patience.describe()}" if self.patience
+                 else "infinite patience (nobody hangs up)"]
+        if self.callbacks is False:
+            parts.append("no callbacks")
+        elif self.callbacks is not None:
+            parts.append(f"its own callback keys: {self.callbacks.describe()}")
+        if self.repeats:
+            settled = f"{percent(self.resolution)} of conversations settle the matter"
+            groups = [f"{percent(p)} with {g}" for g, p in (self.resolution_by_group or {}
+                                                              ).items()]
+            parts.append(settled + (f" ({listed(groups)})" if groups else ""))
+        if self.repeat_delay is not None:
+            parts.append("an unsettled customer calls again "
+                         f"{after(self.repeat_delay, 'the conversation')}")
+        return "; ".join(parts)
 
 

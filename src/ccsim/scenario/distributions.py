@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from ccsim import streams
 from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, PositiveFloat, Strict
+from ccsim.scenario.words import duration
 
 
 class ExponentialSpec(Strict):
@@ -19,6 +20,10 @@ class ExponentialSpec(Strict):
 
     def build(self) -> streams.Distribution:
         return streams.Exponential(self.mean)
+
+    def describe(self) -> str:
+        """``exponential, mean 4min``"""
+        return f"exponential, mean {duration(self.mean)}"
 
 
 class LogNormalSpec(Strict):
@@ -31,6 +36,10 @@ class LogNormalSpec(Strict):
     def build(self) -> streams.Distribution:
         return streams.LogNormal(self.mean, self.cv)
 
+    def describe(self) -> str:
+        """``lognormal, mean 4min, cv 0.8``"""
+        return f"lognormal, mean {duration(self.mean)}, cv {self.cv:g}"
+
 
 class GammaSpec(Strict):
     """``{ dist = "gamma", mean = "4min", cv = 0.8 }``"""
@@ -41,6 +50,10 @@ class GammaSpec(Strict):
 
     def build(self) -> streams.Distribution:
         return streams.Gamma(self.mean, self.cv)
+
+    def describe(self) -> str:
+        """``gamma, mean 4min, cv 0.8``"""
+        return f"gamma, mean {duration(self.mean)}, cv {self.cv:g}"
 
 
 class ConstantSpec(Strict):
@@ -55,6 +68,10 @@ class ConstantSpec(Strict):
 
     def build(self) -> streams.Distribution:
         return streams.Constant(self.value)
+
+    def describe(self) -> str:
+        """``always 4min``"""
+        return f"always {duration(self.value)}"
 
 
 class _ValuesSpec(Strict):
@@ -80,6 +97,10 @@ class EmpiricalSpec(_ValuesSpec):
     def build(self) -> streams.Distribution:
         return streams.Empirical(tuple(self.values))
 
+    def describe(self) -> str:
+        """``resampled from 12 values, mean 3min``"""
+        return f"resampled from {len(self.values)} values, mean {duration(self.mean)}"
+
 
 class SequenceSpec(_ValuesSpec):
     """``{ dist = "sequence", values = [...] }``: the values in order, cycling (scripted cases)."""
@@ -88,6 +109,10 @@ class SequenceSpec(_ValuesSpec):
 
     def build(self) -> streams.Distribution:
         return streams.Sequence(tuple(self.values))
+
+    def describe(self) -> str:
+        """``12 values in turn, mean 3min`` (a scripted case)"""
+        return f"{len(self.values)} values in turn, mean {duration(self.mean)}"
 
 
 DistributionSpec = Annotated[

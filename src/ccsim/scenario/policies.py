@@ -21,6 +21,7 @@ from ccsim.scenario.fields import (
     no_bool,
     table_or_false,
 )
+from ccsim.scenario.words import BLENDING, SCHEDULES, after, duration, number, percent
 
 
 class Recalls(Strict):
@@ -31,6 +32,13 @@ class Recalls(Strict):
     delay: Delay
     min_wait: NonNegativeDuration = 0.0
 
+    def describe(self) -> str:
+        """``calls back 50 % of the customers who hung up on the line (after waiting at
+        least 1min), 10min after they hung up``"""
+        waited = f" (after waiting at least {duration(self.min_wait)})" if self.min_wait else ""
+        return (f"calls back {percent(self.share)} of the customers who hung up on the "
+                f"line{waited}, {after(self.delay, 'they hung up')}")
+
 
 class FollowUps(Strict):
     """``[callbacks.follow_ups]``: a ``share`` of contacts whose first conversation ends
@@ -39,6 +47,12 @@ class FollowUps(Strict):
 
     share: Share
     delay: Delay
+
+    def describe(self) -> str:
+        """``calls 20 % of the customers back for a follow-up, 24h after their first
+        conversation ended``"""
+        return (f"calls {percent(self.share)} of the customers back for a follow-up, "
+                f"{after(self.delay, 'their first conversation ended')}")
 
 
 def _curve(value: Any) -> Any:
@@ -72,12 +86,50 @@ class _CallbackKeys(Strict):
         None
     )
 
+    def _accept_words(self) -> str:
+        """``30 % accept``, or the curve: ``acceptance by predicted wait: 0s → 10 %, 5min
+        → 60 %``."""
+        if isinstance(self.accept, list):
+            points = ", ".join(f"{duration(w)} → {percent(p)}" for w, p in self.accept)
+            return f"acceptance by predicted wait: {points}"
+        return f"{percent(self.accept or 0.0)} accept"
+
+    def key_words(self, key: str) -> str:
+        """One key this policy sets, in words."""
+        value = getattr(self, key)
+        if key in ("abandoned", "follow_ups"):
+            off = {"abandoned": "no calls back to customers who hung up",
+                   "follow_ups": "no follow-up calls"}[key]
+            return off if value is False else value.describe()
+        return {
+            "queue_at_least": lambda: (f"offered when {value} or more callers wait" if value
+                                       else "offered whatever the queue's length"),
+            "predicted_wait_above": lambda: ("offered when the predicted wait exceeds "
+                                             f"{duration(value)}"),
+            "offer_after": lambda: f"offered once the caller has waited {duration(value)}",
+            "accept": self._accept_words,
+            "mode": lambda: ("the caller hangs up and keeps its place in the queue"
+                             if value == "keep_place" else "the caller leaves the line"),
+            "promise": lambda: f"promised within {duration(value)}",
+            "schedule": lambda: f"agents call back {SCHEDULES[value]}",
+            "dial_time": lambda: f"{duration(value)} to dial",
+            "reach": lambda: f"{percent(value)} answer",
+            "retry_delay": lambda: f"an unanswered attempt retried after {duration(value)}",
+            "max_attempts": lambda: f"at most {value} attempts",
+            "talk_scale": lambda: f"talk time × {value:g}",
+        }[key]()
+
 
 class CallbackOverride(_CallbackKeys):
     """``contact_types[*].callbacks``: keys that replace the scenario-wide ``[callbacks]``
     for one contact type (or, with no scenario-wide table, its whole policy). A table
     ``abandoned`` or ``follow_ups`` replaces the scenario's whole table; ``false`` turns it
     off for the type."""
+
+    def describe(self) -> str:
+        """The keys it sets, in words: ``30 % accept; promised within 1h``."""
+        return "; ".join(self.key_words(k) for k in type(self).model_fields
+                         if k in self.model_fields_set) or "as the scenario's"
 
 
 class Callbacks(_CallbackKeys):
@@ -144,6 +196,43 @@ class Callbacks(_CallbackKeys):
         return not (self.queue_at_least is None and self.predicted_wait_above is None
                     and self.offer_after is None)
 
+    def describe(self) -> str:
+        """The whole policy in sentences: the offer (when, who accepts, what happens to
+        the caller), the calls back to who hung up, the follow-ups, and how agents make
+        these calls."""
+        sentences = []
+        if self.offers:
+            when = []
+            if self.queue_at_least:
+                when.append(f"{self.queue_at_least} or more callers wait")
+            if self.predicted_wait_above is not None:
+                when.append(f"the predicted wait exceeds {duration(self.predicted_wait_above)}")
+            trigger = " and ".join(when) or "every agent able to take the call is busy"
+            after = (f", once the caller has waited {duration(self.offer_after)}"
+                     if self.offer_after is not None else "")
+            promise = (f", promised within {duration(self.promise)}"
+                       if self.promise is not None else "")
+            fate = ("the caller hangs up but keeps its place in the queue, and the agent who "
+                    f"reaches it calls back{promise}" if self.mode == "keep_place" else
+                    f"the caller leaves the line and is called back{promise}")
+            sentences.append(f"a callback is offered when {trigger}{after}; "
+                             f"{self._accept_words()}; {fate}")
+        if self.abandoned:
+            sentences.append(f"the centre {self.abandoned.describe()}")
+        if self.follow_ups:
+            sentences.append(f"the centre {self.follow_ups.describe()}")
+        attempts = f"agents make these calls {SCHEDULES[self.schedule]}"
+        if self.dial_time:
+            attempts += f"; each attempt takes {duration(self.dial_time)} to dial"
+        if self.reach < 1:
+            attempts += (f"; {percent(self.reach)} of the customers answer, an unanswered "
+                         f"attempt is retried after {duration(self.retry_delay)}, at most "
+                         f"{self.max_attempts} attempts")
+        if self.talk_scale != 1:
+            attempts += f"; the conversation takes {self.talk_scale:g} × its talk time"
+        sentences.append(attempts)
+        return ". ".join(s[0].upper() + s[1:] for s in sentences)
+
     def overridden(self, override: CallbackOverride | None) -> Callbacks:
         """This policy with the keys ``override`` sets replaced."""
         if override is None:
@@ -177,6 +266,17 @@ class Campaign(Strict):
                              f"{list(hours)})")
         return hours
 
+    def describe(self) -> str:
+        """``a list of 5,000 customers; 10s to dial, 40 % answer; talk lognormal, mean
+        5min, cv 0.6; no wrap-up; 12 % succeed; calls from 09:00 to 17:00``"""
+        size = (f"a list of {number(self.list_size)} customers" if self.list_size
+                else "an unlimited list")
+        wrap = f"wrap-up {self.wrap_up.describe()}" if self.wrap_up else "no wrap-up"
+        hours = f"; calls from {self.hours[0]} to {self.hours[1]}" if self.hours else ""
+        return (f"{size}; {duration(self.dial_time)} to dial, {percent(self.reach)} answer; "
+                f"talk {self.handle_time.describe()}; {wrap}; {percent(self.success)} "
+                f"succeed{hours}")
+
 
 class Blending(Strict):
     """How a group's agents split their time between inbound contacts and outbound calls
@@ -196,6 +296,10 @@ class Blending(Strict):
                              f"{self.rule!r})")
         return self
 
+    def describe(self) -> str:
+        """``calls out only when no inbound contact it can take waits``, and the others."""
+        return BLENDING[self.rule].format(keep_idle=self.keep_idle)
+
 
 class Quota(Strict):
     """``quota``: each agent's target per working day (``daily``), counting its outbound
@@ -205,6 +309,12 @@ class Quota(Strict):
 
     daily: Annotated[int, Field(ge=0), BeforeValidator(no_bool)]
     counts: Literal["outbound", "all"] = "outbound"
+
+    def describe(self) -> str:
+        """``a daily quota of 40 outbound conversations per agent``"""
+        what = ("outbound conversations" if self.counts == "outbound" else
+                "contacts (outbound conversations and inbound contacts answered)")
+        return f"a daily quota of {self.daily} {what} per agent"
 
 
 class Pressure(Strict):
@@ -217,5 +327,14 @@ class Pressure(Strict):
     floor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), BeforeValidator(no_bool)] = 0.6
     slope: PositiveFloat = 2.0
     resolution_elasticity: Volume = 1.0
+
+    def describe(self) -> str:
+        """How an agent behind pace hurries, and what it costs."""
+        text = (f"an agent behind the pace of its quota by a share d of it talks "
+                f"{self.slope:g} × d shorter, down to {percent(self.floor)} of the talk time")
+        if self.resolution_elasticity:
+            text += (f"; a conversation cut to a share f settles or sells with probability × "
+                     f"f^{self.resolution_elasticity:g}")
+        return text
 
 

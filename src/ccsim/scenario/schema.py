@@ -13,6 +13,7 @@ from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
 from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
 from ccsim.scenario.policies import Callbacks, Campaign
+from ccsim.scenario.words import duration, listed
 from ccsim.scenario.workforce import AgentGroup
 from ccsim.units import clock_seconds
 
@@ -59,6 +60,28 @@ class Scenario(Strict):
         for check in CHECKS:
             check(self)
         return self
+
+    def describe(self) -> str:
+        """The centre in a paragraph: its horizon and intervals, the service level, the
+        lines, each distinct callback policy (with the types it applies to) and the
+        targets. Its contact types, agent groups and campaigns describe themselves."""
+        text = (f"{duration(self.horizon)} from {self.start}, reported in "
+                f"{duration(self.period)} intervals ({self.intervals})")
+        text += (f", the first {duration(self.warmup)} a warm-up not measured. " if self.warmup
+                 else ". ")
+        text += f"Service level: {self.service_level.describe()}. "
+        text += (f"At most {self.lines} callers at a time (lines); the rest are blocked. "
+                 if self.lines else "No limit on lines. ")
+        policies: dict[str, list[str]] = {}
+        for c in self.contact_types:
+            policy = self.callbacks_for(c)
+            if policy is not None:
+                policies.setdefault(policy.describe(), []).append(c.name)
+        text += "".join(f"Callbacks ({listed(names)}): {words}. "
+                        for words, names in policies.items())
+        if self.outbound:
+            text += f"Outbound campaigns: {listed([c.name for c in self.outbound])}. "
+        return text + f"Targets: {self.targets.describe()}."
 
     # --- derived quantities the model and reports use ---
 

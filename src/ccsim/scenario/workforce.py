@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ccsim.scenario.fields import Strict
 from ccsim.scenario.policies import Blending, Pressure, Quota
+from ccsim.scenario.words import listed
 
 #: Most agents a group can have in one interval (each agent is an object in the model).
 MAX_STAFF = 100_000
@@ -69,6 +70,21 @@ class AgentGroup(Strict):
         if seen:
             raise ValueError(f"lists {seen[0]!r} twice (got {names!r})")
         return names
+
+    def describe(self) -> str:
+        """``takes tech → billing (in order of preference); staff 4–5``, then its
+        campaigns, blending, quota and pressure."""
+        counts = [self.staff] if isinstance(self.staff, int) else list(self.staff)
+        staff = (str(counts[0]) if min(counts) == max(counts)
+                 else f"{min(counts)}–{max(counts)} over the horizon")
+        order = " (in order of preference)" if len(self.skills) > 1 else ""
+        parts = [f"takes {' → '.join(self.skills)}{order}", f"staff {staff}"]
+        if self.outbound:
+            # No blending table: the model's default rule, inbound first.
+            blending = (self.blending or Blending()).describe()
+            parts.append(f"calls for {listed(self.outbound)}; {blending}")
+        parts += [p.describe() for p in (self.quota, self.pressure) if p is not None]
+        return "; ".join(parts)
 
     def staff_at(self, interval: int) -> int:
         """Agents scheduled in ``interval``."""

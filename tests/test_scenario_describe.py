@@ -1,0 +1,150 @@
+"""Every part of a scenario says what it is (``describe()``), in a planner's words and
+units: the report page is built from these, so a model without one would leave a hole."""
+
+from __future__ import annotations
+
+import re
+import typing
+
+import pytest
+from pydantic import BaseModel
+
+from ccsim.scenario import Callbacks, Scenario, schema
+from ccsim.scenario.fields import Strict
+from ccsim.scenario.words import Describes
+
+
+def _models(model: type[BaseModel], seen: set) -> set[type[BaseModel]]:
+    """Every model class reachable from ``model`` through its fields' annotations."""
+    if model in seen:
+        return seen
+    seen.add(model)
+    for field in model.model_fields.values():
+        stack = [field.annotation]
+        while stack:
+            tp = stack.pop()
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                _models(tp, seen)
+            stack.extend(typing.get_args(tp))
+    return seen
+
+
+MODELS = _models(Scenario, set())
+
+
+def _instances(value: object) -> typing.Iterator[BaseModel]:
+    """Every model instance inside ``value`` (itself included)."""
+    if isinstance(value, BaseModel):
+        yield value
+        for name in type(value).model_fields:
+            yield from _instances(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for entry in value:
+            yield from _instances(entry)
+
+
+#: One scenario that uses every model of the schema (the test below says when it no
+#: longer does: a new model must be added here, and so get a describer).
+EVERYTHING = {
+    "name": "everything", "start": "08:00", "period": "30min", "horizon": "4h",
+    "warmup": "30min", "lines": 40,
+    "service_level": {"answer_within": "30s", "definition": "nonshort"},
+    "targets": {"service_level": 0.8, "abandon_rate": 0.05, "asa": "30s"},
+    "callbacks": {
+        "queue_at_least": 5, "predicted_wait_above": "2min", "offer_after": "30s",
+        "accept": [[0, 0.1], ["5min", 0.6]], "promise": "1h", "schedule": "deadline",
+        "dial_time": "10s", "reach": 0.8, "max_attempts": 2, "talk_scale": 1.1,
+        "abandoned": {"share": 0.5, "delay": "10min", "min_wait": "1min"},
+        "follow_ups": {"share": 0.2, "delay": {"dist": "exponential", "mean": "1h"}},
+    },
+    "contact_types": [
+        {"name": "billing", "arrivals": {"per_hour": 60},
+         "handle_time": {"dist": "lognormal", "mean": "5min", "cv": 0.8},
+         "wrap_up": {"dist": "constant", "value": "30s"},
+         "patience": {"dist": "exponential", "mean": "4min"},
+         "callbacks": {"mode": "keep_place", "accept": 0.3},
+         "resolution": 0.8, "resolution_by_group": {"sales": 0.7},
+         "repeat_delay": {"dist": "gamma", "mean": "2h", "cv": 0.5}},
+        {"name": "tech", "arrivals": {"volumes": [10, 20, 30, 20, 10, 10, 10, 5]},
+         "handle_time": {"dist": "empirical", "values": ["4min", "6min"]}, "callbacks": False},
+        {"name": "script", "arrivals": {"times": [60, 120]},
+         "handle_time": {"dist": "sequence", "values": ["3min"]}},
+    ],
+    "agent_groups": [
+        {"name": "generalists", "skills": ["tech", "billing", "script"],
+         "staff": [4, 5, 5, 6, 6, 5, 4, 4]},
+        {"name": "sales", "skills": ["billing"], "staff": 3, "outbound": ["leads"],
+         "blending": {"rule": "quota_first"}, "quota": {"daily": 20, "counts": "all"},
+         "pressure": {"floor": 0.6, "slope": 2, "resolution_elasticity": 1}},
+    ],
+    "outbound": [{"name": "leads", "list_size": 500, "dial_time": "20s", "reach": 0.4,
+                  "handle_time": {"dist": "exponential", "mean": "6min"}, "success": 0.15,
+                  "hours": ["09:00", "11:00"]}],
+}
+
+
+def test_every_model_of_the_schema_has_its_own_describer() -> None:
+    assert schema.Scenario in MODELS and Callbacks in MODELS and len(MODELS) > 15
+    assert not hasattr(Strict, "describe")  # so a new model cannot inherit a generic one
+    missing = [m.__name__ for m in MODELS
+               if not callable(getattr(m, "describe", None)) or m.describe is Strict]
+    assert not missing
+    assert all(issubclass(m, Strict) for m in MODELS)
+
+
+def test_every_part_of_a_full_scenario_describes_itself_in_words() -> None:
+    scenario = Scenario.from_dict(EVERYTHING)
+    parts = list(_instances(scenario))
+    assert {type(p) for p in parts} == MODELS  # the scenario above uses every model
+    for part in parts:
+        assert isinstance(part, Describes)
+        text = part.describe()
+        assert text and not re.search(r"\b(None|nan|inf|True|False)\b", text), text
+    words = scenario.describe()
+    assert words.startswith("4h from 08:00, reported in 30min intervals (8), the first "
+                            "30min a warm-up not measured.")
+    assert "of the contacts offered, less those who hung up within 30s" in words
+    assert "At most 40 callers at a time (lines)" in words
+    assert "Outbound campaigns: leads." in words
+    assert words.endswith("Targets: service level at least 80 %; abandonment at most 5 %; "
+                          "ASA at most 30s.")
+    # billing's own keys make a policy of its own; script has the scenario's; tech none.
+    assert "Callbacks (billing): A callback is offered when 5 or more callers wait" in words
+    assert "Callbacks (script): " in words and "(tech" not in words
+
+
+def _policy(**keys: object) -> Callbacks:
+    return Callbacks(**keys)
+
+
+@pytest.mark.parametrize(("keys", "said"), [
+    # the three policies the report page used to crash on
+    ({"queue_at_least": 3, "accept": 0.5, "mode": "keep_place"},
+     ["hangs up but keeps its place in the queue", "50 % accept"]),
+    ({"queue_at_least": 3, "accept": [[0, 0.1], ["5min", 0.6]], "promise": "1h"},
+     ["acceptance by predicted wait: 0s → 10 %, 5min → 60 %", "promised within 1h"]),
+    ({"abandoned": {"share": 0.5, "delay": "10min"}},
+     ["The centre calls back 50 % of the customers who hung up on the line, 10min after "
+      "they hung up"]),
+    ({"follow_ups": {"share": 0.2, "delay": {"dist": "exponential", "mean": "1d"}},
+      "reach": 0.75, "retry_delay": "15min", "max_attempts": 4, "dial_time": "10s"},
+     ["calls 20 % of the customers back for a follow-up, a delay (exponential, mean 24h) "
+      "after their first conversation ended",
+      "each attempt takes 10s to dial; 75 % of the customers answer, an unanswered attempt "
+      "is retried after 15min, at most 4 attempts"]),
+])
+def test_a_callback_policy_says_what_it_does(keys: dict, said: list[str]) -> None:
+    text = _policy(**keys).describe()
+    for words in said:
+        assert words in text, text
+    assert "None" not in text
+
+
+def test_a_types_own_callback_keys_are_said_in_the_order_of_the_schema() -> None:
+    scenario = Scenario.from_dict(EVERYTHING)
+    billing = scenario.contact_types[0]
+    assert billing.callbacks is not None
+    assert billing.callbacks.describe() == (
+        "30 % accept; the caller hangs up and keeps its place in the queue")
+    assert "its own callback keys: 30 % accept" in billing.describe()
+    assert scenario.contact_types[1].describe().endswith("no callbacks")
