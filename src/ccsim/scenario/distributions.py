@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from ccsim import streams
 from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, PositiveFloat, Strict
+from ccsim.toml_text import as_toml
 
 
 class ExponentialSpec(Strict):
@@ -64,7 +65,7 @@ class _ValuesSpec(Strict):
     @classmethod
     def _positive_mean(cls, values: list[float]) -> list[float]:
         if sum(values) <= 0:
-            raise ValueError(f"at least one value must be positive (got {values!r})")
+            raise ValueError(f"at least one value must be positive (got {as_toml(values)})")
         return values
 
     @property

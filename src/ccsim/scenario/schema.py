@@ -14,6 +14,7 @@ from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
 from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
 from ccsim.scenario.policies import Callbacks, Campaign
 from ccsim.scenario.workforce import AgentGroup
+from ccsim.toml_text import as_toml
 from ccsim.units import clock_seconds
 
 
@@ -48,7 +49,9 @@ class Scenario(Strict):
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Scenario:
         """Validate ``data`` (as read from TOML); errors name ``source`` when given."""
         if not isinstance(data, dict):
-            raise ScenarioError(f"expected a table of scenario keys (got {data!r})", "", source)
+            raise ScenarioError(
+                f"expected a table of scenario keys (got {as_toml(data)})", "", source
+            )
         try:
             return cls(**data)
         except ScenarioError as error:
