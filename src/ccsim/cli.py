@@ -146,6 +146,8 @@ def _run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"must be at least 1 (got {args.replications})", "--replications")
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"must be at least 1 (got {args.workers})", "--workers")
+    if args.seed is not None and args.seed < 0:
+        raise ScenarioError(f"must be a whole number >= 0 (got {args.seed})", "--seed")
     path: Path = args.file
     if is_experiment_file(path):
         experiment = load_experiment(path, seed=args.seed, replications=args.replications)

@@ -213,7 +213,8 @@ def _parse(
             close = difflib.get_close_matches(str(key), EXPERIMENT_KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ScenarioError(
-                f"unknown key {key!r}{hint}; expected one of: {', '.join(EXPERIMENT_KEYS)}",
+                f"unknown key {key!r}{hint}; expected one of: {', '.join(EXPERIMENT_KEYS)}"
+                + _why_experiment(data, key),
                 str(key),
                 where,
             )
@@ -224,10 +225,17 @@ def _parse(
             where,
         )
     base, scenario_source = _base_scenario(data["scenario"], source, where)
+    # An override is the caller's argument, not the file's key: its error names no file.
     reps = data.get("replications", DEFAULT_REPLICATIONS) if replications is None else replications
-    _check_count(reps, "replications", where)
+    if replications is None:
+        _check_count(reps, "replications", where)
+    else:
+        _check_count(reps, "replications argument", None)
     run_seed = data.get("seed", 0) if seed is None else seed
-    _check_seed(run_seed, "seed", where)
+    if seed is None:
+        _check_seed(run_seed, "seed", where)
+    else:
+        _check_seed(run_seed, "seed argument", None)
     executor = data.get("executor", "local")
     if executor not in EXECUTORS:
         raise ScenarioError(
@@ -261,6 +269,22 @@ def _parse(
         address=address,
         source=source,
         scenario_source=scenario_source,
+    )
+
+
+def _why_experiment(data: dict[str, Any], key: Any) -> str:
+    """Why a file holding the scenario key ``key`` was read as an experiment, and how to
+    sweep a scenario; nothing for a key no scenario has either (a plain typo)."""
+    if key not in Scenario.model_fields:
+        return ""
+    marks = {"scenario": "a 'scenario' key", "vary": "a [vary] table",
+             "variants": "[[variants]] tables"}
+    why = " and ".join(text for mark, text in marks.items() if mark in data)
+    return (
+        f" (the file was read as an experiment because it has {why}; {key!r} is a scenario "
+        "key). To sweep a scenario, keep it in a file of its own and name it from the "
+        'experiment: scenario = "FILE" next to [vary] or [[variants]]; or put the '
+        "scenario's keys under a [scenario] table"
     )
 
 
