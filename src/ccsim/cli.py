@@ -296,10 +296,17 @@ def _print_agents_needed(args: argparse.Namespace, rate: float) -> None:
 
     if not 0 < args.target_sl < 1:
         raise ScenarioError(f"must be between 0 and 1 (got {args.target_sl})", "--target-sl")
-    needed = analytic.agents_for_target(
-        rate, args.aht, answer_within=args.answer_within,
-        target_service_level=args.target_sl, mean_patience=args.patience,
-    )
+    try:
+        needed = analytic.agents_for_target(
+            rate, args.aht, answer_within=args.answer_within,
+            target_service_level=args.target_sl, mean_patience=args.patience,
+        )
+    except analytic.TeamTooLarge as error:
+        raise ScenarioError(
+            f"not reached by any team of up to {error.limit:,} agents, the most ccsim erlang "
+            f"searches (offered load {rate * args.aht:,.6g} erlangs); check --per-hour and --aht",
+            "--target-sl",
+        ) from None
     formula = ("Erlang C, infinite patience" if args.patience is None
                else f"Erlang A, mean patience {args.patience:g} s")
     print(f"\nagents needed for service level {args.target_sl:.0%} within "
