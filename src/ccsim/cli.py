@@ -111,9 +111,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return _error(str(error), EXIT_USAGE)
     except BrokenPipeError:
         raise  # not an error of ccsim's: main() ends quietly
-    except OSError as error:  # writing results: a full disk, a read-only directory
+    except OSError as error:  # one no write turned into a ScenarioError naming its file
         where = f"{error.filename}: " if error.filename else ""
-        return _error(f"{where}{error.strerror or error}", EXIT_FAILED)
+        return _error(f"{where}{error.strerror or error}", EXIT_USAGE)
     except KeyboardInterrupt:
         print("ccsim: interrupted; finished runs are saved, run again to resume", file=sys.stderr)
         return 130
