@@ -383,3 +383,17 @@ def test_a_nan_duration_through_ccsim_run(small, tmp_path, capsys):
     code, err = _run(capsys, "run", str(small), "--out", str(tmp_path / "o"))
     assert (code, err) == (2, f"ccsim: error: {small}: period: must be a finite duration "
                               "(got nan)\n")
+
+
+def test_a_full_disk_after_the_runs_says_their_records_are_kept(small, tmp_path, capsys,
+                                                                 monkeypatch):
+    out = tmp_path / "out"
+    monkeypatch.setattr("pandas.DataFrame.to_parquet", _no_space)
+    code, err = _run(capsys, "run", str(small), "-n", "2", "-q", "--workers", "1",
+                     "--out", str(out))
+    assert code == 2
+    assert err.splitlines() == [
+        f"ccsim: error: {out / 'runs.parquet'}: cannot be written (No space left on device)",
+        f"ccsim: all 2 run records are kept in {out / 'runs'}; running the experiment again "
+        "writes the tables without running them again",
+    ]

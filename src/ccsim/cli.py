@@ -108,7 +108,12 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except ScenarioError as error:
-        return _error(str(error), EXIT_USAGE)
+        code = _error(str(error), EXIT_USAGE)
+        # What is safe despite the error (a full disk after the runs: their records are kept).
+        for note in getattr(error, "__notes__", ()):
+            if note.startswith("ccsim: "):
+                print(note, file=sys.stderr)
+        return code
     except BrokenPipeError:
         raise  # not an error of ccsim's: main() ends quietly
     except OSError as error:  # one no write turned into a ScenarioError naming its file
