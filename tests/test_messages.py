@@ -102,6 +102,24 @@ success = 0.2
 hours = ["09:00", "10:00"]
 """
 
+#: A small valid scenario, for experiments and runs.
+SMALL = """\
+name = "small"
+start = "08:00"
+period = "30min"
+horizon = "1h"
+
+[[contact_types]]
+name = "general"
+arrivals = { per_hour = 20 }
+handle_time = { dist = "exponential", mean = "3min" }
+
+[[agent_groups]]
+name = "team"
+skills = ["general"]
+staff = 2
+"""
+
 #: A value of every TOML type, and the mistakes of shape a planner makes: a table where a
 #: value or list goes, a list where a table goes, a distribution without its ``dist``.
 WRONG = [
@@ -173,6 +191,29 @@ def test_every_wrong_value_anywhere_is_said_in_toml_words():
     assert not foreign, "\n".join(foreign[:20])
     assert all(m.startswith("day.toml: ") for m in messages)
 
+
+
+def test_every_wrong_value_in_an_experiment_is_said_in_toml_words():
+    from ccsim.experiment import Experiment
+
+    small = tomllib.loads(SMALL)
+    base = {"name": "e", "scenario": small, "replications": 2, "seed": 1, "executor": "local",
+            "vary": {"agent_groups.team.staff": [1, 2],
+                     "contact_types.*.handle_time.mean": {"scale": [0.9, 1.1]}},
+            "variants": [{"label": "a", "lines": 3},
+                         {"label": "b", "period": {"scale": 2.0}, "horizon": "2h"}]}
+    assert len(Experiment.from_dict(copy.deepcopy(base)).variants) == 12
+    messages = set()
+    for at in _places({k: v for k, v in base.items() if k != "scenario"}):
+        for wrong in [*WRONG, None]:
+            try:
+                Experiment.from_dict(_with(base, at, wrong), source="sweep.toml")
+            except ScenarioError as error:
+                messages.add(str(error))
+    assert len(messages) > 100
+    foreign = sorted(m for m in messages if FOREIGN.search(m))
+    assert not foreign, "\n".join(foreign[:20])
+    assert all(m.startswith("sweep.toml: ") for m in messages)
 
 def test_a_number_that_is_not_finite_is_never_reported_against_a_bound():
     """``nan`` (TOML has it) fails every bound, so "must be > 0" would blame the sign: it is
@@ -253,24 +294,6 @@ def test_values_are_shown_as_toml_writes_them(value, toml):
 
 
 # --- through the command ----------------------------------------------------------------
-
-
-SMALL = """\
-name = "small"
-start = "08:00"
-period = "30min"
-horizon = "1h"
-
-[[contact_types]]
-name = "general"
-arrivals = { per_hour = 20 }
-handle_time = { dist = "exponential", mean = "3min" }
-
-[[agent_groups]]
-name = "team"
-skills = ["general"]
-staff = 2
-"""
 
 
 @pytest.fixture
