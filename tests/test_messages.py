@@ -279,7 +279,8 @@ def test_each_mistake_is_named_in_toml_words(at, wrong, expected):
     [
         (True, "true"), (False, "false"), (None, "nothing"), (math.nan, "nan"),
         (-math.inf, "-inf"), (1e300, "1e+300"), (3, "3"), ("4min", "'4min'"),
-        ("it's", '"it\'s"'), ([True, 1.5], "[true, 1.5]"), ((1, 2), "[1, 2]"),
+        ("it's", '"it\'s"'), ("a\tb", '"a\\tb"'), ("café", "'café'"),
+        ([True, 1.5], "[true, 1.5]"), ((1, 2), "[1, 2]"),
         ({"dist": "constant", "value": "30s"}, "{ dist = 'constant', value = '30s' }"),
         ({"a b": {}}, '{ "a b" = {} }'),
     ],

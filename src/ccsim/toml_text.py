@@ -26,8 +26,10 @@ def as_toml(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        # A literal string ('...') is TOML too, and reads as the keys of messages do.
-        return repr(value) if "'" not in value and "\n" not in value else json.dumps(value)
+        # A literal string ('...') is TOML too, and reads as the keys of messages do; one it
+        # cannot hold (a quote, a tab) is a basic string, escaped.
+        plain = value.isprintable() and "'" not in value
+        return f"'{value}'" if plain else json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
         if not value:
             return "{}"
