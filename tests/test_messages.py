@@ -421,3 +421,28 @@ def test_a_full_disk_after_the_runs_says_their_records_are_kept(small, tmp_path,
         f"ccsim: all 2 run records are kept in {out / 'runs'}; running the experiment again "
         "writes the tables without running them again",
     ]
+
+
+def test_an_error_a_future_field_brings_is_reworded_not_passed_on():
+    """A kind of error no key meets today (a date, a bool, a set) still reads as ccsim's."""
+    import datetime
+
+    from pydantic import BaseModel, ValidationError
+
+    from ccsim.scenario.errors import scenario_error
+
+    class Future(BaseModel):
+        day: datetime.date
+        flag: bool
+        names: set[str]
+
+    for data, expected in [
+        ({"day": "someday", "flag": True, "names": []}, r"^day: must be a date"),
+        ({"day": "2026-01-01", "flag": "perhaps", "names": []}, r"^flag: must be a boolean"),
+        ({"day": "2026-01-01", "flag": True, "names": {"a": 1}}, r"^names: must be a set"),
+    ]:
+        with pytest.raises(ValidationError) as raised:
+            Future(**data)
+        message = str(scenario_error(raised.value, data))
+        assert re.search(expected, message), message
+        assert not FOREIGN.search(message), message

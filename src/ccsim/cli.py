@@ -116,7 +116,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return code
     except BrokenPipeError:
         raise  # not an error of ccsim's: main() ends quietly
-    except OSError as error:  # one no write turned into a ScenarioError naming its file
+    except OSError as error:  # not a write (those name their file): reading, say
         where = f"{error.filename}: " if error.filename else ""
         return _error(f"{where}{error.strerror or error}", EXIT_USAGE)
     except KeyboardInterrupt:
