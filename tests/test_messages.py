@@ -446,3 +446,13 @@ def test_an_error_a_future_field_brings_is_reworded_not_passed_on():
         message = str(scenario_error(raised.value, data))
         assert re.search(expected, message), message
         assert not FOREIGN.search(message), message
+
+
+@pytest.mark.parametrize(("value", "expected"), [("nan", "a finite number (got nan)"),
+                                                 ("1.5", "between 0 and 1 (got 1.5)")])
+def test_erlang_checks_the_target_before_printing_anything(capsys, value, expected):
+    code = main(["erlang", "--per-hour", "100", "--aht", "4min", "--agents", "10",
+                 "--target-sl", value])
+    printed = capsys.readouterr()
+    assert (code, printed.out) == (2, "")
+    assert printed.err == f"ccsim: error: --target-sl: must be {expected}\n"

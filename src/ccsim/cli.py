@@ -240,6 +240,10 @@ def _erlang(args: argparse.Namespace) -> int:
         if math.isnan(value) or not low_ok or (math.isinf(value) and not allow_inf):
             expected = ">= 0" if option == "--answer-within" else "positive"
             raise ScenarioError(f"must be a finite number, {expected} (got {value:g})", option)
+    # Checked before any table is printed; nan is no number, not one outside (0, 1).
+    if args.target_sl is not None and not 0 < args.target_sl < 1:
+        expected = "a finite number" if math.isnan(args.target_sl) else "between 0 and 1"
+        raise ScenarioError(f"must be {expected} (got {args.target_sl:g})", "--target-sl")
     try:
         return _erlang_tables(args)
     except ValueError as error:  # a case the formulas cannot answer, e.g. too many agents
@@ -299,8 +303,6 @@ def _print_metrics(title: str, args: argparse.Namespace, m: QueueMetrics) -> Non
 def _print_agents_needed(args: argparse.Namespace, rate: float) -> None:
     from ccsim import analytic
 
-    if not 0 < args.target_sl < 1:
-        raise ScenarioError(f"must be between 0 and 1 (got {args.target_sl})", "--target-sl")
     try:
         needed = analytic.agents_for_target(
             rate, args.aht, answer_within=args.answer_within,
