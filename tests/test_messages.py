@@ -456,3 +456,28 @@ def test_erlang_checks_the_target_before_printing_anything(capsys, value, expect
     printed = capsys.readouterr()
     assert (code, printed.out) == (2, "")
     assert printed.err == f"ccsim: error: --target-sl: must be {expected}\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('handle_time = { dist = "exponential", mean = "3min" }', 'handle_time = { mean = "3min" }',
+         "contact_types[general].handle_time: needs a 'dist' key: the distribution, one of "
+         "'exponential', 'lognormal', 'gamma', 'constant', 'empirical', 'sequence' "
+         "(got { mean = '3min' })"),
+        ("arrivals = { per_hour = 20 }", "arrivals = { per_hour = 20 }\nresolution_by_group = 1",
+         "contact_types[general].resolution_by_group: must be a table (got 1)"),
+        ("arrivals = { per_hour = 20 }", "arrivals = { per_hour = 20 }\ncallbacks = true",
+         "contact_types[general].callbacks: must be a table of keys, or false to turn it off "
+         "(got true)"),
+        ("staff = 2", "staff = [true, 2]",
+         "agent_groups[team].staff[0]: must be a whole number from 0 to 100000 (got true)"),
+        ('period = "30min"', "period = -inf", "period: must be a finite duration (got -inf)"),
+    ],
+)
+def test_pydantic_and_python_words_never_reach_ccsim_run(small, tmp_path, capsys, old, new,
+                                                         expected):
+    assert old in SMALL
+    small.write_text(SMALL.replace(old, new))
+    code, err = _run(capsys, "run", str(small), "--out", str(tmp_path / "o"))
+    assert (code, err) == (2, f"ccsim: error: {small}: {expected}\n")
