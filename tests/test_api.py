@@ -67,7 +67,7 @@ def test_the_readme_metrics_table_is_the_registry():
 
 
 #: DESIGN.md's layers, lowest first: each may use only the ones below it (or its own).
-_LAYERS = {"units": 0, "streams": 0, "scenario": 1, "analytic": 2, "model": 3,
+_LAYERS = {"units": 0, "streams": 0, "toml_text": 0, "scenario": 1, "analytic": 2, "model": 3,
            "experiment": 4, "plots": 5, "report": 5, "report_page": 5, "cli": 6}
 
 

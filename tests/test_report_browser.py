@@ -2,14 +2,14 @@
 
 The page must load with no console error and no request beyond itself, show its tables
 and every chart (each image decoded, naturalWidth > 0), and render to a screenshot.
-Chromium comes from the Debian packages: the session fixture installs it when it is absent
-and the tests run as root with apt-get (as on CI), and otherwise skips with the reason.
+Chromium comes from the Debian packages, installed by ``make browser`` (a visible step of
+``make test``, as root with apt-get, as on CI); a test never changes the system, and without
+Chromium these tests skip and say how to get it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -62,35 +62,15 @@ skills = ["tech", "billing"]
 staff = [4, 5, 5, 4]
 """
 
-#: Seconds allowed for installing Chromium (a first apt-get download on a fresh machine).
-INSTALL_TIMEOUT = 900
-
-
-def _install_chromium() -> str | None:
-    """Install Debian's chromium when this process may (root, apt-get present); the
-    reason it could not, or None when it is there."""
-    if shutil.which("chromium"):
-        return None
-    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return "Chromium is not installed, and installing it needs root and apt-get " \
-               "(apt-get install chromium)"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq",
-                                                        "chromium"]):
-            subprocess.run(command, env=env, check=True, capture_output=True,
-                           timeout=INSTALL_TIMEOUT)
-    except (subprocess.SubprocessError, OSError) as error:
-        return f"Chromium is not installed and apt-get could not install it: {error}"
-    return None if shutil.which("chromium") else "apt-get installed no chromium command"
-
-
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    reason = _install_chromium()
-    if reason:
-        pytest.skip(reason)
-    return shutil.which("chromium")  # type: ignore[return-value]
+    """The chromium command; the tests skip without it (``make browser`` installs it)."""
+    found = shutil.which("chromium")
+    if found is None:
+        pytest.skip("Chromium is not installed: `make browser` installs Debian's chromium when "
+                    "run as root with apt-get (make test does this first), or run "
+                    "`sudo apt-get install chromium`")
+    return found
 
 
 class DevTools:

@@ -65,7 +65,7 @@ AG = ("agent_groups", 0)
         ((*CT, "patience", "mean"), "3 fortnights", r"patience\.mean: expected a duration"),
         ((*CT, "handle_time", "dist"), "weibull",
          r"contact_types\[general\]\.handle_time: unknown distribution; expected one of "
-         r"'exponential', .* \(got \{'dist': 'weibull', 'mean': '4min'\}\)"),
+         r"'exponential', .* \(got \{ dist = 'weibull', mean = '4min' \}\)"),
         ((*CT, "arrivals", "per_hour"), 0, r"arrivals\.per_hour: must be > 0 \(got 0\)"),
         ((*CT, "arrivals", "per_hour"), -690, r"arrivals\.per_hour: .*\(got -690\)"),
         ((*CT, "arrivals", "per_hour"), math.nan, r"arrivals\.per_hour: .*\(got nan\)"),
@@ -84,7 +84,7 @@ AG = ("agent_groups", 0)
         ((*CT, "handle_time"), {"dist": "lognormal", "mean": "4min", "cv": 0},
          r"handle_time\.cv: must be > 0 \(got 0\)"),
         ((*CT, "handle_time"), {"dist": "empirical", "values": []},
-         r"handle_time\.values: must have at least 1 entries"),
+         r"handle_time\.values: must not be empty"),
         ((*CT, "handle_time"), _DELETE, r"contact_types\[general\]\.handle_time: is required"),
         ((*CT, "channel"), "pigeon", r"channel: must be 'voice' \(got 'pigeon'\)"),
         ((*CT, "channel"), "chat", r"channel: must be 'voice' \(got 'chat'\)"),

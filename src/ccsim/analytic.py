@@ -38,6 +38,7 @@ from ccsim.units import parse_duration, parse_rate
 
 __all__ = [
     "QueueMetrics",
+    "TeamTooLarge",
     "agents_for_target",
     "erlang_a_metrics",
     "erlang_b",
@@ -535,6 +536,15 @@ def erlang_a_metrics(
 # Staffing
 
 
+class TeamTooLarge(ValueError):
+    """No team of at most ``limit`` agents meets the targets (see :func:`agents_for_target`):
+    a caller with its own words for the limit (a command's option) can say so in them."""
+
+    def __init__(self, message: str, limit: int):
+        super().__init__(message)
+        self.limit = limit
+
+
 def agents_for_target(
     arrival_rate: float | str,
     mean_handle: float | str,
@@ -554,7 +564,8 @@ def agents_for_target(
     counts stable staffing (agents > offered load), so with max_abandon_rate alone it
     returns the smallest stable team. Every metric improves with each added agent, so the
     search gallops outwards from the offered load and then bisects: O(log n) evaluations.
-    Raises ValueError if even max_agents agents miss the targets.
+    Raises :class:`TeamTooLarge` (a ValueError) if even max_agents agents miss the
+    targets.
     """
     lam, handle = _check_rates(arrival_rate, mean_handle)
     t = _seconds("answer_within", answer_within)
@@ -588,7 +599,8 @@ def agents_for_target(
 
     smallest = math.floor(load) + 1 if math.isinf(patience) else 1
     if smallest > cap:
-        raise ValueError(f"offered load {load:g} erlangs needs more than max_agents={cap}")
+        raise TeamTooLarge(f"offered load {load:g} erlangs needs more than max_agents={cap}",
+                           cap)
     guess = min(max(smallest, math.ceil(load)), cap)
     if meets(guess):
         good, bad, step = guess, smallest - 1, 1
@@ -601,7 +613,7 @@ def agents_for_target(
         bad, step = guess, 1
         while True:  # gallop up to a passing team size
             if bad == cap:
-                raise ValueError(f"targets not met with max_agents={cap} agents")
+                raise TeamTooLarge(f"targets not met with max_agents={cap} agents", cap)
             trial = min(bad + step, cap)
             if meets(trial):
                 good = trial

@@ -108,12 +108,17 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except ScenarioError as error:
-        return _error(str(error), EXIT_USAGE)
+        code = _error(str(error), EXIT_USAGE)
+        # What is safe despite the error (a full disk after the runs: their records are kept).
+        for note in getattr(error, "__notes__", ()):
+            if note.startswith("ccsim: "):
+                print(note, file=sys.stderr)
+        return code
     except BrokenPipeError:
         raise  # not an error of ccsim's: main() ends quietly
-    except OSError as error:  # writing results: a full disk, a read-only directory
+    except OSError as error:  # not a write (those name their file): reading, say
         where = f"{error.filename}: " if error.filename else ""
-        return _error(f"{where}{error.strerror or error}", EXIT_FAILED)
+        return _error(f"{where}{error.strerror or error}", EXIT_USAGE)
     except KeyboardInterrupt:
         print("ccsim: interrupted; finished runs are saved, run again to resume", file=sys.stderr)
         return 130
@@ -146,6 +151,8 @@ def _run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"must be at least 1 (got {args.replications})", "--replications")
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"must be at least 1 (got {args.workers})", "--workers")
+    if args.seed is not None and args.seed < 0:
+        raise ScenarioError(f"must be a whole number >= 0 (got {args.seed})", "--seed")
     path: Path = args.file
     if is_experiment_file(path):
         experiment = load_experiment(path, seed=args.seed, replications=args.replications)
@@ -233,6 +240,10 @@ def _erlang(args: argparse.Namespace) -> int:
         if math.isnan(value) or not low_ok or (math.isinf(value) and not allow_inf):
             expected = ">= 0" if option == "--answer-within" else "positive"
             raise ScenarioError(f"must be a finite number, {expected} (got {value:g})", option)
+    # Checked before any table is printed; nan is no number, not one outside (0, 1).
+    if args.target_sl is not None and not 0 < args.target_sl < 1:
+        expected = "a finite number" if math.isnan(args.target_sl) else "between 0 and 1"
+        raise ScenarioError(f"must be {expected} (got {args.target_sl:g})", "--target-sl")
     try:
         return _erlang_tables(args)
     except ValueError as error:  # a case the formulas cannot answer, e.g. too many agents
@@ -292,12 +303,17 @@ def _print_metrics(title: str, args: argparse.Namespace, m: QueueMetrics) -> Non
 def _print_agents_needed(args: argparse.Namespace, rate: float) -> None:
     from ccsim import analytic
 
-    if not 0 < args.target_sl < 1:
-        raise ScenarioError(f"must be between 0 and 1 (got {args.target_sl})", "--target-sl")
-    needed = analytic.agents_for_target(
-        rate, args.aht, answer_within=args.answer_within,
-        target_service_level=args.target_sl, mean_patience=args.patience,
-    )
+    try:
+        needed = analytic.agents_for_target(
+            rate, args.aht, answer_within=args.answer_within,
+            target_service_level=args.target_sl, mean_patience=args.patience,
+        )
+    except analytic.TeamTooLarge as error:
+        raise ScenarioError(
+            f"not reached by any team of up to {error.limit:,} agents, the most ccsim erlang "
+            f"searches (offered load {rate * args.aht:,.6g} erlangs); check --per-hour and --aht",
+            "--target-sl",
+        ) from None
     formula = ("Erlang C, infinite patience" if args.patience is None
                else f"Erlang A, mean patience {args.patience:g} s")
     print(f"\nagents needed for service level {args.target_sl:.0%} within "

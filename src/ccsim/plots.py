@@ -859,6 +859,7 @@ def plot_results(directory: str | Path) -> list[Path]:
     and, with two or more factors, ``heatmap_<metric>.png`` for each of
     :data:`HEATMAP_METRICS`."""
     from ccsim.experiment import Results
+    from ccsim.experiment.store import writing
 
     directory = Path(directory)
     results = Results.load(directory)
@@ -866,12 +867,14 @@ def plot_results(directory: str | Path) -> list[Path]:
     ok = results.runs[results.runs["status"] == "ok"]
     if ok.empty:
         return []
-    charts.mkdir(exist_ok=True)
+    with writing(charts):
+        charts.mkdir(exist_ok=True)
     written: list[Path] = []
 
     def save(figure: Figure, name: str) -> None:
         path = charts / name
-        figure.savefig(path, dpi=110)
+        with writing(path):
+            figure.savefig(path, dpi=110)
         written.append(path)
 
     save(plot_intervals(results), "intervals.png")

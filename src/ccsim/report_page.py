@@ -85,11 +85,13 @@ details.variant { margin: .3rem 0; } details.variant > summary { cursor: pointer
 def write_report(directory: str | Path) -> Path:
     """Write ``directory/report.html`` from the results saved there (see
     :func:`report_html`) and return its path. ``ccsim report DIR`` calls this."""
-    from ccsim.experiment.store import Results
+    from ccsim.experiment.store import Results, writing
 
     directory = Path(directory)
     path = directory / PAGE
-    path.write_text(report_html(Results.load(directory)), encoding="utf-8")
+    page = report_html(Results.load(directory))
+    with writing(path):
+        path.write_text(page, encoding="utf-8")
     return path
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from ccsim.toml_text import as_toml
+
 _UNIT_SECONDS = {
     "ms": 0.001,
     "s": 1.0,
@@ -31,7 +33,7 @@ def parse_duration(value: object) -> float:
     finiteness are not checked here: the schema decides what range is valid where.
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected a duration such as \"20s\" or \"4min\", got {value!r}")
+        raise ValueError(f"expected a duration such as \"20s\" or \"4min\", got {as_toml(value)}")
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
@@ -44,7 +46,7 @@ def parse_duration(value: object) -> float:
                 return float(number) * _UNIT_SECONDS[unit]
     units = ", ".join(_UNIT_SECONDS)
     raise ValueError(
-        f"expected a duration such as \"20s\" or \"4min\" (units: {units}), got {value!r}"
+        f"expected a duration such as \"20s\" or \"4min\" (units: {units}), got {as_toml(value)}"
     )
 
 
@@ -57,7 +59,7 @@ def parse_rate(value: object) -> float:
 
     Raises ``ValueError`` for anything else; the sign is not checked here."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a rate such as \"690/h\", got {value!r}")
+        raise ValueError(f"expected a rate such as \"690/h\", got {as_toml(value)}")
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
@@ -71,7 +73,7 @@ def parse_rate(value: object) -> float:
                 return count / _UNIT_SECONDS[match.group(2)]
     units = ", ".join(_UNIT_SECONDS)
     raise ValueError(
-        f"expected a rate such as \"690/h\" or \"11.5/min\" (units: {units}), got {value!r}"
+        f"expected a rate such as \"690/h\" or \"11.5/min\" (units: {units}), got {as_toml(value)}"
     )
 
 

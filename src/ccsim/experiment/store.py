@@ -59,6 +59,8 @@ from ccsim.model.registry import COUNTS, METRICS
 from ccsim.scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pandas as pd
 
     from ccsim.experiment.sweep import Experiment
@@ -238,13 +240,14 @@ class Store:
             return
         name = run_name(*key)
         if trace is not None:
-            (self.out / TRACE).mkdir(exist_ok=True)
+            with writing(self.out / TRACE):
+                (self.out / TRACE).mkdir(exist_ok=True)
             trace.insert(0, "variant", self.manifest["variants"][key[0]]["label"])
             trace.insert(1, "replication", key[1])
             _write_parquet(trace, self.out / TRACE / f"{name}.parquet")
         _write_text(self.out / RUNS / f"{name}.json", json.dumps(record))
         line = {"run": name, "status": record["status"], **timing, "finished": time.time()}
-        with (self.out / LOG).open("a") as log:
+        with writing(self.out / LOG), (self.out / LOG).open("a") as log:
             log.write(json.dumps(line) + "\n")
 
     def results(self) -> Results:
@@ -566,6 +569,18 @@ def _copy_inputs(experiment: Experiment, inputs: Path) -> None:
         _write_bytes(inputs / name, path.read_bytes())
 
 
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a failed write of ``path`` (a full disk, a read-only directory, no permission)
+    into a :class:`ScenarioError` naming ``path``: the ``write()`` that fails on a full disk
+    names no file, and an atomic write would name its hidden temporary file."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise ScenarioError(f"cannot be written ({reason})", source=str(path)) from error
+
+
 def _write_text(path: Path, text: str) -> None:
     _write_bytes(path, text.encode())
 
@@ -574,22 +589,24 @@ def _write_bytes(path: Path, data: bytes) -> None:
     """Write atomically: a reader (or a resumed run after ``kill -9``) sees the old file
     or the whole new one, never a part."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    os.replace(temporary, path)
+    with writing(path):
+        try:
+            with temporary.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        os.replace(temporary, path)
 
 
 def _write_parquet(table: pd.DataFrame, path: Path) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        table.to_parquet(temporary, index=False)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    os.replace(temporary, path)
+    with writing(path):
+        try:
+            table.to_parquet(temporary, index=False)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        os.replace(temporary, path)

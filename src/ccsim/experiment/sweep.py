@@ -56,6 +56,7 @@ from pydantic import BaseModel
 
 from ccsim.experiment.seeds import run_seeds
 from ccsim.scenario import Scenario, ScenarioError, read_toml
+from ccsim.toml_text import as_toml
 from ccsim.units import parse_duration
 
 #: The keys an experiment file may hold.
@@ -124,7 +125,7 @@ class Experiment:
                 raise ScenarioError(f"the label {label!r} is used twice", "variants", where)
         if self.executor not in EXECUTORS:
             raise ScenarioError(
-                f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {self.executor!r})",
+                f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {as_toml(self.executor)})",
                 "executor",
                 where,
             )
@@ -206,13 +207,14 @@ def _parse(
 ) -> Experiment:
     where = str(source) if source is not None else None
     if not isinstance(data, dict):
-        raise ScenarioError(f"expected a table of experiment keys (got {data!r})", "", where)
+        raise ScenarioError(f"expected a table of experiment keys (got {as_toml(data)})", "", where)
     for key in data:
         if key not in EXPERIMENT_KEYS:
             close = difflib.get_close_matches(str(key), EXPERIMENT_KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ScenarioError(
-                f"unknown key {key!r}{hint}; expected one of: {', '.join(EXPERIMENT_KEYS)}",
+                f"unknown key {key!r}{hint}; expected one of: {', '.join(EXPERIMENT_KEYS)}"
+                + _why_experiment(data, key),
                 str(key),
                 where,
             )
@@ -223,21 +225,28 @@ def _parse(
             where,
         )
     base, scenario_source = _base_scenario(data["scenario"], source, where)
+    # An override is the caller's argument, not the file's key: its error names no file.
     reps = data.get("replications", DEFAULT_REPLICATIONS) if replications is None else replications
-    _check_count(reps, "replications", where)
+    if replications is None:
+        _check_count(reps, "replications", where)
+    else:
+        _check_count(reps, "replications argument", None)
     run_seed = data.get("seed", 0) if seed is None else seed
-    _check_seed(run_seed, "seed", where)
+    if seed is None:
+        _check_seed(run_seed, "seed", where)
+    else:
+        _check_seed(run_seed, "seed argument", None)
     executor = data.get("executor", "local")
     if executor not in EXECUTORS:
         raise ScenarioError(
-            f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {executor!r})",
+            f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {as_toml(executor)})",
             "executor",
             where,
         )
     address = data.get("address")
     if address is not None and (not isinstance(address, str) or not address):
         raise ScenarioError(
-            f'must be a Dask scheduler address such as "tcp://host:8786" (got {address!r})',
+            f'must be a Dask scheduler address such as "tcp://host:8786" (got {as_toml(address)})',
             "address",
             where,
         )
@@ -245,7 +254,7 @@ def _parse(
         raise ScenarioError('is only used with executor = "dask"', "address", where)
     name = data.get("name", source.stem if source is not None else "experiment")
     if not isinstance(name, str) or not name:
-        raise ScenarioError(f"must be a non-empty string (got {name!r})", "name", where)
+        raise ScenarioError(f"must be a non-empty string (got {as_toml(name)})", "name", where)
 
     grid = _grid(data.get("vary", {}), where)
     named = _named_variants(data.get("variants", []), where)
@@ -263,6 +272,22 @@ def _parse(
     )
 
 
+def _why_experiment(data: dict[str, Any], key: Any) -> str:
+    """Why a file holding the scenario key ``key`` was read as an experiment, and how to
+    sweep a scenario; nothing for a key no scenario has either (a plain typo)."""
+    if key not in Scenario.model_fields:
+        return ""
+    marks = {"scenario": "a 'scenario' key", "vary": "a [vary] table",
+             "variants": "[[variants]] tables"}
+    why = " and ".join(text for mark, text in marks.items() if mark in data)
+    return (
+        f" (the file was read as an experiment because it has {why}; {key!r} is a scenario "
+        "key). To sweep a scenario, keep it in a file of its own and name it from the "
+        'experiment: scenario = "FILE" next to [vary] or [[variants]]; or put the '
+        "scenario's keys under a [scenario] table"
+    )
+
+
 def _base_scenario(
     value: Any, source: Path | None, where: str | None
 ) -> tuple[dict[str, Any], Path | None]:
@@ -272,7 +297,7 @@ def _base_scenario(
         return value, None
     if not isinstance(value, str) or not value:
         raise ScenarioError(
-            f"must be a scenario file path or a [scenario] table (got {value!r})",
+            f"must be a scenario file path or a [scenario] table (got {as_toml(value)})",
             "scenario",
             where,
         )
@@ -289,7 +314,7 @@ def _base_scenario(
 def _grid(vary: Any, where: str | None) -> list[tuple[str, list[_Change]]]:
     """``[vary]`` as a list of (key, alternatives), in file order."""
     if not isinstance(vary, dict):
-        raise ScenarioError(f"must be a table of keys to vary (got {vary!r})", "vary", where)
+        raise ScenarioError(f"must be a table of keys to vary (got {as_toml(vary)})", "vary", where)
     grid = []
     for key, spec in vary.items():
         at = f"vary[{json.dumps(key)}]"
@@ -299,7 +324,7 @@ def _grid(vary: Any, where: str | None) -> list[tuple[str, list[_Change]]]:
             if not isinstance(factors, list) or not factors:
                 raise ScenarioError(
                     f"scale must list the factors, e.g. {{ scale = [0.9, 1.0, 1.1] }} "
-                    f"(got {factors!r})",
+                    f"(got {as_toml(factors)})",
                     at,
                     where,
                 )
@@ -316,14 +341,14 @@ def _grid(vary: Any, where: str | None) -> list[tuple[str, list[_Change]]]:
                 else ""
             )
             raise ScenarioError(
-                f"must be a list of values or {{ scale = [...] }} (got {spec!r}){hint}",
+                f"must be a list of values or {{ scale = [...] }} (got {as_toml(spec)}){hint}",
                 at,
                 where,
             )
         seen = [_canonical(c.value) for c in alternatives]
         for i, text in enumerate(seen):
             if text in seen[:i]:
-                raise ScenarioError(f"lists {alternatives[i].value!r} twice", at, where)
+                raise ScenarioError(f"lists {as_toml(alternatives[i].value)} twice", at, where)
         grid.append((key, alternatives))
     return grid
 
@@ -341,7 +366,7 @@ def _named_variants(variants: Any, where: str | None) -> list[tuple[str, list[_C
         label = table.get("label")
         if not isinstance(label, str) or not label:
             raise ScenarioError(
-                f"needs a label (a non-empty string; got {label!r})", f"variants[{i}]", where
+                f"needs a label (a non-empty string; got {as_toml(label)})", f"variants[{i}]", where
             )
         at = f"variants[{label}]"
         if label in [n for n, _ in named]:
@@ -464,7 +489,7 @@ def _check_distinct(
         return
     first, second = next((a, b) for a, b in zip(other, point, strict=True) if a is not b)
     raise ScenarioError(
-        f"{first.value!r} and {second.value!r} are the same value "
+        f"{as_toml(first.value)} and {as_toml(second.value)} are the same value "
         "(the variants would be the same scenario)",
         f"vary[{json.dumps(first.key)}]",
         where,
@@ -525,7 +550,9 @@ def _short_keys(keys: list[str], base: dict[str, Any]) -> dict[str, str]:
 def _check_key(key: Any, at: str, where: str | None) -> None:
     if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
         raise ScenarioError(
-            f"must be a dotted key such as \"agent_groups.sales.staff\" (got {key!r})", at, where
+            f"must be a dotted key such as \"agent_groups.sales.staff\" (got {as_toml(key)})",
+            at,
+            where,
         )
 
 
@@ -536,17 +563,19 @@ def _check_factor(factor: Any, at: str, where: str | None) -> None:
         or not math.isfinite(factor)
         or factor <= 0
     ):
-        raise ScenarioError(f"a scale factor must be a positive number (got {factor!r})", at, where)
+        raise ScenarioError(
+            f"a scale factor must be a positive number (got {as_toml(factor)})", at, where
+        )
 
 
 def _check_count(value: Any, key: str, where: str | None) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ScenarioError(f"must be a whole number >= 1 (got {value!r})", key, where)
+        raise ScenarioError(f"must be a whole number >= 1 (got {as_toml(value)})", key, where)
 
 
 def _check_seed(value: Any, key: str, where: str | None) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ScenarioError(f"must be a whole number >= 0 (got {value!r})", key, where)
+        raise ScenarioError(f"must be a whole number >= 0 (got {as_toml(value)})", key, where)
 
 
 # --- applying a change to a raw scenario table --------------------------------------
@@ -599,7 +628,8 @@ def _targets(
                 child = node.setdefault(part, {})
                 if not isinstance(child, dict | list):
                     raise ScenarioError(
-                        f"{'.'.join(parts[: i + 1])} is a value ({child!r}), not a table or list",
+                        f"{'.'.join(parts[: i + 1])} is a value ({as_toml(child)}), not a "
+                        "table or list",
                         at,
                         where,
                     )
@@ -692,12 +722,14 @@ def _scaled(value: Any, factor: float, whole: bool) -> Any:
     if isinstance(value, list):
         return [_scaled(v, factor, whole) for v in value]
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"can only scale a number, a duration or a list of them (got {value!r})")
+        raise ValueError(
+            f"can only scale a number, a duration or a list of them (got {as_toml(value)})"
+        )
     try:
         seconds = parse_duration(value) if isinstance(value, str) else value
     except ValueError:
         raise ValueError(
-            f"can only scale a number, a duration or a list of them (got {value!r})"
+            f"can only scale a number, a duration or a list of them (got {as_toml(value)})"
         ) from None
     product = seconds * factor
     return math.floor(product + 0.5) if whole else product

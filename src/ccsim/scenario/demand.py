@@ -4,12 +4,20 @@ and the targets they are measured against."""
 from __future__ import annotations
 
 import itertools
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ccsim.scenario.distributions import Delay, DistributionSpec
-from ccsim.scenario.fields import NonNegativeDuration, PositiveFloat, Share, Strict, Volume
+from ccsim.scenario.fields import (
+    NonNegativeDuration,
+    PositiveFloat,
+    Share,
+    Strict,
+    Volume,
+    table_or_false,
+)
 from ccsim.scenario.policies import CallbackOverride
 from ccsim.scenario.words import after, duration, listed, number, percent
 
@@ -86,6 +94,8 @@ class Targets(Strict):
     @classmethod
     def _shares_not_percent(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+            if value == math.inf:
+                raise ValueError("must be a finite number (got inf)")
             raise ValueError(
                 f"must be a share from 0 to 1 (got {value!r}); write {value / 100:g} for "
                 f"{value:g} %"
@@ -103,6 +113,11 @@ class Targets(Strict):
 
 
 
+#: ``contact_types[*].callbacks``: ``false`` (none for this type) or keys that adjust the
+#: scenario's policy.
+TypeCallbacks = Annotated[Literal[False] | CallbackOverride, BeforeValidator(table_or_false)]
+
+
 class ContactType(Strict):
     """A kind of contact: how many arrive, how long they take, how long callers wait.
     ``callbacks`` adjusts the scenario's callback policy for this type (a table of keys),
@@ -117,7 +132,7 @@ class ContactType(Strict):
     handle_time: DistributionSpec
     wrap_up: DistributionSpec | None = None
     patience: DistributionSpec | None = None
-    callbacks: Literal[False] | CallbackOverride | None = None
+    callbacks: TypeCallbacks | None = None
     resolution: Share = 1.0
     resolution_by_group: dict[str, Share] | None = None
     repeat_delay: Delay | None = None

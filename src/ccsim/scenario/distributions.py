@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from ccsim import streams
 from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, PositiveFloat, Strict
 from ccsim.scenario.words import duration
+from ccsim.toml_text import as_toml
 
 
 class ExponentialSpec(Strict):
@@ -81,7 +82,7 @@ class _ValuesSpec(Strict):
     @classmethod
     def _positive_mean(cls, values: list[float]) -> list[float]:
         if sum(values) <= 0:
-            raise ValueError(f"at least one value must be positive (got {values!r})")
+            raise ValueError(f"at least one value must be positive (got {as_toml(values)})")
         return values
 
     @property

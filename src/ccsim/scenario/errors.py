@@ -3,12 +3,15 @@ reading TOML files; pydantic's validation errors said the way the rest of ccsim 
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+
+from ccsim.toml_text import as_toml
 
 
 class ScenarioError(Exception):
@@ -66,26 +69,38 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 
-# Pydantic's wording for the common cases, said the way the rest of ccsim says it.
+# Pydantic's wording for each error our schema meets (tests/test_messages.py drives every
+# kind of wrong value into every key), said the way the rest of ccsim says it. An error a
+# future field brings is reworded by _reworded, so pydantic's phrasing never reaches a user.
 _PLAIN = {
     "greater_than": "must be > {gt}",
     "greater_than_equal": "must be >= {ge}",
+    "less_than": "must be < {lt}",
     "less_than_equal": "must be <= {le}",
     "finite_number": "must be a finite number",
     "literal_error": "must be {expected}",
     "too_short": "must have at least {min_length} entries",
+    "too_long": "must have at most {max_length} entries",
+    "string_too_short": "must not be empty",
     "string_pattern_mismatch": "must look like HH:MM",
     "union_tag_invalid": "unknown distribution; expected one of {expected_tags}",
+    "union_tag_not_found": "needs a {discriminator} key: the distribution, one of {tags}",
     "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
     "float_type": "must be a number",
     "float_parsing": "must be a number",
     "string_type": "must be a string",
     "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "dict_type": "must be a table",
     "model_type": "must be a table",
     "model_attributes_type": "must be a table",
 }
-
+#: The distributions of a ``dist`` key, for "needs a dist key".
+_TAGS = "'exponential', 'lognormal', 'gamma', 'constant', 'empirical', 'sequence'"
+#: Comparisons a non-finite number fails for the wrong reason (nan is not "<= 0").
+_BOUNDS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
 
 def scenario_error(error: ValidationError, data: dict[str, Any]) -> ScenarioError:
@@ -97,24 +112,51 @@ def scenario_error(error: ValidationError, data: dict[str, Any]) -> ScenarioErro
     branches = [e for e in errors if e["loc"][: len(start)] == start]
     first = max(branches, key=lambda e: (len(e["loc"]), e["type"] == "value_error"))
     path = key_path(first["loc"], data)
-    if first["type"] == "value_error":
+    kind = first["type"]
+    got = first.get("input")
+    if kind == "value_error":
         message = str(first["ctx"]["error"])
-    elif first["type"] == "missing":
+    elif kind == "missing":
         message = "is required"
-    elif first["type"] in _PLAIN:
-        ctx = {k: f"{v:g}" if isinstance(v, float) else v for k, v in first.get("ctx", {}).items()}
-        message = f"{_PLAIN[first['type']].format(**ctx)} (got {first['input']!r})"
+    elif kind in _BOUNDS and isinstance(got, float) and not math.isfinite(got):
+        message = f"must be a finite number (got {as_toml(got)})"
+    elif kind == "too_short" and first["ctx"].get("min_length") == 1:
+        message = f"must not be empty (got {as_toml(got)})"
+    elif kind in _PLAIN:
+        ctx = {k: _ctx_text(v) for k, v in first.get("ctx", {}).items()}
+        message = f"{_PLAIN[kind].format(tags=_TAGS, **ctx)} (got {as_toml(got)})"
     else:
-        message = f"{first['msg'][0].lower()}{first['msg'][1:]} (got {first['input']!r})"
+        message = f"{_reworded(first['msg'])} (got {as_toml(got)})"
     # A value error that names an entry of a list ("[3]: must be ...") or a key of the table
     # it checks ("accept: is required ...") extends the path.
     if message.startswith("[") and "]: " in message:
         index, message = message.split(": ", 1)
         path += index
-    elif first["type"] == "value_error" and re.match(r"[a-z_]+: ", message):
+    elif kind == "value_error" and re.match(r"[a-z_]+: ", message):
         key, message = message.split(": ", 1)
         path = f"{path}.{key}" if path else key
     return ScenarioError(message, path)
+
+
+def _ctx_text(value: Any) -> str:
+    """A bound or an expected value of pydantic's context, in TOML's words (``'False'``,
+    the text pydantic gives for ``Literal[False]``, is ``false``)."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(value)
+    return re.sub(r"\b(True|False|None)\b",
+                  lambda m: {"True": "true", "False": "false", "None": "nothing"}[m[1]], text)
+
+
+def _reworded(msg: str) -> str:
+    """Pydantic's message for an error not in :data:`_PLAIN`, in ccsim's words: "Input
+    should be a valid dictionary, unable to ..." → "must be a table"."""
+    text = re.sub(r"^Input should (be|have)", r"must \1", msg).split(", unable to")[0]
+    text = text.replace(" a valid ", " a ")
+    for python, toml in (("dictionary", "table"), ("tuple", "list"), ("integer", "whole number"),
+                         ("True", "true"), ("False", "false"), ("None", "nothing")):
+        text = re.sub(rf"\b{python}\b", toml, text)
+    return f"{text[:1].lower()}{text[1:]}"
 
 
 def key_path(loc: tuple[Any, ...], data: Any) -> str:

@@ -4,15 +4,21 @@ strict base model (immutable; an unknown key is an error that suggests the key m
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ccsim.toml_text import as_toml
 from ccsim.units import parse_duration
 
 
 def _duration(value: object) -> float:
-    return parse_duration(value)
+    seconds = parse_duration(value)
+    # Checked here, before the bounds: nan is not "must be > 0", it is no number at all.
+    if not math.isfinite(seconds):
+        raise ValueError(f"must be a finite duration (got {as_toml(value)})")
+    return seconds
 
 
 Duration = Annotated[float, BeforeValidator(_duration), Field(allow_inf_nan=False)]
@@ -45,8 +51,9 @@ Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 def table_or_false(value: Any) -> Any:
     if value is not False and not isinstance(value, dict | BaseModel):
-        shown = str(value).lower() if isinstance(value, bool) else repr(value)
-        raise ValueError(f"must be a table of keys, or false to turn it off (got {shown})")
+        raise ValueError(
+            f"must be a table of keys, or false to turn it off (got {as_toml(value)})"
+        )
     return value
 
 

@@ -15,6 +15,7 @@ from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, 
 from ccsim.scenario.policies import Callbacks, Campaign
 from ccsim.scenario.words import duration, listed
 from ccsim.scenario.workforce import AgentGroup
+from ccsim.toml_text import as_toml
 from ccsim.units import clock_seconds
 
 
@@ -49,7 +50,9 @@ class Scenario(Strict):
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Scenario:
         """Validate ``data`` (as read from TOML); errors name ``source`` when given."""
         if not isinstance(data, dict):
-            raise ScenarioError(f"expected a table of scenario keys (got {data!r})", "", source)
+            raise ScenarioError(
+                f"expected a table of scenario keys (got {as_toml(data)})", "", source
+            )
         try:
             return cls(**data)
         except ScenarioError as error:

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from ccsim.scenario.fields import Strict
 from ccsim.scenario.policies import Blending, Pressure, Quota
 from ccsim.scenario.words import listed
+from ccsim.toml_text import as_toml
 
 #: Most agents a group can have in one interval (each agent is an object in the model).
 MAX_STAFF = 100_000
@@ -26,7 +27,9 @@ def _staff(value: Any) -> int | tuple[int, ...]:
             or x != int(x)
             or not 0 <= x <= MAX_STAFF
         ):
-            raise ValueError(f"{where}must be a whole number from 0 to {MAX_STAFF} (got {x!r})")
+            raise ValueError(
+                f"{where}must be a whole number from 0 to {MAX_STAFF} (got {as_toml(x)})"
+            )
         return int(x)
 
     if isinstance(value, list | tuple):
@@ -68,7 +71,7 @@ class AgentGroup(Strict):
     def _distinct(cls, names: list[str]) -> list[str]:
         seen = [s for i, s in enumerate(names) if s in names[:i]]
         if seen:
-            raise ValueError(f"lists {seen[0]!r} twice (got {names!r})")
+            raise ValueError(f"lists {seen[0]!r} twice (got {as_toml(names)})")
         return names
 
     def describe(self) -> str:
