@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from ccsim.display import Shown, missing, number, shown, spread, value_text, with_unit
+from ccsim.model.display import missing, number, shown, spread, value_text, with_unit
 from ccsim.model.registry import METRICS, Metric, configured, key_metrics, metric
 
 if TYPE_CHECKING:
@@ -49,19 +49,14 @@ def _definition(name: str) -> Metric:
     return HOURS.get(name) or metric(name)
 
 
-def column_shown(name: str, values: Iterable[float]) -> Shown:
-    """How a column of metric ``name`` reads: one unit for all ``values`` (stored units),
-    a duration in s, min or h by the largest (see :mod:`ccsim.display`)."""
-    return shown(_definition(name), values)
-
-
-def cell(mean: float, half: float | None, name: str, how: Shown | None = None) -> str:
-    """``mean ± half unit`` of metric ``name`` for a table cell, in the unit ``how`` (by
-    default the one that suits ``mean``); a confidence interval that reaches past the
-    metric's range by its clipped ends, ``94.94% [85.75, 100.00]``."""
+def cell(mean: float, half: float | None, name: str) -> str:
+    """``mean ± half unit`` of metric ``name`` for a table cell: a duration in the unit
+    that suits its size (``12.3 s``, ``30.3 min``, ``28.5 h``), a confidence interval that
+    reaches past the metric's range by its clipped ends (``94.94% [85.75, 100.00]``); see
+    :mod:`ccsim.model.display`."""
     m = _definition(name)
     # "offered" says it counts contacts: a count needs no unit in its cell
-    return value_text(mean, half, m, how, unit=not m.count)
+    return value_text(mean, half, m, unit=not m.count)
 
 
 # --- service level and targets ------------------------------------------------------------
@@ -219,12 +214,11 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDT
     return out
 
 
-def _marked(row: Mapping, name: str, goals: Mapping[str, Target],
-            how: Shown | None = None) -> str:
+def _marked(row: Mapping, name: str, goals: Mapping[str, Target]) -> str:
     """The cell of metric ``name`` in ``row``, with ``met``/``missed``/``unclear`` after it
     when ``goals`` holds a target for it."""
     mean, half = row.get(name, math.nan), row.get(f"{name}_ci95", math.nan)
-    text = cell(mean, half, name, how)
+    text = cell(mean, half, name)
     return f"{text} {verdict(mean, half, goals[name])}" if name in goals else text
 
 
@@ -275,7 +269,7 @@ def sl_note(scenarios: Iterable[Scenario]) -> str | None:
 
 def _totals(
     summary: pd.DataFrame, title: str, key_metrics: tuple[str, ...], scenario: Scenario | None,
-    scenarios: Sequence[Scenario],
+    scenarios: Sequence[Scenario] = (),
 ) -> list[str]:
     goals = {t.metric: t for t in targets(scenario)}
     note = sl_note(scenarios)
@@ -294,9 +288,8 @@ def _totals(
         return [f"{title}{sub}", table, *_clipped(table), *notes]
     metrics = key_metrics or sweep_metrics(
         configured(scenarios) if scenarios else _reported_policies(summary))
-    hows = {m: column_shown(m, summary[m]) if m in summary else None for m in metrics}
     header = ["variant", *[_short_label(m, scenario) for m in metrics]]
-    rows = [[str(row["variant"]), *[_marked(row, m, goals, hows[m]) for m in metrics]]
+    rows = [[str(row["variant"]), *[_marked(row, m, goals) for m in metrics]]
             for _, row in summary.iterrows()]
     lines = grid(header, rows)
     return [f"{title}  (mean ± 95% CI half-width)", *lines, *_clipped("\n".join(lines)),
@@ -393,9 +386,8 @@ def _one_variant_details(
     out: list[str] = []
     goals = {t.metric: t for t in targets(scenario)}
     if len(by_type) > 2:  # "all" and more than one type: with one type it says nothing new
-        hows = {m: column_shown(m, by_type[m]) if m in by_type else None for m in per_type}
         header = ["contact type", *[_short_label(m, scenario) for m in per_type]]
-        rows = [[str(r["contact_type"]), *[_marked(r, m, goals, hows[m]) for m in per_type]]
+        rows = [[str(r["contact_type"]), *[_marked(r, m, goals) for m in per_type]]
                 for _, r in by_type.iterrows()]
         out += ["", *grid(header, rows)]
     if not by_group.empty:
@@ -428,10 +420,9 @@ def _sweep_details(
             if name not in by_type:
                 continue  # results saved before the metric existed
             label = sl_label(scenario) if name == "service_level" else metric(name).label
-            how = column_shown(name, by_type[name])
             out += ["", f"  {label} by contact type"]
             out += grid(["variant", *kinds], _pivot(
-                by_type, "contact_type", kinds, lambda r, n=name, h=how: _marked(r, n, goals, h)))
+                by_type, "contact_type", kinds, lambda r, n=name: _marked(r, n, goals)))
     if not by_group.empty:
         teams = list(dict.fromkeys(by_group["agent_group"]))
         out += ["", "  occupancy of staffed hours by agent group"]

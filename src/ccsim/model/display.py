@@ -1,4 +1,5 @@
-"""How a metric's number reads: in the terminal tables, on the report page and in charts.
+"""How a metric's number reads, next to the registry that defines it: in the terminal
+tables, on the report page and in charts.
 
 The registry (:mod:`ccsim.model.registry`) says what a metric is (its stored unit, display
 scale, decimals, range); this module makes the three choices a reader sees, in one place:
