@@ -4,6 +4,8 @@ targets judged from confidence intervals, and the self-contained report page."""
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -319,3 +321,164 @@ def test_a_sweep_page_lists_its_variants_and_a_row_per_variant_and_type(sweep: R
         (v, t) for v in sweep.variants for t in ("all", "billing", "tech")
     ]
     assert [r[0] for r in tables["totals"][1:]] == sweep.variants
+
+
+# --- what a planner reads in the terminal, through `ccsim run` ------------------------------
+
+#: One type, two hours, under-staffed so that callers wait, with callback offers made to
+#: callers who find 2 waiting ahead; half accept.
+CALLBACK_DAY = """\
+name = "callback hours"
+period = "30min"
+horizon = "2h"
+
+[service_level]
+answer_within = "20s"
+
+[callbacks]
+queue_at_least = 2
+accept = 0.5
+promise = "1h"
+
+[[contact_types]]
+name = "calls"
+arrivals = { per_hour = 200 }
+handle_time = { dist = "exponential", mean = "4min" }
+patience = { dist = "exponential", mean = "3min" }
+
+[[agent_groups]]
+name = "agents"
+skills = ["calls"]
+staff = 12
+"""
+
+CALLBACK_SWEEP = """\
+scenario = "callback_hours.toml"
+replications = 3
+seed = 5
+
+[[variants]]
+label = "no offer"
+"callbacks.accept" = 0
+
+[[variants]]
+label = "offer"
+"""
+
+#: A blended team with a quota, and unresolved matters that call again.
+BLENDED_DAY = """\
+name = "blended hours"
+period = "30min"
+horizon = "2h"
+
+[[contact_types]]
+name = "calls"
+arrivals = { per_hour = 120 }
+handle_time = { dist = "exponential", mean = "4min" }
+patience = { dist = "exponential", mean = "3min" }
+resolution = 0.8
+repeat_delay = { dist = "exponential", mean = "20min" }
+
+[[agent_groups]]
+name = "sales"
+skills = ["calls"]
+staff = 10
+outbound = ["leads"]
+quota = { daily = 4 }
+
+[[outbound]]
+name = "leads"
+reach = 0.5
+handle_time = { dist = "exponential", mean = "5min" }
+success = 0.3
+"""
+
+BLENDED_SWEEP = """\
+scenario = "blended_hours.toml"
+replications = 2
+seed = 5
+
+[vary]
+"agent_groups.sales.quota.daily" = [2, 8]
+"""
+
+
+def _ccsim_run(folder: Path, name: str, *extra: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "ccsim.cli", "run", str(folder / name),
+                           "--out", str(folder / f"out_{name}"), "--workers", "1", *extra],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory, sweep: Results) -> dict[str, str]:
+    """What `ccsim run` prints for a callback sweep, a blended sweep and the callback day
+    run alone; and the summary of a sweep without policies (the same function prints it)."""
+    folder = tmp_path_factory.mktemp("printed")
+    for name, text in {"callback_hours.toml": CALLBACK_DAY, "callbacks.toml": CALLBACK_SWEEP,
+                       "blended_hours.toml": BLENDED_DAY, "blended.toml": BLENDED_SWEEP}.items():
+        (folder / name).write_text(text)
+    return {
+        "callbacks": _ccsim_run(folder, "callbacks.toml"),
+        "blended": _ccsim_run(folder, "blended.toml"),
+        "plain": summary_text(sweep, "plain sweep"),
+        "callback day": _ccsim_run(folder, "callback_hours.toml", "-n", "3"),
+    }
+
+
+def _table(out: str) -> str:
+    """The printed tables, without the closing line that names the results directory."""
+    return out.split("\nresults in ")[0]
+
+
+def test_a_sweep_prints_the_metrics_of_the_policies_its_variants_configure(printed):
+    callbacks, blended, plain = (_table(printed[k]) for k in ("callbacks", "blended", "plain"))
+    for label in ("callbacks accepted", "callback delay", "promises kept",
+                  "service level (on the line)"):
+        assert label in callbacks, label
+    for label in ("outbound successes", "quota attainment", "first-contact resolution",
+                  "repeat contacts"):
+        assert label in blended, label
+    policy_labels = ("callback", "outbound", "quota", "resolution", "repeat", "on the line")
+    assert not any(label in plain for label in policy_labels)  # a plain sweep: as before
+    assert not any(label in callbacks for label in ("outbound", "quota", "repeat contacts"))
+
+
+def test_the_printed_tables_fit_in_100_columns(printed):
+    for name, out in printed.items():
+        title, *lines = _table(out).splitlines()  # the title names the user's file
+        wide = [line for line in lines if len(line) > 100]
+        assert not wide, (name, wide)
+
+
+def test_a_service_level_interval_never_leaves_0_to_100_percent_in_print(printed):
+    for out in printed.values():
+        for mean, half in re.findall(r"(\d[\d.]*) ± (\d[\d.]*)%", out):
+            assert 0 <= float(mean) - float(half) and float(mean) + float(half) <= 100.005
+        for low, high in re.findall(r"\[(\d[\d.]*), (\d[\d.]*)\]", out):
+            assert 0 <= float(low) <= float(high)
+    # promises kept on a short day: few callbacks, a wide interval near 100 %
+    assert re.search(r"\d% \[\d[\d.]*, 100\.00\]", printed["callbacks"] + printed["blended"])
+
+
+def test_long_durations_print_in_minutes_or_hours(printed):
+    day = printed["callback day"]
+    agent_time = next(line for line in day.splitlines() if "agent time on callbacks" in line)
+    assert agent_time.rstrip().endswith(("min", "h")), agent_time
+    delay = next(line for line in day.splitlines() if line.strip().startswith("callback delay"))
+    assert delay.rstrip().endswith(("min", "h")), delay
+    asa = next(line for line in day.splitlines() if line.strip().startswith("ASA"))
+    assert asa.rstrip().endswith(" s"), asa  # under two minutes: still seconds
+
+
+def test_the_service_level_with_callback_offers_is_explained_next_to_that_on_the_line(printed):
+    for out in (printed["callbacks"], printed["callback day"]):
+        text = " ".join(_table(out).split())
+        assert "an accepted callback stays in its denominator" in text
+        assert "the service level of the customers who stayed on the line" in text
+    day = printed["callback day"].splitlines()
+    headline = next(i for i, line in enumerate(day) if "service level (answered" in line)
+    assert "service level (on the line)" in day[headline + 1]  # read together
+    assert "stays in its denominator" not in " ".join(printed["plain"].split())
+    assert "stays in its denominator" not in " ".join(printed["blended"].split())

@@ -176,11 +176,11 @@ def metric_table(
     labels: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
 ) -> str:
-    """One metric per line, in registry order: label (or ``labels[name]``), mean, ± 95%
+    """One metric per line, in :func:`in_order`: label (or ``labels[name]``), mean, ± 95%
     half-width, unit, and ``notes[name]`` after it. Values are in the stored unit
     (fractions, seconds, contacts); shares show as %."""
     labels, notes = labels or {}, notes or {}
-    names = [name for name in METRICS if name in means]
+    names = in_order(name for name in METRICS if name in means)
     width = max(_LABEL_WIDTH, *(len(labels.get(n, "")) + 2 for n in names)) if names else 0
     lines = []
     for name in names:
