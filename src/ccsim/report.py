@@ -10,6 +10,7 @@ beyond which ones its compact tables show.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ _LABEL_WIDTH = max(len(m.label) for m in METRICS.values()) + 2
 
 #: Width of the printed tables: wider ones wrap into further blocks (:func:`grid`).
 WIDTH = 100
+#: A confidence interval printed by its clipped ends (:func:`ccsim.model.display.spread`).
+_ENDS = re.compile(r"\[-?[\d,.]+, -?[\d,.]+\]")
 
 Verdict = Literal["met", "missed", "unclear"]
 
@@ -178,7 +181,8 @@ def metric_table(
 ) -> str:
     """One metric per line, in :func:`in_order`: label (or ``labels[name]``), mean, ± 95%
     half-width, unit, and ``notes[name]`` after it. Values are in the stored unit
-    (fractions, seconds, contacts); shares show as %."""
+    (fractions, seconds, contacts); shares show as %, durations in the unit of their size
+    and an interval past the metric's range by its ends (:mod:`ccsim.model.display`)."""
     labels, notes = labels or {}, notes or {}
     names = in_order(name for name in METRICS if name in means)
     width = max(_LABEL_WIDTH, *(len(labels.get(n, "")) + 2 for n in names)) if names else 0
@@ -298,7 +302,7 @@ def _totals(
 
 def _clipped(table: str) -> list[str]:
     """The legend of a clipped confidence interval, when ``table`` shows one."""
-    if "[" not in table:
+    if not _ENDS.search(table):
         return []
     return ["  [low, high]: the 95% CI's ends, where it reaches past what the metric can "
             "take (clipped)"]
