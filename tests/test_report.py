@@ -482,3 +482,43 @@ def test_the_service_level_with_callback_offers_is_explained_next_to_that_on_the
     assert "service level (on the line)" in day[headline + 1]  # read together
     assert "stays in its denominator" not in " ".join(printed["plain"].split())
     assert "stays in its denominator" not in " ".join(printed["blended"].split())
+
+
+def test_the_service_level_note_is_for_offers_counted_in_the_headline() -> None:
+    from ccsim.report import sl_note
+
+    offers = {"queue_at_least": 2, "accept": 0.5, "promise": "1h"}
+    plain = _day_dict()
+    with_offers = {**plain, "callbacks": offers}
+    of_answered = {**with_offers, "service_level": {"answer_within": 20,
+                                                    "definition": "answered"}}
+    recalls = {**plain, "callbacks": {"abandoned": {"share": 1, "delay": "5min"}}}
+    assert sl_note([Scenario.from_dict(with_offers)]).startswith("With callback offers")
+    assert sl_note([Scenario.from_dict(plain), Scenario.from_dict(with_offers)]) is not None
+    for quiet in (plain, of_answered, recalls):  # nothing accepted counts against it
+        assert sl_note([Scenario.from_dict(quiet)]) is None
+
+
+def test_a_sweep_shows_the_policy_service_level_next_to_the_headline() -> None:
+    from ccsim.report import KEY_METRICS, sweep_metrics, type_metrics
+
+    assert sweep_metrics([]) == KEY_METRICS
+    assert sweep_metrics(["callbacks"])[:2] == ("service_level", "sl_on_line")
+    assert "promise_kept" in sweep_metrics(["callbacks"])
+    assert sweep_metrics(["quotas", "outbound"])[-2:] == ("outbound_successes",
+                                                          "quota_attainment")
+    assert type_metrics(["callbacks"]) == ("offered", "service_level", "sl_on_line", "asa",
+                                           "abandon_rate")
+
+
+def test_a_wide_grid_wraps_into_blocks_that_repeat_the_first_column() -> None:
+    from ccsim.report import grid
+
+    header = ["variant", *[f"metric {i}" for i in range(6)]]
+    rows = [["a long variant label", *[f"{i}0.00 ± 1.00%" for i in range(6)]]]
+    lines = grid(header, rows, width=60)
+    assert max(map(len, lines)) <= 60
+    blocks = "\n".join(lines).split("\n\n")
+    assert len(blocks) == 3
+    assert all(b.startswith("  variant") and "a long variant label" in b for b in blocks)
+    assert len(grid(header, rows, width=200)) == 2  # it fits: one block, header and row

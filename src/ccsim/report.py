@@ -265,7 +265,7 @@ def sl_note(scenarios: Iterable[Scenario]) -> str | None:
                if s.service_level.definition != "answered" and "callbacks" in configured([s])]
     if not counted:
         return None
-    return (f"with callback offers, the {metric('service_level').label} falls as more callers "
+    return (f"With callback offers, the {metric('service_level').label} falls as more callers "
             f"accept: an accepted callback stays in its denominator (offered) and can never be "
             f"answered in time on the line. '{metric('sl_on_line').label}' leaves them out: "
             "the service level of the customers who stayed on the line.")
