@@ -465,8 +465,10 @@ def _misses_text(results: Results, scenarios: Mapping[str, Scenario]) -> list[st
         (found,) = misses.values()
         (scenario,) = scenarios.values()
         every = scenario.intervals - scenario.warmup_intervals
-        out += [f"  {m.target.text} missed in {_kind(m.contact_type)}: {', '.join(m.spans)}"
-                + (" (every interval)" if len(m.intervals) == every else "") for m in found]
+        for m in found:
+            line = (f"{m.target.text} missed in {_kind(m.contact_type)}: {', '.join(m.spans)}"
+                    + (" (every interval)" if len(m.intervals) == every else ""))
+            out += textwrap.wrap(line, WIDTH, initial_indent="  ", subsequent_indent="    ")
         return out + (["  no interval misses a target"] if not found else [])
     first = next(iter(scenarios.values()))
     out.append(f"  intervals (of {first.intervals - first.warmup_intervals}) that miss a target")
