@@ -167,9 +167,10 @@ def _spans(intervals: Sequence[int], scenario: Scenario) -> list[str]:
 # --- terminal tables ------------------------------------------------------------------------
 
 
-def table_line(label: str, value: str, ci: str, unit: str, width: int = _LABEL_WIDTH) -> str:
+def table_line(label: str, value: str, ci: str, unit: str, width: int = _LABEL_WIDTH,
+               ci_width: int = 12) -> str:
     """One line of :func:`metric_table`: label, value, ``± half-width``, unit."""
-    return f"  {label:<{width}}{value:>12} {ci:<12}{unit}"
+    return f"  {label:<{width}}{value:>12} {ci:<{ci_width}}{unit}"
 
 
 def metric_table(
@@ -186,15 +187,17 @@ def metric_table(
     labels, notes = labels or {}, notes or {}
     names = in_order(name for name in METRICS if name in means)
     width = max(_LABEL_WIDTH, *(len(labels.get(n, "")) + 2 for n in names)) if names else 0
-    lines = []
+    cells = []
     for name in names:
         m = METRICS[name]
         how = shown(m, [means[name]])
-        value = number(means[name], how)
         ci = spread(means[name], (halfwidths or {}).get(name), m, how)
-        line = table_line(labels.get(name, m.label), value, ci, how.unit, width)
-        lines.append(f"{line:<{width + 30}}  {notes[name]}" if name in notes else line)
-    return "\n".join(lines)
+        cells.append((labels.get(name, m.label), number(means[name], how), ci, how.unit))
+    ci_width = max([12, *(len(c[2]) + 1 for c in cells)])  # clipped ends are wider
+    lines = [table_line(*c, width, ci_width) for c in cells]
+    end = max((len(line) for n, line in zip(names, lines, strict=True) if n in notes), default=0)
+    return "\n".join(f"{line:<{end}}  {notes[name]}" if name in notes else line
+                     for name, line in zip(names, lines, strict=True))
 
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDTH) -> list[str]:
