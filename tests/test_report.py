@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -429,3 +431,210 @@ def test_a_number_cell_breaks_before_its_ci_only_so_a_wide_table_fits_the_page(
                             r"( <span class=(met|missed|unclear)>\w+</span>)?", html), html
     assert ".n { white-space: nowrap; }" in page and "td.wrap { white-space: normal; }" in (
         page.replace("table.words td, ", ""))
+# --- what a planner reads in the terminal, through `ccsim run` ------------------------------
+
+#: One type, two hours, under-staffed so that callers wait, with callback offers made to
+#: callers who find 2 waiting ahead; half accept.
+CALLBACK_DAY = """\
+name = "callback hours"
+period = "30min"
+horizon = "2h"
+
+[service_level]
+answer_within = "20s"
+
+[targets]
+service_level = 0.8
+abandon_rate = 0.05
+asa = 20
+
+[callbacks]
+queue_at_least = 2
+accept = 0.5
+promise = "1h"
+
+[[contact_types]]
+name = "calls"
+arrivals = { per_hour = 200 }
+handle_time = { dist = "exponential", mean = "4min" }
+patience = { dist = "exponential", mean = "3min" }
+
+[[agent_groups]]
+name = "agents"
+skills = ["calls"]
+staff = 12
+"""
+
+CALLBACK_SWEEP = """\
+scenario = "callback_hours.toml"
+replications = 3
+seed = 5
+
+[[variants]]
+label = "no offer"
+"callbacks.accept" = 0
+
+[[variants]]
+label = "offer"
+"""
+
+#: A blended team with a quota, and unresolved matters that call again.
+BLENDED_DAY = """\
+name = "blended hours"
+period = "30min"
+horizon = "2h"
+
+[[contact_types]]
+name = "calls"
+arrivals = { per_hour = 120 }
+handle_time = { dist = "exponential", mean = "4min" }
+patience = { dist = "exponential", mean = "3min" }
+resolution = 0.8
+repeat_delay = { dist = "exponential", mean = "20min" }
+
+[[agent_groups]]
+name = "sales"
+skills = ["calls"]
+staff = 10
+outbound = ["leads"]
+quota = { daily = 4 }
+
+[[outbound]]
+name = "leads"
+reach = 0.5
+handle_time = { dist = "exponential", mean = "5min" }
+success = 0.3
+"""
+
+BLENDED_SWEEP = """\
+scenario = "blended_hours.toml"
+replications = 2
+seed = 5
+
+[vary]
+"agent_groups.sales.quota.daily" = [2, 8]
+"""
+
+
+def _ccsim_run(folder: Path, name: str, *extra: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "ccsim.cli", "run", str(folder / name),
+                           "--out", str(folder / f"out_{name}"), "--workers", "1", *extra],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory, sweep: Results) -> dict[str, str]:
+    """What `ccsim run` prints for a callback sweep, a blended sweep and the callback day
+    run alone; and the summary of a sweep without policies (the same function prints it)."""
+    folder = tmp_path_factory.mktemp("printed")
+    for name, text in {"callback_hours.toml": CALLBACK_DAY, "callbacks.toml": CALLBACK_SWEEP,
+                       "blended_hours.toml": BLENDED_DAY, "blended.toml": BLENDED_SWEEP}.items():
+        (folder / name).write_text(text)
+    return {
+        "callbacks": _ccsim_run(folder, "callbacks.toml"),
+        "blended": _ccsim_run(folder, "blended.toml"),
+        "plain": summary_text(sweep, "plain sweep"),
+        "callback day": _ccsim_run(folder, "callback_hours.toml", "-n", "3"),
+    }
+
+
+def _table(out: str) -> str:
+    """The printed tables, without the closing line that names the results directory."""
+    return out.split("\nresults in ")[0]
+
+
+def test_a_sweep_prints_the_metrics_of_the_policies_its_variants_configure(printed):
+    callbacks, blended, plain = (_table(printed[k]) for k in ("callbacks", "blended", "plain"))
+    for label in ("callbacks accepted", "callback delay", "promises kept",
+                  "service level (on the line)"):
+        assert label in callbacks, label
+    for label in ("outbound successes", "quota attainment", "first-contact resolution",
+                  "repeat contacts"):
+        assert label in blended, label
+    policy_labels = ("callback", "outbound", "quota", "resolution", "repeat", "on the line")
+    assert not any(label in plain for label in policy_labels)  # a plain sweep: as before
+    assert not any(label in callbacks for label in ("outbound", "quota", "repeat contacts"))
+
+
+def test_the_printed_tables_fit_in_100_columns(printed):
+    for name, out in printed.items():
+        _title, *lines = _table(out).splitlines()  # the title names the user's file
+        wide = [line for line in lines if len(line) > 100]
+        assert not wide, (name, wide)
+
+
+def test_a_service_level_interval_never_leaves_0_to_100_percent_in_print(printed):
+    for out in printed.values():
+        for mean, half in re.findall(r"(\d[\d.]*) ± (\d[\d.]*)%", out):
+            assert float(mean) - float(half) >= 0 and float(mean) + float(half) <= 100.005
+        for low, high in re.findall(r"\[(\d[\d.]*), (\d[\d.]*)\]", out):
+            assert 0 <= float(low) <= float(high)
+    # promises kept on a short day: few callbacks, a wide interval near 100 %
+    assert re.search(r"\d% \[\d[\d.]*, 100\.00\]", printed["callbacks"] + printed["blended"])
+
+
+def test_long_durations_print_in_minutes_or_hours(printed):
+    def unit(label: str) -> str:
+        ci = r"(?:± [\d,.]+|\[[\d,.]+, [\d,.]+\])"  # ± half-width, or the clipped ends
+        found = re.search(rf"^  {label} +[\d,.]+ (?:{ci} +)?(\S+)", printed["callback day"],
+                          re.MULTILINE)
+        assert found, label
+        return found.group(1)
+
+    assert unit("agent time on callbacks") in ("min", "h")
+    assert unit("callback delay") in ("min", "h")
+    assert unit("ASA") == "s"  # under two minutes: still seconds
+
+
+def test_the_service_level_with_callback_offers_is_explained_next_to_that_on_the_line(printed):
+    for out in (printed["callbacks"], printed["callback day"]):
+        text = " ".join(_table(out).split())
+        assert "an accepted callback stays in its denominator" in text
+        assert "the service level of the customers who stayed on the line" in text
+    day = printed["callback day"].splitlines()
+    headline = next(i for i, line in enumerate(day) if "service level (answered" in line)
+    assert "service level (on the line)" in day[headline + 1]  # read together
+    assert "stays in its denominator" not in " ".join(printed["plain"].split())
+    assert "stays in its denominator" not in " ".join(printed["blended"].split())
+
+
+def test_the_service_level_note_is_for_offers_counted_in_the_headline() -> None:
+    from ccsim.report import sl_note
+
+    offers = {"queue_at_least": 2, "accept": 0.5, "promise": "1h"}
+    plain = _day_dict()
+    with_offers = {**plain, "callbacks": offers}
+    of_answered = {**with_offers, "service_level": {"answer_within": 20,
+                                                    "definition": "answered"}}
+    recalls = {**plain, "callbacks": {"abandoned": {"share": 1, "delay": "5min"}}}
+    assert sl_note([Scenario.from_dict(with_offers)]).startswith("With callback offers")
+    assert sl_note([Scenario.from_dict(plain), Scenario.from_dict(with_offers)]) is not None
+    for quiet in (plain, of_answered, recalls):  # nothing accepted counts against it
+        assert sl_note([Scenario.from_dict(quiet)]) is None
+
+
+def test_a_sweep_shows_the_policy_service_level_next_to_the_headline() -> None:
+    from ccsim.report import KEY_METRICS, sweep_metrics, type_metrics
+
+    assert sweep_metrics([]) == KEY_METRICS
+    assert sweep_metrics(["callbacks"])[:2] == ("service_level", "sl_on_line")
+    assert "promise_kept" in sweep_metrics(["callbacks"])
+    assert sweep_metrics(["quotas", "outbound"])[-2:] == ("outbound_successes",
+                                                          "quota_attainment")
+    assert type_metrics(["callbacks"]) == ("offered", "service_level", "sl_on_line", "asa",
+                                           "abandon_rate")
+
+
+def test_a_wide_grid_wraps_into_blocks_that_repeat_the_first_column() -> None:
+    from ccsim.report import grid
+
+    header = ["variant", *[f"metric {i}" for i in range(6)]]
+    rows = [["a long variant label", *[f"{i}0.00 ± 1.00%" for i in range(6)]]]
+    lines = grid(header, rows, width=60)
+    assert max(map(len, lines)) <= 60
+    blocks = "\n".join(lines).split("\n\n")
+    assert len(blocks) == 3
+    assert all(b.startswith("  variant") and "a long variant label" in b for b in blocks)
+    assert len(grid(header, rows, width=200)) == 2  # it fits: one block, header and row

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ccsim.units import format_duration, parse_duration
+from ccsim.units import duration_unit, format_duration, parse_duration
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,13 @@ def test_a_rate_without_a_unit_of_time_is_refused(bad):
 
     with pytest.raises(ValueError, match=r'expected a rate such as "690/h"'):
         parse_rate(bad)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "unit"),
+    [(0, "s"), (31.0, "s"), (119.9, "s"), (120, "min"), (1818.5, "min"), (7199, "min"),
+     (7200, "h"), (102_619, "h"), (-300, "min"), (math.nan, "s"), (math.inf, "s")],
+)
+def test_duration_unit_reads_a_duration_in_the_unit_of_its_size(seconds, unit):
+    assert duration_unit(seconds)[0] == unit
+    assert duration_unit(seconds)[1] == {"s": 1.0, "min": 60.0, "h": 3600.0}[unit]

@@ -10,11 +10,14 @@ beyond which ones its compact tables show.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import re
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from ccsim.model.registry import METRICS, Metric, metric
+from ccsim.model.display import missing, number, shown, spread, value_text, with_unit
+from ccsim.model.registry import METRICS, Metric, configured, key_metrics, metric
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,37 +40,26 @@ HOURS = {
 #: Width of the label column of :func:`metric_table`: the longest registered label.
 _LABEL_WIDTH = max(len(m.label) for m in METRICS.values()) + 2
 
+#: Width of the printed tables: wider ones wrap into further blocks (:func:`grid`).
+WIDTH = 100
+#: A confidence interval printed by its clipped ends (:func:`ccsim.model.display.spread`).
+_ENDS = re.compile(r"\[-?[\d,.]+, -?[\d,.]+\]")
+
 Verdict = Literal["met", "missed", "unclear"]
-
-
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _number(value: float | None, scale: float, decimals: int) -> str:
-    """``value`` (in the metric's stored unit) × ``scale``, with ``decimals``; ``–`` for
-    NaN."""
-    if _missing(value):
-        return "–"
-    return f"{value * scale:,.{decimals}f}"
 
 
 def _definition(name: str) -> Metric:
     return HOURS.get(name) or metric(name)
 
 
-def with_unit(text: str, unit: str) -> str:
-    """``87.5%`` but ``12.3 s``: a percent sign sits on its number, other units do not."""
-    return text + (unit if unit in ("%", "") or text == "–" else f" {unit}")
-
-
 def cell(mean: float, half: float | None, name: str) -> str:
-    """``mean ± half unit`` of metric ``name`` for a table cell."""
+    """``mean ± half unit`` of metric ``name`` for a table cell: a duration in the unit
+    that suits its size (``12.3 s``, ``30.3 min``, ``28.5 h``), a confidence interval that
+    reaches past the metric's range by its clipped ends (``94.94% [85.75, 100.00]``); see
+    :mod:`ccsim.model.display`."""
     m = _definition(name)
-    text = _number(mean, m.scale, m.decimals)
-    if not _missing(half) and not _missing(mean):
-        text += f" ± {_number(half, m.scale, m.decimals)}"
-    return text if m.count else with_unit(text, m.unit)  # "offered" says it counts contacts
+    # "offered" says it counts contacts: a count needs no unit in its cell
+    return value_text(mean, half, m, unit=not m.count)
 
 
 # --- service level and targets ------------------------------------------------------------
@@ -115,7 +107,7 @@ def verdict(mean: float, half: float | None, target: Target) -> Verdict:
     """``met`` when the whole 95 % confidence interval is on the target's good side,
     ``missed`` when it is all on the wrong side, else ``unclear`` (also with no CI: one
     replication, or no value)."""
-    if _missing(mean) or _missing(half):
+    if missing(mean) or missing(half):
         return "unclear"
     ahead = (mean - target.value) * (1 if metric(target.metric).better == "higher" else -1)
     if ahead - half >= 0:
@@ -175,9 +167,10 @@ def _spans(intervals: Sequence[int], scenario: Scenario) -> list[str]:
 # --- terminal tables ------------------------------------------------------------------------
 
 
-def table_line(label: str, value: str, ci: str, unit: str, width: int = _LABEL_WIDTH) -> str:
+def table_line(label: str, value: str, ci: str, unit: str, width: int = _LABEL_WIDTH,
+               ci_width: int = 12) -> str:
     """One line of :func:`metric_table`: label, value, ``± half-width``, unit."""
-    return f"  {label:<{width}}{value:>12} {ci:<12}{unit}"
+    return f"  {label:<{width}}{value:>12} {ci:<{ci_width}}{unit}"
 
 
 def metric_table(
@@ -187,30 +180,45 @@ def metric_table(
     labels: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
 ) -> str:
-    """One metric per line, in registry order: label (or ``labels[name]``), mean, ± 95%
+    """One metric per line, in :func:`in_order`: label (or ``labels[name]``), mean, ± 95%
     half-width, unit, and ``notes[name]`` after it. Values are in the stored unit
-    (fractions, seconds, contacts); shares show as %."""
+    (fractions, seconds, contacts); shares show as %, durations in the unit of their size
+    and an interval past the metric's range by its ends (:mod:`ccsim.model.display`)."""
     labels, notes = labels or {}, notes or {}
-    shown = [name for name in METRICS if name in means]
-    width = max(_LABEL_WIDTH, *(len(labels.get(n, "")) + 2 for n in shown)) if shown else 0
-    lines = []
-    for name in shown:
+    names = in_order(name for name in METRICS if name in means)
+    width = max(_LABEL_WIDTH, *(len(labels.get(n, "")) + 2 for n in names)) if names else 0
+    cells = []
+    for name in names:
         m = METRICS[name]
-        value = _number(means[name], m.scale, m.decimals)
-        half = (halfwidths or {}).get(name)
-        ci = "" if _missing(half) else f"± {_number(half, m.scale, m.decimals)}"
-        line = table_line(labels.get(name, m.label), value, ci, m.unit, width)
-        lines.append(f"{line:<{width + 30}}  {notes[name]}" if name in notes else line)
-    return "\n".join(lines)
+        how = shown(m, [means[name]])
+        ci = spread(means[name], (halfwidths or {}).get(name), m, how)
+        cells.append((labels.get(name, m.label), number(means[name], how), ci, how.unit))
+    ci_width = max([12, *(len(c[2]) + 1 for c in cells)])  # clipped ends are wider
+    lines = [table_line(*c, width, ci_width) for c in cells]
+    end = max((len(line) for n, line in zip(names, lines, strict=True) if n in notes), default=0)
+    return "\n".join(f"{line:<{end}}  {notes[name]}" if name in notes else line
+                     for name, line in zip(names, lines, strict=True))
 
 
-def grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Left-aligned columns as wide as their widest cell, indented by two spaces."""
+def grid(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDTH) -> list[str]:
+    """Left-aligned columns as wide as their widest cell, indented by two spaces. Columns
+    that would pass ``width`` characters wrap into a further block below (after a blank
+    line), which repeats the first column so that each row can still be read."""
     widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
-    return [
-        "  " + "  ".join(cell_.ljust(widths[i]) for i, cell_ in enumerate(line)).rstrip()
-        for line in (header, *rows)
-    ]
+    blocks: list[list[int]] = [[]]
+    used = 2 + widths[0]
+    for i in range(1, len(header)):
+        if blocks[-1] and used + 2 + widths[i] > width:
+            blocks.append([])
+            used = 2 + widths[0]
+        blocks[-1].append(i)
+        used += 2 + widths[i]
+    out: list[str] = []
+    for block in blocks:
+        out += [""] if out else []
+        out += ["  " + "  ".join(line[i].ljust(widths[i]) for i in (0, *block)).rstrip()
+                for line in (header, *rows)]
+    return out
 
 
 def _marked(row: Mapping, name: str, goals: Mapping[str, Target]) -> str:
@@ -228,31 +236,86 @@ def summary_text(
     the totals, then a table per contact type and per agent group, targets marked met,
     missed or unclear, and the intervals that miss them. From a ``results.summary()``
     table alone, the totals only: a metric per line for one variant, a row per variant of
-    ``key_metrics`` (default :data:`KEY_METRICS`) for several."""
+    ``key_metrics`` (default :func:`sweep_metrics` of the policies the table reports) for
+    several."""
     if hasattr(results, "manifest"):
         return _results_text(results, title, key_metrics)  # type: ignore[arg-type]
-    return "\n".join(_totals(results, title, key_metrics, None))
+    return "\n".join(_totals(results, title, key_metrics, None, ()))
+
+
+def in_order(names: Iterable[str]) -> list[str]:
+    """``names`` in the order tables show them: the registry's, except that a service
+    level a policy adds (``sl_on_line``) comes right after the headline ``service_level``,
+    so that the two are read together."""
+    names = list(names)
+    added = [n for n in names if n.startswith("sl_") and metric(n).policy is not None]
+    rest = [n for n in names if n not in added]
+    at = rest.index("service_level") + 1 if "service_level" in rest else len(rest)
+    return [*rest[:at], *added, *rest[at:]]
+
+
+def sweep_metrics(policies: Iterable[str]) -> tuple[str, ...]:
+    """The columns of the several-variant table: :data:`KEY_METRICS` and the metrics that
+    answer for ``policies`` (:func:`ccsim.model.registry.key_metrics`)."""
+    return tuple(in_order(dict.fromkeys((*KEY_METRICS, *key_metrics(policies)))))
+
+
+def sl_note(scenarios: Iterable[Scenario]) -> str | None:
+    """Why the headline service level falls when callbacks are offered, for a summary of
+    ``scenarios`` in which some offers them and counts the accepted callbacks in its
+    headline (every definition but ``answered``); None otherwise."""
+    counted = [s for s in scenarios
+               if s.service_level.definition != "answered" and "callbacks" in configured([s])]
+    if not counted:
+        return None
+    return (f"With callback offers, the {metric('service_level').label} falls as more callers "
+            f"accept: an accepted callback stays in its denominator (offered) and can never be "
+            f"answered in time on the line. '{metric('sl_on_line').label}' leaves them out: "
+            "the service level of the customers who stayed on the line.")
 
 
 def _totals(
-    summary: pd.DataFrame, title: str, key_metrics: tuple[str, ...], scenario: Scenario | None
+    summary: pd.DataFrame, title: str, key_metrics: tuple[str, ...], scenario: Scenario | None,
+    scenarios: Sequence[Scenario] = (),
 ) -> list[str]:
     goals = {t.metric: t for t in targets(scenario)}
-    labels = {"service_level": sl_label(scenario)}
+    note = sl_note(scenarios)
+    notes = ["", *textwrap.wrap(note, WIDTH, initial_indent="  note: ",
+                                subsequent_indent="  ")] if note else []
     if len(summary) == 1:
         row = summary.iloc[0]
         means = {m: row[m] for m in METRICS if m in row}
         halves = {m: row[f"{m}_ci95"] for m in METRICS if f"{m}_ci95" in row}
-        notes = {n: f"target {_goal(t)}: {verdict(means[n], halves.get(n), t)}"
-                 for n, t in goals.items() if n in means}
+        verdicts = {n: f"target {_goal(t)}: {verdict(means[n], halves.get(n), t)}"
+                    for n, t in goals.items() if n in means}
         reps = int(row["replications"]) if "replications" in row else None
         sub = f"  (mean ± 95% CI half-width over {reps} replications)" if reps else ""
-        return [f"{title}{sub}", metric_table(means, halves, labels=labels, notes=notes)]
-    metrics = key_metrics or KEY_METRICS
-    header = ["variant", *[labels.get(m, metric(m).label) for m in metrics]]
+        table = metric_table(means, halves, labels={"service_level": sl_label(scenario)},
+                             notes=verdicts)
+        return [f"{title}{sub}", table, *_clipped(table), *notes]
+    metrics = key_metrics or sweep_metrics(
+        configured(scenarios) if scenarios else _reported_policies(summary))
+    header = ["variant", *[_short_label(m, scenario) for m in metrics]]
     rows = [[str(row["variant"]), *[_marked(row, m, goals) for m in metrics]]
             for _, row in summary.iterrows()]
-    return [f"{title}  (mean ± 95% CI half-width)", *grid(header, rows)]
+    lines = grid(header, rows)
+    return [f"{title}  (mean ± 95% CI half-width)", *lines, *_clipped("\n".join(lines)),
+            *notes]
+
+
+def _clipped(table: str) -> list[str]:
+    """The legend of a clipped confidence interval, when ``table`` shows one."""
+    if not _ENDS.search(table):
+        return []
+    return ["  [low, high]: the 95% CI's ends, where it reaches past what the metric can "
+            "take (clipped)"]
+
+
+def _reported_policies(summary: pd.DataFrame) -> list[str]:
+    """For a summary table alone: the policies whose metrics it holds (a run reports
+    those of the policies it installs)."""
+    return list(dict.fromkeys(m.policy for m in METRICS.values()
+                              if m.policy is not None and m.name in summary))
 
 
 def _goal(target: Target) -> str:
@@ -269,14 +332,15 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
         for s in scenarios.values()
     )
     scenario = first if same else None  # a swept threshold or target: each row is its own
-    out = _totals(summary, title, key_metrics, scenario)
+    out = _totals(summary, title, key_metrics, scenario, list(scenarios.values()))
     out += _coverage(results, summary)
     by_type = results.summary(by="contact_type")
     by_group = results.summary(by="group")
+    per_type = type_metrics(configured(scenarios.values()))
     if len(results.variants) == 1:
-        out += _one_variant_details(by_type, by_group, scenario)
+        out += _one_variant_details(by_type, by_group, scenario, per_type)
     else:
-        out += _sweep_details(by_type, by_group, scenario)
+        out += _sweep_details(by_type, by_group, scenario, per_type)
     if scenario is not None and targets(scenario) and not results.intervals.empty:
         out += _misses_text(results, scenarios)
     return "\n".join(out)
@@ -314,14 +378,23 @@ def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
             "figures are over the finished ones"]
 
 
+def type_metrics(policies: Iterable[str]) -> tuple[str, ...]:
+    """The columns of the per-contact-type tables: :data:`TYPE_METRICS`, and the service
+    level that ``policies`` add (``sl_on_line`` with callback offers) next to the
+    headline."""
+    added = [m for m in key_metrics(policies) if m.startswith("sl_")]
+    return tuple(in_order((*TYPE_METRICS, *added)))
+
+
 def _one_variant_details(
-    by_type: pd.DataFrame, by_group: pd.DataFrame, scenario: Scenario | None
+    by_type: pd.DataFrame, by_group: pd.DataFrame, scenario: Scenario | None,
+    per_type: tuple[str, ...] = TYPE_METRICS,
 ) -> list[str]:
     out: list[str] = []
     goals = {t.metric: t for t in targets(scenario)}
     if len(by_type) > 2:  # "all" and more than one type: with one type it says nothing new
-        header = ["contact type", *[_short_label(m, scenario) for m in TYPE_METRICS]]
-        rows = [[str(r["contact_type"]), *[_marked(r, m, goals) for m in TYPE_METRICS]]
+        header = ["contact type", *[_short_label(m, scenario) for m in per_type]]
+        rows = [[str(r["contact_type"]), *[_marked(r, m, goals) for m in per_type]]
                 for _, r in by_type.iterrows()]
         out += ["", *grid(header, rows)]
     if not by_group.empty:
@@ -341,7 +414,8 @@ def _short_label(name: str, scenario: Scenario | None) -> str:
 
 
 def _sweep_details(
-    by_type: pd.DataFrame, by_group: pd.DataFrame, scenario: Scenario | None
+    by_type: pd.DataFrame, by_group: pd.DataFrame, scenario: Scenario | None,
+    per_type: tuple[str, ...] = TYPE_METRICS,
 ) -> list[str]:
     """For a sweep: a variant × contact type table of each key metric of a type, and a
     variant × agent group table of occupancy with staffed hours."""
@@ -349,11 +423,13 @@ def _sweep_details(
     goals = {t.metric: t for t in targets(scenario)}
     kinds = list(dict.fromkeys(by_type["contact_type"]))
     if len(kinds) > 2:
-        for name in TYPE_METRICS[1:]:
+        for name in per_type[1:]:
+            if name not in by_type:
+                continue  # results saved before the metric existed
             label = sl_label(scenario) if name == "service_level" else metric(name).label
             out += ["", f"  {label} by contact type"]
-            out += grid(["variant", *kinds], _pivot(by_type, "contact_type", kinds,
-                                                    lambda r, n=name: _marked(r, n, goals)))
+            out += grid(["variant", *kinds], _pivot(
+                by_type, "contact_type", kinds, lambda r, n=name: _marked(r, n, goals)))
     if not by_group.empty:
         teams = list(dict.fromkeys(by_group["agent_group"]))
         out += ["", "  occupancy of staffed hours by agent group"]
@@ -392,8 +468,10 @@ def _misses_text(results: Results, scenarios: Mapping[str, Scenario]) -> list[st
         (found,) = misses.values()
         (scenario,) = scenarios.values()
         every = scenario.intervals - scenario.warmup_intervals
-        out += [f"  {m.target.text} missed in {_kind(m.contact_type)}: {', '.join(m.spans)}"
-                + (" (every interval)" if len(m.intervals) == every else "") for m in found]
+        for m in found:
+            line = (f"{m.target.text} missed in {_kind(m.contact_type)}: {', '.join(m.spans)}"
+                    + (" (every interval)" if len(m.intervals) == every else ""))
+            out += textwrap.wrap(line, WIDTH, initial_indent="  ", subsequent_indent="    ")
         return out + (["  no interval misses a target"] if not found else [])
     first = next(iter(scenarios.values()))
     out.append(f"  intervals (of {first.intervals - first.warmup_intervals}) that miss a target")

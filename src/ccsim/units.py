@@ -91,3 +91,22 @@ def clock_seconds(clock: str) -> int:
     """Seconds since midnight of a clock time ``"HH:MM"`` (already validated)."""
     hours, minutes = map(int, clock.split(":"))
     return hours * 3600 + minutes * 60
+
+
+#: The units a duration is shown in, smallest first, with their size in seconds.
+_SHOWN = (("s", 1.0), ("min", 60.0), ("h", 3600.0))
+#: A duration is shown in the largest unit of which it holds at least this many: 119 s
+#: stays seconds, 120 s is 2.0 min, 102,619 s is 28.5 h.
+_AT_LEAST = 2.0
+
+
+def duration_unit(seconds: float) -> tuple[str, float]:
+    """The unit a planner reads a duration of ``seconds`` in, and that unit's size in
+    seconds: ``("s", 1.0)`` below 2 min, ``("min", 60.0)`` below 2 h, else ``("h", 3600.0)``.
+    NaN and infinities are given seconds."""
+    chosen = _SHOWN[0]
+    if math.isfinite(seconds):
+        for unit in _SHOWN:
+            if abs(seconds) >= _AT_LEAST * unit[1]:
+                chosen = unit
+    return chosen

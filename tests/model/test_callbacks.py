@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 from callback_chain import solve
 from hypothesis import HealthCheck, given, settings
@@ -266,3 +267,53 @@ def test_a_period_that_is_no_exact_float_multiple_still_ends():
     day.update(period=8000.1, horizon=3 * 8000.1)
     s = simulate(Scenario(**day), 1).summary
     assert s["callbacks_accepted"] > 0 and s["callbacks_pending"] >= 0
+
+
+def _four_calls(accept: float) -> Scenario:
+    """One agent talking 100 s per call; calls at 0, 1, 2 and 3 s. A caller is offered a
+    callback when one live caller already waits ahead of it."""
+    return Scenario(
+        period=300, horizon=600, service_level={"answer_within": 20},
+        callbacks={"queue_at_least": 1, "accept": accept, "promise": "1h"},
+        contact_types=[{"name": "calls", "arrivals": {"times": [0, 1, 2, 3]},
+                        "handle_time": {"dist": "constant", "value": 100}}],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": 1}],
+    )
+
+
+def test_service_level_on_the_line_leaves_accepted_callbacks_out_by_hand():
+    # 0 s: answered at once (in time). 1 s: nobody ahead, waits until 100 s (late).
+    # 2 s and 3 s: one caller ahead, offered, accept and hang up. Of 4 offered, 1 answered
+    # in time: 1/4 of offered; of the 4 − 2 who stayed on the line: 1/2.
+    result = simulate(_four_calls(accept=1))
+    s = result.summary
+    assert (s["offered"], s["callbacks_accepted"], s["answered"]) == (4, 2, 2)
+    assert s["sl_offered"] == 0.25 and s["service_level"] == 0.25
+    assert s["sl_on_line"] == 0.5
+    first, second = result.intervals[result.intervals.contact_type == "all"].itertuples()
+    assert first.sl_on_line == 0.5 and math.isnan(second.sl_on_line)  # nobody arrived
+    assert result.types.set_index("contact_type").loc["calls", "sl_on_line"] == 0.5
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_service_level_on_the_line_is_of_offered_when_nobody_accepts(seed):
+    result = simulate(_day({"queue_at_least": 0, "accept": 0, "promise": "1h"}), seed)
+    assert result.summary["callbacks_offered"] > 0
+    for table in (result.types, result.intervals):  # NaN where nobody arrived, in both
+        np.testing.assert_array_equal(table["sl_on_line"], table["sl_offered"])
+    assert result.summary["sl_on_line"] == result.summary["sl_offered"]
+
+
+def test_service_level_on_the_line_is_never_below_that_of_offered():
+    s = simulate(_day({"queue_at_least": 2, "accept": 0.6, "promise": "1h"}, per_hour=190),
+                 5).summary
+    assert s["callbacks_accepted"] > 50
+    assert s["sl_on_line"] > s["sl_offered"]
+    in_time = s["sl_offered"] * s["offered"]
+    assert s["sl_on_line"] == pytest.approx(in_time / (s["offered"] - s["callbacks_accepted"]))
+
+
+def test_service_level_on_the_line_is_reported_with_offers_only():
+    recalls = {"abandoned": {"share": 1, "delay": "5min"}}
+    assert "sl_on_line" not in simulate(_day(recalls), 1).summary
+    assert "sl_on_line" not in simulate(_day(), 1).summary

@@ -17,9 +17,12 @@ extends, and counts it in its own module.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ccsim.scenario import Scenario
 
 #: How a metric of several intervals or contact types is formed: counts add up; ratios
 #: and means are recomputed from their numerators and denominators; quantiles from the
@@ -48,8 +51,11 @@ class Metric:
     low: float = 0.0
     high: float = math.inf
     better: Literal["higher", "lower"] | None = None
-    #: the policy that reports it (``None``: every run reports it)
+    #: the policy that reports it (``None``: every run reports it; see :data:`POLICIES`)
     policy: str | None = None
+    #: one of the few metrics that answer for its policy: the compact tables show it
+    #: wherever a scenario configures the policy
+    key: bool = False
 
 
 def _count(name: str, definition: str, *, outcome: bool = True) -> Metric:
@@ -102,8 +108,9 @@ _CORE = (
            "time", None),
 )
 
-def _callbacks(metric: Metric) -> Metric:
-    return Metric(**{**metric.__dict__, "policy": "callbacks"})
+def _of(policy: str, *metrics: Metric, key: tuple[str, ...] = ()) -> tuple[Metric, ...]:
+    """``metrics`` as reported by ``policy``; those named in ``key`` answer for it."""
+    return tuple(replace(m, policy=policy, key=m.name in key) for m in metrics)
 
 
 def _calls(plural: str, singular: str, what: str, start: str) -> tuple[Metric, ...]:
@@ -126,31 +133,41 @@ def _calls(plural: str, singular: str, what: str, start: str) -> tuple[Metric, .
     )
 
 
-# The callback policies (ccsim.model.callbacks). Counts are attributed, like everything,
-# to the interval in which the customer first arrived.
-_CALLBACKS = tuple(_callbacks(m) for m in (
-    _count("callbacks_offered", "offered contacts offered a callback", outcome=False),
-    _count("callbacks_accepted", "offered contacts that accepted a callback and hung up: "
-           "neither answered nor abandoned on the line"),
-    *_calls("callbacks", "callback", "accepted callbacks", "accepting the callback"),
-    _share("promise_kept", "promises kept", "callbacks with a promise whose conversation "
-           "started within `promise` / those completed or failed", "higher"),
-    _count("recalls_requested", "customers who hung up on the line chosen to be called back "
-           "(`abandoned.share` of those who waited `min_wait`)", outcome=False),
-    *_calls("recalls", "recall", "calls back to customers who hung up", "hanging up"),
-    _count("followups_requested", "contacts whose first conversation (on the line or as a "
-           "callback) needs a follow-up call (`follow_ups.share`)", outcome=False),
-    *_calls("followups", "followup", "follow-up calls",
-            "the end of the first conversation (and its wrap-up)"),
-))
-
-def _resolution(metric: Metric) -> Metric:
-    return Metric(**{**metric.__dict__, "policy": "resolution"})
-
+# The callback policies (ccsim.model.callbacks): the offer, recalls and follow-ups, each
+# reported where configured. Counts are attributed, like everything, to the interval in
+# which the customer first arrived.
+_CALLBACKS = (
+    *_of("callbacks",
+         _count("callbacks_offered", "offered contacts offered a callback", outcome=False),
+         _count("callbacks_accepted", "offered contacts that accepted a callback and hung "
+                "up: neither answered nor abandoned on the line"),
+         _share("sl_on_line", "service level (on the line)", "answered within "
+                "`answer_within` / (offered − `callbacks_accepted`): the service level of "
+                "the customers who stayed on the line (an accepted callback is never "
+                "answered on the line, so it can only lower `sl_offered`)", "higher"),
+         *_calls("callbacks", "callback", "accepted callbacks", "accepting the callback"),
+         _share("promise_kept", "promises kept", "callbacks with a promise whose "
+                "conversation started within `promise` / those completed or failed",
+                "higher"),
+         key=("callbacks_accepted", "sl_on_line", "callback_delay_mean", "promise_kept")),
+    *_of("recalls",
+         _count("recalls_requested", "customers who hung up on the line chosen to be "
+                "called back (`abandoned.share` of those who waited `min_wait`)",
+                outcome=False),
+         *_calls("recalls", "recall", "calls back to customers who hung up", "hanging up"),
+         key=("recalls_completed", "recall_delay_mean")),
+    *_of("followups",
+         _count("followups_requested", "contacts whose first conversation (on the line or "
+                "as a callback) needs a follow-up call (`follow_ups.share`)", outcome=False),
+         *_calls("followups", "followup", "follow-up calls",
+                 "the end of the first conversation (and its wrap-up)"),
+         key=("followups_completed", "followup_delay_mean")),
+)
 
 # First-contact resolution (ccsim.model.repeats). Repeats are counted apart from first
 # attempts, in the interval in which they arrive.
-_RESOLUTION = tuple(_resolution(m) for m in (
+_RESOLUTION = _of(
+    "resolution",
     _share("resolution_rate", "first-contact resolution", "first attempts answered whose "
            "conversation settled the matter / first attempts answered", "higher"),
     _count("repeat_contacts", "repeat contacts that arrived: customers calling again "
@@ -159,28 +176,58 @@ _RESOLUTION = tuple(_resolution(m) for m in (
     _count("repeats_answered", "repeat contacts that reached an agent", outcome=False),
     _count("repeats_abandoned", "repeat contacts that left the queue before reaching an "
            "agent", outcome=False),
-))
-
-def _outbound(metric: Metric) -> Metric:
-    return Metric(**{**metric.__dict__, "policy": "outbound"})
-
+    key=("resolution_rate", "repeat_contacts"),
+)
 
 # Outbound campaigns and quotas (ccsim.model.outbound): agent metrics, counted in the
 # interval in which the call was made; NaN in a contact type's row.
-_OUTBOUND = tuple(_outbound(m) for m in (
-    _count("outbound_attempts", "outbound calls dialled (each uses one entry of its "
-           "campaign's list)", outcome=False),
-    _count("outbound_reached", "outbound calls the customer answered: outbound "
-           "conversations", outcome=False),
-    _count("outbound_successes", "outbound conversations that succeeded (a sale, say: "
-           "probability `success`)", outcome=False),
-    Metric("agent_time_outbound", "agent time on outbound", "s", "agent-seconds spent on "
-           "outbound calls: every attempt's `dial_time`, talk and wrap-up", aggregate="sum"),
-    _share("quota_attainment", "quota attainment", "mean over agents with a quota of the "
-           "share of their target met (capped at 100 %), over the whole run", "higher"),
-    _share("quota_met", "agents meeting quota", "share of agents with a quota who met it, "
-           "over the whole run", "higher"),
-))
+_OUTBOUND = (
+    *_of("outbound",
+         _count("outbound_attempts", "outbound calls dialled (each uses one entry of its "
+                "campaign's list)", outcome=False),
+         _count("outbound_reached", "outbound calls the customer answered: outbound "
+                "conversations", outcome=False),
+         _count("outbound_successes", "outbound conversations that succeeded (a sale, say: "
+                "probability `success`)", outcome=False),
+         Metric("agent_time_outbound", "agent time on outbound", "s", "agent-seconds spent "
+                "on outbound calls: every attempt's `dial_time`, talk and wrap-up",
+                aggregate="sum"),
+         key=("outbound_successes",)),
+    *_of("quotas",
+         _share("quota_attainment", "quota attainment", "mean over agents with a quota of "
+                "the share of their target met (capped at 100 %), over the whole run",
+                "higher"),
+         _share("quota_met", "agents meeting quota", "share of agents with a quota who met "
+                "it, over the whole run", "higher"),
+         key=("quota_attainment",)),
+)
+
+
+def _offers(s: Scenario) -> bool:
+    return any((p := s.callbacks_for(c)) is not None and p.offers for c in s.contact_types)
+
+
+def _recalls(s: Scenario) -> bool:
+    return any((p := s.callbacks_for(c)) is not None and bool(p.abandoned)
+               for c in s.contact_types)
+
+
+def _follow_ups(s: Scenario) -> bool:
+    return any((p := s.callbacks_for(c)) is not None and bool(p.follow_ups)
+               for c in s.contact_types)
+
+
+#: Each policy of the registry, and whether a scenario configures it (then its runs
+#: report the policy's metrics).
+POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
+    "callbacks": _offers,
+    "recalls": _recalls,
+    "followups": _follow_ups,
+    "resolution": lambda s: any(c.repeat_delay is not None for c in s.contact_types),
+    "outbound": lambda s: bool(s.outbound),
+    "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
+}
+
 
 #: Every metric, by name, in the order tables show them.
 METRICS: Mapping[str, Metric] = {m.name: m for m in (*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND)}
@@ -190,6 +237,19 @@ CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 COUNTS: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.count)
 #: The outcome columns: each offered contact is counted in exactly one of them.
 OUTCOMES: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.outcome)
+
+
+def configured(scenarios: Iterable[Scenario]) -> list[str]:
+    """The policies of :data:`POLICIES` that at least one of ``scenarios`` configures,
+    in registry order."""
+    scenarios = list(scenarios)
+    return [name for name, used in POLICIES.items() if any(used(s) for s in scenarios)]
+
+
+def key_metrics(policies: Iterable[str]) -> list[str]:
+    """The metrics that answer for ``policies`` (:attr:`Metric.key`), in registry order."""
+    wanted = set(policies)
+    return [m.name for m in METRICS.values() if m.key and m.policy in wanted]
 
 
 def metric(name: str) -> Metric:

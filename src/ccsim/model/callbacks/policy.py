@@ -56,6 +56,7 @@ from ccsim.model.callbacks.schedule import (
 )
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.policies import Policy
+from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
@@ -383,10 +384,14 @@ class CallbackPolicy(Policy):
         for source in self.sources:
             out.update(self.ledger.metrics(source, intervals, kinds))
         if OFFER in self.sources:
-            # An outcome of the line, counted by the tally like every other.
-            start = max(intervals.start or 0, self.ledger.warmup)
-            accepted = self.centre.tally.counts[Outcome.CALLBACK_ACCEPTED]
-            out["callbacks_accepted"] = int(accepted[start:intervals.stop, kinds].sum())
+            # An outcome of the line, counted by the tally like every other; the service
+            # level of those who stayed on it leaves them out of the denominator.
+            tally = self.centre.tally
+            part = (slice(max(intervals.start or 0, self.ledger.warmup), intervals.stop), kinds)
+            accepted = int(tally.counts[Outcome.CALLBACK_ACCEPTED][part].sum())
+            out["callbacks_accepted"] = accepted
+            out["sl_on_line"] = ratio(int(tally.in_sl[part].sum()),
+                                      int(tally.offered[part].sum()) - accepted)
         return out
 
 
