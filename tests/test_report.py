@@ -391,7 +391,7 @@ def test_a_sweep_page_starts_with_the_answer_and_folds_the_targets_per_variant(
     assert [r[0] for r in tables["targets-1-day"][1:]] == ["all", "billing", "tech"]
 
 
-CALLBACK_SWEEP = """\
+CALLBACK_ACCEPT_SWEEP = """\
 scenario = "day.toml"
 replications = 2
 [vary]
@@ -404,7 +404,7 @@ def test_a_sweep_of_policies_shows_their_metrics_per_variant_and_its_changes_in_
 ) -> None:
     (tmp_path / "day.toml").write_text(
         DAY + '\n[callbacks]\nqueue_at_least = 1\naccept = 0.5\npromise = "20min"\n')
-    (tmp_path / "sweep.toml").write_text(CALLBACK_SWEEP)
+    (tmp_path / "sweep.toml").write_text(CALLBACK_ACCEPT_SWEEP)
     results = run_experiment(load_experiment(tmp_path / "sweep.toml"), workers=1,
                              progress=False)
     tables = _parse(report_html(results)).tables
@@ -413,7 +413,8 @@ def test_a_sweep_of_policies_shows_their_metrics_per_variant_and_its_changes_in_
     assert "promises kept" in callbacks[0] and "callback delay" in callbacks[0]
     assert not any("recall" in h or "followup" in h for h in callbacks[0])  # none happened
     assert [r[0] for r in callbacks[1:]] == results.variants
-    assert all("±" in c for r in callbacks[1:] for c in r[1:3])
+    # Each with its interval: ± a half-width, or its ends where it reaches below 0.
+    assert all(re.search(r" ± | \[[\d.]+, [\d.]+\]", c) for r in callbacks[1:] for c in r[1:3])
     assert "policy-outbound" not in tables and "policy-resolution" not in tables
     assert [r[1] for r in tables["variants"][1:]] == ["callbacks: 30 % accept",
                                                       "callbacks: 90 % accept"]
