@@ -4,15 +4,25 @@ strict base model (immutable; an unknown key is an error that suggests the key m
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ccsim.units import parse_duration
 
+#: The longest duration a scenario may give (365 days, in seconds): nothing in a contact
+#: centre lasts longer, and far longer values (``mean = 1e300``) overflow the arithmetic
+#: of the run into nonsense. A customer who never hangs up has no ``patience``.
+MAX_DURATION = 365 * 86_400.0
+
 
 def _duration(value: object) -> float:
-    return parse_duration(value)
+    seconds = parse_duration(value)
+    if math.isfinite(seconds) and abs(seconds) > MAX_DURATION:
+        raise ValueError(f"must be at most 365 days (got {value!r}); nothing in a contact "
+                         "centre lasts longer")
+    return seconds
 
 
 Duration = Annotated[float, BeforeValidator(_duration), Field(allow_inf_nan=False)]

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from ccsim.scenario.advice import ADVICE
 from ccsim.scenario.checks import CHECKS
 from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
@@ -132,6 +133,7 @@ class Scenario(Strict):
                     f"({own / 3600:,.0f} agent-hours able to take it; {total_capacity / 3600:,.0f} "
                     "in all): the queue grows all day"
                 )
+        found += [warning for advice in ADVICE for warning in advice(self)]
         # How long a run takes is for ccsim.experiment.budget, which refuses one too big.
         return found
 
