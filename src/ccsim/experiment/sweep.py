@@ -384,9 +384,10 @@ def _expand(
     columns += grid_columns
     points = list(itertools.product(*(alternatives for _, alternatives in grid)))
     built: list[tuple[str, Scenario, dict[str, Any]]] = []
+    made: dict[tuple[int, str], str] = {}  # (grid point, scenario) → the variant that gives it
     for name, own in named or [(None, [])]:
         seen: dict[str, tuple[_Change, ...]] = {}
-        for point in points:
+        for n, point in enumerate(points):
             parts = [name] if name else []
             parts += [
                 f"{short[c.key]}={'×' if c.scale else ''}{_show(c.value)}" for c in point
@@ -403,6 +404,12 @@ def _expand(
                 path = f"variant {label!r}: {error.path}" if error.path else f"variant {label!r}"
                 raise ScenarioError(error.message, path, where) from None
             _check_distinct(scenario, point, seen, where)
+            other = made.setdefault((n, _resolved(scenario)), str(name))
+            if name is not None and other != name:
+                raise ScenarioError(
+                    f"gives the same scenario as variants[{other}]: the two would run one "
+                    "scenario twice under two labels; change one or drop it",
+                    f"variants[{name}]", where)
             values = {_column(c): c.value for c in [*own, *point]}
             built.append((label, scenario, {LABEL_COLUMN: name, **values} if name else values))
     text = {
