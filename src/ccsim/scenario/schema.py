@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,32 @@ class Scenario(Strict):
             return cls(**data)
         except ScenarioError as error:
             raise (error.located(source) if source else error) from None
+
+    def with_changes(self, changes: Mapping[str, Any] | None = None, /, **keys: Any) -> Scenario:
+        """A new scenario: this one with ``changes`` made, validated as any other (a
+        :class:`ScenarioError` names the key). Keys are dotted, as in an experiment file's
+        variants: list entries by name, ``*`` for every entry, ``{"scale": f}`` multiplies
+        — ``day.with_changes({"agent_groups.agents.staff": 52})``; top-level keys may be
+        given as keywords — ``day.with_changes(callbacks=None, warmup="1h")``. A horizon
+        derived from the volumes is derived again."""
+        # The dotted-key rules are the sweeps' own (one implementation for files and code).
+        from ccsim.experiment.sweep import _apply, _Change
+
+        data = self.model_dump(mode="json", exclude_unset=True)
+        for key, value in {**(changes or {}), **keys}.items():
+            scale = isinstance(value, dict) and set(value) == {"scale"}
+            change = _Change(key, value["scale"] if scale else value, scale=scale)
+            _apply(data, change, key, None)
+        return Scenario.from_dict(data)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Scenario:
+        """A copy; with ``update`` (keys → values), the scenario :meth:`with_changes`
+        makes, validated: a copy that skipped validation could hold a negative warm-up or
+        a period of 0, and fail deep inside a run."""
+        if update:
+            return self.with_changes(update)
+        return super().model_copy(deep=deep)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
