@@ -13,6 +13,7 @@ from ccsim.scenario.checks import CHECKS
 from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
 from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
+from ccsim.scenario.keys import Change, apply_change
 from ccsim.scenario.policies import Callbacks, Campaign
 from ccsim.scenario.workforce import AgentGroup
 from ccsim.units import clock_seconds
@@ -62,14 +63,11 @@ class Scenario(Strict):
         — ``day.with_changes({"agent_groups.agents.staff": 52})``; top-level keys may be
         given as keywords — ``day.with_changes(callbacks=None, warmup="1h")``. A horizon
         derived from the volumes is derived again."""
-        # The dotted-key rules are the sweeps' own (one implementation for files and code).
-        from ccsim.experiment.sweep import _apply, _Change
-
         data = self.model_dump(mode="json", exclude_unset=True)
         for key, value in {**(changes or {}), **keys}.items():
             scale = isinstance(value, dict) and set(value) == {"scale"}
-            change = _Change(key, value["scale"] if scale else value, scale=scale)
-            _apply(data, change, key, None)
+            change = Change(key, value["scale"] if scale else value, scale=scale)
+            apply_change(Scenario, data, change, key, None)
         return Scenario.from_dict(data)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None,
