@@ -65,8 +65,8 @@ class RunCost:
 def run_cost(scenario: Scenario, trace: bool = False) -> RunCost:
     """The expected contacts, time and memory of one run of ``scenario``."""
     volumes = {c.name: scenario.volumes(c) for c in scenario.contact_types}
-    contacts = float(sum(sum(v) * _repeats(scenario, c) for c in scenario.contact_types
-                         for v in [volumes[c.name]]))
+    contacts = float(sum(sum(volumes[c.name]) * _repeats(scenario, c)
+                         for c in scenario.contact_types))
     attempts = _outbound_attempts(scenario) + _callback_attempts(scenario, volumes)
     cells = scenario.intervals * len(scenario.contact_types)
     agents = sum(
@@ -207,8 +207,8 @@ class Budget:
         problems = self.problems()
         if not problems:
             return None
-        calls = ", or the outbound and callback attempts (longer dial or talk times, a " \
-            "list_size, fewer max_attempts)" if self.attempts else ""
+        calls = (", or the outbound and callback attempts (longer dial or talk times, a "
+                 "list_size, fewer max_attempts)") if self.attempts else ""
         return (
             f"{self.runs} run(s) of about {self._work()} each "
             f"would take {' and '.join(problems)}; reduce the replications, the variants, "
