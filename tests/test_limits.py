@@ -254,3 +254,9 @@ def test_a_talk_time_longer_than_the_horizon_is_warned(tmp_path):
     found = warnings_of(run(path, "-n", "1"))
     assert any("contact_types[general].handle_time: a mean talk and wrap-up time of 10800 s "
                "is longer than the whole horizon (7200 s)" in w for w in found), found
+
+
+def test_a_callback_talk_scale_that_keeps_agents_busy_for_ever_is_refused(tmp_path):
+    path = write(tmp_path, top=CALLBACKS.format(keys="talk_scale = 1e300"))
+    line = refused(run(path))
+    assert "callbacks.talk_scale: must be <= 100 (got 1e+300)" in line

@@ -56,6 +56,13 @@ AcceptCurve = Annotated[
     list[tuple[NonNegativeDuration, Share]], BeforeValidator(_curve)
 ]
 
+#: ``talk_scale``: a callback conversation lasts at most this many times the talk time the
+#: caller brought (a larger factor is a typo, and 1e300 keeps an agent busy for ever).
+MAX_TALK_SCALE = 100.0
+TalkScale = Annotated[float, Field(gt=0, le=MAX_TALK_SCALE, allow_inf_nan=False),
+                      BeforeValidator(no_bool)]
+
+
 class _CallbackKeys(Strict):
     """The keys of a callback policy; see :class:`Callbacks`."""
 
@@ -70,7 +77,7 @@ class _CallbackKeys(Strict):
     reach: Share | None = None
     retry_delay: NonNegativeDuration | None = None
     max_attempts: Count | None = None
-    talk_scale: PositiveFloat | None = None
+    talk_scale: TalkScale | None = None
     abandoned: Annotated[Literal[False] | Recalls, BeforeValidator(table_or_false)] | None = None
     follow_ups: Annotated[Literal[False] | FollowUps, BeforeValidator(table_or_false)] | None = (
         None
@@ -114,7 +121,7 @@ class Callbacks(_CallbackKeys):
     reach: Share = 1.0
     retry_delay: NonNegativeDuration = 600.0
     max_attempts: Count = 3
-    talk_scale: PositiveFloat = 1.0
+    talk_scale: TalkScale = 1.0
 
     @model_validator(mode="after")
     def _complete(self) -> Callbacks:
