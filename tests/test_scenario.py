@@ -102,7 +102,7 @@ AG = ("agent_groups", 0)
         ((*AG, "staff"), [50] * 5 + [-2] + [50] * 14,
          r"agent_groups\[agents\]\.staff\[5\]: must be a whole number from 0 to 100000 "
          r"\(got -2\)"),
-        (("horizon",), "1000d", r"horizon: holds 48000 intervals of 1800 s, more than the "
+        (("horizon",), "300d", r"horizon: holds 14400 intervals of 1800 s, more than the "
          r"10000 a run can report; use a longer period"),
         ((*AG, "staff"), [50] * 3,
          r"agent_groups\[agents\]\.staff: lists 3 head counts but the horizon holds 20"),

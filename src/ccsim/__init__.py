@@ -30,9 +30,10 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
-    # ccsim.analytic pulls in scipy.special; load it when first used, not on `import ccsim`.
-    if name == "analytic":
-        import ccsim.analytic
+    # ccsim.analytic pulls in scipy.special, ccsim.plots matplotlib: load them when first
+    # used, not on `import ccsim`.
+    if name in ("analytic", "plots"):
+        import importlib
 
-        return ccsim.analytic
+        return importlib.import_module(f"ccsim.{name}")
     raise AttributeError(f"module 'ccsim' has no attribute {name!r}")

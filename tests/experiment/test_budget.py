@@ -89,3 +89,29 @@ def test_run_experiment_refuses_a_run_of_hours_before_writing_anything(tmp_path)
     with pytest.raises(ScenarioError, match=r"would take about [\d.,]+ h on 1 worker"):
         run_experiment(experiment, workers=1, out=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_outbound_attempts_counted_bound_a_run_of_short_calls_from_above():
+    # Agents with next to no inbound work dial all day: the estimate (their time over the
+    # cost of an attempt) is an upper bound, and not a loose one.
+    scenario = Scenario(
+        period="10min", horizon="1h",
+        contact_types=[{"name": "in", "arrivals": {"per_hour": 6},
+                        "handle_time": {"dist": "exponential", "mean": "4min"}}],
+        agent_groups=[{"name": "g", "skills": ["in"], "staff": 4, "outbound": ["leads"]}],
+        outbound=[{"name": "leads", "dial_time": "0.5s", "reach": 0.5, "success": 0.1,
+                   "handle_time": {"dist": "exponential", "mean": "1s"}}])
+    made = simulate(scenario, 1).summary["outbound_attempts"]
+    estimate = run_cost(scenario).attempts
+    assert estimate == pytest.approx(4 * 3600 / 1.0)
+    assert 0.7 * estimate < made <= estimate
+
+
+def test_callback_attempts_are_counted_per_request_up_to_max_attempts():
+    day = centre(600, 50)
+    never = day.with_changes(callbacks={"queue_at_least": 0, "accept": 1, "promise": "1h",
+                                        "reach": 0, "dial_time": "1s", "max_attempts": 7})
+    always = never.with_changes({"callbacks.reach": 1})
+    # Every offered caller (at most: every arrival) is tried 7 times, or once.
+    assert run_cost(never).attempts == pytest.approx(6000 * 7)
+    assert run_cost(always).attempts == pytest.approx(6000)

@@ -10,8 +10,9 @@ import pytest
 from pydantic import BaseModel, BeforeValidator
 
 from ccsim.experiment import Experiment, is_experiment_file, load_experiment
-from ccsim.experiment.sweep import LABEL_COLUMN, takes_integers
+from ccsim.experiment.sweep import LABEL_COLUMN
 from ccsim.scenario import Scenario, ScenarioError, load_scenario
+from ccsim.scenario.keys import takes_integers
 
 Writer = Callable[..., Path]
 

@@ -17,7 +17,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from ccsim.scenario import Scenario
+from ccsim.scenario import Campaign, ContactType, Scenario
 
 #: Seconds of simulation per contact (routing, queueing, statistics), and per traced one.
 SECONDS_PER_CONTACT = 5e-6
@@ -36,6 +36,10 @@ BYTES_PER_TRACED_CONTACT = 900
 #: Bytes the parent keeps per row of a run's interval table (one row per interval and
 #: contact type, plus the "all" row): Python lists, the JSON on disk, then pandas.
 BYTES_PER_RESULT_ROW = 2_000
+#: Seconds and heap bytes per outbound or callback attempt: the agent's task is kept until
+#: the run ends (for occupancy), so a day of very short attempts grows with each.
+SECONDS_PER_ATTEMPT = 6e-6
+BYTES_PER_ATTEMPT = 80
 #: Resident bytes of a worker process before its first run (Python, numpy, pandas, simpy).
 BYTES_PER_PROCESS = 150_000_000
 
@@ -43,22 +47,27 @@ BYTES_PER_PROCESS = 150_000_000
 #: without ``force``.
 MAX_SECONDS = 3600.0
 MAX_MEMORY_SHARE = 0.8
+#: Wall-clock seconds from which an experiment that fits is announced before it starts.
+ANNOUNCE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
 class RunCost:
     """The expected size of one run of a scenario."""
 
-    contacts: float  # expected arrivals over the horizon, all contact types
+    contacts: float  # expected arrivals over the horizon, all contact types (and repeats)
     seconds: float  # wall clock of one run on one core
     memory: float  # peak heap bytes of the run
     result_rows: int  # rows of its interval table the parent keeps
+    attempts: float = 0.0  # outbound and callback attempts, at most
 
 
 def run_cost(scenario: Scenario, trace: bool = False) -> RunCost:
     """The expected contacts, time and memory of one run of ``scenario``."""
     volumes = {c.name: scenario.volumes(c) for c in scenario.contact_types}
-    contacts = float(sum(sum(v) for v in volumes.values()))
+    contacts = float(sum(sum(volumes[c.name]) * _repeats(scenario, c)
+                         for c in scenario.contact_types))
+    attempts = _outbound_attempts(scenario) + _callback_attempts(scenario, volumes)
     cells = scenario.intervals * len(scenario.contact_types)
     agents = sum(
         max(g.staff_at(i) for i in range(scenario.intervals)) for g in scenario.agent_groups
@@ -67,6 +76,7 @@ def run_cost(scenario: Scenario, trace: bool = False) -> RunCost:
         SECONDS_PER_RUN
         + cells * SECONDS_PER_CELL
         + contacts * (SECONDS_PER_TRACED_CONTACT if trace else SECONDS_PER_CONTACT)
+        + attempts * SECONDS_PER_ATTEMPT
     )
     memory = (
         BYTES_PER_RUN
@@ -74,9 +84,72 @@ def run_cost(scenario: Scenario, trace: bool = False) -> RunCost:
         + cells * BYTES_PER_CELL
         + _live_contacts(scenario, volumes) * BYTES_PER_LIVE_CONTACT
         + (contacts * BYTES_PER_TRACED_CONTACT if trace else 0.0)
+        + attempts * (BYTES_PER_ATTEMPT + (BYTES_PER_TRACED_CONTACT if trace else 0.0))
     )
     rows = scenario.intervals * (len(scenario.contact_types) + 1)
-    return RunCost(contacts, seconds, memory, rows)
+    return RunCost(contacts, seconds, memory, rows, attempts)
+
+
+def _repeats(scenario: Scenario, c: ContactType) -> float:
+    """Contacts per first contact of ``c``, at most: an unsettled customer calls again
+    (1 / resolution times in all), but not more often than its conversation and the
+    repeat delay fit in the horizon."""
+    if c.repeat_delay is None:
+        return 1.0
+    settles = min([c.resolution, *(c.resolution_by_group or {}).values()])
+    busy = c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0)
+    fits = 1.0 + scenario.horizon / (busy + c.repeat_delay.mean)
+    return min(1.0 / settles, fits) if settles > 0 else fits
+
+
+def _outbound_attempts(scenario: Scenario) -> float:
+    """Outbound attempts of a run, at most: as many as the agents who call a campaign
+    have time for within its calling hours (each costs ``dial_time``, and ``reach`` × the
+    talk and wrap-up time), and no more than its list holds."""
+    total = 0.0
+    for c in scenario.outbound:
+        cost = c.dial_time + c.reach * (c.handle_time.mean + (c.wrap_up.mean if c.wrap_up
+                                                                else 0.0))
+        open_ = _open_seconds(scenario, c)
+        seconds = sum(g.staff_at(i) * open_[i] for g in scenario.agent_groups
+                      if c.name in g.outbound for i in range(scenario.intervals))
+        # The schema refuses attempts that take no time (reach and dial_time both 0).
+        attempts = seconds / cost if cost > 0 else math.inf
+        total += min(attempts, c.list_size if c.list_size is not None else math.inf)
+    return total
+
+
+def _open_seconds(scenario: Scenario, campaign: Campaign) -> list[float]:
+    """Seconds of each interval in which ``campaign`` calls."""
+    period, out = scenario.period, []
+    windows = campaign.windows(scenario.start, scenario.horizon)
+    for i in range(scenario.intervals):
+        a, b = i * period, (i + 1) * period
+        out.append(sum(max(0.0, min(b, close) - max(a, opens)) for opens, close in windows))
+    return out
+
+
+def _callback_attempts(scenario: Scenario, volumes: dict[str, list[float]]) -> float:
+    """Callback attempts of a run, at most: every caller offered a callback (and
+    accepting at the curve's highest share), every one who hangs up recalled at the
+    recall share, a follow-up for that share of the first conversations; each request
+    tried until reached or ``max_attempts`` (expected tries: (1 − (1 − reach)^max) / reach)."""
+    total = 0.0
+    for c in scenario.contact_types:
+        spec = scenario.callbacks_for(c)
+        if spec is None:
+            continue
+        arrivals = sum(volumes[c.name])
+        accept = spec.accept if not isinstance(spec.accept, list) else max(
+            share for _, share in spec.accept)
+        offered = arrivals * (accept or 0.0) if spec.offers else 0.0
+        recalled = arrivals * spec.abandoned.share if spec.abandoned else 0.0
+        followed = (arrivals + offered + recalled) * spec.follow_ups.share if (
+            spec.follow_ups) else 0.0
+        r, tries = spec.reach, spec.max_attempts
+        each = tries if r == 0 else (1.0 - (1.0 - r) ** tries) / r
+        total += (offered + recalled + followed) * each
+    return total
 
 
 def _live_contacts(scenario: Scenario, volumes: dict[str, list[float]]) -> float:
@@ -115,6 +188,7 @@ class Budget:
     seconds: float  # wall clock
     memory: float  # bytes: the workers' runs at once plus the parent's tables
     available: float | None  # bytes the machine has available, when known
+    attempts: float = 0.0  # outbound and callback attempts over all runs, at most
 
     def problems(self) -> list[str]:
         """What makes this experiment too big; empty when it fits."""
@@ -133,12 +207,29 @@ class Budget:
         problems = self.problems()
         if not problems:
             return None
+        calls = (", or the outbound and callback attempts (longer dial or talk times, a "
+                 "list_size, fewer max_attempts)") if self.attempts else ""
         return (
-            f"{self.runs} run(s) of about {self.contacts / self.runs:,.0f} contacts each "
+            f"{self.runs} run(s) of about {self._work()} each "
             f"would take {' and '.join(problems)}; reduce the replications, the variants, "
-            "the horizon or the arrival volumes (or the workers, for memory; or drop "
+            f"the horizon or the arrival volumes{calls} (or the workers, for memory; or drop "
             "--trace), or pass --force to run it anyway"
         )
+
+    def announcement(self) -> str | None:
+        """A line announcing an experiment that fits but takes a while (None if quick)."""
+        if self.problems() or self.seconds < ANNOUNCE_SECONDS:
+            return None
+        return (f"{self.runs} run(s) of about {self._work()} each: expect about "
+                f"{_hours(self.seconds)} on {self.slots} worker(s) and {_bytes(self.memory)} "
+                "of memory")
+
+    def _work(self) -> str:
+        """What one run does: its contacts, and its outbound and callback attempts."""
+        contacts = f"{self.contacts / self.runs:,.0f} contacts"
+        if not self.attempts:
+            return contacts
+        return f"{contacts} and {self.attempts / self.runs:,.0f} outbound and callback attempts"
 
 
 def experiment_budget(
@@ -159,6 +250,7 @@ def experiment_budget(
         seconds=seconds,
         memory=workers + parent,
         available=available_memory(),
+        attempts=replications * sum(c.attempts for c in costs),
     )
 
 

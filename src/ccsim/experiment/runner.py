@@ -57,7 +57,7 @@ def run_experiment(
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1 (got {workers})")
     if not force:
-        _check_budget(experiment, workers, client, trace)
+        _check_budget(experiment, workers, client, trace, progress)
     store = Store(Path(out) if out is not None else None)
     store.open(experiment, fresh=fresh)
     done = store.done(trace=trace)
@@ -80,8 +80,10 @@ def run_experiment(
     return store.results()
 
 
-def _check_budget(experiment: Experiment, workers: int | None, client: Any, trace: bool) -> None:
-    """Refuse, before it starts, an experiment too long or too big for this machine."""
+def _check_budget(experiment: Experiment, workers: int | None, client: Any, trace: bool,
+                  progress: bool | None = None) -> None:
+    """Refuse, before it starts, an experiment too long or too big for this machine;
+    announce one that takes over a minute (unless ``progress`` is False: quiet)."""
     if client is not None:
         slots = max(1, sum(client.nthreads().values()))
     else:
@@ -93,6 +95,9 @@ def _check_budget(experiment: Experiment, workers: int | None, client: Any, trac
     where = experiment.source or experiment.scenario_source
     if refusal:
         raise ScenarioError(refusal, source=str(where) if where else None)
+    notice = budget.announcement()
+    if notice and progress is not False:
+        print(f"ccsim: {notice}", file=sys.stderr)
 
 
 def _execute(

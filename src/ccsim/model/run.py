@@ -3,6 +3,7 @@ and its result."""
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 from os import PathLike
 
@@ -41,6 +42,7 @@ def simulate(
             scenario, str | PathLike) else " (build one with ccsim.Scenario(**keys))"
         raise TypeError(f"simulate() takes a ccsim.Scenario, not {type(scenario).__name__}"
                         f"{hint}")
+    seed = _seed(seed)
     own: list[Policy] = [Lines(scenario.lines)] if scenario.lines else []
     policies = list(policies)
     given = any(isinstance(p, CallbackPolicy) for p in policies)  # with a rule of one's own
@@ -58,3 +60,15 @@ def simulate(
         centre = Centre(scenario, seed, trace=trace, router=router)
     centre.run()
     return centre.result()
+
+
+#: Run seeds are below this (an experiment's are 64-bit integers).
+SEED_LIMIT = 2**64
+
+
+def _seed(seed: object) -> int:
+    """``seed`` as an int, or a ValueError naming it (not numpy's, deep in a stream)."""
+    if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+            or not 0 <= int(seed) < SEED_LIMIT):
+        raise ValueError(f"seed: must be a whole number from 0 to 2**64 - 1 (got {seed!r})")
+    return int(seed)

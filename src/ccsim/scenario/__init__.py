@@ -4,7 +4,9 @@ A :class:`Scenario` is immutable once built. It is the only place that checks us
 the model trusts it. Every error is a :class:`ScenarioError` naming the file, the key path
 (``contact_types[general].handle_time.mean``, list entries by name), the bad value and what
 was expected. Each concept lives in its own module (``demand``, ``workforce``,
-``policies``, ``distributions``), and ``checks`` holds one cross-check per concept.
+``policies``, ``distributions``), ``checks`` holds one cross-check per concept and
+``advice`` one warning per concept; ``keys`` applies dotted-key changes
+(:meth:`Scenario.with_changes`, experiment files).
 """
 
 from ccsim.scenario.demand import SL_DEFINITIONS, Arrivals, ContactType, ServiceLevel, Targets

@@ -24,8 +24,19 @@ def unique_names(key: str, names: list[str]) -> None:
             raise ScenarioError(f"the name {name!r} is used twice; names must be unique", key)
 
 
+#: Contact type names the result tables use as labels: ``all`` is the whole-centre row
+#: of the per-type tables (a type of that name would be merged with it).
+RESERVED_TYPE_NAMES = ("all",)
+
+
 def names(s: Scenario) -> None:
-    """Contact types, groups and campaigns each have unique names."""
+    """Contact types, groups and campaigns each have unique names; no contact type takes
+    a name the tables use for a row of their own."""
+    for c in s.contact_types:
+        if c.name.casefold() in RESERVED_TYPE_NAMES:
+            raise ScenarioError(
+                f"the name {c.name!r} is reserved: the result tables call the whole centre "
+                f"{RESERVED_TYPE_NAMES[0]!r}; choose another name", f"contact_types[{c.name}]")
     unique_names("contact_types", [c.name for c in s.contact_types])
     unique_names("agent_groups", [g.name for g in s.agent_groups])
     unique_names("outbound", [c.name for c in s.outbound])
@@ -166,6 +177,16 @@ def horizon(s: Scenario) -> None:
         )
 
 
+def calling_hours(s: Scenario) -> None:
+    """Every campaign's calling hours fall, at least in part, within the horizon."""
+    for campaign in s.outbound:
+        if not campaign.windows(s.start, s.horizon):  # type: ignore[arg-type]
+            raise ScenarioError(
+                f"{list(campaign.hours or ())} never falls within the horizon ({s.horizon:g} s "
+                f"from {s.start}), so no call of this campaign could ever be made",
+                f"outbound[{campaign.name}].hours")
+
+
 def callbacks(s: Scenario) -> None:
     """Each type's callback keys, merged with the scenario's, make a whole policy."""
     for c in s.contact_types:
@@ -180,5 +201,5 @@ def callbacks(s: Scenario) -> None:
 
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
-    names, skills, resolution, outbound, horizon, callbacks,
+    names, skills, resolution, outbound, horizon, calling_hours, callbacks,
 ]

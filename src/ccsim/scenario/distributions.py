@@ -8,9 +8,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from ccsim import streams
-from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, PositiveFloat, Strict
+from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, Strict, no_bool
 from ccsim.scenario.words import duration
 from ccsim.toml_text import as_toml
+
+#: The largest coefficient of variation a distribution may have: handle times and patience
+#: measured in contact centres have cv about 0.5 to 2, and far larger ones overflow the
+#: arithmetic of the draws (cv = 1e300).
+MAX_CV = 100.0
+#: ``cv``: a positive number up to :data:`MAX_CV`.
+CV = Annotated[float, Field(gt=0, le=MAX_CV, allow_inf_nan=False), BeforeValidator(no_bool)]
 
 
 class ExponentialSpec(Strict):
@@ -32,7 +39,7 @@ class LogNormalSpec(Strict):
 
     dist: Literal["lognormal"]
     mean: PositiveDuration
-    cv: PositiveFloat
+    cv: CV
 
     def build(self) -> streams.Distribution:
         return streams.LogNormal(self.mean, self.cv)
@@ -47,7 +54,7 @@ class GammaSpec(Strict):
 
     dist: Literal["gamma"]
     mean: PositiveDuration
-    cv: PositiveFloat
+    cv: CV
 
     def build(self) -> streams.Distribution:
         return streams.Gamma(self.mean, self.cv)

@@ -12,12 +12,20 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from ccsim.toml_text import as_toml
 from ccsim.units import parse_duration
 
+#: The longest duration a scenario may give (365 days, in seconds): nothing in a contact
+#: centre lasts longer, and far longer values (``mean = 1e300``) overflow the arithmetic
+#: of the run into nonsense. A customer who never hangs up has no ``patience``.
+MAX_DURATION = 365 * 86_400.0
+
 
 def _duration(value: object) -> float:
     seconds = parse_duration(value)
     # Checked here, before the bounds: nan is not "must be > 0", it is no number at all.
     if not math.isfinite(seconds):
         raise ValueError(f"must be a finite duration (got {as_toml(value)})")
+    if abs(seconds) > MAX_DURATION:
+        raise ValueError(f"must be at most 365 days (got {as_toml(value)}); nothing in a "
+                         "contact centre lasts longer")
     return seconds
 
 

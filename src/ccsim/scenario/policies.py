@@ -4,6 +4,7 @@ blending, daily quotas and the pressure they put on talk time."""
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -22,6 +23,9 @@ from ccsim.scenario.fields import (
     table_or_false,
 )
 from ccsim.scenario.words import BLENDING, SCHEDULES, after, duration, number, percent
+from ccsim.units import clock_seconds
+
+_DAY = 86_400.0
 
 
 class Recalls(Strict):
@@ -66,6 +70,13 @@ AcceptCurve = Annotated[
     list[tuple[NonNegativeDuration, Share]], BeforeValidator(_curve)
 ]
 
+#: ``talk_scale``: a callback conversation lasts at most this many times the talk time the
+#: caller brought (a larger factor is a typo, and 1e300 keeps an agent busy for ever).
+MAX_TALK_SCALE = 100.0
+TalkScale = Annotated[float, Field(gt=0, le=MAX_TALK_SCALE, allow_inf_nan=False),
+                      BeforeValidator(no_bool)]
+
+
 class _CallbackKeys(Strict):
     """The keys of a callback policy; see :class:`Callbacks`."""
 
@@ -80,7 +91,7 @@ class _CallbackKeys(Strict):
     reach: Share | None = None
     retry_delay: NonNegativeDuration | None = None
     max_attempts: Count | None = None
-    talk_scale: PositiveFloat | None = None
+    talk_scale: TalkScale | None = None
     abandoned: Annotated[Literal[False] | Recalls, BeforeValidator(table_or_false)] | None = None
     follow_ups: Annotated[Literal[False] | FollowUps, BeforeValidator(table_or_false)] | None = (
         None
@@ -162,7 +173,7 @@ class Callbacks(_CallbackKeys):
     reach: Share = 1.0
     retry_delay: NonNegativeDuration = 600.0
     max_attempts: Count = 3
-    talk_scale: PositiveFloat = 1.0
+    talk_scale: TalkScale = 1.0
 
     @model_validator(mode="after")
     def _complete(self) -> Callbacks:
@@ -188,6 +199,15 @@ class Callbacks(_CallbackKeys):
                 waits = [w for w, _ in self.accept]
                 if any(b <= a for a, b in itertools.pairwise(waits)):
                     raise ValueError(f"accept: the predicted waits must increase (got {waits})")
+        # An unanswered attempt that takes no agent time, retried after no time, is retried
+        # at the same instant: max_attempts would only stand for a higher reach, and a large
+        # one loops in place. Real redials take time, or wait.
+        if (self.dial_time == 0 and self.retry_delay == 0 and self.reach < 1
+                and self.max_attempts > 1):
+            raise ValueError(
+                "retry_delay: 0 with dial_time 0 and reach below 1 retries an unanswered "
+                f"call at the same instant, up to {self.max_attempts} times; give a positive "
+                "retry_delay (or dial_time), or max_attempts = 1")
         return self
 
     @property
@@ -276,6 +296,30 @@ class Campaign(Strict):
         return (f"{size}; {duration(self.dial_time)} to dial, {percent(self.reach)} answer; "
                 f"talk {self.handle_time.describe()}; {wrap}; {percent(self.success)} "
                 f"succeed{hours}")
+    def windows(self, start: str, horizon: float) -> list[tuple[float, float]]:
+        """The calling windows (seconds since the start of the horizon, whose clock time is
+        ``start``) within ``[0, horizon)``: the whole horizon without ``hours``."""
+        if self.hours is None:
+            return [(0.0, horizon)]
+        offset = clock_seconds(start)
+        opens, closes = clock_seconds(self.hours[0]) - offset, clock_seconds(self.hours[1]) - offset
+        found = []
+        for day in range(-1, math.ceil(horizon / _DAY) + 1):
+            a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)
+            if a < b:
+                found.append((a, b))
+        return found
+
+    @model_validator(mode="after")
+    def _attempts_take_time(self) -> Campaign:
+        # An attempt that reaches no one and takes no agent time frees the agent at once
+        # for the next: the list is used up at one instant (for ever, if it is unlimited).
+        if self.reach == 0 and self.dial_time == 0:
+            raise ValueError(
+                "reach: 0 with dial_time 0 makes every attempt take no agent time and reach "
+                "no one, so the agents would dial the list at one instant (for ever, with "
+                "no list_size); give a positive reach or dial_time")
+        return self
 
 
 class Blending(Strict):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from ccsim.scenario.advice import ADVICE
 from ccsim.scenario.checks import CHECKS
 from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
 from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
+from ccsim.scenario.keys import Change, apply_change
 from ccsim.scenario.policies import Callbacks, Campaign
 from ccsim.scenario.words import duration, listed
 from ccsim.scenario.workforce import AgentGroup
@@ -57,6 +59,29 @@ class Scenario(Strict):
             return cls(**data)
         except ScenarioError as error:
             raise (error.located(source) if source else error) from None
+
+    def with_changes(self, changes: Mapping[str, Any] | None = None, /, **keys: Any) -> Scenario:
+        """A new scenario: this one with ``changes`` made, validated as any other (a
+        :class:`ScenarioError` names the key). Keys are dotted, as in an experiment file's
+        variants: list entries by name, ``*`` for every entry, ``{"scale": f}`` multiplies
+        — ``day.with_changes({"agent_groups.agents.staff": 52})``; top-level keys may be
+        given as keywords — ``day.with_changes(callbacks=None, warmup="1h")``. A horizon
+        derived from the volumes is derived again."""
+        data = self.model_dump(mode="json", exclude_unset=True)
+        for key, value in {**(changes or {}), **keys}.items():
+            scale = isinstance(value, dict) and set(value) == {"scale"}
+            change = Change(key, value["scale"] if scale else value, scale=scale)
+            apply_change(Scenario, data, change, key, None)
+        return Scenario.from_dict(data)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Scenario:
+        """A copy; with ``update`` (keys → values), the scenario :meth:`with_changes`
+        makes, validated: a copy that skipped validation could hold a negative warm-up or
+        a period of 0, and fail deep inside a run."""
+        if update:
+            return self.with_changes(update)
+        return super().model_copy(deep=deep)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -158,6 +183,7 @@ class Scenario(Strict):
                     f"({own / 3600:,.0f} agent-hours able to take it; {total_capacity / 3600:,.0f} "
                     "in all): the queue grows all day"
                 )
+        found += [warning for advice in ADVICE for warning in advice(self)]
         # How long a run takes is for ccsim.experiment.budget, which refuses one too big.
         return found
 
