@@ -365,6 +365,28 @@ def test_ccsim_run_writes_a_page_that_says_what_the_callback_policy_does(
     assert not re.search(r"\b(None|nan)\b", words)
 
 
+def test_the_page_says_why_the_service_level_falls_with_offers_only_when_they_are_made(
+    tmp_path: Path,
+) -> None:
+    from ccsim.cli import main
+
+    pages = {}
+    for case, table in (("offers", CALLBACK_POLICIES["keep_place"][0]),
+                        ("recalls", CALLBACK_POLICIES["recalls_only"][0])):
+        path = tmp_path / f"{case}.toml"
+        path.write_text(DAY + "\n" + table)
+        out = tmp_path / case
+        assert main(["run", str(path), "-n", "2", "--workers", "1", "--quiet", "--out",
+                     str(out)]) == 0
+        pages[case] = (out / "report.html").read_text(encoding="utf-8")
+    note = re.search(r"<p class=note id=sl-note>([^<]+)</p>", pages["offers"])
+    assert note and "stays in its denominator" in note.group(1)
+    # The note sits under the table with the headline, before the charts.
+    page = pages["offers"]
+    assert page.index("id=totals") < note.start() < page.index("id=charts-section")
+    assert "id=sl-note" not in pages["recalls"]  # recalls alone accept nothing
+
+
 def _h2(page: str) -> list[str]:
     return re.findall(r"<h2 id=([\w-]+)>", page)
 

@@ -34,6 +34,7 @@ from ccsim.report import (
     coverage,
     missed_intervals,
     sl_label,
+    sl_note,
     targets,
     verdict,
 )
@@ -95,6 +96,13 @@ def write_report(directory: str | Path) -> Path:
     return path
 
 
+def _sl_note(scenarios: Mapping[str, Scenario]) -> list[str]:
+    """Why the headline service level falls with callback offers (:func:`report.sl_note`),
+    under the table that shows it."""
+    note = sl_note(scenarios.values())
+    return [f"<p class=note id=sl-note>{escape(note)}</p>"] if note else []
+
+
 def report_html(results: Results) -> str:
     """The report page of ``results`` as one HTML document; charts and inputs are read
     from ``results.out`` when it is set."""
@@ -109,6 +117,7 @@ def report_html(results: Results) -> str:
         "<p>Means over the replications ± the half-width of their 95 % confidence interval "
         "(Student t).</p>",
         _totals_table(results, summary, base),
+        *_sl_note(scenarios),
         *_policy_tables(summary, scenarios),
         "<h2 id=charts-section>Charts</h2>",
         *_charts(results.out),
