@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import blending, callbacks, report, suite
+from benchmarks import blending, callbacks, report, small_day, suite
 
 
 def _ints(text: str) -> list[int]:
@@ -26,7 +26,7 @@ def _ints(text: str) -> list[int]:
     return values
 
 
-SECTIONS = ("speed", "memory", "day", "sweep", "callbacks", "blending")
+SECTIONS = ("speed", "small", "memory", "day", "sweep", "callbacks", "blending")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-tracemalloc", action="store_true",
                    help="memory from ru_maxrss only (skip the slower tracemalloc runs)")
     p.add_argument("--day-seeds", type=int, help="baseline-day runs (default 10; quick 2)")
+    p.add_argument("--small-days", type=int,
+                   help="small days per timed batch (default 200; quick 20)")
     p.add_argument("--sweep-runs", type=int, help="sweep replications (default 100; quick 10)")
     p.add_argument("--workers", type=_ints, default=[1, 2], help="sweep workers (default 1,2)")
     p.add_argument("--callback-agents", type=_ints, default=[10, 50],
@@ -89,6 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         print("\n== agreement with exact Erlang A ==")
         print(report.agreement_text(agree))
         out.update(runs=results, speed=speeds, agreement=agree)
+
+    if "small" in args.only:
+        days = args.small_days or (20 if args.quick else 200)
+        progress(f"small day: {args.rounds} rounds of {days} days")
+        runs = small_day.compare(days, args.rounds, args.seed, progress)
+        rows = small_day.ratios(runs, days)
+        print("\n== small day: simulate + summary, 2-hour Erlang-A day of ~240 contacts ==")
+        print(small_day.text(rows, days, args.rounds))
+        out["small"] = rows
 
     if "memory" in args.only:
         progress(f"memory: {mem_customers:,} and {10 * mem_customers:,} customers")

@@ -329,3 +329,17 @@ def test_cli_blending_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert data["chains"]["10"]["boundary"] < 1e-12
     assert data["memory"][0]["model"] == "ccsim-blending"
     assert data["memory"][0]["customers"] == [200, 2000]
+
+
+def test_small_day_section_times_the_summary_path_against_the_textbook(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import small_day
+
+    runs = small_day.compare(days=3, rounds=2)
+    assert {m: len(r) for m, r in runs.items()} == {
+        "ccsim summary": 2, "ccsim tables": 2, "textbook": 2}
+    rows = small_day.ratios(runs, 3)
+    assert [r.model for r in rows] == ["ccsim summary", "ccsim tables", "textbook"]
+    assert rows[2].median == 1.0 and all(r.low <= r.median <= r.high for r in rows)
+    text = small_day.text(rows, 3, 2)
+    assert "simulate + summary ≥ 3.5× the textbook" in text

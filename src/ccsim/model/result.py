@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ccsim.model.tables as tables
 from ccsim.model.metrics import frame
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario
 
 
-@dataclass(frozen=True)
 class RunResult:
     """The outcome of ``simulate(scenario, seed)``.
 
@@ -30,16 +28,144 @@ class RunResult:
     ``agents`` has one row per agent who was ever on duty, over the whole run (warm-up
     included): on-duty and busy time, contacts handled and the policies' columns (outbound
     calls, quota); a run with no policy keeps no agent counters, and has ``None``.
+
+    The summary is computed when the run ends; the tables (pandas DataFrames) are built
+    when first read, so a search that reads only ``summary`` or :meth:`per_interval`
+    never pays for pandas. A pickled result carries its tables, built.
     """
 
-    scenario: str
-    seed: int
-    summary: dict[str, float]
-    intervals: pd.DataFrame
-    groups: pd.DataFrame
-    types: pd.DataFrame
-    trace: pd.DataFrame | None = field(default=None, repr=False)
-    agents: pd.DataFrame | None = field(default=None, repr=False)
+    def __init__(self, scenario: str, seed: int, summary: dict[str, float],
+                 tables: _Tables) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.summary = summary
+        self._tables = tables
+
+    def __repr__(self) -> str:
+        return f"RunResult(scenario={self.scenario!r}, seed={self.seed}, summary={self.summary})"
+
+    @property
+    def intervals(self) -> pd.DataFrame:
+        """One row per measured interval and contact type, plus an ``all`` row each."""
+        built: pd.DataFrame = self._tables.frame("intervals")
+        return built
+
+    @property
+    def groups(self) -> pd.DataFrame:
+        """One row per measured interval and agent group."""
+        built: pd.DataFrame = self._tables.frame("groups")
+        return built
+
+    @property
+    def types(self) -> pd.DataFrame:
+        """The ``all`` row (the summary), then one row per contact type."""
+        built: pd.DataFrame = self._tables.frame("types")
+        return built
+
+    @property
+    def trace(self) -> pd.DataFrame | None:
+        """One row per contact event when the run was traced, else ``None``."""
+        table: pd.DataFrame | None = self._tables.frame("trace")
+        return table
+
+    @property
+    def agents(self) -> pd.DataFrame | None:
+        """One row per agent ever on duty when a policy is installed, else ``None``."""
+        table: pd.DataFrame | None = self._tables.frame("agents")
+        return table
+
+    def per_interval(self, metric: str, contact_type: str = "all") -> np.ndarray:
+        """``metric`` (a column of :attr:`intervals`) in each measured interval, for
+        ``contact_type`` (``all``: the whole centre), as a numpy array; no pandas."""
+        import numpy as np
+
+        rows = [r for r in self._tables.interval_rows if r["contact_type"] == contact_type]
+        if not rows:
+            names = sorted({str(r["contact_type"]) for r in self._tables.interval_rows})
+            raise KeyError(f"no contact type {contact_type!r}; expected one of: "
+                           f"{', '.join(names)}")
+        if metric not in rows[0]:
+            raise KeyError(f"no metric {metric!r}; expected one of: {', '.join(rows[0])}")
+        return np.array([r[metric] for r in rows], dtype=float)
+
+    def build(self) -> RunResult:
+        """Build every table now (and let go of the run's state); returns this result."""
+        self._tables.build()
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._tables.build()
+        return self.__dict__
+
+
+class _Tables:
+    """A finished run's tables, built from its statistics when first read. Building
+    them drops the statistics, so that a kept (or pickled) result holds only its tables."""
+
+    def __init__(self, scenario: Scenario, tally: Tally, staff: np.ndarray,
+                 groups: list[Group], columns: tables.Columns,
+                 group_measures: Sequence[tables.GroupMeasure],
+                 agents: list[dict[str, float]] | None) -> None:
+        self._inputs: tuple[Any, ...] | None = (scenario, tally, staff, groups, columns,
+                                                tuple(group_measures))
+        self._agents = agents
+        self._built: dict[str, Any] = {}
+
+    @property
+    def interval_rows(self) -> list[dict[str, float]]:
+        if "interval_rows" not in self._built:
+            scenario, tally, staff, _, columns, _ = self._need()
+            names = [c.name for c in scenario.contact_types]
+            self._built["interval_rows"] = tables.interval_rows(tally, staff, names, columns)
+        rows: list[dict[str, float]] = self._built["interval_rows"]
+        return rows
+
+    def frame(self, name: str) -> Any:
+        """The table ``name`` (one of :data:`_FRAMES`), built on first use."""
+        if name not in self._built:
+            self._built[name] = getattr(self, f"_make_{name}")()
+            if all(n in self._built for n in _FRAMES):
+                self._inputs = None  # every table is built: let the run's state go
+        return self._built[name]
+
+    def build(self) -> None:
+        """Build every table now."""
+        for name in _FRAMES:
+            self.frame(name)
+
+    def _need(self) -> tuple[Any, ...]:
+        assert self._inputs is not None, "the run's statistics were dropped before use"
+        return self._inputs
+
+    def _make_intervals(self) -> pd.DataFrame:
+        scenario = self._need()[0]
+        intervals = frame(self.interval_rows)
+        intervals.insert(1, "time", [clock(scenario, i) for i in intervals["interval"]])
+        return intervals
+
+    def _make_groups(self) -> pd.DataFrame:
+        scenario, tally, staff, groups, _, group_measures = self._need()
+        table = frame(tables.group_rows(tally, staff, [g.name for g in groups], group_measures))
+        table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
+        return table
+
+    def _make_types(self) -> pd.DataFrame:
+        scenario, tally, staff, _, columns, _ = self._need()
+        names = [c.name for c in scenario.contact_types]
+        return frame(tables.type_rows(tally, staff, names, columns))
+
+    def _make_trace(self) -> pd.DataFrame | None:
+        scenario, tally, _, groups, _, _ = self._need()
+        trace = getattr(tally, "trace", None)
+        if trace is None:
+            return None
+        return trace([c.name for c in scenario.contact_types], [g.name for g in groups])
+
+    def _make_agents(self) -> pd.DataFrame | None:
+        return frame(self._agents) if self._agents is not None else None
+
+
+_FRAMES = ("intervals", "groups", "types", "trace", "agents")
 
 
 def build_result(
@@ -55,24 +181,13 @@ def build_result(
     """The RunResult of a finished run whose statistics are all folded into ``tally``.
     ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``;
     ``measures`` and ``group_measures`` give the metrics of installed policies, ``agents``
-    the rows of the agents table."""
-    names = [c.name for c in scenario.contact_types]
+    the rows of the agents table. The summary is computed now, the tables when read."""
     columns = tables.Columns(scenario.service_level.definition, tuple(measures))
-    intervals = frame(tables.interval_rows(tally, staff, names, columns))
-    intervals.insert(1, "time", [clock(scenario, i) for i in intervals["interval"]])
-    table = frame(tables.group_rows(tally, staff, [g.name for g in groups],
-                                    tuple(group_measures)))
-    table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
-    trace = getattr(tally, "trace", None)
     return RunResult(
         scenario=scenario.name,
         seed=seed,
         summary=tables.summary(tally, staff, columns),
-        intervals=intervals,
-        groups=table,
-        types=frame(tables.type_rows(tally, staff, names, columns)),
-        trace=trace(names, [g.name for g in groups]) if trace is not None else None,
-        agents=frame(agents) if agents is not None else None,
+        tables=_Tables(scenario, tally, staff, groups, columns, group_measures, agents),
     )
 
 

@@ -59,7 +59,10 @@ def simulate(
     else:
         centre = Centre(scenario, seed, trace=trace, router=router)
     centre.run()
-    return centre.result()
+    result = centre.result()
+    # A policy of one's own may be installed in the next run and reset there: its metrics
+    # are read now, not when the tables are first read.
+    return result.build() if policies else result
 
 
 #: Run seeds are below this (an experiment's are 64-bit integers).

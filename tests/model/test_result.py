@@ -1,0 +1,88 @@
+"""RunResult: the summary when the run ends, the tables when first read — and the same
+tables either way."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from model_cases import scripted
+
+import ccsim
+from ccsim.model.policies import Policy
+
+
+def _day() -> ccsim.Scenario:
+    return ccsim.Scenario(
+        period=1800, horizon=7200,
+        contact_types=[
+            {"name": "sales", "arrivals": {"per_hour": 60},
+             "handle_time": {"dist": "exponential", "mean": 240},
+             "patience": {"dist": "exponential", "mean": 180}},
+            {"name": "service", "arrivals": {"per_hour": 40},
+             "handle_time": {"dist": "exponential", "mean": 300}},
+        ],
+        agent_groups=[{"name": "agents", "skills": ["sales", "service"], "staff": 9}],
+    )
+
+
+def test_the_summary_needs_no_pandas():
+    day = _day().model_dump_json()
+    code = ("import sys, ccsim\n"
+            f"r = ccsim.simulate(ccsim.Scenario.model_validate_json({day!r}), 3)\n"
+            "assert r.summary['offered'] > 0 and r.per_interval('service_level').size == 4\n"
+            "print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_per_interval_is_the_intervals_tables_column():
+    result = ccsim.simulate(_day(), 5)
+    for kind in ("all", "sales", "service"):
+        rows = result.intervals[result.intervals["contact_type"] == kind]
+        for metric in ("offered", "service_level", "asa", "abandon_rate", "wait_p90"):
+            np.testing.assert_array_equal(result.per_interval(metric, kind),
+                                          rows[metric].to_numpy(dtype=float))
+    with pytest.raises(KeyError, match="no contact type 'billing'; expected one of: all, "
+                                       "sales, service"):
+        result.per_interval("offered", "billing")
+    with pytest.raises(KeyError, match="no metric 'sl'"):
+        result.per_interval("sl")
+
+
+def test_tables_read_late_equal_tables_read_at_once_and_survive_pickling():
+    early = ccsim.simulate(_day(), 7).build()
+    late = ccsim.simulate(_day(), 7)
+    again = pickle.loads(pickle.dumps(late))
+    assert again._tables._inputs is None  # the pickle holds tables, not the run's state
+    for name in ("intervals", "groups", "types"):
+        pd.testing.assert_frame_equal(getattr(late, name), getattr(early, name))
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(early, name))
+    assert late.summary == early.summary == again.summary
+    assert late.types.iloc[0]["offered"] == late.summary["offered"]
+
+
+class _Answered(Policy):
+    """Counts answered contacts per run, reset when installed in the next run."""
+
+    def install(self, centre):
+        super().install(centre)
+        self.count = 0
+
+    def answered(self, contact, agent, now, talk, wrap_up):
+        self.count += 1
+
+    def metrics(self, intervals, kinds):
+        return {"callbacks_accepted": float(self.count)}
+
+
+def test_a_reused_policy_of_ones_own_is_read_before_its_next_run():
+    policy = _Answered()
+    first = ccsim.simulate(scripted([0, 10, 20], [5, 5, 5]), 0, policies=[policy])
+    ccsim.simulate(scripted([0], [5]), 0, policies=[policy])
+    assert first.types.iloc[0]["callbacks_accepted"] == 3
