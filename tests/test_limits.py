@@ -198,17 +198,6 @@ def test_a_coefficient_of_variation_that_overflows_the_draws_is_refused(tmp_path
     assert "contact_types[general].handle_time.cv: must be <= 100" in line
 
 
-def test_two_hand_made_variants_that_are_the_same_scenario_are_refused(tmp_path):
-    write(tmp_path)
-    experiment = tmp_path / "sweep.toml"
-    experiment.write_text(
-        'scenario = "day.toml"\nreplications = 1\n'
-        '[[variants]]\nlabel = "more"\n"agent_groups.agents.staff" = 9\n'
-        '[[variants]]\nlabel = "also more"\n"agent_groups.agents.staff" = 9.0\n')
-    line = refused(run(experiment))
-    assert "variants[also more]: gives the same scenario as variants[more]" in line
-
-
 # --- meaningless inputs: warnings (item 6) --------------------------------------------
 
 
@@ -260,3 +249,17 @@ def test_a_callback_talk_scale_that_keeps_agents_busy_for_ever_is_refused(tmp_pa
     path = write(tmp_path, top=CALLBACKS.format(keys="talk_scale = 1e300"))
     line = refused(run(path))
     assert "callbacks.talk_scale: must be <= 100 (got 1e+300)" in line
+
+
+def test_two_hand_made_variants_that_are_the_same_scenario_are_warned_once(tmp_path):
+    write(tmp_path)
+    experiment = tmp_path / "sweep.toml"
+    experiment.write_text(
+        'scenario = "day.toml"\nreplications = 1\n'
+        '[[variants]]\nlabel = "more"\n"agent_groups.agents.staff" = 9\n'
+        '[[variants]]\nlabel = "also more"\n"agent_groups.agents.staff" = 9.0\n'
+        '[[variants]]\nlabel = "fewer"\n"agent_groups.agents.staff" = 2\n')
+    found = warnings_of(run(experiment))
+    assert found == [f"ccsim: warning: {experiment}: variants 'more' and 'also more' run the "
+                     "same scenario, so their results are the same (common random numbers); "
+                     "the charts draw them once"]

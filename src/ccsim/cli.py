@@ -158,14 +158,14 @@ def _run(args: argparse.Namespace) -> int:
         experiment = load_experiment(path, seed=args.seed, replications=args.replications)
     else:
         scenario = load_scenario(path)
-        for warning in scenario.warnings():
-            print(f"ccsim: warning: {path}: {warning}", file=sys.stderr)
         experiment = Experiment.from_scenario(
             scenario,
             replications=10 if args.replications is None else args.replications,
             seed=0 if args.seed is None else args.seed,
             source=path,
         )
+    for warning in experiment.warnings():
+        print(f"ccsim: warning: {path}: {warning}", file=sys.stderr)
     out = args.out or Path("results") / path.stem
     if args.dask is not None or experiment.executor == "dask":
         _quiet_dask_logs()

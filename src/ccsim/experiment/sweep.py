@@ -127,6 +127,22 @@ class Experiment:
                 where,
             )
 
+    def warnings(self) -> list[str]:
+        """Things that are legal but probably not meant, each once: variants that run the
+        same scenario under two labels (with common random numbers, the same results), and
+        the warnings of each distinct scenario (:meth:`Scenario.warnings`)."""
+        found: list[str] = []
+        first: dict[str, str] = {}
+        for variant in self.variants:
+            other = first.setdefault(_resolved(variant.scenario), variant.label)
+            if other != variant.label:
+                found.append(f"variants {other!r} and {variant.label!r} run the same scenario, "
+                             "so their results are the same (common random numbers); the "
+                             "charts draw them once")
+                continue
+            found += [w for w in variant.scenario.warnings() if w not in found]
+        return found
+
     @classmethod
     def from_scenario(
         cls,
@@ -397,10 +413,9 @@ def _expand(
     columns += grid_columns
     points = list(itertools.product(*(alternatives for _, alternatives in grid)))
     built: list[tuple[str, Scenario, dict[str, Any]]] = []
-    made: dict[tuple[int, str], str] = {}  # (grid point, scenario) → the variant that gives it
     for name, own in named or [(None, [])]:
         seen: dict[str, tuple[_Change, ...]] = {}
-        for n, point in enumerate(points):
+        for point in points:
             parts = [name] if name else []
             parts += [
                 f"{short[c.key]}={'×' if c.scale else ''}{_show(c.value)}" for c in point
@@ -417,12 +432,6 @@ def _expand(
                 path = f"variant {label!r}: {error.path}" if error.path else f"variant {label!r}"
                 raise ScenarioError(error.message, path, where) from None
             _check_distinct(scenario, point, seen, where)
-            other = made.setdefault((n, _resolved(scenario)), str(name))
-            if name is not None and other != name:
-                raise ScenarioError(
-                    f"gives the same scenario as variants[{other}]: the two would run one "
-                    "scenario twice under two labels; change one or drop it",
-                    f"variants[{name}]", where)
             values = {_column(c): c.value for c in [*own, *point]}
             built.append((label, scenario, {LABEL_COLUMN: name, **values} if name else values))
     text = {
