@@ -167,14 +167,6 @@ def test_a_contact_type_named_like_the_whole_centre_row_is_refused(tmp_path, nam
 # --- meaningless inputs: errors (item 6) ----------------------------------------------
 
 
-def test_empty_arrival_times_are_refused(tmp_path):
-    path = write(tmp_path, type_extra="")
-    path.write_text(path.read_text().replace("arrivals = { per_hour = 60 }",
-                                             "arrivals = { times = [] }"))
-    line = refused(run(path))
-    assert "contact_types[general].arrivals.times: must list at least one arrival time" in line
-
-
 def test_calling_hours_outside_the_horizon_are_refused(tmp_path):
     path = write(tmp_path, top='start = "08:00"', group_extra='outbound = ["leads"]',
                  tail=LEADS.format(talk="5min", extra='hours = ["18:00", "20:00"]'))
@@ -263,3 +255,12 @@ def test_two_hand_made_variants_that_are_the_same_scenario_are_warned_once(tmp_p
     assert found == [f"ccsim: warning: {experiment}: variants 'more' and 'also more' run the "
                      "same scenario, so their results are the same (common random numbers); "
                      "the charts draw them once"]
+
+
+def test_empty_arrival_times_are_warned(tmp_path):
+    path = write(tmp_path, type_extra="")
+    path.write_text(path.read_text().replace("arrivals = { per_hour = 60 }",
+                                             "arrivals = { times = [] }"))
+    found = warnings_of(run(path, "-n", "1"))
+    assert found == [f"ccsim: warning: {path}: contact_types[general].arrivals.times: empty, "
+                     "so no contact of this type arrives"]

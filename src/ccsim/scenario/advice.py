@@ -19,6 +19,14 @@ _DAY = 86_400.0
 MIN_WORKING_DAY = 4 * 3600.0
 
 
+def no_arrivals(s: Scenario) -> list[str]:
+    """A type whose scripted ``times`` are empty: none of it ever arrives. A replayed day
+    may have had no contact of a type (and a hand-checked case may want one), so it is
+    not an error."""
+    return [f"contact_types[{c.name}].arrivals.times: empty, so no contact of this type "
+            "arrives" for c in s.contact_types if c.arrivals.times == []]
+
+
 def unstaffed(s: Scenario) -> list[str]:
     """A type (with patience) that no agent able to take it is on duty for, all horizon:
     every contact of it abandons. (Without patience, the work warning says it.)"""
@@ -89,4 +97,6 @@ def endless_work(s: Scenario) -> list[str]:
 
 
 #: The warnings, in the order they are printed.
-ADVICE: list[Callable[[Scenario], list[str]]] = [unstaffed, reserve, quota_day, endless_work]
+ADVICE: list[Callable[[Scenario], list[str]]] = [
+    no_arrivals, unstaffed, reserve, quota_day, endless_work,
+]

@@ -38,9 +38,6 @@ class Arrivals(Strict):
             raise ValueError(
                 f"give exactly one of 'per_hour', 'volumes' or 'times' (got {given or 'none'})"
             )
-        if self.times == []:
-            raise ValueError("times: must list at least one arrival time (got []); a type "
-                             "that never arrives has no place in the scenario")
         if self.volumes is not None and not any(v > 0 for v in self.volumes):
             raise ValueError(f"volumes: at least one must be positive (got {self.volumes})")
         if self.times is not None and any(b < a for a, b in itertools.pairwise(self.times)):
