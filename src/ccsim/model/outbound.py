@@ -46,7 +46,6 @@ from ccsim.model.blending import Blend, Reserve, rule_for
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
-from ccsim.units import clock_seconds
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
@@ -122,12 +121,10 @@ class Outbound(Policy):
         self._staff = centre.staff
         horizon = self.scenario.horizon
         for c, spec in enumerate(self.campaigns):
-            if spec.hours is not None:
-                for start, end in _windows(self.scenario.start, spec.hours, horizon):
-                    centre.at(start, lambda now, c=c: self._open(c, now))
+            for start, end in spec.windows(self.scenario.start, horizon):
+                centre.at(start, lambda now, c=c: self._open(c, now))
+                if spec.hours is not None:  # without hours, the horizon closes it
                     centre.at(end, lambda now, c=c: self._close(c, now))
-            else:
-                centre.at(0.0, lambda now, c=c: self._open(c, now))
         # No call starts at or after the horizon (arrivals end there too).
         centre.at(horizon, self._close_all)
 
@@ -326,19 +323,6 @@ class Outbound(Policy):
             "quota_done": done if target is not None else math.nan,
             "quota_attainment": _share(done, target),
         }
-
-
-def _windows(start: str, hours: tuple[str, str], horizon: float) -> list[tuple[float, float]]:
-    """The calling windows ``hours`` (clock times) within ``[0, horizon)``, in seconds
-    since the start of the horizon, whose clock time is ``start``."""
-    offset = clock_seconds(start)
-    opens, closes = clock_seconds(hours[0]) - offset, clock_seconds(hours[1]) - offset
-    out = []
-    for day in range(-1, math.ceil(horizon / _DAY) + 1):
-        a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)
-        if a < b:
-            out.append((a, b))
-    return out
 
 
 def _share(done: int, target: int | None) -> float:

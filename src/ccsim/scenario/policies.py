@@ -296,13 +296,15 @@ class Campaign(Strict):
         return (f"{size}; {duration(self.dial_time)} to dial, {percent(self.reach)} answer; "
                 f"talk {self.handle_time.describe()}; {wrap}; {percent(self.success)} "
                 f"succeed{hours}")
+
     def windows(self, start: str, horizon: float) -> list[tuple[float, float]]:
         """The calling windows (seconds since the start of the horizon, whose clock time is
         ``start``) within ``[0, horizon)``: the whole horizon without ``hours``."""
         if self.hours is None:
             return [(0.0, horizon)]
         offset = clock_seconds(start)
-        opens, closes = clock_seconds(self.hours[0]) - offset, clock_seconds(self.hours[1]) - offset
+        opens = clock_seconds(self.hours[0]) - offset
+        closes = clock_seconds(self.hours[1]) - offset
         found = []
         for day in range(-1, math.ceil(horizon / _DAY) + 1):
             a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)
