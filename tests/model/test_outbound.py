@@ -15,7 +15,8 @@ from model_cases import assert_agrees_with_chain
 
 from ccsim import Scenario, ScenarioError, simulate
 from ccsim.model.agents import Agent
-from ccsim.model.outbound import Outbound, _windows
+from ccsim.model.outbound import Outbound
+from ccsim.scenario import Campaign
 
 
 def _day(rule=None, *, keep_idle=0, quota=None, counts="outbound", staff=10, per_hour=100.0,
@@ -183,7 +184,9 @@ def test_calls_are_made_only_in_calling_hours_and_from_the_list():
     dials = r.trace[r.trace.event == "outbound_attempt"].time
     assert dials.min() >= 2 * 3600 and dials.max() < 4.5 * 3600
     assert r.summary["outbound_attempts"] == 150  # the list ran out first
-    assert _windows("08:00", ("07:00", "09:00"), 86_400 * 2) == [
+    leads = Campaign(name="leads", handle_time={"dist": "constant", "value": 60},
+                     success=0.5, hours=("07:00", "09:00"))
+    assert leads.windows("08:00", 86_400 * 2) == [
         (0.0, 3600.0), (82_800.0, 90_000.0), (169_200.0, 172_800.0)]
 
 
