@@ -79,6 +79,12 @@ class CallbackOverride(_CallbackKeys):
     ``abandoned`` or ``follow_ups`` replaces the scenario's whole table; ``false`` turns it
     off for the type."""
 
+    def given(self) -> dict[str, Any]:
+        """The keys this override sets. A key set to ``None`` (a dump that wrote every key,
+        or Python code) is not given: TOML cannot write it, and it cannot mean "unset the
+        scenario's value", which every policy key needs."""
+        return {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
+
 
 class Callbacks(_CallbackKeys):
     """``[callbacks]``: three policies, each optional, whose calls agents make alike.
@@ -148,8 +154,7 @@ class Callbacks(_CallbackKeys):
         """This policy with the keys ``override`` sets replaced."""
         if override is None:
             return self
-        return Callbacks(**{**self.model_dump(exclude_unset=True),
-                            **override.model_dump(exclude_unset=True)})
+        return Callbacks(**{**self.model_dump(exclude_unset=True), **override.given()})
 
 
 

@@ -54,6 +54,13 @@ class Scenario(Strict):
         except ScenarioError as error:
             raise (error.located(source) if source else error) from None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as JSON data, holding the keys its author set (as they validated:
+        durations in seconds) and nothing else: ``Scenario.from_dict(s.to_dict()) == s``.
+        Keys left unset stay unset, so what they mean is not frozen as ``null``s that
+        validate differently (a type's ``callbacks`` keys fall back to the scenario's)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         for check in CHECKS:
@@ -68,7 +75,7 @@ class Scenario(Strict):
         if own is False or (self.callbacks is None and own is None):
             return None
         if self.callbacks is None:
-            return Callbacks(**own.model_dump(exclude_unset=True))  # type: ignore[union-attr]
+            return Callbacks(**own.given())  # type: ignore[union-attr]
         return self.callbacks.overridden(own or None)
 
     @property
