@@ -236,6 +236,8 @@ def _arrivals(draw: st.DrawFn, shape: dict[str, Any], horizon: float) -> dict[st
 
 
 def _staff(draw: st.DrawFn, n: int) -> int | list[int]:
+    if draw(st.integers(0, 9)) == 0:
+        return 0  # a team that never works: legal, and everything must still add up
     if draw(st.booleans()):
         return draw(st.integers(1, 8))
     return draw(st.lists(st.integers(0, 8), min_size=n, max_size=n).filter(any))
@@ -275,8 +277,8 @@ def _group(draw: st.DrawFn, name: str, skills: list[str], campaigns: list[str],
     group: dict[str, Any] = {"name": name, "skills": skills, "staff": _staff(draw, n)}
     if campaigns:
         group["outbound"] = campaigns
-    fewest = min(s for s in ([group["staff"]] if isinstance(group["staff"], int)
-                             else group["staff"]) if s > 0)
+    fewest = min((s for s in ([group["staff"]] if isinstance(group["staff"], int)
+                              else group["staff"]) if s > 0), default=0)
     if draw(st.booleans()):
         counts = draw(st.sampled_from(["outbound", "all"] if campaigns else ["all"]))
         group["quota"] = {"daily": draw(st.integers(0, 40))}
@@ -292,7 +294,7 @@ def _group(draw: st.DrawFn, name: str, skills: list[str], campaigns: list[str],
         rule = draw(st.sampled_from(rules))
         group["blending"] = {} if rule == "inbound_first" and draw(st.booleans()) else {
             "rule": rule}
-        if rule == "reserve" and draw(st.booleans()):
+        if rule == "reserve" and fewest and draw(st.booleans()):
             # Below the team's smallest head count: at or above it nobody ever dials.
             group["blending"]["keep_idle"] = draw(st.integers(0, fewest - 1))
     return group
@@ -343,6 +345,8 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     data["agent_groups"] = [
         draw(_group(g, draw(st.permutations(sorted(skills[g]))),
                     draw(st.permutations(sorted(calls[g]))), n)) for g in groups]
+    if not any(g["staff"] for g in data["agent_groups"]):
+        data["agent_groups"][0]["staff"] = draw(st.integers(1, 8))  # someone works
     if campaigns:
         data["outbound"] = [draw(_campaign(c, start, horizon)) for c in campaigns]
 
