@@ -203,9 +203,10 @@ def callback_keys(draw: st.DrawFn, base: dict[str, Any] | None = None) -> dict[s
 
 # --- the scenario ----------------------------------------------------------------------
 
-_TYPE_NAMES = ("general", "billing", "sales")
-_GROUP_NAMES = ("agents", "team_b", "team_c")
-_CAMPAIGN_NAMES = ("leads", "renewals")
+# Names as planners write them too: spaces, punctuation, markup, accents, a dot.
+_TYPE_NAMES = ("general", "Billing & Co", "<sales>", "tier 2, \"VIP\"")
+_GROUP_NAMES = ("agents", "Équipe B", "team.c")
+_CAMPAIGN_NAMES = ("leads", "win-back 50%")
 
 
 @st.composite
@@ -307,7 +308,7 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     period, n = shape["period"], shape["intervals"]
     horizon = float(period * n)
     data: dict[str, Any] = {}
-    _optional(draw, data, "name", st.sampled_from(["drawn day", "Ünïcode centre"]))
+    _optional(draw, data, "name", st.sampled_from(["drawn day", "Ünïcode centre <b>&</b>"]))
     start = draw(st.sampled_from(["00:00", "08:00", "09:30", "22:00"]))
     if start != "00:00" or draw(st.booleans()):
         data["start"] = start
