@@ -53,6 +53,7 @@ def callback_day(callbacks=None, *, staff=10, per_hour=160.0, hours=8, patience=
     return scenario(
         horizon=hours * 3600, callbacks=callbacks, agents={"staff": staff},
         calls={"arrivals": {"per_hour": per_hour},
+               "handle_time": {"dist": "exponential", "mean": AHT},
                "patience": None if patience is None else {"dist": "exponential",
                                                           "mean": patience}},
         **extra)

@@ -80,9 +80,10 @@ class CallbackOverride(_CallbackKeys):
     off for the type."""
 
     def given(self) -> dict[str, Any]:
-        """The keys this override sets. A key set to ``None`` (a dump that wrote every key,
-        or Python code) is not given: TOML cannot write it, and it cannot mean "unset the
-        scenario's value", which every policy key needs."""
+        """The keys this override sets. A key set to ``None`` (by a dump that wrote every
+        key, or by Python code) counts as not given: TOML cannot write ``None``, and most
+        keys of a whole policy cannot be ``None``, so it cannot stand for removing the
+        scenario's value."""
         return {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
 
 
