@@ -11,9 +11,10 @@ import pytest
 from hypothesis import settings
 
 # CI runs the same examples every time (a submission must not fail on a new random draw);
-# local runs keep exploring new ones.
+# local runs keep exploring new ones. HYPOTHESIS_PROFILE=ci asks for it anywhere (and runs
+# more draws of the whole-pipeline tests: tests/scenarios.py).
 settings.register_profile("ci", derandomize=True, database=None)
-if os.environ.get("CI"):
+if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "ci":
     settings.load_profile("ci")
 
 SINGLE_QUEUE = """\

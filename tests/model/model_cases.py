@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ccsim import Scenario
+from scenarios import scenario
 
 
 def scripted_case(types, groups, period=600, horizon=None):
@@ -46,15 +47,16 @@ AHT, PATIENCE = 240.0, 180.0
 
 def callback_day(callbacks=None, *, staff=10, per_hour=160.0, hours=8, patience=PATIENCE,
                  **extra):
-    """One exponential contact type (mean talk ``AHT``, patience ``PATIENCE`` or none),
-    one group, half-hour intervals, and ``callbacks`` as the ``[callbacks]`` table."""
-    contact = {"name": "calls", "arrivals": {"per_hour": per_hour},
-               "handle_time": {"dist": "exponential", "mean": AHT}}
-    if patience is not None:
-        contact["patience"] = {"dist": "exponential", "mean": patience}
-    return Scenario(period=1800, horizon=hours * 3600, contact_types=[contact],
-                    agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}],
-                    callbacks=callbacks, **extra)
+    """The base day of :func:`scenarios.scenario` (one exponential contact type, mean talk
+    ``AHT``, patience ``PATIENCE`` or none, one group, half-hour intervals) over ``hours``,
+    with ``callbacks`` as the ``[callbacks]`` table."""
+    return scenario(
+        horizon=hours * 3600, callbacks=callbacks, agents={"staff": staff},
+        calls={"arrivals": {"per_hour": per_hour},
+               "handle_time": {"dist": "exponential", "mean": AHT},
+               "patience": None if patience is None else {"dist": "exponential",
+                                                          "mean": patience}},
+        **extra)
 
 
 def assert_agrees_with_chain(observed, exact, reps: int) -> None:

@@ -113,14 +113,17 @@ def manifest(experiment: Experiment, code: str | None = None) -> dict[str, Any]:
             {
                 "label": v.label,
                 "parameters": v.parameters,
-                "scenario": v.scenario.model_dump(mode="json"),
+                "scenario": v.scenario.to_dict(),
             }
             for v in experiment.variants
         ],
     }
+    # The same experiment is the same resolved scenarios, however their files wrote them
+    # (a default written out or left implicit); the manifest keeps what was written.
     hashed = {k: body[k] for k in ("seed", "code_version")}
     hashed["variants"] = [
-        {"label": v["label"], "scenario": v["scenario"]} for v in body["variants"]
+        {"label": v.label, "scenario": v.scenario.model_dump(mode="json")}
+        for v in experiment.variants
     ]
     text = json.dumps(hashed, sort_keys=True, separators=(",", ":"))
     return {
@@ -402,9 +405,14 @@ class Results:
         ]
 
     def scenarios(self) -> dict[str, Scenario]:
-        """Each variant's scenario (label → Scenario), as it was run."""
+        """Each variant's scenario (label → Scenario), as it was run. A manifest whose
+        scenario does not validate (edited, or written by another ccsim) is a
+        :class:`ScenarioError` naming the manifest and the variant."""
+        where = str(self.out / MANIFEST) if self.out is not None else MANIFEST
         return {
-            v["label"]: Scenario.from_dict(v["scenario"]) for v in self.manifest["variants"]
+            v["label"]: Scenario.from_dict(v["scenario"],
+                                           source=f"{where} (variant {v['label']!r})")
+            for v in self.manifest["variants"]
         }
 
     def summary(self, by: str | None = None) -> pd.DataFrame:

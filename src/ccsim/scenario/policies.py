@@ -141,6 +141,12 @@ class CallbackOverride(_CallbackKeys):
         """The keys it sets, in words: ``30 % accept; promised within 1h``."""
         return "; ".join(self.key_words(k) for k in type(self).model_fields
                          if k in self.model_fields_set) or "as the scenario's"
+    def given(self) -> dict[str, Any]:
+        """The keys this override sets. A key set to ``None`` (by a dump that wrote every
+        key, or by Python code) counts as not given: TOML cannot write ``None``, and most
+        keys of a whole policy cannot be ``None``, so it cannot stand for removing the
+        scenario's value."""
+        return {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
 
 
 class Callbacks(_CallbackKeys):
@@ -257,8 +263,7 @@ class Callbacks(_CallbackKeys):
         """This policy with the keys ``override`` sets replaced."""
         if override is None:
             return self
-        return Callbacks(**{**self.model_dump(exclude_unset=True),
-                            **override.model_dump(exclude_unset=True)})
+        return Callbacks(**{**self.model_dump(exclude_unset=True), **override.given()})
 
 
 

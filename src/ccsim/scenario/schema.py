@@ -67,7 +67,7 @@ class Scenario(Strict):
         — ``day.with_changes({"agent_groups.agents.staff": 52})``; top-level keys may be
         given as keywords — ``day.with_changes(callbacks=None, warmup="1h")``. A horizon
         derived from the volumes is derived again."""
-        data = self.model_dump(mode="json", exclude_unset=True)
+        data = self.to_dict()
         for key, value in {**(changes or {}), **keys}.items():
             scale = isinstance(value, dict) and set(value) == {"scale"}
             change = Change(key, value["scale"] if scale else value, scale=scale)
@@ -82,6 +82,12 @@ class Scenario(Strict):
         if update:
             return self.with_changes(update)
         return super().model_copy(deep=deep)
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as JSON data, holding the keys its author set (as they validated:
+        durations in seconds) and nothing else: ``Scenario.from_dict(s.to_dict()) == s``.
+        Keys left unset stay unset, so what they mean is not frozen as ``null``s that
+        validate differently (a type's ``callbacks`` keys fall back to the scenario's)."""
+        return self.model_dump(mode="json", exclude_unset=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -119,7 +125,7 @@ class Scenario(Strict):
         if own is False or (self.callbacks is None and own is None):
             return None
         if self.callbacks is None:
-            return Callbacks(**own.model_dump(exclude_unset=True))  # type: ignore[union-attr]
+            return Callbacks(**own.given())  # type: ignore[union-attr]
         return self.callbacks.overridden(own or None)
 
     @property
