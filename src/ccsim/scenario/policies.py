@@ -139,8 +139,8 @@ class CallbackOverride(_CallbackKeys):
 
     def describe(self) -> str:
         """The keys it sets, in words: ``30 % accept; promised within 1h``."""
-        return "; ".join(self.key_words(k) for k in type(self).model_fields
-                         if k in self.model_fields_set) or "as the scenario's"
+        return "; ".join(self.key_words(k) for k in self.given()) or "as the scenario's"
+
     def given(self) -> dict[str, Any]:
         """The keys this override sets. A key set to ``None`` (by a dump that wrote every
         key, or by Python code) counts as not given: TOML cannot write ``None``, and most
