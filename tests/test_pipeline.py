@@ -130,7 +130,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 # The command line costs a Python start and its imports per call (~2 s), and the charts
 # ~2 s a directory: a few draws (more under HYPOTHESIS_PROFILE=ci). The charts of the
 # sweep are drawn by `ccsim plot`, those of the single scenario here.
-@pipeline_settings(examples=3, ci=25)
+@pipeline_settings(examples=3, ci=8)
 @given(data=valid_scenarios(), vary=SWEEPS)
 def test_the_charts_and_ccsim_report_and_plot_read_every_saved_directory(
     data: dict[str, Any], vary: dict[str, Any]
