@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import time
 import tracemalloc
 
@@ -37,6 +38,21 @@ SHAPES = {
 }
 
 
+def _seconds(run) -> float:
+    """The time of ``run()``: the least of three when it is short (a run of a few ms is
+    easily doubled by the machine), after a garbage collection (earlier tests' garbage is
+    not its cost)."""
+    best = math.inf
+    for _ in range(3):
+        gc.collect()
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+        if best > 0.5:
+            break
+    return best
+
+
 @pytest.mark.parametrize("trace", [False, True], ids=["plain", "traced"])
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_the_estimate_of_a_run_is_within_an_order_of_magnitude_of_the_measured_run(name, trace):
@@ -44,10 +60,7 @@ def test_the_estimate_of_a_run_is_within_an_order_of_magnitude_of_the_measured_r
     # An experiment's run reads every table (the executors store them), so the estimate is
     # of a run with its tables built: RunResult builds them only when read.
     simulate(SHAPES["single queue"], 0, trace=trace).build()  # imports and caches
-    gc.collect()  # the garbage of earlier tests is not this run's cost
-    start = time.perf_counter()
-    simulate(scenario, 1, trace=trace).build()
-    seconds = time.perf_counter() - start
+    seconds = _seconds(lambda: simulate(scenario, 1, trace=trace).build())
     tracemalloc.start()
     try:
         simulate(scenario, 1, trace=trace).build()
