@@ -202,8 +202,9 @@ def _subtitle(results: Results, summary: pd.DataFrame) -> str:
     what = "one scenario" if variants == 1 else f"a sweep of {variants} variants"
     source = results.manifest.get("source") or results.manifest.get("scenario_source") or ""
     reps, seed = results.manifest["replications"], results.manifest["seed"]
-    return f"{what}, {reps} replications each (seed {seed})" + (f", from {source}" if source
-                                                                  else "")
+    each = " each" if variants > 1 else ""
+    return f"{what}, {reps} replications{each} (seed {seed})" + (f", from {source}" if source
+                                                                 else "")
 
 
 def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
