@@ -97,7 +97,10 @@ def _check_budget(experiment: Experiment, workers: int | None, client: Any, trac
         raise ScenarioError(refusal, source=str(where) if where else None)
     notice = budget.announcement()
     if notice and progress is not False:
-        print(f"ccsim: {notice}", file=sys.stderr)
+        from tqdm import tqdm
+
+        # Part of the progress display (stderr, above its bar), which quiet turns off.
+        tqdm.write(f"ccsim: {notice}", file=sys.stderr)
 
 
 def _execute(
