@@ -14,10 +14,12 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import typing
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from ccsim import Scenario
 
@@ -57,6 +59,26 @@ def scenario(**overrides: Any) -> Scenario:
 
 
 # --- settings profiles -----------------------------------------------------------------
+
+def schema_models(model: type[BaseModel] = Scenario) -> set[type[BaseModel]]:
+    """Every model class of the schema reachable from ``model`` through its fields'
+    annotations (``Scenario``: the whole schema)."""
+    seen: set[type[BaseModel]] = set()
+    todo = [model]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for field in current.model_fields.values():
+            stack = [field.annotation]
+            while stack:
+                tp = stack.pop()
+                if isinstance(tp, type) and issubclass(tp, BaseModel):
+                    todo.append(tp)
+                stack.extend(typing.get_args(tp))
+    return seen
+
 
 # The whole-pipeline tests are slow per example (runs, files, charts): a few dozen draws
 # by default, twice as many with HYPOTHESIS_PROFILE=ci (about 1.5 min more, so that CI's

@@ -6,14 +6,12 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
-import typing
 from pathlib import Path
-
-from pydantic import BaseModel
 
 import ccsim
 from ccsim import scenario as schema
 from ccsim.model.registry import METRICS
+from scenarios import schema_models
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -25,22 +23,10 @@ def test_every_exported_name_is_documented_and_every_documented_name_exists():
         assert hasattr(ccsim, name) or importlib.util.find_spec(f"ccsim.{name}"), name
 
 
-def _models(model: type[BaseModel], seen: set) -> set[type[BaseModel]]:
-    if model in seen:
-        return seen
-    seen.add(model)
-    for field in model.model_fields.values():
-        stack = [field.annotation]
-        while stack:
-            tp = stack.pop()
-            if isinstance(tp, type) and issubclass(tp, BaseModel):
-                _models(tp, seen)
-            stack.extend(typing.get_args(tp))
-    return seen
 
 
 def test_every_scenario_key_appears_in_the_readme_reference():
-    models = _models(schema.Scenario, set())
+    models = schema_models()
     assert schema.ExponentialSpec in models and schema.Arrivals in models
     missing = [
         f"{model.__name__}.{key}"

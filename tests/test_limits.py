@@ -124,16 +124,21 @@ def test_a_day_of_millisecond_outbound_calls_is_refused_by_the_budget(tmp_path):
     assert "outbound and callback attempts each would take about" in line
 
 
-def test_the_budget_counts_the_attempts_of_a_day_of_millisecond_calls():
-    # The 2-hour, 8-agent day of issue 20 that took 72 s and 1.6 GB unannounced.
-    scenario = Scenario(
+def _millisecond_day(**campaign: object) -> Scenario:
+    """The 2-hour, 8-agent day of issue 20 whose outbound calls take 1 ms."""
+    return Scenario(
         horizon="2h",
         contact_types=[{"name": "general", "arrivals": {"per_hour": 60},
                         "handle_time": {"dist": "exponential", "mean": "4min"}}],
         agent_groups=[{"name": "agents", "skills": ["general"], "staff": 8,
                        "outbound": ["leads"]}],
         outbound=[{"name": "leads", "handle_time": {"dist": "constant", "value": 0.001},
-                   "success": 0.1, "hours": ["00:00", "01:00"]}])
+                   "success": 0.1, **campaign}])
+
+
+def test_the_budget_counts_the_attempts_of_a_day_of_millisecond_calls():
+    # The 2-hour, 8-agent day of issue 20 that took 72 s and 1.6 GB unannounced.
+    scenario = _millisecond_day(hours=["00:00", "01:00"])
     budget = experiment_budget([scenario], 10, slots=2)
     # 8 agents × 1 h of calling hours ÷ 1 ms per call, in each of 10 runs.
     assert budget.attempts == pytest.approx(10 * 8 * 3600 / 0.001)
@@ -144,14 +149,7 @@ def test_the_budget_counts_the_attempts_of_a_day_of_millisecond_calls():
 
 
 def test_a_finite_list_bounds_the_attempts_the_budget_counts():
-    scenario = Scenario(
-        horizon="2h",
-        contact_types=[{"name": "general", "arrivals": {"per_hour": 60},
-                        "handle_time": {"dist": "exponential", "mean": "4min"}}],
-        agent_groups=[{"name": "agents", "skills": ["general"], "staff": 8,
-                       "outbound": ["leads"]}],
-        outbound=[{"name": "leads", "handle_time": {"dist": "constant", "value": 0.001},
-                   "success": 0.1, "list_size": 5000}])
+    scenario = _millisecond_day(list_size=5000)
     assert experiment_budget([scenario], 1, slots=1).attempts == 5000
 
 

@@ -12,24 +12,9 @@ from pydantic import BaseModel
 from ccsim.scenario import Callbacks, Scenario, schema
 from ccsim.scenario.fields import Strict
 from ccsim.scenario.words import Describes
+from scenarios import schema_models
 
-
-def _models(model: type[BaseModel], seen: set) -> set[type[BaseModel]]:
-    """Every model class reachable from ``model`` through its fields' annotations."""
-    if model in seen:
-        return seen
-    seen.add(model)
-    for field in model.model_fields.values():
-        stack = [field.annotation]
-        while stack:
-            tp = stack.pop()
-            if isinstance(tp, type) and issubclass(tp, BaseModel):
-                _models(tp, seen)
-            stack.extend(typing.get_args(tp))
-    return seen
-
-
-MODELS = _models(Scenario, set())
+MODELS = schema_models()
 
 
 def _instances(value: object) -> typing.Iterator[BaseModel]:
