@@ -1,0 +1,154 @@
+"""Metrics by interval of the day (service level and abandonment by default): a row per
+metric, a column for all contact types together and one per contact type, a line per
+variant (at most five, spread over a sweep; those left out are named under the chart),
+on an axis of clock times.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ccsim.plots.figure import (
+    band,
+    display_scale,
+    draw_targets,
+    finished_note,
+    legend,
+    metric_label,
+    new_figure,
+)
+from ccsim.plots.identical import distinct, identical_note
+from ccsim.plots.plan import in_words
+from ccsim.units import format_duration
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ccsim.experiment import Results
+    from ccsim.scenario import Scenario
+
+
+#: At most this many variants get a line of their own in the interval chart.
+_MAX_LINES = 5
+
+
+def plot_intervals(
+    results: Results,
+    variants: Sequence[str] | None = None,
+    metrics: Sequence[str] = ("service_level", "abandon_rate"),
+) -> Figure:
+    """``metrics`` (default service level and abandonment) by interval of the day: a row
+    per metric, a column for all contact types together (the ``all`` rows) and one per
+    contact type when there are several; mean over replications with a 95% CI band, one
+    line per variant in ``variants`` (default: all, or five spread over the sweep; those
+    left out are named under the chart). Identical variants are drawn once
+    (:func:`distinct`)."""
+    unknown = [v for v in variants or [] if v not in results.variants]
+    if unknown:
+        raise ValueError(f"no variant {unknown[0]!r}; expected one of: {results.variants}")
+    results = distinct(results)
+    # A variant asked for by one of its names: the line of all of them.
+    merged = {name: " = ".join(group) for group in results.manifest.get("identical", [])
+              for name in group}
+    labels = (list(dict.fromkeys(merged.get(v, v) for v in variants)) if variants is not None
+              else _spread(results.variants))
+    table = results.intervals[results.intervals["variant"].isin(labels)]
+    table = table.assign(**{m: math.nan for m in metrics if m not in table})  # not reported
+    scenarios = results.scenarios()
+    chosen = [scenarios[label] for label in labels]
+    names = [c.name for c in chosen[0].contact_types] if chosen else []
+    kinds = ["all", *names] if len(names) > 1 else ["all"]
+    words = in_words(results)
+    figure = new_figure(9.0 if len(kinds) == 1 else 0.8 + 4.4 * len(kinds),
+                        2.6 * len(metrics) + 1.4)
+    grid = figure.subplots(len(metrics), len(kinds), sharex=True, sharey="row",
+                           squeeze=False)
+    for row, metric in zip(grid, metrics, strict=True):
+        for ax, kind in zip(row, kinds, strict=True):
+            for j, label in enumerate(labels):
+                part = table[(table["variant"] == label) & (table["contact_type"] == kind)]
+                _interval_line(ax, part, metric, f"C{j % 10}",
+                               words[label] if len(labels) > 1 else "mean (95% CI band)")
+            draw_targets(ax, chosen, metric)
+            ax.grid(True, alpha=0.3)
+        row[0].set_ylabel(metric_label(metric, chosen))
+    for ax, kind in zip(grid[0], kinds, strict=True):
+        ax.set_title("all contact types" if kind == "all" and len(kinds) > 1
+                     else kind if kind != "all" else names[0] if names else "")
+    if chosen:
+        for ax in grid[-1]:
+            _clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
+    title = labels[0] if len(labels) == 1 else results.name
+    # Say so, and which, when lines were left out to keep the chart readable.
+    left = ([label for label in results.variants if label not in labels]
+            if variants is None else [])
+    shown = (f"; {len(labels)} of {len(results.variants)} variants"
+             + (", spread over the sweep" if variants is None else "") if left else "")
+    legend(figure, grid.ravel(), [*identical_note(results),
+                                  *([f"Not drawn (to keep the chart readable): "
+                                     f"{'; '.join(words[v] for v in left)}."] if left else [])])
+    figure.suptitle(f"{title}: by interval (mean and 95% CI, "
+                    f"{finished_note(results, labels)}{shown})")
+    return figure
+
+
+def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label: str) -> None:
+    """The mean of ``metric`` per interval over the replications in ``part``, and its
+    95% band clipped to the metric's range."""
+    from ccsim.experiment.summary import interval_summary
+
+    stats = interval_summary(part, [metric]).set_index("interval").sort_index()
+    half = stats[f"{metric}_ci95"].to_numpy(dtype=float)
+    factor = display_scale(metric)
+    mean = stats[metric].to_numpy(dtype=float) * factor
+    low, high = band(metric, mean, half * factor)
+    xs = stats.index.to_numpy()
+    ax.plot(xs, mean, "-", marker="." if len(xs) <= 48 else None, color=colour, label=label)
+    ax.fill_between(xs, low, high, color=colour, alpha=0.2, linewidth=0)
+
+
+def clock(scenario: Scenario, interval: int) -> str:
+    """The clock time at which ``interval`` starts (``"08:30"``), with its day on a
+    horizon longer than a day (``"day 2 08:30"``)."""
+    total = scenario.start_seconds // 60 + round(interval * scenario.period / 60)
+    day, minute = divmod(total, 24 * 60)
+    text = f"{minute // 60:02d}:{minute % 60:02d}"
+    return f"day {day + 1} {text}" if _days(scenario) > 1 else text
+
+
+def _days(scenario: Scenario) -> int:
+    """How many calendar days the horizon touches."""
+    end = scenario.start_seconds + scenario.intervals * scenario.period
+    return math.ceil(end / 86400)
+
+
+def _clock_axis(ax: Axes, scenario: Scenario, intervals: list[int]) -> None:
+    """Ticks at a round number of hours, at most about eight, labelled with clock times."""
+    if not intervals:
+        return
+    hours = next((h for h in (1, 2, 3, 4, 6, 12, 24, 48, 168)
+                  if len(intervals) * scenario.period / (h * 3600) <= 8), 168)
+    step = max(1, round(hours * 3600 / scenario.period))
+    ticks = [i for i in intervals if _minute_of_day(scenario, i) % (hours * 60) == 0]
+    ticks = ticks[::max(1, math.ceil(len(ticks) / 8))] if ticks else intervals[::step]
+    ax.set_xticks(ticks, [clock(scenario, i) for i in ticks], rotation=30 if
+                  _days(scenario) > 1 else 0, ha="right" if _days(scenario) > 1 else "center")
+    days = "day and " if _days(scenario) > 1 else ""
+    ax.set_xlabel(f"interval start ({days}clock time; {format_duration(scenario.period)} "
+                  "intervals)")
+
+
+def _minute_of_day(scenario: Scenario, interval: int) -> int:
+    return (scenario.start_seconds // 60 + round(interval * scenario.period / 60)) % (24 * 60)
+
+
+def _spread(labels: list[str]) -> list[str]:
+    """All of ``labels``, or at most _MAX_LINES spread evenly from first to last."""
+    if len(labels) <= _MAX_LINES:
+        return labels
+    step = (len(labels) - 1) / (_MAX_LINES - 1)
+    return [labels[round(i * step)] for i in range(_MAX_LINES)]

@@ -1,0 +1,51 @@
+"""Every chart of a results directory, drawn into its ``charts/`` folder (``ccsim plot
+DIR``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ccsim.experiment.factors import factors
+from ccsim.experiment.store import CHARTS_DIR
+from ccsim.plots.heatmap import HEATMAP_METRICS, plot_heatmap
+from ccsim.plots.intervals import plot_intervals
+from ccsim.plots.metric import KEY_METRICS, POLICY_METRICS, plot_metrics
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def plot_results(directory: str | Path) -> list[Path]:
+    """Draw every chart of the results in ``directory`` into its ``charts/`` folder,
+    replacing earlier ones; returns the files written: ``intervals.png`` always; with
+    several variants also ``metrics.png`` (key metrics against the sweep or per variant)
+    and, with two or more factors, ``heatmap_<metric>.png`` for each of
+    :data:`HEATMAP_METRICS`."""
+    from ccsim.experiment import Results
+    from ccsim.experiment.store import writing
+
+    directory = Path(directory)
+    results = Results.load(directory)
+    charts = directory / CHARTS_DIR
+    ok = results.runs[results.runs["status"] == "ok"]
+    if ok.empty:
+        return []
+    with writing(charts):
+        charts.mkdir(exist_ok=True)
+    written: list[Path] = []
+
+    def save(figure: Figure, name: str) -> None:
+        path = charts / name
+        with writing(path):
+            figure.savefig(path, dpi=110)
+        written.append(path)
+
+    save(plot_intervals(results), "intervals.png")
+    if len(results.variants) > 1:
+        extra = tuple(m for m in POLICY_METRICS if m in results.runs.columns)
+        save(plot_metrics(results, (*KEY_METRICS, *extra)), "metrics.png")
+        if len(factors(results)) >= 2:
+            for metric in HEATMAP_METRICS:
+                save(plot_heatmap(results, metric), f"heatmap_{metric}.png")
+    return written
