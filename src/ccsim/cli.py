@@ -143,8 +143,7 @@ def _version() -> str:
 def _run(args: argparse.Namespace) -> int:
     from ccsim.experiment import Experiment, is_experiment_file, load_experiment, run_experiment
     from ccsim.plots import plot_results
-    from ccsim.report import summary_text
-    from ccsim.report_page import write_report
+    from ccsim.report import summary_text, write_report
     from ccsim.scenario import load_scenario
 
     if args.replications is not None and args.replications < 1:
@@ -209,7 +208,7 @@ def _quiet_dask_logs() -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ccsim.report_page import write_report
+    from ccsim.report import write_report
 
     if not args.directory.is_dir():
         raise ScenarioError("no such results directory", source=str(args.directory))

@@ -1,10 +1,6 @@
-"""Human-readable results: the tables ``ccsim run`` prints, and what the report page
-(:mod:`ccsim.report_page`) shares with them — service level labelled with its threshold,
-and targets judged met, missed or unclear from the 95 % confidence intervals.
-
-How a metric reads (label, unit, display scale, decimals, which way is better) comes from
-the registry, :mod:`ccsim.model.registry`; this module keeps no list of metrics of its own
-beyond which ones its compact tables show.
+"""The summary ``ccsim run`` prints: the totals with their 95 % confidence intervals, a
+table per contact type and per agent group, targets marked met, missed or unclear, and
+the intervals that miss them; tables wider than the terminal wrap into further blocks.
 """
 
 from __future__ import annotations
@@ -12,159 +8,38 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 
-from ccsim.model.display import missing, number, shown, spread, value_text, with_unit
-from ccsim.model.registry import METRICS, Metric, configured, key_metrics, metric
+from ccsim.model.display import number, shown, spread
+from ccsim.model.registry import METRICS, configured, metric
+from ccsim.report.columns import (
+    TYPE_METRICS,
+    cell,
+    definition,
+    in_order,
+    sl_label,
+    sl_note,
+    sweep_metrics,
+    type_metrics,
+)
+from ccsim.report.coverage import coverage
+from ccsim.report.targets import Target, missed_intervals, targets, verdict
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.experiment.store import Results
+    from ccsim.experiment import Results
     from ccsim.scenario import Scenario
 
-#: Metrics of the several-variant table when the caller names none.
-KEY_METRICS = ("service_level", "asa", "abandon_rate", "occupancy")
-#: Metrics of the per-contact-type tables (occupancy belongs to agents, not types).
-TYPE_METRICS = ("offered", "service_level", "asa", "abandon_rate")
-#: The per-group day totals of :data:`ccsim.experiment.summary.GROUP_METRICS` that the
-#: registry does not define (they are hours of a team, not metrics of a run).
-HOURS = {
-    "staffed_hours": Metric("staffed_hours", "staffed hours", "h", "scheduled head count × "
-                            "time plus overtime, inside the measured window"),
-    "busy_hours": Metric("busy_hours", "busy hours", "h", "talk and wrap-up time inside the "
-                         "measured window"),
-}
+
 #: Width of the label column of :func:`metric_table`: the longest registered label.
 _LABEL_WIDTH = max(len(m.label) for m in METRICS.values()) + 2
-
 #: Width of the printed tables: wider ones wrap into further blocks (:func:`grid`).
 WIDTH = 100
 #: A confidence interval printed by its clipped ends (:func:`ccsim.model.display.spread`).
 _ENDS = re.compile(r"\[-?[\d,.]+, -?[\d,.]+\]")
-
-Verdict = Literal["met", "missed", "unclear"]
-
-
-def _definition(name: str) -> Metric:
-    return HOURS.get(name) or metric(name)
-
-
-def cell(mean: float, half: float | None, name: str) -> str:
-    """``mean ± half unit`` of metric ``name`` for a table cell: a duration in the unit
-    that suits its size (``12.3 s``, ``30.3 min``, ``28.5 h``), a confidence interval that
-    reaches past the metric's range by its clipped ends (``94.94% [85.75, 100.00]``); see
-    :mod:`ccsim.model.display`."""
-    m = _definition(name)
-    # "offered" says it counts contacts: a count needs no unit in its cell
-    return value_text(mean, half, m, unit=not m.count)
-
-
-# --- service level and targets ------------------------------------------------------------
-
-
-def sl_label(scenario: Scenario | None) -> str:
-    """The headline service level with its threshold, and its definition when it is not
-    the default: ``service level (answered within 20 s)``,
-    ``service level (answered within 20 s; of answered)``."""
-    if scenario is None:
-        return metric("service_level").label
-    sl = scenario.service_level
-    text = f"service level (answered within {sl.answer_within:g} s"
-    if sl.definition != "offered":
-        # The registry's label of that column says it in words: "service level (of answered)".
-        words = metric(f"sl_{sl.definition}").label.partition("(")[2].rstrip(")")
-        text += f"; {words or sl.definition}"
-    return text + ")"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What the scenario aims for in one metric, in the metric's stored unit."""
-
-    metric: str
-    value: float
-
-    @property
-    def text(self) -> str:
-        """``service level ≥ 80%``, ``ASA ≤ 20 s``."""
-        m = metric(self.metric)
-        sign = "≥" if m.better == "higher" else "≤"
-        return f"{m.label} {sign} {with_unit(f'{self.value * m.scale:g}', m.unit)}"
-
-
-def targets(scenario: Scenario | None) -> list[Target]:
-    """The targets ``scenario`` states (``[targets]``)."""
-    if scenario is None:
-        return []
-    stated = scenario.targets.model_dump()  # in the schema's order: service level first
-    return [Target(name, value) for name, value in stated.items() if value is not None]
-
-
-def verdict(mean: float, half: float | None, target: Target) -> Verdict:
-    """``met`` when the whole 95 % confidence interval is on the target's good side,
-    ``missed`` when it is all on the wrong side, else ``unclear`` (also with no CI: one
-    replication, or no value)."""
-    if missing(mean) or missing(half):
-        return "unclear"
-    ahead = (mean - target.value) * (1 if metric(target.metric).better == "higher" else -1)
-    if ahead - half >= 0:
-        return "met"
-    return "missed" if ahead + half < 0 else "unclear"
-
-
-@dataclass(frozen=True)
-class Miss:
-    """The intervals in which a target is missed for one contact type (``all``: the centre)."""
-
-    target: Target
-    contact_type: str
-    intervals: tuple[int, ...]
-    spans: tuple[str, ...]  # runs of consecutive intervals as clock times, "10:00–11:30"
-
-
-def missed_intervals(table: pd.DataFrame, variant: str, scenario: Scenario) -> list[Miss]:
-    """Where the CI says a target of ``scenario`` is missed, per target and contact type,
-    from :func:`ccsim.experiment.summary.interval_summary` ``table``."""
-    found = []
-    mine = table[table["variant"] == variant]
-    for target in targets(scenario):
-        for kind, rows in mine.groupby("contact_type", sort=False):
-            bad = tuple(
-                int(r["interval"]) for _, r in rows.iterrows()
-                if verdict(r[target.metric], r[f"{target.metric}_ci95"], target) == "missed"
-            )
-            if bad:
-                found.append(Miss(target, str(kind), bad, tuple(_spans(bad, scenario))))
-    return found
-
-
-def _spans(intervals: Sequence[int], scenario: Scenario) -> list[str]:
-    """Consecutive intervals as clock spans from the start of the first to the end of the
-    last (``10:00–11:30``); ``d2 07:00`` on the second day of a longer horizon."""
-    start = scenario.start_seconds
-    days = start + scenario.horizon > 86400
-
-    def clock(t: float) -> str:
-        day, rest = divmod(round(t), 86400)
-        text = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}"
-        return f"d{day + 1} {text}" if days else text
-
-    runs: list[list[int]] = []
-    for i in intervals:
-        if runs and i == runs[-1][-1] + 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return [
-        f"{clock(start + r[0] * scenario.period)}–{clock(start + (r[-1] + 1) * scenario.period)}"
-        for r in runs
-    ]
-
-
-# --- terminal tables ------------------------------------------------------------------------
 
 
 def table_line(label: str, value: str, ci: str, unit: str, width: int = _LABEL_WIDTH,
@@ -221,7 +96,7 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDT
     return out
 
 
-def _marked(row: Mapping, name: str, goals: Mapping[str, Target]) -> str:
+def _marked(row: pd.Series, name: str, goals: Mapping[str, Target]) -> str:
     """The cell of metric ``name`` in ``row``, with ``met``/``missed``/``unclear`` after it
     when ``goals`` holds a target for it."""
     mean, half = row.get(name, math.nan), row.get(f"{name}_ci95", math.nan)
@@ -238,40 +113,11 @@ def summary_text(
     table alone, the totals only: a metric per line for one variant, a row per variant of
     ``key_metrics`` (default :func:`sweep_metrics` of the policies the table reports) for
     several."""
-    if hasattr(results, "manifest"):
-        return _results_text(results, title, key_metrics)  # type: ignore[arg-type]
-    return "\n".join(_totals(results, title, key_metrics, None, ()))
+    import pandas as pd
 
-
-def in_order(names: Iterable[str]) -> list[str]:
-    """``names`` in the order tables show them: the registry's, except that a service
-    level a policy adds (``sl_on_line``) comes right after the headline ``service_level``,
-    so that the two are read together."""
-    names = list(names)
-    added = [n for n in names if n.startswith("sl_") and metric(n).policy is not None]
-    rest = [n for n in names if n not in added]
-    at = rest.index("service_level") + 1 if "service_level" in rest else len(rest)
-    return [*rest[:at], *added, *rest[at:]]
-
-
-def sweep_metrics(policies: Iterable[str]) -> tuple[str, ...]:
-    """The columns of the several-variant table: :data:`KEY_METRICS` and the metrics that
-    answer for ``policies`` (:func:`ccsim.model.registry.key_metrics`)."""
-    return tuple(in_order(dict.fromkeys((*KEY_METRICS, *key_metrics(policies)))))
-
-
-def sl_note(scenarios: Iterable[Scenario]) -> str | None:
-    """Why the headline service level falls when callbacks are offered, for a summary of
-    ``scenarios`` in which some offers them and counts the accepted callbacks in its
-    headline (every definition but ``answered``); None otherwise."""
-    counted = [s for s in scenarios
-               if s.service_level.definition != "answered" and "callbacks" in configured([s])]
-    if not counted:
-        return None
-    return (f"With callback offers, the {metric('service_level').label} falls as more callers "
-            f"accept: an accepted callback stays in its denominator (offered) and can never be "
-            f"answered in time on the line. '{metric('sl_on_line').label}' leaves them out: "
-            "the service level of the customers who stayed on the line.")
+    if isinstance(results, pd.DataFrame):
+        return "\n".join(_totals(results, title, key_metrics, None, ()))
+    return _results_text(results, title, key_metrics)
 
 
 def _totals(
@@ -346,27 +192,6 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     return "\n".join(out)
 
 
-@dataclass(frozen=True)
-class Coverage:
-    """How many of the runs asked for finished: ``done`` of ``wanted``, ``failed`` raised,
-    ``missing`` never ran (an interrupted experiment)."""
-
-    done: int
-    wanted: int
-    failed: int
-
-    @property
-    def missing(self) -> int:
-        return self.wanted - self.done - self.failed
-
-
-def coverage(results: Results, summary: pd.DataFrame) -> Coverage | None:
-    """The runs' coverage when some did not finish (None when all did)."""
-    wanted = int(results.manifest["replications"]) * len(results.variants)
-    done = int(summary["replications"].sum())
-    return None if done == wanted else Coverage(done, wanted, len(results.failed))
-
-
 def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
     """A line when replications failed or are missing (an interrupted run)."""
     runs = coverage(results, summary)
@@ -376,14 +201,6 @@ def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
              + [f"{runs.missing} not run yet"] * bool(runs.missing))
     return [f"  note: {runs.done} of {runs.wanted} runs finished ({', '.join(parts)}); the "
             "figures are over the finished ones"]
-
-
-def type_metrics(policies: Iterable[str]) -> tuple[str, ...]:
-    """The columns of the per-contact-type tables: :data:`TYPE_METRICS`, and the service
-    level that ``policies`` add (``sl_on_line`` with callback offers) next to the
-    headline."""
-    added = [m for m in key_metrics(policies) if m.startswith("sl_")]
-    return tuple(in_order((*TYPE_METRICS, *added)))
 
 
 def _one_variant_details(
@@ -399,7 +216,7 @@ def _one_variant_details(
         out += ["", *grid(header, rows)]
     if not by_group.empty:
         names = ("occupancy", "staffed_hours", "busy_hours")
-        header = ["agent group", *[_definition(m).label for m in names]]
+        header = ["agent group", *[definition(m).label for m in names]]
         rows = [[str(r["agent_group"]), *[cell(r[m], r[f"{m}_ci95"], m) for m in names]]
                 for _, r in by_group.iterrows()]
         out += ["", *grid(header, rows)]
@@ -429,7 +246,7 @@ def _sweep_details(
             label = sl_label(scenario) if name == "service_level" else metric(name).label
             out += ["", f"  {label} by contact type"]
             out += grid(["variant", *kinds], _pivot(
-                by_type, "contact_type", kinds, lambda r, n=name: _marked(r, n, goals)))
+                by_type, "contact_type", kinds, partial(_marked, name=name, goals=goals)))
     if not by_group.empty:
         teams = list(dict.fromkeys(by_group["agent_group"]))
         out += ["", "  occupancy of staffed hours by agent group"]
@@ -437,12 +254,14 @@ def _sweep_details(
     return out
 
 
-def _occupancy(row: Mapping) -> str:
+def _occupancy(row: pd.Series) -> str:
     hours = cell(row["staffed_hours"], None, "staffed_hours")
     return f"{cell(row['occupancy'], row['occupancy_ci95'], 'occupancy')} of {hours}"
 
 
-def _pivot(table: pd.DataFrame, column: str, levels: list[str], show) -> list[list[str]]:
+def _pivot(
+    table: pd.DataFrame, column: str, levels: list[str], show: Callable[[pd.Series], str]
+) -> list[list[str]]:
     """A row per variant, a cell ``show(row)`` per level of ``column``."""
     rows = []
     for variant, part in table.groupby("variant", sort=False):

@@ -4,11 +4,11 @@
 a sweep, with a table per policy the variants use) with 95 % confidence intervals and the
 charts of ``charts/``; then the targets met or missed (and the intervals that miss them,
 folded per variant in a sweep), the tables per contact type and per team, the scenario in
-words (each part of it says what it is: :meth:`Scenario.describe` and the ``describe`` of
-its parts) and the input files as they were run. It needs no network and runs
-no script: the style sheet is inline and the charts are embedded as ``data:`` URIs, so the
-file can be mailed, archived or opened offline and shows the same thing everywhere.
-Numbers read as in the terminal tables (:mod:`ccsim.report`), from the same registry.
+words (:mod:`ccsim.report.words`) and the input files as they were run. It needs no
+network and runs no script: the style sheet is inline and the charts are embedded as
+``data:`` URIs, so the file can be mailed, archived or opened offline and shows the same
+thing everywhere. Numbers read as in the terminal tables (:mod:`ccsim.report.text`), from
+the same registry.
 """
 
 from __future__ import annotations
@@ -16,40 +16,32 @@ from __future__ import annotations
 import base64
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccsim.experiment.summary import interval_summary
-from ccsim.experiment.sweep import LABEL_COLUMN
 from ccsim.model.registry import METRICS, metric
-from ccsim.plots import describe as describe_column
-from ccsim.report import (
-    HOURS,
-    TYPE_METRICS,
-    Miss,
-    Target,
-    cell,
-    coverage,
-    missed_intervals,
-    sl_label,
-    sl_note,
-    targets,
-    verdict,
-)
-from ccsim.units import format_duration
+from ccsim.report.columns import HOURS, TYPE_METRICS, cell, sl_label, sl_note
+from ccsim.report.coverage import coverage
+from ccsim.report.html import STYLE, goals_of, html_table, judged, number_html
+from ccsim.report.targets import Miss, Target, missed_intervals, targets, verdict
+from ccsim.report.words import base_scenario, scenario_section, variants_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.experiment.store import Results
-    from ccsim.scenario import ContactType, Scenario
+    from ccsim.experiment import Results
+    from ccsim.scenario import Scenario
 
+
+#: The page's file name in a results directory.
 PAGE = "report.html"
 #: Columns of the per-contact-type table of the page (the terminal shows fewer).
 PAGE_TYPE_METRICS = (*TYPE_METRICS[:1], "answered", "abandoned", *TYPE_METRICS[1:],
                      "mean_wait", "wait_p90")
+#: Columns of the per-team table of the page.
 PAGE_GROUP_METRICS = ("occupancy", "occupancy_drain", "staffed_hours", "busy_hours")
 #: The columns of the per-variant table of a sweep (each policy adds a table of its own).
 SWEEP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy", "offered")
@@ -57,36 +49,12 @@ SWEEP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy", "offered")
 POLICY_TITLES = {"callbacks": "Callbacks", "resolution": "Resolution and repeat contacts",
                  "outbound": "Outbound calls and quotas"}
 
-_STYLE = """
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       color: #1d232a; margin: 2rem auto; max-width: 96rem; padding: 0 1.5rem; }
-h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem;
-     border-bottom: 2px solid #d5dbe1; padding-bottom: .2rem; }
-.sub { color: #56616c; margin-top: 0; }
-table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-variant-numeric: tabular-nums; }
-th, td { border: 1px solid #d5dbe1; padding: .25rem .6rem; text-align: right;
-         vertical-align: top; white-space: nowrap; }
-.name, table.words td, table.words th { text-align: left; }
-table.words td, td.wrap { white-space: normal; } .n { white-space: nowrap; }
-th { background: #eef1f4; white-space: normal; } .scroll { overflow-x: auto; }
-caption { text-align: left; font-weight: 600; padding: .2rem 0; }
-.met { color: #11683a; font-weight: 600; } .missed { color: #b3261e; font-weight: 700; }
-.unclear { color: #8a5a00; font-weight: 600; }
-.note { background: #fff4d6; border-left: 4px solid #e0a100; padding: .5rem .8rem; }
-.charts { display: flex; flex-wrap: wrap; gap: 1rem 2rem; } figure { margin: 0; }
-figure img { max-width: 100%; border: 1px solid #d5dbe1; }
-figcaption { color: #56616c; } pre { background: #f5f7f9; padding: .8rem; overflow-x: auto; }
-dt { font-weight: 600; } dd { margin: 0 0 .4rem 1.2rem; }
-details.variant { margin: .3rem 0; } details.variant > summary { cursor: pointer; }
-.scroll .name:first-child { position: sticky; left: 0; background: #fff; }
-.scroll th.name:first-child { background: #eef1f4; }
-"""
-
 
 def write_report(directory: str | Path) -> Path:
     """Write ``directory/report.html`` from the results saved there (see
     :func:`report_html`) and return its path. ``ccsim report DIR`` calls this."""
-    from ccsim.experiment.store import Results, writing
+    from ccsim.experiment import Results
+    from ccsim.experiment.store import writing
 
     directory = Path(directory)
     path = directory / PAGE
@@ -97,8 +65,8 @@ def write_report(directory: str | Path) -> Path:
 
 
 def _sl_note(scenarios: Mapping[str, Scenario]) -> list[str]:
-    """Why the headline service level falls with callback offers (:func:`report.sl_note`),
-    under the table that shows it."""
+    """Why the headline service level falls with callback offers
+    (:func:`~ccsim.report.columns.sl_note`), under the table that shows it."""
     note = sl_note(scenarios.values())
     return [f"<p class=note id=sl-note>{escape(note)}</p>"] if note else []
 
@@ -107,7 +75,7 @@ def report_html(results: Results) -> str:
     """The report page of ``results`` as one HTML document; charts and inputs are read
     from ``results.out`` when it is set."""
     scenarios = results.scenarios()
-    base = _base_scenario(results, scenarios)
+    base = base_scenario(results, scenarios)
     summary, by_type = results.summary(), results.summary(by="contact_type")
     body = [
         f"<h1>{escape(results.name)}</h1>",
@@ -121,14 +89,14 @@ def report_html(results: Results) -> str:
         *_policy_tables(summary, scenarios),
         "<h2 id=charts-section>Charts</h2>",
         *_charts(results.out),
-        *_variants_table(results),
+        *variants_table(results),
         "<h2 id=targets-section>Targets</h2>",
         *_targets_section(results, by_type, scenarios),
         "<h2 id=details-section>Per contact type and per team</h2>",
         _type_table(by_type, scenarios),
         _group_table(results.summary(by="group"), scenarios),
         "<h2 id=scenario-section>The scenario</h2>",
-        *_scenario_section(results, base),
+        *scenario_section(results, base),
         "<h2 id=definitions-section>What the numbers mean</h2>",
         _definitions(base),
         "<h2 id=inputs-section>Inputs</h2>",
@@ -140,61 +108,9 @@ def report_html(results: Results) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
         '<meta name=viewport content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(results.name)} — ccsim report</title>\n<style>{_STYLE}</style>\n"
+        f"<title>{escape(results.name)} — ccsim report</title>\n<style>{STYLE}</style>\n"
         "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
-
-
-# --- pieces of HTML -----------------------------------------------------------------------
-
-
-def _table(
-    ident: str, caption: str, header: Sequence[str], rows: Iterable[Sequence[str]],
-    *, names: int = 1, words: bool = False,
-) -> str:
-    """A table; ``header`` is text (escaped here), the cells of ``rows`` are HTML. The
-    first ``names`` columns name the row and align left, the numbers after them right;
-    ``words``: every cell is text, aligned left and wrapped."""
-
-    def tag(kind: str, i: int, content: str) -> str:
-        if i < names:
-            return f"<{kind} class=name>{content}</{kind}>"
-        # A number cell (spans of _number) may break between its mean and its CI.
-        return (f"<{kind} class=wrap>{content}</{kind}>" if "<span class=n>" in content
-                else f"<{kind}>{content}</{kind}>")
-
-    head = "".join(tag("th", i, escape(h)) for i, h in enumerate(header))
-    body = "".join("<tr>" + "".join(tag("td", i, c) for i, c in enumerate(row)) + "</tr>\n"
-                   for row in rows)
-    kind = " class=words" if words else ""
-    # A wide sweep table scrolls inside its box rather than past the page.
-    return (f"<div class=scroll><table id={ident}{kind}>\n<caption>{escape(caption)}</caption>\n"
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table></div>")
-
-
-def _judged(row: Mapping, name: str, goals: Mapping[str, Target]) -> str:
-    """A metric's cell, with its verdict against the target when there is one."""
-    mean, half = row.get(name, math.nan), row.get(f"{name}_ci95", math.nan)
-    text = _number(cell(mean, half, name))
-    if name not in goals:
-        return text
-    word = verdict(mean, half, goals[name])
-    return f"{text} <span class={word}>{word}</span>"
-
-
-def _number(text: str) -> str:
-    """A cell's ``mean ± half unit`` as HTML that may break before the ``±`` only, so
-    that a wide table narrows to the page before it has to scroll."""
-    mean, sep, rest = text.partition(" ± ")
-    return (f"<span class=n>{escape(mean)}</span> <span class=n>± {escape(rest)}</span>"
-            if sep else f"<span class=n>{escape(text)}</span>")
-
-
-def _goals(scenario: Scenario | None) -> dict[str, Target]:
-    return {t.metric: t for t in targets(scenario)}
-
-
-# --- header and notes ---------------------------------------------------------------------
 
 
 def _subtitle(results: Results, summary: pd.DataFrame) -> str:
@@ -220,9 +136,6 @@ def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
     more = f"<li>… and {len(failed) - 10} more</li>" if len(failed) > 10 else ""
     return [f"<div class=note id=coverage><p>{escape(text)}</p>"
             + (f"<ul>{shown}{more}</ul>" if failed else "") + "</div>"]
-
-
-# --- targets -----------------------------------------------------------------------------
 
 
 _TARGETS_NOTE = ("<p>A target is <span class=met>met</span> when the whole 95 % confidence "
@@ -268,17 +181,17 @@ def _targets_section(
     return out
 
 
-def _judged_word(row: Mapping, target: Target) -> str:
+def _judged_word(row: pd.Series, target: Target) -> str:
     return verdict(row.get(target.metric, math.nan), row.get(f"{target.metric}_ci95",
                                                              math.nan), target)
 
 
 def _day_targets(ident: str, rows: pd.DataFrame, scenario: Scenario) -> str:
     goals = targets(scenario)
-    body = [[escape(str(r["contact_type"])), *[_judged(r, t.metric, _goals(scenario))
+    body = [[escape(str(r["contact_type"])), *[judged(r, t.metric, goals_of(scenario))
                                                for t in goals]] for _, r in rows.iterrows()]
-    return _table(ident, "The day against the targets", ["contact type",
-                                                          *[t.text for t in goals]], body)
+    return html_table(ident, "The day against the targets",
+                      ["contact type", *[t.text for t in goals]], body)
 
 
 def _misses(ident: str, found: Sequence[Miss]) -> str:
@@ -286,142 +199,22 @@ def _misses(ident: str, found: Sequence[Miss]) -> str:
              escape(", ".join(m.spans))] for m in found]
     if not rows:
         return f"<p id={ident}>No interval misses a target.</p>"
-    return _table(ident, "Intervals in which the 95 % CI misses a target",
-                  ["target", "contact type", "intervals", "when"], rows, words=True)
-
-
-# --- the scenario in words ----------------------------------------------------------------
-
-
-def _base_scenario(results: Results, scenarios: Mapping[str, Scenario]) -> Scenario:
-    """The scenario a sweep varies (its input file, when it was kept and still reads),
-    else the first variant's."""
-    from ccsim.scenario import ScenarioError, load_scenario
-
-    source = results.manifest.get("scenario_source")
-    if results.out is not None and source and results.manifest.get("source"):
-        for name in (Path(source).name, f"scenario-{Path(source).name}"):
-            path = results.out / "inputs" / name
-            if path.is_file() and path.name != Path(results.manifest["source"]).name:
-                try:
-                    return load_scenario(path)
-                except ScenarioError:
-                    break
-    return next(iter(scenarios.values()))
-
-
-def _scenario_section(results: Results, scenario: Scenario) -> list[str]:
-    """The scenario as its parts describe themselves (so the page says what every key
-    does, new ones included), with the volumes a planner looks for first."""
-    out = [f"<p id=scenario-words>{escape(scenario.describe())}</p>"]
-    if len(results.variants) > 1:
-        out.append("<p>The base scenario; each variant changes it as listed under "
-                   "<a href=#variants>Variants</a>.</p>")
-    # Volumes as a planner has them: per day, or the whole horizon when it is a day or less.
-    per = ("per day" if scenario.horizon > 86400
-           else f"in the {format_duration(scenario.horizon)}")
-    out.append(_table("contact-types", "Contact types", [
-        "contact type", f"expected {per}", "busiest interval", "in words"],
-        [_type_row(scenario, c) for c in scenario.contact_types], words=True))
-    out.append(_table("teams", "Agent groups (teams)", [
-        "agent group", "in words", "agent-hours scheduled"],
-        [[escape(g.name), escape(g.describe()),
-          f"{sum(g.staff_at(i) for i in range(scenario.intervals)) * scenario.period / 3600:,.1f}"]
-         for g in scenario.agent_groups], words=True))
-    if scenario.outbound:
-        out.append(_table("campaigns", "Outbound campaigns", ["campaign", "in words"],
-                          [[escape(c.name), escape(c.describe())] for c in scenario.outbound],
-                          words=True))
-    return out
-
-
-def _type_row(s: Scenario, c: ContactType) -> list[str]:
-    volumes = s.volumes(c)
-    days = max(s.horizon / 86400, 1.0)  # a day or less: the horizon is the day
-    peak = max(range(len(volumes)), key=volumes.__getitem__)
-    start = s.start_seconds + peak * s.period
-    when = f"{int(start // 3600 % 24):02d}:{int(start % 3600 // 60):02d}"
-    return [escape(c.name), f"{sum(volumes) / days:,.0f}",
-            escape(f"{volumes[peak]:,.0f} at {when}"), escape(c.describe())]
-
-
-def _variants_table(results: Results) -> list[str]:
-    """What each variant changes, in words (``callbacks: 30 % accept, promised within
-    1h``, ``staff of every team × 0.9``), not as keys and JSON."""
-    if len(results.variants) < 2:
-        return []
-    scenarios = results.scenarios()
-    rows = [[escape(v["label"]), escape(changes(v["parameters"], scenarios[v["label"]]))]
-            for v in results.manifest["variants"]]
-    return [_table("variants", "Variants: what each changes", ["variant", "what it changes"],
-                   rows, words=True)]
-
-
-def changes(parameters: Mapping[str, object], scenario: Scenario) -> str:
-    """The keys a variant sets (``parameters``, as the manifest has them) in words, read
-    from the variant's ``scenario``; the keys of one part together: ``callbacks: 30 %
-    accept, promised within 1h; sales team quota: a daily quota of 20 outbound
-    conversations per agent``."""
-    parts: dict[str, list[str]] = {}
-    for key, value in parameters.items():
-        if key != LABEL_COLUMN:
-            head, text = _change_words(key, value, scenario)
-            parts.setdefault(head, []).append(text)
-    # "staff of every team × 0.9", "lines = 40": a value of the key itself, no colon.
-    return "; ".join(f"{head}{' ' if texts[0][:2] in ('= ', '× ') else ': '}"
-                     f"{', '.join(texts)}" for head, texts in parts.items()) or "as the base"
-
-
-def _change_words(key: str, value: object, scenario: Scenario) -> tuple[str, str]:
-    """One changed key as (what it belongs to, what it is now), in words, read from the
-    variant's scenario: the part it sets describes itself; a callback key as the policy
-    says it; a key of a small table (a quota, a distribution) as the table says itself;
-    else ``<key in words>``, ``= value`` (a key of a contact type, a team, the centre)."""
-    words = describe_column(key)
-    if key.endswith(":scale"):
-        return words, f"× {value:g}" if isinstance(value, int | float) else f"× {value}"
-    found, parent = _resolve(scenario, key.split("."))
-    owner, _, leaf = key.rpartition(".")
-    if hasattr(found, "describe"):
-        return words, found.describe()
-    if hasattr(parent, "key_words"):  # a key of a callback policy
-        return describe_column(owner), parent.key_words(leaf)
-    if hasattr(parent, "describe") and "name" not in type(parent).model_fields:
-        # A key of a small table (a quota, a distribution): the table in words.
-        return describe_column(owner), parent.describe()
-    return words, f"= {value}"
-
-
-def _resolve(model: object, path: list[str]) -> tuple[object, object]:
-    """The value at ``path`` in ``model`` (list entries by name) and what holds it; None
-    where the path does not lead (a wildcard, a key unset in this variant)."""
-    parent: object = None
-    for part in path:
-        parent = model
-        if isinstance(model, list):
-            model = next((e for e in model if getattr(e, "name", None) == part), None)
-        else:
-            model = getattr(model, part, None)
-        if model is None:
-            return None, None
-    return model, parent
-
-
-# --- result tables --------------------------------------------------------------------------
+    return html_table(ident, "Intervals in which the 95 % CI misses a target",
+                      ["target", "contact type", "intervals", "when"], rows, words=True)
 
 
 def _totals_table(results: Results, summary: pd.DataFrame, base: Scenario) -> str:
     scenarios = results.scenarios()
     if len(summary) == 1:
-        row, goals = summary.iloc[0], _goals(base)
+        row, goals = summary.iloc[0], goals_of(base)
         rows = [[escape(sl_label(base) if n == "service_level" else m.label),
-                 _judged(row, n, goals)] for n, m in METRICS.items() if n in row]
-        return _table("totals", "The whole centre", ["metric", "mean ± 95 % CI"], rows)
+                 judged(row, n, goals)] for n, m in METRICS.items() if n in row]
+        return html_table("totals", "The whole centre", ["metric", "mean ± 95 % CI"], rows)
     rows = [[escape(str(r["variant"])),
-             *[_judged(r, n, _goals(scenarios[r["variant"]])) for n in SWEEP_METRICS]]
+             *[judged(r, n, goals_of(scenarios[r["variant"]])) for n in SWEEP_METRICS]]
             for _, r in summary.iterrows()]
-    return _table("totals", "The whole centre, per variant",
-                  ["variant", *[_label(n, base) for n in SWEEP_METRICS]], rows)
+    return html_table("totals", "The whole centre, per variant",
+                      ["variant", *[_label(n, base) for n in SWEEP_METRICS]], rows)
 
 
 def policy_metrics(summary: pd.DataFrame) -> dict[str, list[str]]:
@@ -447,10 +240,10 @@ def _policy_tables(summary: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> 
     out = []
     for policy, names in policy_metrics(summary).items():
         rows = [[escape(str(r["variant"])),
-                 *[_judged(r, n, _goals(scenarios[r["variant"]])) for n in names]]
+                 *[judged(r, n, goals_of(scenarios[r["variant"]])) for n in names]]
                 for _, r in summary.iterrows()]
-        out.append(_table(f"policy-{policy}", f"{POLICY_TITLES.get(policy, policy)}, per "
-                          "variant", ["variant", *[_label(n, first) for n in names]], rows))
+        out.append(html_table(f"policy-{policy}", f"{POLICY_TITLES.get(policy, policy)}, per "
+                              "variant", ["variant", *[_label(n, first) for n in names]], rows))
     return out
 
 
@@ -462,26 +255,23 @@ def _type_table(by_type: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> str
     multi = len(scenarios) > 1
     first = next(iter(scenarios.values()))
     rows = [[*([escape(str(r["variant"]))] if multi else []), escape(str(r["contact_type"])),
-             *[_judged(r, n, _goals(scenarios[r["variant"]])) for n in PAGE_TYPE_METRICS]]
+             *[judged(r, n, goals_of(scenarios[r["variant"]])) for n in PAGE_TYPE_METRICS]]
             for _, r in by_type.iterrows()]
     header = [*(["variant"] if multi else []), "contact type",
               *[_label(n, first) for n in PAGE_TYPE_METRICS]]
-    return _table("by-contact-type", "Per contact type (all: the whole centre)", header, rows,
-                  names=1 + multi)
+    return html_table("by-contact-type", "Per contact type (all: the whole centre)", header,
+                      rows, names=1 + multi)
 
 
 def _group_table(by_group: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> str:
     multi = len(scenarios) > 1
     show: Callable[[str], str] = lambda n: (HOURS[n] if n in HOURS else metric(n)).label  # noqa: E731
     rows = [[*([escape(str(r["variant"]))] if multi else []), escape(str(r["agent_group"])),
-             *[_number(cell(r[n], r[f"{n}_ci95"], n)) for n in PAGE_GROUP_METRICS]]
+             *[number_html(cell(r[n], r[f"{n}_ci95"], n)) for n in PAGE_GROUP_METRICS]]
             for _, r in by_group.iterrows()]
     header = [*(["variant"] if multi else []), "agent group",
               *[show(n) for n in PAGE_GROUP_METRICS]]
-    return _table("by-team", "Per agent group (team)", header, rows, names=1 + multi)
-
-
-# --- charts, definitions, inputs ------------------------------------------------------------
+    return html_table("by-team", "Per agent group (team)", header, rows, names=1 + multi)
 
 
 def _charts(out: Path | None) -> list[str]:
@@ -492,7 +282,7 @@ def _charts(out: Path | None) -> list[str]:
     files = sorted(found, key=lambda p: (next((i for i, s in enumerate(order)
                                                if p.name.startswith(s)), len(order)),
                                          p.as_posix()))
-    if not files:
+    if out is None or not files:
         return ["<p id=no-charts>No charts yet: <code>ccsim plot DIR</code> draws them.</p>"]
     figures = []
     for path in files:

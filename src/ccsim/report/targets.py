@@ -1,0 +1,106 @@
+"""A scenario's targets judged from the 95 % confidence intervals: met when the whole
+interval is on the target's good side, missed when it is all on the wrong side, else
+unclear; and the intervals of the day in which a target is missed, as clock spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from ccsim.model.display import missing, with_unit
+from ccsim.model.registry import metric
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ccsim.scenario import Scenario
+
+
+Verdict = Literal["met", "missed", "unclear"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the scenario aims for in one metric, in the metric's stored unit."""
+
+    metric: str
+    value: float
+
+    @property
+    def text(self) -> str:
+        """``service level ≥ 80%``, ``ASA ≤ 20 s``."""
+        m = metric(self.metric)
+        sign = "≥" if m.better == "higher" else "≤"
+        return f"{m.label} {sign} {with_unit(f'{self.value * m.scale:g}', m.unit)}"
+
+
+def targets(scenario: Scenario | None) -> list[Target]:
+    """The targets ``scenario`` states (``[targets]``)."""
+    if scenario is None:
+        return []
+    stated = scenario.targets.model_dump()  # in the schema's order: service level first
+    return [Target(name, value) for name, value in stated.items() if value is not None]
+
+
+def verdict(mean: float, half: float | None, target: Target) -> Verdict:
+    """``met`` when the whole 95 % confidence interval is on the target's good side,
+    ``missed`` when it is all on the wrong side, else ``unclear`` (also with no CI: one
+    replication, or no value)."""
+    if half is None or missing(mean) or missing(half):
+        return "unclear"
+    ahead = (mean - target.value) * (1 if metric(target.metric).better == "higher" else -1)
+    if ahead - half >= 0:
+        return "met"
+    return "missed" if ahead + half < 0 else "unclear"
+
+
+@dataclass(frozen=True)
+class Miss:
+    """The intervals in which a target is missed for one contact type (``all``: the centre)."""
+
+    target: Target
+    contact_type: str
+    intervals: tuple[int, ...]
+    spans: tuple[str, ...]  # runs of consecutive intervals as clock times, "10:00–11:30"
+
+
+def missed_intervals(table: pd.DataFrame, variant: str, scenario: Scenario) -> list[Miss]:
+    """Where the CI says a target of ``scenario`` is missed, per target and contact type,
+    from :func:`ccsim.experiment.summary.interval_summary` ``table``."""
+    found = []
+    mine = table[table["variant"] == variant]
+    for target in targets(scenario):
+        for kind, rows in mine.groupby("contact_type", sort=False):
+            bad = tuple(
+                int(r["interval"]) for _, r in rows.iterrows()
+                if verdict(r[target.metric], r[f"{target.metric}_ci95"], target) == "missed"
+            )
+            if bad:
+                found.append(Miss(target, str(kind), bad, tuple(_spans(bad, scenario))))
+    return found
+
+
+def _spans(intervals: Sequence[int], scenario: Scenario) -> list[str]:
+    """Consecutive intervals as clock spans from the start of the first to the end of the
+    last (``10:00–11:30``); ``d2 07:00`` on the second day of a longer horizon."""
+    start = scenario.start_seconds
+    assert scenario.horizon is not None  # a validated scenario has one (checks.horizon)
+    days = start + scenario.horizon > 86400
+
+    def clock(t: float) -> str:
+        day, rest = divmod(round(t), 86400)
+        text = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}"
+        return f"d{day + 1} {text}" if days else text
+
+    runs: list[list[int]] = []
+    for i in intervals:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [
+        f"{clock(start + r[0] * scenario.period)}–{clock(start + (r[-1] + 1) * scenario.period)}"
+        for r in runs
+    ]
