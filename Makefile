@@ -28,7 +28,7 @@ test: $(DEV) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
-# The browser tests (tests/test_report_browser.py) open the report page in headless Chromium.
+# The browser tests (tests/report/test_page_browser.py) open the report page in headless Chromium.
 # Installing it changes the system, so it is a step of its own that says what it does:
 # Debian's chromium with apt-get when it is missing and this runs as root with apt-get (as
 # on CI); otherwise the browser tests skip, and this says why. It never fails the build.
@@ -37,7 +37,7 @@ browser:
 	  echo "browser: chromium is at $$(command -v chromium); the browser tests will run"; \
 	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "browser: chromium is not installed, and installing it needs root and apt-get:" \
-	       "the browser tests (tests/test_report_browser.py) will be skipped." \
+	       "the browser tests (tests/report/test_page_browser.py) will be skipped." \
 	       "To run them: sudo apt-get install chromium"; \
 	else \
 	  echo "browser: installing Debian's chromium for the browser tests" \

@@ -23,8 +23,7 @@ import ccsim
 from ccsim import Experiment, Results, Scenario, run_experiment
 from ccsim.model.registry import OUTCOMES
 from ccsim.plots import plot_results
-from ccsim.report import summary_text
-from ccsim.report_page import write_report
+from ccsim.report import summary_text, write_report
 from scenarios import pipeline_settings, valid_scenarios
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from ccsim.experiment import Experiment, run_experiment
 from ccsim.plots import plot_results
-from ccsim.report_page import write_report
+from ccsim.report import write_report
 from ccsim.scenario import load_scenario
 
 websocket = pytest.importorskip(
