@@ -107,7 +107,7 @@ def _marked(row: pd.Series, name: str, goals: Mapping[str, Target]) -> str:
 def summary_text(
     results: Results | pd.DataFrame, title: str, key_metrics: tuple[str, ...] = ()
 ) -> str:
-    """The summary ``ccsim run`` prints. From :class:`~ccsim.experiment.store.Results`:
+    """The summary ``ccsim run`` prints. From :class:`~ccsim.experiment.Results`:
     the totals, then a table per contact type and per agent group, targets marked met,
     missed or unclear, and the intervals that miss them. From a ``results.summary()``
     table alone, the totals only: a metric per line for one variant, a row per variant of
