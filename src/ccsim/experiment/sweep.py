@@ -32,31 +32,58 @@ entry of a list of them. A scaled value of a key whose schema field takes whole 
 (head counts ``staff``, ``lines``, any integer field added later) is rounded half up;
 durations and rates are not.
 
-Overrides are applied to the raw scenario table and each variant is then validated as a
-:class:`~ccsim.scenario.Scenario`; every variant is checked before anything runs, and an
-error names the experiment file, the variant or key, and the scenario key path. Two
-alternatives of a ``[vary]`` key that give the same scenario (``"2min"`` and ``120``) are
-an error: the grid would run one scenario twice under two labels.
+The file's keys are the pydantic model :class:`ExperimentFile` (strict as the scenario's:
+an unknown key is an error that suggests the key meant). Overrides are applied to the raw
+scenario table and each variant is then validated as a :class:`~ccsim.scenario.Scenario`
+(:mod:`ccsim.experiment.grid`); every variant is checked before anything runs, and an
+error names the experiment file, the variant or key, the value and what was expected.
+Two alternatives of a ``[vary]`` key that give the same scenario (``"2min"`` and ``120``)
+are an error: the grid would run one scenario twice under two labels.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import itertools
 import json
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from ccsim.experiment.grid import LABEL_COLUMN, Changes, Variant, canonical, expand, resolved
 from ccsim.experiment.seeds import run_seeds
 from ccsim.scenario import Scenario, ScenarioError, read_toml
-from ccsim.scenario.keys import Change as _Change
-from ccsim.scenario.keys import apply_change
+from ccsim.scenario.errors import scenario_error
+from ccsim.scenario.fields import Strict
+from ccsim.scenario.keys import Change
 from ccsim.toml_text import as_toml
 
-#: The keys an experiment file may hold.
+__all__ = [
+    "DEFAULT_REPLICATIONS",
+    "EXECUTORS",
+    "EXPERIMENT_KEYS",
+    "LABEL_COLUMN",
+    "Experiment",
+    "ExperimentFile",
+    "Variant",
+    "is_experiment_file",
+    "load_experiment",
+]
+
+#: The keys an experiment file may hold (those of :class:`ExperimentFile`), in the
+#: order its messages list them.
 EXPERIMENT_KEYS = (
     "name",
     "scenario",
@@ -68,64 +95,346 @@ EXPERIMENT_KEYS = (
     "variants",
 )
 EXECUTORS = ("local", "dask")
-#: The parameter column naming each variant's hand-made variant (its ``[[variants]]``
-#: label, or the base scenario's name); present only when there are ``[[variants]]``.
-LABEL_COLUMN = "variants.label"
 DEFAULT_REPLICATIONS = 10
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One scenario of an experiment.
+# --- the kinds of value an experiment file holds -----------------------------------------
 
-    ``parameters`` maps each parameter column (a varied key, or ``key:scale`` for a scale
-    factor) to the value this variant uses, as written in the file; lists and tables are
-    written as compact JSON text so that every value fits a table cell, and in a column
-    that holds anything but numbers (``staff = 10`` in one variant and ``[8, 9, 10, 11]``
-    in another; ``"2min"`` and ``150``) every value is text (``"10"``, ``"150"``).
-    """
+
+class _At(ValueError):
+    """A mistake at ``at`` below the key being validated: an entry of it, or a key of it."""
+
+    def __init__(self, at: str, message: str):
+        super().__init__(message)
+        self.at = at
+
+
+def _whole_number(low: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"must be a whole number >= {low} (got {as_toml(value)})")
+        return value
+
+    return check
+
+
+def _executor(value: Any) -> str:
+    if value not in EXECUTORS:
+        raise ValueError(
+            f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {as_toml(value)})"
+        )
+    return str(value)
+
+
+def _address(value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ValueError(
+            f'must be a Dask scheduler address such as "tcp://host:8786" (got {as_toml(value)})'
+        )
+    return value
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"must be a non-empty string (got {as_toml(value)})")
+    return value
+
+
+def _dotted_key(key: Any) -> str:
+    if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
+        raise ValueError(
+            f"must be a dotted key such as \"agent_groups.sales.staff\" (got {as_toml(key)})"
+        )
+    return key
+
+
+def _factor(factor: Any) -> float:
+    if (
+        isinstance(factor, bool)
+        or not isinstance(factor, int | float)
+        or not math.isfinite(factor)
+        or factor <= 0
+    ):
+        raise ValueError(f"a scale factor must be a positive number (got {as_toml(factor)})")
+    return factor
+
+
+def _scaled(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"scale"}
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """The values a ``[vary]`` key takes, in file order; with ``scale``, factors that
+    multiply what the base scenario has."""
+
+    values: tuple[Any, ...]
+    scale: bool = False
+
+
+def _alternatives(spec: Any) -> Alternatives:
+    """A ``[vary]`` entry: a non-empty list of values, or ``{ scale = [factors] }``; no
+    value twice."""
+    if _scaled(spec):
+        factors = spec["scale"]
+        if not isinstance(factors, list) or not factors:
+            raise ValueError(
+                f"scale must list the factors, e.g. {{ scale = [0.9, 1.0, 1.1] }} "
+                f"(got {as_toml(factors)})"
+            )
+        found = Alternatives(tuple(_factor(f) for f in factors), scale=True)
+    elif isinstance(spec, list) and spec:
+        found = Alternatives(tuple(spec))
+    else:
+        hint = (
+            ' (a table here usually means an unquoted dotted key: write '
+            '"agent_groups.sales.staff" = [...] with quotes)'
+            if isinstance(spec, dict)
+            else ""
+        )
+        raise ValueError(
+            f"must be a list of values or {{ scale = [...] }} (got {as_toml(spec)}){hint}"
+        )
+    seen = [canonical(value) for value in found.values]
+    for i, text in enumerate(seen):
+        if text in seen[:i]:
+            raise ValueError(f"lists {as_toml(found.values[i])} twice")
+    return found
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a ``[[variants]]`` key is set to; with ``scale``, a factor that multiplies what
+    the base scenario has."""
+
+    value: Any
+    scale: bool = False
+
+
+def _setting(value: Any) -> Setting:
+    if _scaled(value):
+        return Setting(_factor(value["scale"]), scale=True)
+    return Setting(value)
+
+
+def _table_of_keys(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table of keys to vary (got {as_toml(value)})")
+    return value
+
+
+def _array_of_tables(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError(
+            "must be an array of tables ([[variants]]), each with a label and overrides"
+        )
+    return value
+
+
+DottedKey = Annotated[str, PlainValidator(_dotted_key)]
+
+
+class HandMade(Strict):
+    """A ``[[variants]]`` table: its ``label`` and the keys it changes (dotted keys, as in
+    ``[vary]``), in file order."""
 
     label: str
-    scenario: Scenario
-    parameters: dict[str, Any] = field(default_factory=dict, hash=False)
+    changes: dict[DottedKey, Annotated[Setting, PlainValidator(_setting)]]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        # Every key but the label is a change: there are no other keys to check.
+        label = data.get("label")
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"needs a label (a non-empty string; got {as_toml(label)})")
+        return {"label": label, "changes": {k: v for k, v in data.items() if k != "label"}}
 
 
 @dataclass(frozen=True)
-class Experiment:
+class BaseScenario:
+    """The base scenario's raw table (valid on its own) and the file it came from (None
+    for an inline ``[scenario]`` table)."""
+
+    table: dict[str, Any]
+    path: Path | None
+
+
+class ExperimentFile(Strict):
+    """The keys of an experiment file, validated; see the module's docstring. Validate
+    with ``context={"source": path}`` (the file, or None): a relative ``scenario`` path is
+    read from the file's directory, and the base scenario's errors name its file. Keys
+    are checked in the order of the fields (when a file has several mistakes, the first
+    is reported)."""
+
+    scenario: BaseScenario
+    replications: Annotated[int, PlainValidator(_whole_number(1))] = DEFAULT_REPLICATIONS
+    seed: Annotated[int, PlainValidator(_whole_number(0))] = 0
+    executor: Annotated[Literal["local", "dask"], PlainValidator(_executor)] = "local"
+    address: Annotated[str | None, PlainValidator(_address)] = None
+    name: Annotated[str | None, PlainValidator(_name)] = None
+    vary: Annotated[
+        dict[DottedKey, Annotated[Alternatives, PlainValidator(_alternatives)]],
+        BeforeValidator(_table_of_keys),
+    ] = Field(default_factory=dict)
+    variants: Annotated[list[HandMade], BeforeValidator(_array_of_tables)] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a table of experiment keys (got {as_toml(data)})")
+        for key in data:
+            if key not in EXPERIMENT_KEYS:
+                close = difflib.get_close_matches(str(key), EXPERIMENT_KEYS, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise _At(
+                    str(key),
+                    f"unknown key {key!r}{hint}; expected one of: {', '.join(EXPERIMENT_KEYS)}"
+                    + _why_experiment(data, key),
+                )
+        if "scenario" not in data:
+            raise _At(
+                "scenario",
+                'is required: a scenario file (scenario = "baseline.toml") or a [scenario] table',
+            )
+        return data
+
+    @field_validator("scenario", mode="plain")
+    @classmethod
+    def _base_scenario(cls, value: Any, info: ValidationInfo) -> BaseScenario:
+        """The base scenario, checked to be valid on its own."""
+        source = (info.context or {}).get("source")
+        where = str(source) if source is not None else None
+        if isinstance(value, dict):
+            Scenario.from_dict(copy.deepcopy(value), source=f"{where}: scenario" if where else None)
+            return BaseScenario(value, None)
+        if not isinstance(value, str) or not value:
+            raise ValueError(
+                f"must be a scenario file path or a [scenario] table (got {as_toml(value)})"
+            )
+        path = Path(value)
+        if not path.is_absolute() and source is not None:
+            path = Path(source).parent / path
+        if not path.is_file():
+            raise ValueError(f"no such scenario file: {path}")
+        raw = read_toml(path)
+        Scenario.from_dict(copy.deepcopy(raw), source=str(path))
+        return BaseScenario(raw, path)
+
+    @field_validator("variants")
+    @classmethod
+    def _distinct_labels(cls, variants: list[HandMade]) -> list[HandMade]:
+        labels = [v.label for v in variants]
+        for i, label in enumerate(labels):
+            if label in labels[:i]:
+                raise _At(f"[{label}]", f"the label {label!r} is used twice")
+        return variants
+
+    @field_validator("address")
+    @classmethod
+    def _address_for_dask(cls, address: str | None, info: ValidationInfo) -> str | None:
+        if address is not None and info.data.get("executor", "dask") != "dask":
+            raise ValueError('is only used with executor = "dask"')
+        return address
+
+    def grid(self) -> Changes:
+        """``[vary]`` as (key, its alternatives as changes), in file order."""
+        return [
+            (key, [Change(key, value, scale=spec.scale) for value in spec.values])
+            for key, spec in self.vary.items()
+        ]
+
+    def hand_made(self) -> Changes:
+        """``[[variants]]`` as (label, its changes)."""
+        return [
+            (v.label, [Change(key, s.value, scale=s.scale) for key, s in v.changes.items()])
+            for v in self.variants
+        ]
+
+
+def _why_experiment(data: dict[str, Any], key: Any) -> str:
+    """Why a file holding the scenario key ``key`` was read as an experiment, and how to
+    sweep a scenario; nothing for a key no scenario has either (a plain typo)."""
+    if key not in Scenario.model_fields:
+        return ""
+    marks = {"scenario": "a 'scenario' key", "vary": "a [vary] table",
+             "variants": "[[variants]] tables"}
+    why = " and ".join(text for mark, text in marks.items() if mark in data)
+    return (
+        f" (the file was read as an experiment because it has {why}; {key!r} is a scenario "
+        "key). To sweep a scenario, keep it in a file of its own and name it from the "
+        'experiment: scenario = "FILE" next to [vary] or [[variants]]; or put the '
+        "scenario's keys under a [scenario] table"
+    )
+
+
+def experiment_error(error: ValidationError, data: Any) -> ScenarioError:
+    """The first problem pydantic found in an experiment's keys ``data``, at its key path
+    as an experiment file writes it: ``vary["agent_groups.sales.staff"]``,
+    ``variants[short calls]["lines"]`` (entries by their label, else their position)."""
+    first = error.errors(include_url=False)[0]
+    loc = first["loc"]
+    path = str(loc[0]) if loc else ""
+    if len(loc) > 1 and loc[0] == "vary":
+        path += f"[{json.dumps(loc[1])}]"
+    elif len(loc) > 1 and loc[0] == "variants" and isinstance(loc[1], int):
+        entry = data["variants"][loc[1]]
+        label = entry.get("label") if isinstance(entry, dict) else None
+        path += f"[{label}]" if isinstance(label, str) and label else f"[{loc[1]}]"
+        if len(loc) > 3 and loc[2] == "changes":
+            path += f"[{json.dumps(loc[3])}]"
+    if first["type"] != "value_error":  # none of ours: pydantic's own, in ccsim's words
+        return ScenarioError(scenario_error(error, data).message, path)
+    cause = first["ctx"]["error"]
+    if isinstance(cause, _At):
+        path = f"{path}.{cause.at}" if path and not cause.at.startswith("[") else path + cause.at
+    return ScenarioError(str(cause), path)
+
+
+# --- the experiment ----------------------------------------------------------------------
+
+
+def _some_variants(variants: Any) -> Any:
+    if isinstance(variants, list | tuple):
+        if not variants:
+            raise ValueError("an experiment needs at least one variant")
+        labels = [getattr(v, "label", None) for v in variants]
+        for i, label in enumerate(labels):
+            if label in labels[:i]:
+                raise ValueError(f"the label {label!r} is used twice")
+    return variants
+
+
+class Experiment(Strict):
     """Variants × replications, with the seed every replication's run seed derives from.
 
     ``parameters`` lists the parameter columns of the results tables, in order.
     ``executor`` (``"local"`` or ``"dask"``) and ``address`` (a Dask scheduler, or ``None``
     for a local Dask cluster) say where the experiment runs unless :func:`run_experiment`
     is told otherwise. ``source`` and ``scenario_source`` are the files it was read from.
+    Validated as a scenario is: a mistake raises :class:`ScenarioError` naming ``source``.
     """
 
-    name: str
-    variants: tuple[Variant, ...]
-    replications: int = DEFAULT_REPLICATIONS
-    seed: int = 0
+    name: Annotated[str, PlainValidator(_name)]
+    variants: Annotated[tuple[Variant, ...], BeforeValidator(_some_variants)]
+    replications: Annotated[int, PlainValidator(_whole_number(1))] = DEFAULT_REPLICATIONS
+    seed: Annotated[int, PlainValidator(_whole_number(0))] = 0
     parameters: tuple[str, ...] = ()
-    executor: str = "local"
-    address: str | None = None
+    executor: Annotated[Literal["local", "dask"], PlainValidator(_executor)] = "local"
+    address: Annotated[str | None, PlainValidator(_address)] = None
     source: Path | None = None
     scenario_source: Path | None = None
 
-    def __post_init__(self) -> None:
-        where = str(self.source) if self.source else None
-        _check_count(self.replications, "replications", where)
-        _check_seed(self.seed, "seed", where)
-        if not self.variants:
-            raise ScenarioError("an experiment needs at least one variant", "", where)
-        labels = [v.label for v in self.variants]
-        for i, label in enumerate(labels):
-            if label in labels[:i]:
-                raise ScenarioError(f"the label {label!r} is used twice", "variants", where)
-        if self.executor not in EXECUTORS:
-            raise ScenarioError(
-                f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {as_toml(self.executor)})",
-                "executor",
-                where,
-            )
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            found = experiment_error(error, data)
+            source = data.get("source")
+            raise (found.located(str(source)) if source else found) from None
 
     def warnings(self) -> list[str]:
         """Things that are legal but probably not meant, each once: variants that run the
@@ -134,7 +443,7 @@ class Experiment:
         found: list[str] = []
         first: dict[str, str] = {}
         for variant in self.variants:
-            other = first.setdefault(_resolved(variant.scenario), variant.label)
+            other = first.setdefault(resolved(variant.scenario), variant.label)
             if other != variant.label:
                 found.append(f"variants {other!r} and {variant.label!r} run the same scenario, "
                              "so their results are the same (common random numbers); the "
@@ -200,9 +509,6 @@ def is_experiment_file(path: str | Path) -> bool:
     return any(key in data for key in ("scenario", "vary", "variants"))
 
 
-# --- parsing -------------------------------------------------------------------------
-
-
 def _parse(
     data: dict[str, Any],
     source: Path | None,
@@ -210,381 +516,31 @@ def _parse(
     replications: int | None,
 ) -> Experiment:
     where = str(source) if source is not None else None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"expected a table of experiment keys (got {as_toml(data)})", "", where)
-    for key in data:
-        if key not in EXPERIMENT_KEYS:
-            close = difflib.get_close_matches(str(key), EXPERIMENT_KEYS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ScenarioError(
-                f"unknown key {key!r}{hint}; expected one of: {', '.join(EXPERIMENT_KEYS)}"
-                + _why_experiment(data, key),
-                str(key),
-                where,
-            )
-    if "scenario" not in data:
-        raise ScenarioError(
-            'is required: a scenario file (scenario = "baseline.toml") or a [scenario] table',
-            "scenario",
-            where,
-        )
-    base, scenario_source = _base_scenario(data["scenario"], source, where)
-    # An override is the caller's argument, not the file's key: its error names no file.
-    reps = data.get("replications", DEFAULT_REPLICATIONS) if replications is None else replications
-    if replications is None:
-        _check_count(reps, "replications", where)
-    else:
-        _check_count(reps, "replications argument", None)
-    run_seed = data.get("seed", 0) if seed is None else seed
-    if seed is None:
-        _check_seed(run_seed, "seed", where)
-    else:
-        _check_seed(run_seed, "seed argument", None)
-    executor = data.get("executor", "local")
-    if executor not in EXECUTORS:
-        raise ScenarioError(
-            f"must be one of: {', '.join(map(repr, EXECUTORS))} (got {as_toml(executor)})",
-            "executor",
-            where,
-        )
-    address = data.get("address")
-    if address is not None and (not isinstance(address, str) or not address):
-        raise ScenarioError(
-            f'must be a Dask scheduler address such as "tcp://host:8786" (got {as_toml(address)})',
-            "address",
-            where,
-        )
-    if address is not None and executor != "dask":
-        raise ScenarioError('is only used with executor = "dask"', "address", where)
-    name = data.get("name", source.stem if source is not None else "experiment")
-    if not isinstance(name, str) or not name:
-        raise ScenarioError(f"must be a non-empty string (got {as_toml(name)})", "name", where)
-
-    grid = _grid(data.get("vary", {}), where)
-    named = _named_variants(data.get("variants", []), where)
-    variants, parameters = _expand(base, grid, named, where)
-    return Experiment(
-        name=name,
-        variants=tuple(variants),
-        replications=reps,
-        seed=run_seed,
-        parameters=tuple(parameters),
-        executor=executor,
-        address=address,
-        source=source,
-        scenario_source=scenario_source,
-    )
-
-
-def _why_experiment(data: dict[str, Any], key: Any) -> str:
-    """Why a file holding the scenario key ``key`` was read as an experiment, and how to
-    sweep a scenario; nothing for a key no scenario has either (a plain typo)."""
-    if key not in Scenario.model_fields:
-        return ""
-    marks = {"scenario": "a 'scenario' key", "vary": "a [vary] table",
-             "variants": "[[variants]] tables"}
-    why = " and ".join(text for mark, text in marks.items() if mark in data)
-    return (
-        f" (the file was read as an experiment because it has {why}; {key!r} is a scenario "
-        "key). To sweep a scenario, keep it in a file of its own and name it from the "
-        'experiment: scenario = "FILE" next to [vary] or [[variants]]; or put the '
-        "scenario's keys under a [scenario] table"
-    )
-
-
-def _base_scenario(
-    value: Any, source: Path | None, where: str | None
-) -> tuple[dict[str, Any], Path | None]:
-    """The base scenario's raw table (checked to be valid on its own) and its file."""
-    if isinstance(value, dict):
-        Scenario.from_dict(copy.deepcopy(value), source=f"{where}: scenario" if where else None)
-        return value, None
-    if not isinstance(value, str) or not value:
-        raise ScenarioError(
-            f"must be a scenario file path or a [scenario] table (got {as_toml(value)})",
-            "scenario",
-            where,
-        )
-    path = Path(value)
-    if not path.is_absolute() and source is not None:
-        path = source.parent / path
-    if not path.is_file():
-        raise ScenarioError(f"no such scenario file: {path}", "scenario", where)
-    raw = read_toml(path)
-    Scenario.from_dict(copy.deepcopy(raw), source=str(path))
-    return raw, path
-
-
-def _grid(vary: Any, where: str | None) -> list[tuple[str, list[_Change]]]:
-    """``[vary]`` as a list of (key, alternatives), in file order."""
-    if not isinstance(vary, dict):
-        raise ScenarioError(f"must be a table of keys to vary (got {as_toml(vary)})", "vary", where)
-    grid = []
-    for key, spec in vary.items():
-        at = f"vary[{json.dumps(key)}]"
-        _check_key(key, at, where)
-        if isinstance(spec, dict) and set(spec) == {"scale"}:
-            factors = spec["scale"]
-            if not isinstance(factors, list) or not factors:
-                raise ScenarioError(
-                    f"scale must list the factors, e.g. {{ scale = [0.9, 1.0, 1.1] }} "
-                    f"(got {as_toml(factors)})",
-                    at,
-                    where,
-                )
-            for factor in factors:
-                _check_factor(factor, at, where)
-            alternatives = [_Change(key, f, scale=True) for f in factors]
-        elif isinstance(spec, list) and spec:
-            alternatives = [_Change(key, v) for v in spec]
-        else:
-            hint = (
-                ' (a table here usually means an unquoted dotted key: write '
-                '"agent_groups.sales.staff" = [...] with quotes)'
-                if isinstance(spec, dict)
-                else ""
-            )
-            raise ScenarioError(
-                f"must be a list of values or {{ scale = [...] }} (got {as_toml(spec)}){hint}",
-                at,
-                where,
-            )
-        seen = [_canonical(c.value) for c in alternatives]
-        for i, text in enumerate(seen):
-            if text in seen[:i]:
-                raise ScenarioError(f"lists {as_toml(alternatives[i].value)} twice", at, where)
-        grid.append((key, alternatives))
-    return grid
-
-
-def _named_variants(variants: Any, where: str | None) -> list[tuple[str, list[_Change]]]:
-    """``[[variants]]`` as (label, changes)."""
-    if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
-        raise ScenarioError(
-            "must be an array of tables ([[variants]]), each with a label and overrides",
-            "variants",
-            where,
-        )
-    named = []
-    for i, table in enumerate(variants):
-        label = table.get("label")
-        if not isinstance(label, str) or not label:
-            raise ScenarioError(
-                f"needs a label (a non-empty string; got {as_toml(label)})", f"variants[{i}]", where
-            )
-        at = f"variants[{label}]"
-        if label in [n for n, _ in named]:
-            raise ScenarioError(f"the label {label!r} is used twice", at, where)
-        changes = []
-        for key, value in table.items():
-            if key == "label":
-                continue
-            _check_key(key, f"{at}[{json.dumps(key)}]", where)
-            if isinstance(value, dict) and set(value) == {"scale"}:
-                _check_factor(value["scale"], f"{at}[{json.dumps(key)}]", where)
-                changes.append(_Change(key, value["scale"], scale=True))
-            else:
-                changes.append(_Change(key, value))
-        named.append((label, changes))
-    return named
-
-
-def _expand(
-    base: dict[str, Any],
-    grid: list[tuple[str, list[_Change]]],
-    named: list[tuple[str, list[_Change]]],
-    where: str | None,
-) -> tuple[list[Variant], list[str]]:
-    """Every hand-made variant (the base among them) crossed with every point of the
-    grid, validated."""
-    short = _short_keys([key for key, _ in grid], base)
-    named = _with_base(base, named, where)
-    columns: list[str] = [LABEL_COLUMN] if named else []
-    for _, changes in named:
-        columns += [_column(c) for c in changes if _column(c) not in columns]
-    grid_columns = [_column(alternatives[0]) for _, alternatives in grid]
-    for column in grid_columns:
-        if column in columns:
-            raise ScenarioError(
-                "is set both by [[variants]] and by [vary]; keep it in one of them",
-                f"vary[{json.dumps(column.removesuffix(':scale'))}]",
-                where,
-            )
-    columns += grid_columns
-    points = list(itertools.product(*(alternatives for _, alternatives in grid)))
-    built: list[tuple[str, Scenario, dict[str, Any]]] = []
-    for name, own in named or [(None, [])]:
-        seen: dict[str, tuple[_Change, ...]] = {}
-        for point in points:
-            parts = [name] if name else []
-            parts += [
-                f"{short[c.key]}={'×' if c.scale else ''}{_show(c.value)}" for c in point
-            ]
-            label = ", ".join(parts) if parts else _base_name(base)
-            data = copy.deepcopy(base)
-            for change in own:
-                _apply(data, change, f"variants[{name}][{json.dumps(change.key)}]", where)
-            for change in point:
-                _apply(data, change, f"vary[{json.dumps(change.key)}]", where)
+    # An override is the caller's argument, not the file's key: its error names no file,
+    # and the file's value it replaces is not read.
+    for value, key, check in ((replications, "replications", _whole_number(1)),
+                              (seed, "seed", _whole_number(0))):
+        if value is not None:
             try:
-                scenario = Scenario.from_dict(data)
-            except ScenarioError as error:
-                path = f"variant {label!r}: {error.path}" if error.path else f"variant {label!r}"
-                raise ScenarioError(error.message, path, where) from None
-            _check_distinct(scenario, point, seen, where)
-            values = {_column(c): c.value for c in [*own, *point]}
-            built.append((label, scenario, {LABEL_COLUMN: name, **values} if name else values))
-    text = {
-        column
-        for column in columns
-        if not all(_number(values[column]) for _, _, values in built if column in values)
-    }
-    variants = [
-        Variant(label, scenario, {k: _cell(v, k in text) for k, v in values.items()})
-        for label, scenario, values in built
-    ]
-    return variants, columns
-
-
-def _with_base(
-    base: dict[str, Any], named: list[tuple[str, list[_Change]]], where: str | None
-) -> list[tuple[str, list[_Change]]]:
-    """``named`` with the base scenario first, under its name, unless one of them gives
-    the base scenario (it stands for the base under its own label)."""
-    if not named:
-        return named
-    plain = _resolved(Scenario.from_dict(copy.deepcopy(base)))
-    for name, changes in named:
-        data = copy.deepcopy(base)
-        for change in changes:
-            _apply(data, change, f"variants[{name}][{json.dumps(change.key)}]", where)
-        try:
-            if _resolved(Scenario.from_dict(data)) == plain:
-                return named
-        except ScenarioError:
-            continue  # reported with the variant's label when it is built
-    label = _base_name(base)
-    if label in [n for n, _ in named]:
-        raise ScenarioError(
-            f"the label {label!r} is the base scenario's name, and the base is a variant of "
-            "its own; choose another label",
-            f"variants[{label}]",
-            where,
-        )
-    return [(label, []), *named]
-
-
-def _resolved(scenario: Scenario) -> str:
-    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
-
-
-def _check_distinct(
-    scenario: Scenario,
-    point: tuple[_Change, ...],
-    seen: dict[str, tuple[_Change, ...]],
-    where: str | None,
-) -> None:
-    """Refuse two points of the grid that give the same scenario: alternatives that are
-    written differently but mean the same (``"2min"`` and ``120``) would run it twice."""
-    if not point:
-        return
-    other = seen.setdefault(_resolved(scenario), point)
-    if other is point:
-        return
-    first, second = next((a, b) for a, b in zip(other, point, strict=True) if a is not b)
-    raise ScenarioError(
-        f"{as_toml(first.value)} and {as_toml(second.value)} are the same value "
-        "(the variants would be the same scenario)",
-        f"vary[{json.dumps(first.key)}]",
-        where,
+                check(value)
+            except ValueError as error:
+                raise ScenarioError(str(error), f"{key} argument") from None
+            if isinstance(data, dict):
+                data = {k: v for k, v in data.items() if k != key}
+    try:
+        file = ExperimentFile.model_validate(data, context={"source": source})
+    except ValidationError as error:
+        found = experiment_error(error, data)
+        raise (found.located(where) if where else found) from None
+    variants, parameters = expand(file.scenario.table, file.grid(), file.hand_made(), where)
+    return Experiment(
+        name=file.name if file.name is not None else (source.stem if source else "experiment"),
+        variants=tuple(variants),
+        replications=file.replications if replications is None else replications,
+        seed=file.seed if seed is None else seed,
+        parameters=tuple(parameters),
+        executor=file.executor,
+        address=file.address,
+        source=source,
+        scenario_source=file.scenario.path,
     )
-
-
-def _base_name(base: dict[str, Any]) -> str:
-    name = base.get("name", "scenario")
-    return name if isinstance(name, str) and name else "scenario"
-
-
-def _column(change: _Change) -> str:
-    return f"{change.key}:scale" if change.scale else change.key
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _cell(value: Any, text: bool) -> Any:
-    """A parameter value as a table cell: scalars as they are, lists and tables as JSON;
-    with ``text`` (a column that does not hold only numbers, so one typed table column
-    cannot hold it as written) every value as text, strings as they are."""
-    if isinstance(value, list | dict) or (text and not isinstance(value, str)):
-        return _canonical(value)
-    return value
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-
-
-def _show(value: Any) -> str:
-    """A value as a label shows it: ``10``, ``0.9``, ``2min``, ``[8,9,10]``."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, int | str):
-        return str(value)
-    return _canonical(value)
-
-
-def _short_keys(keys: list[str], base: dict[str, Any]) -> dict[str, str]:
-    """Keys as labels show them: without the list they start in (``agent_groups``) and
-    without ``*`` (``agent_groups.*.staff`` → ``staff``), unless that makes two alike."""
-    short = {}
-    for key in keys:
-        parts = key.split(".")
-        if len(parts) > 1 and isinstance(base.get(parts[0]), list):
-            parts = parts[1:]
-        short[key] = ".".join(p for p in parts if p != "*") or key
-    if len(set(short.values())) < len(short):
-        return {key: key for key in keys}
-    return short
-
-
-def _check_key(key: Any, at: str, where: str | None) -> None:
-    if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
-        raise ScenarioError(
-            f"must be a dotted key such as \"agent_groups.sales.staff\" (got {as_toml(key)})",
-            at,
-            where,
-        )
-
-
-def _check_factor(factor: Any, at: str, where: str | None) -> None:
-    if (
-        isinstance(factor, bool)
-        or not isinstance(factor, int | float)
-        or not math.isfinite(factor)
-        or factor <= 0
-    ):
-        raise ScenarioError(
-            f"a scale factor must be a positive number (got {as_toml(factor)})", at, where
-        )
-
-
-def _check_count(value: Any, key: str, where: str | None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ScenarioError(f"must be a whole number >= 1 (got {as_toml(value)})", key, where)
-
-
-def _check_seed(value: Any, key: str, where: str | None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ScenarioError(f"must be a whole number >= 0 (got {as_toml(value)})", key, where)
-
-
-# --- applying a change to a raw scenario table --------------------------------------
-
-
-def _apply(data: dict[str, Any], change: _Change, at: str, where: str | None) -> None:
-    """Set or scale ``change.key`` in ``data``, a raw scenario table (in place)."""
-    apply_change(Scenario, data, change, at, where)
