@@ -128,13 +128,13 @@ def test_which_scaled_values_are_rounded_follows_the_schema_types() -> None:
 def test_a_new_integer_key_of_the_scenario_is_rounded_when_scaled(
     write_experiment: Writer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ccsim.experiment import grid, sweep
+    from ccsim.experiment import grid, schema
 
     class WithSeats(Scenario):
         seats: int | None = None  # a key the sweep's code does not name
 
     monkeypatch.setattr(grid, "Scenario", WithSeats)  # the variants
-    monkeypatch.setattr(sweep, "Scenario", WithSeats)  # the base scenario
+    monkeypatch.setattr(schema, "Scenario", WithSeats)  # the base scenario
     path = write_experiment("""
 scenario = "tiny.toml"
 [vary]
