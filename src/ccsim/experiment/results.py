@@ -122,8 +122,10 @@ class Results:
         """The runs that raised, in variant then replication order."""
         bad = self.runs[self.runs["status"] != "ok"]
         return [
-            FailedRun(str(r.variant), int(r.replication), int(r.seed), str(r.error))
-            for r in bad.itertuples(index=False)
+            FailedRun(str(variant), int(replication), int(seed), str(error))
+            for variant, replication, seed, error in zip(
+                bad["variant"], bad["replication"], bad["seed"], bad["error"], strict=True
+            )
         ]
 
     def scenarios(self) -> dict[str, Scenario]:

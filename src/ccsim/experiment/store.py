@@ -218,7 +218,8 @@ class Store:
         """Keep ``record`` (an executor's) and, with a directory, persist it at once."""
         key = (record["variant"], record["replication"])
         trace = record.pop("trace", None)
-        timing = {k: record.pop(k) for k in ("elapsed", "host", "pid") if k in record}
+        timing: dict[str, Any] = {k: record.pop(k) for k in ("elapsed", "host", "pid")
+                                  if k in record}
         self.records[key] = record
         if self.out is None:
             return
