@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     PlainValidator,
     ValidationError,
@@ -194,17 +196,18 @@ Executor = Annotated[Literal["local", "dask"], PlainValidator(_executor)]
 Address = Annotated[str | None, PlainValidator(_address)]
 
 
-class HandMade(Strict):
+class HandMade(BaseModel):
     """A ``[[variants]]`` table: its ``label`` and the keys it changes (dotted keys, as in
-    ``[vary]``), in file order."""
+    ``[vary]``), in file order. Every key but the label is a change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     label: str
     changes: dict[DottedKey, Annotated[Setting, PlainValidator(_setting)]]
 
     @model_validator(mode="before")
     @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        # Every key but the label is a change: there are no other keys to check.
+    def _label_and_changes(cls, data: Any) -> Any:
         label = data.get("label")
         if not isinstance(label, str) or not label:
             raise ValueError(f"needs a label (a non-empty string; got {as_toml(label)})")

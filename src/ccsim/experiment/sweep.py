@@ -79,10 +79,8 @@ __all__ = [
 ]
 
 
-# --- the experiment ----------------------------------------------------------------------
-
-
 def _some_variants(variants: Any) -> Any:
+    """At least one variant, no label twice."""
     if isinstance(variants, list | tuple):
         if not variants:
             raise ValueError("an experiment needs at least one variant")
