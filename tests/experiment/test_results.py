@@ -113,7 +113,7 @@ def test_parameter_columns_of_mixed_values_reach_every_table(
 
 
 def test_a_metric_a_run_did_not_report_is_nan_in_tables_and_summaries() -> None:
-    from ccsim.experiment.results import _tables
+    from ccsim.experiment.results import tables_from_records
     from ccsim.experiment.summary import summarize
 
     manifest = {"parameters": [], "variants": [{"label": "a", "parameters": {}}]}
@@ -124,7 +124,7 @@ def test_a_metric_a_run_did_not_report_is_nan_in_tables_and_summaries() -> None:
                  "intervals": {"interval": [0]}}
         for r in range(3)
     }
-    runs, *_ = _tables(manifest, records)
+    runs, *_ = tables_from_records(manifest, records)
     assert list(runs["offered"]) == [10, 10, 10] and runs["answered"].isna().all()
     row = summarize(runs, ["a"]).iloc[0]
     assert row["service_level"] == pytest.approx(0.6)
@@ -137,7 +137,7 @@ def test_a_metric_a_run_did_not_report_is_nan_in_tables_and_summaries() -> None:
 
 
 def test_a_column_only_some_variants_report_is_nan_in_the_others_rows() -> None:
-    from ccsim.experiment.results import _tables
+    from ccsim.experiment.results import tables_from_records
 
     manifest = {"parameters": [], "variants": [{"label": "a", "parameters": {}},
                                                {"label": "b", "parameters": {}}]}
@@ -148,7 +148,7 @@ def test_a_column_only_some_variants_report_is_nan_in_the_others_rows() -> None:
                                **({"recalls_requested": [1, 2]} if v else {})}}
         for v in (0, 1)
     }
-    _, _, intervals, _, _ = _tables(manifest, records)
+    _, _, intervals, _, _ = tables_from_records(manifest, records)
     assert list(intervals.variant) == ["a", "a", "b", "b"]
     assert list(intervals.offered) == [4, 6, 4, 6]
     assert intervals.recalls_requested.isna().tolist() == [True, True, False, False]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccsim.experiment.store import (
+from ccsim.experiment.files import (
     MANIFEST,
     PER_RUN,
     RUNS,
@@ -29,8 +29,6 @@ from ccsim.scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from ccsim.experiment.store import Store
 
 
 @dataclass(frozen=True)
@@ -81,26 +79,6 @@ class Results:
         self.groups = groups
         self.agents = agents if agents is not None else pd.DataFrame()
         self.out = out
-
-    @classmethod
-    def from_store(cls, store: Store) -> Results:
-        """The results of the runs ``store`` holds, and with a directory, their tables
-        written to it. Tables that cannot be written raise, but never at the cost of a
-        run: the records are on disk already, and running the experiment again writes the
-        tables from them."""
-        tables = _tables(store.manifest, store.records)
-        if store.out is None:
-            return cls(store.manifest, *tables)
-        try:
-            results = cls(store.manifest, *tables, out=store.out)
-            results.save()
-        except Exception as error:
-            error.add_note(
-                f"ccsim: all {len(store.records)} run records are kept in {store.out / RUNS}; "
-                "running the experiment again writes the tables without running them again"
-            )
-            raise
-        return results
 
     @property
     def name(self) -> str:
@@ -201,7 +179,7 @@ class Results:
             runs = pd.read_parquet(files[0])
             if len(runs) == records:
                 return cls(found, runs, *(pd.read_parquet(f) for f in files[1:]), out=out)
-        return cls(found, *_tables(found, load_records(out, found)), out=out)
+        return cls(found, *tables_from_records(found, load_records(out, found)), out=out)
 
     def __repr__(self) -> str:
         return (
@@ -213,7 +191,7 @@ class Results:
 # --- tables ----------------------------------------------------------------------------
 
 
-def _tables(
+def tables_from_records(
     manifest: dict[str, Any], records: dict[tuple[int, int], dict[str, Any]]
 ) -> tuple[pd.DataFrame, ...]:
     """``runs``, ``types``, ``intervals``, ``groups`` and ``agents`` from the records,

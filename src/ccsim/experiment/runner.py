@@ -78,7 +78,7 @@ def run_experiment(
                 bar.update(1)
         finally:
             bar.close()
-    return Results.from_store(store)
+    return store.results()
 
 
 def _check_budget(experiment: Experiment, workers: int | None, client: Any, trace: bool,

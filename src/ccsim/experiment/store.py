@@ -45,39 +45,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import re
 import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccsim.experiment.files import (
+    CHARTS_DIR,
+    LOG,
+    MANIFEST,
+    RUN_FILE,
+    RUNS,
+    TABLES,
+    TRACE,
+    is_temporary,
+    load_records,
+    read_manifest,
+    run_name,
+    write_bytes,
+    write_parquet,
+    write_text,
+    writing,
+)
+from ccsim.experiment.results import Results, tables_from_records
 from ccsim.model.registry import METRICS
 from ccsim.scenario import ScenarioError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    import pandas as pd
-
     from ccsim.experiment.sweep import Experiment
 
-MANIFEST = "experiment.json"
-RUNS = "runs"
-TRACE = "trace"
-LOG = "log.jsonl"
-#: The tables of runs, by name: each is written as CSV and Parquet.
-PER_RUN = ("runs", "types", "intervals", "groups", "agents")
-TABLES = (
-    *(f"{name}.{ext}" for name in PER_RUN for ext in ("csv", "parquet")),
-    "summary.csv",
-    "groups_summary.csv",
-    "seeds.csv",
-)
-#: The folder of a results directory that holds its charts (all of it is ccsim's).
-CHARTS_DIR = "charts"
-#: Names of the files of one run, in ``runs/`` and ``trace/``.
-_RUN_FILE = re.compile(r"v\d{4,}-r\d{4,}\.(json|parquet)")
 #: Files of the package whose content decides what a run produces.
 _MODEL_CODE = ("model", "streams.py", "units.py", "scenario")
 _FORMAT = 1
@@ -134,11 +130,6 @@ def manifest(experiment: Experiment, code: str | None = None) -> dict[str, Any]:
     }
 
 
-def run_name(variant: int, replication: int) -> str:
-    """The file stem of a run's record and trace."""
-    return f"v{variant:04d}-r{replication:04d}"
-
-
 class Store:
     """The records of one experiment's runs, in a directory ``out`` (or only in memory
     when ``out`` is None)."""
@@ -167,7 +158,7 @@ class Store:
         if out.exists() and not out.is_dir():
             raise ScenarioError("is a file, not a directory; choose another --out", source=str(out))
         ours = (out / MANIFEST).is_file()
-        if not ours and out.is_dir() and any(not _temporary(p, MANIFEST) for p in out.iterdir()):
+        if not ours and out.is_dir() and any(not is_temporary(p, MANIFEST) for p in out.iterdir()):
             raise ScenarioError(
                 f"is not a ccsim results directory (no {MANIFEST}); choose another --out",
                 source=str(out),
@@ -235,36 +226,23 @@ class Store:
         with writing(self.out / LOG), (self.out / LOG).open("a") as log:
             log.write(json.dumps(line) + "\n")
 
-
-# --- files -----------------------------------------------------------------------------
-
-
-def read_manifest(out: Path) -> dict[str, Any] | None:
-    """The manifest of the results directory ``out`` (None: there is none)."""
-    try:
-        return json.loads((out / MANIFEST).read_text())
-    except FileNotFoundError:
-        return None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ScenarioError(
-            f"{MANIFEST} is damaged ({error}); pass --fresh", source=str(out)
-        ) from None
-
-
-def load_records(out: Path, manifest: dict[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
-    """The run records in ``out/runs`` that belong to the experiment of ``manifest``."""
-    seeds = manifest["seeds"]
-    variants = len(manifest["variants"])
-    records = {}
-    for path in sorted((out / RUNS).glob("v*-r*.json")):
+    def results(self) -> Results:
+        """The results so far, and with a directory, their tables written to it. Tables
+        that cannot be written raise, but never at the cost of a run: the records are
+        on disk already, and running the experiment again writes the tables from them."""
+        tables = tables_from_records(self.manifest, self.records)
+        if self.out is None:
+            return Results(self.manifest, *tables)
         try:
-            record = json.loads(path.read_text())
-            key = (int(record["variant"]), int(record["replication"]))
-        except (ValueError, KeyError, TypeError):
-            continue  # not one of ours: the run is simply done again
-        if key[0] < variants and key[1] < len(seeds) and record.get("seed") == seeds[key[1]]:
-            records[key] = record
-    return records
+            results = Results(self.manifest, *tables, out=self.out)
+            results.save()
+        except Exception as error:
+            error.add_note(
+                f"ccsim: all {len(self.records)} run records are kept in {self.out / RUNS}; "
+                "running the experiment again writes the tables without running them again"
+            )
+            raise
+        return results
 
 
 def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
@@ -289,7 +267,7 @@ def _clear(out: Path, old: dict[str, Any] | None) -> None:
             files += [
                 path
                 for path in (out / folder).iterdir()
-                if _RUN_FILE.fullmatch(path.name) or _temporary(path)
+                if RUN_FILE.fullmatch(path.name) or is_temporary(path)
             ]
     if old is not None:
         sources = [old.get("source"), old.get("scenario_source")]
@@ -301,11 +279,6 @@ def _clear(out: Path, old: dict[str, Any] | None) -> None:
     for folder in (RUNS, TRACE, "inputs"):
         with contextlib.suppress(OSError):  # not there, or holds someone else's files
             (out / folder).rmdir()
-
-
-def _temporary(path: Path, name: str = "") -> bool:
-    """Whether ``path`` is a temporary file of :func:`_write_bytes` (for ``name``)."""
-    return path.name.startswith(f".{name}") and path.name.endswith(".tmp")
 
 
 def _inputs(source: str | Path | None, scenario: str | Path | None) -> list[tuple[str, Path]]:
@@ -325,59 +298,4 @@ def _copy_inputs(experiment: Experiment, inputs: Path) -> None:
     if files:
         inputs.mkdir(exist_ok=True)
     for name, path in files:
-        _write_bytes(inputs / name, path.read_bytes())
-
-
-@contextlib.contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """Turn a failed write of ``path`` (a full disk, a read-only directory, no permission)
-    into a :class:`ScenarioError` naming ``path``: the ``write()`` that fails on a full disk
-    names no file, and an atomic write would name its hidden temporary file."""
-    try:
-        yield
-    except OSError as error:
-        reason = error.strerror or str(error) or type(error).__name__
-        raise ScenarioError(f"cannot be written ({reason})", source=str(path)) from error
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (see :func:`_write_bytes`)."""
-    _write_bytes(path, text.encode())
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write atomically: a reader (or a resumed run after ``kill -9``) sees the old file
-    or the whole new one, never a part."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with writing(path):
-        try:
-            with temporary.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        os.replace(temporary, path)
-
-
-def write_parquet(table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` to ``path`` as Parquet, atomically."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with writing(path):
-        try:
-            table.to_parquet(temporary, index=False)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        os.replace(temporary, path)
-
-
-def __getattr__(name: str) -> Any:
-    # Results and FailedRun live in ccsim.experiment.results (which reads through this
-    # module); the report modules still import them from here. Remove once they do not.
-    if name in ("Results", "FailedRun"):
-        from ccsim.experiment import results
-
-        return getattr(results, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        write_bytes(inputs / name, path.read_bytes())
