@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-import ccsim.experiment.store as store
+import ccsim.experiment.files as files
 from ccsim.cli import main
 from ccsim.scenario import Scenario, ScenarioError
 from ccsim.toml_text import as_toml
@@ -379,7 +379,7 @@ def test_a_full_disk_names_the_file_it_could_not_write(small, tmp_path, capsys, 
                                                        target, failing):
     out = tmp_path / "out"
     if target == "os.fsync":
-        monkeypatch.setattr(store.os, "fsync", _no_space)
+        monkeypatch.setattr(files.os, "fsync", _no_space)
     else:
         monkeypatch.setattr(target, _no_space)
     code, err = _run(capsys, "run", str(small), "-n", "2", "-q", "--workers", "1",

@@ -7,8 +7,8 @@ Load an experiment file with :func:`load_experiment` (or build one from a scenar
 Charts of them are :mod:`ccsim.plots` (a layer above this one).
 """
 
+from ccsim.experiment.results import FailedRun, Results
 from ccsim.experiment.runner import run_experiment
-from ccsim.experiment.store import FailedRun, Results
 from ccsim.experiment.sweep import Experiment, Variant, is_experiment_file, load_experiment
 
 __all__ = [

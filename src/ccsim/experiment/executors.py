@@ -197,8 +197,9 @@ def run_local(
             # finished is lost.
             for future in sorted(done, key=lambda f: f.exception() is not None):
                 in_flight.pop(future)
-                if isinstance(future.exception(), BrokenProcessPool):
-                    broken = future.exception()
+                failure = future.exception()
+                if isinstance(failure, BrokenProcessPool):
+                    broken = failure
                     continue
                 records = future.result()
                 batches.observe(records)

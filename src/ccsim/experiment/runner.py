@@ -9,7 +9,8 @@ from typing import Any
 
 from ccsim.experiment.budget import experiment_budget
 from ccsim.experiment.executors import Run, dask_client, run_dask, run_here, run_local
-from ccsim.experiment.store import Results, Store
+from ccsim.experiment.results import Results
+from ccsim.experiment.store import Store
 from ccsim.experiment.sweep import Experiment
 from ccsim.scenario import ScenarioError
 

@@ -1,4 +1,4 @@
-"""Results of an experiment: on disk as they finish, resumable, and summarised with CIs.
+"""The results directory of an experiment: its runs on disk as they finish, resumable.
 
 The results directory holds::
 
@@ -22,7 +22,8 @@ The results directory holds::
                          hours
     charts/              the charts of :func:`ccsim.plots.plot_results`
 
-The ``runs/`` records are the truth; the tables are rebuilt from them at the end. A run
+The ``runs/`` records are the truth; the tables are rebuilt from them at the end
+(:class:`~ccsim.experiment.results.Results`, which users read, is built from them). A run
 killed at any moment (even ``kill -9``) loses only runs in flight: running the same
 experiment again skips every run that has a record. Records are only reused for the same
 experiment: its *fingerprint* (a hash of the resolved variants, the seed and the model's
@@ -33,8 +34,7 @@ uses the first ones (the others stay on disk).
 
 The store writes only into a directory that is empty, new, or holds its manifest; clearing
 one (``fresh``) removes the files it writes and the ``charts/`` folder, nothing else.
-The metrics (columns, counts, order) are those of :mod:`ccsim.model.registry`; summaries
-with confidence intervals are :mod:`ccsim.experiment.summary`.
+Every file is written atomically, and a write that fails names its file.
 
 Tables hold no wall-clock times, hosts or worker ids, so ``runs.csv`` is byte-identical
 whatever executed the runs.
@@ -45,42 +45,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
-import os
-import re
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccsim.experiment.summary import GROUP_METRICS, group_days, summarize
-from ccsim.model.registry import COUNTS, METRICS
-from ccsim.scenario import Scenario, ScenarioError
+from ccsim.experiment.files import (
+    CHARTS_DIR,
+    LOG,
+    MANIFEST,
+    RUN_FILE,
+    RUNS,
+    TABLES,
+    TRACE,
+    is_temporary,
+    load_records,
+    read_manifest,
+    run_name,
+    write_bytes,
+    write_parquet,
+    write_text,
+    writing,
+)
+from ccsim.experiment.results import Results, tables_from_records
+from ccsim.model.registry import METRICS
+from ccsim.scenario import ScenarioError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    import pandas as pd
-
     from ccsim.experiment.sweep import Experiment
 
-MANIFEST = "experiment.json"
-RUNS = "runs"
-TRACE = "trace"
-LOG = "log.jsonl"
-#: The tables of runs, by name: each is written as CSV and Parquet.
-PER_RUN = ("runs", "types", "intervals", "groups", "agents")
-TABLES = (
-    *(f"{name}.{ext}" for name in PER_RUN for ext in ("csv", "parquet")),
-    "summary.csv",
-    "groups_summary.csv",
-    "seeds.csv",
-)
-#: The folder of a results directory that holds its charts (all of it is ccsim's).
-CHARTS_DIR = "charts"
-#: Names of the files of one run, in ``runs/`` and ``trace/``.
-_RUN_FILE = re.compile(r"v\d{4,}-r\d{4,}\.(json|parquet)")
 #: Files of the package whose content decides what a run produces.
 _MODEL_CODE = ("model", "streams.py", "units.py", "scenario")
 _FORMAT = 1
@@ -137,27 +130,6 @@ def manifest(experiment: Experiment, code: str | None = None) -> dict[str, Any]:
     }
 
 
-def run_name(variant: int, replication: int) -> str:
-    """The file stem of a run's record and trace."""
-    return f"v{variant:04d}-r{replication:04d}"
-
-
-@dataclass(frozen=True)
-class FailedRun:
-    """A run that raised: which one, with which seed, and the exception."""
-
-    variant: str
-    replication: int
-    seed: int
-    error: str
-
-    def __str__(self) -> str:
-        return (
-            f"variant {self.variant!r}, replication {self.replication} (seed {self.seed}): "
-            f"{self.error}"
-        )
-
-
 class Store:
     """The records of one experiment's runs, in a directory ``out`` (or only in memory
     when ``out`` is None)."""
@@ -180,25 +152,25 @@ class Store:
             raise ScenarioError(
                 f"cannot write results here: {error.strerror or error}", source=str(self.out)
             ) from None
-        self.records = _load_records(self.out, self.manifest)
+        self.records = load_records(self.out, self.manifest)
 
     def _prepare(self, out: Path, experiment: Experiment, fresh: bool) -> None:
         if out.exists() and not out.is_dir():
             raise ScenarioError("is a file, not a directory; choose another --out", source=str(out))
         ours = (out / MANIFEST).is_file()
-        if not ours and out.is_dir() and any(not _temporary(p, MANIFEST) for p in out.iterdir()):
+        if not ours and out.is_dir() and any(not is_temporary(p, MANIFEST) for p in out.iterdir()):
             raise ScenarioError(
                 f"is not a ccsim results directory (no {MANIFEST}); choose another --out",
                 source=str(out),
             )
         if ours and fresh:
             try:
-                old = _read_manifest(out)
+                old = read_manifest(out)
             except ScenarioError:
                 old = None  # damaged: its input copies are left alone, the rest goes
             _clear(out, old)
         elif ours:
-            old = _read_manifest(out)
+            old = read_manifest(out)
             if old is not None and old.get("fingerprint") != self.manifest["fingerprint"]:
                 raise ScenarioError(
                     "holds results of a different experiment "
@@ -208,11 +180,11 @@ class Store:
                 )
         # The manifest first: from then on the directory is recognisably ours.
         out.mkdir(parents=True, exist_ok=True)
-        _write_text(out / MANIFEST, json.dumps(self.manifest, indent=1, ensure_ascii=False))
+        write_text(out / MANIFEST, json.dumps(self.manifest, indent=1, ensure_ascii=False))
         (out / RUNS).mkdir(exist_ok=True)
         for partial in (out / RUNS).glob(".*.tmp"):
             partial.unlink()  # a write cut short by a kill; its run is simply done again
-        _write_text(
+        write_text(
             out / "seeds.csv",
             "replication,seed\n" + "".join(f"{r},{s}\n" for r, s in enumerate(experiment.seeds())),
         )
@@ -237,7 +209,8 @@ class Store:
         """Keep ``record`` (an executor's) and, with a directory, persist it at once."""
         key = (record["variant"], record["replication"])
         trace = record.pop("trace", None)
-        timing = {k: record.pop(k) for k in ("elapsed", "host", "pid") if k in record}
+        timing: dict[str, Any] = {k: record.pop(k) for k in ("elapsed", "host", "pid")
+                                  if k in record}
         self.records[key] = record
         if self.out is None:
             return
@@ -247,8 +220,8 @@ class Store:
                 (self.out / TRACE).mkdir(exist_ok=True)
             trace.insert(0, "variant", self.manifest["variants"][key[0]]["label"])
             trace.insert(1, "replication", key[1])
-            _write_parquet(trace, self.out / TRACE / f"{name}.parquet")
-        _write_text(self.out / RUNS / f"{name}.json", json.dumps(record))
+            write_parquet(trace, self.out / TRACE / f"{name}.parquet")
+        write_text(self.out / RUNS / f"{name}.json", json.dumps(record))
         line = {"run": name, "status": record["status"], **timing, "finished": time.time()}
         with writing(self.out / LOG), (self.out / LOG).open("a") as log:
             log.write(json.dumps(line) + "\n")
@@ -257,10 +230,11 @@ class Store:
         """The results so far, and with a directory, their tables written to it. Tables
         that cannot be written raise, but never at the cost of a run: the records are
         on disk already, and running the experiment again writes the tables from them."""
+        tables = tables_from_records(self.manifest, self.records)
         if self.out is None:
-            return Results(self.manifest, *_tables(self.manifest, self.records))
+            return Results(self.manifest, *tables)
         try:
-            results = Results(self.manifest, *_tables(self.manifest, self.records), out=self.out)
+            results = Results(self.manifest, *tables, out=self.out)
             results.save()
         except Exception as error:
             error.add_note(
@@ -269,251 +243,6 @@ class Store:
             )
             raise
         return results
-
-
-# --- tables ----------------------------------------------------------------------------
-
-
-def _tables(
-    manifest: dict[str, Any], records: dict[tuple[int, int], dict[str, Any]]
-) -> tuple[pd.DataFrame, ...]:
-    """``runs``, ``types``, ``intervals``, ``groups`` and ``agents`` from the records,
-    sorted by variant then replication."""
-    import pandas as pd
-
-    variants = manifest["variants"]
-    parameters = manifest["parameters"]
-    # Every run reports the core metrics; a policy's own only where it was installed.
-    reported = {m for record in records.values() for m in record.get("summary", {})}
-    metrics = [m for m in METRICS if METRICS[m].policy is None or m in reported]
-    columns: dict[str, list[Any]] = {
-        "variant": [],
-        "replication": [],
-        "seed": [],
-        **{p: [] for p in parameters},
-        **{m: [] for m in metrics},
-        "status": [],
-        "error": [],
-    }
-    parts: dict[str, dict[str, list[Any]]] = {name: {} for name in PER_RUN[1:]}
-    for key in sorted(records):
-        record = records[key]
-        variant = variants[key[0]]
-        columns["variant"].append(variant["label"])
-        columns["replication"].append(key[1])
-        columns["seed"].append(record["seed"])
-        for p in parameters:
-            columns[p].append(variant["parameters"].get(p))
-        summary = record.get("summary", {})
-        for m in metrics:
-            columns[m].append(summary.get(m, math.nan))
-        columns["status"].append(record["status"])
-        columns["error"].append(record["error"])
-        if record["status"] == "ok":
-            for name, table in parts.items():
-                _extend(table, record.get(name), variant["label"], key[1])
-    runs = pd.DataFrame(columns)
-    runs["seed"] = runs["seed"].astype("uint64")
-    runs["replication"] = runs["replication"].astype("int64")
-    # Counts are whole numbers: integers, nullable for failed runs and absent metrics.
-    for m in metrics:
-        if m in COUNTS:
-            runs[m] = pd.array([None if _missing(v) else int(v) for v in runs[m]], dtype="Int64")
-        else:
-            runs[m] = runs[m].astype("float64")
-    return (runs, *(pd.DataFrame(parts[name]) for name in PER_RUN[1:]))
-
-
-def _extend(
-    into: dict[str, list[Any]], table: dict[str, list[Any]] | None, label: str, replication: int
-) -> None:
-    """Append one run's ``table`` (column → values) to ``into``, after its variant and
-    replication. A record without the table (written by an older ccsim) adds nothing; a
-    column only some runs have (a policy's metric in some variants) is NaN in the others."""
-    if not table:
-        return
-    rows = len(next(iter(table.values())))
-    before = len(into.get("variant", []))
-    into.setdefault("variant", []).extend([label] * rows)
-    into.setdefault("replication", []).extend([replication] * rows)
-    for column, values in table.items():
-        into.setdefault(column, [math.nan] * before).extend(values)
-    for values in into.values():
-        if len(values) < before + rows:
-            values.extend([math.nan] * (before + rows - len(values)))
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-class Results:
-    """What an experiment produced.
-
-    ``runs``: one row per variant × replication (sorted so), with ``variant`` (label),
-    ``replication``, ``seed``, the parameter columns, every metric (see
-    :mod:`ccsim.model.registry`), ``status`` (``ok``/``failed``) and ``error``.
-    ``types``, ``intervals``, ``groups``, ``agents``: RunResult.types, .intervals, .groups
-    and .agents of every run that finished, with ``variant`` and ``replication`` first
-    (``agents`` is empty when no run installed a policy). ``failed``: the runs
-    that raised. ``out``: the results directory, or None when nothing was written.
-    """
-
-    def __init__(
-        self,
-        manifest: dict[str, Any],
-        runs: pd.DataFrame,
-        types: pd.DataFrame,
-        intervals: pd.DataFrame,
-        groups: pd.DataFrame,
-        agents: pd.DataFrame | None = None,
-        *,
-        out: Path | None = None,
-    ):
-        import pandas as pd
-
-        self.manifest = manifest
-        self.runs = runs
-        self.types = types
-        self.intervals = intervals
-        self.groups = groups
-        self.agents = agents if agents is not None else pd.DataFrame()
-        self.out = out
-
-    @property
-    def name(self) -> str:
-        """The experiment's name."""
-        return self.manifest["name"]
-
-    @property
-    def variants(self) -> list[str]:
-        """The variant labels, in the experiment's order."""
-        return [v["label"] for v in self.manifest["variants"]]
-
-    @property
-    def parameters(self) -> list[str]:
-        """The parameter columns (varied keys; ``key:scale`` for scale factors)."""
-        return list(self.manifest["parameters"])
-
-    @property
-    def failed(self) -> list[FailedRun]:
-        """The runs that raised, in variant then replication order."""
-        bad = self.runs[self.runs["status"] != "ok"]
-        return [
-            FailedRun(str(r.variant), int(r.replication), int(r.seed), str(r.error))
-            for r in bad.itertuples(index=False)
-        ]
-
-    def scenarios(self) -> dict[str, Scenario]:
-        """Each variant's scenario (label → Scenario), as it was run. A manifest whose
-        scenario does not validate (edited, or written by another ccsim) is a
-        :class:`ScenarioError` naming the manifest and the variant."""
-        where = str(self.out / MANIFEST) if self.out is not None else MANIFEST
-        return {
-            v["label"]: Scenario.from_dict(v["scenario"],
-                                           source=f"{where} (variant {v['label']!r})")
-            for v in self.manifest["variants"]
-        }
-
-    def summary(self, by: str | None = None) -> pd.DataFrame:
-        """Means over replications and ``<metric>_ci95`` (95% CI half-widths, Student t;
-        see :func:`ccsim.experiment.summary.summarize`): one row per variant (``by=None``:
-        the whole centre), per variant and contact type (``by="contact_type"``: ``all``
-        first, then each type), or per variant and agent group (``by="group"``:
-        occupancy without and with the drain, busy and staffed hours)."""
-        parameters = {v["label"]: v["parameters"] for v in self.manifest["variants"]}
-        if by is None:
-            return summarize(self.runs, self.variants, parameters, self.parameters)
-        if by == "contact_type":
-            table = self._with_failed(self.types)
-            return summarize(table, self.variants, parameters, self.parameters,
-                             by="contact_type")
-        if by == "group":
-            if self.groups.empty:
-                return summarize(self.runs.iloc[:0], self.variants, parameters,
-                                 self.parameters, metrics=GROUP_METRICS)
-            table = self._with_failed(group_days(self.groups))
-            return summarize(table, self.variants, parameters, self.parameters,
-                             by="agent_group", metrics=GROUP_METRICS)
-        raise ValueError(f"by must be None, 'contact_type' or 'group' (got {by!r})")
-
-    def _with_failed(self, table: pd.DataFrame) -> pd.DataFrame:
-        """``table`` (rows of finished runs) with a ``status`` column and the failed runs
-        (so that summaries count them)."""
-        import pandas as pd
-
-        failed = self.runs.loc[self.runs["status"] != "ok", ["variant", "replication", "status"]]
-        return pd.concat([table.assign(status="ok"), failed], ignore_index=True)
-
-    def save(self) -> None:
-        """Write the tables to ``out``: the CSV files first, then Parquet (Parquet last:
-        :meth:`load` trusts the Parquet files only when they are complete)."""
-        if self.out is None:
-            raise ValueError("these results have no directory (run with out=...)")
-        tables = {name: getattr(self, name) for name in PER_RUN}
-        for name, table in tables.items():
-            _write_text(self.out / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
-        for name, table in (("summary", self.summary(by="contact_type")),
-                            ("groups_summary", self.summary(by="group"))):
-            _write_text(self.out / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
-        for name, table in tables.items():
-            _write_parquet(table, self.out / f"{name}.parquet")
-
-    @classmethod
-    def load(cls, directory: str | Path) -> Results:
-        """The results saved in ``directory``; from the run records when the tables are
-        missing or behind them (an interrupted experiment)."""
-        import pandas as pd
-
-        out = Path(directory)
-        found = _read_manifest(out)
-        if found is None:
-            raise ScenarioError(f"no {MANIFEST}: not a results directory", source=str(out))
-        variants, replications = len(found["variants"]), len(found["seeds"])
-        wanted = {run_name(v, r) for v in range(variants) for r in range(replications)}
-        records = sum(1 for path in (out / RUNS).glob("v*-r*.json") if path.stem in wanted)
-        files = [out / f"{name}.parquet" for name in PER_RUN]
-        if all(f.is_file() for f in files):
-            runs = pd.read_parquet(files[0])
-            if len(runs) == records:
-                return cls(found, runs, *(pd.read_parquet(f) for f in files[1:]), out=out)
-        return cls(found, *_tables(found, _load_records(out, found)), out=out)
-
-    def __repr__(self) -> str:
-        return (
-            f"<Results {self.name!r}: {len(self.variants)} variants, {len(self.runs)} runs, "
-            f"{len(self.failed)} failed, out={self.out}>"
-        )
-
-
-# --- files -----------------------------------------------------------------------------
-
-
-def _read_manifest(out: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((out / MANIFEST).read_text())
-    except FileNotFoundError:
-        return None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ScenarioError(
-            f"{MANIFEST} is damaged ({error}); pass --fresh", source=str(out)
-        ) from None
-
-
-def _load_records(out: Path, manifest: dict[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
-    """The run records in ``out/runs`` that belong to the experiment of ``manifest``."""
-    seeds = manifest["seeds"]
-    variants = len(manifest["variants"])
-    records = {}
-    for path in sorted((out / RUNS).glob("v*-r*.json")):
-        try:
-            record = json.loads(path.read_text())
-            key = (int(record["variant"]), int(record["replication"]))
-        except (ValueError, KeyError, TypeError):
-            continue  # not one of ours: the run is simply done again
-        if key[0] < variants and key[1] < len(seeds) and record.get("seed") == seeds[key[1]]:
-            records[key] = record
-    return records
 
 
 def _difference(old: dict[str, Any], new: dict[str, Any]) -> str:
@@ -538,7 +267,7 @@ def _clear(out: Path, old: dict[str, Any] | None) -> None:
             files += [
                 path
                 for path in (out / folder).iterdir()
-                if _RUN_FILE.fullmatch(path.name) or _temporary(path)
+                if RUN_FILE.fullmatch(path.name) or is_temporary(path)
             ]
     if old is not None:
         sources = [old.get("source"), old.get("scenario_source")]
@@ -550,11 +279,6 @@ def _clear(out: Path, old: dict[str, Any] | None) -> None:
     for folder in (RUNS, TRACE, "inputs"):
         with contextlib.suppress(OSError):  # not there, or holds someone else's files
             (out / folder).rmdir()
-
-
-def _temporary(path: Path, name: str = "") -> bool:
-    """Whether ``path`` is a temporary file of :func:`_write_bytes` (for ``name``)."""
-    return path.name.startswith(f".{name}") and path.name.endswith(".tmp")
 
 
 def _inputs(source: str | Path | None, scenario: str | Path | None) -> list[tuple[str, Path]]:
@@ -574,47 +298,4 @@ def _copy_inputs(experiment: Experiment, inputs: Path) -> None:
     if files:
         inputs.mkdir(exist_ok=True)
     for name, path in files:
-        _write_bytes(inputs / name, path.read_bytes())
-
-
-@contextlib.contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """Turn a failed write of ``path`` (a full disk, a read-only directory, no permission)
-    into a :class:`ScenarioError` naming ``path``: the ``write()`` that fails on a full disk
-    names no file, and an atomic write would name its hidden temporary file."""
-    try:
-        yield
-    except OSError as error:
-        reason = error.strerror or str(error) or type(error).__name__
-        raise ScenarioError(f"cannot be written ({reason})", source=str(path)) from error
-
-
-def _write_text(path: Path, text: str) -> None:
-    _write_bytes(path, text.encode())
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write atomically: a reader (or a resumed run after ``kill -9``) sees the old file
-    or the whole new one, never a part."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with writing(path):
-        try:
-            with temporary.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        os.replace(temporary, path)
-
-
-def _write_parquet(table: pd.DataFrame, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with writing(path):
-        try:
-            table.to_parquet(temporary, index=False)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        os.replace(temporary, path)
+        write_bytes(inputs / name, path.read_bytes())
