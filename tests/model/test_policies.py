@@ -17,7 +17,6 @@ from ccsim.model.centre import Centre
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import AccountingError
 from ccsim.model.policies import HOOKS, Policy, hooks
-from ccsim.model.policy_centre import PolicyCentre
 from ccsim.model.service import Proficiency
 
 
@@ -135,7 +134,7 @@ class Counter(Policy):
 
 def test_timely_abandonment_is_observed_at_the_moment_and_changes_no_result():
     counter = Counter()
-    centre = PolicyCentre(_day(), 11, policies=[counter])
+    centre = Centre(_day(), 11, policies=[counter])
     centre.run()
     timely = centre.result()
     assert len(counter.abandoned_at) == timely.summary["abandoned"] > 50
@@ -239,7 +238,7 @@ def test_the_service_seam_scales_talk_time_and_keeps_the_draws():
 
 def test_agents_keep_their_identity_and_counters():
     scenario = _day()
-    centre = PolicyCentre(scenario, 4, policies=[Policy()])  # counters are kept for policies
+    centre = Centre(scenario, 4, policies=[Policy()])  # counters are kept for policies
     centre.run()
     result = centre.result()
     assert result.summary == simulate(scenario, 4).summary

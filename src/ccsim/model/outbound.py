@@ -49,8 +49,8 @@ from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
+    from ccsim.model.centre import Centre
     from ccsim.model.contacts import Contact
-    from ccsim.model.policy_centre import PolicyCentre
     from ccsim.scenario import Scenario
 
 _DAY = 86_400.0
@@ -58,6 +58,9 @@ _DAY = 86_400.0
 
 class Outbound(Policy):
     """The scenario's ``[[outbound]]`` campaigns, its groups' blending and quotas."""
+
+    #: Its ``service`` hook cuts conversations short (quota pressure).
+    talk_change = "pressure"
 
     def __init__(self, scenario: Scenario, rules: Mapping[str, Blend] | None = None):
         """``rules`` (agent group name → rule) replaces the rule a group's ``blending``
@@ -106,7 +109,7 @@ class Outbound(Policy):
     def uses(self, hook: str) -> bool:
         return hook in self._needs
 
-    def install(self, centre: PolicyCentre) -> None:
+    def install(self, centre: Centre) -> None:
         super().install(centre)
         self.reach = [draws(UNIFORM, centre.stream(f"outbound:reach:{c.name}"))
                       for c in self.campaigns]
