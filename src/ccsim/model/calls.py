@@ -2,10 +2,12 @@
 
 The centre schedules an event for each stretch of arrivals and each wake-up of a group,
 and policies schedule their own calls (:meth:`~ccsim.model.centre.Centre.at`). Each is a
-:class:`simpy.events.Timeout` whose value is the intended time, or something holding it:
-SimPy places it at ``env.now + (time - env.now)``, which may land an ulp away from ``time``,
-so the logic reads the time from the value, exactly, never from ``env.now``. A delay
-below zero (a time in the past) is refused by SimPy itself.
+:class:`simpy.events.Timeout` of delay ``time - env.now`` whose value is the intended
+time, or something holding it: SimPy places the event at ``env.now + delay``, which lands
+an ulp away from ``time`` when the sum is a tie that rounds the other way (about one call
+in a few hundred made more than ``env.now`` ahead, none when ``time < 2 env.now``), so the
+logic reads the time from the value, exactly, never from ``env.now``. A time in the past (a
+negative delay) is refused by SimPy.
 """
 
 from __future__ import annotations
