@@ -165,7 +165,8 @@ def test_a_faster_group_keeps_its_resolution_only_pressure_cuts_it():
 
     def day(quota):
         group = {"name": "team", "skills": ["calls"], "staff": 10,
-                 "quota": {"daily": quota, "counts": "all"}, "pressure": {"resolution_elasticity": 1.0}}
+                 "quota": {"daily": quota, "counts": "all"},
+                 "pressure": {"resolution_elasticity": 1.0}}
         return Scenario(period=1800, horizon=8 * 3600, agent_groups=[group],
                         contact_types=[{"name": "calls", "arrivals": {"per_hour": 100},
                                         "handle_time": {"dist": "exponential", "mean": 240},

@@ -13,14 +13,23 @@ negative delay) is refused by SimPy.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import simpy
 from simpy.events import Timeout
 
+T_co = TypeVar("T_co", covariant=True)
+
 #: ``at(time, callback, value)``: at the absolute ``time`` (seconds, >= now), call
 #: ``callback(event)``, with ``value`` as ``event.value``.
 At = Callable[[float, Callable[[Any], None], Any], None]
+
+
+class Fired(Protocol[T_co]):
+    """What the callback of a call reads: the event, with the value it was scheduled with."""
+
+    @property
+    def value(self) -> T_co: ...
 
 
 def scheduler(env: simpy.Environment) -> At:

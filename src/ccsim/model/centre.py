@@ -31,13 +31,14 @@ import math
 from collections.abc import Callable, Generator, Iterable, Sequence
 from heapq import heappop, heappush
 from itertools import count
+from typing import Any
 
 import numpy as np
 import simpy
 
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
-from ccsim.model.calls import scheduler
+from ccsim.model.calls import Fired, scheduler
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import Tally
 from ccsim.model.policies import HOOKS, Policy, hooks, method
@@ -245,7 +246,7 @@ class Centre:
             else draws(spec.wrap_up.build(), stream(seed, f"wrap_up:{spec.name}")),
         )
 
-        def arrive(event: simpy.Event) -> None:
+        def arrive(event: Fired[float]) -> None:
             now = event.value  # the arrival time itself
             if pending() >= FOLD_EVERY:
                 flush()
@@ -394,7 +395,7 @@ class Centre:
                 group.wake_at = first
                 self._at(first, self._woken, (group, first))
 
-    def _woken(self, event: simpy.Event) -> None:
+    def _woken(self, event: Fired[tuple[Group, float]]) -> None:
         group, now = event.value
         if group.wake_at == now:
             group.wake_at = math.inf
@@ -464,6 +465,7 @@ class Centre:
         for end in self._methods("end"):
             end(self.env.now)
         horizon = self.scenario.horizon
+        assert horizon is not None  # set when the scenario is validated
         for queue in self.queues:
             for contact in queue.drain():
                 # Left waiting with no agent to take them: they abandon when patience runs
@@ -491,18 +493,19 @@ class Centre:
         """The bound ``name`` methods of the policies that implement it, in policy order."""
         return [m for p in self.policies if (m := method(p, name)) is not None]
 
-    def _agents(self) -> list[dict[str, float]] | None:
+    def _agents(self) -> list[dict[str, Any]] | None:
         """The rows of the agents table (none without policies: no counters are kept)."""
         if not self.policies:
             return None
         horizon, rows = self.scenario.horizon, []
+        assert horizon is not None  # set when the scenario is validated
         columns = self._methods("agent_metrics")
         for group in self.groups:
             for agent in group.agents:
                 # Still on duty: until the horizon, or the end of its last work after it.
                 duty = agent.duty_time + (max(horizon, agent.until) - agent.on_since
                                           if agent.on_duty else 0.0)
-                row: dict[str, float] = {
+                row: dict[str, Any] = {
                     "agent_group": group.name, "agent": agent.number, "on_duty_time": duty,
                     "busy_time": agent.busy_time, "busy_share": ratio(agent.busy_time, duty),
                     "contacts_handled": agent.handled,
@@ -614,7 +617,7 @@ def _took(hooks: list, agent: Agent, now: float) -> bool:
     return False
 
 
-def _call(event: simpy.Event) -> None:
+def _call(event: Fired[tuple[Callable[[float], None], float]]) -> None:
     callback, time = event.value
     callback(time)
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -78,6 +79,7 @@ class Outbound(Policy):
                      for c in self.campaigns]
         self.made = [0] * len(self.campaigns)
         self.open = [c.hours is None for c in self.campaigns]
+        assert scenario.horizon is not None  # set when the scenario is validated
         days = max(1, math.ceil(scenario.horizon / _DAY - 1e-9))
         self.quotas = [g.quota for g in groups]
         #: target[g]: each agent's quota over the horizon (None: no quota)
@@ -123,11 +125,12 @@ class Outbound(Policy):
                         for c in range(len(self.campaigns))]
         self._staff = centre.staff
         horizon = self.scenario.horizon
+        assert horizon is not None  # set when the scenario is validated
         for c, spec in enumerate(self.campaigns):
             for start, end in spec.windows(self.scenario.start, horizon):
-                centre.at(start, lambda now, c=c: self._open(c, now))
+                centre.at(start, partial(self._open, c))
                 if spec.hours is not None:  # without hours, the horizon closes it
-                    centre.at(end, lambda now, c=c: self._close(c, now))
+                    centre.at(end, partial(self._close, c))
         # No call starts at or after the horizon (arrivals end there too).
         centre.at(horizon, self._close_all)
 

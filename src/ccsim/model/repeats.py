@@ -160,13 +160,13 @@ class Resolution(Policy):
             self._settled[cell] += settled
         if settled:
             return
-        first = contact.first if repeat else contact
+        first = contact.first if isinstance(contact, Repeat) else contact
         self.centre.tally.event(first, now + talk, "unsettled", g)
         again = now + talk + self.delay[kind]()
         if again >= self.horizon:
             return
         patience, wrap = self.patience[kind], self.wrap_up[kind]
-        next_call = Repeat(first, contact.round + 1 if repeat else 1, again,
+        next_call = Repeat(first, contact.round + 1 if isinstance(contact, Repeat) else 1, again,
                            again + patience() if patience is not None else math.inf,
                            self.handle[kind](), wrap() if wrap is not None else 0.0)
         self.tally.arrived_at(kind, again)
