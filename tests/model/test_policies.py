@@ -16,7 +16,7 @@ from ccsim import Scenario, simulate
 from ccsim.model.centre import Centre
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import AccountingError
-from ccsim.model.policies import HOOKS, Policy, hooks
+from ccsim.model.policies import HOOKS, Observer, Policy, defines, hooks
 from ccsim.model.service import Proficiency
 
 
@@ -361,3 +361,22 @@ def test_at_and_inject_refuse_the_past(policy, message):
 def test_at_and_inject_take_the_present():
     s = simulate(_day(), 1, policies=[Past(1000.0, 0.0), Past(1000.0, 0.0, inject=True)])
     assert s.summary["answered"] > 0
+
+
+class Declared(Policy, Observer):
+    """Names the Observer protocol as a base but defines one of its methods only."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def queued(self, contact, now):
+        self.calls += 1
+
+
+def test_a_protocol_named_as_a_base_gives_no_hook_of_its_own():
+    declared = Declared()
+    assert hooks([declared], "queued") == [declared.queued]
+    assert hooks([declared], "answered") == hooks([declared], "abandoned") == []
+    assert not defines(declared, "finished") and defines(declared, "queued")
+    simulate(_day(), 3, policies=[declared])
+    assert declared.calls > 100
