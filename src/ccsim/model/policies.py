@@ -35,7 +35,8 @@ policy the hot path has no hook at all. All times are simulated seconds.
 
 A policy acts through the centre it is installed in (:class:`~ccsim.model.centre.Centre`),
 whose reads settle themselves, so a policy never sees an agent whose work has ended as
-busy: ``idle(group, now)``, ``busy(group, now)``; and acts with ``at(time, callback)`` and
+busy: ``idle(group, now)``, ``busy(group, now)``, and ``service.pressed`` in an ``answered``
+hook (the share of talk quota pressure kept); and acts with ``at(time, callback)`` and
 ``inject(contact)`` (never in the past), ``serve``, ``occupy``, ``claim``, ``record``,
 ``wake``, ``stream(name)``, ``tally.event(contact, now, name)`` (a trace row). It draws only
 from its own named streams. Its outcomes and metrics are defined in
