@@ -214,7 +214,8 @@ class Outbound(Policy):
             end = start + self.talk[c]() * cut + (wrap() if wrap is not None else 0.0)
             mine[1] += 1
             counts["outbound_reached"][i][g] += 1
-            elasticity = self.pressure[g].resolution_elasticity if cut < 1 else 0
+            pressure = self.pressure[g]  # cut < 1 only under pressure
+            elasticity = pressure.resolution_elasticity if pressure and cut < 1 else 0
             if spec.success > 0 and self.success[c]() < spec.success * cut ** elasticity:
                 mine[2] += 1
                 counts["outbound_successes"][i][g] += 1
