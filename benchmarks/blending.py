@@ -37,7 +37,6 @@ from benchmarks.report import interval_cells, policy_speed_text, table
 from benchmarks.suite import ROOT, SizeRuns
 from ccsim.model.centre import Centre
 from ccsim.model.outbound import Outbound
-from ccsim.model.policy_centre import PolicyCentre
 
 __all__ = ["LOAD", "MEAN_OUTBOUND", "Speed", "keep_idle", "speeds"]  # re-exported
 
@@ -73,7 +72,7 @@ def centre(spec: ccsim.Scenario, seed: int) -> Centre:
     """The centre :func:`ccsim.simulate` builds for ``spec`` (with its outbound policy)."""
     if not spec.outbound:
         return Centre(spec, seed)
-    return PolicyCentre(spec, seed, policies=[Outbound(spec)])
+    return Centre(spec, seed, policies=[Outbound(spec)])
 
 
 def outcome(case: BlendingCase, result: ccsim.RunResult) -> BlendingOutcome:

@@ -36,7 +36,6 @@ from benchmarks.intervals import Agreement, agreements, load_by_path
 from benchmarks.suite import ROOT, SizeRuns
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre
-from ccsim.model.policy_centre import PolicyCentre
 
 MODELS = ("ccsim", "textbook", "ccsim off")
 #: The issue's target: ccsim ≥ 5× the textbook model of the same policy at 50 agents.
@@ -64,7 +63,7 @@ def centre(spec: ccsim.Scenario, seed: int) -> Centre:
     """The centre :func:`ccsim.simulate` builds for ``spec`` (with its callback policy)."""
     if spec.callbacks is None:
         return Centre(spec, seed)
-    return PolicyCentre(spec, seed, policies=[CallbackPolicy(spec)])
+    return Centre(spec, seed, policies=[CallbackPolicy(spec)])
 
 
 def outcome(case: CallbackCase, result: ccsim.RunResult) -> CallbackOutcome:

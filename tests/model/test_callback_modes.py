@@ -19,7 +19,8 @@ from scipy import stats
 from ccsim import Scenario, simulate
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.callbacks.policy import _curve
-from ccsim.model.policy_centre import PolicyCentre
+from ccsim.model.centre import Centre
+from ccsim.model.policies import HOOKS, hooks
 
 
 def _day(callbacks=None, *, per_hour=170.0, **keys):
@@ -252,8 +253,8 @@ def test_when_idle_never_starts_any_call_while_a_caller_waits():
 def test_only_the_hooks_a_configuration_needs_are_called():
     def called(keys):
         day = _day(keys, hours=1)
-        centre = PolicyCentre(day, 1, policies=[CallbackPolicy(day)])
-        return {name for name, found in centre._hooks.items() if found}
+        policies = Centre(day, 1, policies=[CallbackPolicy(day)]).policies
+        return {name for name in HOOKS if hooks(policies, name)}
 
     window = {"queue_at_least": 1, "accept": 0.5, "promise": "1h"}
     assert called(window) == {"about_to_wait", "agent_idle"}

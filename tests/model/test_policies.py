@@ -16,8 +16,7 @@ from ccsim import Scenario, simulate
 from ccsim.model.centre import Centre
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import AccountingError
-from ccsim.model.policies import HOOKS, Policy, hooks
-from ccsim.model.policy_centre import PolicyCentre
+from ccsim.model.policies import HOOKS, Observer, Policy, defines, hooks
 from ccsim.model.service import Proficiency
 
 
@@ -135,7 +134,7 @@ class Counter(Policy):
 
 def test_timely_abandonment_is_observed_at_the_moment_and_changes_no_result():
     counter = Counter()
-    centre = PolicyCentre(_day(), 11, policies=[counter])
+    centre = Centre(_day(), 11, policies=[counter])
     centre.run()
     timely = centre.result()
     assert len(counter.abandoned_at) == timely.summary["abandoned"] > 50
@@ -239,7 +238,7 @@ def test_the_service_seam_scales_talk_time_and_keeps_the_draws():
 
 def test_agents_keep_their_identity_and_counters():
     scenario = _day()
-    centre = PolicyCentre(scenario, 4, policies=[Policy()])  # counters are kept for policies
+    centre = Centre(scenario, 4, policies=[Policy()])  # counters are kept for policies
     centre.run()
     result = centre.result()
     assert result.summary == simulate(scenario, 4).summary
@@ -276,3 +275,108 @@ def test_head_count_changes_bring_back_the_same_agents_first():
     centre.env.run(until=121)
     assert [a.on_duty for a in group.agents] == [True, True, False]  # number 1 is back
     assert len(group.agents) == 3
+
+
+# --- the host: reads that settle themselves, no scheduling into the past ---------------
+
+
+def _steady() -> Scenario:
+    """As ``_day`` with a constant head count of helpers (no one owed to a drop: an agent
+    on duty is idle exactly when its last work has ended)."""
+    data = _day().model_dump()
+    data["agent_groups"][1]["staff"] = 9
+    return Scenario(**data)
+
+
+class IdleReader(Policy):
+    """At every queued sales call, reads the helpers' idle agents: the raw line
+    (``group.idle``) or through the host (``centre.idle``), against a brute-force count."""
+
+    def __init__(self, host: bool):
+        self.host, self.reads = host, []
+
+    def install(self, centre):
+        super().install(centre)
+        self.group = centre.groups[1]
+
+    def queued(self, contact, now):
+        if contact.kind != 0:
+            return
+        truth = sum(a.on_duty and a.until <= now for a in self.group.agents)
+        busy = sum(a.on_duty and a.until > now for a in self.group.agents)
+        if self.host:
+            seen = (len(self.centre.idle(self.group, now)), self.centre.busy(self.group, now))
+        else:
+            seen = (len(self.group.idle), len(self.group.busy))
+        self.reads.append((seen, (truth, busy)))
+
+
+def test_a_raw_read_of_idle_agents_is_stale_and_the_host_read_never_is():
+    raw, host = IdleReader(host=False), IdleReader(host=True)
+    simulate(_steady(), 7, policies=[raw])
+    simulate(_steady(), 7, policies=[host])
+    stale = sum(seen != truth for seen, truth in raw.reads)
+    assert len(raw.reads) > 100 and stale > len(raw.reads) / 4  # the issue: 119 of 214
+    assert len(host.reads) > 100
+    assert all(seen == truth for seen, truth in host.reads)
+
+
+def test_the_example_policy_reads_idle_agents_through_the_host():
+    assert "self.centre.idle(self.group, now)" in ccsim.model.__doc__
+    assert "self.group.idle" not in ccsim.model.__doc__
+
+
+class Past(Policy):
+    """At ``when``, schedules a call (``at``) or a contact (``inject``) ``back`` s earlier."""
+
+    def __init__(self, when, back, inject=False):
+        self.when, self.back, self.inject = when, back, inject
+
+    def install(self, centre):
+        super().install(centre)
+        if self.when == 0:
+            self.go(0.0)
+        else:
+            centre.at(self.when, self.go)
+
+    def go(self, now):
+        if self.inject:
+            self.centre.inject(Contact(0, now - self.back, math.inf, 40.0, 0.0),
+                               first_attempt=True)
+        else:
+            self.centre.at(now - self.back, lambda t: None)
+
+
+@pytest.mark.parametrize(("policy", "message"), [
+    (Past(0, 40), r"at\(\): cannot schedule at -40.0 s, before the current time 0 s"),
+    (Past(1000.0, 40), r"at\(\): cannot schedule at 960.0 s, before the current time 1000.0 s"),
+    (Past(1000.0, 0.5, inject=True),
+     r"inject\(\): the contact arrives at 999.5 s, before the current time 1000.0 s"),
+])
+def test_at_and_inject_refuse_the_past(policy, message):
+    with pytest.raises(ValueError, match=message):
+        simulate(_day(), 1, policies=[policy])
+
+
+def test_at_and_inject_take_the_present():
+    s = simulate(_day(), 1, policies=[Past(1000.0, 0.0), Past(1000.0, 0.0, inject=True)])
+    assert s.summary["answered"] > 0
+
+
+class Declared(Policy, Observer):
+    """Names the Observer protocol as a base but defines one of its methods only."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def queued(self, contact, now):
+        self.calls += 1
+
+
+def test_a_protocol_named_as_a_base_gives_no_hook_of_its_own():
+    declared = Declared()
+    assert hooks([declared], "queued") == [declared.queued]
+    assert hooks([declared], "answered") == hooks([declared], "abandoned") == []
+    assert not defines(declared, "finished") and defines(declared, "queued")
+    simulate(_day(), 3, policies=[declared])
+    assert declared.calls > 100

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from ccsim import Scenario
 from ccsim.model import queues as queues_module
+from ccsim.model.centre import Centre
 from ccsim.model.contacts import Contact
 from ccsim.model.policies import Policy
-from ccsim.model.policy_centre import PolicyCentre
 from ccsim.model.queues import FifoQueue, LiveQueue, PriorityQueue
 
 
@@ -204,7 +204,7 @@ def test_an_overloaded_day_keeps_memory_bounded_by_the_live_queue():
         agent_groups=[{"name": "agents", "skills": ["calls"], "staff": 1}],
     )
     watch = Longest()
-    centre = PolicyCentre(scenario, 1, policies=[watch])
+    centre = Centre(scenario, 1, policies=[watch])
     centre.run()
     summary = centre.result().summary
     assert summary["abandoned"] > 40_000

@@ -2,26 +2,29 @@
 statistics.
 
 Where things live: :mod:`~ccsim.model.run` builds a run from a scenario and policies;
-:mod:`~ccsim.model.centre` is the world of a run (the clock, the hot path) and
-:mod:`~ccsim.model.policy_centre` the same with policies installed;
+:mod:`~ccsim.model.centre` is the world of a run (the clock, the hot path, the policies
+installed in it and what they act through);
 :mod:`~ccsim.model.queues` the waiting lines with exact lazy abandonment;
 :mod:`~ccsim.model.agents` agents with identity and their groups;
 :mod:`~ccsim.model.routing` the two routing decisions; :mod:`~ccsim.model.service` the
-service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the hook protocol;
-:mod:`~ccsim.model.lines`, :mod:`~ccsim.model.callbacks` (a package) and
-:mod:`~ccsim.model.repeats` (first-contact resolution) the policies on it;
+service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the policy seam;
+:mod:`~ccsim.model.lines`, :mod:`~ccsim.model.callbacks` (a package),
+:mod:`~ccsim.model.repeats` (first-contact resolution) and :mod:`~ccsim.model.outbound`
+the policies on it;
 :mod:`~ccsim.model.metrics` the streaming statistics, :mod:`~ccsim.model.tables` the tables
 of a run from them, and :mod:`~ccsim.model.registry` the definition of every metric.
 
 **Where a new policy goes.** A new module with a subclass of
-:class:`~ccsim.model.policies.Policy` that overrides the hooks it needs (a contact offered,
-queued, answered, taken from its queue, abandoned, finished; an agent free or idle; an
-interval boundary; the service times) and says in ``uses`` which of them a configuration
-needs, keeps its own state (on itself, or per agent by ``agent.key``), acts
-through the centre it is installed in (``serve``, ``claim``, ``occupy``, ``inject``,
+:class:`~ccsim.model.policies.Policy` that defines the methods it needs of the seam's small
+protocols (:mod:`~ccsim.model.policies`: admission of a contact; the life of a contact,
+queued, answered, abandoned, finished; work for a free agent and when there is some; the
+service times; the interval boundaries; its results) and says in ``uses`` which of them a
+configuration needs, keeps its own state (on itself, or per agent by ``agent.key``), reads
+agents through the centre it is installed in (``idle(group, now)``, ``busy(group, now)``:
+settled for ``now``), acts through it (``serve``, ``claim``, ``occupy``, ``inject``,
 ``at``, ``record``), draws from its own named streams (``centre.stream(name)``), and adds
 its outcomes and metrics to :mod:`~ccsim.model.registry` (an outcome also to
-:class:`~ccsim.model.contacts.Outcome`). Hooks it does not override are never called; with
+:class:`~ccsim.model.contacts.Outcome`). Methods it does not define are never called; with
 no policy the centre runs its plain path. A policy written in a notebook is passed as
 ``simulate(scenario, seed, policies=[...])``. For example, lending an agent of another
 group to a queue that grows too long::
@@ -50,8 +53,9 @@ group to a queue that grows too long::
             return self.lent is None and self.queue.live(now) >= self.threshold
 
         def queued(self, contact, now):
-            if self.group.idle and self.long(now):
-                self.lent = self.centre.claim(self.group.idle[0])
+            idle = self.centre.idle(self.group, now)  # settled: none still counted busy
+            if idle and self.long(now):
+                self.lent = self.centre.claim(idle[0])
                 self.centre.serve(self.lent, self.queue.pop(now), now)
 
         def agent_free(self, agent, now):

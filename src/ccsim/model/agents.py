@@ -27,8 +27,8 @@ class Agent:
     the agent's current or last work (seconds); ``handled`` counts the contacts it has
     answered and ``busy_time`` the seconds of work (talk, wrap-up, tasks) it has started.
     These three are what policies read, so they are kept by a centre with policies
-    (:class:`~ccsim.model.policy_centre.PolicyCentre`); the plain centre, which nothing
-    reads during the run, leaves them at their start values and pays nothing for them.
+    (:class:`~ccsim.model.centre.Centre`); with none, nothing reads them during the run,
+    so they stay at their start values and cost nothing.
     """
 
     __slots__ = ("busy_time", "duty_time", "group", "handled", "idle_since", "number",

@@ -1,50 +1,41 @@
-"""Calls scheduled on the SimPy clock at an absolute time, at less cost than a Timeout.
+"""Calls scheduled on the SimPy clock at an absolute time, through SimPy's public API.
 
-The centre schedules an event for each stretch of arrivals and each wake-up of a group. A
-:class:`simpy.events.Timeout` checks its delay, keeps five attributes and goes through
-``Environment.schedule``; a :class:`Call` keeps only what ``Environment.step`` reads
-(``callbacks``, ``_ok``) and its value, and goes straight onto the environment's schedule
-at the intended time itself (a delay ``time - now`` added back to ``now`` may land an ulp
-away from it); the hot path reads the time of the next event off the schedule itself.
-It relies on SimPy 4's schedule: a heap of ``(time, priority, id, event)``
-in ``env._queue``, ids from ``env._eid`` (pinned in ``pyproject.toml``).
+The centre schedules an event for each stretch of arrivals and each wake-up of a group,
+and policies schedule their own calls (:meth:`~ccsim.model.centre.Centre.at`). Each is a
+:class:`simpy.events.Timeout` of delay ``time - env.now`` whose value is the intended
+time, or something holding it: SimPy places the event at ``env.now + delay``, which lands
+an ulp away from ``time`` when the sum is a tie that rounds the other way (about one call
+in a few hundred made more than ``env.now`` ahead, none when ``time < 2 env.now``), so the
+logic reads the time from the value, exactly, never from ``env.now``. A time in the past (a
+negative delay) is refused by SimPy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappush
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import Timeout
+
+T_co = TypeVar("T_co", covariant=True)
 
 #: ``at(time, callback, value)``: at the absolute ``time`` (seconds, >= now), call
-#: ``callback(event)``, with ``value`` as ``event._value``.
+#: ``callback(event)``, with ``value`` as ``event.value``.
 At = Callable[[float, Callable[[Any], None], Any], None]
 
 
-class Call:
-    """A scheduled call: an event that never fails (``Environment.step`` reads ``_ok``)."""
+class Fired(Protocol[T_co]):
+    """What the callback of a call reads: the event, with the value it was scheduled with."""
 
-    __slots__ = ("_value", "callbacks")
-    _ok = True
+    @property
+    def value(self) -> T_co: ...
 
 
 def scheduler(env: simpy.Environment) -> At:
-    """The ``at`` of ``env``, on the same schedule and id sequence as its own events."""
-    queue, ids = env._queue, env._eid
+    """The ``at`` of ``env``: a call at an absolute time, on its schedule."""
 
     def at(time: float, callback: Callable[[Any], None], value: Any) -> None:
-        call = Call()
-        call.callbacks = [callback]
-        call._value = value
-        heappush(queue, (time, NORMAL, next(ids), call))
+        Timeout(env, time - env.now, value).callbacks.append(callback)  # type: ignore[union-attr]
 
     return at
-
-
-def schedule(env: simpy.Environment) -> list:
-    """``env``'s schedule, read-only: the time of its next event is ``[0][0]``, as
-    ``env.peek()`` gives it without a call (``peek`` is inf when the schedule is empty)."""
-    return env._queue

@@ -16,31 +16,38 @@ of its own is scheduled on it. Three ideas keep the work per contact small, each
   schedule (``env.peek()``): nothing else can happen in between. Work it schedules is
   placed at absolute times, so ``now`` may run ahead of ``env.now`` inside such a stretch.
 
-This is the plain centre: no policy, no hook on its path. A run with policies (the
-scenario's ``lines``, or a researcher's own) is a
-:class:`~ccsim.model.policy_centre.PolicyCentre`, which calls the hooks policies install.
+Policies (the scenario's ``lines``, callbacks, resolution, outbound, or a researcher's own;
+see :mod:`ccsim.model.policies`) are installed when the centre is built, and the steps of
+the hot path are chosen then, once: each step calls only the hooks some policy defines, and
+with no policy the path has no hook and keeps no per-agent counter. The public methods are
+what a policy reads and acts through; its reads settle the groups they look at, so a
+policy never sees an agent whose work has ended as busy.
 """
 
 from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from heapq import heappop, heappush
 from itertools import count
+from typing import Any
 
 import numpy as np
 import simpy
 
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
-from ccsim.model.calls import schedule, scheduler
+from ccsim.model.calls import Fired, scheduler
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import Tally
+from ccsim.model.policies import HOOKS, Policy, hooks, method
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
+from ccsim.model.repeats import SplitTally, SplitTracingTally
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
-from ccsim.model.tables import GroupMeasure, Measure
+from ccsim.model.service import ServiceChain
+from ccsim.model.tables import GroupMeasure, Measure, ratio
 from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
@@ -51,9 +58,26 @@ FOLD_EVERY = 4096
 
 RouterFactory = Callable[[list[Group], list[Queue]], Router]
 
+#: The line of work of a policy that cannot say when it has work for a group: never empty.
+ALWAYS = (True,)
+
 
 class Centre:
-    """The world of one run. Build it, :meth:`run` it, then read :meth:`result`."""
+    """The world of one run. Build it, :meth:`run` it, then read :meth:`result`.
+
+    ``policies`` observe and act through hooks (see :mod:`ccsim.model.policies`)."""
+
+    # The steps of the hot path, chosen when the centre is built (see _bind): plain, or
+    # calling the hooks that installed policies define.
+    #: ``_offer(contact, now)``: route an arriving contact to an agent, or make it wait
+    _offer: Callable[[Contact, float], None]
+    #: ``_wait(contact, now)``: ``contact`` found no agent
+    _wait: Callable[[Contact, float], None]
+    #: ``_serve(agent, contact, now)``: ``agent`` starts serving ``contact``
+    _serve: Callable[[Agent, Contact, float], None]
+    #: ``_free(agent, now, since)``: ``agent`` is free at ``now``: it takes work, or is
+    #: idle since ``since``
+    _free: Callable[..., None]
 
     def __init__(
         self,
@@ -62,11 +86,13 @@ class Centre:
         *,
         trace: bool = False,
         router: RouterFactory = SkillRouter,
+        policies: Iterable[Policy] = (),
     ):
         self.scenario = scenario
         self.seed = seed
+        self.policies = list(policies)
         self.env = simpy.Environment()
-        self._at, self._events = scheduler(self.env), schedule(self.env)
+        self._at = scheduler(self.env)
         types = scenario.contact_types
         index = {c.name: k for k, c in enumerate(types)}
         self.groups = [
@@ -93,17 +119,19 @@ class Centre:
         self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
         entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
         #: work_lines[g]: what holds work for group g, truthy while some may wait: its
-        #: queues' raw lines; a PolicyCentre adds its policies' own lines of work
+        #: queues' raw lines, and its policies' own lines of work
         self._work_lines = [[entries[k] for k in g.skills] for g in self.groups]
         self.router = router(self.groups, self.queues)
         self._order = count()  # ties in the heaps of end times break by start order
-        self._prepare()
+        self._bind()
         for k in range(len(types)):
             self._start_arrivals(k)
         self.env.process(self._shifts())
 
     def _tally_type(self, trace: bool) -> type[Tally]:
         """What keeps the statistics: a plain tally, or one that also logs every event."""
+        if any(p.repeats for p in self.policies):  # repeat contacts are counted apart
+            return SplitTracingTally if trace else SplitTally
         return TracingTally if trace else Tally
 
     #: ``late(agent, end)``: whether a policy gives work, at its end's own time, to an
@@ -114,11 +142,67 @@ class Centre:
     _late_lines: Sequence[list] = ()
 
     def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
-        """One queue per contact type; with deadline heaps if the router reads ``live``."""
+        """One queue per contact type; with deadline heaps if the router or a policy reads
+        ``live``, resolving each abandonment at its time if a policy needs it then."""
+        if any(p.timely_abandonment for p in self.policies):
+            return [LiveQueue(self._abandoned, self.at) for _ in range(kinds)]
+        live = live or any(p.live_queues for p in self.policies)
         return [(LiveQueue if live else FifoQueue)(self._abandoned) for _ in range(kinds)]
 
-    def _prepare(self) -> None:
-        """Called once the queues and the router exist, before any arrival is scheduled."""
+    def _bind(self) -> None:
+        """Install the policies, then choose the steps of the hot path: each calls only
+        the hooks they define and use (the plain steps past empty hook lists)."""
+        for policy in self.policies:
+            policy.install(self)
+        on = {name: hooks(self.policies, name) for name in HOOKS if name != "service"}
+        # The hot path reads its hook lists as attributes (a dict lookup each time costs).
+        self._on_offered, self._on_free = on["offered"], on["agent_free"]
+        self._on_idle, self._on_answered = on["agent_idle"], on["answered"]
+        self._on_dequeued, self._on_queued = on["dequeued"], on["queued"]
+        self._on_about_to_wait, self._on_finished = on["about_to_wait"], on["finished"]
+        self._on_abandoned, self._on_interval = on["abandoned"], on["interval"]
+        #: the service-time chain, and why it changed the talk of the contact last served
+        self.service = ServiceChain(self.policies)
+        self._times = self.service if self.service else None
+        # A policy that acts when an agent frees sees every end of service at its time,
+        # unless it says when it has work for a group (then only while it has).
+        acting = [p for p in self.policies if not p.replayable
+                  and (hooks([p], "agent_free") or hooks([p], "agent_idle"))]
+        replayed = [p for p in self.policies if p.replayable]
+        if replayed:  # their decisions are made when a group is settled, at each end's time
+            self._late_free = hooks(replayed, "agent_free")
+            self._late_idle = hooks(replayed, "agent_idle")
+            below = [method(p, "idle_below") for p in replayed]
+            self._idle_below = [min(b(g) if b else 0 for b in below) for g in self.groups]
+            self._late = self._decide_late
+            # A policy with lines of work has late work only while they hold some.
+            lines_of = [method(p, "work_lines") for p in replayed]
+            self._late_lines = [
+                [line for of in lines_of for line in (of(g) if of else ALWAYS)]
+                for g in self.groups]
+        # What the policies' work waits in, with the group's queues: their own lines, their
+        # has_work asked as a line, or (a policy that cannot say) a line never empty.
+        self._eager = False
+        for policy in acting:
+            for group in self.groups:
+                work_lines, has_work = method(policy, "work_lines"), method(policy, "has_work")
+                if work_lines:
+                    lines = work_lines(group)
+                elif has_work:
+                    lines = [_Asks(has_work, group)]
+                else:
+                    lines, self._eager = [ALWAYS], True
+                self._work_lines[group.index].extend(lines)
+        self._offer = self._offer_hooked if self._on_offered else self._offer_plain
+        self._wait = (self._wait_hooked if self._on_about_to_wait or self._on_queued
+                      else self._wait_plain)
+        self._serve = (
+            self._serve_plain if not self.policies  # nothing reads agents' counters
+            else self._serve_hooked if (self._times or self._on_answered
+                                        or self._on_finished or self._eager)
+            else self._serve_counted)
+        self._free = (self._free_hooked if self._on_free or self._on_dequeued or self._on_idle
+                      else self._free_plain)
 
     def run(self) -> None:
         """Run to the end: arrivals stop at the horizon, contacts in the system finish.
@@ -139,7 +223,7 @@ class Centre:
     def _start_arrivals(self, kind: int) -> None:
         spec = self.scenario.contact_types[kind]
         seed, offer, able, at = self.seed, self._offer, self._able[kind], self._at
-        settle, events = self._settle, self._events
+        settle, peek = self._settle, self.env.peek
         pending, flush = self.tally.pending, self.tally.flush
         if spec.arrivals.times is not None:
             self.tally.arrived(kind, np.array(spec.arrivals.times, dtype=float))
@@ -162,8 +246,8 @@ class Centre:
             else draws(spec.wrap_up.build(), stream(seed, f"wrap_up:{spec.name}")),
         )
 
-        def arrive(event: simpy.Event) -> None:
-            now = event._value  # the arrival time itself
+        def arrive(event: Fired[float]) -> None:
+            now = event.value  # the arrival time itself
             if pending() >= FOLD_EVERY:
                 flush()
             while True:
@@ -175,7 +259,7 @@ class Centre:
                 following = next(times, None)
                 if following is None:
                     return
-                if events and following >= events[0][0]:  # following >= env.peek()
+                if following >= peek():
                     at(following, arrive, following)
                     return
                 now = following
@@ -186,32 +270,99 @@ class Centre:
 
     # --- contacts and agents ---
 
-    def _offer(self, contact: Contact, now: float) -> None:
+    def _offer_plain(self, contact: Contact, now: float) -> None:
         agent = self.router.select_agent(contact, now)
         if agent is None:
             self._wait(contact, now)
         else:
             self._serve(agent, contact, now)
 
-    def _wait(self, contact: Contact, now: float) -> None:
+    def _offer_hooked(self, contact: Contact, now: float) -> None:
+        for hook in self._on_offered:
+            if not hook(contact, now):
+                return
+        self._offer_plain(contact, now)
+
+    def _wait_plain(self, contact: Contact, now: float) -> None:
         self.queues[contact.kind].push(contact, now)
         for group in self._able[contact.kind]:
             self._wake(group)
 
-    def _serve(self, agent: Agent, contact: Contact, now: float) -> None:
+    def _wait_hooked(self, contact: Contact, now: float) -> None:
+        for hook in self._on_about_to_wait:
+            if not hook(contact, now):
+                return
+        self._wait_plain(contact, now)
+        for hook in self._on_queued:
+            hook(contact, now)
+
+    def _serve_plain(self, agent: Agent, contact: Contact, now: float) -> None:
         end = now + contact.handle + contact.wrap_up
         self.tally.answered(contact, agent.group.index, now, end)
         heappush(agent.group.busy, (end, next(self._order), agent))
 
-    def _free(self, agent: Agent, now: float, since: float) -> None:
-        """``agent`` is free at ``now``: it takes a waiting contact, or is idle since
-        ``since``."""
+    def _serve_counted(self, agent: Agent, contact: Contact, now: float) -> None:
+        """The plain step and the agent's counters, which policies read (once per contact
+        answered, so written out)."""
+        end = now + contact.handle + contact.wrap_up
+        agent.handled += 1
+        agent.until = end
+        agent.busy_time += end - now
+        self.tally.answered(contact, agent.group.index, now, end)
+        heappush(agent.group.busy, (end, next(self._order), agent))
+
+    def _serve_hooked(self, agent: Agent, contact: Contact, now: float) -> None:
+        talk, wrap_up = (contact.handle, contact.wrap_up) if self._times is None else (
+            self._times(agent, contact, now)
+        )
+        end = now + talk + wrap_up
+        group = agent.group
+        agent.handled += 1
+        self.tally.answered(contact, group.index, now, end)
+        self._busy(agent, now, end)
+        for hook in self._on_answered:
+            hook(contact, agent, now, talk, wrap_up)
+        if self._on_finished:
+            self.at(end, lambda t: self._finished(contact, agent, t))
+        if self._eager:
+            self._wake(group)
+
+    def _finished(self, contact: Contact, agent: Agent, now: float) -> None:
+        for hook in self._on_finished:
+            hook(contact, agent, now)
+
+    def _free_plain(self, agent: Agent, now: float, since: float) -> None:
         contact = self.router.select_contact(agent, now)
         if contact is None:
             agent.idle_since = since
             agent.group.idle.append(agent)
         else:
             self._serve(agent, contact, now)
+
+    def _free_hooked(self, agent: Agent, now: float, since: float) -> None:
+        for hook in self._on_free:
+            if hook(agent, now):
+                return
+        contact = self.router.select_contact(agent, now)
+        if contact is not None:
+            for hook in self._on_dequeued:
+                if hook(agent, contact, now):
+                    return
+            self._serve(agent, contact, now)
+            return
+        for hook in self._on_idle:
+            if hook(agent, now):
+                return
+        agent.idle_since = since
+        agent.group.idle.append(agent)
+
+    def _decide_late(self, agent: Agent, end: float) -> bool:
+        """Whether a replayable policy gives work, at its end's own time, to ``agent`` whose
+        work ended while nothing waited in its group's queues (nothing else has looked at
+        the group since: it is settled before anything reads it)."""
+        if len(agent.group.idle) < self._idle_below[agent.group.index]:
+            return False
+        return _took(self._late_free, agent, end) or _took(self._late_idle, agent, end)
 
     # --- ends of service ---
 
@@ -244,18 +395,18 @@ class Centre:
                 group.wake_at = first
                 self._at(first, self._woken, (group, first))
 
-    def _woken(self, event: simpy.Event) -> None:
-        group, now = event._value
+    def _woken(self, event: Fired[tuple[Group, float]]) -> None:
+        group, now = event.value
         if group.wake_at == now:
             group.wake_at = math.inf
-        busy, events, lines = group.busy, self._events, self._work_lines[group.index]
+        busy, peek, lines = group.busy, self.env.peek, self._work_lines[group.index]
         while True:
             self._settle(group, now)
             # Work still waiting: the group's next end of service, taken at once if nothing
             # else is scheduled before it, else woken up for.
             if not (busy and any(lines)):
                 return
-            if events and busy[0][0] >= events[0][0]:  # >= self.env.peek()
+            if busy[0][0] >= peek():
                 self._wake(group)
                 return
             now = busy[0][0]
@@ -267,6 +418,8 @@ class Centre:
 
     def _abandoned(self, contact: Contact) -> None:
         self.tally.record(contact, Outcome.ABANDONED, contact.deadline - contact.arrival)
+        for hook in self._on_abandoned:
+            hook(contact, contact.deadline)
 
     # --- staffing ---
 
@@ -281,6 +434,8 @@ class Centre:
 
     def _boundary(self, interval: int) -> None:
         """The staffing of ``interval`` has just been set."""
+        for hook in self._on_interval:
+            hook(interval, self.env.now)
 
     def _restaff(self, group: Group, target: int) -> None:
         now = self.env.now
@@ -304,10 +459,13 @@ class Centre:
     # --- results ---
 
     def result(self) -> RunResult:
-        """Statistics of the finished run."""
-        for group in self.groups:
-            self._settle(group, math.inf)  # overtime of agents who left after the last event
+        """Statistics of the finished run, with the policies' own metrics."""
+        for group in self.groups:  # overtime of agents who left after the last event, and
+            self._settle(group, math.inf)  # work policies decide late at ends after it
+        for end in self._methods("end"):
+            end(self.env.now)
         horizon = self.scenario.horizon
+        assert horizon is not None  # set when the scenario is validated
         for queue in self.queues:
             for contact in queue.drain():
                 # Left waiting with no agent to take them: they abandon when patience runs
@@ -324,13 +482,153 @@ class Centre:
         )
 
     def _measures(self) -> list[Measure]:
-        """Where the metrics of installed policies come from (none here)."""
-        return []
+        """Where the metrics of installed policies come from."""
+        return self._methods("metrics")
 
     def _group_measures(self) -> list[GroupMeasure]:
-        """Where the per-group metrics of installed policies come from (none here)."""
-        return []
+        """Where the per-group metrics of installed policies come from."""
+        return self._methods("group_metrics")
 
-    def _agents(self) -> list[dict[str, float]] | None:
-        """The rows of the agents table (none here: the plain centre keeps no counters)."""
-        return None
+    def _methods(self, name: str) -> list:
+        """The bound ``name`` methods of the policies that implement it, in policy order."""
+        return [m for p in self.policies if (m := method(p, name)) is not None]
+
+    def _agents(self) -> list[dict[str, Any]] | None:
+        """The rows of the agents table (none without policies: no counters are kept)."""
+        if not self.policies:
+            return None
+        horizon, rows = self.scenario.horizon, []
+        assert horizon is not None  # set when the scenario is validated
+        columns = self._methods("agent_metrics")
+        for group in self.groups:
+            for agent in group.agents:
+                # Still on duty: until the horizon, or the end of its last work after it.
+                duty = agent.duty_time + (max(horizon, agent.until) - agent.on_since
+                                          if agent.on_duty else 0.0)
+                row: dict[str, Any] = {
+                    "agent_group": group.name, "agent": agent.number, "on_duty_time": duty,
+                    "busy_time": agent.busy_time, "busy_share": ratio(agent.busy_time, duty),
+                    "contacts_handled": agent.handled,
+                }
+                for metrics in columns:
+                    row.update(metrics(agent))
+                rows.append(row)
+        return rows
+
+    # --- what a policy reads: settled first (ends of service are lazy) ---
+
+    def idle(self, group: Group, now: float) -> Sequence[Agent]:
+        """The idle agents of ``group`` at ``now``, longest idle first (settled first: an
+        agent whose work has ended by ``now`` is among them). Read-only: take one with
+        :meth:`claim`."""
+        if group.busy and group.busy[0][0] <= now:
+            self._settle(group, now)
+        return group.idle
+
+    def busy(self, group: Group, now: float) -> int:
+        """How many agents of ``group`` are busy at ``now`` (on duty or finishing work
+        before going off)."""
+        if group.busy and group.busy[0][0] <= now:
+            self._settle(group, now)
+        return len(group.busy)
+
+    def settle(self, groups: Iterable[Group], now: float) -> None:
+        """Bring ``groups`` up to ``now``: agents whose work has ended by then are free
+        (:meth:`idle` and :meth:`busy` do it themselves)."""
+        for group in groups:
+            if group.busy and group.busy[0][0] <= now:
+                self._settle(group, now)
+
+    # --- what a policy uses to act ---
+
+    def at(self, time: float, callback: Callable[[float], None]) -> None:
+        """Call ``callback(time)`` at the absolute ``time`` (seconds, not before now)."""
+        now = self.env.now
+        if not time >= now:
+            # The clock may stand an ulp past the time an event was meant for (see
+            # ccsim.model.calls): that time is still now.
+            if not time >= math.nextafter(now, -math.inf):
+                raise ValueError(f"at(): cannot schedule at {time!r} s, before the "
+                                 f"current time {now!r} s (a policy acts now or later)")
+            self._at(now, _call, (callback, time))
+            return
+        self._at(time, _call, (callback, time))
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream ``name`` of this run (a policy names its own sources)."""
+        return stream(self.seed, name)
+
+    def record(self, contact: Contact, outcome: int, wait: float) -> None:
+        """``contact`` left with ``outcome`` (not answered) after waiting ``wait``."""
+        self.tally.record(contact, outcome, wait)
+
+    def inject(self, contact: Contact, *, first_attempt: bool = False) -> None:
+        """``contact`` arrives at ``contact.arrival`` (seconds, not before now) and is
+        routed like any other. Only a first attempt counts in ``offered``."""
+        now = self.env.now
+        if not contact.arrival >= math.nextafter(now, -math.inf):  # as in at()
+            raise ValueError(f"inject(): the contact arrives at {contact.arrival!r} s, "
+                             f"before the current time {now!r} s")
+        if first_attempt:
+            self.tally.arrived_at(contact.kind, contact.arrival)
+        self.at(contact.arrival, lambda now: self._arrive(contact, now))
+
+    def _arrive(self, contact: Contact, now: float) -> None:
+        self.settle(self._able[contact.kind], now)
+        self._offer(contact, now)
+
+    def serve(self, agent: Agent, contact: Contact, now: float) -> None:
+        """``agent`` (claimed, or just freed) starts serving ``contact`` at ``now``."""
+        self._serve(agent, contact, now)
+        if self._has_work(agent.group):
+            self._wake(agent.group)
+
+    def wake(self, groups: Iterable[Group]) -> None:
+        """Work now waits for ``groups`` (a policy's ``has_work`` turned true): their next
+        ends of service are observed at their time."""
+        for group in groups:
+            self._wake(group)
+
+    def claim(self, agent: Agent) -> Agent:
+        """Take the idle ``agent`` out of its group's idle line, for the policy to use."""
+        agent.group.idle.remove(agent)
+        return agent
+
+    def occupy(self, agent: Agent, now: float, until: float) -> None:
+        """``agent`` (claimed, or just freed) works on a task other than a contact from
+        ``now`` to ``until``; its busy time counts in occupancy."""
+        self.tally.task(agent.group.index, now, until)
+        self._busy(agent, now, until)
+        if self._has_work(agent.group):
+            self._wake(agent.group)
+
+    def _busy(self, agent: Agent, now: float, end: float) -> None:
+        """``agent`` works from ``now`` to ``end``: its counters and its group's heap."""
+        agent.until = end
+        agent.busy_time += end - now
+        heappush(agent.group.busy, (end, next(self._order), agent))
+
+
+def _took(hooks: list, agent: Agent, now: float) -> bool:
+    """Whether one of ``hooks`` gave ``agent`` work at ``now``."""
+    for hook in hooks:  # noqa: SIM110 (no generator per end of service)
+        if hook(agent, now):
+            return True
+    return False
+
+
+def _call(event: Fired[tuple[Callable[[float], None], float]]) -> None:
+    callback, time = event.value
+    callback(time)
+
+
+class _Asks:
+    """A policy's ``has_work(group)`` as a line of work: true while the policy says so."""
+
+    __slots__ = ("group", "has_work")
+
+    def __init__(self, has_work: Callable[[Group], bool], group: Group):
+        self.has_work, self.group = has_work, group
+
+    def __bool__(self) -> bool:
+        return self.has_work(self.group)

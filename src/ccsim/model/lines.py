@@ -16,7 +16,7 @@ from ccsim.model.policies import Policy
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
-    from ccsim.model.policy_centre import PolicyCentre
+    from ccsim.model.centre import Centre
 
 
 class Lines(Policy):
@@ -28,7 +28,7 @@ class Lines(Policy):
         self.lines = lines
         self.talking = 0  #: callers talking to an agent (their line still in use)
 
-    def install(self, centre: PolicyCentre) -> None:
+    def install(self, centre: Centre) -> None:
         super().install(centre)
         self._queues = centre.queues
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,8 +50,8 @@ from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
+    from ccsim.model.centre import Centre
     from ccsim.model.contacts import Contact
-    from ccsim.model.policy_centre import PolicyCentre
     from ccsim.scenario import Scenario
 
 _DAY = 86_400.0
@@ -58,6 +59,9 @@ _DAY = 86_400.0
 
 class Outbound(Policy):
     """The scenario's ``[[outbound]]`` campaigns, its groups' blending and quotas."""
+
+    #: Its ``service`` hook cuts conversations short (quota pressure).
+    talk_change = "pressure"
 
     def __init__(self, scenario: Scenario, rules: Mapping[str, Blend] | None = None):
         """``rules`` (agent group name → rule) replaces the rule a group's ``blending``
@@ -75,6 +79,7 @@ class Outbound(Policy):
                      for c in self.campaigns]
         self.made = [0] * len(self.campaigns)
         self.open = [c.hours is None for c in self.campaigns]
+        assert scenario.horizon is not None  # set when the scenario is validated
         days = max(1, math.ceil(scenario.horizon / _DAY - 1e-9))
         self.quotas = [g.quota for g in groups]
         #: target[g]: each agent's quota over the horizon (None: no quota)
@@ -106,7 +111,7 @@ class Outbound(Policy):
     def uses(self, hook: str) -> bool:
         return hook in self._needs
 
-    def install(self, centre: PolicyCentre) -> None:
+    def install(self, centre: Centre) -> None:
         super().install(centre)
         self.reach = [draws(UNIFORM, centre.stream(f"outbound:reach:{c.name}"))
                       for c in self.campaigns]
@@ -120,11 +125,12 @@ class Outbound(Policy):
                         for c in range(len(self.campaigns))]
         self._staff = centre.staff
         horizon = self.scenario.horizon
+        assert horizon is not None  # set when the scenario is validated
         for c, spec in enumerate(self.campaigns):
             for start, end in spec.windows(self.scenario.start, horizon):
-                centre.at(start, lambda now, c=c: self._open(c, now))
+                centre.at(start, partial(self._open, c))
                 if spec.hours is not None:  # without hours, the horizon closes it
-                    centre.at(end, lambda now, c=c: self._close(c, now))
+                    centre.at(end, partial(self._close, c))
         # No call starts at or after the horizon (arrivals end there too).
         centre.at(horizon, self._close_all)
 
@@ -208,7 +214,8 @@ class Outbound(Policy):
             end = start + self.talk[c]() * cut + (wrap() if wrap is not None else 0.0)
             mine[1] += 1
             counts["outbound_reached"][i][g] += 1
-            elasticity = self.pressure[g].resolution_elasticity if cut < 1 else 0
+            pressure = self.pressure[g]  # cut < 1 only under pressure
+            elasticity = pressure.resolution_elasticity if pressure and cut < 1 else 0
             if spec.success > 0 and self.success[c]() < spec.success * cut ** elasticity:
                 mine[2] += 1
                 counts["outbound_successes"][i][g] += 1

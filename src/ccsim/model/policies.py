@@ -1,71 +1,63 @@
-"""The hook protocol through which a policy observes and acts on a run.
+"""The seam through which a policy observes and acts on a run: a few small protocols, one
+per concern, and a small base class.
 
-A policy is a subclass of :class:`Policy` that overrides some of its hooks; the centre
-calls, at each moment, only the hooks that installed policies override (a hook left as
-the base's no-op is never called, and with no policy the hot path has no hook at all).
-The moments, all at simulated time ``now`` in seconds:
+A policy defines the methods it needs, of any of the protocols below (a subset of one is
+fine); the centre calls, at each moment, only the methods the installed policies define and
+say they use (:meth:`Policy.uses`). A method left undefined is never called, and with no
+policy the hot path has no hook at all. All times are simulated seconds.
 
-========================  ==========================================================
-``offered(contact, now)``  a contact arrives, before routing; return False if the
-                           policy took it (it records its outcome: blocked, deflected)
-``about_to_wait(contact,   it found no agent (the router gave it none), before it
-now)``                     waits; return False if the policy took it (a callback)
-``queued(contact, now)``   it found no agent and starts waiting
-``answered(contact,        an agent starts serving it for ``talk`` + ``wrap_up`` s
-agent, now, talk,
-wrap_up)``
-``dequeued(agent,          the free agent has taken it from its queue, before it is
-contact, now)``            served; return True if the policy serves it itself
-``abandoned(contact,       its patience ran out at ``now``; at that very moment if
-now)``                     ``timely_abandonment`` is set, else when it is resolved
-``finished(contact,        the agent ends talk and wrap-up (an event per contact:
-agent, now)``              only when some policy overrides it)
-``agent_free(agent,        an agent is free, before the router looks for its next
-now)``                     contact; return True if the policy gave it work
-``agent_idle(agent,        the router found nothing for it; return True if the
-now)``                     policy gave it work (else it goes idle)
-``interval(index, now)``   an interval boundary, after the staffing change
-``service(agent, contact,  the seam of service times: return the ``(talk, wrap_up)``
-now, talk, wrap_up)``      this agent takes (see :mod:`ccsim.model.service`)
-========================  ==========================================================
+* :class:`Admission` — whether a contact enters: ``offered(contact, now)`` (before routing;
+  False: the policy took it and recorded its outcome: blocked, deflected) and
+  ``about_to_wait(contact, now)`` (no agent for it, before it waits; False: the policy
+  took it, e.g. a callback).
+* :class:`Observer` — a contact's life: ``queued(contact, now)`` (it starts waiting),
+  ``answered(contact, agent, now, talk, wrap_up)`` (an agent serves it for ``talk`` +
+  ``wrap_up`` s), ``abandoned(contact, now)`` (its patience ran out at ``now``; called at
+  that moment if ``timely_abandonment`` is set, else when it is resolved),
+  ``finished(contact, agent, now)`` (end of wrap-up: an event per contact, so defined
+  only when needed).
+* :class:`Dispatch` — giving agents work: ``agent_free(agent, now)`` (before the router
+  looks for its next contact; True: the policy gave it work), ``agent_idle(agent, now)``
+  (the router found nothing; True: the policy gave it work, else it goes idle),
+  ``dequeued(agent, contact, now)`` (the agent took ``contact`` from its queue; True: the
+  policy serves it itself).
+* :class:`Backlog` — when a :class:`Dispatch` policy has work, so that ends of service stay
+  lazy otherwise: ``work_lines(group)`` (containers non-empty while it has work for the
+  group) or ``has_work(group)``, and ``idle_below(group)`` for a ``replayable`` policy. A
+  dispatching policy with neither is asked at every end of service, at its time.
+* :class:`ServiceTimes` — ``service(agent, contact, now, talk, wrap_up)``: the ``(talk,
+  wrap_up)`` this agent takes, and ``talk_change``: why it changes talk (see
+  :mod:`ccsim.model.service`).
+* :class:`Clock` — ``interval(index, now)``: an interval boundary, after the staffing
+  change.
+* :class:`Results` — after the run: ``end(now)``, ``metrics(intervals, kinds)``,
+  ``group_metrics(interval, group)``, ``agent_metrics(agent)``.
 
-With ``agent_free`` or ``agent_idle`` the centre observes every end of service at its
-time (lazy ends are off), unless the policy defines ``has_work(group)`` or ``work_lines(group)``:
-then only while it has work (or is ``replayable``: its decisions are made when the group is
-next settled). A policy whose configuration needs only some of its hooks in a run says so
-in :meth:`Policy.uses`: a hook it does not use costs nothing. After the run,
-``end(now)`` lets a policy settle what is open and ``metrics(intervals, kinds)`` gives its
-own metrics for any part of the tables.
-
-To act, a policy uses the centre it is installed in
-(:class:`~ccsim.model.policy_centre.PolicyCentre`): ``at(time, callback)``,
-``inject(contact)``, ``serve(agent, contact, now)``, ``occupy(agent, now, until)``,
-``claim(agent)``, ``record(contact, outcome, wait)``, ``stream(name)``,
-``tally.event(contact, now, name)`` (a trace row), and reads ``queues``, ``groups``, each
-agent's counters. It draws only from its own named streams. Its outcomes and metrics are
-defined in :mod:`ccsim.model.registry`.
+A policy acts through the centre it is installed in (:class:`~ccsim.model.centre.Centre`),
+whose reads settle themselves, so a policy never sees an agent whose work has ended as
+busy: ``idle(group, now)``, ``busy(group, now)``, and ``service.pressed`` in an ``answered``
+hook (the share of talk quota pressure kept); and acts with ``at(time, callback)`` and
+``inject(contact)`` (never in the past), ``serve``, ``occupy``, ``claim``, ``record``,
+``wake``, ``stream(name)``, ``tally.event(contact, now, name)`` (a trace row). It draws only
+from its own named streams. Its outcomes and metrics are defined in
+:mod:`ccsim.model.registry`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sized
 
     from ccsim.model.agents import Agent, Group
+    from ccsim.model.centre import Centre
     from ccsim.model.contacts import Contact
-    from ccsim.model.policy_centre import PolicyCentre
-
-#: The hooks a policy may override, in the order they are documented.
-HOOKS = (
-    "offered", "about_to_wait", "queued", "answered", "dequeued", "abandoned", "finished",
-    "agent_free", "agent_idle", "interval", "service",
-)
 
 
 class Policy:
-    """Base class of policies: every hook is a no-op the centre does not call."""
+    """Base class of policies: where it is installed, and what it tells the centre before
+    the run. It defines no hook: a subclass defines those of the protocols it needs."""
 
     #: Whether the policy reads ``queue.live(now)`` (the centre keeps deadline heaps).
     live_queues = False
@@ -82,95 +74,145 @@ class Policy:
     #: which the centre's tally then counts apart from first attempts.
     repeats = False
 
-    def install(self, centre: PolicyCentre) -> None:
+    def install(self, centre: Centre) -> None:
         """Called once, before the run starts; ``centre`` is how the policy acts."""
         self.centre = centre
 
     def uses(self, hook: str) -> bool:
-        """Whether this run needs the overridden ``hook`` (all of them, unless a policy
-        knows from its configuration that some are idle)."""
+        """Whether this run needs the defined ``hook`` (all of them, unless a policy knows
+        from its configuration that some are idle)."""
         return True
+
+
+class Admission(Protocol):
+    """Whether a contact enters the line."""
 
     def offered(self, contact: Contact, now: float) -> bool:
-        return True
+        """Before routing; False if the policy took the contact."""
+        ...
 
     def about_to_wait(self, contact: Contact, now: float) -> bool:
-        return True
+        """No agent for it, before it waits; False if the policy took the contact."""
+        ...
 
-    def queued(self, contact: Contact, now: float) -> None:
-        pass
 
-    def answered(
-        self, contact: Contact, agent: Agent, now: float, talk: float, wrap_up: float
-    ) -> None:
-        pass
+class Observer(Protocol):
+    """A contact's life, observed."""
 
-    def dequeued(self, agent: Agent, contact: Contact, now: float) -> bool:
-        return False
+    def queued(self, contact: Contact, now: float) -> None: ...
 
-    def abandoned(self, contact: Contact, now: float) -> None:
-        pass
+    def answered(self, contact: Contact, agent: Agent, now: float, talk: float,
+                 wrap_up: float) -> None: ...
 
-    def finished(self, contact: Contact, agent: Agent, now: float) -> None:
-        pass
+    def abandoned(self, contact: Contact, now: float) -> None: ...
+
+    def finished(self, contact: Contact, agent: Agent, now: float) -> None: ...
+
+
+class Dispatch(Protocol):
+    """Work for a free agent, other than the router's choice."""
 
     def agent_free(self, agent: Agent, now: float) -> bool:
-        return False
+        """True if the policy gave ``agent`` work (before the router looks)."""
+        ...
 
     def agent_idle(self, agent: Agent, now: float) -> bool:
-        return False
+        """True if the policy gave ``agent`` work (the router found none)."""
+        ...
 
-    def has_work(self, group: Group) -> bool:
-        """Whether the policy has work for agents of ``group`` now. A policy with
-        ``agent_free`` or ``agent_idle`` that defines this is called only while it is true
-        (or a queue of the group holds a contact), keeping ends of service lazy otherwise;
-        when it turns true, the policy calls ``centre.wake(groups)``."""
-        return False
+    def dequeued(self, agent: Agent, contact: Contact, now: float) -> bool:
+        """True if the policy serves ``contact``, just taken from its queue, itself."""
+        ...
+
+
+class Backlog(Protocol):
+    """When a :class:`Dispatch` policy has work for a group (define one of the first two)."""
 
     def work_lines(self, group: Group) -> list[Sized]:
-        """The containers (lists, deques) that hold the policy's work for agents of
-        ``group``, non-empty while it has some: instead of :meth:`has_work`, checked with
-        the group's queues at no call per end of service. Changed in place for the whole
-        run, never replaced."""
-        return []
+        """The containers (lists, deques) holding the policy's work for agents of
+        ``group``, non-empty while it has some, changed in place for the whole run: checked
+        with the group's queues at no call per end of service."""
+        ...
+
+    def has_work(self, group: Group) -> bool:
+        """Whether the policy has work for agents of ``group`` now; when it turns true the
+        policy calls ``centre.wake(groups)``."""
+        ...
 
     def idle_below(self, group: Group) -> int:
         """For a ``replayable`` policy: while fewer than this many other agents of
         ``group`` are idle (and nothing waits), a freed agent goes idle without its hooks
         being asked (0: always ask)."""
-        return 0
+        ...
+
+
+class ServiceTimes(Protocol):
+    """How long an agent takes with a contact (see :mod:`ccsim.model.service`)."""
+
+    #: Why the hook changes talk: ``"pressure"`` (an agent rushed by its quota: the
+    #: conversation is cut short, which first-contact resolution reads) or anything else
+    #: (``"skill"``: the agent is faster or slower, the conversation is whole).
+    talk_change: str
+
+    def service(self, agent: Agent, contact: Contact, now: float, talk: float,
+                wrap_up: float) -> tuple[float, float]: ...
+
+
+class Clock(Protocol):
+    """The interval boundaries."""
 
     def interval(self, index: int, now: float) -> None:
-        pass
+        """Interval ``index`` begins at ``now``; its staffing is set."""
+        ...
 
-    def service(
-        self, agent: Agent, contact: Contact, now: float, talk: float, wrap_up: float
-    ) -> tuple[float, float]:
-        return talk, wrap_up
 
-    # --- after the run ---
+class Results(Protocol):
+    """What the policy reports after the run."""
 
     def end(self, now: float) -> None:
-        """The run is over at ``now``: settle what is still open (not a hook: always
-        called)."""
+        """The run is over at ``now``: settle what is still open."""
+        ...
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
-        """The policy's own metrics (defined in :mod:`ccsim.model.registry`) over the
-        intervals × contact types given (index slices), for the tables of the run."""
-        return {}
+        """Its metrics (see :mod:`ccsim.model.registry`) over the intervals × contact
+        types given (index slices)."""
+        ...
 
     def group_metrics(self, interval: int, group: int) -> dict[str, float]:
         """Its metrics of agent group ``group`` in ``interval`` (``RunResult.groups``)."""
-        return {}
+        ...
 
     def agent_metrics(self, agent: Agent) -> dict[str, float]:
         """Its columns of ``agent``'s row over the run (``RunResult.agents``)."""
-        return {}
+        ...
+
+
+PROTOCOLS = (Admission, Observer, Dispatch, Backlog, ServiceTimes, Clock, Results)
+#: The hooks the centre calls during the run, in the order they are documented.
+HOOKS = (
+    "offered", "about_to_wait", "queued", "answered", "abandoned", "finished",
+    "agent_free", "agent_idle", "dequeued", "interval", "service",
+)
+# A protocol's own bodies, inherited by a class that names the protocol as a base: not an
+# implementation.
+_STUBS = frozenset(
+    vars(p)[name] for p in PROTOCOLS for name in vars(p) if callable(vars(p)[name])
+    and not name.startswith("_")
+)
+
+
+def defines(policy: object, name: str) -> bool:
+    """Whether ``policy`` implements the method ``name`` (not a protocol's stub)."""
+    method = getattr(type(policy), name, None)
+    return method is not None and method not in _STUBS
+
+
+def method(policy: object, name: str) -> Any:
+    """``policy``'s bound method ``name`` if it implements it, else ``None``."""
+    return getattr(policy, name) if defines(policy, name) else None
 
 
 def hooks(policies: list[Policy], name: str) -> list:
-    """The bound ``name`` hooks of the ``policies`` that override and use it, in policy
+    """The bound ``name`` hooks of the ``policies`` that define and use it, in policy
     order."""
-    base = getattr(Policy, name)
-    return [getattr(p, name) for p in policies
-            if getattr(type(p), name) is not base and p.uses(name)]
+    return [getattr(p, name) for p in policies if defines(p, name) and p.uses(name)]

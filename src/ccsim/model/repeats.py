@@ -3,7 +3,9 @@
 A conversation on the line settles the customer's matter with probability ``resolution``
 of its contact type (``resolution_by_group`` for the agent's group; stream
 ``resolution:<type>``), less for a conversation cut short by quota pressure: cut to a share
-f of its talk time, × f ^ ``resolution_elasticity`` of the agent's group's ``pressure``.
+f of its talk time, × f ^ ``resolution_elasticity`` of the agent's group's ``pressure``
+(talk changed for another reason, e.g. a proficient group's, is a whole conversation; the
+service-time chain says why, :mod:`ccsim.model.service`).
 An unsettled customer calls again, ``repeat_delay`` after the conversation ended (stream
 ``repeat_delay:<type>``): a :class:`Repeat` of the same type, routed like any contact,
 with talk, wrap-up and patience drawn from streams of its own
@@ -32,7 +34,7 @@ from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
-    from ccsim.model.policy_centre import PolicyCentre
+    from ccsim.model.centre import Centre
     from ccsim.scenario import Scenario
 
 
@@ -122,7 +124,7 @@ class Resolution(Policy):
     def uses(self, hook: str) -> bool:
         return hook == "answered"
 
-    def install(self, centre: PolicyCentre) -> None:
+    def install(self, centre: Centre) -> None:
         super().install(centre)
         self.tally: Tally = centre.tally.repeats  # type: ignore[attr-defined]
         types = centre.scenario.contact_types
@@ -143,8 +145,11 @@ class Resolution(Policy):
             return
         g = agent.group.index
         chance = self.settles[kind][g]
-        if talk < contact.handle and self.elasticity[g]:  # a rushed conversation
-            chance *= (talk / contact.handle) ** self.elasticity[g]
+        # A conversation cut short by quota pressure (not merely faster: a proficient
+        # agent's shorter talk is a whole conversation; see ccsim.model.service).
+        kept = self.centre.service.pressed
+        if kept < 1 and self.elasticity[g]:
+            chance *= kept ** self.elasticity[g]
         settled = self.draw[kind]() < chance
         repeat = type(contact) is Repeat
         if not repeat:
@@ -155,13 +160,13 @@ class Resolution(Policy):
             self._settled[cell] += settled
         if settled:
             return
-        first = contact.first if repeat else contact
+        first = contact.first if isinstance(contact, Repeat) else contact
         self.centre.tally.event(first, now + talk, "unsettled", g)
         again = now + talk + self.delay[kind]()
         if again >= self.horizon:
             return
         patience, wrap = self.patience[kind], self.wrap_up[kind]
-        next_call = Repeat(first, contact.round + 1 if repeat else 1, again,
+        next_call = Repeat(first, contact.round + 1 if isinstance(contact, Repeat) else 1, again,
                            again + patience() if patience is not None else math.inf,
                            self.handle[kind](), wrap() if wrap is not None else 0.0)
         self.tally.arrived_at(kind, again)

@@ -1,5 +1,5 @@
-"""One run: the scenario's own policies and a researcher's, the centre that fits them,
-and its result."""
+"""One run: the scenario's own policies and a researcher's, the centre they are installed
+in, and its result."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.lines import Lines
 from ccsim.model.outbound import Outbound
 from ccsim.model.policies import Policy
-from ccsim.model.policy_centre import PolicyCentre
 from ccsim.model.repeats import Resolution
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
@@ -52,12 +51,7 @@ def simulate(
         own.append(Resolution(scenario))
     if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
         own.append(Outbound(scenario))
-    if own or policies:
-        centre: Centre = PolicyCentre(
-            scenario, seed, trace=trace, router=router, policies=[*own, *policies]
-        )
-    else:
-        centre = Centre(scenario, seed, trace=trace, router=router)
+    centre = Centre(scenario, seed, trace=trace, router=router, policies=[*own, *policies])
     centre.run()
     result = centre.result()
     # A policy of one's own may be installed in the next run and reset there: its metrics

@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from ccsim.model.agents import Agent, Group
-    from ccsim.model.policy_centre import PolicyCentre
+    from ccsim.model.centre import Centre
     from ccsim.scenario import Callbacks, Scenario
 
 
@@ -136,7 +136,7 @@ class CallbackPolicy(Policy):
     def uses(self, hook: str) -> bool:
         return hook in self._needs
 
-    def install(self, centre: PolicyCentre) -> None:
+    def install(self, centre: Centre) -> None:
         super().install(centre)
         names = [c.name for c in centre.scenario.contact_types]
 
