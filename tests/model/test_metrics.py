@@ -10,7 +10,8 @@ import pytest
 from model_cases import scripted, scripted_case
 
 from ccsim import Scenario, simulate
-from ccsim.model.contacts import Outcome
+from ccsim.model.axes import Axes
+from ccsim.model.contacts import Outcome, outcomes
 from ccsim.model.metrics import AccountingError, Tally
 from ccsim.model.registry import CORE, COUNTS, METRICS, OUTCOMES
 
@@ -26,7 +27,7 @@ def test_the_summary_reports_exactly_the_registered_metrics(single_queue_dict):
 
 
 def test_every_outcome_has_a_count_metric_and_offered_is_not_one():
-    assert set(OUTCOMES) == {o.column for o in Outcome}
+    assert set(OUTCOMES) == {o.column for o in outcomes()}
     assert "offered" in COUNTS and "offered" not in OUTCOMES
     for name in OUTCOMES:
         assert METRICS[name].count and METRICS[name].aggregate == "sum"
@@ -54,8 +55,8 @@ def test_poisson_arrivals_are_counted_as_they_are_drawn(single_queue_dict):
 
 
 def _tally(intervals=2, warmup=0):
-    return Tally(period=10, intervals=intervals, warmup_intervals=warmup, kinds=1, groups=1,
-                 answer_within=5)
+    axes = Axes(period=10, intervals=intervals, warmup=warmup, classes=1, groups=1)
+    return Tally(axes, answer_within=5)
 
 
 class _Contact:

@@ -34,6 +34,7 @@ import simpy
 
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
+from ccsim.model.axes import Axes
 from ccsim.model.calls import schedule, scheduler
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import Tally
@@ -41,7 +42,6 @@ from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
 from ccsim.model.tables import GroupMeasure, Measure
-from ccsim.model.trace import TracingTally
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
 
@@ -81,12 +81,9 @@ class Centre:
              for i in range(scenario.intervals)],
             dtype=np.int64,
         ).reshape(scenario.intervals, len(self.groups))
-        self.tally = self._tally_type(trace)(
-            period=scenario.period,
-            intervals=scenario.intervals,
-            warmup_intervals=scenario.warmup_intervals,
-            kinds=len(types),
-            groups=len(self.groups),
+        axes = self._axes()
+        self.tally = Tally.for_axes(axes, trace)(
+            axes,
             answer_within=scenario.service_level.answer_within,
             expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
         )
@@ -102,9 +99,9 @@ class Centre:
             self._start_arrivals(k)
         self.env.process(self._shifts())
 
-    def _tally_type(self, trace: bool) -> type[Tally]:
-        """What keeps the statistics: a plain tally, or one that also logs every event."""
-        return TracingTally if trace else Tally
+    def _axes(self) -> Axes:
+        """The axes of the run's statistics (the plain centre: first attempts only)."""
+        return Axes.of(self.scenario)
 
     #: ``late(agent, end)``: whether a policy gives work, at its end's own time, to an
     #: agent whose work ended while nothing waited (None: it goes idle; see

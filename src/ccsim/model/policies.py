@@ -78,9 +78,12 @@ class Policy:
     #: lazy and calls those hooks, at each end's own time, when it settles the group (if
     #: the policy defines ``work_lines``, only while they hold something).
     replayable = False
-    #: Whether the policy injects repeat contacts (:class:`~ccsim.model.repeats.Repeat`),
-    #: which the centre's tally then counts apart from first attempts.
-    repeats = False
+    #: The attempt kinds other than first that the policy injects (``"repeat"``, ...; see
+    #: :attr:`~ccsim.model.contacts.Contact.attempt`): the tally counts each apart.
+    attempts: tuple[str, ...] = ()
+    #: The registered outcomes (metric names) other than the core ones that the policy
+    #: records: their columns are in the contact tables, and a run checks them.
+    outcomes: tuple[str, ...] = ()
 
     def install(self, centre: PolicyCentre) -> None:
         """Called once, before the run starts; ``centre`` is how the policy acts."""

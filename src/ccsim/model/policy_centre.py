@@ -15,12 +15,11 @@ import numpy as np
 import simpy
 
 from ccsim.model.agents import Agent, Group
+from ccsim.model.axes import Axes
 from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.contacts import Contact
-from ccsim.model.metrics import Tally
 from ccsim.model.policies import HOOKS, Policy, hooks
 from ccsim.model.queues import LiveQueue, Queue
-from ccsim.model.repeats import SplitTally, SplitTracingTally
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
 from ccsim.model.service import service_times
@@ -74,10 +73,10 @@ class PolicyCentre(Centre):
         self.policies = list(policies)
         super().__init__(scenario, seed, trace=trace, router=router)
 
-    def _tally_type(self, trace: bool) -> type[Tally]:
-        if any(p.repeats for p in self.policies):  # repeat contacts are counted apart
-            return SplitTracingTally if trace else SplitTally
-        return super()._tally_type(trace)
+    def _axes(self) -> Axes:
+        # The attempt kinds the policies inject are counted apart; their outcomes reported.
+        return Axes.of(self.scenario, [a for p in self.policies for a in p.attempts],
+                       [o for p in self.policies for o in p.outcomes])
 
     def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
         if any(p.timely_abandonment for p in self.policies):
