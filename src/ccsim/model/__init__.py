@@ -10,8 +10,11 @@ Where things live: :mod:`~ccsim.model.run` builds a run from a scenario and poli
 service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the hook protocol;
 :mod:`~ccsim.model.lines`, :mod:`~ccsim.model.callbacks` (a package) and
 :mod:`~ccsim.model.repeats` (first-contact resolution) the policies on it;
-:mod:`~ccsim.model.metrics` the streaming statistics, :mod:`~ccsim.model.tables` the tables
-of a run from them, and :mod:`~ccsim.model.registry` the definition of every metric.
+:mod:`~ccsim.model.axes` the declared shape of a run's statistics,
+:mod:`~ccsim.model.metrics` the streaming statistics (split by attempt kind),
+:mod:`~ccsim.model.counters` the policies' shared counters, :mod:`~ccsim.model.tables` the
+tables of a run from them, and :mod:`~ccsim.model.registry` the open definition of every
+metric.
 
 **Where a new policy goes.** A new module with a subclass of
 :class:`~ccsim.model.policies.Policy` that overrides the hooks it needs (a contact offered,
@@ -19,9 +22,10 @@ queued, answered, taken from its queue, abandoned, finished; an agent free or id
 interval boundary; the service times) and says in ``uses`` which of them a configuration
 needs, keeps its own state (on itself, or per agent by ``agent.key``), acts
 through the centre it is installed in (``serve``, ``claim``, ``occupy``, ``inject``,
-``at``, ``record``), draws from its own named streams (``centre.stream(name)``), and adds
-its outcomes and metrics to :mod:`~ccsim.model.registry` (an outcome also to
-:class:`~ccsim.model.contacts.Outcome`). Hooks it does not override are never called; with
+``at``, ``record``), draws from its own named streams (``centre.stream(name)``), counts
+through shared :class:`~ccsim.model.counters.Counters`, and registers its metrics and
+outcomes (``ccsim.register``; an outcome it records is listed in its ``outcomes``, an
+attempt kind it injects in its ``attempts``). Hooks it does not override are never called; with
 no policy the centre runs its plain path. A policy written in a notebook is passed as
 ``simulate(scenario, seed, policies=[...])``. For example, lending an agent of another
 group to a queue that grows too long::

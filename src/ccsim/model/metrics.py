@@ -127,9 +127,7 @@ class Tally:
 
     def __init__(self, axes: Axes, *, answer_within: float, expected: np.ndarray | None = None):
         self.axes = axes
-        self.period = axes.period
-        self.intervals = axes.intervals
-        self.warmup_intervals = axes.warmup
+        self.period = axes.period  # (the staffed time of the tables reads it)
         self.answer_within = answer_within
         shape = (axes.intervals, axes.classes)
         #: expected[i, k]: the arrivals of type k the forecast expects in interval i
@@ -160,31 +158,21 @@ class Tally:
     def for_axes(axes: Axes, trace: bool) -> type[Tally]:
         """The tally a run on ``axes`` needs: one that also logs every event when
         ``trace``, one that counts attempt kinds apart when the axes have several."""
-        from ccsim.model.trace import TracingTally
+        from ccsim.model.trace import TracingTally  # which builds on this module
 
         return TracingTally if trace else SplitTally if axes.split else Tally
-
-    @property
-    def offered(self) -> np.ndarray:
-        """First attempts offered, per interval × class."""
-        return self.first.offered
-
-    @property
-    def counts(self) -> np.ndarray:
-        """First attempts per outcome × interval × class."""
-        return self.first.counts
 
     def arrived(self, kind: int, times: np.ndarray) -> None:
         """First attempts of type ``kind`` arrive at ``times`` (seconds): they are offered."""
         interval = self.axes.index(times)
-        interval = interval[(interval >= 0) & (interval < self.intervals)]
-        self.first.offered[:, kind] += np.bincount(interval, minlength=self.intervals)
+        interval = interval[(interval >= 0) & (interval < self.axes.intervals)]
+        self.first.offered[:, kind] += np.bincount(interval, minlength=self.axes.intervals)
 
     def arrived_at(self, kind: int, time: float, attempt: int = FIRST) -> None:
         """One contact of type ``kind`` and ``attempt`` kind arrives at ``time`` (seconds):
         offered, for a first attempt; counted among its kind's, for another."""
         interval = int(self.axes.index(time))
-        if 0 <= interval < self.intervals:
+        if 0 <= interval < self.axes.intervals:
             self.by_attempt[attempt].offered[interval, kind] += 1
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
@@ -247,7 +235,7 @@ class Tally:
         and contact class, the contacts that arrived = the sum of the outcome columns (every
         registered outcome), and every outcome counted is one the tables report (call after
         the last flush)."""
-        w = self.warmup_intervals
+        w = self.axes.warmup
         reported = set(self.axes.outcomes)
         for attempt, part in self.by_attempt.items():
             what = "" if attempt == FIRST else f", {attempt_name(attempt)} attempts"
@@ -286,7 +274,7 @@ class Tally:
             raise AccountingError(f"a contact was recorded with outcome {bad}, which is not "
                                   "a registered outcome (see ccsim.register)")
         interval = self.axes.index(arrival)
-        keep = (interval >= self.warmup_intervals) & (interval < self.intervals)
+        keep = (interval >= self.axes.warmup) & (interval < self.axes.intervals)
         if attempt is None:
             self.first.fold(interval[keep], kind[keep], outcome[keep], wait[keep],
                             self.answer_within)
@@ -308,10 +296,10 @@ class Tally:
         intervals it overlaps before the horizon (busy time after it to ``drain``)."""
         group = group.astype(np.intp)
         if into is self.busy_time:
-            horizon = self.intervals * self.period
+            horizon = self.axes.intervals * self.axes.period
             after = np.maximum(end - np.maximum(start, horizon), 0.0)
             self.drain += np.bincount(group, after, minlength=self.axes.groups)
-        spread(group, start, end, self.period, into)
+        spread(group, start, end, self.axes, into)
 
 
 class SplitTally(Tally):
@@ -347,14 +335,15 @@ class SplitTally(Tally):
         return attempt
 
 
-def spread(column: np.ndarray, start: np.ndarray, end: np.ndarray, period: float,
+def spread(column: np.ndarray, start: np.ndarray, end: np.ndarray, axes: Axes,
            into: np.ndarray) -> None:
     """Add the length of each segment from ``start`` to ``end`` (seconds, ``end >= start``)
-    to ``into[interval, column]`` for each interval of ``period`` seconds it overlaps;
-    the part after the last interval of ``into`` is left out."""
+    to ``into[interval, column]`` for each interval of ``axes`` it overlaps; the part
+    after the last interval of ``into`` is left out."""
     intervals, columns = into.shape
-    first = (start // period).astype(np.intp)
-    last = (end // period).astype(np.intp)
+    period = axes.period
+    first = axes.index(start)
+    last = axes.index(end)
     # A segment adds to its first interval up to that interval's end (or its own end),
     # to its last interval from that interval's start, and a whole period to any between.
 

@@ -43,7 +43,7 @@ To act, a policy uses the centre it is installed in
 ``claim(agent)``, ``record(contact, outcome, wait)``, ``stream(name)``,
 ``tally.event(contact, now, name)`` (a trace row), and reads ``queues``, ``groups``, each
 agent's counters. It draws only from its own named streams. Its outcomes and metrics are
-defined in :mod:`ccsim.model.registry`.
+registered in :mod:`ccsim.model.registry` (``ccsim.register``).
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def _agent_sums(
 def summary(tally: Tally, staff: np.ndarray, columns: Columns = Columns()) -> dict[str, float]:
     """The metrics over the measured window. ``staff[i, g]`` is the head count of group
     ``g`` scheduled in interval ``i``."""
-    window, every = slice(tally.warmup_intervals, None), slice(None)
+    window, every = slice(tally.axes.warmup, None), slice(None)
     sums = _agent_sums(tally, contact_sums(tally, window, every), staff, window, every, True)
     return metrics(sums, columns, (window, every))
 
@@ -155,7 +155,7 @@ def type_rows(
 ) -> list[Row]:
     """The ``all`` row (the summary), then one row per contact type, over the measured
     window."""
-    window = slice(tally.warmup_intervals, None)
+    window = slice(tally.axes.warmup, None)
     rows = [{"contact_type": "all", **summary(tally, staff, columns)}]
     for k, name in enumerate(kind_names):
         kind = slice(k, k + 1)
@@ -171,14 +171,14 @@ def interval_rows(
     (the only one carrying agent metrics and ``staff``, which belong to agents)."""
     rows: list[Row] = []
     every = slice(None)
-    for i in range(tally.warmup_intervals, tally.intervals):
+    for i in range(tally.axes.warmup, tally.axes.intervals):
         here = slice(i, i + 1)
         for k, name in enumerate(kind_names):
             kind = slice(k, k + 1)
             values = metrics(contact_sums(tally, here, kind), columns, (here, kind))
             rows.append({"interval": i, "contact_type": name, **values, "staff": math.nan})
         sums = _agent_sums(tally, contact_sums(tally, here, every), staff, here, every,
-                           i == tally.intervals - 1)
+                           i == tally.axes.intervals - 1)
         rows.append({"interval": i, "contact_type": "all",
                      **metrics(sums, columns, (here, every)), "staff": int(staff[i].sum())})
     return rows
@@ -196,11 +196,11 @@ def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str],
     last interval only), occupancy without and with that drain; then the policies'
     ``measures`` (registered metrics only) and the derived metrics of ``scenario``."""
     rows: list[Row] = []
-    for i in range(tally.warmup_intervals, tally.intervals):
+    for i in range(tally.axes.warmup, tally.axes.intervals):
         for g, name in enumerate(group_names):
             staffed = _staffed(tally, staff, slice(i, i + 1), slice(g, g + 1))
             busy = float(tally.busy_time[i, g])
-            drain = float(tally.drain[g]) if i == tally.intervals - 1 else 0.0
+            drain = float(tally.drain[g]) if i == tally.axes.intervals - 1 else 0.0
             rows.append({
                 "interval": i,
                 "agent_group": name,

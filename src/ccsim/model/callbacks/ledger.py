@@ -113,7 +113,7 @@ class Ledger:
             self._delays.clear()
         if self._spans[0]:
             column, since, until = (np.array(c) for c in self._spans)
-            spread(column, since, until, self.axes.period, self.pending)
+            spread(column, since, until, self.axes, self.pending)
             for c in self._spans:
                 c.clear()
 
