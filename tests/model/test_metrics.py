@@ -186,7 +186,7 @@ def test_a_contact_of_an_attempt_kind_the_axes_do_not_count_is_an_error():
         attempt = attempt_kind("recall_test")
 
     tally.record(_Recall(1.0), Outcome.ABANDONED, 1.0)
-    with pytest.raises(AccountingError, match="attempt kind recall_test .* Policy.attempts"):
+    with pytest.raises(AccountingError, match=r"attempt kind recall_test .* Policy\.attempts"):
         tally.flush()
 
 
