@@ -15,6 +15,7 @@ from ccsim.model.axes import Axes
 from ccsim.model.contacts import FIRST, Outcome, attempt_kind, outcomes
 from ccsim.model.metrics import AccountingError, SplitTally, Tally
 from ccsim.model.registry import CORE, COUNTS, METRICS, OUTCOMES
+from ccsim.model.trace import tally_type
 
 
 def test_the_summary_reports_exactly_the_registered_metrics(single_queue_dict):
@@ -147,14 +148,14 @@ class _Redial(_Contact):
 def _split_tally(warmup=0):
     axes = Axes(period=10, intervals=2, warmup=warmup, classes=1, groups=1,
                 attempts=(FIRST, attempt_kind("redial")))
-    return Tally.for_axes(axes, trace=False)(axes, answer_within=5)
+    return tally_type(axes, trace=False)(axes, answer_within=5)
 
 
 def test_a_run_without_other_attempt_kinds_keeps_the_plain_tally():
     axes = Axes(period=10, intervals=2, warmup=0, classes=1, groups=1)
-    assert Tally.for_axes(axes, trace=False) is Tally  # nothing recorded per contact for it
-    assert Tally.for_axes(replace(axes, attempts=(FIRST, 5)), trace=False) is SplitTally
-    assert issubclass(Tally.for_axes(axes, trace=True), SplitTally)
+    assert tally_type(axes, trace=False) is Tally  # nothing recorded per contact for it
+    assert tally_type(replace(axes, attempts=(FIRST, 5)), trace=False) is SplitTally
+    assert issubclass(tally_type(axes, trace=True), SplitTally)
 
 
 def test_each_attempt_kind_is_counted_apart_and_checked_on_its_own():

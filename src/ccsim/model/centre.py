@@ -37,11 +37,11 @@ from ccsim.model.arrivals import arrival_times
 from ccsim.model.axes import Axes
 from ccsim.model.calls import schedule, scheduler
 from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import Tally
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
 from ccsim.model.tables import GroupMeasure, Measure
+from ccsim.model.trace import tally_type
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
 
@@ -82,7 +82,7 @@ class Centre:
             dtype=np.int64,
         ).reshape(scenario.intervals, len(self.groups))
         axes = self._axes()
-        self.tally = Tally.for_axes(axes, trace)(
+        self.tally = tally_type(axes, trace)(
             axes,
             answer_within=scenario.service_level.answer_within,
             expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,

@@ -118,8 +118,8 @@ class Tally:
     (``by_attempt``; ``first``: first attempts, whose counters are the line's metrics); the
     agents' busy time, whatever they worked on, per interval × group. This tally counts
     every contact as a first attempt: a run whose axes count other attempt kinds apart
-    has a :class:`SplitTally` (see :meth:`for_axes`), so that a run without them pays
-    nothing per contact for the split.
+    has a :class:`SplitTally` (see :func:`ccsim.model.trace.tally_type`), so that a run
+    without them pays nothing per contact for the split.
     """
 
     #: Whether :meth:`event` and :meth:`note` keep anything (a trace).
@@ -153,14 +153,6 @@ class Tally:
         self._append_answered = (a[0].append, a[1].append, a[2].append, a[3].append,
                                  a[4].append)
         self._append_task = (t[0].append, t[1].append, t[2].append)
-
-    @staticmethod
-    def for_axes(axes: Axes, trace: bool) -> type[Tally]:
-        """The tally a run on ``axes`` needs: one that also logs every event when
-        ``trace``, one that counts attempt kinds apart when the axes have several."""
-        from ccsim.model.trace import TracingTally  # which builds on this module
-
-        return TracingTally if trace else SplitTally if axes.split else Tally
 
     def arrived(self, kind: int, times: np.ndarray) -> None:
         """First attempts of type ``kind`` arrive at ``times`` (seconds): they are offered."""
@@ -236,26 +228,24 @@ class Tally:
         registered outcome), and every outcome counted is one the tables report (call after
         the last flush)."""
         w = self.axes.warmup
-        reported = set(self.axes.outcomes)
         for attempt, part in self.by_attempt.items():
             what = "" if attempt == FIRST else f", {attempt_name(attempt)} attempts"
             counted = part.counts[:, w:]
-            per_outcome = counted.sum(axis=(1, 2))
-            for o in np.flatnonzero(per_outcome):
-                if o not in reported:
-                    raise AccountingError(
-                        f"outcome {Outcome(int(o)).column!r}{what}: {per_outcome[o]} "
-                        "contacts recorded with it, but no installed policy declares it "
-                        f"(Policy.outcomes), so no table would show them")
             total = counted.sum(axis=0)
-            wrong = np.argwhere(total != part.offered[w:])
-            if len(wrong):
-                i, k = wrong[0]
+            if not np.array_equal(total, part.offered[w:]):
+                i, k = np.argwhere(total != part.offered[w:])[0]
                 raise AccountingError(
                     f"interval {i + w}, contact type {k}{what}: {part.offered[i + w, k]} "
                     f"offered but {total[i, k]} counted in the outcome columns "
                     f"({', '.join(o.column for o in outcomes())})"
                 )
+            stray = [o for o in range(len(counted)) if o not in self.axes.outcomes]
+            if stray and counted[stray].any():
+                o = next(o for o in stray if counted[o].any())
+                raise AccountingError(
+                    f"outcome {Outcome(o).column!r}{what}: {counted[o].sum()} contacts "
+                    "recorded with it, but no installed policy declares it "
+                    "(Policy.outcomes), so no table would show them")
 
     def _fold_contacts(self) -> None:
         arrival_a, kind_a, group, start, end = _take(self._answered, _ANSWERED_COLUMNS)

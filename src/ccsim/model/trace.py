@@ -15,13 +15,19 @@ from typing import TYPE_CHECKING
 
 from ccsim.model.axes import Axes
 from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_name
-from ccsim.model.metrics import SplitTally
+from ccsim.model.metrics import SplitTally, Tally
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
 _COLUMNS = ("time", "event", "kind", "contact", "agent_group")
+
+
+def tally_type(axes: Axes, trace: bool) -> type[Tally]:
+    """The tally a run on ``axes`` needs: one that also logs every event when ``trace``;
+    one that counts attempt kinds apart when the axes have several; else the plain one."""
+    return TracingTally if trace else SplitTally if axes.split else Tally
 
 
 class TracingTally(SplitTally):
