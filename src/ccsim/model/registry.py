@@ -296,9 +296,10 @@ class Registry(Mapping[str, Metric]):
         known = self._metrics.get(metric.name)
         if known is not None:
             if not _same(known, metric):
-                raise ValueError(f"metric {metric.name!r} is already registered as "
-                                 f"{known!r}; a metric has one definition (pick another "
-                                 f"name for {metric!r})")
+                raise ValueError(f"metric {metric.name!r} is already registered with "
+                                 f"another definition ({known.label!r}, unit "
+                                 f"{known.unit!r}: {known.definition}); a metric has one "
+                                 "definition: pick another name for yours")
             return known
         if metric.outcome:
             Outcome._define(metric.name)
