@@ -2,11 +2,13 @@
 
 ``python -m benchmarks.differential OTHER_SRC [--scenarios 40] [--seed 0]`` runs the same
 random multi-skill scenarios (lines, wrap-up, patience, changing staff; with
-``--callbacks``, ``window`` callback offers too) with this tree's
+``--callbacks``, ``window`` callback offers too; with ``--policies``, first-contact
+resolution and repeats, recalls, follow-ups, outbound campaigns with quotas and pressure)
+with this tree's
 ccsim and with the one under ``OTHER_SRC`` (its ``src`` directory, e.g. a ``git worktree``
 of the previous commit) and compares every summary value and every interval and group
-row. It prints the largest relative difference and exits 1 if any value differs by more
-than ``--rtol`` (default 0: bit for bit).
+row, and the types and agents tables. It prints the largest relative difference and exits
+1 if any value differs by more than ``--rtol`` (default 0: bit for bit).
 """
 
 from __future__ import annotations
@@ -80,6 +82,45 @@ def random_callbacks(rng: np.random.Generator) -> dict:
     return offer
 
 
+def random_policies(rng: np.random.Generator, scenario: dict) -> None:
+    """Give ``scenario`` random resolution and repeats, recalls and follow-ups (the
+    callback policies that make requests), and an outbound campaign with a quota."""
+    for spec in scenario["contact_types"]:
+        if rng.random() < 0.6:
+            spec["resolution"] = float(rng.uniform(0.4, 1))
+            spec["repeat_delay"] = {"dist": "exponential", "mean": float(rng.uniform(30, 900))}
+    calls: dict = {"reach": float(rng.uniform(0.3, 1)), "dial_time": float(rng.uniform(0, 30)),
+                   "max_attempts": int(rng.integers(1, 4)),
+                   "schedule": str(rng.choice(["when_idle", "priority"]))}
+    if rng.random() < 0.6:
+        calls["abandoned"] = {"share": float(rng.uniform(0.2, 1)),
+                              "delay": float(rng.uniform(0, 600)),
+                              "min_wait": float(rng.uniform(0, 60))}
+    if rng.random() < 0.6:
+        calls["follow_ups"] = {"share": float(rng.uniform(0.1, 0.6)),
+                               "delay": float(rng.uniform(0, 900))}
+    if len(calls) > 4:  # with --callbacks too: the offer's own keys stay
+        scenario["callbacks"] = {**calls, **scenario.get("callbacks", {})}
+    if rng.random() < 0.6:
+        scenario["outbound"] = [{"name": "leads", "reach": float(rng.uniform(0.2, 1)),
+                                 "dial_time": float(rng.uniform(0, 30)),
+                                 "handle_time": {"dist": "exponential",
+                                                 "mean": float(rng.uniform(60, 400))},
+                                 "success": float(rng.uniform(0.05, 0.5))}]
+        group = scenario["agent_groups"][-1]
+        group["outbound"] = ["leads"]
+        group["blending"] = {"rule": "reserve", "keep_idle": int(rng.integers(0, 3))}
+        if rng.random() < 0.7:
+            group["quota"] = {"daily": int(rng.integers(1, 40)),
+                              "counts": str(rng.choice(["outbound", "all"]))}
+            group["pressure"] = {"floor": float(rng.uniform(0.4, 1)),
+                                 "slope": float(rng.uniform(0.5, 4)),
+                                 "resolution_elasticity": float(rng.uniform(0.2, 2))}
+            for spec in scenario["contact_types"]:  # a rushed customer may call again
+                if spec["name"] in group["skills"]:
+                    spec.setdefault("repeat_delay", {"dist": "exponential", "mean": 600.0})
+
+
 def _run(scenarios: list[dict], seeds: list[int]) -> list[dict]:
     from ccsim import Scenario, simulate
 
@@ -90,6 +131,8 @@ def _run(scenarios: list[dict], seeds: list[int]) -> list[dict]:
             "summary": result.summary,
             "intervals": result.intervals.to_dict("list"),
             "groups": result.groups.to_dict("list"),
+            "types": result.types.to_dict("list"),
+            "agents": None if result.agents is None else result.agents.to_dict("list"),
         })
     return out
 
@@ -137,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rtol", type=float, default=0.0)
     parser.add_argument("--callbacks", action="store_true",
                         help="give every scenario random window callback offers")
+    parser.add_argument("--policies", action="store_true",
+                        help="give scenarios random resolution, recalls, follow-ups and "
+                        "outbound campaigns with quotas")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     scenarios = [random_scenario(rng, i) for i in range(args.scenarios)]
@@ -144,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         offers = np.random.default_rng([args.seed, 1])
         for scenario in scenarios:
             scenario["callbacks"] = random_callbacks(offers)
+    if args.policies:
+        policies = np.random.default_rng([args.seed, 2])
+        for scenario in scenarios:
+            random_policies(policies, scenario)
     seeds = [int(s) for s in rng.integers(0, 2**31, len(scenarios))]
     job = {"scenarios": scenarios, "seeds": seeds}
     mine = _in(Path(__file__).resolve().parent.parent / "src", job)

@@ -12,10 +12,14 @@ from ccsim.experiment import (
     run_experiment,
 )
 from ccsim.model import RunResult, simulate
+from ccsim.model.contacts import Outcome
+from ccsim.model.registry import Metric, register
 from ccsim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
     "Experiment",
+    "Metric",
+    "Outcome",
     "Results",
     "RunResult",
     "Scenario",
@@ -23,6 +27,7 @@ __all__ = [
     "is_experiment_file",
     "load_experiment",
     "load_scenario",
+    "register",
     "run_experiment",
     "simulate",
 ]

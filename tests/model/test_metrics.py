@@ -4,15 +4,18 @@ one column, and the registry defines exactly what a run reports."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from model_cases import scripted, scripted_case
 
 from ccsim import Scenario, simulate
-from ccsim.model.contacts import Outcome
-from ccsim.model.metrics import AccountingError, Tally
+from ccsim.model.axes import Axes
+from ccsim.model.contacts import FIRST, Outcome, attempt_kind, outcomes
+from ccsim.model.metrics import AccountingError, SplitTally, Tally
 from ccsim.model.registry import CORE, COUNTS, METRICS, OUTCOMES
+from ccsim.model.trace import tally_type
 
 
 def test_the_summary_reports_exactly_the_registered_metrics(single_queue_dict):
@@ -26,7 +29,7 @@ def test_the_summary_reports_exactly_the_registered_metrics(single_queue_dict):
 
 
 def test_every_outcome_has_a_count_metric_and_offered_is_not_one():
-    assert set(OUTCOMES) == {o.column for o in Outcome}
+    assert set(OUTCOMES) == {o.column for o in outcomes()}
     assert "offered" in COUNTS and "offered" not in OUTCOMES
     for name in OUTCOMES:
         assert METRICS[name].count and METRICS[name].aggregate == "sum"
@@ -54,11 +57,13 @@ def test_poisson_arrivals_are_counted_as_they_are_drawn(single_queue_dict):
 
 
 def _tally(intervals=2, warmup=0):
-    return Tally(period=10, intervals=intervals, warmup_intervals=warmup, kinds=1, groups=1,
-                 answer_within=5)
+    axes = Axes(period=10, intervals=intervals, warmup=warmup, classes=1, groups=1)
+    return Tally(axes, answer_within=5)
 
 
 class _Contact:
+    attempt = FIRST
+
     def __init__(self, arrival):
         self.kind, self.arrival = 0, arrival
 
@@ -134,3 +139,61 @@ def test_each_contact_type_has_its_own_day_and_all_is_the_summary():
     assert types.loc["b", "asa"] == pytest.approx(15)  # waits from 5 s to 20 s
     assert types.loc["a", "asa"] == pytest.approx((0 + 30) / 2)  # a1 waits 10 s to 40 s
     assert math.isnan(types.loc["a", "occupancy"])  # agents are not per contact type
+
+
+class _Redial(_Contact):
+    attempt = attempt_kind("redial")
+
+
+def _split_tally(warmup=0):
+    axes = Axes(period=10, intervals=2, warmup=warmup, classes=1, groups=1,
+                attempts=(FIRST, attempt_kind("redial")))
+    return tally_type(axes, trace=False)(axes, answer_within=5)
+
+
+def test_a_run_without_other_attempt_kinds_keeps_the_plain_tally():
+    axes = Axes(period=10, intervals=2, warmup=0, classes=1, groups=1)
+    assert tally_type(axes, trace=False) is Tally  # nothing recorded per contact for it
+    assert tally_type(replace(axes, attempts=(FIRST, 5)), trace=False) is SplitTally
+    assert issubclass(tally_type(axes, trace=True), SplitTally)
+
+
+def test_each_attempt_kind_is_counted_apart_and_checked_on_its_own():
+    tally = _split_tally()
+    redial = attempt_kind("redial")
+    tally.arrived(0, np.array([1.0]))
+    tally.arrived_at(0, 2.0, redial)
+    tally.arrived_at(0, 12.0, redial)
+    tally.answered(_Contact(1.0), 0, 1.0, 4.0)  # a first attempt, answered at once
+    tally.answered(_Redial(2.0), 0, 9.0, 15.0)  # a redial waits 7 s, works 6 s
+    tally.flush()
+    first, redials = tally.first, tally.by_attempt[redial]
+    assert (first.offered.sum(), first.counts[Outcome.ANSWERED].sum()) == (1, 1)
+    assert (redials.offered.sum(), redials.counts[Outcome.ANSWERED].sum()) == (2, 1)
+    assert redials.wait_answered.sum() == 7.0 and first.wait_answered.sum() == 0.0
+    assert tally.busy_time[:, 0].tolist() == [3.0 + 1.0, 5.0]  # both are the agents' work
+    with pytest.raises(AccountingError, match="interval 1, contact type 0, redial attempts: "
+                       "1 offered but 0"):
+        tally.check()
+    tally.record(_Redial(12.0), Outcome.ABANDONED, 1.0)
+    tally.flush()
+    tally.check()
+
+
+def test_a_contact_of_an_attempt_kind_the_axes_do_not_count_is_an_error():
+    tally = _split_tally()
+
+    class _Recall(_Contact):
+        attempt = attempt_kind("recall_test")
+
+    tally.record(_Recall(1.0), Outcome.ABANDONED, 1.0)
+    with pytest.raises(AccountingError, match=r"attempt kind recall_test .* Policy\.attempts"):
+        tally.flush()
+
+
+def test_an_outcome_that_is_not_registered_is_an_error():
+    tally = _tally()
+    tally.arrived(0, np.array([1.0]))
+    tally.record(_Contact(1.0), 99, 0.0)
+    with pytest.raises(AccountingError, match="outcome 99, which is not a registered"):
+        tally.flush()

@@ -10,9 +10,12 @@ installed in it and what they act through);
 service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the policy seam;
 :mod:`~ccsim.model.lines`, :mod:`~ccsim.model.callbacks` (a package),
 :mod:`~ccsim.model.repeats` (first-contact resolution) and :mod:`~ccsim.model.outbound`
-the policies on it;
-:mod:`~ccsim.model.metrics` the streaming statistics, :mod:`~ccsim.model.tables` the tables
-of a run from them, and :mod:`~ccsim.model.registry` the definition of every metric.
+the policies on it; :mod:`~ccsim.model.roster` who is on duty when;
+:mod:`~ccsim.model.axes` the declared shape of a run's statistics,
+:mod:`~ccsim.model.metrics` the streaming statistics (split by attempt kind),
+:mod:`~ccsim.model.counters` the policies' shared counters, :mod:`~ccsim.model.tables` the
+tables of a run from them, and :mod:`~ccsim.model.registry` the open definition of every
+metric.
 
 **Where a new policy goes.** A new module with a subclass of
 :class:`~ccsim.model.policies.Policy` that defines the methods it needs of the seam's small
@@ -22,9 +25,10 @@ service times; the interval boundaries; its results) and says in ``uses`` which 
 configuration needs, keeps its own state (on itself, or per agent by ``agent.key``), reads
 agents through the centre it is installed in (``idle(group, now)``, ``busy(group, now)``:
 settled for ``now``), acts through it (``serve``, ``claim``, ``occupy``, ``inject``,
-``at``, ``record``), draws from its own named streams (``centre.stream(name)``), and adds
-its outcomes and metrics to :mod:`~ccsim.model.registry` (an outcome also to
-:class:`~ccsim.model.contacts.Outcome`). Methods it does not define are never called; with
+``at``, ``record``), draws from its own named streams (``centre.stream(name)``), counts
+through shared :class:`~ccsim.model.counters.Counters`, and registers its metrics and
+outcomes (``ccsim.register``; an outcome it records is listed in its ``outcomes``, an
+attempt kind it injects in its ``attempts``). Methods it does not define are never called; with
 no policy the centre runs its plain path. A policy written in a notebook is passed as
 ``simulate(scenario, seed, policies=[...])``. For example, lending an agent of another
 group to a queue that grows too long::

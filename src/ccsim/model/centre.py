@@ -38,17 +38,16 @@ import simpy
 
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
+from ccsim.model.axes import Axes
 from ccsim.model.calls import Fired, scheduler
 from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import Tally
 from ccsim.model.policies import HOOKS, Policy, hooks, method
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
-from ccsim.model.repeats import SplitTally, SplitTracingTally
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.routing import Router, SkillRouter
 from ccsim.model.service import ServiceChain
 from ccsim.model.tables import GroupMeasure, Measure, ratio
-from ccsim.model.trace import TracingTally
+from ccsim.model.trace import tally_type
 from ccsim.scenario import Scenario
 from ccsim.streams import draws, stream
 
@@ -107,12 +106,9 @@ class Centre:
              for i in range(scenario.intervals)],
             dtype=np.int64,
         ).reshape(scenario.intervals, len(self.groups))
-        self.tally = self._tally_type(trace)(
-            period=scenario.period,
-            intervals=scenario.intervals,
-            warmup_intervals=scenario.warmup_intervals,
-            kinds=len(types),
-            groups=len(self.groups),
+        axes = self._axes()
+        self.tally = tally_type(axes, trace)(
+            axes,
             answer_within=scenario.service_level.answer_within,
             expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
         )
@@ -128,11 +124,11 @@ class Centre:
             self._start_arrivals(k)
         self.env.process(self._shifts())
 
-    def _tally_type(self, trace: bool) -> type[Tally]:
-        """What keeps the statistics: a plain tally, or one that also logs every event."""
-        if any(p.repeats for p in self.policies):  # repeat contacts are counted apart
-            return SplitTracingTally if trace else SplitTally
-        return TracingTally if trace else Tally
+    def _axes(self) -> Axes:
+        """The axes of the run's statistics: the attempt kinds the policies inject are
+        counted apart, and the outcomes they record are reported."""
+        return Axes.of(self.scenario, [a for p in self.policies for a in p.attempts],
+                       [o for p in self.policies for o in p.outcomes])
 
     #: ``late(agent, end)``: whether a policy gives work, at its end's own time, to an
     #: agent whose work ended while nothing waited (None: it goes idle; see

@@ -1,31 +1,100 @@
-"""Contacts and their outcomes.
+"""Contacts, their attempt kinds and their outcomes.
 
 A contact is one customer's attempt to reach the centre: it arrives, perhaps waits in the
 queue of its contact type, and leaves with an :class:`Outcome`. Its handle time and patience
 and wrap-up are drawn when it arrives, from the streams of its type, so that the n-th
 contact of a type gets the same draws in every variant of a sweep (common random numbers),
 whatever happened to the contacts before it.
+
+Every contact has an *attempt kind* (:attr:`Contact.attempt`): a first attempt, or another
+attempt of a customer already counted — a repeat today; a redial, a recall, a follow-up
+tomorrow. The statistics count each kind apart (``offered`` is first attempts only). Both
+attempt kinds and outcomes are open sets: a policy names its own (:func:`attempt_kind`;
+an outcome through :func:`ccsim.model.registry.register`), and the numbers of those already
+named never change.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+from typing import ClassVar
+
+#: The attempt kinds named so far, by number (0: a first attempt). A definition table, like
+#: the metric registry: a name is given a number once and keeps it.
+_ATTEMPTS: list[str] = ["first"]
+#: The attempt kind of a first attempt.
+FIRST = 0
 
 
-class Outcome(IntEnum):
-    """How a contact left the line. New policies add members, and an ``outcome`` metric
-    named :attr:`column` in :mod:`ccsim.model.registry`; the numbers are stable."""
+def attempt_kind(name: str) -> int:
+    """The number of attempt kind ``name`` (``"repeat"``, ``"redial"``, ...), named on first
+    use; the same name always gives the same number."""
+    if not name or not name.isidentifier():
+        raise ValueError(f"attempt kind: must be a name like 'redial' (got {name!r})")
+    if name not in _ATTEMPTS:
+        _ATTEMPTS.append(name)
+    return _ATTEMPTS.index(name)
 
-    ANSWERED = 0  #: reached an agent
-    ABANDONED = 1  #: left the queue before reaching an agent (patience ran out)
-    BLOCKED = 2  #: found every line busy and was turned away on arrival
-    UNSERVED = 3  #: still waiting when no agent was left to serve it (infinite patience)
-    CALLBACK_ACCEPTED = 4  #: accepted a callback and hung up (the callback is counted apart)
 
-    @property
-    def column(self) -> str:
-        """The name of the metric that counts this outcome."""
-        return "callbacks_accepted" if self is Outcome.CALLBACK_ACCEPTED else self.name.lower()
+def attempt_name(kind: int) -> str:
+    """The name of attempt kind number ``kind``."""
+    return _ATTEMPTS[kind]
+
+
+class Outcome(int):
+    """How a contact left the line: the number of a registered outcome metric (see
+    :mod:`ccsim.model.registry`), given to ``centre.record(contact, outcome, wait)``.
+
+    ``Outcome(number)`` and ``Outcome(name)`` (the metric's name, e.g.
+    ``"callbacks_accepted"``) find a registered outcome; registering an outcome metric
+    names a new one. The numbers of the built-in outcomes are stable."""
+
+    column: str  #: the name of the metric that counts it
+    event: str  #: its name in a trace
+
+    ANSWERED: ClassVar[Outcome]  #: reached an agent
+    ABANDONED: ClassVar[Outcome]  #: left the queue before reaching an agent (patience ran out)
+    BLOCKED: ClassVar[Outcome]  #: found every line busy and was turned away on arrival
+    UNSERVED: ClassVar[Outcome]  #: still waiting when no agent was left to serve it
+    CALLBACK_ACCEPTED: ClassVar[Outcome]  #: accepted a callback and hung up
+
+    def __new__(cls, value: int | str) -> Outcome:
+        for outcome in _OUTCOMES:
+            if value == outcome or value == outcome.column:
+                return outcome
+        known = ", ".join(o.column for o in _OUTCOMES)
+        raise ValueError(f"no outcome {value!r} is registered; registered outcomes: {known} "
+                         "(register one with ccsim.register(ccsim.Metric(..., outcome=True)))")
+
+    @classmethod
+    def _define(cls, column: str, event: str | None = None) -> Outcome:
+        """The outcome counted by metric ``column``, numbered on first definition."""
+        for outcome in _OUTCOMES:
+            if outcome.column == column:
+                return outcome
+        outcome = int.__new__(cls, len(_OUTCOMES))
+        outcome.column, outcome.event = column, event or column
+        _OUTCOMES.append(outcome)
+        return outcome
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.column!r})"
+
+    def __reduce__(self) -> tuple[type[Outcome], tuple[str]]:
+        return Outcome, (self.column,)
+
+
+#: The outcomes, by number.
+_OUTCOMES: list[Outcome] = []
+Outcome.ANSWERED = Outcome._define("answered")
+Outcome.ABANDONED = Outcome._define("abandoned")
+Outcome.BLOCKED = Outcome._define("blocked")
+Outcome.UNSERVED = Outcome._define("unserved")
+Outcome.CALLBACK_ACCEPTED = Outcome._define("callbacks_accepted", "callback_accepted")
+
+
+def outcomes() -> tuple[Outcome, ...]:
+    """Every outcome registered so far, by number."""
+    return tuple(_OUTCOMES)
 
 
 class Contact:
@@ -33,12 +102,21 @@ class Contact:
 
     __slots__ = ("arrival", "deadline", "handle", "kind", "wrap_up")
 
+    #: its attempt kind (:func:`attempt_kind`): a class attribute, so that a first attempt
+    #: carries nothing; a subclass for another kind sets its own
+    attempt: ClassVar[int] = FIRST
+
     def __init__(self, kind: int, arrival: float, deadline: float, handle: float, wrap_up: float):
         self.kind = kind  #: index of the contact type in the scenario
         self.arrival = arrival
         self.deadline = deadline  #: arrival + patience: it abandons if still waiting after this
         self.handle = handle  #: talk time, seconds
         self.wrap_up = wrap_up  #: after-contact work, seconds (the caller has hung up)
+
+    @property
+    def first(self) -> Contact:
+        """The customer's first attempt (itself, for a first attempt)."""
+        return self
 
     def __repr__(self) -> str:
         return f"Contact(kind={self.kind}, arrival={self.arrival:g}, deadline={self.deadline:g})"

@@ -11,8 +11,10 @@ registered in :mod:`ccsim.model.registry`, which the tables, charts and reports 
 * ``offered`` — first attempts that arrived, counted where they are made (the arrival
   process, or a policy injecting a first attempt), not from outcomes; ``answered``,
   ``abandoned``, ``blocked``, ``unserved`` — how they left
-  (:class:`~ccsim.model.contacts.Outcome`). :meth:`Tally.check` verifies at the end of
-  every run that each offered contact is counted in exactly one outcome column.
+  (:class:`~ccsim.model.contacts.Outcome`, an open set: policies register their own).
+  Other attempt kinds (repeats, ...) are counted apart, each with its own arrivals and
+  outcomes. :meth:`Tally.check` verifies at the end of every run that, for every attempt
+  kind, each contact that arrived is counted in exactly one outcome column.
 * ``abandon_rate`` = abandoned / offered.
 * ``service_level`` = answered with wait <= ``answer_within`` / offered.
 * ``asa`` — mean wait of answered contacts, seconds.
@@ -34,8 +36,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.registry import OUTCOMES
+from ccsim.model.axes import Axes
+from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_name, outcomes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,79 +55,117 @@ _ANSWERED = int(Outcome.ANSWERED)
 _ANSWERED_COLUMNS = (np.float64, np.int64, np.int64, np.float64, np.float64)
 _OTHER_COLUMNS = (np.float64, np.int64, np.int64, np.float64)
 _SEGMENT = (np.int64, np.float64, np.float64)
-#: The outcomes that are terms of the identity offered = Σ outcomes.
-_TERMS = [o for o in Outcome if o.column in OUTCOMES]
 
 
 class AccountingError(AssertionError):
     """Contacts offered and their outcomes disagree: a bug in the model or in a policy."""
 
 
-class Tally:
-    """Per-interval statistics of one run.
+class Counts:
+    """The contact counters of one attempt kind, per interval × class (the first axis of
+    ``counts``: the outcome)."""
 
-    Times are seconds since the start of the horizon; intervals are ``period`` long and the
-    first ``warmup_intervals`` are simulated but not measured.
-    """
-
-    #: Whether :meth:`event` and :meth:`note` keep anything (a trace).
-    tracing = False
-
-    def __init__(
-        self,
-        *,
-        period: float,
-        intervals: int,
-        warmup_intervals: int,
-        kinds: int,
-        groups: int,
-        answer_within: float,
-        expected: np.ndarray | None = None,
-    ):
-        self.period = period
-        self.intervals = intervals
-        self.warmup_intervals = warmup_intervals
-        self.kinds = kinds
-        self.groups = groups
-        self.answer_within = answer_within
-        shape = (intervals, kinds)
-        #: expected[i, k]: the arrivals of type k the forecast expects in interval i
-        self.expected = np.zeros(shape) if expected is None else np.asarray(expected, float)
+    def __init__(self, intervals: int, classes: int):
+        shape = (intervals, classes)
         self.offered = np.zeros(shape, dtype=np.int64)
-        self.counts = np.zeros((len(Outcome), *shape), dtype=np.int64)
+        self.counts = np.zeros((len(outcomes()), *shape), dtype=np.int64)
         self.in_sl = np.zeros(shape, dtype=np.int64)
         self.short = np.zeros(shape, dtype=np.int64)  # abandoned within answer_within
         self.waited = np.zeros(shape, dtype=np.int64)
         self.wait_answered = np.zeros(shape)
         self.wait_all = np.zeros(shape)
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
-        self.busy_time = np.zeros((intervals, groups))
-        self.overtime = np.zeros((intervals, groups))
-        self.drain = np.zeros(groups)  # busy time after the horizon (agents finishing)
+
+    def fold(self, interval: np.ndarray, kind: np.ndarray, outcome: np.ndarray,
+             wait: np.ndarray, answer_within: float) -> None:
+        """Add contacts of measured ``interval``s (and ``kind``, ``outcome``, ``wait``)."""
+        if not len(interval):
+            return
+        if int(outcome.max()) >= len(self.counts):  # an outcome registered during the run
+            grown = np.zeros((len(outcomes()), *self.offered.shape), dtype=np.int64)
+            grown[:len(self.counts)] = self.counts
+            self.counts = grown
+        classes = self.offered.shape[1]
+        # Only the intervals these records touch, not the whole horizon.
+        low, high = int(interval.min()), int(interval.max()) + 1
+        cell = (interval - low) * classes + kind
+        shape = (high - low, classes)
+        size = shape[0] * shape[1]
+
+        def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+            w = None if weights is None else weights[mask]
+            return np.bincount(cell[mask], weights=w, minlength=size).reshape(shape)
+
+        answered = outcome == Outcome.ANSWERED
+        self.counts[:, low:high] += np.bincount(
+            outcome * size + cell, minlength=len(self.counts) * size
+        ).reshape(len(self.counts), *shape)
+        within = wait <= answer_within
+        self.in_sl[low:high] += count(answered & within)
+        self.short[low:high] += count((outcome == Outcome.ABANDONED) & within)
+        self.waited[low:high] += count(wait > 0)
+        self.wait_answered[low:high] += count(answered, wait)
+        self.wait_all[low:high] += count(np.ones_like(answered), wait)
+        self.hist[low:high] += np.bincount(
+            cell * _BINS + wait_bins(wait), minlength=size * _BINS
+        ).reshape(*shape, _BINS).astype(self.hist.dtype)
+
+
+class Tally:
+    """Per-interval statistics of one run, on its declared :class:`~ccsim.model.axes.Axes`.
+
+    Times are seconds since the start of the horizon. Contacts are counted by attempt kind
+    (``by_attempt``; ``first``: first attempts, whose counters are the line's metrics); the
+    agents' busy time, whatever they worked on, per interval × group. This tally counts
+    every contact as a first attempt: a run whose axes count other attempt kinds apart
+    has a :class:`SplitTally` (see :func:`ccsim.model.trace.tally_type`), so that a run
+    without them pays nothing per contact for the split.
+    """
+
+    #: Whether :meth:`event` and :meth:`note` keep anything (a trace).
+    tracing = False
+
+    def __init__(self, axes: Axes, *, answer_within: float, expected: np.ndarray | None = None):
+        self.axes = axes
+        self.period = axes.period  # (the staffed time of the tables reads it)
+        self.answer_within = answer_within
+        shape = (axes.intervals, axes.classes)
+        #: expected[i, k]: the arrivals of type k the forecast expects in interval i
+        self.expected = np.zeros(shape) if expected is None else np.asarray(expected, float)
+        #: the contact counters of each attempt kind counted
+        self.by_attempt = {attempt: Counts(*shape) for attempt in axes.attempts}
+        self.first = self.by_attempt[FIRST]
+        self.busy_time = np.zeros((axes.intervals, axes.groups))
+        self.overtime = np.zeros((axes.intervals, axes.groups))
+        self.drain = np.zeros(axes.groups)  # busy time after the horizon (agents finishing)
         # Pending records, folded in by flush(), as columns (appending to a list is the
         # cheapest thing the hot path can do): answered contacts (arrival, kind, group,
         # start, end), other outcomes (arrival, kind, outcome, wait), overtime (group,
-        # start, end), agent tasks (group, start, end).
+        # start, end), agent tasks (group, start, end); a SplitTally adds the attempt kind
+        # of each contact record.
         self._answered: tuple[list[float], list[int], list[int], list[float], list[float]] = (
             [], [], [], [], []
         )
         self._other: tuple[list[float], list[int], list[int], list[float]] = ([], [], [], [])
         self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._tasks: tuple[list[int], list[float], list[float]] = ([], [], [])
-        self._append_answered = tuple(column.append for column in self._answered)
-        self._append_task = tuple(column.append for column in self._tasks)
+        a, t = self._answered, self._tasks
+        self._append_answered = (a[0].append, a[1].append, a[2].append, a[3].append,
+                                 a[4].append)
+        self._append_task = (t[0].append, t[1].append, t[2].append)
 
     def arrived(self, kind: int, times: np.ndarray) -> None:
         """First attempts of type ``kind`` arrive at ``times`` (seconds): they are offered."""
-        interval = (times // self.period).astype(np.intp)
-        interval = interval[(interval >= 0) & (interval < self.intervals)]
-        self.offered[:, kind] += np.bincount(interval, minlength=self.intervals)
+        interval = self.axes.index(times)
+        interval = interval[(interval >= 0) & (interval < self.axes.intervals)]
+        self.first.offered[:, kind] += np.bincount(interval, minlength=self.axes.intervals)
 
-    def arrived_at(self, kind: int, time: float) -> None:
-        """One first attempt of type ``kind`` arrives at ``time`` (seconds): offered."""
-        interval = int(time // self.period)
-        if 0 <= interval < self.intervals:
-            self.offered[interval, kind] += 1
+    def arrived_at(self, kind: int, time: float, attempt: int = FIRST) -> None:
+        """One contact of type ``kind`` and ``attempt`` kind arrives at ``time`` (seconds):
+        offered, for a first attempt; counted among its kind's, for another."""
+        interval = int(self.axes.index(time))
+        if 0 <= interval < self.axes.intervals:
+            self.by_attempt[attempt].offered[interval, kind] += 1
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         """``contact`` left with ``outcome`` (not answered) after waiting ``wait`` seconds."""
@@ -147,8 +187,10 @@ class Tally:
 
     def extra(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` stays from ``start`` to ``end`` after its shift ended."""
-        for column, value in zip(self._over, (group, start, end), strict=True):
-            column.append(value)
+        groups, starts, ends = self._over
+        groups.append(group)
+        starts.append(start)
+        ends.append(end)
 
     def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
         """A policy's event about ``contact`` (kept only in a trace)."""
@@ -174,59 +216,68 @@ class Tally:
         if self._answered[0] or self._other[0]:
             self._fold_contacts()
         if self._over[0]:
-            self._spread(*_take(self._over, _SEGMENT), self.overtime)
+            group, start, end = _take(self._over, _SEGMENT)
+            self._spread(group, start, end, self.overtime)
         if self._tasks[0]:
-            self._spread(*_take(self._tasks, _SEGMENT), self.busy_time)
+            group, start, end = _take(self._tasks, _SEGMENT)
+            self._spread(group, start, end, self.busy_time)
 
     def check(self) -> None:
-        """Raise :class:`AccountingError` unless, in every measured interval and contact
-        type, offered = the sum of the outcome columns (call after the last flush)."""
-        w = self.warmup_intervals
-        counted = self.counts[_TERMS, w:].sum(axis=0)
-        wrong = np.argwhere(counted != self.offered[w:])
-        if len(wrong):
-            i, k = wrong[0]
-            raise AccountingError(
-                f"interval {i + w}, contact type {k}: {self.offered[i + w, k]} offered but "
-                f"{counted[i, k]} counted in the outcome columns"
-            )
+        """Raise :class:`AccountingError` unless, for every attempt kind, measured interval
+        and contact class, the contacts that arrived = the sum of the outcome columns (every
+        registered outcome), and every outcome counted is one the tables report (call after
+        the last flush)."""
+        w = self.axes.warmup
+        for attempt, part in self.by_attempt.items():
+            what = "" if attempt == FIRST else f", {attempt_name(attempt)} attempts"
+            counted = part.counts[:, w:]
+            total = counted.sum(axis=0)
+            if not np.array_equal(total, part.offered[w:]):
+                i, k = np.argwhere(total != part.offered[w:])[0]
+                raise AccountingError(
+                    f"interval {i + w}, contact type {k}{what}: {part.offered[i + w, k]} "
+                    f"offered but {total[i, k]} counted in the outcome columns "
+                    f"({', '.join(o.column for o in outcomes())})"
+                )
+            stray = [o for o in range(len(counted)) if o not in self.axes.outcomes]
+            if stray and counted[stray].any():
+                o = next(o for o in stray if counted[o].any())
+                raise AccountingError(
+                    f"outcome {Outcome(o).column!r}{what}: {counted[o].sum()} contacts "
+                    "recorded with it, but no installed policy declares it "
+                    "(Policy.outcomes), so no table would show them")
 
     def _fold_contacts(self) -> None:
         arrival_a, kind_a, group, start, end = _take(self._answered, _ANSWERED_COLUMNS)
         arrival_o, kind_o, outcome_o, wait_o = _take(self._other, _OTHER_COLUMNS)
+        attempt = self._take_attempts()
         if len(group):
-            self._spread(group, start, end, self.busy_time)
+            # Other attempts' busy time went in with the agents' tasks (see SplitTally).
+            first = slice(None) if attempt is None else attempt[:len(group)] == FIRST
+            self._spread(group[first], start[first], end[first], self.busy_time)
         arrival = np.concatenate((arrival_a, arrival_o))
         kind = np.concatenate((kind_a, kind_o)).astype(np.intp)
         outcome = np.concatenate((np.full(len(arrival_a), _ANSWERED), outcome_o)).astype(np.intp)
         wait = np.concatenate((start - arrival_a, wait_o))
-        interval = (arrival // self.period).astype(np.intp)
-        keep = (interval >= self.warmup_intervals) & (interval < self.intervals)
-        interval, kind, outcome, wait = interval[keep], kind[keep], outcome[keep], wait[keep]
-        if not len(interval):
+        if len(outcome) and (outcome.min() < 0 or outcome.max() >= len(outcomes())):
+            bad = outcome[(outcome < 0) | (outcome >= len(outcomes()))][0]
+            raise AccountingError(f"a contact was recorded with outcome {bad}, which is not "
+                                  "a registered outcome (see ccsim.register)")
+        interval = self.axes.index(arrival)
+        keep = (interval >= self.axes.warmup) & (interval < self.axes.intervals)
+        if attempt is None:
+            self.first.fold(interval[keep], kind[keep], outcome[keep], wait[keep],
+                            self.answer_within)
             return
-        # Only the intervals these records touch, not the whole horizon.
-        low, high = int(interval.min()), int(interval.max()) + 1
-        cell = (interval - low) * self.kinds + kind
-        shape = (high - low, self.kinds)
-        size = shape[0] * shape[1]
+        for kind_of_attempt, part in self.by_attempt.items():
+            mine = keep & (attempt == kind_of_attempt)
+            part.fold(interval[mine], kind[mine], outcome[mine], wait[mine],
+                      self.answer_within)
 
-        def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-            w = None if weights is None else weights[mask]
-            return np.bincount(cell[mask], weights=w, minlength=size).reshape(shape)
-
-        answered = outcome == Outcome.ANSWERED
-        for o in Outcome:
-            self.counts[o, low:high] += count(outcome == o)
-        within = wait <= self.answer_within
-        self.in_sl[low:high] += count(answered & within)
-        self.short[low:high] += count((outcome == Outcome.ABANDONED) & within)
-        self.waited[low:high] += count(wait > 0)
-        self.wait_answered[low:high] += count(answered, wait)
-        self.wait_all[low:high] += count(np.ones_like(answered), wait)
-        self.hist[low:high] += np.bincount(
-            cell * _BINS + wait_bins(wait), minlength=size * _BINS
-        ).reshape(*shape, _BINS).astype(self.hist.dtype)
+    def _take_attempts(self) -> np.ndarray | None:
+        """The attempt kind of each pending contact record, answered ones first (``None``:
+        all first attempts)."""
+        return None
 
     def _spread(
         self, group: np.ndarray, start: np.ndarray, end: np.ndarray, into: np.ndarray
@@ -235,20 +286,54 @@ class Tally:
         intervals it overlaps before the horizon (busy time after it to ``drain``)."""
         group = group.astype(np.intp)
         if into is self.busy_time:
-            horizon = self.intervals * self.period
+            horizon = self.axes.intervals * self.axes.period
             after = np.maximum(end - np.maximum(start, horizon), 0.0)
-            self.drain += np.bincount(group, after, minlength=self.groups)
-        spread(group, start, end, self.period, into)
+            self.drain += np.bincount(group, after, minlength=self.axes.groups)
+        spread(group, start, end, self.axes, into)
 
 
-def spread(column: np.ndarray, start: np.ndarray, end: np.ndarray, period: float,
+class SplitTally(Tally):
+    """A :class:`Tally` that counts each attempt kind of its axes apart: it records the
+    attempt kind of every contact. An answered contact of another kind is busy time like
+    any other (occupancy is the agents'), spread with the agents' tasks."""
+
+    def __init__(self, axes: Axes, *, answer_within: float, expected: np.ndarray | None = None):
+        super().__init__(axes, answer_within=answer_within, expected=expected)
+        self._attempts: tuple[list[int], list[int]] = ([], [])  # answered, other
+
+    def record(self, contact: Contact, outcome: int, wait: float) -> None:
+        super().record(contact, outcome, wait)
+        self._attempts[1].append(contact.attempt)
+
+    def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
+        super().answered(contact, group, start, end)
+        self._attempts[0].append(contact.attempt)
+        if contact.attempt != FIRST:
+            self.task(group, start, end)
+
+    def _take_attempts(self) -> np.ndarray | None:
+        answered, other = self._attempts
+        attempt = np.array(answered + other, dtype=np.intp)
+        answered.clear()
+        other.clear()
+        unknown = set(np.unique(attempt).tolist()) - set(self.by_attempt)
+        if unknown:
+            raise AccountingError(
+                f"contacts of attempt kind {', '.join(attempt_name(a) for a in unknown)} "
+                "were recorded, but the run's axes do not count it (a policy that injects "
+                "them declares it in Policy.attempts)")
+        return attempt
+
+
+def spread(column: np.ndarray, start: np.ndarray, end: np.ndarray, axes: Axes,
            into: np.ndarray) -> None:
     """Add the length of each segment from ``start`` to ``end`` (seconds, ``end >= start``)
-    to ``into[interval, column]`` for each interval of ``period`` seconds it overlaps;
-    the part after the last interval of ``into`` is left out."""
+    to ``into[interval, column]`` for each interval of ``axes`` it overlaps; the part
+    after the last interval of ``into`` is left out."""
     intervals, columns = into.shape
-    first = (start // period).astype(np.intp)
-    last = (end // period).astype(np.intp)
+    period = axes.period
+    first = axes.index(start)
+    last = axes.index(end)
     # A segment adds to its first interval up to that interval's end (or its own end),
     # to its last interval from that interval's start, and a whole period to any between.
 
@@ -275,7 +360,7 @@ def _take(columns: tuple[list, ...], dtypes: tuple[type, ...]) -> list[np.ndarra
     """The pending ``columns`` as arrays of ``dtypes``; the lists are emptied.
     (``np.fromiter`` with a known type and length takes half the time of ``np.array``,
     which first looks at every item to find the type.)"""
-    arrays = [np.fromiter(column, dtype, len(column))
+    arrays: list[np.ndarray] = [np.fromiter(column, dtype, len(column))
               for column, dtype in zip(columns, dtypes, strict=True)]
     for column in columns:
         column.clear()

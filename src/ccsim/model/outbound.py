@@ -43,7 +43,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.model.axes import Axes
 from ccsim.model.blending import Blend, Reserve, rule_for
+from ccsim.model.counters import Counters
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
@@ -55,6 +57,8 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario
 
 _DAY = 86_400.0
+#: The counts of outbound calls, per interval × agent group.
+_COUNTS = ("outbound_attempts", "outbound_reached", "outbound_successes")
 
 
 class Outbound(Policy):
@@ -84,15 +88,9 @@ class Outbound(Policy):
         self.quotas = [g.quota for g in groups]
         #: target[g]: each agent's quota over the horizon (None: no quota)
         self.target = [q.daily * days if q is not None else None for q in self.quotas]
-        self.period, self.intervals = scenario.period, scenario.intervals
-        self.warmup = scenario.warmup_intervals
-        # Per interval × group, as Python lists while the run goes (a NumPy item update
-        # per call costs more than the rest of it); arrays once it is over.
-        shape = (scenario.intervals, len(groups))
-        self._counts = {name: [[0] * shape[1] for _ in range(shape[0])]
-                        for name in ("outbound_attempts", "outbound_reached",
-                                     "outbound_successes")}
-        self._agent_time = [[0.0] * shape[1] for _ in range(shape[0])]
+        self.axes = Axes.of(scenario)
+        #: calls and agent time per interval × group
+        self.counters = Counters(self.axes, (len(groups),), _COUNTS, ("agent_time_outbound",))
         #: by agent key: [attempts, conversations, successes]
         self.by_agent: dict[tuple[int, int], list[int]] = {}
         self._planned: dict[tuple[int, int], np.ndarray] = {}
@@ -194,13 +192,14 @@ class Outbound(Policy):
         if c is None:
             return False
         spec = self.campaigns[c]
-        i, g = min(int(now // self.period), self.intervals - 1), group.index
+        g = group.index
+        cell = self.counters.cell(now, g)
         mine = self.by_agent.get(agent.key)
         if mine is None:
             mine = self.by_agent[agent.key] = [0, 0, 0]
         mine[0] += 1
-        counts = self._counts
-        counts["outbound_attempts"][i][g] += 1
+        counts = self.counters.values
+        counts["outbound_attempts"][cell] += 1
         tally = self.centre.tally
         number = self.made[c]  # the attempt's number in its campaign, from 0
         self.made[c] += 1
@@ -213,15 +212,15 @@ class Outbound(Policy):
             cut = self._cut(agent, now)  # a rushed sales talk sells less
             end = start + self.talk[c]() * cut + (wrap() if wrap is not None else 0.0)
             mine[1] += 1
-            counts["outbound_reached"][i][g] += 1
+            counts["outbound_reached"][cell] += 1
             pressure = self.pressure[g]  # cut < 1 only under pressure
             elasticity = pressure.resolution_elasticity if pressure and cut < 1 else 0
             if spec.success > 0 and self.success[c]() < spec.success * cut ** elasticity:
                 mine[2] += 1
-                counts["outbound_successes"][i][g] += 1
+                counts["outbound_successes"][cell] += 1
             tally.note(start, "outbound_answered", spec.name, number, g)
             tally.note(end, "outbound_finished", spec.name, number, g)
-        self._agent_time[i][g] += end - now
+        counts["agent_time_outbound"][cell] += end - now
         self.centre.occupy(agent, now, end)
         return True
 
@@ -256,9 +255,9 @@ class Outbound(Policy):
         planned = self._plan(agent.group.index, agent.number)
         if planned[-1] <= 0:
             return 0.0
-        i = min(max(int(now // self.period), 0), self.intervals - 1)
+        i, period = self.axes.interval(now), self.axes.period
         on = self._staff[i, agent.group.index] > agent.number
-        elapsed = planned[i] + (min(now, (i + 1) * self.period) - i * self.period) * on
+        elapsed = planned[i] + (min(now, (i + 1) * period) - i * period) * on
         return target * min(elapsed, planned[-1]) / planned[-1]
 
     def behind(self, agent: Agent, now: float) -> bool:
@@ -269,7 +268,7 @@ class Outbound(Policy):
         """Planned seconds on duty of agent ``number`` before each interval, and in all."""
         key = (group, number)
         if key not in self._planned:
-            on = (self._staff[:, group] > number) * self.period
+            on = (self._staff[:, group] > number) * self.axes.period
             self._planned[key] = np.concatenate(([0.0], np.cumsum(on)))
         return self._planned[key]
 
@@ -277,21 +276,19 @@ class Outbound(Policy):
 
     def end(self, now: float) -> None:
         """The run is over: the counts as arrays, for the tables."""
-        self.counts = {name: np.array(rows, dtype=np.int64)
-                       for name, rows in self._counts.items()}
-        self.agent_time = np.array(self._agent_time, dtype=float)
+        self.counters.close()
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """Outbound counts and agent time of ``intervals`` (agent metrics: NaN in a
         contact type's row); the quota metrics over the whole measured window only."""
-        names = (*self.counts, "agent_time_outbound", "quota_attainment", "quota_met")
+        names = (*_COUNTS, "agent_time_outbound", "quota_attainment", "quota_met")
         if kinds != slice(None):
             return dict.fromkeys(names, math.nan)
-        start = max(intervals.start or 0, self.warmup)
-        part = slice(start, intervals.stop)
-        out: dict[str, float] = {n: int(a[part].sum()) for n, a in self.counts.items()}
-        out["agent_time_outbound"] = float(self.agent_time[part].sum())
-        whole = start == self.warmup and intervals.stop is None
+        total = self.counters.total
+        out: dict[str, float] = {n: int(total(n, intervals)) for n in _COUNTS}
+        out["agent_time_outbound"] = float(total("agent_time_outbound", intervals))
+        part = self.axes.measured(intervals)
+        whole = part.start == self.axes.warmup and part.stop is None
         attained, met = self.attainment() if whole else ([], [])
         out["quota_attainment"] = float(np.mean(attained)) if attained else math.nan
         out["quota_met"] = ratio(sum(met), len(met))
@@ -313,8 +310,9 @@ class Outbound(Policy):
 
     def group_metrics(self, interval: int, group: int) -> dict[str, float]:
         """Outbound counts and agent time of ``group`` in ``interval``."""
-        out: dict[str, float] = {n: int(a[interval, group]) for n, a in self.counts.items()}
-        out["agent_time_outbound"] = float(self.agent_time[interval, group])
+        at = self.counters.at
+        out: dict[str, float] = {n: int(at(n, interval, group)) for n in _COUNTS}
+        out["agent_time_outbound"] = float(at("agent_time_outbound", interval, group))
         return out
 
     def agent_metrics(self, agent: Agent) -> dict[str, float]:

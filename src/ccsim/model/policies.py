@@ -39,8 +39,9 @@ busy: ``idle(group, now)``, ``busy(group, now)``, and ``service.pressed`` in an 
 hook (the share of talk quota pressure kept); and acts with ``at(time, callback)`` and
 ``inject(contact)`` (never in the past), ``serve``, ``occupy``, ``claim``, ``record``,
 ``wake``, ``stream(name)``, ``tally.event(contact, now, name)`` (a trace row). It draws only
-from its own named streams. Its outcomes and metrics are defined in
-:mod:`ccsim.model.registry`.
+from its own named streams. It lists the attempt kinds it injects in ``attempts`` (counted
+apart by the tally) and the outcomes it records in ``outcomes``; its outcomes and metrics
+are registered in :mod:`ccsim.model.registry` (``ccsim.register``).
 """
 
 from __future__ import annotations
@@ -70,9 +71,12 @@ class Policy:
     #: lazy and calls those hooks, at each end's own time, when it settles the group (if
     #: the policy defines ``work_lines``, only while they hold something).
     replayable = False
-    #: Whether the policy injects repeat contacts (:class:`~ccsim.model.repeats.Repeat`),
-    #: which the centre's tally then counts apart from first attempts.
-    repeats = False
+    #: The attempt kinds other than first that the policy injects (``"repeat"``, ...; see
+    #: :attr:`~ccsim.model.contacts.Contact.attempt`): the tally counts each apart.
+    attempts: tuple[str, ...] = ()
+    #: The registered outcomes (metric names) other than the core ones that the policy
+    #: records: their columns are in the contact tables, and a run checks them.
+    outcomes: tuple[str, ...] = ()
 
     def install(self, centre: Centre) -> None:
         """Called once, before the run starts; ``centre`` is how the policy acts."""

@@ -1,4 +1,4 @@
-"""The one registry of metric definitions.
+"""The registry of metric definitions: open, one definition per name.
 
 Every metric a run reports is defined here once: its name (the column in every table),
 how it reads (label, unit, display scale and decimals), whether it is a count, its range,
@@ -6,20 +6,37 @@ which direction is better, how it aggregates over intervals and contact types, a
 definition. The tables, the summary with confidence intervals, the charts, the command
 line and the README check all read this registry; none keeps a list of its own.
 
-Counts marked ``outcome`` are the terms of the identity every run checks::
+Counts marked ``outcome`` are the terms of the identity every run checks, for each attempt
+kind (first attempts, repeats, ...)::
 
     offered = answered + abandoned + blocked + unserved + (each policy's own outcomes)
 
-A policy that adds an outcome or a metric adds its definition here, next to the ones it
-extends, and counts it in its own module.
+**Open.** A policy of one's own (in a notebook, say) adds its metrics with
+:func:`register`: ``register(Metric("escalations", ..., count=True))``. A policy's
+``metrics()`` may report only registered names (another is an error, never silently
+dropped); a registered outcome (``outcome=True``) gets an
+:class:`~ccsim.model.contacts.Outcome` number to record contacts with, and its column in the
+contact tables of every run whose policies declare it (``Policy.outcomes``). A *derived*
+metric (``derive``) is computed in every row of every table that has its ``inputs``, from
+them and the scenario: a cost, say, from counts and the scenario's own parameters.
+
+The registry is a table of definitions, not of state: it holds no run's numbers, and a run's
+results depend only on its scenario and seed. Registering the same definition again does
+nothing (a notebook cell run twice); a different definition under a registered name is an
+error. It is module-wide, like a plugin table, because what reads it — the store of a sweep,
+its summaries and charts, the report — has no run at hand; a registration made before a
+sweep starts reaches its worker processes when they are forked (elsewhere, register in a
+module the workers import).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
+
+from ccsim.model.contacts import Outcome
 
 if TYPE_CHECKING:
     from ccsim.scenario import Scenario
@@ -28,6 +45,8 @@ if TYPE_CHECKING:
 #: and means are recomputed from their numerators and denominators; quantiles from the
 #: pooled histogram. Never an average of per-interval values.
 Aggregate = Literal["sum", "ratio", "quantile"]
+#: Which direction of a metric is better (``None``: neither, a volume).
+Better = Literal["higher", "lower"] | None
 
 
 @dataclass(frozen=True)
@@ -50,12 +69,27 @@ class Metric:
     aggregate: Aggregate = "ratio"
     low: float = 0.0
     high: float = math.inf
-    better: Literal["higher", "lower"] | None = None
+    better: Better = None
     #: the policy that reports it (``None``: every run reports it; see :data:`POLICIES`)
     policy: str | None = None
     #: one of the few metrics that answer for its policy: the compact tables show it
     #: wherever a scenario configures the policy
     key: bool = False
+    #: a derived metric: computed as ``derive(row, scenario)`` in every row of a table
+    #: (summary, intervals, types, groups) that has all of ``inputs`` (its columns)
+    derive: Callable[[Mapping[str, float], Scenario], float] | None = None
+    inputs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.aggregate not in ("sum", "ratio", "quantile"):
+            raise ValueError(f"Metric {self.name!r}: aggregate must be 'sum', 'ratio' or "
+                             f"'quantile' (got {self.aggregate!r})")
+        if self.outcome and not self.count:
+            raise ValueError(f"Metric {self.name!r}: an outcome is a count (count=True)")
+        if (self.derive is None) != (not self.inputs):
+            raise ValueError(f"Metric {self.name!r}: a derived metric gives both derive "
+                             f"(a function) and inputs (the columns it reads), got "
+                             f"derive={self.derive!r}, inputs={self.inputs!r}")
 
 
 def _count(name: str, definition: str, *, outcome: bool = True) -> Metric:
@@ -63,9 +97,9 @@ def _count(name: str, definition: str, *, outcome: bool = True) -> Metric:
                   outcome=outcome, aggregate="sum")
 
 
-def _share(name: str, label: str, definition: str, better: str | None) -> Metric:
+def _share(name: str, label: str, definition: str, better: Better) -> Metric:
     return Metric(name, label, "%", definition, scale=100.0, decimals=2, high=1.0,
-                  better=better)  # type: ignore[arg-type]
+                  better=better)
 
 
 def _seconds(name: str, label: str, definition: str, aggregate: Aggregate = "ratio") -> Metric:
@@ -229,14 +263,124 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
 }
 
 
+class Registry(Mapping[str, Metric]):
+    """Metric definitions by name, in the order tables show them (registration order)."""
+
+    def __init__(self, metrics: Iterable[Metric]):
+        self._metrics: dict[str, Metric] = {}
+        #: the derived metrics, in registry order
+        self.derived: list[Metric] = []
+        for m in metrics:
+            self.register(m)
+
+    def __getitem__(self, name: str) -> Metric:
+        return self._metrics[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._metrics)
+
+    def __len__(self) -> int:
+        return len(self._metrics)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._metrics
+
+    def register(self, metric: Metric) -> Metric:
+        """Add ``metric``; the same definition again is a no-op, another under a registered
+        name an error. An outcome is numbered (``Outcome(metric.name)``)."""
+        if not isinstance(metric, Metric):
+            raise TypeError(f"register() takes a ccsim.Metric, not {type(metric).__name__}")
+        if not metric.name.isidentifier():
+            raise ValueError(f"Metric name: must be a name like 'escalations' (got "
+                             f"{metric.name!r}): it is a column of every table")
+        known = self._metrics.get(metric.name)
+        if known is not None:
+            if not _same(known, metric):
+                raise ValueError(f"metric {metric.name!r} is already registered with "
+                                 f"another definition ({known.label!r}, unit "
+                                 f"{known.unit!r}: {known.definition}); a metric has one "
+                                 "definition: pick another name for yours")
+            return known
+        if metric.outcome:
+            Outcome._define(metric.name)
+        self._metrics[metric.name] = metric
+        if metric.derive is not None:
+            self.derived.append(metric)
+        return metric
+
+
+def _same(a: Metric, b: Metric) -> bool:
+    """Whether ``a`` and ``b`` define the same metric (a derive function by its code: the
+    same cell run twice defines it again, equal)."""
+    if replace(a, derive=None, inputs=()) != replace(b, derive=None, inputs=()) or (
+            a.inputs != b.inputs):
+        return False
+    f, g = a.derive, b.derive
+    if f is g:
+        return True
+    code_f, code_g = getattr(f, "__code__", None), getattr(g, "__code__", None)
+    return code_f is not None and code_g is not None and (
+        code_f.co_code, code_f.co_consts, code_f.co_names) == (
+        code_g.co_code, code_g.co_consts, code_g.co_names)
+
+
+class _Names:
+    """The names of the registered metrics that ``keep`` selects, in registry order (a
+    live view: a metric registered later is in it)."""
+
+    def __init__(self, keep: Callable[[Metric], bool]):
+        self._keep = keep
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n, m in METRICS.items() if self._keep(m))
+
+    def __contains__(self, name: object) -> bool:
+        found = METRICS.get(name) if isinstance(name, str) else None
+        return found is not None and self._keep(found)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
 #: Every metric, by name, in the order tables show them.
-METRICS: Mapping[str, Metric] = {m.name: m for m in (*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND)}
+METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).
-COUNTS: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.count)
+COUNTS = _Names(lambda m: m.count)
 #: The outcome columns: each offered contact is counted in exactly one of them.
-OUTCOMES: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.outcome)
+OUTCOMES = _Names(lambda m: m.outcome)
+
+
+def register(metric: Metric) -> Metric:
+    """Define ``metric`` for every table, summary and chart (see the module's docstring);
+    returns the registered definition."""
+    return METRICS.register(metric)
+
+
+def derived(row: dict[str, float], scenario: Scenario | None) -> dict[str, float]:
+    """``row`` with the derived metrics whose inputs it has (in place; returned)."""
+    if scenario is None:
+        return row
+    for m in METRICS.derived:
+        if m.derive is not None and all(i in row for i in m.inputs):
+            row[m.name] = m.derive(row, scenario)
+    return row
+
+
+def unregistered(values: Mapping[str, float], source: object) -> None:
+    """Raise a ValueError naming ``source`` if ``values`` has a name that is not a
+    registered metric (a policy's metric would otherwise be missing from the tables)."""
+    unknown = [name for name in values if name not in METRICS]
+    if unknown:
+        owner = getattr(source, "__self__", source)
+        raise ValueError(
+            f"{type(owner).__name__} reported {', '.join(map(repr, unknown))}, not a "
+            f"registered metric: define it with ccsim.register(ccsim.Metric("
+            f"{unknown[0]!r}, label, unit, definition, ...)) before the run")
 
 
 def configured(scenarios: Iterable[Scenario]) -> list[str]:

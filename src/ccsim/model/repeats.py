@@ -12,10 +12,11 @@ with talk, wrap-up and patience drawn from streams of its own
 (``repeat:handle_time:<type>``, ...), so the first attempts keep their draws. A repeat can
 be left unsettled again. One due after the horizon is not made (arrivals end there).
 
-Repeats are counted apart: ``offered`` and every metric of the line stay those of first
-attempts. The centre's tally passes the outcomes of repeats to a tally of their own
-(:class:`RepeatSplit`), which checks ``repeat_contacts`` = the sum of their outcomes, and
-keeps their agents' busy time in the centre's occupancy.
+Repeats are counted apart: a repeat is a contact of attempt kind ``repeat``
+(:attr:`Repeat.attempt`), which the policy declares (``attempts``), so the centre's tally
+counts their arrivals and outcomes by themselves — ``offered`` and every metric of the line
+stay those of first attempts — and checks ``repeat_contacts`` = the sum of their outcomes;
+their agents' busy time stays in the centre's occupancy.
 """
 
 from __future__ import annotations
@@ -23,13 +24,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import Tally
+from ccsim.model.axes import Axes
+from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_kind
+from ccsim.model.counters import Counters
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
-from ccsim.model.trace import TracingTally
 from ccsim.streams import UNIFORM, draws
 
 if TYPE_CHECKING:
@@ -38,71 +37,33 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario
 
 
+#: The attempt kind of a repeat contact.
+REPEAT = attempt_kind("repeat")
+
+
 class Repeat(Contact):
     """A customer's contact after an unsettled one: ``first`` is the customer's first
     attempt, ``round`` 1 for its first repeat, 2 for the next, ..."""
 
-    __slots__ = ("first", "round")
+    __slots__ = ("_first", "round")
+    attempt = REPEAT
 
     def __init__(self, first: Contact, round: int, arrival: float, deadline: float,
                  handle: float, wrap_up: float):
         super().__init__(first.kind, arrival, deadline, handle, wrap_up)
-        self.first = first
+        self._first = first
         self.round = round
 
-
-class RepeatSplit:
-    """Mixin of a tally whose :class:`Repeat` contacts are counted in ``repeats`` (a tally
-    of the same shape) — except their agents' busy time, which stays the centre's. In a
-    trace, their events are rows of the customer's first attempt, named ``repeat_...``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.repeats = Tally(**kwargs)
-
-    def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
-        if type(contact) is not Repeat:
-            super().answered(contact, group, start, end)  # type: ignore[misc]
-            return
-        self.repeats.answered(contact, group, start, end)
-        self.task(group, start, end)  # type: ignore[attr-defined]
-        first = contact.first
-        self.event(first, start, "repeat_answered", group)  # type: ignore[attr-defined]
-        self.event(first, end, "repeat_finished", group)  # type: ignore[attr-defined]
-
-    def record(self, contact: Contact, outcome: int, wait: float) -> None:
-        if type(contact) is not Repeat:
-            super().record(contact, outcome, wait)  # type: ignore[misc]
-            return
-        self.repeats.record(contact, outcome, wait)
-        self.event(contact.first, contact.arrival + wait,  # type: ignore[attr-defined]
-                   f"repeat_{Outcome(outcome).name.lower()}")
-
-    def pending(self) -> int:
-        return super().pending() + self.repeats.pending()  # type: ignore[misc]
-
-    def flush(self) -> None:
-        super().flush()  # type: ignore[misc]
-        self.repeats.flush()
-
-    def check(self) -> None:
-        super().check()  # type: ignore[misc]
-        self.repeats.check()
-
-
-class SplitTally(RepeatSplit, Tally):
-    """A :class:`Tally` that counts repeats apart."""
-
-
-class SplitTracingTally(RepeatSplit, TracingTally):
-    """A :class:`~ccsim.model.trace.TracingTally` that counts repeats apart."""
+    @property
+    def first(self) -> Contact:
+        return self._first
 
 
 class Resolution(Policy):
     """The ``resolution`` of the scenario's contact types, and the repeats it brings."""
 
-    #: The centre counts :class:`Repeat` contacts apart (a :class:`RepeatSplit` tally).
-    repeats = True
+    #: The centre's tally counts :class:`Repeat` contacts apart.
+    attempts = ("repeat",)
 
     def __init__(self, scenario: Scenario):
         types, groups = scenario.contact_types, scenario.agent_groups
@@ -113,20 +74,19 @@ class Resolution(Policy):
         self.elasticity = [g.pressure.resolution_elasticity if g.pressure else 0.0
                            for g in groups]
         self.horizon = scenario.horizon
-        self.period, self.warmup = scenario.period, scenario.warmup_intervals
-        #: shape of the counts of first attempts answered and settled: interval of arrival,
-        #: type, group of the agent who answered (flat Python lists while the run goes: a
-        #: NumPy item update per answer costs more than the rest of the hook)
-        self.shape = (scenario.intervals, len(types), len(groups))
-        size = self.shape[0] * self.shape[1] * self.shape[2]
-        self._answered, self._settled = [0] * size, [0] * size
+        #: first attempts answered and settled, by interval of arrival × type × group of
+        #: the agent who answered
+        self.counters = Counters(Axes.of(scenario), (len(types), len(groups)),
+                                 ("answered", "settled"))
+        self._answered = self.counters.values["answered"]
+        self._settled = self.counters.values["settled"]
 
     def uses(self, hook: str) -> bool:
         return hook == "answered"
 
     def install(self, centre: Centre) -> None:
         super().install(centre)
-        self.tally: Tally = centre.tally.repeats  # type: ignore[attr-defined]
+        self.repeats = centre.tally.by_attempt[REPEAT]  # the repeats' counters
         types = centre.scenario.contact_types
 
         def source(spec: Any, name: str) -> Any:
@@ -151,16 +111,13 @@ class Resolution(Policy):
         if kept < 1 and self.elasticity[g]:
             chance *= kept ** self.elasticity[g]
         settled = self.draw[kind]() < chance
-        repeat = type(contact) is Repeat
-        if not repeat:
-            intervals, kinds, groups = self.shape
-            interval = min(int(contact.arrival // self.period), intervals - 1)
-            cell = (interval * kinds + kind) * groups + g
+        if contact.attempt == FIRST:
+            cell = self.counters.cell(contact.arrival, kind, g)
             self._answered[cell] += 1
             self._settled[cell] += settled
         if settled:
             return
-        first = contact.first if isinstance(contact, Repeat) else contact
+        first = contact.first
         self.centre.tally.event(first, now + talk, "unsettled", g)
         again = now + talk + self.delay[kind]()
         if again >= self.horizon:
@@ -169,30 +126,31 @@ class Resolution(Policy):
         next_call = Repeat(first, contact.round + 1 if isinstance(contact, Repeat) else 1, again,
                            again + patience() if patience is not None else math.inf,
                            self.handle[kind](), wrap() if wrap is not None else 0.0)
-        self.tally.arrived_at(kind, again)
+        self.centre.tally.arrived_at(kind, again, REPEAT)
         self.centre.tally.event(first, again, "repeat_arrived")
         self.centre.inject(next_call)
 
     def end(self, now: float) -> None:
         """The run is over: the counts as arrays (interval × type × group)."""
-        self.answered_first = np.array(self._answered, dtype=np.int64).reshape(self.shape)
-        self.settled_first = np.array(self._settled, dtype=np.int64).reshape(self.shape)
+        self.counters.close()
 
     def group_metrics(self, interval: int, group: int) -> dict[str, float]:
         """The first-contact resolution of the first attempts of ``interval`` that agents
         of ``group`` answered."""
-        return {"resolution_rate": ratio(self.settled_first[interval, :, group].sum(),
-                                         self.answered_first[interval, :, group].sum())}
+        every, at = slice(None), self.counters.at
+        return {"resolution_rate": ratio(at("settled", interval, every, group),
+                                         at("answered", interval, every, group))}
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """``repeat_contacts``, ``repeats_answered``, ``repeats_abandoned`` and
         ``resolution_rate`` over ``intervals`` × ``kinds`` (see the registry)."""
-        intervals = slice(max(intervals.start or 0, self.warmup), intervals.stop)
-        counts = self.tally.counts
+        total = self.counters.total
+        part = (self.counters.axes.measured(intervals), kinds)
+        repeats = self.repeats
         return {
-            "repeat_contacts": int(self.tally.offered[intervals, kinds].sum()),
-            "repeats_answered": int(counts[Outcome.ANSWERED][intervals, kinds].sum()),
-            "repeats_abandoned": int(counts[Outcome.ABANDONED][intervals, kinds].sum()),
-            "resolution_rate": ratio(self.settled_first[intervals, kinds].sum(),
-                                     self.answered_first[intervals, kinds].sum()),
+            "repeat_contacts": int(repeats.offered[part].sum()),
+            "repeats_answered": int(repeats.counts[Outcome.ANSWERED][part].sum()),
+            "repeats_abandoned": int(repeats.counts[Outcome.ABANDONED][part].sum()),
+            "resolution_rate": ratio(total("settled", intervals, kinds),
+                                     total("answered", intervals, kinds)),
         }

@@ -112,12 +112,12 @@ class _Tables:
         self._built: dict[str, Any] = {}
 
     @property
-    def interval_rows(self) -> list[dict[str, float]]:
+    def interval_rows(self) -> list[tables.Row]:
         if "interval_rows" not in self._built:
             scenario, tally, staff, _, columns, _ = self._need()
             names = [c.name for c in scenario.contact_types]
             self._built["interval_rows"] = tables.interval_rows(tally, staff, names, columns)
-        rows: list[dict[str, float]] = self._built["interval_rows"]
+        rows: list[tables.Row] = self._built["interval_rows"]
         return rows
 
     def frame(self, name: str) -> Any:
@@ -145,7 +145,8 @@ class _Tables:
 
     def _make_groups(self) -> pd.DataFrame:
         scenario, tally, staff, groups, _, group_measures = self._need()
-        table = frame(tables.group_rows(tally, staff, [g.name for g in groups], group_measures))
+        table = frame(tables.group_rows(tally, staff, [g.name for g in groups], group_measures,
+                                        scenario))
         table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
         return table
 
@@ -182,7 +183,8 @@ def build_result(
     ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``;
     ``measures`` and ``group_measures`` give the metrics of installed policies, ``agents``
     the rows of the agents table. The summary is computed now, the tables when read."""
-    columns = tables.Columns(scenario.service_level.definition, tuple(measures))
+    columns = tables.Columns(scenario.service_level.definition, tuple(measures),
+                             tally.axes.outcomes, scenario)
     return RunResult(
         scenario=scenario.name,
         seed=seed,

@@ -18,13 +18,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ccsim.model.axes import CORE_OUTCOMES
 from ccsim.model.contacts import Outcome
 from ccsim.model.metrics import _EDGES, Tally
-from ccsim.model.registry import CORE, METRICS
+from ccsim.model.registry import METRICS, derived, unregistered
 
+if TYPE_CHECKING:
+    from ccsim.scenario import Scenario
+
+#: A row of a table: its labels (interval, contact type, agent group) and metrics.
+Row = dict[str, Any]
 #: A policy's metrics over a part of the run: ``measure(intervals, kinds)``.
 Measure = Callable[[slice, slice], dict[str, float]]
 
@@ -32,10 +39,13 @@ Measure = Callable[[slice, slice], dict[str, float]]
 @dataclass(frozen=True)
 class Columns:
     """What a run's tables hold beyond the core counters: which ``sl_*`` column is the
-    headline ``service_level``, and the installed policies' metrics."""
+    headline ``service_level``, the installed policies' metrics, the outcomes reported
+    (the tally's axes say which) and the scenario that derived metrics read."""
 
     service_level: str = "offered"
     measures: tuple[Measure, ...] = ()
+    outcomes: tuple[Outcome, ...] = CORE_OUTCOMES
+    scenario: Scenario | None = None
 
 
 @dataclass(frozen=True)
@@ -57,27 +67,30 @@ class Sums:
 
 
 def contact_sums(tally: Tally, intervals: slice, kinds: slice) -> Sums:
-    """The contact counters of ``intervals`` × ``kinds`` (no agent time)."""
+    """The contact counters of the first attempts of ``intervals`` × ``kinds`` (no agent
+    time)."""
+    first = tally.first
     return Sums(
-        offered=int(tally.offered[intervals, kinds].sum()),
-        counts=tally.counts[:, intervals, kinds].sum(axis=(1, 2)),
-        in_sl=int(tally.in_sl[intervals, kinds].sum()),
-        short=int(tally.short[intervals, kinds].sum()),
+        offered=int(first.offered[intervals, kinds].sum()),
+        counts=first.counts[:, intervals, kinds].sum(axis=(1, 2)),
+        in_sl=int(first.in_sl[intervals, kinds].sum()),
+        short=int(first.short[intervals, kinds].sum()),
         expected=float(tally.expected[intervals, kinds].sum()),
-        waited=int(tally.waited[intervals, kinds].sum()),
-        wait_answered=float(tally.wait_answered[intervals, kinds].sum()),
-        wait_all=float(tally.wait_all[intervals, kinds].sum()),
-        hist=tally.hist[intervals, kinds].sum(axis=(0, 1)),
+        waited=int(first.waited[intervals, kinds].sum()),
+        wait_answered=float(first.wait_answered[intervals, kinds].sum()),
+        wait_all=float(first.wait_all[intervals, kinds].sum()),
+        hist=first.hist[intervals, kinds].sum(axis=(0, 1)),
     )
 
 
 def metrics(
     sums: Sums, columns: Columns = Columns(), part: tuple[slice, slice] | None = None
 ) -> dict[str, float]:
-    """Every metric of the registry that ``sums`` defines, and the policies' metrics of
-    ``part`` (intervals, kinds), in registry order."""
+    """Every metric of the registry that ``sums`` defines, the policies' metrics of
+    ``part`` (intervals, kinds) and the derived metrics, in registry order. A policy's
+    metric that is not registered is an error (see :mod:`ccsim.model.registry`)."""
     offered = sums.offered
-    outcomes = {o.column: int(sums.counts[o]) for o in Outcome if o.column in CORE}
+    outcomes = {o.column: int(sums.counts[o]) for o in columns.outcomes}
     answered = outcomes["answered"]
     p50, p90, p95 = quantiles(sums.hist, (0.5, 0.9, 0.95))
     levels = {
@@ -102,8 +115,12 @@ def metrics(
         "occupancy": ratio(sums.busy, sums.staffed),
         "occupancy_drain": ratio(sums.busy + sums.drain, sums.staffed + sums.drain),
     }
-    for measure in columns.measures if part is not None else ():
-        values.update(measure(*part))
+    if part is not None:
+        for measure in columns.measures:
+            theirs = measure(*part)
+            unregistered(theirs, measure)
+            values.update(theirs)
+    derived(values, columns.scenario)
     return {name: values[name] for name in METRICS if name in values}
 
 
@@ -128,17 +145,17 @@ def _agent_sums(
 def summary(tally: Tally, staff: np.ndarray, columns: Columns = Columns()) -> dict[str, float]:
     """The metrics over the measured window. ``staff[i, g]`` is the head count of group
     ``g`` scheduled in interval ``i``."""
-    window, every = slice(tally.warmup_intervals, None), slice(None)
+    window, every = slice(tally.axes.warmup, None), slice(None)
     sums = _agent_sums(tally, contact_sums(tally, window, every), staff, window, every, True)
     return metrics(sums, columns, (window, every))
 
 
 def type_rows(
     tally: Tally, staff: np.ndarray, kind_names: list[str], columns: Columns = Columns()
-) -> list[dict[str, float]]:
+) -> list[Row]:
     """The ``all`` row (the summary), then one row per contact type, over the measured
     window."""
-    window = slice(tally.warmup_intervals, None)
+    window = slice(tally.axes.warmup, None)
     rows = [{"contact_type": "all", **summary(tally, staff, columns)}]
     for k, name in enumerate(kind_names):
         kind = slice(k, k + 1)
@@ -149,19 +166,19 @@ def type_rows(
 
 def interval_rows(
     tally: Tally, staff: np.ndarray, kind_names: list[str], columns: Columns = Columns()
-) -> list[dict[str, float]]:
+) -> list[Row]:
     """One row per measured interval and contact type, plus a row ``all`` per interval
     (the only one carrying agent metrics and ``staff``, which belong to agents)."""
-    rows = []
+    rows: list[Row] = []
     every = slice(None)
-    for i in range(tally.warmup_intervals, tally.intervals):
+    for i in range(tally.axes.warmup, tally.axes.intervals):
         here = slice(i, i + 1)
         for k, name in enumerate(kind_names):
             kind = slice(k, k + 1)
             values = metrics(contact_sums(tally, here, kind), columns, (here, kind))
             rows.append({"interval": i, "contact_type": name, **values, "staff": math.nan})
         sums = _agent_sums(tally, contact_sums(tally, here, every), staff, here, every,
-                           i == tally.intervals - 1)
+                           i == tally.axes.intervals - 1)
         rows.append({"interval": i, "contact_type": "all",
                      **metrics(sums, columns, (here, every)), "staff": int(staff[i].sum())})
     return rows
@@ -172,17 +189,18 @@ GroupMeasure = Callable[[int, int], dict[str, float]]
 
 
 def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str],
-               measures: tuple[GroupMeasure, ...] = ()) -> list[dict[str, float]]:
+               measures: tuple[GroupMeasure, ...] = (),
+               scenario: Scenario | None = None) -> list[Row]:
     """One row per measured interval and agent group: head count, busy and staffed
     agent-seconds, the agent-seconds of work after the horizon (``drain_time``, in the
     last interval only), occupancy without and with that drain; then the policies'
-    ``measures``."""
-    rows = []
-    for i in range(tally.warmup_intervals, tally.intervals):
+    ``measures`` (registered metrics only) and the derived metrics of ``scenario``."""
+    rows: list[Row] = []
+    for i in range(tally.axes.warmup, tally.axes.intervals):
         for g, name in enumerate(group_names):
             staffed = _staffed(tally, staff, slice(i, i + 1), slice(g, g + 1))
             busy = float(tally.busy_time[i, g])
-            drain = float(tally.drain[g]) if i == tally.intervals - 1 else 0.0
+            drain = float(tally.drain[g]) if i == tally.axes.intervals - 1 else 0.0
             rows.append({
                 "interval": i,
                 "agent_group": name,
@@ -194,7 +212,10 @@ def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str],
                 "occupancy_drain": ratio(busy + drain, staffed + drain),
             })
             for measure in measures:
-                rows[-1].update(measure(i, g))
+                theirs = measure(i, g)
+                unregistered(theirs, measure)
+                rows[-1].update(theirs)
+            derived(rows[-1], scenario)
     return rows
 
 

@@ -4,29 +4,41 @@ Tracing is a :class:`~ccsim.model.metrics.Tally` that also keeps one row per eve
 ``arrived``, ``answered``, ``abandoned``, ``blocked``, ``unserved`` and ``finished``
 (end of talk and wrap-up), and the events policies log (``callback_offered``, ...). It
 grows with the number of contacts, so it is off by default; when off it costs nothing,
-since the centre then holds a plain Tally.
+since the centre then holds a plain Tally. The events of an attempt counted apart (a
+repeat, ...) are rows of the customer's first attempt, named after its kind
+(``repeat_answered``, ...).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import Tally
+from ccsim.model.axes import Axes
+from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_name
+from ccsim.model.metrics import SplitTally, Tally
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 _COLUMNS = ("time", "event", "kind", "contact", "agent_group")
 
 
-class TracingTally(Tally):
-    """A Tally that also logs every contact event."""
+def tally_type(axes: Axes, trace: bool) -> type[Tally]:
+    """The tally a run on ``axes`` needs: one that also logs every event when ``trace``;
+    one that counts attempt kinds apart when the axes have several; else the plain one."""
+    return TracingTally if trace else SplitTally if axes.split else Tally
+
+
+class TracingTally(SplitTally):
+    """A tally that also logs every contact event (and counts attempt kinds apart, as a
+    trace costs per contact anyway)."""
 
     tracing = True
 
-    def __init__(self, **kwargs: float) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, axes: Axes, *, answer_within: float,
+                 expected: np.ndarray | None = None) -> None:
+        super().__init__(axes, answer_within=answer_within, expected=expected)
         self._events: list[tuple[float, str, int, int, int]] = []
         self._seen: dict[Contact, int] = {}  # contact → order in which the log first met it
         self._notes: list[tuple[float, str, str, int, int]] = []  # not about a contact
@@ -37,8 +49,13 @@ class TracingTally(Tally):
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         super().record(contact, outcome, wait)
+        event = Outcome(outcome).event
+        if contact.attempt != FIRST:
+            self._log(contact.first, contact.arrival + wait,
+                      f"{attempt_name(contact.attempt)}_{event}", -1)
+            return
         self._log(contact, contact.arrival, "arrived", -1)
-        self._log(contact, contact.arrival + wait, Outcome(outcome).name.lower(), -1)
+        self._log(contact, contact.arrival + wait, event, -1)
 
     def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
         self._log(contact, time, name, group)
@@ -48,6 +65,11 @@ class TracingTally(Tally):
 
     def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
         super().answered(contact, group, start, end)
+        if contact.attempt != FIRST:
+            name = attempt_name(contact.attempt)
+            self._log(contact.first, start, f"{name}_answered", group)
+            self._log(contact.first, end, f"{name}_finished", group)
+            return
         self._log(contact, contact.arrival, "arrived", group)
         self._log(contact, start, "answered", group)
         self._log(contact, end, "finished", group)

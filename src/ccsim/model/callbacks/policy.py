@@ -45,6 +45,7 @@ from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from ccsim.model.axes import Axes
 from ccsim.model.callbacks.ledger import SOURCES, Ledger
 from ccsim.model.callbacks.schedule import (
     FOLLOW_UP,
@@ -125,8 +126,9 @@ class CallbackPolicy(Policy):
             s is None or (n == 1 and s.follow_ups is None
                           and (s.reach >= 1.0 or s.max_attempts <= 1))
             for s, n in zip(specs, makers, strict=True))
-        self.ledger = Ledger(scenario.intervals, len(types), scenario.period,
-                             scenario.warmup_intervals)
+        self.ledger = Ledger(Axes.of(scenario))
+        #: accepting an offer is an outcome of the line (the tables report its column)
+        self.outcomes = ("callbacks_accepted",) if OFFER in self.sources else ()
         #: due[k]: heap of (requested, order, request) of type k, oldest request first
         self.due: list[list[tuple[float, int, Request]]] = [[] for _ in types]
         self.held: dict[Contact, Request] = {}  # keep_place callers still in the line
@@ -209,7 +211,7 @@ class CallbackPolicy(Policy):
             if spec.predicted_wait_above is not None and predicted <= spec.predicted_wait_above:
                 return False
         cell = self.ledger.cell(OFFER, contact)
-        self.ledger.count("offered", cell)
+        self.ledger.count("offered", OFFER, cell)
         if self._tracing:
             self._event(contact, now, "callback_offered")
         accept = curve(predicted) if position is not None and callable(curve) else curve
@@ -260,7 +262,7 @@ class CallbackPolicy(Policy):
     def _later(self, request: Request, due: float) -> None:
         """``request`` (a recall or follow-up) is due at ``due``."""
         source, contact = request.source, request.contact
-        self.ledger.count("requested", request.cell)
+        self.ledger.count("requested", source, request.cell)
         self._event(contact, request.requested, f"{SOURCES[source].singular}_requested")
 
         def now_due(now: float) -> None:
@@ -384,14 +386,13 @@ class CallbackPolicy(Policy):
         for source in self.sources:
             out.update(self.ledger.metrics(source, intervals, kinds))
         if OFFER in self.sources:
-            # An outcome of the line, counted by the tally like every other; the service
-            # level of those who stayed on it leaves them out of the denominator.
-            tally = self.centre.tally
-            part = (slice(max(intervals.start or 0, self.ledger.warmup), intervals.stop), kinds)
-            accepted = int(tally.counts[Outcome.CALLBACK_ACCEPTED][part].sum())
-            out["callbacks_accepted"] = accepted
-            out["sl_on_line"] = ratio(int(tally.in_sl[part].sum()),
-                                      int(tally.offered[part].sum()) - accepted)
+            # The service level of those who stayed on the line leaves out the callers who
+            # accepted (an outcome of the line, which the tally counts and the tables show).
+            first = self.centre.tally.first
+            part = (self.ledger.axes.measured(intervals), kinds)
+            accepted = int(first.counts[Outcome.CALLBACK_ACCEPTED][part].sum())
+            out["sl_on_line"] = ratio(int(first.in_sl[part].sum()),
+                                      int(first.offered[part].sum()) - accepted)
         return out
 
 
