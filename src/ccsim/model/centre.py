@@ -39,6 +39,7 @@ from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.metrics import Tally
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
+from ccsim.model.roster import Change, Roster
 from ccsim.model.routing import Router, SkillRouter
 from ccsim.model.tables import GroupMeasure, Measure
 from ccsim.model.trace import TracingTally
@@ -62,6 +63,7 @@ class Centre:
         *,
         trace: bool = False,
         router: RouterFactory = SkillRouter,
+        roster: Roster | None = None,
     ):
         self.scenario = scenario
         self.seed = seed
@@ -75,12 +77,13 @@ class Centre:
         ]
         #: able[k]: the groups that can take contacts of type k
         self._able = [[g for g in self.groups if k in g.skills] for k in range(len(types))]
-        #: staff[i, g]: head count of group g scheduled in interval i
-        self.staff = np.array(
-            [[spec.staff_at(i) for spec in scenario.agent_groups]
-             for i in range(scenario.intervals)],
-            dtype=np.int64,
-        ).reshape(scenario.intervals, len(self.groups))
+        #: who is on duty when: the scenario's head counts, or a roster given
+        self.roster = Roster.from_scenario(scenario) if roster is None else roster
+        _fits(self.roster, scenario)
+        for group in self.groups:
+            group.named = self.roster.named(group.index)
+        #: staff[i, g]: head count of group g on duty at the start of interval i
+        self.staff = self.roster.staff
         self.tally = self._tally_type(trace)(
             period=scenario.period,
             intervals=scenario.intervals,
@@ -90,6 +93,7 @@ class Centre:
             answer_within=scenario.service_level.answer_within,
             expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
         )
+        self.tally.scheduled = self.roster.scheduled
         self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
         entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
         #: work_lines[g]: what holds work for group g, truthy while some may wait: its
@@ -225,9 +229,11 @@ class Centre:
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
             if group.leaving:
-                self.tally.extra(group.index, group.leaving.popleft(), end)
-                group.leave(agent, end)
-                continue
+                since = group.release(agent)
+                if since is not None:  # it is owed to a change off duty since then
+                    self.tally.extra(group.index, since, end)
+                    group.leave(agent, end)
+                    continue
             if work:
                 self._free(agent, now, since=end)
                 work = any(lines)
@@ -271,35 +277,64 @@ class Centre:
     # --- staffing ---
 
     def _shifts(self) -> Generator[simpy.Event, None, None]:
-        """Set each group's head count at each interval boundary."""
-        for interval in range(self.scenario.intervals):
+        """Apply the roster: at each interval start, every group's changes then (a group
+        with none is settled all the same) and the ``interval`` hook; the changes inside
+        the interval are scheduled at their own times."""
+        for interval, (start, inside) in enumerate(self.roster.moments):
             if interval:
                 yield self.env.timeout(self.scenario.period)
+            changes = dict(start)
             for group in self.groups:
-                self._restaff(group, int(self.staff[interval, group.index]))
+                self._restaff(group, changes.get(group.index, ()))
+            for time, moment in inside:
+                self._at(time, self._moment, moment)
             self._boundary(interval)
+
+    def _moment(self, event: simpy.Event) -> None:
+        for g, changes in event._value:
+            self._restaff(self.groups[g], changes)
 
     def _boundary(self, interval: int) -> None:
         """The staffing of ``interval`` has just been set."""
 
-    def _restaff(self, group: Group, target: int) -> None:
+    def _restaff(self, group: Group, changes: Sequence[Change]) -> None:
+        """Apply ``changes`` (of ``group``, at now) once the group is settled."""
         now = self.env.now
         self._settle(group, now)
-        change = target - group.on_duty
-        if change < 0:
-            gone = group.withdraw(-change, now)
-            group.leaving.extend([now] * (-change - gone))
-            group.on_duty = target
-            return
-        # Busy agents still owed to an earlier drop stay on instead of others arriving.
-        while change and group.leaving:
-            self.tally.extra(group.index, group.leaving.pop(), now)
-            change -= 1
-            group.on_duty += 1
-        for _ in range(change):
-            self._free(group.join(now), now, since=now)
-        if self._has_work(group):
+        for change in changes:
+            if change.agent is not None:
+                self._named(group, change, now)
+            elif change.count < 0:
+                gone = group.withdraw(-change.count, now)
+                group.leaving.extend([now] * (-change.count - gone))
+                group.on_duty -= -change.count - gone
+            else:
+                self._join(group, change.count, now)
+        # Agents only leaving: nobody new to wake for.
+        if (not changes or any(c.count > 0 for c in changes)) and self._has_work(group):
             self._wake(group)
+
+    def _join(self, group: Group, count: int, now: float) -> None:
+        """``count`` agents of ``group``, whichever the rule picks, come on duty."""
+        # Busy agents still owed to an earlier drop stay on instead of others arriving.
+        while count and group.leaving:
+            self.tally.extra(group.index, group.leaving.pop(), now)
+            count -= 1
+            group.on_duty += 1
+        for _ in range(count):
+            self._free(group.join(now), now, since=now)
+
+    def _named(self, group: Group, change: Change, now: float) -> None:
+        """The agent ``change`` names comes on or goes off duty."""
+        assert change.agent is not None
+        if change.count < 0:
+            group.go(change.agent, now)
+            return
+        agent, since = group.come(change.agent, now)
+        if since is None:
+            self._free(agent, now, since=now)
+        else:  # still finishing the contact it was to go after
+            self.tally.extra(group.index, since, now)
 
     # --- results ---
 
@@ -334,3 +369,13 @@ class Centre:
     def _agents(self) -> list[dict[str, float]] | None:
         """The rows of the agents table (none here: the plain centre keeps no counters)."""
         return None
+
+
+def _fits(roster: Roster, scenario: Scenario) -> None:
+    """Raise ValueError unless ``roster`` is one of ``scenario``'s intervals and groups."""
+    shape = (scenario.period, scenario.intervals, len(scenario.agent_groups))
+    if (roster.period, roster.intervals, roster.groups) != shape:
+        raise ValueError(
+            f"roster: made for intervals of {roster.period:g} s × {roster.intervals} and "
+            f"{roster.groups} agent groups, but the scenario has {shape[0]:g} s × "
+            f"{shape[1]} and {shape[2]}")

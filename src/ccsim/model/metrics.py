@@ -21,8 +21,9 @@ registered in :mod:`ccsim.model.registry`, which the tables, charts and reports 
   histogram with 1 % wide bins (relative error below 1 %).
 * ``p_wait`` — share of offered contacts that waited at all.
 * ``occupancy`` — agents' busy time (talk + wrap-up) / their staffed time, both inside the
-  measured window; staffed time is the scheduled head count × time plus the overtime of
-  agents finishing a contact after their shift ended.
+  measured window; staffed time is the duty the roster plans (``scheduled``: head count ×
+  time, for head counts) plus the overtime of agents finishing a contact after their duty
+  ended (see :mod:`ccsim.model.roster`).
 
 A rate whose denominator is zero is NaN, never 0.
 """
@@ -100,6 +101,8 @@ class Tally:
         self.wait_all = np.zeros(shape)
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
         self.busy_time = np.zeros((intervals, groups))
+        #: scheduled[i, g]: seconds of duty the roster plans (the centre sets it)
+        self.scheduled = np.zeros((intervals, groups))
         self.overtime = np.zeros((intervals, groups))
         self.drain = np.zeros(groups)  # busy time after the horizon (agents finishing)
         # Pending records, folded in by flush(), as columns (appending to a list is the

@@ -22,6 +22,7 @@ from ccsim.model.policies import HOOKS, Policy, hooks
 from ccsim.model.queues import LiveQueue, Queue
 from ccsim.model.repeats import SplitTally, SplitTracingTally
 from ccsim.model.result import RunResult
+from ccsim.model.roster import Roster
 from ccsim.model.routing import SkillRouter
 from ccsim.model.service import service_times
 from ccsim.model.tables import GroupMeasure, Measure, ratio
@@ -70,9 +71,10 @@ class PolicyCentre(Centre):
         trace: bool = False,
         router: RouterFactory = SkillRouter,
         policies: Iterable[Policy] = (),
+        roster: Roster | None = None,
     ):
         self.policies = list(policies)
-        super().__init__(scenario, seed, trace=trace, router=router)
+        super().__init__(scenario, seed, trace=trace, router=router, roster=roster)
 
     def _tally_type(self, trace: bool) -> type[Tally]:
         if any(p.repeats for p in self.policies):  # repeat contacts are counted apart

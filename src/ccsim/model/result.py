@@ -150,9 +150,9 @@ class _Tables:
         return table
 
     def _make_types(self) -> pd.DataFrame:
-        scenario, tally, staff, _, columns, _ = self._need()
+        scenario, tally, _, _, columns, _ = self._need()
         names = [c.name for c in scenario.contact_types]
-        return frame(tables.type_rows(tally, staff, names, columns))
+        return frame(tables.type_rows(tally, names, columns))
 
     def _make_trace(self) -> pd.DataFrame | None:
         scenario, tally, _, groups, _, _ = self._need()
@@ -186,7 +186,7 @@ def build_result(
     return RunResult(
         scenario=scenario.name,
         seed=seed,
-        summary=tables.summary(tally, staff, columns),
+        summary=tables.summary(tally, columns),
         tables=_Tables(scenario, tally, staff, groups, columns, group_measures, agents),
     )
 

@@ -1,0 +1,247 @@
+"""Who is on duty when: a roster of duty changes, per agent group.
+
+A :class:`Roster` is plain data: the run's :class:`Change`\\ s of duty in time order. A
+change either **names** an agent (agent ``n`` of a group comes on or goes off duty: a
+shift's start or end, a break) or leaves the choice to the run (``count`` agents of a
+group come on or go off: a head count's rise or drop). Who goes at a drop depends on the
+run, so it is decided when it happens: idle agents first (the most recently idle first),
+then the group's busy agents as they finish, the first to finish first; a rise keeps
+agents still owed to a drop, then brings back off-duty agents (the lowest number first),
+then new ones. A group's changes either all name agents or none do.
+
+An agent busy when its duty ends finishes its work first and then goes; the time from the
+change to the end of that work is *overtime*, and counts as staffed time (so occupancy
+never exceeds 1). A named agent owed to a change when its next duty starts (a break over
+before the contact it was finishing) simply stays.
+
+Per-interval head counts (the scenario's ``staff``) are one way to build a roster
+(:meth:`Roster.from_scenario`): a change of ``count`` agents at each interval start where
+the head count changes. Its planned duty is the one head counts always meant — agent
+``n`` is planned in the intervals whose head count exceeds ``n`` (:meth:`Roster.plan`,
+what a quota's pace reads).
+
+**Staffed time** of a group in an interval is its planned duty there
+(:attr:`Roster.scheduled`: the integral of its head count on duty over the interval) plus
+the overtime worked in it. The sum is the agents' duty spans (on → off, overtime
+included), but written so that head counts stay exact: an interval with no change inside
+it holds ``head count × period`` seconds, an integer times the period, as it always did.
+
+Times are seconds from the start of the horizon; intervals are ``period`` seconds long.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ccsim.scenario import Scenario
+
+
+class Change(NamedTuple):
+    """At ``time`` (seconds), ``count`` agents of group ``group`` (its index) come on duty
+    (``count > 0``) or go off (``count < 0``): agent number ``agent`` (then ``count`` is
+    +1 or -1), or, when ``agent`` is None, whichever agents the run picks."""
+
+    time: float
+    group: int
+    count: int
+    agent: int | None = None
+
+
+#: The changes of one moment, grouped by agent group: ``(group, changes)`` in group order.
+Moment = tuple[tuple[int, tuple[Change, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The duty changes of a run of ``intervals`` intervals of ``period`` seconds, for
+    ``groups`` agent groups. ``changes`` may be given in any order: they are kept sorted
+    by time, then group (changes of one group at one time keep their given order)."""
+
+    period: float
+    intervals: int
+    groups: int
+    changes: tuple[Change, ...]
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted((Change(*c) for c in self.changes),
+                               key=lambda c: (c.time, c.group)))
+        object.__setattr__(self, "changes", ordered)
+        self._check()
+
+    @classmethod
+    def from_head_counts(cls, staff: np.ndarray, period: float) -> Roster:
+        """The roster of head counts ``staff[i, g]`` (group ``g`` in interval ``i``): at
+        each interval start where a group's count changes, a change of the difference."""
+        staff = np.asarray(staff, dtype=np.int64)
+        intervals, groups = staff.shape
+        steps = np.diff(staff, axis=0, prepend=np.zeros((1, groups), dtype=np.int64))
+        changes = [Change(i * period, g, int(steps[i, g]))
+                   for i, g in zip(*np.nonzero(steps), strict=True)]
+        return cls(period, intervals, groups, tuple(changes))
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> Roster:
+        """The roster of the scenario's head counts (each group's ``staff``)."""
+        staff = np.array([[spec.staff_at(i) for spec in scenario.agent_groups]
+                          for i in range(scenario.intervals)], dtype=np.int64)
+        return cls.from_head_counts(
+            staff.reshape(scenario.intervals, len(scenario.agent_groups)), scenario.period)
+
+    @property
+    def horizon(self) -> float:
+        return self.intervals * self.period
+
+    def named(self, group: int) -> bool:
+        """Whether ``group``'s changes name their agents."""
+        return any(c.agent is not None for c in self.changes if c.group == group)
+
+    # --- when the centre applies it ---
+
+    def _start(self, time: float) -> int | None:
+        """The interval that starts at ``time`` exactly, if one does."""
+        i = round(time / self.period)
+        return i if i * self.period == time and i < self.intervals else None
+
+    @cached_property
+    def moments(self) -> tuple[tuple[Moment, tuple[tuple[float, Moment], ...]], ...]:
+        """Per interval: the changes at its start, and those inside it by time — what the
+        centre applies at each interval start and at each time of its own."""
+        starts: list[dict[int, list[Change]]] = [{} for _ in range(self.intervals)]
+        inside: list[dict[float, dict[int, list[Change]]]] = [{} for _ in range(self.intervals)]
+        for c in self.changes:
+            i = self._start(c.time)
+            at = starts[i] if i is not None else inside[int(c.time // self.period)].setdefault(
+                c.time, {})
+            at.setdefault(c.group, []).append(c)
+
+        def moment(by_group: dict[int, list[Change]]) -> Moment:
+            return tuple((g, tuple(cs)) for g, cs in sorted(by_group.items()))
+
+        return tuple(
+            (moment(starts[i]), tuple((t, moment(m)) for t, m in sorted(inside[i].items())))
+            for i in range(self.intervals))
+
+    # --- what was planned ---
+
+    @cached_property
+    def staff(self) -> np.ndarray:
+        """``staff[i, g]``: agents of group ``g`` on duty at the start of interval ``i``
+        (for head counts, the head count of the interval)."""
+        steps = np.zeros((self.intervals + 1, self.groups), dtype=np.int64)
+        for c in self.changes:
+            i = self._start(c.time)
+            steps[i if i is not None else int(c.time // self.period) + 1, c.group] += c.count
+        return np.cumsum(steps[:-1], axis=0)
+
+    @cached_property
+    def scheduled(self) -> np.ndarray:
+        """``scheduled[i, g]``: seconds of duty planned for group ``g`` in interval ``i``
+        (the integral of its head count on duty): ``staff × period``, plus, for each
+        change inside the interval, its count × the rest of the interval."""
+        scheduled = self.staff * self.period
+        for c in self.changes:
+            if self._start(c.time) is None:
+                i = int(c.time // self.period)
+                scheduled[i, c.group] += c.count * ((i + 1) * self.period - c.time)
+        return scheduled
+
+    def spans(self, group: int, agent: int) -> list[tuple[float, float]]:
+        """The planned duty of agent number ``agent`` of ``group``: its ``(on, off)``
+        spans, in time order (the last ends at the horizon if no change ends it). Without
+        named changes, agent ``n`` is planned while the head count exceeds ``n``."""
+        spans, on, count = [], None, 0
+        for c in self.changes:
+            if c.group != group or (c.agent is not None and c.agent != agent):
+                continue
+            count += c.count if c.agent is None else 0
+            now_on = count > agent if c.agent is None else c.count > 0
+            if now_on and on is None:
+                on = c.time
+            elif not now_on and on is not None:
+                spans.append((on, c.time))
+                on = None
+        if on is not None:
+            spans.append((on, self.horizon))
+        return spans
+
+    def plan(self, group: int, agent: int) -> Plan:
+        """Agent ``agent`` of ``group``'s planned duty, by interval (see :class:`Plan`)."""
+        return Plan(self.spans(group, agent), self.period, self.intervals)
+
+    # --- checks ---
+
+    def _check(self) -> None:
+        """Raise ValueError unless the roster makes sense: times in the horizon, groups
+        that exist, counts that never go below zero, named agents that alternate on and
+        off starting on, and no group with both kinds of change."""
+        if not (self.period > 0 and self.intervals > 0 and self.groups >= 0):
+            raise ValueError(f"roster: period {self.period!r} and intervals "
+                             f"{self.intervals!r} must be positive")
+        on_duty = [0] * self.groups
+        named: dict[int, bool] = {}
+        agents: dict[tuple[int, int], bool] = {}
+        for c in self.changes:
+            where = f"roster: change {tuple(c)!r}"
+            if not 0 <= c.time < self.horizon:
+                raise ValueError(f"{where}: time must be in [0, {self.horizon:g}) s")
+            if not 0 <= c.group < self.groups:
+                raise ValueError(f"{where}: no agent group {c.group} "
+                                 f"(there are {self.groups})")
+            if c.count == 0 or (c.agent is not None and abs(c.count) != 1):
+                raise ValueError(f"{where}: count must be nonzero, and +1 or -1 for a "
+                                 "named agent")
+            if named.setdefault(c.group, c.agent is not None) != (c.agent is not None):
+                raise ValueError(f"{where}: group {c.group} mixes named agents and head "
+                                 "counts")
+            if c.agent is not None:
+                if c.agent < 0:
+                    raise ValueError(f"{where}: agent numbers start at 0")
+                if agents.get((c.group, c.agent), False) == (c.count > 0):
+                    state = "on" if c.count > 0 else "off"
+                    raise ValueError(f"{where}: agent {c.agent} is already {state} duty "
+                                     "(an agent's changes alternate on and off, on first)")
+                agents[c.group, c.agent] = c.count > 0
+            on_duty[c.group] += c.count
+            if on_duty[c.group] < 0:
+                raise ValueError(f"{where}: more agents go off than are on duty")
+
+
+class Plan:
+    """One agent's planned duty: seconds planned before any time, in O(1) per read.
+
+    ``before[i]`` is the seconds planned before interval ``i`` starts (``before[-1]``:
+    in all); an interval the agent is planned through holds exactly one ``period``.
+    """
+
+    __slots__ = ("_inside", "before", "intervals", "period", "total")
+
+    def __init__(self, spans: Iterable[tuple[float, float]], period: float, intervals: int):
+        self.period, self.intervals = period, intervals
+        per = np.zeros(intervals)
+        #: _inside[i]: the spans that overlap interval i
+        self._inside: list[list[tuple[float, float]]] = [[] for _ in range(intervals)]
+        for on, off in spans:
+            for i in range(int(on // period), min(math.ceil(off / period), intervals)):
+                low, high = i * period, (i + 1) * period
+                if off <= low or on >= high:
+                    continue
+                self._inside[i].append((on, off))
+                per[i] += period if on <= low and off >= high else min(off, high) - max(on, low)
+        self.before = np.concatenate(([0.0], np.cumsum(per)))
+        self.total = float(self.before[-1])
+
+    def elapsed(self, now: float) -> float:
+        """Seconds of planned duty before ``now``."""
+        i = min(max(int(now // self.period), 0), self.intervals - 1)
+        low, high = i * self.period, (i + 1) * self.period
+        done = self.before[i]
+        for on, off in self._inside[i]:
+            done += max(min(now, off, high) - max(on, low), 0.0)
+        return float(done)
