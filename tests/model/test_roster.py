@@ -86,7 +86,7 @@ def test_a_plan_counts_parts_of_intervals():
     ([Change(600.0, 0, 1)], r"time must be in \[0, 600\)"),
     ([Change(-1.0, 0, 1)], r"time must be in"),
     ([Change(0.0, 2, 1)], r"no agent group 2 \(there are 1\)"),
-    ([Change(0.0, 0, 0)], r"count must be nonzero"),
+    ([Change(0.0, 0, 0)], r"delta must be nonzero"),
     ([Change(0.0, 0, 2, 0)], r"\+1 or -1 for a named agent"),
     ([Change(0.0, 0, 1, 0), Change(10.0, 0, 1)], r"group 0 mixes named agents and head"),
     ([Change(0.0, 0, 1, 0), Change(10.0, 0, 1, 0)], r"agent 0 is already on duty"),
@@ -156,7 +156,7 @@ def test_an_agent_leaving_mid_interval_while_busy_finishes_its_contact_then_goes
     day = scripted([0, 10, 450], [500, 400, 10], period=600, horizon=1200)
     roster = Roster(600.0, 2, 1, (Change(0.0, 0, 1, 0), Change(0.0, 0, 1, 1),
                                   Change(200.0, 0, -1, 1)))
-    centre, result, starts = _run(day, roster)
+    _, result, starts = _run(day, roster)
     assert starts == [(0, 0.0, True), (1, 10.0, True), (0, 500.0, True)]
     agents = result.agents.set_index("agent")
     assert agents.on_duty_time.tolist() == [1200.0, 410.0]
@@ -177,7 +177,7 @@ def test_an_agent_on_a_break_is_not_routed_to():
     day = scripted([0, 250, 360, 450], [590, 100, 10, 10], period=600, horizon=600)
     roster = Roster(600.0, 1, 1, (Change(0.0, 0, 1, 0), Change(0.0, 0, 1, 1),
                                   Change(300.0, 0, -1, 1), Change(400.0, 0, 1, 1)))
-    centre, result, starts = _run(day, roster)
+    _, result, starts = _run(day, roster)
     assert starts == [(0, 0.0, True), (1, 250.0, True), (1, 400.0, True), (1, 450.0, True)]
     assert result.agents.on_duty_time.tolist() == [600.0, 550.0]  # 0-350 s, 400-600 s
     assert result.groups.staffed_time.tolist() == [1150.0]  # 500 planned + 50 overtime

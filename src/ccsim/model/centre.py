@@ -304,14 +304,14 @@ class Centre:
         for change in changes:
             if change.agent is not None:
                 self._named(group, change, now)
-            elif change.count < 0:
-                gone = group.withdraw(-change.count, now)
-                group.leaving.extend([now] * (-change.count - gone))
-                group.on_duty -= -change.count - gone
+            elif change.delta < 0:
+                gone = group.withdraw(-change.delta, now)
+                group.leaving.extend([now] * (-change.delta - gone))
+                group.on_duty -= -change.delta - gone
             else:
-                self._join(group, change.count, now)
+                self._join(group, change.delta, now)
         # Agents only leaving: nobody new to wake for.
-        if (not changes or any(c.count > 0 for c in changes)) and self._has_work(group):
+        if (not changes or any(c.delta > 0 for c in changes)) and self._has_work(group):
             self._wake(group)
 
     def _join(self, group: Group, count: int, now: float) -> None:
@@ -327,7 +327,7 @@ class Centre:
     def _named(self, group: Group, change: Change, now: float) -> None:
         """The agent ``change`` names comes on or goes off duty."""
         assert change.agent is not None
-        if change.count < 0:
+        if change.delta < 0:
             group.go(change.agent, now)
             return
         agent, since = group.come(change.agent, now)

@@ -2,7 +2,7 @@
 
 A :class:`Roster` is plain data: the run's :class:`Change`\\ s of duty in time order. A
 change either **names** an agent (agent ``n`` of a group comes on or goes off duty: a
-shift's start or end, a break) or leaves the choice to the run (``count`` agents of a
+shift's start or end, a break) or leaves the choice to the run (``delta`` agents of a
 group come on or go off: a head count's rise or drop). Who goes at a drop depends on the
 run, so it is decided when it happens: idle agents first (the most recently idle first),
 then the group's busy agents as they finish, the first to finish first; a rise keeps
@@ -15,7 +15,7 @@ never exceeds 1). A named agent owed to a change when its next duty starts (a br
 before the contact it was finishing) simply stays.
 
 Per-interval head counts (the scenario's ``staff``) are one way to build a roster
-(:meth:`Roster.from_scenario`): a change of ``count`` agents at each interval start where
+(:meth:`Roster.from_scenario`): a change of ``delta`` agents at each interval start where
 the head count changes. Its planned duty is the one head counts always meant — agent
 ``n`` is planned in the intervals whose head count exceeds ``n`` (:meth:`Roster.plan`,
 what a quota's pace reads).
@@ -44,13 +44,13 @@ if TYPE_CHECKING:
 
 
 class Change(NamedTuple):
-    """At ``time`` (seconds), ``count`` agents of group ``group`` (its index) come on duty
-    (``count > 0``) or go off (``count < 0``): agent number ``agent`` (then ``count`` is
+    """At ``time`` (seconds), ``delta`` agents of group ``group`` (its index) come on duty
+    (``delta > 0``) or go off (``delta < 0``): agent number ``agent`` (then ``delta`` is
     +1 or -1), or, when ``agent`` is None, whichever agents the run picks."""
 
     time: float
     group: int
-    count: int
+    delta: int
     agent: int | None = None
 
 
@@ -137,19 +137,19 @@ class Roster:
         steps = np.zeros((self.intervals + 1, self.groups), dtype=np.int64)
         for c in self.changes:
             i = self._start(c.time)
-            steps[i if i is not None else int(c.time // self.period) + 1, c.group] += c.count
+            steps[i if i is not None else int(c.time // self.period) + 1, c.group] += c.delta
         return np.cumsum(steps[:-1], axis=0)
 
     @cached_property
     def scheduled(self) -> np.ndarray:
         """``scheduled[i, g]``: seconds of duty planned for group ``g`` in interval ``i``
         (the integral of its head count on duty): ``staff × period``, plus, for each
-        change inside the interval, its count × the rest of the interval."""
+        change inside the interval, its delta × the rest of the interval."""
         scheduled = self.staff * self.period
         for c in self.changes:
             if self._start(c.time) is None:
                 i = int(c.time // self.period)
-                scheduled[i, c.group] += c.count * ((i + 1) * self.period - c.time)
+                scheduled[i, c.group] += c.delta * ((i + 1) * self.period - c.time)
         return scheduled
 
     def spans(self, group: int, agent: int) -> list[tuple[float, float]]:
@@ -160,8 +160,8 @@ class Roster:
         for c in self.changes:
             if c.group != group or (c.agent is not None and c.agent != agent):
                 continue
-            count += c.count if c.agent is None else 0
-            now_on = count > agent if c.agent is None else c.count > 0
+            count += c.delta if c.agent is None else 0
+            now_on = count > agent if c.agent is None else c.delta > 0
             if now_on and on is None:
                 on = c.time
             elif not now_on and on is not None:
@@ -194,8 +194,8 @@ class Roster:
             if not 0 <= c.group < self.groups:
                 raise ValueError(f"{where}: no agent group {c.group} "
                                  f"(there are {self.groups})")
-            if c.count == 0 or (c.agent is not None and abs(c.count) != 1):
-                raise ValueError(f"{where}: count must be nonzero, and +1 or -1 for a "
+            if c.delta == 0 or (c.agent is not None and abs(c.delta) != 1):
+                raise ValueError(f"{where}: delta must be nonzero, and +1 or -1 for a "
                                  "named agent")
             if named.setdefault(c.group, c.agent is not None) != (c.agent is not None):
                 raise ValueError(f"{where}: group {c.group} mixes named agents and head "
@@ -203,12 +203,12 @@ class Roster:
             if c.agent is not None:
                 if c.agent < 0:
                     raise ValueError(f"{where}: agent numbers start at 0")
-                if agents.get((c.group, c.agent), False) == (c.count > 0):
-                    state = "on" if c.count > 0 else "off"
+                if agents.get((c.group, c.agent), False) == (c.delta > 0):
+                    state = "on" if c.delta > 0 else "off"
                     raise ValueError(f"{where}: agent {c.agent} is already {state} duty "
                                      "(an agent's changes alternate on and off, on first)")
-                agents[c.group, c.agent] = c.count > 0
-            on_duty[c.group] += c.count
+                agents[c.group, c.agent] = c.delta > 0
+            on_duty[c.group] += c.delta
             if on_duty[c.group] < 0:
                 raise ValueError(f"{where}: more agents go off than are on duty")
 
