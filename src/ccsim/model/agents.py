@@ -71,14 +71,15 @@ class Group:
     """The agents of one agent group during a run.
 
     ``skills`` are contact type indices in the group's order of preference. ``agents`` is
-    every agent that has been on duty (and those numbered below one), by number. ``idle``
-    holds the idle agents, longest idle first; ``on_duty`` counts agents present and not leaving;
-    ``leaving`` holds, for each busy agent still owed to a change off duty, the time the
-    change took effect (the changes of a head count, in order; of named agents, each in its
-    agent's ``owed`` too). ``busy`` is a heap of ``(end, order, agent)`` for busy agents; an
-    agent whose end has passed while nothing waited for it is still in it until the group
-    is *settled* (see :mod:`ccsim.model.centre`). ``wake_at`` is the time of the group's
-    next scheduled wake-up (``inf`` if none).
+    every agent that has been on duty (and those numbered below one), by number.
+    ``idle`` holds the idle agents, longest idle first; ``on_duty`` counts agents present
+    and not leaving; ``leaving`` holds, for each busy agent still owed to a change off
+    duty, the time the change took effect (a head count's changes in order; a named
+    agent's also in its ``owed``). ``busy`` is a heap of ``(end, order, agent)`` for busy
+    agents; an agent whose end has passed while nothing waited for it is still in it until
+    the group is *settled* (see :mod:`ccsim.model.centre`). ``wake_at`` is the time of the
+    group's next scheduled wake-up (``inf`` if none). ``named``: whether the roster names
+    the group's agents.
     """
 
     __slots__ = (
@@ -97,7 +98,7 @@ class Group:
         self.busy: list[tuple[float, int, Agent]] = []
         self.wake_at = math.inf
         self._off: list[int] = []  # numbers of off-duty agents (a heap: lowest first)
-        self.named = False  #: whether the roster names this group's agents
+        self.named = False
 
     def join(self, now: float) -> Agent:
         """An agent comes on duty at ``now`` (counted in ``on_duty``), idle: the

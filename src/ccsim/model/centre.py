@@ -303,11 +303,12 @@ class Centre:
         self._settle(group, now)
         for change in changes:
             if change.agent is not None:
-                self._named(group, change, now)
+                self._named(group, change.agent, change.delta > 0, now)
             elif change.delta < 0:
-                gone = group.withdraw(-change.delta, now)
-                group.leaving.extend([now] * (-change.delta - gone))
-                group.on_duty -= -change.delta - gone
+                # Idle agents go at once (withdraw counts them off); busy ones owe the rest.
+                owed = -change.delta - group.withdraw(-change.delta, now)
+                group.leaving.extend([now] * owed)
+                group.on_duty -= owed
             else:
                 self._join(group, change.delta, now)
         # Agents only leaving: nobody new to wake for.
@@ -324,13 +325,12 @@ class Centre:
         for _ in range(count):
             self._free(group.join(now), now, since=now)
 
-    def _named(self, group: Group, change: Change, now: float) -> None:
-        """The agent ``change`` names comes on or goes off duty."""
-        assert change.agent is not None
-        if change.delta < 0:
-            group.go(change.agent, now)
+    def _named(self, group: Group, number: int, on: bool, now: float) -> None:
+        """Agent ``number`` of ``group`` comes on (``on``) or goes off duty."""
+        if not on:
+            group.go(number, now)
             return
-        agent, since = group.come(change.agent, now)
+        agent, since = group.come(number, now)
         if since is None:
             self._free(agent, now, since=now)
         else:  # still finishing the contact it was to go after

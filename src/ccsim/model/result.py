@@ -179,7 +179,8 @@ def build_result(
     agents: list[dict[str, float]] | None = None,
 ) -> RunResult:
     """The RunResult of a finished run whose statistics are all folded into ``tally``.
-    ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``;
+    ``staff[i, g]`` is the head count of group ``g`` on duty at the start of interval
+    ``i`` (staffed time is in ``tally``: see :mod:`ccsim.model.roster`);
     ``measures`` and ``group_measures`` give the metrics of installed policies, ``agents``
     the rows of the agents table. The summary is computed now, the tables when read."""
     columns = tables.Columns(scenario.service_level.definition, tuple(measures))
