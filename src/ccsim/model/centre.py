@@ -280,13 +280,14 @@ class Centre:
         """Apply the roster: at each interval start, every group's changes then (a group
         with none is settled all the same) and the ``interval`` hook; the changes inside
         the interval are scheduled at their own times."""
-        for interval, (start, inside) in enumerate(self.roster.moments):
+        starts, insides = self.roster.moments
+        for interval in range(self.scenario.intervals):
             if interval:
                 yield self.env.timeout(self.scenario.period)
-            changes = dict(start)
+            changes = dict(starts.get(interval, ()))
             for group in self.groups:
                 self._restaff(group, changes.get(group.index, ()))
-            for time, moment in inside:
+            for time, moment in insides.get(interval, ()):
                 self._at(time, self._moment, moment)
             self._boundary(interval)
 

@@ -32,9 +32,9 @@ Times are seconds from the start of the horizon; intervals are ``period`` second
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -68,12 +68,30 @@ class Roster:
     intervals: int
     groups: int
     changes: tuple[Change, ...]
+    #: staff[i, g]: agents of group g on duty at the start of interval i (for head
+    #: counts, the head count of the interval)
+    staff: np.ndarray = field(init=False, repr=False, compare=False)
+    #: scheduled[i, g]: seconds of duty planned for group g in interval i (the integral of
+    #: its head count on duty): ``staff × period``, plus, for each change inside the
+    #: interval, its delta × the rest of the interval
+    scheduled: np.ndarray = field(init=False, repr=False, compare=False)
+    #: what the centre applies, by interval: the changes at its start, and those inside
+    #: it by time (intervals without any are left out)
+    moments: tuple[dict[int, Moment], dict[int, tuple[tuple[float, Moment], ...]]] = field(
+        init=False, repr=False, compare=False)
+    _named: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        ordered = tuple(sorted((Change(*c) for c in self.changes),
-                               key=lambda c: (c.time, c.group)))
-        object.__setattr__(self, "changes", ordered)
+        # The derived fields are computed once, here: a staffing search builds a roster
+        # for each of thousands of runs, and a frozen dataclass sets them this way.
+        put = partial(object.__setattr__, self)
+        put("changes", tuple(sorted((Change(*c) for c in self.changes),
+                                    key=lambda c: (c.time, c.group))))
+        put("_named", frozenset(c.group for c in self.changes if c.agent is not None))
         self._check()
+        put("moments", self._moments())
+        put("staff", self._staff())
+        put("scheduled", self._scheduled())
 
     @classmethod
     def from_head_counts(cls, staff: np.ndarray, period: float) -> Roster:
@@ -81,18 +99,18 @@ class Roster:
         each interval start where a group's count changes, a change of the difference."""
         staff = np.asarray(staff, dtype=np.int64)
         intervals, groups = staff.shape
-        steps = np.diff(staff, axis=0, prepend=np.zeros((1, groups), dtype=np.int64))
-        changes = [Change(i * period, g, int(steps[i, g]))
-                   for i, g in zip(*np.nonzero(steps), strict=True)]
-        return cls(period, intervals, groups, tuple(changes))
+        return cls(period, intervals, groups, tuple(
+            change for g in range(groups) for change in _steps(staff[:, g].tolist(), g, period)))
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Roster:
         """The roster of the scenario's head counts (each group's ``staff``)."""
-        staff = np.array([[spec.staff_at(i) for spec in scenario.agent_groups]
-                          for i in range(scenario.intervals)], dtype=np.int64)
-        return cls.from_head_counts(
-            staff.reshape(scenario.intervals, len(scenario.agent_groups)), scenario.period)
+        n, period = scenario.intervals, scenario.period
+        changes = []
+        for g, spec in enumerate(scenario.agent_groups):
+            counts = [spec.staff] if isinstance(spec.staff, int) else spec.staff[:n]
+            changes += _steps(counts, g, period)
+        return cls(period, n, len(scenario.agent_groups), tuple(changes))
 
     @property
     def horizon(self) -> float:
@@ -100,7 +118,7 @@ class Roster:
 
     def named(self, group: int) -> bool:
         """Whether ``group``'s changes name their agents."""
-        return any(c.agent is not None for c in self.changes if c.group == group)
+        return group in self._named
 
     # --- when the centre applies it ---
 
@@ -109,42 +127,34 @@ class Roster:
         i = round(time / self.period)
         return i if i * self.period == time and i < self.intervals else None
 
-    @cached_property
-    def moments(self) -> tuple[tuple[Moment, tuple[tuple[float, Moment], ...]], ...]:
-        """Per interval: the changes at its start, and those inside it by time — what the
-        centre applies at each interval start and at each time of its own."""
-        starts: list[dict[int, list[Change]]] = [{} for _ in range(self.intervals)]
-        inside: list[dict[float, dict[int, list[Change]]]] = [{} for _ in range(self.intervals)]
+    def _moments(self) -> tuple[dict[int, Moment], dict[int, tuple[tuple[float, Moment], ...]]]:
+        starts: dict[int, dict[int, list[Change]]] = {}
+        inside: dict[int, dict[float, dict[int, list[Change]]]] = {}
         for c in self.changes:
             i = self._start(c.time)
-            at = starts[i] if i is not None else inside[int(c.time // self.period)].setdefault(
-                c.time, {})
+            if i is not None:
+                at = starts.setdefault(i, {})
+            else:
+                at = inside.setdefault(int(c.time // self.period), {}).setdefault(c.time, {})
             at.setdefault(c.group, []).append(c)
 
         def moment(by_group: dict[int, list[Change]]) -> Moment:
             return tuple((g, tuple(cs)) for g, cs in sorted(by_group.items()))
 
-        return tuple(
-            (moment(starts[i]), tuple((t, moment(m)) for t, m in sorted(inside[i].items())))
-            for i in range(self.intervals))
+        return ({i: moment(m) for i, m in starts.items()},
+                {i: tuple((t, moment(m)) for t, m in sorted(by_time.items()))
+                 for i, by_time in inside.items()})
 
     # --- what was planned ---
 
-    @cached_property
-    def staff(self) -> np.ndarray:
-        """``staff[i, g]``: agents of group ``g`` on duty at the start of interval ``i``
-        (for head counts, the head count of the interval)."""
+    def _staff(self) -> np.ndarray:
         steps = np.zeros((self.intervals + 1, self.groups), dtype=np.int64)
         for c in self.changes:
             i = self._start(c.time)
             steps[i if i is not None else int(c.time // self.period) + 1, c.group] += c.delta
-        return np.cumsum(steps[:-1], axis=0)
+        return np.add.accumulate(steps[:-1], axis=0)  # np.cumsum, without its overhead
 
-    @cached_property
-    def scheduled(self) -> np.ndarray:
-        """``scheduled[i, g]``: seconds of duty planned for group ``g`` in interval ``i``
-        (the integral of its head count on duty): ``staff × period``, plus, for each
-        change inside the interval, its delta × the rest of the interval."""
+    def _scheduled(self) -> np.ndarray:
         scheduled = self.staff * self.period
         for c in self.changes:
             if self._start(c.time) is None:
@@ -211,6 +221,17 @@ class Roster:
             on_duty[c.group] += c.delta
             if on_duty[c.group] < 0:
                 raise ValueError(f"{where}: more agents go off than are on duty")
+
+
+def _steps(counts: Sequence[int], group: int, period: float) -> list[Change]:
+    """The changes of ``group``'s head counts ``counts`` (one per interval from the first;
+    a single one holds all day)."""
+    changes, before = [], 0
+    for i, count in enumerate(counts):
+        if count != before:
+            changes.append(Change(i * period, group, count - before))
+            before = count
+    return changes
 
 
 class Plan:
