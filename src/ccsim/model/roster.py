@@ -26,7 +26,10 @@ the overtime worked in it. The sum is the agents' duty spans (on → off, overti
 included), but written so that head counts stay exact: an interval with no change inside
 it holds ``head count × period`` seconds, an integer times the period, as it always did.
 
-Times are seconds from the start of the horizon; intervals are ``period`` seconds long.
+A run takes its roster from the scenario's head counts unless one is given to the centre:
+``Centre(scenario, seed, roster=Roster(...))`` (or a ``PolicyCentre``), then ``run()`` and
+``result()``. Times are seconds from the start of the horizon; intervals are ``period``
+seconds long; groups and agents are numbered from 0 (a group in the scenario's order).
 """
 
 from __future__ import annotations
