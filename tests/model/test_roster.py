@@ -38,7 +38,10 @@ def test_head_counts_become_changes_of_any_agent_where_they_change():
 def test_the_default_roster_is_the_scenarios_head_counts():
     day = scripted([10, 20], [30, 30], staff=[2, 1, 3], period=60, horizon=180)
     centre = Centre(day, 0)
-    assert centre.roster == Roster.from_scenario(day)
+    assert centre.roster == Roster.from_scenario(day) == Roster.from_head_counts(
+        np.array([[2], [1], [3]]), 60.0)
+    constant = scripted([10], [30], staff=4, period=60, horizon=180)
+    assert Roster.from_scenario(constant).changes == (Change(0.0, 0, 4),)
     assert centre.staff.tolist() == [[2], [1], [3]]
     given_roster = Centre(day, 0, roster=Roster.from_scenario(day))
     for c in (centre, given_roster):
