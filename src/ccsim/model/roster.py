@@ -38,6 +38,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -59,6 +60,8 @@ class Change(NamedTuple):
 
 #: The changes of one moment, grouped by agent group: ``(group, changes)`` in group order.
 Moment = tuple[tuple[int, tuple[Change, ...]], ...]
+#: By interval: the moment at its start, and ``(time, moment)`` inside it in time order.
+Moments = tuple[dict[int, Moment], dict[int, tuple[tuple[float, Moment], ...]]]
 
 
 @dataclass(frozen=True)
@@ -80,21 +83,18 @@ class Roster:
     scheduled: np.ndarray = field(init=False, repr=False, compare=False)
     #: what the centre applies, by interval: the changes at its start, and those inside
     #: it by time (intervals without any are left out)
-    moments: tuple[dict[int, Moment], dict[int, tuple[tuple[float, Moment], ...]]] = field(
-        init=False, repr=False, compare=False)
+    moments: Moments = field(init=False, repr=False, compare=False)
     _named: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # The derived fields are computed once, here: a staffing search builds a roster
         # for each of thousands of runs, and a frozen dataclass sets them this way.
         put = partial(object.__setattr__, self)
-        put("changes", tuple(sorted((Change(*c) for c in self.changes),
-                                    key=lambda c: (c.time, c.group))))
+        put("changes", tuple(sorted(map(Change._make, self.changes), key=itemgetter(0, 1))))
         put("_named", frozenset(c.group for c in self.changes if c.agent is not None))
         self._check()
-        put("moments", self._moments())
-        put("staff", self._staff())
-        put("scheduled", self._scheduled())
+        for name, value in zip(("moments", "staff", "scheduled"), self._derive(), strict=True):
+            put(name, value)
 
     @classmethod
     def from_head_counts(cls, staff: np.ndarray, period: float) -> Roster:
@@ -123,47 +123,40 @@ class Roster:
         """Whether ``group``'s changes name their agents."""
         return group in self._named
 
-    # --- when the centre applies it ---
+    # --- when the centre applies it, and what it plans ---
 
-    def _start(self, time: float) -> int | None:
-        """The interval that starts at ``time`` exactly, if one does."""
-        i = round(time / self.period)
-        return i if i * self.period == time and i < self.intervals else None
-
-    def _moments(self) -> tuple[dict[int, Moment], dict[int, tuple[tuple[float, Moment], ...]]]:
+    def _derive(self) -> tuple[Moments, np.ndarray, np.ndarray]:
+        """``moments``, ``staff`` and ``scheduled``, in one pass over the changes."""
         starts: dict[int, dict[int, list[Change]]] = {}
         inside: dict[int, dict[float, dict[int, list[Change]]]] = {}
+        # steps[i][g]: the change in group g's head count at the start of interval i
+        steps = [[0] * self.groups for _ in range(self.intervals + 1)]
+        parts = []  # (interval, group, seconds) of the changes inside an interval
+        period, intervals = self.period, self.intervals
         for c in self.changes:
-            i = self._start(c.time)
-            if i is not None:
+            i = round(c.time / period)
+            if i * period == c.time and i < intervals:  # at the start of interval i
                 at = starts.setdefault(i, {})
+                steps[i][c.group] += c.delta
             else:
-                at = inside.setdefault(int(c.time // self.period), {}).setdefault(c.time, {})
+                i = int(c.time // period)
+                at = inside.setdefault(i, {}).setdefault(c.time, {})
+                steps[i + 1][c.group] += c.delta
+                parts.append((i, c.group, c.delta * ((i + 1) * period - c.time)))
             at.setdefault(c.group, []).append(c)
 
         def moment(by_group: dict[int, list[Change]]) -> Moment:
             return tuple((g, tuple(cs)) for g, cs in sorted(by_group.items()))
 
-        return ({i: moment(m) for i, m in starts.items()},
-                {i: tuple((t, moment(m)) for t, m in sorted(by_time.items()))
-                 for i, by_time in inside.items()})
-
-    # --- what was planned ---
-
-    def _staff(self) -> np.ndarray:
-        steps = np.zeros((self.intervals + 1, self.groups), dtype=np.int64)
-        for c in self.changes:
-            i = self._start(c.time)
-            steps[i if i is not None else int(c.time // self.period) + 1, c.group] += c.delta
-        return np.add.accumulate(steps[:-1], axis=0)  # np.cumsum, without its overhead
-
-    def _scheduled(self) -> np.ndarray:
-        scheduled = self.staff * self.period
-        for c in self.changes:
-            if self._start(c.time) is None:
-                i = int(c.time // self.period)
-                scheduled[i, c.group] += c.delta * ((i + 1) * self.period - c.time)
-        return scheduled
+        moments = ({i: moment(m) for i, m in starts.items()},
+                   {i: tuple((t, moment(m)) for t, m in sorted(by_time.items()))
+                    for i, by_time in inside.items()})
+        staff = np.add.accumulate(np.array(steps[:-1], dtype=np.int64).reshape(
+            self.intervals, self.groups), axis=0)
+        scheduled = staff * self.period
+        for i, g, seconds in parts:
+            scheduled[i, g] += seconds
+        return moments, staff, scheduled
 
     def spans(self, group: int, agent: int) -> list[tuple[float, float]]:
         """The planned duty of agent number ``agent`` of ``group``: its ``(on, off)``
@@ -201,29 +194,35 @@ class Roster:
         named: dict[int, bool] = {}
         agents: dict[tuple[int, int], bool] = {}
         for c in self.changes:
-            where = f"roster: change {tuple(c)!r}"
-            if not 0 <= c.time < self.horizon:
-                raise ValueError(f"{where}: time must be in [0, {self.horizon:g}) s")
-            if not 0 <= c.group < self.groups:
-                raise ValueError(f"{where}: no agent group {c.group} "
-                                 f"(there are {self.groups})")
-            if c.delta == 0 or (c.agent is not None and abs(c.delta) != 1):
-                raise ValueError(f"{where}: delta must be nonzero, and +1 or -1 for a "
-                                 "named agent")
-            if named.setdefault(c.group, c.agent is not None) != (c.agent is not None):
-                raise ValueError(f"{where}: group {c.group} mixes named agents and head "
-                                 "counts")
-            if c.agent is not None:
-                if c.agent < 0:
-                    raise ValueError(f"{where}: agent numbers start at 0")
-                if agents.get((c.group, c.agent), False) == (c.delta > 0):
-                    state = "on" if c.delta > 0 else "off"
-                    raise ValueError(f"{where}: agent {c.agent} is already {state} duty "
-                                     "(an agent's changes alternate on and off, on first)")
-                agents[c.group, c.agent] = c.delta > 0
-            on_duty[c.group] += c.delta
-            if on_duty[c.group] < 0:
-                raise ValueError(f"{where}: more agents go off than are on duty")
+            problem = self._wrong(c, named, agents)
+            if problem is None:
+                on_duty[c.group] += c.delta
+                if on_duty[c.group] < 0:
+                    problem = "more agents go off than are on duty"
+            if problem is not None:
+                raise ValueError(f"roster: change {tuple(c)!r}: {problem}")
+
+    def _wrong(self, c: Change, named: dict[int, bool],
+               agents: dict[tuple[int, int], bool]) -> str | None:
+        """What is wrong with ``c`` after the changes before it (whose groups' kinds are
+        in ``named``, and named agents' duty in ``agents``, updated here), if anything."""
+        if not 0 <= c.time < self.intervals * self.period:
+            return f"time must be in [0, {self.horizon:g}) s"
+        if not 0 <= c.group < self.groups:
+            return f"no agent group {c.group} (there are {self.groups})"
+        if c.delta == 0 or (c.agent is not None and abs(c.delta) != 1):
+            return "delta must be nonzero, and +1 or -1 for a named agent"
+        if named.setdefault(c.group, c.agent is not None) != (c.agent is not None):
+            return f"group {c.group} mixes named agents and head counts"
+        if c.agent is not None:
+            if c.agent < 0:
+                return "agent numbers start at 0"
+            if agents.get((c.group, c.agent), False) == (c.delta > 0):
+                state = "on" if c.delta > 0 else "off"
+                return (f"agent {c.agent} is already {state} duty (an agent's changes "
+                        "alternate on and off, on first)")
+            agents[c.group, c.agent] = c.delta > 0
+        return None
 
 
 def _steps(counts: Sequence[int], group: int, period: float) -> list[Change]:
