@@ -156,6 +156,7 @@ class Roster:
         scheduled = staff * self.period
         for i, g, seconds in parts:
             scheduled[i, g] += seconds
+        staff.flags.writeable = scheduled.flags.writeable = False  # a roster may serve many runs
         return moments, staff, scheduled
 
     def spans(self, group: int, agent: int) -> list[tuple[float, float]]:
