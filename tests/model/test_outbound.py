@@ -16,6 +16,7 @@ from model_cases import assert_agrees_with_chain
 from ccsim import Scenario, ScenarioError, simulate
 from ccsim.model.agents import Agent
 from ccsim.model.outbound import Outbound
+from ccsim.model.roster import Roster
 from ccsim.scenario import Campaign
 
 
@@ -163,7 +164,7 @@ def test_pace_follows_the_planned_roster():
     data["agent_groups"][0]["staff"] = [4] * 8 + [2] * 8
     day = Scenario(**data)
     policy = Outbound(day)
-    policy._staff = np.array([[s] for s in day.agent_groups[0].staff])
+    policy._roster = Roster.from_scenario(day)  # what install() reads off the centre
 
     class Seat:  # an agent of group 0, as the pace sees it
         def __init__(self, number):

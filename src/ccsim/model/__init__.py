@@ -6,6 +6,8 @@ Where things live: :mod:`~ccsim.model.run` builds a run from a scenario and poli
 installed in it and what they act through);
 :mod:`~ccsim.model.queues` the waiting lines with exact lazy abandonment;
 :mod:`~ccsim.model.agents` agents with identity and their groups;
+:mod:`~ccsim.model.roster` who is on duty when (head counts build one; a researcher may
+pass its own, naming agents, as ``Centre(scenario, seed, roster=...)``);
 :mod:`~ccsim.model.routing` the two routing decisions; :mod:`~ccsim.model.service` the
 service times of an (agent, contact) pair; :mod:`~ccsim.model.policies` the policy seam;
 :mod:`~ccsim.model.lines`, :mod:`~ccsim.model.callbacks` (a package),

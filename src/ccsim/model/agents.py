@@ -2,15 +2,16 @@
 
 Every agent exists for the whole run: it has a number within its group, is on or off
 duty, and keeps counters a policy may read (contacts handled, busy time) and extend (a
-subclass, or attributes a policy keeps per agent by ``agent.key``). A group's head count
-changes at interval boundaries as the scenario's staffing says, and the change picks which
-agents go on and off duty: when it drops, idle agents go off at once (the most recently
-idle first) and busy agents finish their contact first (the first of the group's busy
-agents to finish go off; the time they spend finishing is overtime, counted as staffed
-time so that occupancy never exceeds 1); when it rises, agents owed to an earlier drop
-stay on first, then off-duty agents come back, the lowest number first, then new agents
-join. Per-interval ``staff`` is the shorthand of a roster; shifts and breaks will set
-one agent's duty by the same two moves (:meth:`Group.withdraw`, :meth:`Group.join`).
+subclass, or attributes a policy keeps per agent by ``agent.key``). Agents go on and off
+duty as the run's roster says (:mod:`ccsim.model.roster`). A change that leaves the choice
+to the run (a head count's) picks the agents: when agents go off, idle ones go at once (the
+most recently idle first) and busy ones finish their contact first (the first of the
+group's busy agents to finish go off; the time they spend finishing is overtime, counted
+as staffed time so that occupancy never exceeds 1); when agents come on, those owed to an
+earlier drop stay on first, then off-duty agents come back, the lowest number first, then
+new agents join (:meth:`Group.withdraw`, :meth:`Group.join`). A change that names its
+agent moves that agent alone (:meth:`Group.come`, :meth:`Group.go`), by the same rule: busy,
+it finishes its contact first.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Agent:
     """
 
     __slots__ = ("busy_time", "duty_time", "group", "handled", "idle_since", "number",
-                 "on_duty", "on_since", "until")
+                 "on_duty", "on_since", "owed", "until")
 
     def __init__(self, group: Group, number: int, now: float):
         self.group = group
@@ -44,6 +45,8 @@ class Agent:
         self.busy_time = 0.0
         self.on_since = now  #: when it last came on duty
         self.duty_time = 0.0  #: seconds on duty before that (overtime finishing included)
+        #: when a change named it off duty while it was busy (inf: it owes nothing)
+        self.owed = math.inf
 
     @property
     def key(self) -> tuple[int, int]:
@@ -68,18 +71,20 @@ class Group:
     """The agents of one agent group during a run.
 
     ``skills`` are contact type indices in the group's order of preference. ``agents`` is
-    the roster (every agent that has been on duty, by number). ``idle`` holds the idle
-    agents, longest idle first; ``on_duty`` counts agents present and not leaving;
-    ``leaving`` holds, for each busy agent still owed to a drop in head count, the time the
-    drop took effect. ``busy`` is a heap of ``(end, order, agent)`` for busy agents; an
-    agent whose end has passed while nothing waited for it is still in it until the group
-    is *settled* (see :mod:`ccsim.model.centre`). ``wake_at`` is the time of the group's
-    next scheduled wake-up (``inf`` if none).
+    every agent that has been on duty (and those numbered below one), by number.
+    ``idle`` holds the idle agents, longest idle first; ``on_duty`` counts agents present
+    and not leaving; ``leaving`` holds, for each busy agent still owed to a change off
+    duty, the time the change took effect (a head count's changes in order; a named
+    agent's also in its ``owed``). ``busy`` is a heap of ``(end, order, agent)`` for busy
+    agents; an agent whose end has passed while nothing waited for it is still in it until
+    the group is *settled* (see :mod:`ccsim.model.centre`). ``wake_at`` is the time of the
+    group's next scheduled wake-up (``inf`` if none). ``named``: whether the roster names
+    the group's agents.
     """
 
     __slots__ = (
-        "_off", "agents", "busy", "idle", "index", "leaving", "name", "on_duty", "skills",
-        "wake_at",
+        "_off", "agents", "busy", "idle", "index", "leaving", "name", "named", "on_duty",
+        "skills", "wake_at",
     )
 
     def __init__(self, index: int, name: str, skills: tuple[int, ...]):
@@ -93,6 +98,7 @@ class Group:
         self.busy: list[tuple[float, int, Agent]] = []
         self.wake_at = math.inf
         self._off: list[int] = []  # numbers of off-duty agents (a heap: lowest first)
+        self.named = False
 
     def join(self, now: float) -> Agent:
         """An agent comes on duty at ``now`` (counted in ``on_duty``), idle: the
@@ -113,6 +119,48 @@ class Group:
         agent.on_duty = False
         agent.duty_time += now - agent.on_since
         heappush(self._off, agent.number)
+
+    def release(self, agent: Agent) -> float | None:
+        """``agent``, busy until now, is free while ``leaving`` holds something: the time
+        of the change it is owed to (it goes off duty), or None (it stays)."""
+        if agent.owed == math.inf:
+            # A head count's drop is owed by whoever finishes first; a named one by its agent.
+            return None if self.named else self.leaving.popleft()
+        since, agent.owed = agent.owed, math.inf
+        self.leaving.remove(since)
+        return since
+
+    def come(self, number: int, now: float) -> tuple[Agent, float | None]:
+        """Agent ``number`` comes on duty at ``now``. Busy and owed to a change off duty,
+        it stays: returned with the time of that change (its overtime ran from then to
+        now). Else it is idle, returned with None, for the caller to give work or put in
+        ``idle``."""
+        while len(self.agents) <= number:  # numbers a roster has not named yet: off duty
+            absent = Agent(self, len(self.agents), now)
+            absent.on_duty = False
+            self.agents.append(absent)
+        agent, since = self.agents[number], None
+        self.on_duty += 1
+        if agent.owed < math.inf:
+            since, agent.owed = agent.owed, math.inf
+            self.leaving.remove(since)
+        else:
+            agent.on_duty = True
+            agent.idle_since = agent.on_since = now
+        return agent, since
+
+    def go(self, number: int, now: float) -> None:
+        """Agent ``number`` goes off duty at ``now``: at once if idle; else (busy) when it
+        finishes, owing the change (see :meth:`release`)."""
+        agent = self.agents[number]
+        self.on_duty -= 1
+        try:
+            self.idle.remove(agent)
+        except ValueError:
+            agent.owed = now
+            self.leaving.append(now)
+        else:
+            self.leave(agent, now)
 
     def withdraw(self, count: int, now: float) -> int:
         """Take up to ``count`` idle agents off duty (and out of ``on_duty``) at ``now``;

@@ -44,6 +44,7 @@ from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.policies import HOOKS, Policy, hooks, method
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
+from ccsim.model.roster import Change, Roster
 from ccsim.model.routing import Router, SkillRouter
 from ccsim.model.service import ServiceChain
 from ccsim.model.tables import GroupMeasure, Measure, ratio
@@ -86,6 +87,7 @@ class Centre:
         trace: bool = False,
         router: RouterFactory = SkillRouter,
         policies: Iterable[Policy] = (),
+        roster: Roster | None = None,
     ):
         self.scenario = scenario
         self.seed = seed
@@ -100,18 +102,20 @@ class Centre:
         ]
         #: able[k]: the groups that can take contacts of type k
         self._able = [[g for g in self.groups if k in g.skills] for k in range(len(types))]
-        #: staff[i, g]: head count of group g scheduled in interval i
-        self.staff = np.array(
-            [[spec.staff_at(i) for spec in scenario.agent_groups]
-             for i in range(scenario.intervals)],
-            dtype=np.int64,
-        ).reshape(scenario.intervals, len(self.groups))
+        #: who is on duty when: the scenario's head counts, or a roster given
+        self.roster = Roster.from_scenario(scenario) if roster is None else roster
+        _fits(self.roster, scenario)
+        for group in self.groups:
+            group.named = self.roster.named(group.index)
+        #: staff[i, g]: head count of group g on duty at the start of interval i
+        self.staff = self.roster.staff
         axes = self._axes()
         self.tally = tally_type(axes, trace)(
             axes,
             answer_within=scenario.service_level.answer_within,
             expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
         )
+        self.tally.scheduled = self.roster.scheduled
         self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
         entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
         #: work_lines[g]: what holds work for group g, truthy while some may wait: its
@@ -372,9 +376,11 @@ class Centre:
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
             if group.leaving:
-                self.tally.extra(group.index, group.leaving.popleft(), end)
-                group.leave(agent, end)
-                continue
+                since = group.release(agent)
+                if since is not None:  # it is owed to a change off duty since then
+                    self.tally.extra(group.index, since, end)
+                    group.leave(agent, end)
+                    continue
             if work:
                 self._free(agent, now, since=end)
                 work = any(lines)
@@ -420,37 +426,67 @@ class Centre:
     # --- staffing ---
 
     def _shifts(self) -> Generator[simpy.Event, None, None]:
-        """Set each group's head count at each interval boundary."""
+        """Apply the roster: at each interval start, every group's changes then (a group
+        with none is settled all the same) and the ``interval`` hook; the changes inside
+        the interval are scheduled at their own times."""
+        starts, insides = self.roster.moments
         for interval in range(self.scenario.intervals):
             if interval:
                 yield self.env.timeout(self.scenario.period)
+            changes = dict(starts.get(interval, ()))
             for group in self.groups:
-                self._restaff(group, int(self.staff[interval, group.index]))
+                self._restaff(group, changes.get(group.index, ()))
+            for time, moment in insides.get(interval, ()):
+                self._at(time, self._moment, moment)
             self._boundary(interval)
+
+    def _moment(self, event: simpy.Event) -> None:
+        for g, changes in event._value:
+            self._restaff(self.groups[g], changes)
 
     def _boundary(self, interval: int) -> None:
         """The staffing of ``interval`` has just been set."""
         for hook in self._on_interval:
             hook(interval, self.env.now)
 
-    def _restaff(self, group: Group, target: int) -> None:
+    def _restaff(self, group: Group, changes: Sequence[Change]) -> None:
+        """Apply ``changes`` (of ``group``, at now) once the group is settled."""
         now = self.env.now
         self._settle(group, now)
-        change = target - group.on_duty
-        if change < 0:
-            gone = group.withdraw(-change, now)
-            group.leaving.extend([now] * (-change - gone))
-            group.on_duty = target
-            return
-        # Busy agents still owed to an earlier drop stay on instead of others arriving.
-        while change and group.leaving:
-            self.tally.extra(group.index, group.leaving.pop(), now)
-            change -= 1
-            group.on_duty += 1
-        for _ in range(change):
-            self._free(group.join(now), now, since=now)
-        if self._has_work(group):
+        for change in changes:
+            if change.agent is not None:
+                self._named(group, change.agent, change.delta > 0, now)
+            elif change.delta < 0:
+                # Idle agents go at once (withdraw counts them off); busy ones owe the rest.
+                owed = -change.delta - group.withdraw(-change.delta, now)
+                group.leaving.extend([now] * owed)
+                group.on_duty -= owed
+            else:
+                self._join(group, change.delta, now)
+        # Agents only leaving: nobody new to wake for.
+        if (not changes or any(c.delta > 0 for c in changes)) and self._has_work(group):
             self._wake(group)
+
+    def _join(self, group: Group, count: int, now: float) -> None:
+        """``count`` agents of ``group``, whichever the rule picks, come on duty."""
+        # Busy agents still owed to an earlier drop stay on instead of others arriving.
+        while count and group.leaving:
+            self.tally.extra(group.index, group.leaving.pop(), now)
+            count -= 1
+            group.on_duty += 1
+        for _ in range(count):
+            self._free(group.join(now), now, since=now)
+
+    def _named(self, group: Group, number: int, on: bool, now: float) -> None:
+        """Agent ``number`` of ``group`` comes on (``on``) or goes off duty."""
+        if not on:
+            group.go(number, now)
+            return
+        agent, since = group.come(number, now)
+        if since is None:
+            self._free(agent, now, since=now)
+        else:  # still finishing the contact it was to go after
+            self.tally.extra(group.index, since, now)
 
     # --- results ---
 
@@ -628,3 +664,13 @@ class _Asks:
 
     def __bool__(self) -> bool:
         return self.has_work(self.group)
+
+
+def _fits(roster: Roster, scenario: Scenario) -> None:
+    """Raise ValueError unless ``roster`` is one of ``scenario``'s intervals and groups."""
+    shape = (scenario.period, scenario.intervals, len(scenario.agent_groups))
+    if (roster.period, roster.intervals, roster.groups) != shape:
+        raise ValueError(
+            f"roster: made for intervals of {roster.period:g} s × {roster.intervals} and "
+            f"{roster.groups} agent groups, but the scenario has {shape[0]:g} s × "
+            f"{shape[1]} and {shape[2]}")

@@ -23,8 +23,9 @@ registered in :mod:`ccsim.model.registry`, which the tables, charts and reports 
   histogram with 1 % wide bins (relative error below 1 %).
 * ``p_wait`` — share of offered contacts that waited at all.
 * ``occupancy`` — agents' busy time (talk + wrap-up) / their staffed time, both inside the
-  measured window; staffed time is the scheduled head count × time plus the overtime of
-  agents finishing a contact after their shift ended.
+  measured window; staffed time is the duty the roster plans (``scheduled``: head count ×
+  time, for head counts) plus the overtime of agents finishing a contact after their duty
+  ended (see :mod:`ccsim.model.roster`).
 
 A rate whose denominator is zero is NaN, never 0.
 """
@@ -136,6 +137,8 @@ class Tally:
         self.by_attempt = {attempt: Counts(*shape) for attempt in axes.attempts}
         self.first = self.by_attempt[FIRST]
         self.busy_time = np.zeros((axes.intervals, axes.groups))
+        #: scheduled[i, g]: seconds of duty the roster plans (the centre sets it)
+        self.scheduled = np.zeros((axes.intervals, axes.groups))
         self.overtime = np.zeros((axes.intervals, axes.groups))
         self.drain = np.zeros(axes.groups)  # busy time after the horizon (agents finishing)
         # Pending records, folded in by flush(), as columns (appending to a list is the

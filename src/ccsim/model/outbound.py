@@ -12,9 +12,9 @@ talk and wrap-up time of the campaign's own (``outbound:handle_time:<campaign>``
 A group's ``quota`` gives each agent a target per working day (× the days of the
 horizon): its outbound conversations, or those and the inbound contacts it answered. The
 agent's *pace* at time t is the target × the share of its planned time on duty elapsed by
-t, where agent number n is planned in the intervals whose head count exceeds n (the
-roster that per-interval head counts stand for). An agent whose count is below its pace
-is *behind*.
+t, its plan read from the run's roster (:mod:`ccsim.model.roster`: with head counts, agent
+number n is planned in the intervals whose head count exceeds n). An agent whose count is
+below its pace is *behind*.
 
 **Quota pressure** (a group's ``pressure``). An agent behind by a share d of its target
 (pace − done, ÷ target) shortens its conversations: their talk time is × max(floor,
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ccsim.model.agents import Agent, Group
     from ccsim.model.centre import Centre
     from ccsim.model.contacts import Contact
+    from ccsim.model.roster import Plan
     from ccsim.scenario import Scenario
 
 _DAY = 86_400.0
@@ -93,7 +94,7 @@ class Outbound(Policy):
         self.counters = Counters(self.axes, (len(groups),), _COUNTS, ("agent_time_outbound",))
         #: by agent key: [attempts, conversations, successes]
         self.by_agent: dict[tuple[int, int], list[int]] = {}
-        self._planned: dict[tuple[int, int], np.ndarray] = {}
+        self._plans: dict[tuple[int, int], Plan] = {}
         self.pressure = [g.pressure for g in groups]
         # With each campaign called by one group, dials are decided in time order at each
         # agent's end even when made late: ends of service stay lazy (see Policy.replayable).
@@ -121,7 +122,7 @@ class Outbound(Policy):
                      if c.wrap_up is not None else None for c in self.campaigns]
         self.callers = [[g for g in centre.groups if c in self.lists[g.index]]
                         for c in range(len(self.campaigns))]
-        self._staff = centre.staff
+        self._roster = centre.roster
         horizon = self.scenario.horizon
         assert horizon is not None  # set when the scenario is validated
         for c, spec in enumerate(self.campaigns):
@@ -252,25 +253,17 @@ class Outbound(Policy):
         target = self.target[agent.group.index]
         if target is None:
             return 0.0
-        planned = self._plan(agent.group.index, agent.number)
-        if planned[-1] <= 0:
+        key = agent.key
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._roster.plan(*key)
+        if plan.total <= 0:
             return 0.0
-        i, period = self.axes.interval(now), self.axes.period
-        on = self._staff[i, agent.group.index] > agent.number
-        elapsed = planned[i] + (min(now, (i + 1) * period) - i * period) * on
-        return target * min(elapsed, planned[-1]) / planned[-1]
+        return target * min(plan.elapsed(now), plan.total) / plan.total
 
     def behind(self, agent: Agent, now: float) -> bool:
         return self.target[agent.group.index] is not None and (
             self.done(agent) < self.pace(agent, now))
-
-    def _plan(self, group: int, number: int) -> np.ndarray:
-        """Planned seconds on duty of agent ``number`` before each interval, and in all."""
-        key = (group, number)
-        if key not in self._planned:
-            on = (self._staff[:, group] > number) * self.axes.period
-            self._planned[key] = np.concatenate(([0.0], np.cumsum(on)))
-        return self._planned[key]
 
     # --- statistics ---
 

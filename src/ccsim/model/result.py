@@ -151,9 +151,9 @@ class _Tables:
         return table
 
     def _make_types(self) -> pd.DataFrame:
-        scenario, tally, staff, _, columns, _ = self._need()
+        scenario, tally, _, _, columns, _ = self._need()
         names = [c.name for c in scenario.contact_types]
-        return frame(tables.type_rows(tally, staff, names, columns))
+        return frame(tables.type_rows(tally, names, columns))
 
     def _make_trace(self) -> pd.DataFrame | None:
         scenario, tally, _, groups, _, _ = self._need()
@@ -180,7 +180,8 @@ def build_result(
     agents: list[dict[str, float]] | None = None,
 ) -> RunResult:
     """The RunResult of a finished run whose statistics are all folded into ``tally``.
-    ``staff[i, g]`` is the head count of group ``g`` scheduled in interval ``i``;
+    ``staff[i, g]`` is the head count of group ``g`` on duty at the start of interval
+    ``i`` (staffed time is in ``tally``: see :mod:`ccsim.model.roster`);
     ``measures`` and ``group_measures`` give the metrics of installed policies, ``agents``
     the rows of the agents table. The summary is computed now, the tables when read."""
     columns = tables.Columns(scenario.service_level.definition, tuple(measures),
@@ -188,7 +189,7 @@ def build_result(
     return RunResult(
         scenario=scenario.name,
         seed=seed,
-        summary=tables.summary(tally, staff, columns),
+        summary=tables.summary(tally, columns),
         tables=_Tables(scenario, tally, staff, groups, columns, group_measures, agents),
     )
 

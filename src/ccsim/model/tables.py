@@ -124,39 +124,38 @@ def metrics(
     return {name: values[name] for name in METRICS if name in values}
 
 
-def _staffed(tally: Tally, staff: np.ndarray, intervals: slice, groups: slice) -> float:
-    scheduled = staff[intervals, groups] * tally.period
+def _staffed(tally: Tally, intervals: slice, groups: slice) -> float:
+    """Agent-seconds on duty: the roster's planned duty plus overtime (see
+    :mod:`ccsim.model.roster`)."""
+    scheduled = tally.scheduled[intervals, groups]
     return float((scheduled + tally.overtime[intervals, groups]).sum())
 
 
-def _agent_sums(
-    tally: Tally, sums: Sums, staff: np.ndarray, intervals: slice, groups: slice, last: bool
-) -> Sums:
+def _agent_sums(tally: Tally, sums: Sums, intervals: slice, groups: slice, last: bool) -> Sums:
     """``sums`` with the agent time of ``groups`` in ``intervals`` (and the drain after the
     horizon when ``last``: the part ends with the run)."""
     return Sums(
         **{**sums.__dict__,
            "busy": float(tally.busy_time[intervals, groups].sum()),
-           "staffed": _staffed(tally, staff, intervals, groups),
+           "staffed": _staffed(tally, intervals, groups),
            "drain": float(tally.drain[groups].sum()) if last else 0.0},
     )
 
 
-def summary(tally: Tally, staff: np.ndarray, columns: Columns = Columns()) -> dict[str, float]:
-    """The metrics over the measured window. ``staff[i, g]`` is the head count of group
-    ``g`` scheduled in interval ``i``."""
+def summary(tally: Tally, columns: Columns = Columns()) -> dict[str, float]:
+    """The metrics over the measured window."""
     window, every = slice(tally.axes.warmup, None), slice(None)
-    sums = _agent_sums(tally, contact_sums(tally, window, every), staff, window, every, True)
+    sums = _agent_sums(tally, contact_sums(tally, window, every), window, every, True)
     return metrics(sums, columns, (window, every))
 
 
 def type_rows(
-    tally: Tally, staff: np.ndarray, kind_names: list[str], columns: Columns = Columns()
+    tally: Tally, kind_names: list[str], columns: Columns = Columns()
 ) -> list[Row]:
     """The ``all`` row (the summary), then one row per contact type, over the measured
     window."""
     window = slice(tally.axes.warmup, None)
-    rows = [{"contact_type": "all", **summary(tally, staff, columns)}]
+    rows = [{"contact_type": "all", **summary(tally, columns)}]
     for k, name in enumerate(kind_names):
         kind = slice(k, k + 1)
         values = metrics(contact_sums(tally, window, kind), columns, (window, kind))
@@ -177,7 +176,7 @@ def interval_rows(
             kind = slice(k, k + 1)
             values = metrics(contact_sums(tally, here, kind), columns, (here, kind))
             rows.append({"interval": i, "contact_type": name, **values, "staff": math.nan})
-        sums = _agent_sums(tally, contact_sums(tally, here, every), staff, here, every,
+        sums = _agent_sums(tally, contact_sums(tally, here, every), here, every,
                            i == tally.axes.intervals - 1)
         rows.append({"interval": i, "contact_type": "all",
                      **metrics(sums, columns, (here, every)), "staff": int(staff[i].sum())})
@@ -198,7 +197,7 @@ def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str],
     rows: list[Row] = []
     for i in range(tally.axes.warmup, tally.axes.intervals):
         for g, name in enumerate(group_names):
-            staffed = _staffed(tally, staff, slice(i, i + 1), slice(g, g + 1))
+            staffed = _staffed(tally, slice(i, i + 1), slice(g, g + 1))
             busy = float(tally.busy_time[i, g])
             drain = float(tally.drain[g]) if i == tally.axes.intervals - 1 else 0.0
             rows.append({
