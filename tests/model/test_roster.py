@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from ccsim.model.policy_centre import PolicyCentre
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_cases import scripted
@@ -206,7 +205,7 @@ class _Starts(Policy):
 
 def _run(day: Scenario, roster: Roster, seed: int = 0):
     log = _Starts()
-    centre = PolicyCentre(day, seed, policies=[log], roster=roster)
+    centre = Centre(day, seed, policies=[log], roster=roster)
     centre.run()
     return centre, centre.result(), log.starts
 

@@ -27,7 +27,7 @@ included), but written so that head counts stay exact: an interval with no chang
 it holds ``head count × period`` seconds, an integer times the period, as it always did.
 
 A run takes its roster from the scenario's head counts unless one is given to the centre:
-``Centre(scenario, seed, roster=Roster(...))`` (or a ``PolicyCentre``), then ``run()`` and
+``Centre(scenario, seed, roster=Roster(...))`` (with or without policies), then ``run()`` and
 ``result()``. Times are seconds from the start of the horizon; intervals are ``period``
 seconds long; groups and agents are numbered from 0 (a group in the scenario's order).
 """
