@@ -26,6 +26,7 @@ demo: $(RUNTIME)
 
 test: $(DEV) browser
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest -q
 
 # The browser tests (tests/report/test_page_browser.py) open the report page in headless Chromium.
@@ -55,6 +56,7 @@ bench: $(DEV)
 
 lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
 
 # Execute the notebooks and store them with their outputs (fixed seeds: reproducible).
 notebooks: $(DEV)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,23 @@ def test_make_test_installs_the_dev_extras(tmp_path):
     assert "-m venv .venv" in commands
     assert "pip install --quiet -e '.[dev]'" in commands
     assert commands.rstrip().endswith(".venv/bin/python -m pytest -q")
+
+
+@needs_make
+@pytest.mark.parametrize("target", ["test", "lint"])
+def test_make_test_and_lint_check_the_types_of_src_after_ruff(target, tmp_path):
+    commands = dry_run(target, tmp_path).splitlines()
+    assert ".venv/bin/mypy src" in commands
+    mypy = commands.index(".venv/bin/mypy src")
+    assert commands.index(".venv/bin/ruff check src tests benchmarks") < mypy
+    if target == "test":  # the types before the (long) suite
+        assert mypy < commands.index(".venv/bin/python -m pytest -q")
+
+
+def test_mypy_is_a_dev_extra_and_checks_src():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert any(d.startswith("mypy") for d in project["project"]["optional-dependencies"]["dev"])
+    assert project["tool"]["mypy"]["files"] == ["src"]
 
 
 @needs_make
