@@ -98,7 +98,7 @@ def _repeats(scenario: Scenario, c: ContactType) -> float:
         return 1.0
     settles = min([c.resolution, *(c.resolution_by_group or {}).values()])
     busy = c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0)
-    fits = 1.0 + _horizon(scenario) / (busy + c.repeat_delay.mean)
+    fits = 1.0 + scenario.horizon / (busy + c.repeat_delay.mean)
     return min(1.0 / settles, fits) if settles > 0 else fits
 
 
@@ -119,17 +119,10 @@ def _outbound_attempts(scenario: Scenario) -> float:
     return total
 
 
-def _horizon(scenario: Scenario) -> float:
-    """The scenario's horizon in seconds: always set once it is validated (derived from
-    the volumes when not given)."""
-    assert scenario.horizon is not None
-    return scenario.horizon
-
-
 def _open_seconds(scenario: Scenario, campaign: Campaign) -> list[float]:
     """Seconds of each interval in which ``campaign`` calls."""
     period, out = scenario.period, []
-    windows = campaign.windows(scenario.start, _horizon(scenario))
+    windows = campaign.windows(scenario.start, scenario.horizon)
     for i in range(scenario.intervals):
         a, b = i * period, (i + 1) * period
         out.append(sum(max(0.0, min(b, close) - max(a, opens)) for opens, close in windows))

@@ -84,7 +84,6 @@ class Outbound(Policy):
                      for c in self.campaigns]
         self.made = [0] * len(self.campaigns)
         self.open = [c.hours is None for c in self.campaigns]
-        assert scenario.horizon is not None  # set when the scenario is validated
         days = max(1, math.ceil(scenario.horizon / _DAY - 1e-9))
         self.quotas = [g.quota for g in groups]
         #: target[g]: each agent's quota over the horizon (None: no quota)
@@ -124,7 +123,6 @@ class Outbound(Policy):
                         for c in range(len(self.campaigns))]
         self._roster = centre.roster
         horizon = self.scenario.horizon
-        assert horizon is not None  # set when the scenario is validated
         for c, spec in enumerate(self.campaigns):
             for start, end in spec.windows(self.scenario.start, horizon):
                 centre.at(start, partial(self._open, c))

@@ -86,7 +86,6 @@ def _spans(intervals: Sequence[int], scenario: Scenario) -> list[str]:
     """Consecutive intervals as clock spans from the start of the first to the end of the
     last (``10:00–11:30``); ``d2 07:00`` on the second day of a longer horizon."""
     start = scenario.start_seconds
-    assert scenario.horizon is not None  # a validated scenario has one (checks.horizon)
     days = start + scenario.horizon > 86400
 
     def clock(t: float) -> str:

@@ -48,7 +48,6 @@ def scenario_section(results: Results, scenario: Scenario) -> list[str]:
         out.append("<p>The base scenario; each variant changes it as listed under "
                    "<a href=#variants>Variants</a>.</p>")
     # Volumes as a planner has them: per day, or the whole horizon when it is a day or less.
-    assert scenario.horizon is not None  # a validated scenario has one (checks.horizon)
     per = ("per day" if scenario.horizon > 86400
            else f"in the {format_duration(scenario.horizon)}")
     out.append(html_table("contact-types", "Contact types", [
@@ -68,7 +67,6 @@ def scenario_section(results: Results, scenario: Scenario) -> list[str]:
 
 def _type_row(s: Scenario, c: ContactType) -> list[str]:
     volumes = s.volumes(c)
-    assert s.horizon is not None  # a validated scenario has one (checks.horizon)
     days = max(s.horizon / 86400, 1.0)  # a day or less: the horizon is the day
     peak = max(range(len(volumes)), key=volumes.__getitem__)
     start = s.start_seconds + peak * s.period

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ccsim.scenario.demand import ContactType
+    from ccsim.scenario.policies import Campaign
     from ccsim.scenario.schema import Scenario
 
 _DAY = 86_400.0
@@ -60,7 +62,7 @@ def reserve(s: Scenario) -> list[str]:
 def quota_day(s: Scenario) -> list[str]:
     """A daily quota over a horizon that is a slice of a day, or ends within a day: each
     started day counts as a whole one (the target is daily × the days begun)."""
-    horizon = s.horizon or 0.0
+    horizon = s.horizon
     days, part = divmod(horizon, _DAY)
     if not part or (not days and part >= MIN_WORKING_DAY):
         return []
@@ -83,10 +85,12 @@ def quota_day(s: Scenario) -> list[str]:
 def endless_work(s: Scenario) -> list[str]:
     """A talk time whose mean exceeds the horizon: the agents who take one are busy past
     its end, and the day's figures say little."""
-    horizon = s.horizon or 0.0
+    horizon = s.horizon
     found = []
-    for where, spec in [*((f"contact_types[{c.name}]", c) for c in s.contact_types),
-                        *((f"outbound[{c.name}]", c) for c in s.outbound)]:
+    talks: list[tuple[str, ContactType | Campaign]] = [
+        *((f"contact_types[{c.name}]", c) for c in s.contact_types),
+        *((f"outbound[{c.name}]", c) for c in s.outbound)]
+    for where, spec in talks:
         busy = spec.handle_time.mean + (spec.wrap_up.mean if spec.wrap_up else 0.0)
         if busy > horizon:
             found.append(

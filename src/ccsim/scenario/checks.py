@@ -122,7 +122,7 @@ def horizon(s: Scenario) -> None:
     every per-interval list matches, holds every scripted arrival, and outlasts the
     warm-up. Fills in ``horizon`` when it is not given."""
     lengths = {c.name: len(c.arrivals.volumes) for c in s.contact_types if c.arrivals.volumes}
-    if s.horizon is None:
+    if "horizon" not in s.model_fields_set:
         if not lengths:
             raise ScenarioError(
                 "is required when no contact type gives 'volumes' per interval", "horizon"
@@ -134,7 +134,6 @@ def horizon(s: Scenario) -> None:
                 "contact_types",
             )
         object.__setattr__(s, "horizon", next(iter(lengths.values())) * s.period)
-    assert s.horizon is not None
     n = s.horizon / s.period
     if abs(n - round(n)) > 1e-9:
         raise ScenarioError(
@@ -180,7 +179,7 @@ def horizon(s: Scenario) -> None:
 def calling_hours(s: Scenario) -> None:
     """Every campaign's calling hours fall, at least in part, within the horizon."""
     for campaign in s.outbound:
-        if not campaign.windows(s.start, s.horizon):  # type: ignore[arg-type]
+        if not campaign.windows(s.start, s.horizon):
             raise ScenarioError(
                 f"{list(campaign.hours or ())} never falls within the horizon ({s.horizon:g} s "
                 f"from {s.start}), so no call of this campaign could ever be made",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,10 @@ class Scenario(Strict):
     name: str = "scenario"
     start: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     period: PositiveDuration = 1800.0
-    horizon: PositiveDuration | None = None
+    #: Seconds. Optional in a file when every type gives ``volumes`` per interval: then
+    #: their length (NaN only until validated; ``checks.horizon`` derives it, and leaves it
+    #: unset, so a scenario changed later derives it again).
+    horizon: PositiveDuration = math.nan
     warmup: NonNegativeDuration = 0.0
     lines: Count | None = None
     service_level: ServiceLevel = ServiceLevel()
@@ -146,14 +150,14 @@ class Scenario(Strict):
     def volumes(self, contact_type: ContactType) -> list[float]:
         """Expected arrivals of ``contact_type`` in each interval."""
         arrivals = contact_type.arrivals
+        if arrivals.per_hour is not None:
+            return [arrivals.per_hour * self.period / 3600.0] * self.intervals
         if arrivals.volumes is not None:
             return list(arrivals.volumes)
-        if arrivals.times is not None:
-            counts = [0.0] * self.intervals
-            for t in arrivals.times:
-                counts[int(t // self.period)] += 1
-            return counts
-        return [arrivals.per_hour * self.period / 3600.0] * self.intervals
+        counts = [0.0] * self.intervals
+        for t in arrivals.times or ():  # the form left: Arrivals holds exactly one
+            counts[int(t // self.period)] += 1
+        return counts
 
     def used_keys(self) -> set[str]:
         """The key paths this scenario sets to something other than their default, down to
