@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from ccsim.model.registry import Metric
 from ccsim.units import duration_unit
@@ -37,9 +38,9 @@ class Shown:
     decimals: int
 
 
-def missing(value: float | None) -> bool:
-    """Whether ``value`` is no number (None or NaN)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def known(value: float | None) -> TypeGuard[float]:
+    """Whether ``value`` is a number (neither None nor NaN)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def shown(m: Metric, values: Iterable[float | None] = ()) -> Shown:
@@ -48,16 +49,16 @@ def shown(m: Metric, values: Iterable[float | None] = ()) -> Shown:
     other metric reads in its registered unit and scale."""
     if m.unit != "s":
         return Shown(m.unit, m.scale, m.decimals)
-    sizes = [abs(v) for v in values if not missing(v) and math.isfinite(v)]  # type: ignore[arg-type]
+    sizes = [abs(v) for v in values if known(v) and math.isfinite(v)]
     unit, size = duration_unit(max(sizes, default=0.0))
     return Shown(unit, 1.0 / size, m.decimals if unit == "s" else _COARSE_DECIMALS)
 
 
 def number(value: float | None, how: Shown) -> str:
     """``value`` (stored unit) as ``how`` shows it, without the unit; ``–`` for none."""
-    if missing(value):
+    if not known(value):
         return "–"
-    return f"{value * how.factor:,.{how.decimals}f}"  # type: ignore[operator]
+    return f"{value * how.factor:,.{how.decimals}f}"
 
 
 def band(mean: float, half: float, m: Metric) -> tuple[float, float]:
@@ -69,10 +70,10 @@ def band(mean: float, half: float, m: Metric) -> tuple[float, float]:
 def spread(mean: float | None, half: float | None, m: Metric, how: Shown) -> str:
     """The confidence interval's part of a cell: ``± 1.23``, or the clipped ends
     ``[85.75, 100.00]`` when it reaches past the range of ``m``; empty without one."""
-    if missing(mean) or missing(half):
+    if not (known(mean) and known(half)):
         return ""
-    low, high = band(mean, half, m)  # type: ignore[arg-type]
-    if (low, high) == (mean - half, mean + half):  # type: ignore[operator]
+    low, high = band(mean, half, m)
+    if (low, high) == (mean - half, mean + half):
         return f"± {number(half, how)}"
     return f"[{number(low, how)}, {number(high, how)}]"
 

@@ -316,9 +316,10 @@ class LiveQueue(FifoQueue):
         heap, popped = self._heap, self._popped()
         while heap and heap[0][1] < popped:  # entries of contacts that have left
             heappop(heap)
-        if heap and heap[0][0] < self._alarm:
+        at = self._at  # set: only it rings
+        if heap and heap[0][0] < self._alarm and at is not None:
             self._alarm = heap[0][0]
-            self._at(math.nextafter(self._alarm, math.inf), self._ring)  # type: ignore[misc]
+            at(math.nextafter(self._alarm, math.inf), self._ring)
 
     def _rebuild(self, now: float) -> None:
         """Drop the contacts that hung up and the heap entries of those that left."""

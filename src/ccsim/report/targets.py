@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from ccsim.model.display import missing, with_unit
+from ccsim.model.display import known, with_unit
 from ccsim.model.registry import metric
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def verdict(mean: float, half: float | None, target: Target) -> Verdict:
     """``met`` when the whole 95 % confidence interval is on the target's good side,
     ``missed`` when it is all on the wrong side, else ``unclear`` (also with no CI: one
     replication, or no value)."""
-    if half is None or missing(mean) or missing(half):
+    if not (known(mean) and known(half)):
         return "unclear"
     ahead = (mean - target.value) * (1 if metric(target.metric).better == "higher" else -1)
     if ahead - half >= 0:

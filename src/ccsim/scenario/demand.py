@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ccsim.scenario.distributions import Delay, DistributionSpec
+from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
     NonNegativeDuration,
     PositiveFloat,
@@ -19,7 +19,7 @@ from ccsim.scenario.fields import (
     table_or_false,
 )
 from ccsim.scenario.policies import CallbackOverride
-from ccsim.scenario.words import after, duration, listed, number, percent
+from ccsim.scenario.words import duration, listed, number, percent
 
 
 class Arrivals(Strict):

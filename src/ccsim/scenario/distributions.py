@@ -137,3 +137,11 @@ def _delay(value: Any) -> Any:
 #: A delay: a duration (constant) or a distribution table, as ``handle_time``.
 Delay = Annotated[DistributionSpec, BeforeValidator(_delay)]
 
+
+def after(spec: DistributionSpec, event: str) -> str:
+    """A delay from ``event``: ``10min after they hung up``, or ``a delay (exponential,
+    mean 10min) after they hung up`` for a random one."""
+    if isinstance(spec, ConstantSpec):
+        return f"{duration(spec.value)} after {event}"
+    return f"a delay ({spec.describe()}) after {event}"
+

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ccsim.scenario.distributions import Delay, DistributionSpec
+from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
     Clock,
     Count,
@@ -22,7 +22,7 @@ from ccsim.scenario.fields import (
     no_bool,
     table_or_false,
 )
-from ccsim.scenario.words import BLENDING, SCHEDULES, after, duration, number, percent
+from ccsim.scenario.words import BLENDING, SCHEDULES, duration, number, percent
 from ccsim.units import clock_seconds
 
 _DAY = 86_400.0

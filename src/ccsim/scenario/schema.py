@@ -126,11 +126,11 @@ class Scenario(Strict):
     def callbacks_for(self, contact_type: ContactType) -> Callbacks | None:
         """The callback policy of ``contact_type`` (None: no callbacks for it)."""
         own = contact_type.callbacks
-        if own is False or (self.callbacks is None and own is None):
+        if own is False:
             return None
         if self.callbacks is None:
-            return Callbacks(**own.given())  # type: ignore[union-attr]
-        return self.callbacks.overridden(own or None)
+            return None if own is None else Callbacks(**own.given())
+        return self.callbacks.overridden(own)
 
     @property
     def start_seconds(self) -> int:

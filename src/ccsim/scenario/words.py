@@ -37,14 +37,6 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
-def after(spec: Describes, event: str) -> str:
-    """A delay from ``event``: ``10min after they hung up``, or ``a delay (exponential,
-    mean 10min) after they hung up`` for a random one."""
-    if getattr(spec, "dist", None) == "constant":
-        return f"{duration(spec.value)} after {event}"  # type: ignore[attr-defined]
-    return f"a delay ({spec.describe()}) after {event}"
-
-
 def listed(names: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -42,7 +42,6 @@ import bisect
 import heapq
 import math
 from collections.abc import Callable, Mapping
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from ccsim.model.axes import Axes
@@ -57,6 +56,7 @@ from ccsim.model.callbacks.schedule import (
 )
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.policies import Policy
+from ccsim.model.queues import LiveQueue, Queue
 from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
 
@@ -78,18 +78,15 @@ class CallbackPolicy(Policy):
         """The callbacks of ``scenario``; ``rules`` (contact type name → rule) replaces the
         scheduling rule its ``schedule`` names, e.g. with a researcher's own."""
         types = scenario.contact_types
-        specs = [scenario.callbacks_for(c) for c in types]
-        # Plain copies: the hot path reads their fields, a pydantic attribute costs ~3×.
-        self.specs: list[Callbacks | None] = [_plain(s) for s in specs]
+        self.specs = specs = [scenario.callbacks_for(c) for c in types]
         #: busy[k]: mean talk + wrap-up time of type k (the ACD's estimate), seconds
         self.busy = [c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0) for c in types]
         given = rules or {}
         self.rules: list[Schedule] = [
-            given.get(c.name) or rule_for(s and s.schedule, b)
+            given.get(c.name) or rule_for(s.schedule if s is not None else None, b)
             for c, s, b in zip(types, self.specs, self.busy, strict=True)
         ]
-        offers = [p if s is not None and s.offers else None
-                  for s, p in zip(specs, self.specs, strict=True)]
+        offers = [s if s is not None and s.offers else None for s in specs]
         #: the offer made on arrival, by type (None: none, or made at ``offer_after``)
         self.on_arrival = [s if s is not None and s.offer_after is None else None
                            for s in offers]
@@ -98,7 +95,7 @@ class CallbackPolicy(Policy):
                            for s in offers]
         self.recalls = [s.abandoned or None if s is not None else None for s in specs]
         self.follow_ups = [s.follow_ups or None if s is not None else None for s in specs]
-        self.curves = [_curve(s.accept) if s is not None else None for s in offers]
+        self.curves = [_curve(s.accept if s is not None else None) for s in offers]
         #: whether the offers of a type read the caller's position (the predicted wait)
         self.positioned = [s is not None and (s.predicted_wait_above is not None
                                               or callable(c))
@@ -161,7 +158,7 @@ class CallbackPolicy(Policy):
         self.able: list[list[Group]] = [
             [g for g in centre.groups if k in g.skills] for k in range(len(names))
         ]
-        self.queues = centre.queues
+        self.queues = [_live(q) for q in centre.queues]
         self._event = centre.tally.event  # a trace row (a no-op when not tracing)
         self._tracing = centre.tally.tracing
 
@@ -182,9 +179,10 @@ class CallbackPolicy(Policy):
 
     def queued(self, contact: Contact, now: float) -> None:
         spec = self.on_waiting[contact.kind]
+        after = spec.offer_after if spec is not None else None  # set for each of on_waiting
         # A caller whose patience runs out first would be gone by then.
-        if spec is not None and contact.deadline >= now + spec.offer_after:
-            self.centre.at(now + spec.offer_after, lambda t: self._waited(contact, t))
+        if after is not None and contact.deadline >= now + after:
+            self.centre.at(now + after, lambda t: self._waited(contact, t))
 
     def _waited(self, contact: Contact, now: float) -> None:
         """``contact`` joined the line ``offer_after`` ago: offered if it still waits."""
@@ -214,7 +212,8 @@ class CallbackPolicy(Policy):
         self.ledger.count("offered", OFFER, cell)
         if self._tracing:
             self._event(contact, now, "callback_offered")
-        accept = curve(predicted) if position is not None and callable(curve) else curve
+        # A curve reads the predicted wait: its types are positioned, so it is known.
+        accept = curve(predicted) if callable(curve) else curve
         if self.accept[kind]() >= accept:
             return False
         self.centre.record(contact, Outcome.CALLBACK_ACCEPTED, now - contact.arrival)
@@ -241,11 +240,11 @@ class CallbackPolicy(Policy):
 
     def abandoned(self, contact: Contact, now: float) -> None:
         kind = contact.kind
-        spec = self.recalls[kind]
-        if (spec is None or self._over or now - contact.arrival < spec.min_wait
+        spec, delay = self.recalls[kind], self.recall_delay[kind]  # both, or neither
+        if (spec is None or delay is None or self._over or now - contact.arrival < spec.min_wait
                 or self.recall_share[kind]() >= spec.share):
             return
-        self._later(self._request(contact, now, RECALL), now + self.recall_delay[kind]())
+        self._later(self._request(contact, now, RECALL), now + delay())
 
     def answered(self, contact: Contact, agent: Agent, now: float, talk: float,
                  wrap_up: float) -> None:
@@ -254,10 +253,10 @@ class CallbackPolicy(Policy):
     def _follow_up(self, contact: Contact, end: float) -> None:
         """``contact``'s first conversation ends at ``end``: a follow-up, maybe."""
         kind = contact.kind
-        spec = self.follow_ups[kind]
-        if spec is None or self.follow_share[kind]() >= spec.share:
+        spec, delay = self.follow_ups[kind], self.follow_delay[kind]  # both, or neither
+        if spec is None or delay is None or self.follow_share[kind]() >= spec.share:
             return
-        self._later(self._request(contact, end, FOLLOW_UP), end + self.follow_delay[kind]())
+        self._later(self._request(contact, end, FOLLOW_UP), end + delay())
 
     def _later(self, request: Request, due: float) -> None:
         """``request`` (a recall or follow-up) is due at ``due``."""
@@ -396,9 +395,12 @@ class CallbackPolicy(Policy):
         return out
 
 
-def _plain(spec: Callbacks | None) -> Callbacks | None:
-    """``spec``'s fields as attributes of a plain object (read-only by convention)."""
-    return None if spec is None else SimpleNamespace(**dict(spec))  # type: ignore[return-value]
+def _live(queue: Queue) -> LiveQueue:
+    """``queue``, which the centre builds live for a policy with ``live_queues``: one that
+    can withdraw, hold and place a caller."""
+    if not isinstance(queue, LiveQueue):
+        raise TypeError(f"callbacks need live queues (live_queues = True), got {queue!r}")
+    return queue
 
 
 def _curve(accept: float | list[tuple[float, float]] | None) -> float | Callable[[float], float]:
