@@ -16,6 +16,7 @@ from model_cases import AHT, PATIENCE, assert_agrees_with_chain, callback_day
 
 from ccsim import Scenario, ScenarioError, simulate
 from ccsim.model.callbacks import CallbackPolicy, Deadline, Priority, Schedule, WhenIdle
+from ccsim.model.centre import Centre
 
 
 def _day(callbacks=None, **keys):
@@ -317,3 +318,10 @@ def test_service_level_on_the_line_is_reported_with_offers_only():
     recalls = {"abandoned": {"share": 1, "delay": "5min"}}
     assert "sl_on_line" not in simulate(_day(recalls), 1).summary
     assert "sl_on_line" not in simulate(_day(), 1).summary
+
+
+def test_the_policy_refuses_a_centre_whose_queues_cannot_withdraw_or_hold_a_caller():
+    day = _day({"queue_at_least": 0, "accept": 0.5, "promise": "1h"})
+    plain = Centre(day, 1)  # no policy asked for live queues: FIFO lines
+    with pytest.raises(TypeError, match="callbacks need live queues"):
+        CallbackPolicy(day).install(plain)
