@@ -144,4 +144,3 @@ def after(spec: DistributionSpec, event: str) -> str:
     if isinstance(spec, ConstantSpec):
         return f"{duration(spec.value)} after {event}"
     return f"a delay ({spec.describe()}) after {event}"
-
