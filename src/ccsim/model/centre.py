@@ -497,7 +497,6 @@ class Centre:
         for end in self._methods("end"):
             end(self.env.now)
         horizon = self.scenario.horizon
-        assert horizon is not None  # set when the scenario is validated
         for queue in self.queues:
             for contact in queue.drain():
                 # Left waiting with no agent to take them: they abandon when patience runs
@@ -530,7 +529,6 @@ class Centre:
         if not self.policies:
             return None
         horizon, rows = self.scenario.horizon, []
-        assert horizon is not None  # set when the scenario is validated
         columns = self._methods("agent_metrics")
         for group in self.groups:
             for agent in group.agents:
