@@ -27,7 +27,7 @@ demo: $(RUNTIME)
 test: $(DEV) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 # The browser tests (tests/report/test_page_browser.py) open the report page in headless Chromium.
 # Installing it changes the system, so it is a step of its own that says what it does:

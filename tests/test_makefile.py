@@ -40,7 +40,9 @@ def test_make_test_installs_the_dev_extras(tmp_path):
     commands = dry_run("test", tmp_path)
     assert "-m venv .venv" in commands
     assert "pip install --quiet -e '.[dev]'" in commands
-    assert commands.rstrip().endswith(".venv/bin/python -m pytest -q")
+    # The suite runs on every core (pytest-xdist), the long statistical cases stolen by
+    # whichever worker is free.
+    assert commands.rstrip().endswith(".venv/bin/python -m pytest -q -n auto --dist worksteal")
 
 
 @needs_make
@@ -51,7 +53,7 @@ def test_make_test_and_lint_check_the_types_of_src_after_ruff(target, tmp_path):
     mypy = commands.index(".venv/bin/mypy src")
     assert commands.index(".venv/bin/ruff check src tests benchmarks") < mypy
     if target == "test":  # the types before the (long) suite
-        assert mypy < commands.index(".venv/bin/python -m pytest -q")
+        assert mypy < commands.index(".venv/bin/python -m pytest -q -n auto --dist worksteal")
 
 
 def test_mypy_is_a_dev_extra_and_checks_src():
