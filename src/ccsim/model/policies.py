@@ -30,7 +30,7 @@ policy the hot path has no hook at all. All times are simulated seconds.
   :mod:`ccsim.model.service`).
 * :class:`Clock` — ``interval(index, now)``: an interval boundary, after the staffing
   change.
-* :class:`Results` — after the run: ``end(now)``, ``metrics(intervals, kinds)``,
+* :class:`Reporting` — after the run: ``end(now)``, ``metrics(intervals, kinds)``,
   ``group_metrics(interval, group)``, ``agent_metrics(agent)``.
 
 A policy acts through the centre it is installed in (:class:`~ccsim.model.centre.Centre`),
@@ -170,7 +170,7 @@ class Clock(Protocol):
         ...
 
 
-class Results(Protocol):
+class Reporting(Protocol):
     """What the policy reports after the run."""
 
     def end(self, now: float) -> None:
@@ -191,7 +191,7 @@ class Results(Protocol):
         ...
 
 
-PROTOCOLS = (Admission, Observer, Dispatch, Backlog, ServiceTimes, Clock, Results)
+PROTOCOLS = (Admission, Observer, Dispatch, Backlog, ServiceTimes, Clock, Reporting)
 #: The hooks the centre calls during the run, in the order they are documented.
 HOOKS = (
     "offered", "about_to_wait", "queued", "answered", "abandoned", "finished",
