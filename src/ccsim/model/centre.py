@@ -433,25 +433,26 @@ class Centre:
         for interval in range(self.scenario.intervals):
             if interval:
                 yield self.env.timeout(self.scenario.period)
-            changes = dict(starts.get(interval, ()))
+            changes, now = dict(starts.get(interval, ())), self.env.now
             for group in self.groups:
-                self._restaff(group, changes.get(group.index, ()))
+                self._restaff(group, changes.get(group.index, ()), now)
             for time, moment in insides.get(interval, ()):
-                self._at(time, self._moment, moment)
+                self._at(time, self._moment, (time, moment))
             self._boundary(interval)
 
-    def _moment(self, event: simpy.Event) -> None:
-        for g, changes in event._value:
-            self._restaff(self.groups[g], changes)
+    def _moment(self, event: Fired[tuple[float, Sequence[tuple[int, Sequence[Change]]]]]) -> None:
+        # The intended time, not env.now: a Timeout's delay added back may land an ulp away.
+        now, moment = event.value
+        for g, changes in moment:
+            self._restaff(self.groups[g], changes, now)
 
     def _boundary(self, interval: int) -> None:
         """The staffing of ``interval`` has just been set."""
         for hook in self._on_interval:
             hook(interval, self.env.now)
 
-    def _restaff(self, group: Group, changes: Sequence[Change]) -> None:
-        """Apply ``changes`` (of ``group``, at now) once the group is settled."""
-        now = self.env.now
+    def _restaff(self, group: Group, changes: Sequence[Change], now: float) -> None:
+        """Apply ``changes`` (of ``group``, at ``now``) once the group is settled."""
         self._settle(group, now)
         for change in changes:
             if change.agent is not None:
