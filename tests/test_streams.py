@@ -123,8 +123,10 @@ BATCHED = [dist for dist, *_ in CONTINUOUS] + [Constant(7.0), Empirical((30.0, 6
 
 @pytest.mark.parametrize("dist", BATCHED, ids=repr)
 def test_draws_are_the_numpy_batches_in_order_across_batch_boundaries(dist):
-    # 3000 values span two batch boundaries and end inside the third batch: nothing is
-    # skipped, repeated or reordered where one batch ends and the next begins.
+    # 3000 values span several batch boundaries (draws' first batches are small, then
+    # BATCH each): nothing is skipped, repeated or reordered where one batch ends and the
+    # next begins, and the values are those of sampling BATCH at a time, whatever the
+    # sizes of the batches (each sampler draws the bit stream value by value).
     draw = draws(dist, stream(9, "handle_time:general"))
     got = [draw() for _ in range(3000)]
     rng = stream(9, "handle_time:general")

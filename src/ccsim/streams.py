@@ -15,13 +15,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-#: Values drawn per numpy call. Fixed so that a stream's sequence never depends on it.
+#: Values drawn per numpy call, at most. A stream's values do not depend on it: each
+#: distribution's numpy sampler draws the bit stream value by value (tested).
 BATCH = 1024
+#: The first batches of :func:`draws` double from this size up to :data:`BATCH`, so that
+#: a short run does not draw, and make floats of, a thousand values it never uses.
+FIRST_BATCH = 64
 
 
 def stable_id(name: str) -> int:
@@ -121,5 +125,14 @@ def draws(dist: Distribution, rng: np.random.Generator) -> Callable[[], float]:
     if isinstance(dist, Sequence):
         return itertools.cycle(dist.values).__next__
     # An endless iterator of batches, flattened by C-level itertools: no Python frame per draw.
-    batches = iter(lambda: dist.sample(rng, BATCH).tolist(), None)
+    sizes = itertools.chain(_doubling(FIRST_BATCH, BATCH), itertools.repeat(BATCH))
+    batches = (dist.sample(rng, n).tolist() for n in sizes)
     return itertools.chain.from_iterable(batches).__next__
+
+
+def _doubling(first: int, last: int) -> Iterator[int]:
+    """``first``, twice that, ... while below ``last``."""
+    size = first
+    while size < last:
+        yield size
+        size *= 2

@@ -106,10 +106,9 @@ class Counts:
         self.short[low:high] += count((outcome == Outcome.ABANDONED) & within)
         self.waited[low:high] += count(wait > 0)
         self.wait_answered[low:high] += count(answered, wait)
-        self.wait_all[low:high] += count(np.ones_like(answered), wait)
-        self.hist[low:high] += np.bincount(
-            cell * _BINS + wait_bins(wait), minlength=size * _BINS
-        ).reshape(*shape, _BINS).astype(self.hist.dtype)
+        self.wait_all[low:high] += np.bincount(cell, wait, minlength=size).reshape(shape)
+        # Only the bins these waits fall in: the histogram has thousands per cell.
+        np.add.at(self.hist, (interval, kind, wait_bins(wait)), 1)
 
 
 class Tally:

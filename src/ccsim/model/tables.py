@@ -221,20 +221,18 @@ def group_rows(tally: Tally, staff: np.ndarray, group_names: list[str],
 def quantiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     """Quantiles (smallest x with F(x) >= q) of the waits in ``hist``, interpolated
     linearly within a bin."""
-    total = hist.sum()
+    cumulative = np.cumsum(hist)
+    total = int(cumulative[-1])
     if total == 0:
         return [math.nan] * len(qs)
-    cumulative = np.cumsum(hist)
+    targets = [q * total for q in qs]
     out = []
-    for q in qs:
-        target = q * total
-        j = int(np.searchsorted(cumulative, target, side="left"))
+    for target, j in zip(targets, np.searchsorted(cumulative, targets).tolist(), strict=True):
         if j == 0:
             out.append(0.0)
             continue
-        below = cumulative[j - 1]
         lo, hi = _EDGES[j], _EDGES[j + 1]
-        out.append(float(lo + (target - below) / hist[j] * (hi - lo)))
+        out.append(float(lo + (target - int(cumulative[j - 1])) / int(hist[j]) * (hi - lo)))
     return out
 
 
