@@ -82,3 +82,31 @@ def assert_agrees_with_chain(observed, exact, reps: int) -> None:
         half = t * values.std(ddof=1) / math.sqrt(reps)
         assert abs(values.mean() - target) <= half, (name, values.mean(), half, target)
         assert half <= 0.1 * target, (name, half, target)
+
+
+def mixed_day(seed_volume: float = 180.0) -> Scenario:
+    """Sales is understaffed; support has agents to spare."""
+    return Scenario(
+        period=1800, horizon=4 * 1800,
+        contact_types=[
+            {"name": "sales", "arrivals": {"per_hour": seed_volume},
+             "handle_time": {"dist": "exponential", "mean": 240},
+             "patience": {"dist": "exponential", "mean": 120},
+             "wrap_up": {"dist": "exponential", "mean": 20}},
+            {"name": "support", "arrivals": {"per_hour": 60},
+             "handle_time": {"dist": "exponential", "mean": 300},
+             "patience": {"dist": "exponential", "mean": 300}},
+        ],
+        agent_groups=[
+            {"name": "sellers", "skills": ["sales"], "staff": [10, 11, 11, 9]},
+            {"name": "helpers", "skills": ["support"], "staff": [9, 8, 9, 9]},
+        ],
+    )
+
+
+def steady_day() -> Scenario:
+    """As ``mixed_day`` with a constant head count of helpers (no one owed to a drop: an agent
+    on duty is idle exactly when its last work has ended)."""
+    data = mixed_day().model_dump()
+    data["agent_groups"][1]["staff"] = 9
+    return Scenario(**data)

@@ -1,6 +1,6 @@
-"""The policy hooks: a hook not overridden is never called, observing changes nothing, each
-way of acting (serve, claim, occupy, inject, at) does what it says, the service-time seam
-keeps common random numbers, and the example policy of ``ccsim.model`` works as documented."""
+"""The policy hooks: a hook not overridden is never called, observing changes nothing, the
+service-time seam keeps common random numbers, and the example policy of ``ccsim.model``
+works as documented (what a policy acts through: test_host.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from model_cases import scripted_case
+from model_cases import mixed_day
 
 import ccsim.model
 from ccsim import Scenario, simulate
 from ccsim.model.centre import Centre
-from ccsim.model.contacts import Contact, Outcome
-from ccsim.model.metrics import AccountingError
 from ccsim.model.policies import HOOKS, Observer, Policy, defines, hooks
 from ccsim.model.service import Proficiency
 
@@ -35,26 +33,6 @@ def test_the_readme_shows_the_example_policy_of_the_docstring():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     code = ccsim.model.__doc__.split("::\n\n", 1)[1]
     assert re.sub(r"(?m)^    ", "", code).strip() in readme
-
-
-def _day(seed_volume: float = 180.0) -> Scenario:
-    """Sales is understaffed; support has agents to spare."""
-    return Scenario(
-        period=1800, horizon=4 * 1800,
-        contact_types=[
-            {"name": "sales", "arrivals": {"per_hour": seed_volume},
-             "handle_time": {"dist": "exponential", "mean": 240},
-             "patience": {"dist": "exponential", "mean": 120},
-             "wrap_up": {"dist": "exponential", "mean": 20}},
-            {"name": "support", "arrivals": {"per_hour": 60},
-             "handle_time": {"dist": "exponential", "mean": 300},
-             "patience": {"dist": "exponential", "mean": 300}},
-        ],
-        agent_groups=[
-            {"name": "sellers", "skills": ["sales"], "staff": [10, 11, 11, 9]},
-            {"name": "helpers", "skills": ["support"], "staff": [9, 8, 9, 9]},
-        ],
-    )
 
 
 def _same(a, b):
@@ -87,8 +65,8 @@ def test_only_the_hooks_a_policy_overrides_are_called():
 
 def test_a_policy_that_only_observes_changes_no_result():
     spy = Spy()
-    plain = simulate(_day(), 3)
-    watched = simulate(_day(), 3, policies=[spy])
+    plain = simulate(mixed_day(), 3)
+    watched = simulate(mixed_day(), 3, policies=[spy])
     assert watched.summary == plain.summary  # no float re-ordered: nothing else scheduled
     assert spy.calls > 100
 
@@ -96,12 +74,12 @@ def test_a_policy_that_only_observes_changes_no_result():
 def test_observing_every_end_of_service_gives_the_results_of_lazy_ends():
     # agent_free makes the centre observe every end at its time (no lazy ends).
     never = LendOnLongQueue("sales", "helpers", threshold=10**9)
-    _same(simulate(_day(), 5).summary, simulate(_day(), 5, policies=[never]).summary)
+    _same(simulate(mixed_day(), 5).summary, simulate(mixed_day(), 5, policies=[never]).summary)
 
 
 def test_the_example_policy_lends_an_agent_while_the_queue_is_long():
-    plain = simulate(_day(), 7, trace=True)
-    lent = simulate(_day(), 7, trace=True, policies=[LendOnLongQueue("sales", "helpers", 3)])
+    plain = simulate(mixed_day(), 7, trace=True)
+    lent = simulate(mixed_day(), 7, trace=True, policies=[LendOnLongQueue("sales", "helpers", 3)])
     answered = lent.trace[lent.trace.event == "answered"]
     by_helpers = answered[(answered.contact_type == "sales")
                           & (answered.agent_group == "helpers")]
@@ -134,7 +112,7 @@ class Counter(Policy):
 
 def test_timely_abandonment_is_observed_at_the_moment_and_changes_no_result():
     counter = Counter()
-    centre = Centre(_day(), 11, policies=[counter])
+    centre = Centre(mixed_day(), 11, policies=[counter])
     centre.run()
     timely = centre.result()
     assert len(counter.abandoned_at) == timely.summary["abandoned"] > 50
@@ -144,76 +122,11 @@ def test_timely_abandonment_is_observed_at_the_moment_and_changes_no_result():
     for end, clock in counter.ends:
         assert clock == pytest.approx(end, abs=1e-9)
     assert counter.intervals == [(i, i * 1800.0) for i in range(4)]
-    _same(simulate(_day(), 11).summary, timely.summary)
-
-
-class Tasks(Policy):
-    """Gives every idle agent of the group 30 s of back-office work, ``limit`` times."""
-
-    def __init__(self, limit):
-        self.left = limit
-
-    def agent_idle(self, agent, now):
-        if self.left == 0:
-            return False
-        self.left -= 1
-        self.centre.occupy(agent, now, now + 30)
-        return True
-
-
-def test_an_agent_task_counts_as_busy_time():
-    scenario = scripted_case({"calls": ([0, 100], 50, None)}, {"agents": (["calls"], 1)})
-    plain = simulate(scenario).groups.busy_time.sum()
-    busy = simulate(scenario, policies=[Tasks(3)]).groups.busy_time.sum()
-    assert (plain, busy) == (100, 100 + 3 * 30)
-
-
-def test_a_task_delays_the_next_contact():
-    # The agent idles at 0 s and works on a task until 30 s; the call at 10 s waits 20 s.
-    scenario = scripted_case({"calls": ([10], 50, None)}, {"agents": (["calls"], 1)})
-    assert simulate(scenario, policies=[Tasks(1)]).summary["asa"] == 20
-
-
-class Injector(Policy):
-    """Injects one contact of type 0 at 300 s."""
-
-    def __init__(self, first_attempt):
-        self.first_attempt = first_attempt
-
-    def install(self, centre):
-        super().install(centre)
-        centre.inject(Contact(0, 300.0, math.inf, 40.0, 0.0), first_attempt=self.first_attempt)
-
-
-def test_an_injected_first_attempt_is_offered_and_answered():
-    scenario = scripted_case({"calls": ([0], 50, None)}, {"agents": (["calls"], 1)})
-    trace = simulate(scenario, trace=True, policies=[Injector(True)]).trace
-    s = simulate(scenario, policies=[Injector(True)]).summary
-    assert (s["offered"], s["answered"]) == (2, 2)
-    assert trace[trace.event == "answered"].time.tolist() == [0, 300]
-
-
-def test_an_outcome_with_no_offered_contact_fails_the_accounting_check():
-    scenario = scripted_case({"calls": ([0], 50, None)}, {"agents": (["calls"], 1)})
-    with pytest.raises(AccountingError, match="1 offered but 2 counted"):
-        simulate(scenario, policies=[Injector(False)])
-
-
-class Blocker(Policy):
-    """Turns away every contact (and records its outcome)."""
-
-    def offered(self, contact, now):
-        self.centre.record(contact, Outcome.BLOCKED, 0.0)
-        return False
-
-
-def test_a_policy_can_take_a_contact_before_routing():
-    s = simulate(_day(), 1, policies=[Blocker()]).summary
-    assert s["blocked"] == s["offered"] > 0 and s["answered"] == 0
+    _same(simulate(mixed_day(), 11).summary, timely.summary)
 
 
 def test_the_service_seam_scales_talk_time_and_keeps_the_draws():
-    scenario = _day()
+    scenario = mixed_day()
     plain = simulate(scenario, 2, trace=True).trace
     same = simulate(scenario, 2, trace=True, policies=[Proficiency({})]).trace
     assert same.equals(plain)  # factor 1: bit for bit
@@ -237,7 +150,7 @@ def test_the_service_seam_scales_talk_time_and_keeps_the_draws():
 
 
 def test_agents_keep_their_identity_and_counters():
-    scenario = _day()
+    scenario = mixed_day()
     centre = Centre(scenario, 4, policies=[Policy()])  # counters are kept for policies
     centre.run()
     result = centre.result()
@@ -280,89 +193,6 @@ def test_head_count_changes_bring_back_the_same_agents_first():
 # --- the host: reads that settle themselves, no scheduling into the past ---------------
 
 
-def _steady() -> Scenario:
-    """As ``_day`` with a constant head count of helpers (no one owed to a drop: an agent
-    on duty is idle exactly when its last work has ended)."""
-    data = _day().model_dump()
-    data["agent_groups"][1]["staff"] = 9
-    return Scenario(**data)
-
-
-class IdleReader(Policy):
-    """At every queued sales call, reads the helpers' idle agents: the raw line
-    (``group.idle``) or through the host (``centre.idle``), against a brute-force count."""
-
-    def __init__(self, host: bool):
-        self.host, self.reads = host, []
-
-    def install(self, centre):
-        super().install(centre)
-        self.group = centre.groups[1]
-
-    def queued(self, contact, now):
-        if contact.kind != 0:
-            return
-        truth = sum(a.on_duty and a.until <= now for a in self.group.agents)
-        busy = sum(a.on_duty and a.until > now for a in self.group.agents)
-        if self.host:
-            seen = (len(self.centre.idle(self.group, now)), self.centre.busy(self.group, now))
-        else:
-            seen = (len(self.group.idle), len(self.group.busy))
-        self.reads.append((seen, (truth, busy)))
-
-
-def test_a_raw_read_of_idle_agents_is_stale_and_the_host_read_never_is():
-    raw, host = IdleReader(host=False), IdleReader(host=True)
-    simulate(_steady(), 7, policies=[raw])
-    simulate(_steady(), 7, policies=[host])
-    stale = sum(seen != truth for seen, truth in raw.reads)
-    assert len(raw.reads) > 100 and stale > len(raw.reads) / 4  # the issue: 119 of 214
-    assert len(host.reads) > 100
-    assert all(seen == truth for seen, truth in host.reads)
-
-
-def test_the_example_policy_reads_idle_agents_through_the_host():
-    assert "self.centre.idle(self.group, now)" in ccsim.model.__doc__
-    assert "self.group.idle" not in ccsim.model.__doc__
-
-
-class Past(Policy):
-    """At ``when``, schedules a call (``at``) or a contact (``inject``) ``back`` s earlier."""
-
-    def __init__(self, when, back, inject=False):
-        self.when, self.back, self.inject = when, back, inject
-
-    def install(self, centre):
-        super().install(centre)
-        if self.when == 0:
-            self.go(0.0)
-        else:
-            centre.at(self.when, self.go)
-
-    def go(self, now):
-        if self.inject:
-            self.centre.inject(Contact(0, now - self.back, math.inf, 40.0, 0.0),
-                               first_attempt=True)
-        else:
-            self.centre.at(now - self.back, lambda t: None)
-
-
-@pytest.mark.parametrize(("policy", "message"), [
-    (Past(0, 40), r"at\(\): cannot schedule at -40.0 s, before the current time 0 s"),
-    (Past(1000.0, 40), r"at\(\): cannot schedule at 960.0 s, before the current time 1000.0 s"),
-    (Past(1000.0, 0.5, inject=True),
-     r"inject\(\): the contact arrives at 999.5 s, before the current time 1000.0 s"),
-])
-def test_at_and_inject_refuse_the_past(policy, message):
-    with pytest.raises(ValueError, match=message):
-        simulate(_day(), 1, policies=[policy])
-
-
-def test_at_and_inject_take_the_present():
-    s = simulate(_day(), 1, policies=[Past(1000.0, 0.0), Past(1000.0, 0.0, inject=True)])
-    assert s.summary["answered"] > 0
-
-
 class Declared(Policy, Observer):
     """Names the Observer protocol as a base but defines one of its methods only."""
 
@@ -378,5 +208,5 @@ def test_a_protocol_named_as_a_base_gives_no_hook_of_its_own():
     assert hooks([declared], "queued") == [declared.queued]
     assert hooks([declared], "answered") == hooks([declared], "abandoned") == []
     assert not defines(declared, "finished") and defines(declared, "queued")
-    simulate(_day(), 3, policies=[declared])
+    simulate(mixed_day(), 3, policies=[declared])
     assert declared.calls > 100

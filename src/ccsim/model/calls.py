@@ -1,7 +1,7 @@
 """Calls scheduled on the SimPy clock at an absolute time, through SimPy's public API.
 
 The centre schedules an event for each stretch of arrivals and each wake-up of a group,
-and policies schedule their own calls (:meth:`~ccsim.model.centre.Centre.at`). Each is a
+and policies schedule their own calls (:meth:`~ccsim.model.host.Host.at`). Each is a
 :class:`simpy.events.Timeout` of delay ``time - env.now`` whose value is the intended
 time, or something holding it: SimPy places the event at ``env.now + delay``, which lands
 an ulp away from ``time`` when the sum is a tie that rounds the other way (about one call

@@ -19,9 +19,8 @@ of its own is scheduled on it. Three ideas keep the work per contact small, each
 Policies (the scenario's ``lines``, callbacks, resolution, outbound, or a researcher's own;
 see :mod:`ccsim.model.policies`) are installed when the centre is built, and the steps of
 the hot path are chosen then, once: each step calls only the hooks some policy defines, and
-with no policy the path has no hook and keeps no per-agent counter. The public methods are
-what a policy reads and acts through; its reads settle the groups they look at, so a
-policy never sees an agent whose work has ended as busy.
+with no policy the path has no hook and keeps no per-agent counter. What a policy reads and
+acts through are the public methods of :class:`~ccsim.model.host.Host`, which a centre is.
 """
 
 from __future__ import annotations
@@ -41,6 +40,7 @@ from ccsim.model.arrivals import arrival_times
 from ccsim.model.axes import Axes
 from ccsim.model.calls import Fired, scheduler
 from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.host import Host
 from ccsim.model.policies import HOOKS, Policy, hooks, method
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
@@ -62,7 +62,7 @@ RouterFactory = Callable[[list[Group], list[Queue]], Router]
 ALWAYS = (True,)
 
 
-class Centre:
+class Centre(Host):
     """The world of one run. Build it, :meth:`run` it, then read :meth:`result`.
 
     ``policies`` observe and act through hooks (see :mod:`ccsim.model.policies`)."""
@@ -546,99 +546,6 @@ class Centre:
                 rows.append(row)
         return rows
 
-    # --- what a policy reads: settled first (ends of service are lazy) ---
-
-    def idle(self, group: Group, now: float) -> Sequence[Agent]:
-        """The idle agents of ``group`` at ``now``, longest idle first (settled first: an
-        agent whose work has ended by ``now`` is among them). Read-only: take one with
-        :meth:`claim`."""
-        if group.busy and group.busy[0][0] <= now:
-            self._settle(group, now)
-        return group.idle
-
-    def busy(self, group: Group, now: float) -> int:
-        """How many agents of ``group`` are busy at ``now`` (on duty or finishing work
-        before going off)."""
-        if group.busy and group.busy[0][0] <= now:
-            self._settle(group, now)
-        return len(group.busy)
-
-    def settle(self, groups: Iterable[Group], now: float) -> None:
-        """Bring ``groups`` up to ``now``: agents whose work has ended by then are free
-        (:meth:`idle` and :meth:`busy` do it themselves)."""
-        for group in groups:
-            if group.busy and group.busy[0][0] <= now:
-                self._settle(group, now)
-
-    # --- what a policy uses to act ---
-
-    def at(self, time: float, callback: Callable[[float], None]) -> None:
-        """Call ``callback(time)`` at the absolute ``time`` (seconds, not before now)."""
-        now = self.env.now
-        if not time >= now:
-            # The clock may stand an ulp past the time an event was meant for (see
-            # ccsim.model.calls): that time is still now.
-            if not time >= math.nextafter(now, -math.inf):
-                raise ValueError(f"at(): cannot schedule at {time!r} s, before the "
-                                 f"current time {now!r} s (a policy acts now or later)")
-            self._at(now, _call, (callback, time))
-            return
-        self._at(time, _call, (callback, time))
-
-    def stream(self, name: str) -> np.random.Generator:
-        """The random stream ``name`` of this run (a policy names its own sources)."""
-        return stream(self.seed, name)
-
-    def record(self, contact: Contact, outcome: int, wait: float) -> None:
-        """``contact`` left with ``outcome`` (not answered) after waiting ``wait``."""
-        self.tally.record(contact, outcome, wait)
-
-    def inject(self, contact: Contact, *, first_attempt: bool = False) -> None:
-        """``contact`` arrives at ``contact.arrival`` (seconds, not before now) and is
-        routed like any other. Only a first attempt counts in ``offered``."""
-        now = self.env.now
-        if not contact.arrival >= math.nextafter(now, -math.inf):  # as in at()
-            raise ValueError(f"inject(): the contact arrives at {contact.arrival!r} s, "
-                             f"before the current time {now!r} s")
-        if first_attempt:
-            self.tally.arrived_at(contact.kind, contact.arrival)
-        self.at(contact.arrival, lambda now: self._arrive(contact, now))
-
-    def _arrive(self, contact: Contact, now: float) -> None:
-        self.settle(self._able[contact.kind], now)
-        self._offer(contact, now)
-
-    def serve(self, agent: Agent, contact: Contact, now: float) -> None:
-        """``agent`` (claimed, or just freed) starts serving ``contact`` at ``now``."""
-        self._serve(agent, contact, now)
-        if self._has_work(agent.group):
-            self._wake(agent.group)
-
-    def wake(self, groups: Iterable[Group]) -> None:
-        """Work now waits for ``groups`` (a policy's ``has_work`` turned true): their next
-        ends of service are observed at their time."""
-        for group in groups:
-            self._wake(group)
-
-    def claim(self, agent: Agent) -> Agent:
-        """Take the idle ``agent`` out of its group's idle line, for the policy to use."""
-        agent.group.idle.remove(agent)
-        return agent
-
-    def occupy(self, agent: Agent, now: float, until: float) -> None:
-        """``agent`` (claimed, or just freed) works on a task other than a contact from
-        ``now`` to ``until``; its busy time counts in occupancy."""
-        self.tally.task(agent.group.index, now, until)
-        self._busy(agent, now, until)
-        if self._has_work(agent.group):
-            self._wake(agent.group)
-
-    def _busy(self, agent: Agent, now: float, end: float) -> None:
-        """``agent`` works from ``now`` to ``end``: its counters and its group's heap."""
-        agent.until = end
-        agent.busy_time += end - now
-        heappush(agent.group.busy, (end, next(self._order), agent))
-
 
 def _took(hooks: list, agent: Agent, now: float) -> bool:
     """Whether one of ``hooks`` gave ``agent`` work at ``now``."""
@@ -646,11 +553,6 @@ def _took(hooks: list, agent: Agent, now: float) -> bool:
         if hook(agent, now):
             return True
     return False
-
-
-def _call(event: Fired[tuple[Callable[[float], None], float]]) -> None:
-    callback, time = event.value
-    callback(time)
 
 
 class _Asks:
