@@ -56,6 +56,7 @@ class Outcome(int):
     BLOCKED: ClassVar[Outcome]  #: found every line busy and was turned away on arrival
     UNSERVED: ClassVar[Outcome]  #: still waiting when no agent was left to serve it
     CALLBACK_ACCEPTED: ClassVar[Outcome]  #: accepted a callback and hung up
+    CLOSED: ClassVar[Outcome]  #: arrived while its type was closed and was turned away
 
     def __new__(cls, value: int | str) -> Outcome:
         for outcome in _OUTCOMES:
@@ -90,6 +91,7 @@ Outcome.ABANDONED = Outcome._define("abandoned")
 Outcome.BLOCKED = Outcome._define("blocked")
 Outcome.UNSERVED = Outcome._define("unserved")
 Outcome.CALLBACK_ACCEPTED = Outcome._define("callbacks_accepted", "callback_accepted")
+Outcome.CLOSED = Outcome._define("closed")
 
 
 def outcomes() -> tuple[Outcome, ...]:

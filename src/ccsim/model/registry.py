@@ -237,6 +237,23 @@ _OUTBOUND = (
 )
 
 
+def _closed_rate(row: Mapping[str, float], scenario: Scenario) -> float:
+    offered = row["offered"]
+    return row["closed"] / offered if offered > 0 else math.nan
+
+
+# Opening hours (ccsim.model.hours).
+_HOURS = _of(
+    "hours",
+    _count("closed", "offered contacts that arrived while their type was closed (outside "
+           "its `hours`) and were turned away (wait 0)"),
+    replace(_share("closed_rate", "closed", "closed / offered: the share of contacts that "
+                   "found their type closed", "lower"),
+            derive=_closed_rate, inputs=("closed", "offered")),
+    key=("closed", "closed_rate"),
+)
+
+
 def _offers(s: Scenario) -> bool:
     return any((p := s.callbacks_for(c)) is not None and p.offers for c in s.contact_types)
 
@@ -254,6 +271,7 @@ def _follow_ups(s: Scenario) -> bool:
 #: Each policy of the registry, and whether a scenario configures it (then its runs
 #: report the policy's metrics).
 POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
+    "hours": lambda s: any(c.hours is not None for c in s.contact_types),
     "callbacks": _offers,
     "recalls": _recalls,
     "followups": _follow_ups,
@@ -346,7 +364,7 @@ class _Names:
 
 
 #: Every metric, by name, in the order tables show them.
-METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND))
+METRICS = Registry((*_CORE, *_HOURS, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

@@ -9,6 +9,7 @@ from os import PathLike
 
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre, RouterFactory
+from ccsim.model.hours import Hours
 from ccsim.model.lines import Lines
 from ccsim.model.outbound import Outbound
 from ccsim.model.policies import Policy
@@ -31,7 +32,7 @@ def simulate(
     The same scenario and seed give identical results. ``trace=True`` also returns one row
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
-    the scenario's own (``lines``, ``callbacks``, ``resolution``, ``outbound``; a
+    the scenario's own (``hours``, ``lines``, ``callbacks``, ``resolution``, ``outbound``; a
     ``CallbackPolicy`` or ``Outbound`` among ``policies`` replaces the scenario's, e.g.
     with a rule of one's own); see
     :mod:`ccsim.model.policies`.
@@ -42,7 +43,9 @@ def simulate(
         raise TypeError(f"simulate() takes a ccsim.Scenario, not {type(scenario).__name__}"
                         f"{hint}")
     seed = _seed(seed)
-    own: list[Policy] = [Lines(scenario.lines)] if scenario.lines else []
+    own: list[Policy] = [Hours(scenario)] if any(c.hours for c in scenario.contact_types) else []
+    if scenario.lines:  # a contact turned away as closed takes no line
+        own.append(Lines(scenario.lines))
     policies = list(policies)
     given = any(isinstance(p, CallbackPolicy) for p in policies)  # with a rule of one's own
     if not given and any(scenario.callbacks_for(c) for c in scenario.contact_types):

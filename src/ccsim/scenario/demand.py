@@ -11,6 +11,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
+    Hours,
     NonNegativeDuration,
     PositiveFloat,
     Share,
@@ -124,7 +125,10 @@ class ContactType(Strict):
     or ``false`` turns it off for the type. ``resolution`` is the probability that a
     conversation on the line settles the customer's matter (first-contact resolution;
     ``resolution_by_group`` sets it for the groups it names); an unsettled customer calls
-    again, a *repeat contact* of the same type, ``repeat_delay`` after the conversation."""
+    again, a *repeat contact* of the same type, ``repeat_delay`` after the conversation.
+    ``hours`` are the type's opening hours, every day: a contact that arrives outside them
+    is turned away (outcome ``closed``); callers already waiting at closing are still
+    answered."""
 
     name: str = Field(min_length=1)
     channel: Literal["voice"] = "voice"
@@ -136,6 +140,7 @@ class ContactType(Strict):
     resolution: Share = 1.0
     resolution_by_group: dict[str, Share] | None = None
     repeat_delay: Delay | None = None
+    hours: Hours | None = None
 
     def resolves(self, group: str) -> float:
         """The probability that an agent of ``group`` settles a contact of this type."""
@@ -175,6 +180,9 @@ class ContactType(Strict):
         if self.repeat_delay is not None:
             parts.append("an unsettled customer calls again "
                          f"{after(self.repeat_delay, 'the conversation')}")
+        if self.hours is not None:
+            parts.append(f"open {self.hours[0]}–{self.hours[1]} (a contact arriving while "
+                         "closed is turned away)")
         return "; ".join(parts)
 
 

@@ -7,10 +7,10 @@ import difflib
 import math
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ccsim.toml_text import as_toml
-from ccsim.units import parse_duration
+from ccsim.units import clock_seconds, parse_duration
 
 #: The longest duration a scenario may give (365 days, in seconds): nothing in a contact
 #: centre lasts longer, and far longer values (``mean = 1e300``) overflow the arithmetic
@@ -55,6 +55,37 @@ Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
 
 
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+_DAY = 86_400.0
+
+
+def _ordered(hours: tuple[str, str]) -> tuple[str, str]:
+    if hours[1] <= hours[0]:
+        raise ValueError(f"must run from an earlier clock time to a later one (got "
+                         f"{list(hours)})")
+    return hours
+
+
+#: Opening hours, every day: ``["08:00", "20:00"]`` (clock times, from–to, the same day).
+Hours = Annotated[tuple[Clock, Clock], AfterValidator(_ordered)]
+
+
+def windows(hours: tuple[str, str] | None, start: str, horizon: float
+            ) -> list[tuple[float, float]]:
+    """The daily ``hours`` as windows ``[from, to)`` in seconds since the start of the
+    horizon (whose clock time is ``start``), within ``[0, horizon)``, in time order: the
+    whole horizon without ``hours``."""
+    if hours is None:
+        return [(0.0, horizon)]
+    offset = clock_seconds(start)
+    opens, closes = clock_seconds(hours[0]) - offset, clock_seconds(hours[1]) - offset
+    found = []
+    for day in range(-1, math.ceil(horizon / _DAY) + 1):
+        a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)
+        if a < b:
+            found.append((a, b))
+    return found
 
 
 def table_or_false(value: Any) -> Any:

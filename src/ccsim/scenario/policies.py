@@ -4,15 +4,14 @@ blending, daily quotas and the pressure they put on talk time."""
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
-    Clock,
     Count,
+    Hours,
     NonNegativeDuration,
     PositiveDuration,
     PositiveFloat,
@@ -21,11 +20,9 @@ from ccsim.scenario.fields import (
     Volume,
     no_bool,
     table_or_false,
+    windows,
 )
 from ccsim.scenario.words import BLENDING, SCHEDULES, duration, number, percent
-from ccsim.units import clock_seconds
-
-_DAY = 86_400.0
 
 
 class Recalls(Strict):
@@ -281,15 +278,7 @@ class Campaign(Strict):
     handle_time: DistributionSpec
     wrap_up: DistributionSpec | None = None
     success: Share
-    hours: tuple[Clock, Clock] | None = None
-
-    @field_validator("hours")
-    @classmethod
-    def _ordered(cls, hours: tuple[str, str] | None) -> tuple[str, str] | None:
-        if hours is not None and hours[1] <= hours[0]:
-            raise ValueError(f"must run from an earlier clock time to a later one (got "
-                             f"{list(hours)})")
-        return hours
+    hours: Hours | None = None
 
     def describe(self) -> str:
         """``a list of 5,000 customers; 10s to dial, 40 % answer; talk lognormal, mean
@@ -305,17 +294,7 @@ class Campaign(Strict):
     def windows(self, start: str, horizon: float) -> list[tuple[float, float]]:
         """The calling windows (seconds since the start of the horizon, whose clock time is
         ``start``) within ``[0, horizon)``: the whole horizon without ``hours``."""
-        if self.hours is None:
-            return [(0.0, horizon)]
-        offset = clock_seconds(start)
-        opens = clock_seconds(self.hours[0]) - offset
-        closes = clock_seconds(self.hours[1]) - offset
-        found = []
-        for day in range(-1, math.ceil(horizon / _DAY) + 1):
-            a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)
-            if a < b:
-                found.append((a, b))
-        return found
+        return windows(self.hours, start, horizon)
 
     @model_validator(mode="after")
     def _attempts_take_time(self) -> Campaign:

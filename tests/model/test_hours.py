@@ -1,0 +1,94 @@
+"""Opening hours: a contact arriving while its type is closed is turned away (``closed``),
+as many as the closed hours' Poisson mass; nothing that arrived while closed is answered;
+hours spanning the whole horizon change nothing; bad hours are one-line errors."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from ccsim import Scenario, ScenarioError, simulate
+from ccsim.model.hours import Hours
+
+
+def _day(hours=("08:00", "20:00"), *, horizon="1d", start="06:00", per_hour=60.0, staff=6,
+         **extra):
+    spec = {"name": "billing", "arrivals": {"per_hour": per_hour},
+            "handle_time": {"dist": "exponential", "mean": 240},
+            "patience": {"dist": "exponential", "mean": 180}, **extra}
+    if hours is not None:
+        spec["hours"] = list(hours)
+    return Scenario(period=1800, horizon=horizon, start=start, contact_types=[spec],
+                    agent_groups=[{"name": "team", "skills": ["billing"], "staff": staff}])
+
+
+def test_open_from_the_opening_minute_to_just_before_closing_every_day():
+    hours = Hours(_day(horizon="2d"))  # t = 0 is 06:00: open 2 h–14 h, then 26 h–38 h
+    h = 3600.0
+    for t, expected in [(0, False), (2 * h - 1e-9, False), (2 * h, True), (14 * h - 1e-9, True),
+                        (14 * h, False), (26 * h, True), (38 * h, False), (47.9 * h, False)]:
+        assert hours.is_open(0, t) is expected, t
+
+
+def test_closed_arrivals_are_the_poisson_mass_of_the_closed_hours():
+    # 12 closed hours a day at 60 an hour: 720 expected closed contacts a run.
+    closed = np.array([simulate(_day(), seed).summary["closed"] for seed in range(20)])
+    half = stats.t.ppf(0.999, len(closed) - 1) * closed.std(ddof=1) / math.sqrt(len(closed))
+    assert abs(closed.mean() - 720) <= half
+    assert closed.std(ddof=1) == pytest.approx(math.sqrt(720), rel=0.5)  # Poisson spread
+
+
+def test_every_contact_arriving_while_closed_is_closed_and_none_is_answered():
+    hours = Hours(_day())
+    trace = simulate(_day(), 3, trace=True).trace
+    arrived = trace[trace.event == "arrived"].set_index("contact").time
+    for event, when_open in [("answered", True), ("abandoned", True), ("closed", False)]:
+        contacts = trace[trace.event == event].contact
+        assert len(contacts) > 20, event
+        assert all(hours.is_open(0, float(arrived[c])) is when_open for c in contacts), event
+
+
+def test_outcomes_add_up_and_the_closed_rate_is_closed_over_offered():
+    s = simulate(_day(), 5).summary
+    assert s["offered"] == s["answered"] + s["abandoned"] + s["closed"] + s["unserved"]
+    assert s["closed_rate"] == s["closed"] / s["offered"]
+
+
+def test_hours_over_the_whole_horizon_change_nothing():
+    # Open 08:00–20:00 on a 12-hour horizon from 08:00: never closed.
+    plain = simulate(_day(None, horizon="12h", start="08:00"), 9).summary
+    open_all_day = simulate(_day(horizon="12h", start="08:00"), 9).summary
+    assert open_all_day.pop("closed") == 0 and open_all_day.pop("closed_rate") == 0
+    assert open_all_day == plain
+
+
+def test_a_scenario_says_when_its_type_is_open():
+    assert "open 08:00–20:00" in _day().contact_types[0].describe()
+
+
+@pytest.mark.parametrize(("hours", "message"), [
+    (["20:00", "08:00"], r"contact_types\[billing\]\.hours: must run from an earlier clock "
+                         r"time to a later one \(got \['20:00', '08:00'\]\)"),
+    (["8am", "20:00"], r"contact_types\[billing\]\.hours\[0\]: .*8am"),
+    (["08:00"], r"contact_types\[billing\]\.hours"),
+])
+def test_bad_hours_name_the_key(hours, message):
+    with pytest.raises(ScenarioError, match=message):
+        _day(hours)
+
+
+def test_bad_hours_in_a_file_exit_2_with_the_key_path(single_queue_file, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(single_queue_file.read_text().replace(
+        'channel = "voice"', 'channel = "voice"\nhours = ["18:00", "09:00"]'))
+    done = subprocess.run([sys.executable, "-m", "ccsim.cli", "run", str(bad), "-n", "1",
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert re.search(r"contact_types\[general\]\.hours: must run from an earlier clock time",
+                     done.stderr), done.stderr
