@@ -21,7 +21,8 @@ def _day(hours=("08:00", "20:00"), *, horizon="1d", start="06:00", per_hour=60.0
          **extra):
     spec = {"name": "billing", "arrivals": {"per_hour": per_hour},
             "handle_time": {"dist": "exponential", "mean": 240},
-            "patience": {"dist": "exponential", "mean": 180}, **extra}
+            "patience": {"dist": "exponential", "mean": 180}}
+    spec.update(extra)
     if hours is not None:
         spec["hours"] = list(hours)
     return Scenario(period=1800, horizon=horizon, start=start, contact_types=[spec],
@@ -92,3 +93,64 @@ def test_bad_hours_in_a_file_exit_2_with_the_key_path(single_queue_file, tmp_pat
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert re.search(r"contact_types\[general\]\.hours: must run from an earlier clock time",
                      done.stderr), done.stderr
+
+
+def test_clearing_at_closing_leaves_no_answer_after_it_and_serving_does():
+    # Overloaded (60 an hour for 4 agents of 6 min each, patient callers): a queue stands
+    # at closing.
+    day = dict(hours=("08:00", "12:00"), horizon="8h", start="06:00", staff=4,
+               handle_time={"dist": "exponential", "mean": 360},
+               patience={"dist": "exponential", "mean": 1800})
+    hours = Hours(_day(**day))
+    served = simulate(_day(**day), 2, trace=True).trace
+    cleared_run = simulate(_day(**day, at_close="clear"), 2, trace=True)
+    cleared = cleared_run.trace
+    close = 6 * 3600.0
+    assert (served[served.event == "answered"].time > close).sum() > 5
+    assert (cleared[cleared.event == "answered"].time <= close).all()
+    # Those waiting at closing are closed with their wait until then; none is lost.
+    late = cleared[(cleared.event == "closed") & (cleared.time == close)]
+    arrived = cleared[cleared.event == "arrived"].set_index("contact").time
+    assert len(late) > 5 and all(hours.is_open(0, float(arrived[c])) for c in late.contact)
+    s = cleared_run.summary
+    assert s["offered"] == s["answered"] + s["abandoned"] + s["closed"] + s["unserved"]
+    assert s["closed"] > simulate(_day(**day), 2).summary["closed"]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    ({"at_close": "clear", "hours": None},
+     r"contact_types\[billing\]\.at_close: set, but the type has no 'hours'"),
+    ({"at_close": "later"}, r"contact_types\[billing\]\.at_close: must be 'serve' or 'clear'"),
+    ({"hours": ("22:00", "23:00"), "horizon": "10h"},
+     r"contact_types\[billing\]\.hours: \['22:00', '23:00'\] never falls within the horizon"),
+])
+def test_bad_closing_rules_name_the_key(edit, message):
+    hours = edit.pop("hours", ("08:00", "20:00"))
+    with pytest.raises(ScenarioError, match=message):
+        _day(hours, **edit)
+
+
+def test_clearing_a_queue_that_callbacks_hold_places_in_is_refused():
+    data = _day(at_close="clear").model_dump(exclude_unset=True)
+    data["callbacks"] = {"queue_at_least": 10, "accept": 0.5, "promise": "1h"}
+    with pytest.raises(ScenarioError, match=r"contact_types\[billing\]\.at_close: 'clear' "
+                                            r"cannot be combined with callbacks"):
+        Scenario(**data)
+
+
+def test_closed_contacts_are_left_out_of_the_service_metrics():
+    run = simulate(_day(), 4, trace=True)
+    trace, s = run.trace, run.summary
+    arrived = trace[trace.event == "arrived"].set_index("contact").time
+    left = trace[trace.event.isin(["answered", "abandoned"])].set_index("contact")
+    waits = left.time - arrived[left.index]
+    reached = s["offered"] - s["closed"]
+    assert reached == len(left) and s["closed"] > 100
+    assert s["mean_wait"] == pytest.approx(waits.sum() / reached, rel=1e-12)
+    assert s["p_wait"] == (waits > 0).sum() / reached
+    assert s["abandon_rate"] == s["abandoned"] / reached
+    # An interval with the type closed throughout has no service level, not 0 %.
+    intervals = run.intervals[run.intervals.contact_type == "billing"]
+    night = intervals[intervals.answered + intervals.abandoned == 0]
+    assert len(night) > 10 and (night.closed == night.offered).all()
+    assert night.service_level.isna().all() and night.abandon_rate.isna().all()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import FIRST, Outcome, attempt_kind
+from ccsim.model.registry import METRICS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -40,6 +41,8 @@ class Axes:
     groups: int  #: agent groups
     attempts: tuple[int, ...] = (FIRST,)
     outcomes: tuple[Outcome, ...] = CORE_OUTCOMES
+    #: the outcomes reported that are outside the line's service (see Metric.outside)
+    outside: tuple[Outcome, ...] = ()
 
     @classmethod
     def of(cls, scenario: Scenario, attempts: Iterable[str] = (),
@@ -47,7 +50,7 @@ class Axes:
         """The axes of a run of ``scenario`` whose policies make contacts of the attempt
         kinds named ``attempts`` (other than first) and record ``outcomes`` (names of
         registered outcome metrics)."""
-        declared = [Outcome(name) for name in outcomes]
+        declared = sorted(Outcome(name) for name in outcomes)
         return cls(
             period=scenario.period,
             intervals=scenario.intervals,
@@ -55,7 +58,8 @@ class Axes:
             classes=len(scenario.contact_types),
             groups=len(scenario.agent_groups),
             attempts=tuple(dict.fromkeys((FIRST, *map(attempt_kind, attempts)))),
-            outcomes=tuple(dict.fromkeys((*CORE_OUTCOMES, *sorted(declared)))),
+            outcomes=tuple(dict.fromkeys((*CORE_OUTCOMES, *declared))),
+            outside=tuple(dict.fromkeys(o for o in declared if METRICS[o.column].outside)),
         )
 
     @property

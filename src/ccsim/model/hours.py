@@ -3,13 +3,16 @@
 A contact that arrives while its type is closed (outside its ``hours``, see
 :class:`~ccsim.scenario.ContactType`) is turned away at once: outcome ``closed``, wait 0,
 counted in ``offered`` like any other. Callers already waiting when the type closes stay
-in the queue and are answered (or hang up) as usual. Repeats and callers injected by other
-policies meet the same hours when they arrive.
+in the queue and are answered (or hang up) as usual (``at_close = "serve"``), or are
+turned away then (``"clear"``: outcome ``closed``, their wait up to the closing time; those
+whose patience ran out before are abandoned as usual). Repeats and callers injected by
+other policies meet the same hours when they arrive.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ccsim.model.contacts import Contact, Outcome
@@ -17,6 +20,7 @@ from ccsim.model.policies import Policy
 from ccsim.scenario.fields import windows
 
 if TYPE_CHECKING:
+    from ccsim.model.centre import Centre
     from ccsim.scenario import Scenario
 
 
@@ -26,6 +30,7 @@ class Hours(Policy):
     outcomes = ("closed",)
 
     def __init__(self, scenario: Scenario):
+        self.scenario = scenario
         #: opens[k], closes[k]: the opening windows of type k, in time order (seconds since
         #: the start of the horizon); None for a type open all the time
         self._opens: list[list[float] | None] = []
@@ -34,6 +39,20 @@ class Hours(Policy):
             found = windows(spec.hours, scenario.start, scenario.horizon)
             self._opens.append(None if spec.hours is None else [a for a, _ in found])
             self._closes.append([b for _, b in found])
+
+    def install(self, centre: Centre) -> None:
+        super().install(centre)
+        for kind, spec in enumerate(self.scenario.contact_types):
+            if spec.at_close == "clear":
+                for close in self._closes[kind]:
+                    if close < self.scenario.horizon:
+                        centre.at(close, partial(self._clear, kind))
+
+    def _clear(self, kind: int, now: float) -> None:
+        """Type ``kind`` closes at ``now``: the callers still waiting are turned away."""
+        queue = self.centre.queues[kind]
+        while (contact := queue.pop(now)) is not None:
+            self.centre.record(contact, Outcome.CLOSED, now - contact.arrival)
 
     def is_open(self, kind: int, time: float) -> bool:
         """Whether contact type ``kind`` takes contacts at ``time`` (seconds)."""

@@ -78,8 +78,9 @@ class Counts:
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
 
     def fold(self, interval: np.ndarray, kind: np.ndarray, outcome: np.ndarray,
-             wait: np.ndarray, answer_within: float) -> None:
-        """Add contacts of measured ``interval``s (and ``kind``, ``outcome``, ``wait``)."""
+             wait: np.ndarray, answer_within: float, outside: tuple[int, ...] = ()) -> None:
+        """Add contacts of measured ``interval``s (and ``kind``, ``outcome``, ``wait``);
+        those of the ``outside`` outcomes only to ``offered`` and ``counts``."""
         if not len(interval):
             return
         if int(outcome.max()) >= len(self.counts):  # an outcome registered during the run
@@ -104,8 +105,11 @@ class Counts:
         within = wait <= answer_within
         self.in_sl[low:high] += count(answered & within)
         self.short[low:high] += count((outcome == Outcome.ABANDONED) & within)
-        self.waited[low:high] += count(wait > 0)
         self.wait_answered[low:high] += count(answered, wait)
+        if outside:  # the waits of the line's own contacts
+            line = ~np.isin(outcome, outside)
+            interval, kind, cell, wait = interval[line], kind[line], cell[line], wait[line]
+        self.waited[low:high] += count(wait > 0)
         self.wait_all[low:high] += np.bincount(cell, wait, minlength=size).reshape(shape)
         # Only the bins these waits fall in: the histogram has thousands per cell.
         np.add.at(self.hist, (interval, kind, wait_bins(wait)), 1)
@@ -269,12 +273,12 @@ class Tally:
         keep = (interval >= self.axes.warmup) & (interval < self.axes.intervals)
         if attempt is None:
             self.first.fold(interval[keep], kind[keep], outcome[keep], wait[keep],
-                            self.answer_within)
+                            self.answer_within, self.axes.outside)
             return
         for kind_of_attempt, part in self.by_attempt.items():
             mine = keep & (attempt == kind_of_attempt)
             part.fold(interval[mine], kind[mine], outcome[mine], wait[mine],
-                      self.answer_within)
+                      self.answer_within, self.axes.outside)
 
     def _take_attempts(self) -> np.ndarray | None:
         """The attempt kind of each pending contact record, answered ones first (``None``:

@@ -79,11 +79,18 @@ class Metric:
     #: (summary, intervals, types, groups) that has all of ``inputs`` (its columns)
     derive: Callable[[Mapping[str, float], Scenario], float] | None = None
     inputs: tuple[str, ...] = ()
+    #: an outcome outside the line's service (the centre was closed): its contacts count
+    #: in ``offered`` and the identity, but not in the service metrics, whose denominators
+    #: are the contacts offered less these (``reached``) and whose waits leave them out
+    outside: bool = False
 
     def __post_init__(self) -> None:
         if self.aggregate not in ("sum", "ratio", "quantile"):
             raise ValueError(f"Metric {self.name!r}: aggregate must be 'sum', 'ratio' or "
                              f"'quantile' (got {self.aggregate!r})")
+        if self.outside and not self.outcome:
+            raise ValueError(f"Metric {self.name!r}: only an outcome is outside the line's "
+                             "service (outcome=True)")
         if self.outcome and not self.count:
             raise ValueError(f"Metric {self.name!r}: an outcome is a count (count=True)")
         if (self.derive is None) != (not self.inputs):
@@ -245,10 +252,13 @@ def _closed_rate(row: Mapping[str, float], scenario: Scenario) -> float:
 # Opening hours (ccsim.model.hours).
 _HOURS = _of(
     "hours",
-    _count("closed", "offered contacts that arrived while their type was closed (outside "
-           "its `hours`) and were turned away (wait 0)"),
-    replace(_share("closed_rate", "closed", "closed / offered: the share of contacts that "
-                   "found their type closed", "lower"),
+    replace(_count("closed", "offered contacts turned away because their type was closed: "
+                   "they arrived outside its `hours`, or were still waiting when it closed "
+                   "with `at_close = \"clear\"`; outside the line's service, they are left "
+                   "out of every service metric (whose denominators are `offered` − "
+                   "`closed`) and of the waits"), outside=True),
+    replace(_share("closed_rate", "closed share", "closed / offered: the share of contacts "
+                   "that found their type closed", "lower"),
             derive=_closed_rate, inputs=("closed", "offered")),
     key=("closed", "closed_rate"),
 )

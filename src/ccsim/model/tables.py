@@ -46,6 +46,8 @@ class Columns:
     measures: tuple[Measure, ...] = ()
     outcomes: tuple[Outcome, ...] = CORE_OUTCOMES
     scenario: Scenario | None = None
+    #: the outcomes outside the line's service (see Metric.outside)
+    outside: tuple[Outcome, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,10 @@ def metrics(
     """Every metric of the registry that ``sums`` defines, the policies' metrics of
     ``part`` (intervals, kinds) and the derived metrics, in registry order. A policy's
     metric that is not registered is an error (see :mod:`ccsim.model.registry`)."""
-    offered = sums.offered
     outcomes = {o.column: int(sums.counts[o]) for o in columns.outcomes}
     answered = outcomes["answered"]
+    # The line's own contacts: those offered less any outside its service (see Metric).
+    offered = sums.offered - sum(outcomes[o.column] for o in columns.outside)
     p50, p90, p95 = quantiles(sums.hist, (0.5, 0.9, 0.95))
     levels = {
         "sl_offered": ratio(sums.in_sl, offered),
@@ -100,7 +103,7 @@ def metrics(
         "sl_expected": ratio(sums.in_sl, sums.expected),
     }
     values = {
-        "offered": offered,
+        "offered": sums.offered,
         **outcomes,
         "short_abandons": sums.short,
         "abandon_rate": ratio(outcomes["abandoned"], offered),

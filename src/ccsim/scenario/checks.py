@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from ccsim.scenario.errors import ScenarioError, scenario_error
+from ccsim.scenario.fields import windows
 
 if TYPE_CHECKING:
     from ccsim.scenario.schema import Scenario
@@ -186,6 +187,28 @@ def calling_hours(s: Scenario) -> None:
                 f"outbound[{campaign.name}].hours")
 
 
+def opening_hours(s: Scenario) -> None:
+    """Every type's opening hours fall, at least in part, within the horizon; only a type
+    with hours has a rule for closing, and one that clears its queue then takes no
+    callbacks (a callback request holds a place in the line that closing would drop)."""
+    for c in s.contact_types:
+        where = f"contact_types[{c.name}]"
+        if c.hours is None:
+            if "at_close" in c.model_fields_set:
+                raise ScenarioError("set, but the type has no 'hours': it never closes",
+                                    f"{where}.at_close")
+            continue
+        if not windows(c.hours, s.start, s.horizon):
+            raise ScenarioError(
+                f"{list(c.hours)} never falls within the horizon ({s.horizon:g} s from "
+                f"{s.start}), so every contact would be turned away", f"{where}.hours")
+        if c.at_close == "clear" and s.callbacks_for(c) is not None:
+            raise ScenarioError(
+                "'clear' cannot be combined with callbacks for this type yet (closing "
+                "would drop the places that callback requests hold); use 'serve', or "
+                "turn callbacks off for the type (callbacks = false)", f"{where}.at_close")
+
+
 def callbacks(s: Scenario) -> None:
     """Each type's callback keys, merged with the scenario's, make a whole policy."""
     for c in s.contact_types:
@@ -200,5 +223,5 @@ def callbacks(s: Scenario) -> None:
 
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
-    names, skills, resolution, outbound, horizon, calling_hours, callbacks,
+    names, skills, resolution, outbound, horizon, calling_hours, callbacks, opening_hours,
 ]

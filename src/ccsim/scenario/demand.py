@@ -128,7 +128,8 @@ class ContactType(Strict):
     again, a *repeat contact* of the same type, ``repeat_delay`` after the conversation.
     ``hours`` are the type's opening hours, every day: a contact that arrives outside them
     is turned away (outcome ``closed``); callers already waiting at closing are still
-    answered."""
+    answered (``at_close = "serve"``) or told to call back another day (``"clear"``: they
+    are ``closed`` too)."""
 
     name: str = Field(min_length=1)
     channel: Literal["voice"] = "voice"
@@ -141,6 +142,7 @@ class ContactType(Strict):
     resolution_by_group: dict[str, Share] | None = None
     repeat_delay: Delay | None = None
     hours: Hours | None = None
+    at_close: Literal["serve", "clear"] = "serve"
 
     def resolves(self, group: str) -> float:
         """The probability that an agent of ``group`` settles a contact of this type."""
@@ -181,8 +183,10 @@ class ContactType(Strict):
             parts.append("an unsettled customer calls again "
                          f"{after(self.repeat_delay, 'the conversation')}")
         if self.hours is not None:
+            waiting = ("callers waiting at closing are turned away too" if
+                       self.at_close == "clear" else "callers waiting at closing are served")
             parts.append(f"open {self.hours[0]}–{self.hours[1]} (a contact arriving while "
-                         "closed is turned away)")
+                         f"closed is turned away; {waiting})")
         return "; ".join(parts)
 
 
