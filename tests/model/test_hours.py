@@ -119,7 +119,7 @@ def test_clearing_at_closing_leaves_no_answer_after_it_and_serving_does():
 
 @pytest.mark.parametrize(("edit", "message"), [
     ({"at_close": "clear", "hours": None},
-     r"contact_types\[billing\]\.at_close: set, but the type has no 'hours'"),
+     r"contact_types\[billing\]\.at_close: 'clear' set, but the type has no 'hours'"),
     ({"at_close": "later"}, r"contact_types\[billing\]\.at_close: must be 'serve' or 'clear'"),
     ({"hours": ("22:00", "23:00"), "horizon": "10h"},
      r"contact_types\[billing\]\.hours: \['22:00', '23:00'\] never falls within the horizon"),

@@ -194,9 +194,9 @@ def opening_hours(s: Scenario) -> None:
     for c in s.contact_types:
         where = f"contact_types[{c.name}]"
         if c.hours is None:
-            if "at_close" in c.model_fields_set:
-                raise ScenarioError("set, but the type has no 'hours': it never closes",
-                                    f"{where}.at_close")
+            if c.at_close == "clear":  # "serve", the default, is what a type never closed does
+                raise ScenarioError("'clear' set, but the type has no 'hours': it never "
+                                    "closes", f"{where}.at_close")
             continue
         if not windows(c.hours, s.start, s.horizon):
             raise ScenarioError(
