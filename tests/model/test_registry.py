@@ -176,7 +176,8 @@ def test_bad_definitions_say_what_is_wrong():
 
 def test_outcomes_keep_their_numbers_and_names():
     assert [int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.BLOCKED,
-                             Outcome.UNSERVED, Outcome.CALLBACK_ACCEPTED)] == [0, 1, 2, 3, 4]
+                             Outcome.UNSERVED, Outcome.CALLBACK_ACCEPTED,
+                             Outcome.CLOSED)] == [0, 1, 2, 3, 4, 5]
     assert Outcome(4) is Outcome("callbacks_accepted") is Outcome.CALLBACK_ACCEPTED
     assert Outcome.CALLBACK_ACCEPTED.event == "callback_accepted"  # its trace rows
     assert list(OUTCOMES) == [o.column for o in contacts.outcomes()]

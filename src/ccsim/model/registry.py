@@ -281,13 +281,13 @@ def _follow_ups(s: Scenario) -> bool:
 #: Each policy of the registry, and whether a scenario configures it (then its runs
 #: report the policy's metrics).
 POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
-    "hours": lambda s: any(c.hours is not None for c in s.contact_types),
     "callbacks": _offers,
     "recalls": _recalls,
     "followups": _follow_ups,
     "resolution": lambda s: any(c.repeat_delay is not None for c in s.contact_types),
     "outbound": lambda s: bool(s.outbound),
     "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
+    "hours": lambda s: any(c.hours is not None for c in s.contact_types),
 }
 
 
@@ -374,7 +374,7 @@ class _Names:
 
 
 #: Every metric, by name, in the order tables show them.
-METRICS = Registry((*_CORE, *_HOURS, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND))
+METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).
