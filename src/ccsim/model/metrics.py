@@ -108,11 +108,12 @@ class Counts:
         self.wait_answered[low:high] += count(answered, wait)
         if outside:  # the waits of the line's own contacts
             line = ~np.isin(outcome, outside)
-            interval, kind, cell, wait = interval[line], kind[line], cell[line], wait[line]
+            cell, wait = cell[line], wait[line]
         self.waited[low:high] += count(wait > 0)
         self.wait_all[low:high] += np.bincount(cell, wait, minlength=size).reshape(shape)
-        # Only the bins these waits fall in: the histogram has thousands per cell.
-        np.add.at(self.hist, (interval, kind, wait_bins(wait)), 1)
+        self.hist[low:high] += np.bincount(
+            cell * _BINS + wait_bins(wait), minlength=size * _BINS
+        ).reshape(*shape, _BINS).astype(self.hist.dtype)
 
 
 class Tally:
