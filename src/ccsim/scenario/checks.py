@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: Most reporting intervals in a horizon (statistics are kept per interval).
 MAX_INTERVALS = 10_000
+#: Seconds in a day (a day's volume profile with ``days``).
+DAY = 86_400.0
 
 
 def unique_names(key: str, names: list[str]) -> None:
@@ -122,7 +124,16 @@ def horizon(s: Scenario) -> None:
     """The horizon (given, or the length of the volumes) is a whole number of periods that
     every per-interval list matches, holds every scripted arrival, and outlasts the
     warm-up. Fills in ``horizon`` when it is not given."""
-    lengths = {c.name: len(c.arrivals.volumes) for c in s.contact_types if c.arrivals.volumes}
+    for c in s.contact_types:
+        daily = c.arrivals.volumes
+        if c.arrivals.days is not None and daily and len(daily) * s.period != DAY:
+            per_day = DAY / s.period
+            wanted = (f"{per_day:g} intervals of {s.period:g} s" if per_day == int(per_day)
+                      else f"a day, but {s.period:g} s does not divide a day")
+            raise ScenarioError(f"with 'days', lists one day's volumes: {wanted} (got "
+                                f"{len(daily)})", f"contact_types[{c.name}].arrivals.volumes")
+    lengths = {c.name: len(v) for c in s.contact_types
+               if (v := c.arrivals.over_horizon())}
     if "horizon" not in s.model_fields_set:
         if not lengths:
             raise ScenarioError(
@@ -155,6 +166,11 @@ def horizon(s: Scenario) -> None:
                 f"(got {c.arrivals.times[-1]:g} s)",
                 f"contact_types[{c.name}].arrivals.times",
             )
+    for c in s.contact_types:
+        days = c.arrivals.days
+        if days is not None and len(days) * DAY != s.horizon:
+            raise ScenarioError(f"lists {len(days)} days but the horizon holds "
+                                f"{s.horizon / DAY:g}", f"contact_types[{c.name}].arrivals.days")
     for name, length in lengths.items():
         if length != n:
             raise ScenarioError(

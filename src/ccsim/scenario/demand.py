@@ -26,11 +26,14 @@ from ccsim.scenario.words import duration, listed, number, percent
 class Arrivals(Strict):
     """When contacts arrive: a Poisson process with a constant ``per_hour`` rate or with
     expected ``volumes`` per interval (piecewise-constant rate ``volumes[i] / period``), or
-    scripted arrival ``times`` (a replayed day, or a case worked out by hand)."""
+    scripted arrival ``times`` (a replayed day, or a case worked out by hand). With
+    ``days``, ``volumes`` is one day's profile and day ``d`` of the horizon expects it
+    × ``days[d]``."""
 
     per_hour: PositiveFloat | None = None
     volumes: list[Volume] | None = None
     times: list[NonNegativeDuration] | None = None
+    days: list[Volume] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Arrivals:
@@ -43,13 +46,30 @@ class Arrivals(Strict):
             raise ValueError(f"volumes: at least one must be positive (got {self.volumes})")
         if self.times is not None and any(b < a for a, b in itertools.pairwise(self.times)):
             raise ValueError(f"times: must be in increasing order (got {self.times})")
+        if self.days is not None:
+            if self.volumes is None:
+                raise ValueError("days: scales a day's 'volumes' (one factor per day of the "
+                                 "horizon); give 'volumes' for one day")
+            if not self.days:
+                raise ValueError("days: must list one factor per day of the horizon (got [])")
         return self
+
+    def over_horizon(self) -> list[float] | None:
+        """The expected volumes of every interval of the horizon (``None`` without
+        ``volumes``): the day's profile × each day's factor, with ``days``."""
+        if self.volumes is None or self.days is None:
+            return self.volumes
+        return [v * factor for factor in self.days for v in self.volumes]
 
     def describe(self) -> str:
         """``120 an hour (Poisson)``, ``1,234 expected over 16 intervals, at most 150 in
         one (Poisson)``, ``12 scripted arrivals``"""
         if self.per_hour is not None:
             return f"{number(self.per_hour)} an hour (Poisson)"
+        if self.volumes is not None and self.days is not None:
+            return (f"{number(sum(self.volumes))} expected in a day of {len(self.volumes)} "
+                    f"intervals, × {number(min(self.days))}–{number(max(self.days))} "
+                    f"over {len(self.days)} days (Poisson)")
         if self.volumes is not None:
             return (f"{number(sum(self.volumes))} expected over {len(self.volumes)} "
                     f"intervals, at most {number(max(self.volumes))} in one (Poisson)")

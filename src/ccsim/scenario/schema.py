@@ -152,8 +152,9 @@ class Scenario(Strict):
         arrivals = contact_type.arrivals
         if arrivals.per_hour is not None:
             return [arrivals.per_hour * self.period / 3600.0] * self.intervals
-        if arrivals.volumes is not None:
-            return list(arrivals.volumes)
+        volumes = arrivals.over_horizon()
+        if volumes is not None:
+            return volumes
         counts = [0.0] * self.intervals
         for t in arrivals.times or ():  # the form left: Arrivals holds exactly one
             counts[int(t // self.period)] += 1

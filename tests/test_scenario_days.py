@@ -1,0 +1,73 @@
+"""A week of days: ``arrivals.days`` scales one day's volume profile, day by day; the run
+expects and meets those volumes; a misfit list is a one-line error with its key path."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from ccsim import Scenario, ScenarioError, simulate
+
+PROFILE = [10.0, 30.0, 50.0, 40.0]  # a day of 6-hour intervals
+
+
+def _week(days=(1.0, 0.5), *, volumes=PROFILE, period="6h", **extra):
+    arrivals = {"volumes": list(volumes), "days": list(days)}
+    return Scenario(period=period, contact_types=[{
+        "name": "calls", "arrivals": arrivals,
+        "handle_time": {"dist": "exponential", "mean": 240}}],
+        agent_groups=[{"name": "team", "skills": ["calls"], "staff": 4}], **extra)
+
+
+def test_each_day_expects_the_profile_times_its_factor():
+    s = _week((1.0, 0.5, 0.0))
+    assert s.horizon == 3 * 86_400
+    assert s.volumes(s.contact_types[0]) == PROFILE + [v / 2 for v in PROFILE] + [0.0] * 4
+    assert "× 0–1 over 3 days" in s.contact_types[0].arrivals.describe()
+
+
+def test_a_factor_of_one_is_the_profile_itself_bit_for_bit():
+    plain = Scenario(period="6h", contact_types=[{
+        "name": "calls", "arrivals": {"volumes": PROFILE},
+        "handle_time": {"dist": "exponential", "mean": 240}}],
+        agent_groups=[{"name": "team", "skills": ["calls"], "staff": 4}])
+    assert simulate(_week((1.0,)), 3).summary == simulate(plain, 3).summary
+
+
+def test_the_days_arrive_as_expected():
+    # 130 expected on day 0, 65 on day 1: Poisson counts, within a CI over 30 runs.
+    day_offered = []
+    for seed in range(30):
+        intervals = simulate(_week(), seed).intervals
+        offered = intervals[intervals.contact_type == "calls"].offered.to_numpy()
+        day_offered.append([offered[:4].sum(), offered[4:].sum()])
+    counts = np.array(day_offered, dtype=float)
+    for d, expected in enumerate((130.0, 65.0)):
+        half = (stats.t.ppf(0.999, len(counts) - 1) * counts[:, d].std(ddof=1)
+                / math.sqrt(len(counts)))
+        assert abs(counts[:, d].mean() - expected) <= half, d
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: _week(volumes=PROFILE[:3]),
+     r"contact_types\[calls\]\.arrivals\.volumes: with 'days', lists one day's volumes: 4 "
+     r"intervals of 21600 s \(got 3\)"),
+    (lambda: _week(period="7h"),
+     r"arrivals\.volumes: with 'days', lists one day's volumes: a day, but 25200 s does not "
+     r"divide a day"),
+    (lambda: _week(horizon="3d"),
+     r"contact_types\[calls\]\.arrivals\.days: lists 2 days but the horizon holds 3"),
+    (lambda: _week(days=()), r"days: must list one factor per day of the horizon"),
+    (lambda: _week(days=(1.0, -0.5)), r"arrivals\.days\[1\]: must be >= 0"),
+    (lambda: Scenario(period="6h", horizon="1d", contact_types=[{
+        "name": "calls", "arrivals": {"per_hour": 10, "days": [1.0]},
+        "handle_time": {"dist": "exponential", "mean": 240}}],
+        agent_groups=[{"name": "team", "skills": ["calls"], "staff": 4}]),
+     r"days: scales a day's 'volumes'"),
+])
+def test_misfit_days_name_the_key(make, message):
+    with pytest.raises(ScenarioError, match=message):
+        make()
