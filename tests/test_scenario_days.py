@@ -71,3 +71,23 @@ def test_the_days_arrive_as_expected():
 def test_misfit_days_name_the_key(make, message):
     with pytest.raises(ScenarioError, match=message):
         make()
+
+
+def test_the_days_table_has_a_row_per_day_by_the_clock():
+    # From 18:00 over 2 days of 6-hour intervals: days 0 (18:00), 1 (00:00-18:00) and 2.
+    run = simulate(_week(start="18:00"), 5)
+    days = run.days
+    assert days.day.tolist() == [0, 1, 2]
+    everything = run.intervals[run.intervals.contact_type == "all"]
+    by_day = everything.groupby((everything.interval * 6 + 18) // 24).offered.sum()
+    assert days.offered.tolist() == by_day.tolist()
+    assert days.offered.sum() == run.summary["offered"]
+
+
+def test_a_one_day_window_has_one_day_row_equal_to_the_summary():
+    run = simulate(_week((1.0,)), 2)
+    assert len(run.days) == 1
+    row = run.days.iloc[0].drop("day").to_dict()
+    assert row.keys() == run.summary.keys()
+    for key, value in run.summary.items():
+        assert row[key] == value or (math.isnan(value) and math.isnan(row[key])), key

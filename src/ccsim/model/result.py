@@ -24,7 +24,9 @@ class RunResult:
     measured window; ``types`` has the ``all`` row (the summary), then the same per contact
     type. ``intervals`` has one row per measured interval and contact type plus an
     ``all`` row per interval; ``groups`` one row per interval and agent group.
-    ``trace`` is a per-contact event log when the run was traced, else ``None``.
+    ``days`` has one row per day (by the clock) of the measured window, its metrics as
+    the summary's. ``trace`` is a per-contact event log when the run was traced, else
+    ``None``.
     ``agents`` has one row per agent who was ever on duty, over the whole run (warm-up
     included): on-duty and busy time, contacts handled and the policies' columns (outbound
     calls, quota); a run with no policy keeps no agent counters, and has ``None``.
@@ -60,6 +62,13 @@ class RunResult:
     def types(self) -> pd.DataFrame:
         """The ``all`` row (the summary), then one row per contact type."""
         built: pd.DataFrame = self._tables.frame("types")
+        return built
+
+    @property
+    def days(self) -> pd.DataFrame:
+        """One row per day of the measured window (days by the clock from ``start``,
+        numbered from 0): the whole centre's metrics over that day, as in the summary."""
+        built: pd.DataFrame = self._tables.frame("days")
         return built
 
     @property
@@ -155,6 +164,11 @@ class _Tables:
         names = [c.name for c in scenario.contact_types]
         return frame(tables.type_rows(tally, names, columns))
 
+    def _make_days(self) -> pd.DataFrame:
+        scenario, tally, _, _, columns, _ = self._need()
+        days = [day(scenario, i) for i in range(scenario.intervals)]
+        return frame(tables.day_rows(tally, days, columns))
+
     def _make_trace(self) -> pd.DataFrame | None:
         scenario, tally, _, groups, _, _ = self._need()
         trace = getattr(tally, "trace", None)
@@ -166,7 +180,7 @@ class _Tables:
         return frame(self._agents) if self._agents is not None else None
 
 
-_FRAMES = ("intervals", "groups", "types", "trace", "agents")
+_FRAMES = ("intervals", "groups", "types", "days", "trace", "agents")
 
 
 def build_result(
@@ -192,6 +206,11 @@ def build_result(
         summary=tables.summary(tally, columns),
         tables=_Tables(scenario, tally, staff, groups, columns, group_measures, agents),
     )
+
+
+def day(scenario: Scenario, interval: int) -> int:
+    """The day (0: the first) by the clock in which ``interval`` starts."""
+    return int((scenario.start_seconds + interval * scenario.period) // 86_400)
 
 
 def clock(scenario: Scenario, interval: int) -> str:

@@ -166,6 +166,24 @@ def type_rows(
     return rows
 
 
+def day_rows(tally: Tally, days: list[int], columns: Columns = Columns()) -> list[Row]:
+    """One row per day of the measured window (``days[i]``: the day of interval ``i``,
+    counted from the first): the whole centre's metrics over that day's intervals, as the
+    summary's over the whole window."""
+    rows: list[Row] = []
+    every, n = slice(None), tally.axes.intervals
+    start = tally.axes.warmup
+    while start < n:
+        end = start + 1
+        while end < n and days[end] == days[start]:
+            end += 1
+        here = slice(start, end)
+        sums = _agent_sums(tally, contact_sums(tally, here, every), here, every, end == n)
+        rows.append({"day": days[start], **metrics(sums, columns, (here, every))})
+        start = end
+    return rows
+
+
 def interval_rows(
     tally: Tally, staff: np.ndarray, kind_names: list[str], columns: Columns = Columns()
 ) -> list[Row]:
