@@ -27,6 +27,10 @@ registered in :mod:`ccsim.model.registry`, which the tables, charts and reports 
   time, for head counts) plus the overtime of agents finishing a contact after their duty
   ended (see :mod:`ccsim.model.roster`).
 
+Contacts of an outcome *outside the line's service* (``closed``: the centre was closed; see
+:attr:`~ccsim.model.registry.Metric.outside`) count in ``offered`` and its identity, but
+not in the waits, and the service metrics' denominators leave them out.
+
 A rate whose denominator is zero is NaN, never 0.
 """
 
