@@ -57,8 +57,10 @@ class Arrivals(Strict):
     def over_horizon(self) -> list[float] | None:
         """The expected volumes of every interval of the horizon (``None`` without
         ``volumes``): the day's profile × each day's factor, with ``days``."""
-        if self.volumes is None or self.days is None:
-            return self.volumes
+        if self.volumes is None:
+            return None
+        if self.days is None:
+            return list(self.volumes)  # a copy: the scenario stays as it was written
         return [v * factor for factor in self.days for v in self.volumes]
 
     def describe(self) -> str:
