@@ -114,14 +114,14 @@ class _Batches:
     """Hands out batches of runs sized from the run times seen so far."""
 
     def __init__(self, runs: Sequence[Run], slots: int, target: float):
-        self._queue = deque(runs)
+        self._waiting = deque(runs)
         self._slots = max(1, slots)
         self._target = target
         self._seconds = 0.0
         self._done = 0
 
     def __bool__(self) -> bool:
-        return bool(self._queue)
+        return bool(self._waiting)
 
     def observe(self, records: list[dict[str, Any]]) -> None:
         self._seconds += sum(r["elapsed"] for r in records)
@@ -133,9 +133,9 @@ class _Batches:
         else:
             by_time = max(1, int(self._target / max(self._seconds / self._done, 1e-6)))
             # Leave at least two batches per worker so the last ones finish together.
-            fair = max(1, math.ceil(len(self._queue) / (2 * self._slots)))
+            fair = max(1, math.ceil(len(self._waiting) / (2 * self._slots)))
             size = min(by_time, fair)
-        return [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
+        return [self._waiting.popleft() for _ in range(min(size, len(self._waiting)))]
 
 
 def _exit_with_parent(parent: int) -> None:

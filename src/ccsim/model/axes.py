@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import FIRST, Outcome, attempt_kind
-from ccsim.model.registry import METRICS
+from ccsim.model.registry import outside
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -41,8 +41,6 @@ class Axes:
     groups: int  #: agent groups
     attempts: tuple[int, ...] = (FIRST,)
     outcomes: tuple[Outcome, ...] = CORE_OUTCOMES
-    #: the outcomes reported that are outside the line's service (see Metric.outside)
-    outside: tuple[Outcome, ...] = ()
 
     @classmethod
     def of(cls, scenario: Scenario, attempts: Iterable[str] = (),
@@ -59,8 +57,12 @@ class Axes:
             groups=len(scenario.agent_groups),
             attempts=tuple(dict.fromkeys((FIRST, *map(attempt_kind, attempts)))),
             outcomes=tuple(dict.fromkeys((*CORE_OUTCOMES, *declared))),
-            outside=tuple(dict.fromkeys(o for o in declared if METRICS[o.column].outside)),
         )
+
+    @property
+    def outside(self) -> tuple[Outcome, ...]:
+        """The outcomes reported that are outside the line's service (Metric.outside)."""
+        return outside(self.outcomes)
 
     @property
     def split(self) -> bool:

@@ -389,6 +389,11 @@ def register(metric: Metric) -> Metric:
     return METRICS.register(metric)
 
 
+def outside(outcomes: Iterable[Outcome]) -> tuple[Outcome, ...]:
+    """Those of ``outcomes`` that are outside the line's service (:attr:`Metric.outside`)."""
+    return tuple(o for o in outcomes if METRICS[o.column].outside)
+
+
 def derived(row: dict[str, float], scenario: Scenario | None) -> dict[str, float]:
     """``row`` with the derived metrics whose inputs it has (in place; returned)."""
     if scenario is None:

@@ -199,7 +199,7 @@ def build_result(
     ``measures`` and ``group_measures`` give the metrics of installed policies, ``agents``
     the rows of the agents table. The summary is computed now, the tables when read."""
     columns = tables.Columns(scenario.service_level.definition, tuple(measures),
-                             tally.axes.outcomes, scenario, tally.axes.outside)
+                             tally.axes.outcomes, scenario)
     return RunResult(
         scenario=scenario.name,
         seed=seed,

@@ -25,7 +25,7 @@ import numpy as np
 from ccsim.model.axes import CORE_OUTCOMES
 from ccsim.model.contacts import Outcome
 from ccsim.model.metrics import _EDGES, Tally
-from ccsim.model.registry import METRICS, derived, unregistered
+from ccsim.model.registry import METRICS, derived, outside, unregistered
 
 if TYPE_CHECKING:
     from ccsim.scenario import Scenario
@@ -46,8 +46,11 @@ class Columns:
     measures: tuple[Measure, ...] = ()
     outcomes: tuple[Outcome, ...] = CORE_OUTCOMES
     scenario: Scenario | None = None
-    #: the outcomes outside the line's service (see Metric.outside)
-    outside: tuple[Outcome, ...] = ()
+
+    @property
+    def outside(self) -> tuple[Outcome, ...]:
+        """The outcomes reported that are outside the line's service (Metric.outside)."""
+        return outside(self.outcomes)
 
 
 @dataclass(frozen=True)
