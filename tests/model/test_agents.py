@@ -77,7 +77,9 @@ def test_a_named_agent_owed_to_a_break_that_is_over_stays():
     group.go(0, 30.0)
     agent, since = group.come(0, 40.0)
     assert agent is group.agents[0] and since == 30.0  # overtime from 30 s to 40 s
-    assert agent.on_duty and agent.owed == math.inf and agent.on_since == 0.0
+    assert agent.on_duty and agent.owed == math.inf
+    # Its duty so far is counted, the 10 s past the change as overtime.
+    assert (agent.on_since, agent.duty_time, agent.overtime) == (40.0, 40.0, 10.0)
     assert group.on_duty == 1 and not group.leaving
 
 

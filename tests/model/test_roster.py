@@ -294,9 +294,9 @@ def test_a_named_roster_keeps_its_invariants(case, monkeypatch):
             moves.setdefault(agent.key, []).append((True, now))
         return agent, since
 
-    def logged_leave(self, agent, now):
+    def logged_leave(self, agent, now, due=None):
         moves.setdefault(agent.key, []).append((False, now))
-        leave(self, agent, now)
+        leave(self, agent, now, due)
 
     with monkeypatch.context() as patch:
         patch.setattr(Group, "come", logged_come)

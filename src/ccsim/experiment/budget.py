@@ -69,9 +69,7 @@ def run_cost(scenario: Scenario, trace: bool = False) -> RunCost:
                          for c in scenario.contact_types))
     attempts = _outbound_attempts(scenario) + _callback_attempts(scenario, volumes)
     cells = scenario.intervals * len(scenario.contact_types)
-    agents = sum(
-        max(g.staff_at(i) for i in range(scenario.intervals)) for g in scenario.agent_groups
-    )
+    agents = sum(math.ceil(max(planned)) for planned in scenario.planned_staff())
     seconds = (
         SECONDS_PER_RUN
         + cells * SECONDS_PER_CELL
@@ -111,8 +109,9 @@ def _outbound_attempts(scenario: Scenario) -> float:
         cost = c.dial_time + c.reach * (c.handle_time.mean + (c.wrap_up.mean if c.wrap_up
                                                                 else 0.0))
         open_ = _open_seconds(scenario, c)
-        seconds = sum(g.staff_at(i) * open_[i] for g in scenario.agent_groups
-                      if c.name in g.outbound for i in range(scenario.intervals))
+        seconds = sum(p * o for g, planned in zip(scenario.agent_groups,
+                                                   scenario.planned_staff(), strict=True)
+                      if c.name in g.outbound for p, o in zip(planned, open_, strict=True))
         # The schema refuses attempts that take no time (reach and dial_time both 0).
         attempts = seconds / cost if cost > 0 else math.inf
         total += min(attempts, c.list_size if c.list_size is not None else math.inf)
@@ -171,10 +170,9 @@ def _live_contacts(scenario: Scenario, volumes: dict[str, list[float]]) -> float
 
 def _overloaded(scenario: Scenario, name: str, work: float) -> bool:
     """Whether ``work`` agent-seconds of type ``name`` exceed its staff's time."""
-    staffed = sum(
-        g.staff_at(i) for g in scenario.agent_groups if name in g.skills
-        for i in range(scenario.intervals)
-    )
+    staffed = sum(sum(planned) for g, planned in zip(scenario.agent_groups,
+                                                     scenario.planned_staff(), strict=True)
+                  if name in g.skills)
     return work >= staffed * scenario.period
 
 

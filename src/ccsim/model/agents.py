@@ -11,13 +11,16 @@ as staffed time so that occupancy never exceeds 1); when agents come on, those o
 earlier drop stay on first, then off-duty agents come back, the lowest number first, then
 new agents join (:meth:`Group.withdraw`, :meth:`Group.join`). A change that names its
 agent moves that agent alone (:meth:`Group.come`, :meth:`Group.go`), by the same rule: busy,
-it finishes its contact first.
+it finishes its contact first. A named agent's *break* keeps its length: busy when it
+comes, the agent finishes first and is back ``length`` seconds after it left (the centre
+keeps that time, :attr:`Agent.back`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from heapq import heappop, heappush
 
 
@@ -32,8 +35,9 @@ class Agent:
     so they stay at their start values and cost nothing.
     """
 
-    __slots__ = ("busy_time", "duty_time", "group", "handled", "idle_since", "number",
-                 "on_duty", "on_since", "owed", "until")
+    __slots__ = ("back", "break_time", "busy_time", "duty_time", "group", "handled",
+                 "idle_since", "missed", "number", "on_duty", "on_since", "overtime", "owed",
+                 "rest", "until")
 
     def __init__(self, group: Group, number: int, now: float):
         self.group = group
@@ -47,6 +51,15 @@ class Agent:
         self.duty_time = 0.0  #: seconds on duty before that (overtime finishing included)
         #: when a change named it off duty while it was busy (inf: it owes nothing)
         self.owed = math.inf
+        #: the length of the break it owes (0: what it owes is the end of its duty)
+        self.rest = 0.0
+        #: when it is back from a break it took late (inf: it is not on one)
+        self.back = math.inf
+        #: ``(time, length)`` of changes off duty that came while it was away or owing a
+        #: break, taken in turn when it is back (length 0: its duty ended)
+        self.missed: list[tuple[float, float]] = []
+        self.overtime = 0.0  #: seconds on duty after its duty ended, finishing work
+        self.break_time = 0.0  #: seconds on its breaks
 
     @property
     def key(self) -> tuple[int, int]:
@@ -84,7 +97,7 @@ class Group:
 
     __slots__ = (
         "_off", "agents", "busy", "idle", "index", "leaving", "name", "named", "on_duty",
-        "skills", "wake_at",
+        "record", "skills", "wake_at",
     )
 
     def __init__(self, index: int, name: str, skills: tuple[int, ...]):
@@ -99,6 +112,9 @@ class Group:
         self.wake_at = math.inf
         self._off: list[int] = []  # numbers of off-duty agents (a heap: lowest first)
         self.named = False
+        #: ``record(group, on, off)``: a span its agents were on duty, not overtime (kept
+        #: for a group whose agents are named; None: the roster's plan is the staffed time)
+        self.record: Callable[[int, float, float], None] | None = None
 
     def join(self, now: float) -> Agent:
         """An agent comes on duty at ``now`` (counted in ``on_duty``), idle: the
@@ -114,11 +130,20 @@ class Group:
         self.on_duty += 1
         return agent
 
-    def leave(self, agent: Agent, now: float) -> None:
-        """``agent`` (not idle, not busy) goes off duty at ``now``."""
+    def leave(self, agent: Agent, now: float, due: float | None = None) -> None:
+        """``agent`` (not idle, not busy) goes off duty at ``now``; its duty was ``due``
+        to end then (if earlier, the rest was overtime)."""
         agent.on_duty = False
-        agent.duty_time += now - agent.on_since
+        self.worked(agent, now, now if due is None else due)
         heappush(self._off, agent.number)
+
+    def worked(self, agent: Agent, now: float, due: float) -> None:
+        """``agent``, on duty since ``agent.on_since``, has worked until ``now``, the part
+        after ``due`` as overtime."""
+        agent.duty_time += now - agent.on_since
+        agent.overtime += now - due
+        if self.record is not None and due > agent.on_since:
+            self.record(self.index, agent.on_since, due)
 
     def release(self, agent: Agent) -> float | None:
         """``agent``, busy until now, is free while ``leaving`` holds something: the time
@@ -144,23 +169,46 @@ class Group:
         if agent.owed < math.inf:
             since, agent.owed = agent.owed, math.inf
             self.leaving.remove(since)
+            self.worked(agent, now, since)
+            agent.on_since = now
         else:
             agent.on_duty = True
             agent.idle_since = agent.on_since = now
         return agent, since
 
-    def go(self, number: int, now: float) -> None:
-        """Agent ``number`` goes off duty at ``now``: at once if idle; else (busy) when it
-        finishes, owing the change (see :meth:`release`)."""
+    def go(self, number: int, now: float, rest: float = 0.0) -> bool:
+        """Agent ``number`` goes off duty at ``now``, for a break of ``rest`` seconds if
+        positive: at once if idle (returns True); else (busy) when it finishes, owing the
+        change (see :meth:`release`)."""
         agent = self.agents[number]
         self.on_duty -= 1
         try:
             self.idle.remove(agent)
         except ValueError:
-            agent.owed = now
+            agent.owed, agent.rest = now, rest
             self.leaving.append(now)
+            return False
+        self.leave(agent, now)
+        return True
+
+    def owe(self, agent: Agent, now: float, rest: float) -> None:
+        """A change off duty at ``now`` (a break of ``rest`` seconds, or the end of its
+        duty) comes while ``agent`` is away on a break or owes one: the end of its duty
+        replaces a break still owed (overtime counts from now); the rest waits its turn."""
+        if agent.owed < math.inf and not rest:
+            self.leaving.remove(agent.owed)
+            self.leaving.append(now)
+            agent.owed, agent.rest = now, 0.0
+            agent.missed.clear()
         else:
-            self.leave(agent, now)
+            agent.missed.append((now, rest))
+
+    def back_from_break(self, agent: Agent, now: float) -> None:
+        """``agent``, away on a break it took late, comes back on duty at ``now``."""
+        agent.back = math.inf
+        agent.on_duty = True
+        agent.idle_since = agent.on_since = now
+        self.on_duty += 1
 
     def withdraw(self, count: int, now: float) -> int:
         """Take up to ``count`` idle agents off duty (and out of ``on_duty``) at ``now``;

@@ -47,6 +47,7 @@ from ccsim.model.result import RunResult, build_result
 from ccsim.model.roster import Change, Roster
 from ccsim.model.routing import Router, SkillRouter
 from ccsim.model.service import ServiceChain
+from ccsim.model.shifts import AgentPlan, staffing
 from ccsim.model.tables import GroupMeasure, Measure, ratio
 from ccsim.model.trace import tally_type
 from ccsim.scenario import Scenario
@@ -102,8 +103,13 @@ class Centre(Host):
         ]
         #: able[k]: the groups that can take contacts of type k
         self._able = [[g for g in self.groups if k in g.skills] for k in range(len(types))]
-        #: who is on duty when: the scenario's head counts, or a roster given
-        self.roster = Roster.from_scenario(scenario) if roster is None else roster
+        #: who is on duty when: the scenario's head counts and shifts, or a roster given;
+        #: the plan of each agent of a group with shifts
+        self.agent_plans: dict[int, list[AgentPlan]] = {}
+        if roster is None:
+            plan = staffing(scenario, seed)
+            roster, self.agent_plans = plan.roster, plan.agents
+        self.roster = roster
         _fits(self.roster, scenario)
         for group in self.groups:
             group.named = self.roster.named(group.index)
@@ -116,6 +122,12 @@ class Centre(Host):
             expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
         )
         self.tally.scheduled = self.roster.scheduled
+        if any(group.named for group in self.groups):  # their duty as worked, not as planned
+            self.tally.scheduled = self.roster.scheduled.copy()
+            for group in self.groups:
+                if group.named:
+                    self.tally.scheduled[:, group.index] = 0.0
+                    group.record = self.tally.duty
         self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
         entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
         #: work_lines[g]: what holds work for group g, truthy while some may wait: its
@@ -197,7 +209,8 @@ class Centre(Host):
         self._wait = (self._wait_hooked if self._on_about_to_wait or self._on_queued
                       else self._wait_plain)
         self._serve = (
-            self._serve_plain if not self.policies  # nothing reads agents' counters
+            # Nothing reads agents' counters (the agents table of shifts does).
+            self._serve_plain if not self.policies and not self.agent_plans
             else self._serve_hooked if (self._times or self._on_answered
                                         or self._on_finished or self._eager)
             else self._serve_counted)
@@ -378,8 +391,7 @@ class Centre(Host):
             if group.leaving:
                 since = group.release(agent)
                 if since is not None:  # it is owed to a change off duty since then
-                    self.tally.extra(group.index, since, end)
-                    group.leave(agent, end)
+                    self._owed(group, agent, since, end)
                     continue
             if work:
                 self._free(agent, now, since=end)
@@ -456,7 +468,7 @@ class Centre(Host):
         self._settle(group, now)
         for change in changes:
             if change.agent is not None:
-                self._named(group, change.agent, change.delta > 0, now)
+                self._named(group, change, now)
             elif change.delta < 0:
                 # Idle agents go at once (withdraw counts them off); busy ones owe the rest.
                 owed = -change.delta - group.withdraw(-change.delta, now)
@@ -478,26 +490,81 @@ class Centre(Host):
         for _ in range(count):
             self._free(group.join(now), now, since=now)
 
-    def _named(self, group: Group, number: int, on: bool, now: float) -> None:
-        """Agent ``number`` of ``group`` comes on (``on``) or goes off duty."""
-        if not on:
-            group.go(number, now)
+    def _named(self, group: Group, change: Change, now: float) -> None:
+        """The agent ``change`` names comes on or goes off duty (for a break of
+        ``change.length`` seconds, if positive; see :mod:`ccsim.model.roster`)."""
+        number, rest = change.agent, change.length
+        assert number is not None
+        if change.delta < 0:
+            if number < len(group.agents):
+                agent = group.agents[number]
+                if agent.back < math.inf or agent.rest:  # away, or owing a break
+                    group.owe(agent, now, rest)
+                    return
+            if group.go(number, now, rest) and rest:
+                group.agents[number].break_time += rest
             return
+        if rest:  # back from a break: unless it took it late, and comes back on its own
+            agent = group.agents[number]
+            if agent.back < math.inf or agent.rest:
+                return
         agent, since = group.come(number, now)
         if since is None:
             self._free(agent, now, since=now)
         else:  # still finishing the contact it was to go after
             self.tally.extra(group.index, since, now)
 
+    def _owed(self, group: Group, agent: Agent, since: float, end: float) -> None:
+        """``agent``, owing a change off duty since ``since``, has finished its work at
+        ``end``: it takes its break now, in full, or its duty ends (overtime since then)."""
+        if agent.rest:
+            rest, agent.rest = agent.rest, 0.0
+            group.leave(agent, end)
+            self._take_break(group, agent, end, rest)
+        else:
+            self.tally.extra(group.index, since, end)
+            group.leave(agent, end, due=since)
+
+    def _take_break(self, group: Group, agent: Agent, now: float, rest: float) -> None:
+        """``agent`` (off duty) starts a break of ``rest`` seconds at ``now``, late: it is
+        back on its own when it is over."""
+        agent.back = now + rest
+        agent.break_time += rest
+        self._at(agent.back, self._returned, (group, agent))
+
+    def _returned(self, event: Fired[tuple[Group, Agent]]) -> None:
+        """An agent is back from a break it took late: on duty, unless its duty ended
+        meanwhile; a break it missed while away starts now."""
+        group, agent = event.value
+        now = agent.back
+        ended = next((time for time, rest in agent.missed if not rest), None)
+        if ended is not None:  # its duty ended during the break, which ended with it
+            agent.break_time -= now - ended
+            agent.missed.clear()
+            agent.back = math.inf
+            return
+        self._settle(group, now)
+        if agent.missed:
+            self._take_break(group, agent, now, agent.missed.pop(0)[1])
+            return
+        group.back_from_break(agent, now)
+        self._free(agent, now, since=now)
+        if self._has_work(group):
+            self._wake(group)
+
     # --- results ---
 
     def result(self) -> RunResult:
         """Statistics of the finished run, with the policies' own metrics."""
+        horizon = self.scenario.horizon
         for group in self.groups:  # overtime of agents who left after the last event, and
             self._settle(group, math.inf)  # work policies decide late at ends after it
+            if group.record is not None:  # named agents on duty to the end
+                for agent in group.agents:
+                    if agent.on_duty and agent.on_since < horizon:
+                        group.record(group.index, agent.on_since, horizon)
         for end in self._methods("end"):
             end(self.env.now)
-        horizon = self.scenario.horizon
         for queue in self.queues:
             for contact in queue.drain():
                 # Left waiting with no agent to take them: they abandon when patience runs
@@ -526,12 +593,17 @@ class Centre(Host):
         return [m for p in self.policies if (m := method(p, name)) is not None]
 
     def _agents(self) -> list[dict[str, Any]] | None:
-        """The rows of the agents table (none without policies: no counters are kept)."""
-        if not self.policies:
+        """The rows of the agents table (none without policies or shifts: no counters are
+        kept); a group with shifts lists every agent they plan, with its plan's columns."""
+        if not self.policies and not self.agent_plans:
             return None
         horizon, rows = self.scenario.horizon, []
         columns = self._methods("agent_metrics")
         for group in self.groups:
+            plans = self.agent_plans.get(group.index, [])
+            while len(group.agents) < len(plans):  # absent every day: never came
+                group.agents.append(Agent(group, len(group.agents), horizon))
+                group.agents[-1].on_duty = False
             for agent in group.agents:
                 # Still on duty: until the horizon, or the end of its last work after it.
                 duty = agent.duty_time + (max(horizon, agent.until) - agent.on_since
@@ -541,10 +613,24 @@ class Centre(Host):
                     "busy_time": agent.busy_time, "busy_share": ratio(agent.busy_time, duty),
                     "contacts_handled": agent.handled,
                 }
+                if self.agent_plans:
+                    row.update(_planned(plans[agent.number] if plans else None, agent))
                 for metrics in columns:
                     row.update(metrics(agent))
                 rows.append(row)
         return rows
+
+
+def _planned(plan: AgentPlan | None, agent: Agent) -> dict[str, Any]:
+    """An agent's columns of its shift plan (empty ones for a group of head counts):
+    ``shift``; ``paid_time`` (its duty less unpaid breaks, plus overtime), ``break_time``
+    and ``overtime`` in seconds; ``absent_days``."""
+    if plan is None:
+        return {"shift": None, "paid_time": math.nan, "break_time": math.nan,
+                "overtime": agent.overtime, "absent_days": 0}
+    return {"shift": plan.shift, "paid_time": plan.paid + agent.overtime,
+            "break_time": agent.break_time, "overtime": agent.overtime,
+            "absent_days": plan.absent}
 
 
 def _took(hooks: list, agent: Agent, now: float) -> bool:

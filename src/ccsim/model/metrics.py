@@ -24,7 +24,8 @@ registered in :mod:`ccsim.model.registry`, which the tables, charts and reports 
 * ``p_wait`` — share of offered contacts that waited at all.
 * ``occupancy`` — agents' busy time (talk + wrap-up) / their staffed time, both inside the
   measured window; staffed time is the duty the roster plans (``scheduled``: head count ×
-  time, for head counts) plus the overtime of agents finishing a contact after their duty
+  time, for head counts; for named agents, their duty as worked, breaks taken late where
+  they were taken) plus the overtime of agents finishing a contact after their duty
   ended (see :mod:`ccsim.model.roster`).
 
 Contacts of an outcome *outside the line's service* (``closed``: the centre was closed; see
@@ -145,7 +146,9 @@ class Tally:
         self.by_attempt = {attempt: Counts(*shape) for attempt in axes.attempts}
         self.first = self.by_attempt[FIRST]
         self.busy_time = np.zeros((axes.intervals, axes.groups))
-        #: scheduled[i, g]: seconds of duty the roster plans (the centre sets it)
+        #: scheduled[i, g]: seconds of regular duty (not overtime): the roster's plan for
+        #: head counts (the centre sets it); for a group of named agents, their duty as
+        #: worked (recorded by :meth:`duty`: a break taken late moves it)
         self.scheduled = np.zeros((axes.intervals, axes.groups))
         self.overtime = np.zeros((axes.intervals, axes.groups))
         self.drain = np.zeros(axes.groups)  # busy time after the horizon (agents finishing)
@@ -159,6 +162,7 @@ class Tally:
         )
         self._other: tuple[list[float], list[int], list[int], list[float]] = ([], [], [], [])
         self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
+        self._duty: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._tasks: tuple[list[int], list[float], list[float]] = ([], [], [])
         a, t = self._answered, self._tasks
         self._append_answered = (a[0].append, a[1].append, a[2].append, a[3].append,
@@ -203,6 +207,14 @@ class Tally:
         starts.append(start)
         ends.append(end)
 
+    def duty(self, group: int, start: float, end: float) -> None:
+        """An agent of ``group`` (whose agents are named) was on regular duty from
+        ``start`` to ``end``."""
+        groups, starts, ends = self._duty
+        groups.append(group)
+        starts.append(start)
+        ends.append(end)
+
     def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
         """A policy's event about ``contact`` (kept only in a trace)."""
 
@@ -229,6 +241,9 @@ class Tally:
         if self._over[0]:
             group, start, end = _take(self._over, _SEGMENT)
             self._spread(group, start, end, self.overtime)
+        if self._duty[0]:
+            group, start, end = _take(self._duty, _SEGMENT)
+            self._spread(group, start, end, self.scheduled)
         if self._tasks[0]:
             group, start, end = _take(self._tasks, _SEGMENT)
             self._spread(group, start, end, self.busy_time)

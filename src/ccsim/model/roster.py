@@ -11,8 +11,11 @@ then new ones. A group's changes either all name agents or none do.
 
 An agent busy when its duty ends finishes its work first and then goes; the time from the
 change to the end of that work is *overtime*, and counts as staffed time (so occupancy
-never exceeds 1). A named agent owed to a change when its next duty starts (a break over
-before the contact it was finishing) simply stays.
+never exceeds 1). A named agent owed to a change when its next duty starts simply stays.
+A named agent's *break* is a change off duty with a ``length``, followed by its return
+(a change on duty with the same ``length``, that many seconds later): busy when the break
+comes, the agent finishes its contact, then takes the whole break, and is back ``length``
+seconds after it left (a late break, not overtime: its duty was only moved).
 
 Per-interval head counts (the scenario's ``staff``) are one way to build a roster
 (:meth:`Roster.from_scenario`): a change of ``delta`` agents at each interval start where
@@ -50,12 +53,15 @@ if TYPE_CHECKING:
 class Change(NamedTuple):
     """At ``time`` (seconds), ``delta`` agents of group ``group`` (its index) come on duty
     (``delta > 0``) or go off (``delta < 0``): agent number ``agent`` (then ``delta`` is
-    +1 or -1), or, when ``agent`` is None, whichever agents the run picks."""
+    +1 or -1), or, when ``agent`` is None, whichever agents the run picks. A named
+    agent's change with a ``length`` (seconds) is a break of that length: its start
+    (off) or its planned end (on)."""
 
     time: float
     group: int
     delta: int
     agent: int | None = None
+    length: float = 0.0
 
 
 #: The changes of one moment, grouped by agent group: ``(group, changes)`` in group order.
@@ -103,17 +109,16 @@ class Roster:
         staff = np.asarray(staff, dtype=np.int64)
         intervals, groups = staff.shape
         return cls(period, intervals, groups, tuple(
-            change for g in range(groups) for change in _steps(staff[:, g].tolist(), g, period)))
+            change for g in range(groups)
+            for change in head_count_changes(staff[:, g].tolist(), g, period)))
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario) -> Roster:
-        """The roster of the scenario's head counts (each group's ``staff``)."""
-        n, period = scenario.intervals, scenario.period
-        changes = []
-        for g, spec in enumerate(scenario.agent_groups):
-            counts = [spec.staff] if isinstance(spec.staff, int) else spec.staff[:n]
-            changes += _steps(counts, g, period)
-        return cls(period, n, len(scenario.agent_groups), tuple(changes))
+    def from_scenario(cls, scenario: Scenario, seed: int = 0) -> Roster:
+        """The roster of the scenario's run with ``seed``: its groups' head counts, and
+        their shifts with absence drawn (see :mod:`ccsim.model.shifts`)."""
+        from ccsim.model.shifts import staffing  # it builds on this module
+
+        return staffing(scenario, seed).roster
 
     @property
     def horizon(self) -> float:
@@ -193,9 +198,10 @@ class Roster:
                              f"{self.intervals!r} must be positive")
         on_duty = [0] * self.groups
         named: dict[int, bool] = {}
+        breaks: dict[tuple[int, int], tuple[float, float]] = {}
         agents: dict[tuple[int, int], bool] = {}
         for c in self.changes:
-            problem = self._wrong(c, named, agents)
+            problem = self._wrong(c, named, agents, breaks)
             if problem is None:
                 on_duty[c.group] += c.delta
                 if on_duty[c.group] < 0:
@@ -203,10 +209,11 @@ class Roster:
             if problem is not None:
                 raise ValueError(f"roster: change {tuple(c)!r}: {problem}")
 
-    def _wrong(self, c: Change, named: dict[int, bool],
-               agents: dict[tuple[int, int], bool]) -> str | None:
+    def _wrong(self, c: Change, named: dict[int, bool], agents: dict[tuple[int, int], bool],
+               breaks: dict[tuple[int, int], tuple[float, float]]) -> str | None:
         """What is wrong with ``c`` after the changes before it (whose groups' kinds are
-        in ``named``, and named agents' duty in ``agents``, updated here), if anything."""
+        in ``named``, named agents' duty in ``agents`` and the breaks they are on,
+        ``(start, length)``, in ``breaks``; updated here), if anything."""
         if not 0 <= c.time < self.intervals * self.period:
             return f"time must be in [0, {self.horizon:g}) s"
         if not 0 <= c.group < self.groups:
@@ -215,6 +222,8 @@ class Roster:
             return "delta must be nonzero, and +1 or -1 for a named agent"
         if named.setdefault(c.group, c.agent is not None) != (c.agent is not None):
             return f"group {c.group} mixes named agents and head counts"
+        if c.length and (c.agent is None or not c.length > 0):
+            return "only a named agent's change has a length (a break), and it is positive"
         if c.agent is not None:
             if c.agent < 0:
                 return "agent numbers start at 0"
@@ -222,11 +231,17 @@ class Roster:
                 state = "on" if c.delta > 0 else "off"
                 return (f"agent {c.agent} is already {state} duty (an agent's changes "
                         "alternate on and off, on first)")
+            if c.delta > 0 and (c.length or (c.group, c.agent) in breaks):
+                if breaks.pop((c.group, c.agent), None) != (c.time - c.length, c.length):
+                    return ("a break ends (on duty with its length) exactly its length after "
+                            "it starts (off duty with the same length), and only then")
+            elif c.length:
+                breaks[c.group, c.agent] = (c.time, c.length)
             agents[c.group, c.agent] = c.delta > 0
         return None
 
 
-def _steps(counts: Sequence[int], group: int, period: float) -> list[Change]:
+def head_count_changes(counts: Sequence[int], group: int, period: float) -> list[Change]:
     """The changes of ``group``'s head counts ``counts`` (one per interval from the first;
     a single one holds all day)."""
     changes, before = [], 0

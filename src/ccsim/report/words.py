@@ -55,9 +55,9 @@ def scenario_section(results: Results, scenario: Scenario) -> list[str]:
         [_type_row(scenario, c) for c in scenario.contact_types], words=True))
     out.append(html_table("teams", "Agent groups (teams)", [
         "agent group", "in words", "agent-hours scheduled"],
-        [[escape(g.name), escape(g.describe()),
-          f"{sum(g.staff_at(i) for i in range(scenario.intervals)) * scenario.period / 3600:,.1f}"]
-         for g in scenario.agent_groups], words=True))
+        [[escape(g.name), escape(g.describe()), f"{sum(planned) * scenario.period / 3600:,.1f}"]
+         for g, planned in zip(scenario.agent_groups, scenario.planned_staff(), strict=True)],
+        words=True))
     if scenario.outbound:
         out.append(html_table("campaigns", "Outbound campaigns", ["campaign", "in words"],
                               [[escape(c.name), escape(c.describe())] for c in scenario.outbound],

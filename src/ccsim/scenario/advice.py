@@ -6,6 +6,7 @@ line left unstaffed to see what it costs, a reserve swept up to the whole team).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -33,10 +34,10 @@ def unstaffed(s: Scenario) -> list[str]:
     """A type (with patience) that no agent able to take it is on duty for, all horizon:
     every contact of it abandons. (Without patience, the work warning says it.)"""
     found = []
+    planned = dict(zip((g.name for g in s.agent_groups), s.planned_staff(), strict=True))
     for c in s.contact_types:
         able = [g for g in s.agent_groups if c.name in g.skills]
-        if c.patience is not None and not any(
-                g.staff_at(i) for g in able for i in range(s.intervals)):
+        if c.patience is not None and not any(any(planned[g.name]) for g in able):
             found.append(
                 f"contact_types[{c.name}]: no agent able to take it is on duty at any time "
                 f"({', '.join(g.name for g in able)} staff 0 all day), so every contact of it "
@@ -47,10 +48,10 @@ def unstaffed(s: Scenario) -> list[str]:
 def reserve(s: Scenario) -> list[str]:
     """A reserve that keeps at least the whole team idle: its agents never dial."""
     found = []
-    for g in s.agent_groups:
+    for g, planned in zip(s.agent_groups, s.planned_staff(), strict=True):
         if g.blending is None or g.blending.rule != "reserve":
             continue
-        most = max(g.staff_at(i) for i in range(s.intervals))
+        most = math.ceil(max(planned))
         if g.blending.keep_idle >= most:
             found.append(
                 f"agent_groups[{g.name}].blending.keep_idle: {g.blending.keep_idle} is at or "

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from ccsim.scenario.errors import ScenarioError, scenario_error
-from ccsim.scenario.fields import windows
+from ccsim.scenario.fields import DAY, windows
+from ccsim.scenario.shifts import days_in, duties
+from ccsim.scenario.words import duration
 
 if TYPE_CHECKING:
     from ccsim.scenario.schema import Scenario
 
 #: Most reporting intervals in a horizon (statistics are kept per interval).
 MAX_INTERVALS = 10_000
-#: Seconds in a day (a day's volume profile with ``days``).
-DAY = 86_400.0
 
 
 def unique_names(key: str, names: list[str]) -> None:
@@ -179,7 +179,7 @@ def horizon(s: Scenario) -> None:
                 f"contact_types[{name}].arrivals.volumes",
             )
     for group in s.agent_groups:
-        if not isinstance(group.staff, int) and len(group.staff) != n:
+        if isinstance(group.staff, tuple) and len(group.staff) != n:
             raise ScenarioError(
                 f"lists {len(group.staff)} head counts but the horizon holds {n} intervals",
                 f"agent_groups[{group.name}].staff",
@@ -225,6 +225,30 @@ def opening_hours(s: Scenario) -> None:
                 "turn callbacks off for the type (callbacks = false)", f"{where}.at_close")
 
 
+def shifts(s: Scenario) -> None:
+    """Each shift plans one agent count per day of the horizon (when it gives a list), on
+    days the horizon has, and every duty it plans ends within the horizon."""
+    days = days_in(s.horizon)
+    for group in s.agent_groups:
+        for j, shift in enumerate(group.shifts or ()):
+            where = f"agent_groups[{group.name}].shifts[{j}]"
+            if not isinstance(shift.agents, int) and len(shift.agents) != days:
+                raise ScenarioError(f"lists {len(shift.agents)} agent counts but the horizon "
+                                    f"holds {days} day{'s' * (days > 1)} (one per day)",
+                                    f"{where}.agents")
+            late = [d for d in shift.days or () if d > days]
+            if late:
+                raise ScenarioError(f"names day {late[0]}, but the horizon holds {days} "
+                                    f"day{'s' * (days > 1)} (numbered from 1)", f"{where}.days")
+            past = next((d for d in duties([shift], s.start, s.horizon)
+                         if d.off > s.horizon + 1e-9), None)
+            if past is not None:
+                raise ScenarioError(
+                    f"runs on day {past.day} from {shift.start} for {duration(shift.length)}, "
+                    f"past the end of the horizon ({duration(s.horizon)} from {s.start}); "
+                    "leave that day out of its 'days' (or give it 0 agents)", where)
+
+
 def callbacks(s: Scenario) -> None:
     """Each type's callback keys, merged with the scenario's, make a whole policy."""
     for c in s.contact_types:
@@ -239,5 +263,6 @@ def callbacks(s: Scenario) -> None:
 
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
-    names, skills, resolution, outbound, horizon, calling_hours, callbacks, opening_hours,
+    names, skills, resolution, outbound, horizon, shifts, calling_hours, callbacks,
+    opening_hours,
 ]

@@ -57,7 +57,8 @@ Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
-_DAY = 86_400.0
+#: Seconds in a day: the days of a horizon are its 24-hour spans from t = 0.
+DAY = 86_400.0
 
 
 def _ordered(hours: tuple[str, str]) -> tuple[str, str]:
@@ -81,11 +82,37 @@ def windows(hours: tuple[str, str] | None, start: str, horizon: float
     offset = clock_seconds(start)
     opens, closes = clock_seconds(hours[0]) - offset, clock_seconds(hours[1]) - offset
     found = []
-    for day in range(-1, math.ceil(horizon / _DAY) + 1):
-        a, b = max(opens + day * _DAY, 0.0), min(closes + day * _DAY, horizon)
+    for day in range(-1, math.ceil(horizon / DAY) + 1):
+        a, b = max(opens + day * DAY, 0.0), min(closes + day * DAY, horizon)
         if a < b:
             found.append((a, b))
     return found
+
+
+#: Most agents a group can have in one interval (each agent is an object in the model).
+MAX_STAFF = 100_000
+
+
+def whole_counts(value: Any) -> int | tuple[int, ...]:
+    """A head count from 0 to :data:`MAX_STAFF`, or a non-empty list of them."""
+    def whole(x: Any, where: str) -> int:
+        if (
+            isinstance(x, bool)
+            or not isinstance(x, int | float)
+            or not math.isfinite(x)
+            or x != int(x)
+            or not 0 <= x <= MAX_STAFF
+        ):
+            raise ValueError(
+                f"{where}must be a whole number from 0 to {MAX_STAFF} (got {as_toml(x)})"
+            )
+        return int(x)
+
+    if isinstance(value, list | tuple):
+        if not value:
+            raise ValueError("must be a number, or list one per interval or day (got [])")
+        return tuple(whole(x, f"[{i}]: ") for i, x in enumerate(value))
+    return whole(value, "")
 
 
 def table_or_false(value: Any) -> Any:

@@ -16,6 +16,7 @@ from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
 from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
 from ccsim.scenario.keys import Change, apply_change
 from ccsim.scenario.policies import Callbacks, Campaign
+from ccsim.scenario.shifts import duties, planned_seconds
 from ccsim.scenario.words import duration, listed
 from ccsim.scenario.workforce import AgentGroup
 from ccsim.toml_text import as_toml
@@ -160,6 +161,17 @@ class Scenario(Strict):
             counts[int(t // self.period)] += 1
         return counts
 
+    def planned_staff(self) -> list[list[float]]:
+        """``planned[g][i]``: the agents of group ``g`` planned on duty in interval ``i``,
+        on average over it: its head count, or its shifts' agents less their planned
+        breaks (before absence)."""
+        n, period = self.intervals, self.period
+        return [
+            [float(g.staff_at(i)) for i in range(n)] if g.shifts is None
+            else [s / period for s in planned_seconds(duties(g.shifts, self.start, self.horizon),
+                                                      period, n)]
+            for g in self.agent_groups]
+
     def used_keys(self) -> set[str]:
         """The key paths this scenario sets to something other than their default, down to
         single values, with ``*`` for every entry of a list: ``lines``,
@@ -177,8 +189,11 @@ class Scenario(Strict):
             busy = c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0)
             return sum(self.volumes(c)) * busy
 
+        planned = dict(zip((g.name for g in self.agent_groups), self.planned_staff(),
+                           strict=True))
+
         def capacity(groups: list[AgentGroup]) -> float:
-            return sum(g.staff_at(i) for g in groups for i in range(self.intervals)) * self.period
+            return sum(sum(planned[g.name]) for g in groups) * self.period
 
         total_work = sum(work(c) for c in self.contact_types)
         total_capacity = capacity(self.agent_groups)

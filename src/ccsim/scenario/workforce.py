@@ -2,54 +2,38 @@
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ccsim.scenario.fields import Strict
+from ccsim.scenario.fields import MAX_STAFF, Share, Strict, whole_counts
 from ccsim.scenario.policies import Blending, Pressure, Quota
+from ccsim.scenario.shifts import Shift
 from ccsim.scenario.words import listed
 from ccsim.toml_text import as_toml
 
-#: Most agents a group can have in one interval (each agent is an object in the model).
-MAX_STAFF = 100_000
+__all__ = ["MAX_INTERVALS", "MAX_STAFF", "AgentGroup"]
 #: Most reporting intervals in a horizon (statistics are kept per interval).
 MAX_INTERVALS = 10_000
 
 
-def _staff(value: Any) -> int | tuple[int, ...]:
-    def whole(x: Any, where: str) -> int:
-        if (
-            isinstance(x, bool)
-            or not isinstance(x, int | float)
-            or not math.isfinite(x)
-            or x != int(x)
-            or not 0 <= x <= MAX_STAFF
-        ):
-            raise ValueError(
-                f"{where}must be a whole number from 0 to {MAX_STAFF} (got {as_toml(x)})"
-            )
-        return int(x)
-
-    if isinstance(value, list | tuple):
-        if not value:
-            raise ValueError("must list one head count per interval (got [])")
-        return tuple(whole(x, f"[{i}]: ") for i, x in enumerate(value))
-    return whole(value, "")
-
-
+def _counts(value: object) -> object:
+    return value if value is None else whole_counts(value)
 
 
 class AgentGroup(Strict):
     """Agents with the same skills. ``skills`` is an ordered preference list of contact
-    types; ``staff`` is a head count, constant or one per interval. ``outbound`` lists the
+    types. The group is staffed by ``staff``, a head count (constant or one per interval),
+    or by ``shifts`` of named agents with breaks (see :mod:`ccsim.scenario.shifts`), of
+    whom a share ``absence`` of the planned agent-days is absent. ``outbound`` lists the
     campaigns the group calls for (in order of preference), as ``blending`` lets it;
     ``quota`` is each agent's daily target."""
 
     name: str = Field(min_length=1)
     skills: list[str] = Field(min_length=1)
-    staff: Annotated[int | tuple[int, ...], BeforeValidator(_staff)]
+    staff: Annotated[int | tuple[int, ...] | None, BeforeValidator(_counts)] = None
+    shifts: list[Shift] | None = Field(default=None, min_length=1)
+    absence: Share = 0.0
     outbound: list[str] = Field(default_factory=list)
     blending: Blending | None = None
     quota: Quota | None = None
@@ -57,6 +41,12 @@ class AgentGroup(Strict):
 
     @model_validator(mode="after")
     def _blending_needs_outbound(self) -> AgentGroup:
+        if (self.staff is None) == (self.shifts is None):
+            raise ValueError("give the group 'staff' (a head count, or one per interval) or "
+                             "'shifts', one of the two")
+        if self.absence and self.shifts is None:
+            raise ValueError("absence: set, but the group has no 'shifts' (absence is "
+                             "drawn per agent and day of a shift)")
         if self.blending is not None and not self.outbound:
             raise ValueError("blending: set, but the group lists no 'outbound' campaign")
         if (self.blending is not None and self.blending.rule == "quota_first"
@@ -77,11 +67,16 @@ class AgentGroup(Strict):
     def describe(self) -> str:
         """``takes tech → billing (in order of preference); staff 4–5``, then its
         campaigns, blending, quota and pressure."""
-        counts = [self.staff] if isinstance(self.staff, int) else list(self.staff)
-        staff = (str(counts[0]) if min(counts) == max(counts)
-                 else f"{min(counts)}–{max(counts)} over the horizon")
         order = " (in order of preference)" if len(self.skills) > 1 else ""
-        parts = [f"takes {' → '.join(self.skills)}{order}", f"staff {staff}"]
+        parts = [f"takes {' → '.join(self.skills)}{order}"]
+        if self.shifts is not None:
+            parts.append("shifts " + "; ".join(s.describe() for s in self.shifts))
+            if self.absence:
+                parts.append(f"{self.absence:.0%} of agent-days absent")
+        else:
+            counts = [self.staff] if isinstance(self.staff, int) else list(self.staff or ())
+            parts.append("staff " + (str(counts[0]) if min(counts) == max(counts)
+                                     else f"{min(counts)}–{max(counts)} over the horizon"))
         if self.outbound:
             # No blending table: the model's default rule, inbound first.
             blending = (self.blending or Blending()).describe()
@@ -90,6 +85,9 @@ class AgentGroup(Strict):
         return "; ".join(parts)
 
     def staff_at(self, interval: int) -> int:
-        """Agents scheduled in ``interval``."""
+        """Agents scheduled in ``interval`` by the head counts ``staff`` (for a group with
+        shifts, see :meth:`Scenario.planned_staff <ccsim.scenario.Scenario.planned_staff>`)."""
+        if self.staff is None:
+            raise ValueError(f"agent group {self.name!r} is staffed by shifts, not head counts")
         return self.staff if isinstance(self.staff, int) else self.staff[interval]
 
