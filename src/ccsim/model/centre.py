@@ -110,6 +110,8 @@ class Centre(Host):
             plan = staffing(scenario, seed)
             roster, self.agent_plans = plan.roster, plan.agents
         self.roster = roster
+        #: paid[i, g]: seconds of group g paid in interval i as planned (overtime apart)
+        self.paid = roster.scheduled if not self.agent_plans else plan.paid
         _fits(self.roster, scenario)
         for group in self.groups:
             group.named = self.roster.named(group.index)

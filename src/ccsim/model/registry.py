@@ -264,6 +264,47 @@ _HOURS = _of(
 )
 
 
+def _per_answered(row: Mapping[str, float], scenario: Scenario) -> float:
+    answered = row["answered"]
+    return row["total_cost"] / answered if answered > 0 else math.nan
+
+
+def _per_resolved(row: Mapping[str, float], scenario: Scenario) -> float:
+    # Without resolution every contact answered is resolved.
+    resolved = row["answered"] * row.get("resolution_rate", 1.0)
+    return row["total_cost"] / resolved if resolved > 0 else math.nan
+
+
+def _money(name: str, label: str, definition: str) -> Metric:
+    return Metric(name, label, "money", f"{definition}, in the currency of `[costs]`",
+                  decimals=2, aggregate="sum", better="lower")
+
+
+# Costs (ccsim.model.costs). Staff costs belong to the agents: NaN in a type's row.
+_COSTS = _of(
+    "costs",
+    _money("staff_cost", "staff cost", "paid hours of planned duty (less unpaid breaks) × "
+           "the group's `per_hour`"),
+    _money("overtime_cost", "overtime cost", "hours of overtime (agents finishing a contact "
+           "after their duty ended) × the group's `overtime_per_hour`"),
+    _money("contact_cost", "contact cost", "contacts answered × their type's `per_contact`"),
+    _money("waiting_cost", "waiting cost", "minutes waited on the line by all offered "
+           "contacts × `per_minute_waiting`"),
+    _money("abandon_cost", "abandonment cost", "contacts abandoned × `per_abandon`"),
+    _money("total_cost", "total cost", "staff + overtime + contact + waiting + abandonment "
+           "cost"),
+    replace(_money("cost_per_contact", "cost per contact", "total cost / contacts answered"),
+            aggregate="ratio", derive=_per_answered, inputs=("total_cost", "answered")),
+    replace(_money("cost_per_resolved_contact", "cost per resolved contact", "total cost / "
+                   "contacts answered whose matter was settled (all answered, without "
+                   "resolution)"),
+            aggregate="ratio", derive=_per_resolved, inputs=("total_cost", "answered")),
+    Metric("paid_hours", "paid hours", "h", "agent-hours paid: planned duty less unpaid "
+           "breaks, plus overtime", aggregate="sum"),
+    key=("total_cost", "cost_per_contact"),
+)
+
+
 def _offers(s: Scenario) -> bool:
     return any((p := s.callbacks_for(c)) is not None and p.offers for c in s.contact_types)
 
@@ -288,6 +329,7 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
     "outbound": lambda s: bool(s.outbound),
     "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
     "hours": lambda s: any(c.hours is not None for c in s.contact_types),
+    "costs": lambda s: s.costs is not None,
 }
 
 
@@ -374,7 +416,7 @@ class _Names:
 
 
 #: Every metric, by name, in the order tables show them.
-METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS))
+METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS, *_COSTS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

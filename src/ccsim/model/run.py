@@ -9,6 +9,7 @@ from os import PathLike
 
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre, RouterFactory
+from ccsim.model.costs import Costs
 from ccsim.model.hours import Hours
 from ccsim.model.lines import Lines
 from ccsim.model.outbound import Outbound
@@ -54,6 +55,8 @@ def simulate(
         own.append(Resolution(scenario))
     if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
         own.append(Outbound(scenario))
+    if scenario.costs is not None:
+        own.append(Costs(scenario))
     centre = Centre(scenario, seed, trace=trace, router=router, policies=[*own, *policies])
     centre.run()
     result = centre.result()

@@ -16,7 +16,15 @@ import numpy as np
 
 from ccsim.model.roster import Change, Roster, head_count_changes
 from ccsim.scenario import Scenario
-from ccsim.scenario.shifts import Duty, Shift, days_in, duties, first_numbers
+from ccsim.scenario.shifts import (
+    Duty,
+    Shift,
+    days_in,
+    duties,
+    first_numbers,
+    paid_spans,
+    planned_seconds,
+)
 from ccsim.streams import stream
 
 
@@ -37,10 +45,13 @@ class AgentPlan:
 @dataclass(frozen=True)
 class Staffing:
     """A run's roster, and the plan of each named agent: ``agents[g][n]`` for agent ``n``
-    of a group ``g`` with shifts (groups with head counts have none)."""
+    of a group ``g`` with shifts (groups with head counts have none); ``paid[i, g]``: the
+    seconds of group ``g``'s agents paid in interval ``i`` as planned (head counts: all
+    their duty; shifts: their duty less unpaid breaks, of the agents present)."""
 
     roster: Roster
     agents: dict[int, list[AgentPlan]]
+    paid: np.ndarray
 
 
 def staffing(scenario: Scenario, seed: int) -> Staffing:
@@ -48,6 +59,7 @@ def staffing(scenario: Scenario, seed: int) -> Staffing:
     n, period = scenario.intervals, scenario.period
     changes: list[Change] = []
     agents: dict[int, list[AgentPlan]] = {}
+    paid: dict[int, list[float]] = {}
     for g, spec in enumerate(scenario.agent_groups):
         if spec.shifts is None:
             counts = [spec.staff] if isinstance(spec.staff, int) else list(spec.staff or ())
@@ -60,7 +72,12 @@ def staffing(scenario: Scenario, seed: int) -> Staffing:
         present = [d for d, away in zip(plan, absent, strict=True) if not away]
         changes += [c for duty in present for c in _changes(duty, g, scenario.horizon)]
         agents[g] = _plans(spec.shifts, plan, absent)
-    return Staffing(Roster(period, n, len(scenario.agent_groups), tuple(changes)), agents)
+        paid[g] = planned_seconds(present, period, n, paid_spans)
+    roster = Roster(period, n, len(scenario.agent_groups), tuple(changes))
+    pay = roster.scheduled.copy()
+    for g, seconds in paid.items():
+        pay[:, g] = seconds
+    return Staffing(roster, agents, pay)
 
 
 def _absent(shifts: list[Shift], share: float, plan: list[Duty], days: int,

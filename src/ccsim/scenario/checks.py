@@ -4,6 +4,7 @@ once every part has validated on its own; a new concept adds its function to the
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -249,6 +250,20 @@ def shifts(s: Scenario) -> None:
                     "leave that day out of its 'days' (or give it 0 agents)", where)
 
 
+def costs(s: Scenario) -> None:
+    """The costs name groups and contact types that exist."""
+    if s.costs is None:
+        return
+    for key, names, kind in (("agent_groups", [g.name for g in s.agent_groups], "agent group"),
+                             ("per_contact", [c.name for c in s.contact_types], "contact type")):
+        for name in getattr(s.costs, key):
+            if name not in names:
+                close = difflib.get_close_matches(name, names, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ScenarioError(f"{name!r} names no {kind}{hint}; expected one of: "
+                                    f"{', '.join(names)}", f"costs.{key}.{name}")
+
+
 def callbacks(s: Scenario) -> None:
     """Each type's callback keys, merged with the scenario's, make a whole policy."""
     for c in s.contact_types:
@@ -264,5 +279,5 @@ def callbacks(s: Scenario) -> None:
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
     names, skills, resolution, outbound, horizon, shifts, calling_hours, callbacks,
-    opening_hours,
+    opening_hours, costs,
 ]

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from ccsim.scenario.advice import ADVICE
 from ccsim.scenario.checks import CHECKS
+from ccsim.scenario.costs import Costs
 from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
 from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
@@ -46,6 +47,7 @@ class Scenario(Strict):
     contact_types: list[ContactType] = Field(min_length=1)
     agent_groups: list[AgentGroup] = Field(min_length=1)
     outbound: list[Campaign] = Field(default_factory=list)
+    costs: Costs | None = None
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -120,6 +122,8 @@ class Scenario(Strict):
                         for words, names in policies.items())
         if self.outbound:
             text += f"Outbound campaigns: {listed([c.name for c in self.outbound])}. "
+        if self.costs is not None:
+            text += f"Costs: {self.costs.describe()}. "
         return text + f"Targets: {self.targets.describe()}."
 
     # --- derived quantities the model and reports use ---

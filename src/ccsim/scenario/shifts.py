@@ -16,6 +16,7 @@ absence moves nobody else's break.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from itertools import accumulate
 from typing import Annotated, NamedTuple
 
@@ -188,11 +189,20 @@ def working(duty: Duty) -> list[tuple[float, float]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def planned_seconds(plan: list[Duty], period: float, intervals: int) -> list[float]:
-    """Seconds of duty off break that ``plan`` holds in each interval of ``period`` s."""
+def paid_spans(duty: Duty) -> list[tuple[float, float]]:
+    """The spans of ``duty`` that are paid: on duty, or on a paid break."""
+    return sorted(working(duty) + [(start, start + length)
+                                   for start, length, paid in duty.breaks if paid])
+
+
+def planned_seconds(plan: list[Duty], period: float, intervals: int,
+                    spans: Callable[[Duty], list[tuple[float, float]]] = working
+                    ) -> list[float]:
+    """Seconds of the ``spans`` of each duty of ``plan`` (by default those on duty and off
+    break) in each interval of ``period`` s."""
     seconds = [0.0] * intervals
     for duty in plan:
-        for on, off in working(duty):
+        for on, off in spans(duty):
             for i in range(int(on // period), min(math.ceil(off / period), intervals)):
                 seconds[i] += min(off, (i + 1) * period) - max(on, i * period)
     return seconds
