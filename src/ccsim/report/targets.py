@@ -35,6 +35,11 @@ class Target:
         sign = "≥" if m.better == "higher" else "≤"
         return f"{m.label} {sign} {with_unit(f'{self.value * m.scale:g}', m.unit)}"
 
+    def met_by(self, value: float) -> bool:
+        """Whether ``value`` (stored unit) is on the target's good side, or on it."""
+        better = metric(self.metric).better == "higher"
+        return known(value) and (value >= self.value if better else value <= self.value)
+
 
 def targets(scenario: Scenario | None) -> list[Target]:
     """The targets ``scenario`` states (``[targets]``)."""

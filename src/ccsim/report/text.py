@@ -179,6 +179,8 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     )
     scenario = first if same else None  # a swept threshold or target: each row is its own
     out = _totals(summary, title, key_metrics, scenario, list(scenarios.values()))
+    if len(results.variants) > 1 and scenario is not None:
+        out += _cheapest(summary, scenario)
     out += _coverage(results, summary)
     by_type = results.summary(by="contact_type")
     by_group = results.summary(by="group")
@@ -189,7 +191,29 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
         out += _sweep_details(by_type, by_group, scenario, per_type)
     if scenario is not None and targets(scenario) and not results.intervals.empty:
         out += _misses_text(results, scenarios)
-    return "\n".join(out)
+    text = "\n".join(out)
+    # Costs are registered in "money"; a scenario names its currency.
+    currency = first.costs.currency if first.costs is not None else None
+    return text.replace(" money", f" {currency}".ljust(6)) if currency else text
+
+
+def _cheapest(summary: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """With costs and targets: the variant of least mean ``total_cost`` among those whose
+    whole-run means meet every target (or a line saying none does)."""
+    goals = [t for t in targets(scenario) if t.metric in summary]
+    if not goals or "total_cost" not in summary:
+        return []
+    meets = summary[[all(t.met_by(row[t.metric]) for t in goals)
+                     for _, row in summary.iterrows()]]
+    wanted = "; ".join(t.text for t in goals)
+    if meets.empty:
+        return ["", f"  no variant meets the targets ({wanted}) over the whole run"]
+    best = meets.loc[meets["total_cost"].idxmin()]
+    cost = cell(best["total_cost"], best["total_cost_ci95"], "total_cost")
+    return ["", *textwrap.wrap(
+        f"cheapest variant meeting the targets ({wanted}) over the whole run, by its mean: "
+        f"{best['variant']}, total cost {cost} ({len(meets)} of {len(summary)} variants "
+        "meet them)", WIDTH, initial_indent="  ", subsequent_indent="    ")]
 
 
 def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:
