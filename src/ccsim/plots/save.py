@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ccsim.experiment.factors import factors
 from ccsim.experiment.store import CHARTS_DIR
+from ccsim.plots.cost import plot_cost_service
 from ccsim.plots.heatmap import HEATMAP_METRICS, plot_heatmap
 from ccsim.plots.intervals import plot_intervals
 from ccsim.plots.metric import KEY_METRICS, POLICY_METRICS, plot_metrics
@@ -19,8 +20,9 @@ if TYPE_CHECKING:
 def plot_results(directory: str | Path) -> list[Path]:
     """Draw every chart of the results in ``directory`` into its ``charts/`` folder,
     replacing earlier ones; returns the files written: ``intervals.png`` always; with
-    several variants also ``metrics.png`` (key metrics against the sweep or per variant)
-    and, with two or more factors, ``heatmap_<metric>.png`` for each of
+    several variants also ``metrics.png`` (key metrics against the sweep or per variant),
+    with costs ``cost_service.png`` (:func:`~ccsim.plots.cost.plot_cost_service`) and, with
+    two or more factors, ``heatmap_<metric>.png`` for each of
     :data:`HEATMAP_METRICS`."""
     from ccsim.experiment import Results
     from ccsim.experiment.store import writing
@@ -45,6 +47,8 @@ def plot_results(directory: str | Path) -> list[Path]:
     if len(results.variants) > 1:
         extra = tuple(m for m in POLICY_METRICS if m in results.runs.columns)
         save(plot_metrics(results, (*KEY_METRICS, *extra)), "metrics.png")
+        if "total_cost" in results.runs.columns:
+            save(plot_cost_service(results), "cost_service.png")
         if len(factors(results)) >= 2:
             for metric in HEATMAP_METRICS:
                 save(plot_heatmap(results, metric), f"heatmap_{metric}.png")
