@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ccsim.plots.figure import TARGET_LABEL, band, display_scale, metric_label, new_figure
-from ccsim.report.targets import targets
+from ccsim.report.targets import cheapest, targets
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -38,10 +38,8 @@ def plot_cost_service(results: Results, service: str = "service_level") -> Figur
     for t in goals:
         if t.metric == service:
             axes.axhline(t.value * scale, color="tab:red", linestyle=":", label=TARGET_LABEL)
-    meets = summary[[all(t.met_by(row[t.metric]) for t in goals)
-                     for _, row in summary.iterrows()]] if goals else summary.iloc[:0]
-    if not meets.empty:
-        best = meets.loc[meets["total_cost"].idxmin()]
+    best, _ = cheapest(summary, goals) if goals else (None, 0)
+    if best is not None:
         axes.scatter([best["total_cost"]], [best[service] * scale], s=260, facecolors="none",
                      edgecolors="tab:green", linewidths=2,
                      label=f"cheapest meeting the targets: {best['variant']}")

@@ -41,6 +41,16 @@ class Target:
         return known(value) and (value >= self.value if better else value <= self.value)
 
 
+def cheapest(summary: pd.DataFrame, goals: list[Target]) -> tuple[pd.Series | None, int]:
+    """The row of least mean ``total_cost`` among those of ``summary`` (one per variant)
+    whose means meet every target of ``goals``, and how many meet them."""
+    meets = summary[[all(t.met_by(row[t.metric]) for t in goals)
+                     for _, row in summary.iterrows()]]
+    if meets.empty:
+        return None, 0
+    return meets.iloc[int(meets["total_cost"].to_numpy().argmin())], len(meets)
+
+
 def targets(scenario: Scenario | None) -> list[Target]:
     """The targets ``scenario`` states (``[targets]``)."""
     if scenario is None:

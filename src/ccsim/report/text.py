@@ -25,7 +25,7 @@ from ccsim.report.columns import (
     type_metrics,
 )
 from ccsim.report.coverage import coverage
-from ccsim.report.targets import Target, missed_intervals, targets, verdict
+from ccsim.report.targets import Target, cheapest, missed_intervals, targets, verdict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,16 +203,14 @@ def _cheapest(summary: pd.DataFrame, scenario: Scenario) -> list[str]:
     goals = [t for t in targets(scenario) if t.metric in summary]
     if not goals or "total_cost" not in summary:
         return []
-    meets = summary[[all(t.met_by(row[t.metric]) for t in goals)
-                     for _, row in summary.iterrows()]]
+    best, meeting = cheapest(summary, goals)
     wanted = "; ".join(t.text for t in goals)
-    if meets.empty:
+    if best is None:
         return ["", f"  no variant meets the targets ({wanted}) over the whole run"]
-    best = meets.loc[meets["total_cost"].idxmin()]
     cost = cell(best["total_cost"], best["total_cost_ci95"], "total_cost")
     return ["", *textwrap.wrap(
         f"cheapest variant meeting the targets ({wanted}) over the whole run, by its mean: "
-        f"{best['variant']}, total cost {cost} ({len(meets)} of {len(summary)} variants "
+        f"{best['variant']}, total cost {cost} ({meeting} of {len(summary)} variants "
         "meet them)", WIDTH, initial_indent="  ", subsequent_indent="    ")]
 
 
