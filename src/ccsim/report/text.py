@@ -194,7 +194,11 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     text = "\n".join(out)
     # Costs are registered in "money"; a scenario names its currency.
     currency = first.costs.currency if first.costs is not None else None
-    return text.replace(" money", f" {currency}".ljust(6)) if currency else text
+    if not currency:
+        return text
+    # In a column (two spaces after it) the currency keeps the column's width.
+    text = re.sub(r" money(?=  )", f" {currency}".ljust(6), text)
+    return text.replace(" money", f" {currency}")
 
 
 def _cheapest(summary: pd.DataFrame, scenario: Scenario) -> list[str]:
