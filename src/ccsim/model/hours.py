@@ -6,7 +6,8 @@ counted in ``offered`` like any other. Callers already waiting when the type clo
 in the queue and are answered (or hang up) as usual (``at_close = "serve"``), or are
 turned away then (``"clear"``: outcome ``closed``, their wait up to the closing time; those
 whose patience ran out before are abandoned as usual). Repeats and callers injected by
-other policies meet the same hours when they arrive.
+other policies meet the same hours when they arrive. :class:`Opening` says when one type
+is open; the callback policy reads it too (no call is made while its type is closed).
 """
 
 from __future__ import annotations
