@@ -228,3 +228,20 @@ def test_hours_wider_than_the_horizon_change_no_callback():
                     7).summary
     assert wide.pop("closed") == 0 and wide.pop("closed_rate") == 0
     assert wide == plain
+
+
+def test_a_caller_holding_its_place_at_closing_is_called_at_the_next_opening():
+    # By hand: open 08:00–09:00 from 08:00 (t = 0); one agent talks to the first caller for
+    # exactly the hour; the second, at t = 1 s, keeps its place. The agent reaches it at the
+    # closing instant (t = 3600): the call waits, and is made at 08:00 the next day.
+    day = Scenario(
+        period=1800, horizon="2d", start="08:00",
+        callbacks={"queue_at_least": 0, "accept": 1.0, "mode": "keep_place"},
+        contact_types=[{"name": "billing", "arrivals": {"times": [0, 1]},
+                        "handle_time": {"dist": "constant", "value": 3600},
+                        "hours": ["08:00", "09:00"]}],
+        agent_groups=[{"name": "team", "skills": ["billing"], "staff": 1}])
+    run = simulate(day, 0, trace=True)
+    attempts = _attempts(run.trace)
+    assert attempts.time.tolist() == [86_400.0]
+    assert run.summary["callbacks_completed"] == 1 and run.summary["answered"] == 1
