@@ -27,6 +27,7 @@ from ccsim.toml_text import as_toml
 EVERY_KIND = """\
 name = "every kind"
 start = "08:00"
+start_day = "mon"
 period = "30min"
 horizon = "2h"
 warmup = "30min"
@@ -71,6 +72,16 @@ name = "tech"
 arrivals = { volumes = [3, 4, 5, 6] }
 handle_time = { dist = "sequence", values = ["3min", "5min"] }
 callbacks = false
+at_close = "clear"
+
+[contact_types.hours]
+mon = ["08:00", "10:00"]
+tue = ["09:00", "17:00"]
+wed = "closed"
+thu = "closed"
+fri = "closed"
+sat = "closed"
+sun = "closed"
 
 [[contact_types]]
 name = "mail"

@@ -154,3 +154,94 @@ def test_closed_contacts_are_left_out_of_the_service_metrics():
     night = intervals[intervals.answered + intervals.abandoned == 0]
     assert len(night) > 10 and (night.closed == night.offered).all()
     assert night.service_level.isna().all() and night.abandon_rate.isna().all()
+
+
+# --- callbacks meet the hours ----------------------------------------------------------
+
+
+def _callback_day(callbacks, hours=("08:00", "12:00"), *, horizon="2d", start="06:00",
+                  **extra):
+    """Overloaded (60 an hour for 4 agents of 6 min each): callers wait, hang up, are
+    offered callbacks; open 08:00–12:00 each day (t = 0 is 06:00)."""
+    return _day(hours, horizon=horizon, start=start, staff=4,
+                handle_time={"dist": "exponential", "mean": 360},
+                patience={"dist": "exponential", "mean": 300}, callbacks=callbacks, **extra)
+
+
+def _attempts(trace):
+    return trace[trace.event.str.endswith("_attempt")]
+
+
+@pytest.mark.parametrize("callbacks", [
+    {"abandoned": {"share": 1, "delay": "90min"}},
+    {"follow_ups": {"share": 0.3, "delay": "3h"}},
+    {"queue_at_least": 1, "accept": 0.8, "promise": "1h", "offer_after": "1min"},
+    {"queue_at_least": 1, "accept": 0.8, "mode": "keep_place", "offer_after": "1min",
+     "reach": 0.5, "retry_delay": "20min"},
+])
+def test_no_callback_is_worked_while_its_type_is_closed(callbacks):
+    day = _day_with(callbacks)
+    hours = Hours(day)
+    run = simulate(day, 3, trace=True)
+    attempts = _attempts(run.trace)
+    assert len(attempts) > 5
+    assert all(hours.is_open(0, t) for t in attempts.time)
+    s = run.summary
+    source = next(k.split("_")[0] for k in s if k.endswith("_completed"))
+    made = (s["callbacks_accepted"] if source == "callbacks"
+            else s[f"{source}_requested"])
+    assert made == s[f"{source}_completed"] + s[f"{source}_failed"]  # none is lost
+
+
+def _day_with(callbacks):
+    return _callback_day({**callbacks, "schedule": "priority"} if "abandoned" in callbacks
+                         else callbacks)
+
+
+def test_a_callback_due_while_closed_is_worked_from_the_next_opening():
+    # Recalls 90 min after hanging up, before live callers: those due after noon on day 0
+    # wait for 08:00 on day 1 (t = 26 h) and are made then; those of day 1 have no next
+    # opening in the run and fail.
+    run = simulate(_callback_day({"abandoned": {"share": 1, "delay": "90min"},
+                                  "schedule": "priority"}), 5, trace=True)
+    trace = run.trace
+    requested = trace[trace.event == "recall_requested"].set_index("contact").time
+    first = _attempts(trace).groupby("contact").time.min()
+    due = requested + 5400.0
+    waited = due[(due >= 6 * 3600) & (due < 26 * 3600)].index
+    assert len(waited) > 10
+    assert all(26 * 3600 <= first[c] < 30 * 3600 for c in waited)
+    # The four agents, idle since closing, make the oldest at the opening (those still due
+    # at closing come first).
+    assert (first == 26 * 3600).sum() == 4
+    stranded = due[due >= 30 * 3600].index
+    assert len(stranded) > 10 and not first.index.isin(stranded).any()
+    assert run.summary["recalls_failed"] >= len(stranded)
+
+
+def test_hours_wider_than_the_horizon_change_no_callback():
+    # Open 06:00–23:00, a horizon of 08:00–20:00: never closed while a call is due.
+    keys = {"abandoned": {"share": 0.5, "delay": "20min"}, "queue_at_least": 2,
+            "accept": 0.4, "promise": "1h"}
+    plain = simulate(_callback_day(keys, None, horizon="12h", start="08:00"), 7).summary
+    wide = simulate(_callback_day(keys, ("06:00", "23:00"), horizon="12h", start="08:00"),
+                    7).summary
+    assert wide.pop("closed") == 0 and wide.pop("closed_rate") == 0
+    assert wide == plain
+
+
+def test_a_caller_holding_its_place_at_closing_is_called_at_the_next_opening():
+    # By hand: open 08:00–09:00 from 08:00 (t = 0); one agent talks to the first caller for
+    # exactly the hour; the second, at t = 1 s, keeps its place. The agent reaches it at the
+    # closing instant (t = 3600): the call waits, and is made at 08:00 the next day.
+    day = Scenario(
+        period=1800, horizon="2d", start="08:00",
+        callbacks={"queue_at_least": 0, "accept": 1.0, "mode": "keep_place"},
+        contact_types=[{"name": "billing", "arrivals": {"times": [0, 1]},
+                        "handle_time": {"dist": "constant", "value": 3600},
+                        "hours": ["08:00", "09:00"]}],
+        agent_groups=[{"name": "team", "skills": ["billing"], "staff": 1}])
+    run = simulate(day, 0, trace=True)
+    attempts = _attempts(run.trace)
+    assert attempts.time.tolist() == [86_400.0]
+    assert run.summary["callbacks_completed"] == 1 and run.summary["answered"] == 1

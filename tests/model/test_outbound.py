@@ -187,7 +187,7 @@ def test_calls_are_made_only_in_calling_hours_and_from_the_list():
     assert r.summary["outbound_attempts"] == 150  # the list ran out first
     leads = Campaign(name="leads", handle_time={"dist": "constant", "value": 60},
                      success=0.5, hours=("07:00", "09:00"))
-    assert leads.windows("08:00", 86_400 * 2) == [
+    assert leads.windows("08:00", 86_400 * 2, "mon") == [
         (0.0, 3600.0), (82_800.0, 90_000.0), (169_200.0, 172_800.0)]
 
 

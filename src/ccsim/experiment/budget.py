@@ -121,7 +121,7 @@ def _outbound_attempts(scenario: Scenario) -> float:
 def _open_seconds(scenario: Scenario, campaign: Campaign) -> list[float]:
     """Seconds of each interval in which ``campaign`` calls."""
     period, out = scenario.period, []
-    windows = campaign.windows(scenario.start, scenario.horizon)
+    windows = campaign.windows(scenario.start, scenario.horizon, scenario.start_day)
     for i in range(scenario.intervals):
         a, b = i * period, (i + 1) * period
         out.append(sum(max(0.0, min(b, close) - max(a, opens)) for opens, close in windows))

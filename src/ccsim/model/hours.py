@@ -6,7 +6,8 @@ counted in ``offered`` like any other. Callers already waiting when the type clo
 in the queue and are answered (or hang up) as usual (``at_close = "serve"``), or are
 turned away then (``"clear"``: outcome ``closed``, their wait up to the closing time; those
 whose patience ran out before are abandoned as usual). Repeats and callers injected by
-other policies meet the same hours when they arrive.
+other policies meet the same hours when they arrive. :class:`Opening` says when one type
+is open; the callback policy reads it too (no call is made while its type is closed).
 """
 
 from __future__ import annotations
@@ -19,9 +20,46 @@ from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.policies import Policy
 from ccsim.scenario.fields import windows
 
+#: Seconds in a day.
+_DAY = 86_400.0
+
 if TYPE_CHECKING:
     from ccsim.model.centre import Centre
     from ccsim.scenario import Scenario
+
+
+class Opening:
+    """When one contact type is open: its windows ``[from, to)``, opened within the horizon,
+    in time order (seconds since its start). A window open at the horizon closes when its
+    hours say, while the run drains; none opens after the horizon (the run holds no next
+    opening)."""
+
+    def __init__(self, found: list[tuple[float, float]], horizon: float):
+        self.opens = [a for a, _ in found]
+        self.closes = [b for _, b in found]
+        #: the closings within the horizon
+        self.closings = [b for b in self.closes if b < horizon]
+
+    @classmethod
+    def of(cls, scenario: Scenario, kind: int) -> Opening | None:
+        """The opening of contact type ``kind`` of ``scenario`` (``None``: always open)."""
+        hours = scenario.contact_types[kind].hours
+        if hours is None:
+            return None
+        horizon = scenario.horizon
+        # A day past the horizon: the real closing of a window open at the horizon.
+        found = windows(hours, scenario.start, horizon + _DAY, scenario.start_day)
+        return cls([(a, b) for a, b in found if a < horizon], horizon)
+
+    def is_open(self, time: float) -> bool:
+        """Whether the type takes contacts at ``time`` (seconds)."""
+        i = bisect_right(self.opens, time) - 1  # the last window opened by then
+        return i >= 0 and time < self.closes[i]
+
+    def next_opening(self, time: float) -> float | None:
+        """The first opening after ``time`` (seconds), within the horizon; ``None``: none."""
+        i = bisect_right(self.opens, time)
+        return self.opens[i] if i < len(self.opens) else None
 
 
 class Hours(Policy):
@@ -31,22 +69,16 @@ class Hours(Policy):
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
-        #: opens[k], closes[k]: the opening windows of type k, in time order (seconds since
-        #: the start of the horizon); None for a type open all the time
-        self._opens: list[list[float] | None] = []
-        self._closes: list[list[float]] = []
-        for spec in scenario.contact_types:
-            found = windows(spec.hours, scenario.start, scenario.horizon)
-            self._opens.append(None if spec.hours is None else [a for a, _ in found])
-            self._closes.append([b for _, b in found])
+        #: opening[k]: when type k is open (None: all the time)
+        self.opening = [Opening.of(scenario, k) for k in range(len(scenario.contact_types))]
 
     def install(self, centre: Centre) -> None:
         super().install(centre)
         for kind, spec in enumerate(self.scenario.contact_types):
-            if spec.at_close == "clear":
-                for close in self._closes[kind]:
-                    if close < self.scenario.horizon:
-                        centre.at(close, partial(self._clear, kind))
+            opening = self.opening[kind]
+            if spec.at_close == "clear" and opening is not None:
+                for close in opening.closings:
+                    centre.at(close, partial(self._clear, kind))
 
     def _clear(self, kind: int, now: float) -> None:
         """Type ``kind`` closes at ``now``: the callers still waiting are turned away."""
@@ -56,11 +88,8 @@ class Hours(Policy):
 
     def is_open(self, kind: int, time: float) -> bool:
         """Whether contact type ``kind`` takes contacts at ``time`` (seconds)."""
-        opens = self._opens[kind]
-        if opens is None:
-            return True
-        i = bisect_right(opens, time) - 1  # the last window opened by then
-        return i >= 0 and time < self._closes[kind][i]
+        opening = self.opening[kind]
+        return opening is None or opening.is_open(time)
 
     def offered(self, contact: Contact, now: float) -> bool:
         if self.is_open(contact.kind, now):

@@ -124,7 +124,8 @@ class Outbound(Policy):
         self._roster = centre.roster
         horizon = self.scenario.horizon
         for c, spec in enumerate(self.campaigns):
-            for start, end in spec.windows(self.scenario.start, horizon):
+            for start, end in spec.windows(self.scenario.start, horizon,
+                                          self.scenario.start_day):
                 centre.at(start, partial(self._open, c))
                 if spec.hours is not None:  # without hours, the horizon closes it
                     centre.at(end, partial(self._close, c))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from ccsim.scenario.errors import ScenarioError, scenario_error
-from ccsim.scenario.fields import DAY, windows
+from ccsim.scenario.fields import DAY, WeeklyHours, describe_hours, windows
 from ccsim.scenario.shifts import days_in, duties
 from ccsim.scenario.words import duration
 
@@ -197,11 +197,24 @@ def horizon(s: Scenario) -> None:
 def calling_hours(s: Scenario) -> None:
     """Every campaign's calling hours fall, at least in part, within the horizon."""
     for campaign in s.outbound:
-        if not campaign.windows(s.start, s.horizon):
+        if not campaign.windows(s.start, s.horizon, s.start_day):
             raise ScenarioError(
-                f"{list(campaign.hours or ())} never falls within the horizon ({s.horizon:g} s "
-                f"from {s.start}), so no call of this campaign could ever be made",
+                f"{_shown(campaign.hours)} never falls within the horizon ({_horizon(s)}), "
+                "so no call of this campaign could ever be made",
                 f"outbound[{campaign.name}].hours")
+
+
+def _shown(hours: tuple[str, str] | WeeklyHours | None) -> str:
+    """Hours as the message quotes them: ``['08:00', '20:00']``, or the weekday table in
+    words (``mon–fri 08:00–20:00, sat–sun closed``)."""
+    if isinstance(hours, dict):
+        return describe_hours(hours)
+    return str(list(hours or ()))
+
+
+def _horizon(s: Scenario) -> str:
+    """``86400 s from 06:00``; with a weekday table, the weekday too (``from sat 06:00``)."""
+    return f"{s.horizon:g} s from {f'{s.start_day} ' if s.weekly else ''}{s.start}"
 
 
 def opening_hours(s: Scenario) -> None:
@@ -215,10 +228,10 @@ def opening_hours(s: Scenario) -> None:
                 raise ScenarioError("'clear' set, but the type has no 'hours': it never "
                                     "closes", f"{where}.at_close")
             continue
-        if not windows(c.hours, s.start, s.horizon):
+        if not windows(c.hours, s.start, s.horizon, s.start_day):
             raise ScenarioError(
-                f"{list(c.hours)} never falls within the horizon ({s.horizon:g} s from "
-                f"{s.start}), so every contact would be turned away", f"{where}.hours")
+                f"{_shown(c.hours)} never falls within the horizon ({_horizon(s)}), so "
+                "every contact would be turned away", f"{where}.hours")
         if c.at_close == "clear" and s.callbacks_for(c) is not None:
             raise ScenarioError(
                 "'clear' cannot be combined with callbacks for this type yet (closing "

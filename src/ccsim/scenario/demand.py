@@ -17,6 +17,7 @@ from ccsim.scenario.fields import (
     Share,
     Strict,
     Volume,
+    describe_hours,
     table_or_false,
 )
 from ccsim.scenario.policies import CallbackOverride
@@ -148,7 +149,8 @@ class ContactType(Strict):
     conversation on the line settles the customer's matter (first-contact resolution;
     ``resolution_by_group`` sets it for the groups it names); an unsettled customer calls
     again, a *repeat contact* of the same type, ``repeat_delay`` after the conversation.
-    ``hours`` are the type's opening hours, every day: a contact that arrives outside them
+    ``hours`` are the type's opening hours, every day or by weekday (a table naming every
+    day, ``"closed"`` for a day it does not open): a contact that arrives outside them
     is turned away (outcome ``closed``); callers already waiting at closing are still
     answered (``at_close = "serve"``) or told to call back another day (``"clear"``: they
     are ``closed`` too)."""
@@ -207,7 +209,7 @@ class ContactType(Strict):
         if self.hours is not None:
             waiting = ("callers waiting at closing are turned away too" if
                        self.at_close == "clear" else "callers waiting at closing are served")
-            parts.append(f"open {self.hours[0]}–{self.hours[1]} (a contact arriving while "
+            parts.append(f"open {describe_hours(self.hours)} (a contact arriving while "
                          f"closed is turned away; {waiting})")
         return "; ".join(parts)
 

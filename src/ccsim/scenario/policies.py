@@ -18,6 +18,7 @@ from ccsim.scenario.fields import (
     Share,
     Strict,
     Volume,
+    describe_hours,
     no_bool,
     table_or_false,
     windows,
@@ -269,7 +270,8 @@ class Campaign(Strict):
     ``dial_time`` and uses up one entry of the list (``list_size``; none: unlimited); the
     customer answers with probability ``reach``; the conversation takes ``handle_time``
     (then ``wrap_up``) and ends in a success (a sale, say) with probability ``success``.
-    Calls are made only within ``hours`` (clock times, from–to), if given."""
+    Calls are made only within ``hours`` (clock times, from–to, every day or by weekday),
+    if given."""
 
     name: str = Field(min_length=1)
     list_size: Count | None = None
@@ -286,15 +288,19 @@ class Campaign(Strict):
         size = (f"a list of {number(self.list_size)} customers" if self.list_size
                 else "an unlimited list")
         wrap = f"wrap-up {self.wrap_up.describe()}" if self.wrap_up else "no wrap-up"
-        hours = f"; calls from {self.hours[0]} to {self.hours[1]}" if self.hours else ""
+        hours = ("" if self.hours is None else f"; calls {describe_hours(self.hours)}"
+                 if isinstance(self.hours, dict) else
+                 f"; calls from {self.hours[0]} to {self.hours[1]}")
         return (f"{size}; {duration(self.dial_time)} to dial, {percent(self.reach)} answer; "
                 f"talk {self.handle_time.describe()}; {wrap}; {percent(self.success)} "
                 f"succeed{hours}")
 
-    def windows(self, start: str, horizon: float) -> list[tuple[float, float]]:
+    def windows(self, start: str, horizon: float, start_day: str
+                ) -> list[tuple[float, float]]:
         """The calling windows (seconds since the start of the horizon, whose clock time is
-        ``start``) within ``[0, horizon)``: the whole horizon without ``hours``."""
-        return windows(self.hours, start, horizon)
+        ``start`` on the weekday ``start_day``) within ``[0, horizon)``: the whole horizon
+        without ``hours``."""
+        return windows(self.hours, start, horizon, start_day)
 
     @model_validator(mode="after")
     def _attempts_take_time(self) -> Campaign:

@@ -14,7 +14,13 @@ from ccsim.scenario.checks import CHECKS
 from ccsim.scenario.costs import Costs
 from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
-from ccsim.scenario.fields import Count, NonNegativeDuration, PositiveDuration, Strict
+from ccsim.scenario.fields import (
+    Count,
+    NonNegativeDuration,
+    PositiveDuration,
+    Strict,
+    Weekday,
+)
 from ccsim.scenario.keys import Change, apply_change
 from ccsim.scenario.policies import Callbacks, Campaign
 from ccsim.scenario.shifts import duties, planned_seconds
@@ -34,6 +40,9 @@ class Scenario(Strict):
 
     name: str = "scenario"
     start: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    #: The day of the week at the start of the horizon: what a weekday table of ``hours``
+    #: reads (the days after it follow in order).
+    start_day: Weekday = "mon"
     period: PositiveDuration = 1800.0
     #: Seconds. Optional in a file when every type gives ``volumes`` per interval: then
     #: their length (NaN only until validated; ``checks.horizon`` derives it, and leaves it
@@ -106,7 +115,9 @@ class Scenario(Strict):
         """The centre in a paragraph: its horizon and intervals, the service level, the
         lines, each distinct callback policy (with the types it applies to) and the
         targets. Its contact types, agent groups and campaigns describe themselves."""
-        text = (f"{duration(self.horizon)} from {self.start}, reported in "
+        # The weekday matters only to a weekday table of hours: otherwise it would be noise.
+        day = f"{self.start_day} " if self.weekly else ""
+        text = (f"{duration(self.horizon)} from {day}{self.start}, reported in "
                 f"{duration(self.period)} intervals ({self.intervals})")
         text += (f", the first {duration(self.warmup)} a warm-up not measured. " if self.warmup
                  else ". ")
@@ -136,6 +147,12 @@ class Scenario(Strict):
         if self.callbacks is None:
             return None if own is None else Callbacks(**own.given())
         return self.callbacks.overridden(own)
+
+    @property
+    def weekly(self) -> bool:
+        """Whether some contact type or campaign keeps a weekday table of hours."""
+        return any(isinstance(c.hours, dict) for c in self.contact_types) or any(
+            isinstance(c.hours, dict) for c in self.outbound)
 
     @property
     def start_seconds(self) -> int:

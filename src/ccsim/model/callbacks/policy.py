@@ -28,6 +28,12 @@ conversation takes the contact's talk time drawn at arrival × ``talk_scale``, t
 wrap-up. An unanswered attempt is due again after ``retry_delay``; after ``max_attempts``
 the request has *failed*, as has one no agent was left to make by the end of the run.
 
+**Opening hours.** A type with ``hours`` takes no calls while it is closed: a request that
+becomes due then (or is still due at closing, a ``keep_place`` caller still holding its
+place included) waits for the type's next opening within the horizon, and is made then,
+oldest first; with none left, it fails at the end of the run. A type without hours is
+never asked (no event, no draw: the run is the same).
+
 **When it is decided.** While callbacks are due but no caller waits, an agent whose work
 ends takes the oldest due call. If one group makes the calls of each type and an attempt
 schedules nothing (``reach = 1`` or ``max_attempts = 1``, no follow-ups), that choice
@@ -42,6 +48,7 @@ import bisect
 import heapq
 import math
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ccsim.model.axes import Axes
@@ -55,6 +62,7 @@ from ccsim.model.callbacks.schedule import (
     rule_for,
 )
 from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.hours import Opening
 from ccsim.model.policies import Policy
 from ccsim.model.queues import LiveQueue, Queue
 from ccsim.model.tables import ratio
@@ -128,6 +136,13 @@ class CallbackPolicy(Policy):
         self.outcomes = ("callbacks_accepted",) if OFFER in self.sources else ()
         #: due[k]: heap of (requested, order, request) of type k, oldest request first
         self.due: list[list[tuple[float, int, Request]]] = [[] for _ in types]
+        #: opening[k]: when type k takes calls, if it has callbacks and hours (else None)
+        self.opening = [Opening.of(scenario, k) if s is not None else None
+                        for k, s in enumerate(specs)]
+        #: whether some type with callbacks has hours (if not, none is ever asked)
+        self.hours = any(o is not None for o in self.opening)
+        #: deferred[k]: requests of type k due while it is closed, for its next opening
+        self.deferred: list[list[Request]] = [[] for _ in types]
         self.held: dict[Contact, Request] = {}  # keep_place callers still in the line
         self._order = 0
         self._over = False
@@ -161,6 +176,14 @@ class CallbackPolicy(Policy):
         self.queues = [_live(q) for q in centre.queues]
         self._event = centre.tally.event  # a trace row (a no-op when not tracing)
         self._tracing = centre.tally.tracing
+        for kind, opening in enumerate(self.opening):
+            if opening is None:
+                continue
+            for close in opening.closings:
+                centre.at(close, partial(self._closing, kind))
+            for opens in opening.opens:
+                if opens > 0:  # nothing is due before the run starts
+                    centre.at(opens, partial(self._opening, kind))
 
     # --- the offer ---
 
@@ -220,7 +243,7 @@ class CallbackPolicy(Policy):
         promise_by = now + spec.promise if spec.promise is not None else math.inf
         request = self._request(contact, now, OFFER, promise_by, cell)
         queue = self.queues[kind]
-        if spec.mode == "keep_place":
+        if spec.mode == "keep_place" and self._open(kind, now):
             queue.hold(contact, now)  # called back when an agent reaches its place
             self.held[contact] = request
             return False
@@ -234,6 +257,12 @@ class CallbackPolicy(Policy):
         if request is None:
             return False
         self.queues[contact.kind].release()
+        if not self._open(contact.kind, now):
+            # Reached at the closing instant itself: the call waits for the opening, and
+            # the agent, busy for no time, looks for other work.
+            self.deferred[contact.kind].append(request)
+            self.centre.occupy(agent, now, now)
+            return True
         return self._attempt(agent, request, now)
 
     # --- recalls and follow-ups ---
@@ -294,7 +323,8 @@ class CallbackPolicy(Policy):
         for kind in agent.group.skills:
             due = self.due[kind]
             if (due and (best is None or due[0] < self.due[best][0])
-                    and (not before_live or self.rules[kind].before_live(due[0][2], now))):
+                    and (not before_live or self.rules[kind].before_live(due[0][2], now))
+                    and (not self.hours or self._open(kind, now))):
                 best = kind
         return None if best is None else heapq.heappop(self.due[best])[2]
 
@@ -306,6 +336,9 @@ class CallbackPolicy(Policy):
         once, or it waits in the queue of its type (and, unless taken late, its groups wake
         at their next end of service)."""
         kind = request.contact.kind
+        if self.hours and not self._open(kind, now):
+            self.deferred[kind].append(request)
+            return
         able = self.able[kind]
         self.centre.settle(able, now)
         first = None  # the longest idle (the first found of those idle the longest)
@@ -318,6 +351,34 @@ class CallbackPolicy(Policy):
             heapq.heappush(self.due[kind], (request.requested, request.order, request))
             if not self.replayable:
                 self.centre.wake(able)
+
+    # --- opening hours ---
+
+    def _open(self, kind: int, now: float) -> bool:
+        """Whether type ``kind`` takes calls at ``now`` (seconds): always, without hours."""
+        opening = self.opening[kind]
+        return opening is None or opening.is_open(now)
+
+    def _closing(self, kind: int, now: float) -> None:
+        """Type ``kind`` closes at ``now``: its due requests, and those of the callers
+        holding a place in its line, wait for the next opening."""
+        # Agents whose work ended before now took their calls then (a late decision is
+        # made at its own time): settle them before the rest is set aside.
+        self.centre.settle(self.able[kind], now)
+        queue = self.queues[kind]
+        for contact in [c for c in self.held if c.kind == kind]:
+            queue.withdraw(contact, now)
+            queue.release()
+            self.deferred[kind].append(self.held.pop(contact))
+        self.deferred[kind].extend(request for _, _, request in self.due[kind])
+        self.due[kind].clear()
+
+    def _opening(self, kind: int, now: float) -> None:
+        """Type ``kind`` opens at ``now``: the requests that waited for it are due, oldest
+        first."""
+        waiting, self.deferred[kind] = self.deferred[kind], []
+        for request in sorted(waiting, key=lambda r: (r.requested, r.order)):
+            self._make_due(request, now)
 
     def _attempt(self, agent: Agent, request: Request, now: float) -> bool:
         """``agent`` makes one attempt at ``request``."""
@@ -374,6 +435,10 @@ class CallbackPolicy(Policy):
             for _, _, request in due:
                 self._fail(request, over)
             due.clear()
+        for deferred in self.deferred:  # closed for the rest of the run
+            for request in deferred:
+                self._fail(request, over)
+            deferred.clear()
         self.ledger.close()
 
     # --- statistics ---
