@@ -112,6 +112,8 @@ class Centre(Host):
         self.roster = roster
         #: paid[i, g]: seconds of group g paid in interval i as planned (overtime apart)
         self.paid = roster.scheduled if not self.agent_plans else plan.paid
+        #: with shifts: seconds planned on breaks and lost to absence, per interval × group
+        self._off_plan = (plan.breaks, plan.absent) if self.agent_plans else None
         _fits(self.roster, scenario)
         for group in self.groups:
             group.named = self.roster.named(group.index)
@@ -587,8 +589,16 @@ class Centre(Host):
         return self._methods("metrics")
 
     def _group_measures(self) -> list[GroupMeasure]:
-        """Where the per-group metrics of installed policies come from."""
-        return self._methods("group_metrics")
+        """Where the per-group metrics of installed policies come from, and with shifts
+        the time their plan puts on breaks and loses to absence."""
+        own = [self._planned_off] if self._off_plan is not None else []
+        return [*own, *self._methods("group_metrics")]
+
+    def _planned_off(self, interval: int, group: int) -> dict[str, float]:
+        assert self._off_plan is not None
+        breaks, absent = self._off_plan
+        return {"break_time": float(breaks[interval, group]),
+                "absent_time": float(absent[interval, group])}
 
     def _methods(self, name: str) -> list:
         """The bound ``name`` methods of the policies that implement it, in policy order."""

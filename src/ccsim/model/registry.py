@@ -280,6 +280,17 @@ def _money(name: str, label: str, definition: str) -> Metric:
                   decimals=2, aggregate="sum", better="lower")
 
 
+# Shifts (ccsim.model.shifts): what the plan takes off duty, per group and interval.
+_SHIFTS = _of(
+    "shifts",
+    Metric("break_time", "time on breaks", "s", "agent-seconds the shifts plan on breaks, "
+           "of the agents present (a break taken late moves it; this is the plan)",
+           aggregate="sum"),
+    Metric("absent_time", "time absent", "s", "agent-seconds of duty (off break) the "
+           "shifts planned for agents absent that day", aggregate="sum"),
+)
+
+
 # Costs (ccsim.model.costs). Staff costs belong to the agents: NaN in a type's row.
 _COSTS = _of(
     "costs",
@@ -329,6 +340,7 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
     "outbound": lambda s: bool(s.outbound),
     "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
     "hours": lambda s: any(c.hours is not None for c in s.contact_types),
+    "shifts": lambda s: any(g.shifts is not None for g in s.agent_groups),
     "costs": lambda s: s.costs is not None,
 }
 
@@ -416,7 +428,8 @@ class _Names:
 
 
 #: Every metric, by name, in the order tables show them.
-METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS, *_COSTS))
+METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS, *_SHIFTS,
+                             *_COSTS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

@@ -19,6 +19,7 @@ from ccsim.scenario import Scenario
 from ccsim.scenario.shifts import (
     Duty,
     Shift,
+    break_spans,
     days_in,
     duties,
     first_numbers,
@@ -47,11 +48,15 @@ class Staffing:
     """A run's roster, and the plan of each named agent: ``agents[g][n]`` for agent ``n``
     of a group ``g`` with shifts (groups with head counts have none); ``paid[i, g]``: the
     seconds of group ``g``'s agents paid in interval ``i`` as planned (head counts: all
-    their duty; shifts: their duty less unpaid breaks, of the agents present)."""
+    their duty; shifts: their duty less unpaid breaks, of the agents present);
+    ``breaks[i, g]`` and ``absent[i, g]``: the seconds planned on breaks (by the agents
+    present) and on duty (off break) by the agents absent."""
 
     roster: Roster
     agents: dict[int, list[AgentPlan]]
     paid: np.ndarray
+    breaks: np.ndarray
+    absent: np.ndarray
 
 
 def staffing(scenario: Scenario, seed: int) -> Staffing:
@@ -60,24 +65,35 @@ def staffing(scenario: Scenario, seed: int) -> Staffing:
     changes: list[Change] = []
     agents: dict[int, list[AgentPlan]] = {}
     paid: dict[int, list[float]] = {}
+    breaks: dict[int, list[float]] = {}
+    absent: dict[int, list[float]] = {}
     for g, spec in enumerate(scenario.agent_groups):
         if spec.shifts is None:
             counts = [spec.staff] if isinstance(spec.staff, int) else list(spec.staff or ())
             changes += head_count_changes(counts[:n], g, period)
             continue
         plan = duties(spec.shifts, scenario.start, scenario.horizon)
-        absent = (_absent(spec.shifts, spec.absence, plan, days_in(scenario.horizon),
-                          stream(seed, f"absence:{spec.name}")) if spec.absence
-                  else [False] * len(plan))
-        present = [d for d, away in zip(plan, absent, strict=True) if not away]
+        gone = (_absent(spec.shifts, spec.absence, plan, days_in(scenario.horizon),
+                        stream(seed, f"absence:{spec.name}")) if spec.absence
+                else [False] * len(plan))
+        present = [d for d, away in zip(plan, gone, strict=True) if not away]
         changes += [c for duty in present for c in _changes(duty, g, scenario.horizon)]
-        agents[g] = _plans(spec.shifts, plan, absent)
+        agents[g] = _plans(spec.shifts, plan, gone)
         paid[g] = planned_seconds(present, period, n, paid_spans)
+        breaks[g] = planned_seconds(present, period, n, break_spans)
+        absent[g] = planned_seconds([d for d, away in zip(plan, gone, strict=True) if away],
+                                    period, n)
     roster = Roster(period, n, len(scenario.agent_groups), tuple(changes))
-    pay = roster.scheduled.copy()
-    for g, seconds in paid.items():
-        pay[:, g] = seconds
-    return Staffing(roster, agents, pay)
+
+    def by_group(seconds: dict[int, list[float]], rest: np.ndarray) -> np.ndarray:
+        out = rest.copy()
+        for g, column in seconds.items():
+            out[:, g] = column
+        return out
+
+    none = np.zeros_like(roster.scheduled)
+    return Staffing(roster, agents, by_group(paid, roster.scheduled), by_group(breaks, none),
+                    by_group(absent, none))
 
 
 def _absent(shifts: list[Shift], share: float, plan: list[Duty], days: int,

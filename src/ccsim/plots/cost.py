@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ccsim.plots.figure import TARGET_LABEL, band, display_scale, metric_label, new_figure
-from ccsim.report.targets import cheapest, targets
+from ccsim.report.targets import cheapest, choices, targets
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -23,26 +23,33 @@ def plot_cost_service(results: Results, service: str = "service_level") -> Figur
     first = next(iter(scenarios.values()))
     currency = first.costs.currency if first.costs is not None else "money"
     scale = display_scale(service)
-    low, high = band(service, summary[service].to_numpy() * scale,
-                     summary[f"{service}_ci95"].to_numpy() * scale)
-    y = summary[service].to_numpy() * scale
-    x = summary["total_cost"].to_numpy()
     figure = new_figure(8.0, 5.5)
     axes = figure.add_subplot()
-    axes.errorbar(x, y, xerr=summary["total_cost_ci95"].to_numpy(), yerr=[y - low, high - y],
-                  fmt="o", color="tab:blue", ecolor="0.6", capsize=3, label="variant (95% CI)")
-    for xi, yi, name in zip(x, y, summary["variant"], strict=True):
-        axes.annotate(str(name), (xi, yi), xytext=(5, 4), textcoords="offset points",
-                      fontsize=7, color="0.25")
+    groups = choices(results, summary)
+    for k, (where, part) in enumerate(groups):
+        y = part[service].to_numpy() * scale
+        low, high = band(service, y, part[f"{service}_ci95"].to_numpy() * scale)
+        x = part["total_cost"].to_numpy()
+        axes.errorbar(x, y, xerr=part["total_cost_ci95"].to_numpy(), yerr=[y - low, high - y],
+                      fmt="o", color=f"C{k % 10}", ecolor=f"C{k % 10}", alpha=0.8, capsize=3,
+                      label=where or "variant (95% CI)")
+        # Within a set of variants, each is named by its own label: the set says the rest.
+        names = part["variants.label"] if where else part["variant"]
+        for xi, yi, name in zip(x, y, names, strict=True):
+            axes.annotate(str(name), (xi, yi), xytext=(5, 4), textcoords="offset points",
+                          fontsize=7, color=f"C{k % 10}")
     goals = [t for t in targets(first) if t.metric in summary]
     for t in goals:
         if t.metric == service:
             axes.axhline(t.value * scale, color="tab:red", linestyle=":", label=TARGET_LABEL)
-    best, _ = cheapest(summary, goals) if goals else (None, 0)
-    if best is not None:
-        axes.scatter([best["total_cost"]], [best[service] * scale], s=260, facecolors="none",
-                     edgecolors="tab:green", linewidths=2,
-                     label=f"cheapest meeting the targets: {best['variant']}")
+    found = [best for _, part in groups
+             if (best := cheapest(part, goals)[0] if goals else None) is not None]
+    if found:
+        axes.scatter([b["total_cost"] for b in found], [b[service] * scale for b in found],
+                     s=260, facecolors="none", edgecolors="black", linewidths=1.5,
+                     label="cheapest meeting the targets" + (
+                         f": {found[0]['variant']}" if len(found) == 1 else
+                         f", at each of the {len(found)} settings swept"))
     axes.set_xlabel(f"total cost ({currency})")
     axes.set_ylabel(metric_label(service, list(scenarios.values())))
     axes.set_title("Cost against service, per variant (mean over replications)")

@@ -63,11 +63,16 @@ def plot_intervals(
     names = [c.name for c in chosen[0].contact_types] if chosen else []
     kinds = ["all", *names] if len(names) > 1 else ["all"]
     words = in_words(results)
-    figure = new_figure(9.0 if len(kinds) == 1 else 0.8 + 4.4 * len(kinds),
-                        2.6 * len(metrics) + 1.4)
-    grid = figure.subplots(len(metrics), len(kinds), sharex=True, sharey="row",
-                           squeeze=False)
-    for row, metric in zip(grid, metrics, strict=True):
+    staffing = not results.groups.empty
+    rows = len(metrics) + staffing
+    figure = new_figure(9.0 if len(kinds) == 1 else 0.8 + 4.4 * len(kinds), 2.6 * rows + 1.4)
+    grid = figure.subplots(rows, len(kinds), sharex=True, sharey="row", squeeze=False)
+    if staffing:
+        _staffing(grid[-1][0], results.groups, labels, chosen[0].period if chosen else 1.0,
+                  words if len(labels) > 1 else None)
+        for ax in grid[-1][1:]:
+            ax.axis("off")  # agents answer for the centre, not for one type
+    for row, metric in zip(grid, metrics, strict=False):
         for ax, kind in zip(row, kinds, strict=True):
             for j, label in enumerate(labels):
                 part = table[(table["variant"] == label) & (table["contact_type"] == kind)]
@@ -80,8 +85,9 @@ def plot_intervals(
         ax.set_title("all contact types" if kind == "all" and len(kinds) > 1
                      else kind if kind != "all" else names[0] if names else "")
     if chosen:
-        for ax in grid[-1]:
+        for ax in grid[-1] if not staffing else [grid[-1][0], *grid[-2][1:]]:
             _clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
+            ax.xaxis.set_tick_params(labelbottom=True)
     title = labels[0] if len(labels) == 1 else results.name
     # Say so, and which, when lines were left out to keep the chart readable.
     left = ([label for label in results.variants if label not in labels]
@@ -109,6 +115,30 @@ def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label
     xs = stats.index.to_numpy()
     ax.plot(xs, mean, "-", marker="." if len(xs) <= 48 else None, color=colour, label=label)
     ax.fill_between(xs, low, high, color=colour, alpha=0.2, linewidth=0)
+
+
+def _staffing(ax: Axes, groups: pd.DataFrame, labels: list[str], period: float,
+              words: dict[str, str] | None) -> None:
+    """The agents of every group by interval, mean over replications: on duty (staffed
+    time ÷ the period, overtime included), and with shifts the plan's agents on breaks and
+    absent stacked above it; one variant stacked, several as one line each (on duty)."""
+    for j, label in enumerate(labels):
+        part = groups[groups["variant"] == label]
+        columns = [c for c in ("staffed_time", "break_time", "absent_time") if c in part]
+        per = (part.groupby(["replication", "interval"])[columns].sum()
+               .groupby("interval").mean() / period).fillna(0.0)
+        xs = per.index.to_numpy()
+        if words is not None:
+            ax.plot(xs, per["staffed_time"], color=f"C{j % 10}", label=words[label])
+            continue
+        parts = [("on duty", "staffed_time", "tab:blue"), ("on a break", "break_time",
+                 "tab:orange"), ("absent", "absent_time", "0.6")]
+        shown = [(name, per[c].to_numpy(), colour) for name, c, colour in parts if c in per]
+        ax.stackplot(xs, *[v for _, v, _ in shown], labels=[f"agents {n}" for n, _, _ in shown],
+                     colors=[c for _, _, c in shown], alpha=0.6, step="mid")
+    ax.set_ylabel("agents (mean)")
+    ax.set_title("staffing", fontsize=9)
+    ax.grid(True, alpha=0.3)
 
 
 def clock(scenario: Scenario, interval: int) -> str:

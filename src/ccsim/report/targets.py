@@ -15,6 +15,7 @@ from ccsim.model.registry import metric
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ccsim.experiment import Results
     from ccsim.scenario import Scenario
 
 
@@ -49,6 +50,27 @@ def cheapest(summary: pd.DataFrame, goals: list[Target]) -> tuple[pd.Series | No
     if meets.empty:
         return None, 0
     return meets.iloc[int(meets["total_cost"].to_numpy().argmin())], len(meets)
+
+
+def choices(results: Results, summary: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The rows of ``summary`` (one per variant) a planner chooses among: all of them, or
+    with hand-made variants crossed with swept keys (absence, say: not the planner's to
+    choose), those at each level of the swept keys, named by it (``service team absence =
+    0.06``)."""
+    from ccsim.experiment.factors import factors
+    from ccsim.experiment.sweep import LABEL_COLUMN
+    from ccsim.plots.plan import level
+
+    given = [f for f in factors(results) if f.column != LABEL_COLUMN]
+    if LABEL_COLUMN not in summary or not given:
+        return [("", summary)]
+
+    def levels(variant: str) -> str:
+        i = results.variants.index(variant)
+        return ", ".join(level(f, f.codes[i]) for f in given)
+
+    return [(levels(str(part["variant"].iloc[0])), part)
+            for _, part in summary.groupby([f.column for f in given], sort=False)]
 
 
 def targets(scenario: Scenario | None) -> list[Target]:

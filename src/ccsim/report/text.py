@@ -25,7 +25,14 @@ from ccsim.report.columns import (
     type_metrics,
 )
 from ccsim.report.coverage import coverage
-from ccsim.report.targets import Target, cheapest, missed_intervals, targets, verdict
+from ccsim.report.targets import (
+    Target,
+    cheapest,
+    choices,
+    missed_intervals,
+    targets,
+    verdict,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,7 +187,7 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     scenario = first if same else None  # a swept threshold or target: each row is its own
     out = _totals(summary, title, key_metrics, scenario, list(scenarios.values()))
     if len(results.variants) > 1 and scenario is not None:
-        out += _cheapest(summary, scenario)
+        out += _cheapest(results, summary, scenario)
     out += _coverage(results, summary)
     by_type = results.summary(by="contact_type")
     by_group = results.summary(by="group")
@@ -201,21 +208,29 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     return text.replace(" money", f" {currency}")
 
 
-def _cheapest(summary: pd.DataFrame, scenario: Scenario) -> list[str]:
+def _cheapest(results: Results, summary: pd.DataFrame, scenario: Scenario) -> list[str]:
     """With costs and targets: the variant of least mean ``total_cost`` among those whose
-    whole-run means meet every target (or a line saying none does)."""
+    whole-run means meet every target (or a line saying none does). With hand-made
+    variants crossed with a swept key (absence, say: not the planner's choice), one line
+    per value of the swept keys: the choice among the variants at each."""
     goals = [t for t in targets(scenario) if t.metric in summary]
     if not goals or "total_cost" not in summary:
         return []
-    best, meeting = cheapest(summary, goals)
     wanted = "; ".join(t.text for t in goals)
-    if best is None:
-        return ["", f"  no variant meets the targets ({wanted}) over the whole run"]
-    cost = cell(best["total_cost"], best["total_cost_ci95"], "total_cost")
-    return ["", *textwrap.wrap(
-        f"cheapest variant meeting the targets ({wanted}) over the whole run, by its mean: "
-        f"{best['variant']}, total cost {cost} ({meeting} of {len(summary)} variants "
-        "meet them)", WIDTH, initial_indent="  ", subsequent_indent="    ")]
+    out = ["", *textwrap.wrap(f"cheapest variant meeting the targets ({wanted}) over the "
+                              "whole run, by its mean:", WIDTH, initial_indent="  ",
+                              subsequent_indent="  ")]
+    for where, part in choices(results, summary):
+        best, meeting = cheapest(part, goals)
+        if best is None:
+            out.append(f"    {where or 'of all'}: none of {len(part)} meets them")
+            continue
+        name = best["variants.label"] if where else best["variant"]
+        cost = cell(best["total_cost"], best["total_cost_ci95"], "total_cost")
+        out += textwrap.wrap(f"{where or 'of all'}: {name}, total cost {cost} ({meeting} of "
+                             f"{len(part)} meet them)", WIDTH, initial_indent="    ",
+                             subsequent_indent="      ")
+    return out
 
 
 def _coverage(results: Results, summary: pd.DataFrame) -> list[str]:

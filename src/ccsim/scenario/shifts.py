@@ -189,6 +189,11 @@ def working(duty: Duty) -> list[tuple[float, float]]:
     return [(a, b) for a, b in spans if b > a]
 
 
+def break_spans(duty: Duty) -> list[tuple[float, float]]:
+    """The planned breaks of ``duty``."""
+    return [(start, start + length) for start, length, _ in duty.breaks]
+
+
 def paid_spans(duty: Duty) -> list[tuple[float, float]]:
     """The spans of ``duty`` that are paid: on duty, or on a paid break."""
     return sorted(working(duty) + [(start, start + length)
