@@ -23,8 +23,8 @@ def _instances(value: object) -> typing.Iterator[BaseModel]:
         yield value
         for name in type(value).model_fields:
             yield from _instances(getattr(value, name))
-    elif isinstance(value, list | tuple):
-        for entry in value:
+    elif isinstance(value, list | tuple | dict):
+        for entry in value.values() if isinstance(value, dict) else value:
             yield from _instances(entry)
 
 
@@ -61,7 +61,13 @@ EVERYTHING = {
         {"name": "sales", "skills": ["billing"], "staff": 3, "outbound": ["leads"],
          "blending": {"rule": "quota_first"}, "quota": {"daily": 20, "counts": "all"},
          "pressure": {"floor": 0.6, "slope": 2, "resolution_elasticity": 1}},
+        {"name": "evening", "skills": ["tech"], "absence": 0.05, "shifts": [
+            {"name": "late", "start": "09:00", "length": "3h", "agents": 2, "breaks": [
+                {"window": ["10:00", "11:00"], "length": "15min", "paid": False}]}]},
     ],
+    "costs": {"currency": "EUR", "per_abandon": 2.5, "per_minute_waiting": 0.02,
+              "per_contact": {"billing": 0.4},
+              "agent_groups": {"sales": {"per_hour": 32.0, "overtime_per_hour": 48.0}}},
     "outbound": [{"name": "leads", "list_size": 500, "dial_time": "20s", "reach": 0.4,
                   "handle_time": {"dist": "exponential", "mean": "6min"}, "success": 0.15,
                   "hours": ["09:00", "11:00"]}],
@@ -91,6 +97,11 @@ def test_every_part_of_a_full_scenario_describes_itself_in_words() -> None:
     assert "of the contacts offered, less those who hung up within 30s" in words
     assert "At most 40 callers at a time (lines)" in words
     assert "Outbound campaigns: leads." in words
+    assert ("Costs: sales 32 EUR/h (overtime 48 EUR/h); 0.4 EUR per billing contact "
+            "answered; 0.02 EUR per minute waiting; 2.5 EUR per contact abandoned." in words)
+    evening = scenario.agent_groups[2].describe()
+    assert evening == ("takes tech; shifts late: 2 agents, breaks 15min in 10:00–11:00 "
+                       "(unpaid); 5% of agent-days absent"), evening
     assert words.endswith("Targets: service level at least 80 %; abandonment at most 5 %; "
                           "ASA at most 30s.")
     # billing's own keys make a policy of its own; script has the scenario's; tech none.

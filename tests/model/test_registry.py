@@ -184,15 +184,15 @@ def test_outcomes_keep_their_numbers_and_names():
 
 
 def test_a_derived_metric_is_computed_where_its_inputs_are():
-    register(Metric("staff_cost", "staff cost", "€", "staffed hours × 30 € (× 2 with a "
+    register(Metric("team_cost", "team cost", "€", "staffed hours × 30 € (× 2 with a "
                     "service-level target)", aggregate="sum", inputs=("staffed_time",),
                     derive=lambda row, s: row["staffed_time"] / 3600 * 30 * (
                         2 if s.targets.service_level else 1)))
     result = simulate(_day(), 1)
-    assert "staff_cost" not in result.summary  # no staffed time there
+    assert "team_cost" not in result.summary  # no staffed time there
     groups = result.groups
-    assert groups.staff_cost.tolist() == pytest.approx((groups.staffed_time / 60).tolist())
-    assert not math.isnan(groups.staff_cost.sum())
+    assert groups.team_cost.tolist() == pytest.approx((groups.staffed_time / 60).tolist())
+    assert not math.isnan(groups.team_cost.sum())
 
 
 def test_the_public_api_exports_the_registry():

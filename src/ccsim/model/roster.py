@@ -113,12 +113,18 @@ class Roster:
             for change in head_count_changes(staff[:, g].tolist(), g, period)))
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, seed: int = 0) -> Roster:
-        """The roster of the scenario's run with ``seed``: its groups' head counts, and
-        their shifts with absence drawn (see :mod:`ccsim.model.shifts`)."""
-        from ccsim.model.shifts import staffing  # it builds on this module
-
-        return staffing(scenario, seed).roster
+    def from_scenario(cls, scenario: Scenario) -> Roster:
+        """The roster of the scenario's head counts (each group's ``staff``; a scenario
+        with shifts has a roster per seed: :func:`ccsim.model.shifts.staffing`)."""
+        n, period = scenario.intervals, scenario.period
+        changes = []
+        for g, spec in enumerate(scenario.agent_groups):
+            if spec.staff is None:
+                raise ValueError(f"agent group {spec.name!r} has shifts: its roster depends "
+                                 "on the seed (ccsim.model.shifts.staffing(scenario, seed))")
+            counts = [spec.staff] if isinstance(spec.staff, int) else spec.staff[:n]
+            changes += head_count_changes(counts, g, period)
+        return cls(period, n, len(scenario.agent_groups), tuple(changes))
 
     @property
     def horizon(self) -> float:

@@ -24,6 +24,13 @@ class GroupRate(Strict):
         """The overtime rate per hour."""
         return self.per_hour if self.overtime_per_hour is None else self.overtime_per_hour
 
+    def describe(self, currency: str = "") -> str:
+        """``32 EUR/h (overtime 48 EUR/h)``"""
+        unit = f" {currency}/h" if currency else " an hour"
+        overtime = (f" (overtime {self.overtime:g}{unit})" if self.overtime != self.per_hour
+                    else "")
+        return f"{self.per_hour:g}{unit}{overtime}"
+
 
 class Costs(Strict):
     """Costs in ``currency``: ``agent_groups`` rates by group name (a group left out costs
@@ -40,9 +47,7 @@ class Costs(Strict):
 
     def describe(self) -> str:
         c = self.currency
-        parts = [f"{name} {rate.per_hour:g} {c}/h"
-                 + (f" (overtime {rate.overtime:g} {c}/h)" if rate.overtime != rate.per_hour
-                    else "") for name, rate in self.agent_groups.items()]
+        parts = [f"{name} {rate.describe(c)}" for name, rate in self.agent_groups.items()]
         parts += [f"{price:g} {c} per {name} contact answered"
                   for name, price in self.per_contact.items()]
         if self.per_minute_waiting:

@@ -22,7 +22,7 @@ from typing import Annotated, NamedTuple
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ccsim.scenario.fields import DAY, Clock, PositiveDuration, Strict, whole_counts
+from ccsim.scenario.fields import DAY, Clock, Count, PositiveDuration, Strict, whole_counts
 from ccsim.scenario.words import duration
 from ccsim.units import clock_seconds
 
@@ -80,7 +80,7 @@ class Shift(Strict):
     start: Clock
     length: Annotated[PositiveDuration, Field(le=DAY)]
     agents: Annotated[int | tuple[int, ...], BeforeValidator(whole_counts)]
-    days: tuple[Annotated[int, Field(ge=1)], ...] | None = None
+    days: tuple[Count, ...] | None = None
     breaks: list[Break] = Field(default_factory=list)
 
     @model_validator(mode="after")
