@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import blending, callbacks, report, small_day, suite
+from benchmarks import blending, callbacks, report, shifts, small_day, suite
 
 
 def _ints(text: str) -> list[int]:
@@ -26,7 +26,7 @@ def _ints(text: str) -> list[int]:
     return values
 
 
-SECTIONS = ("speed", "small", "memory", "day", "sweep", "callbacks", "blending")
+SECTIONS = ("speed", "small", "shifts", "memory", "day", "sweep", "callbacks", "blending")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -100,6 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\n== small day: simulate + summary, 2-hour Erlang-A day of ~240 contacts ==")
         print(small_day.text(rows, days, args.rounds))
         out["small"] = rows
+
+    if "shifts" in args.only:
+        for agents in args.agents:
+            progress(f"shifts: {agents} agents, {args.rounds} rounds")
+            runs = shifts.compare(agents, args.rounds, args.seed, progress)
+            print(f"\n== shifts against head counts: an 8-hour day, {agents} agents ==")
+            print(shifts.text(runs))
+            out[f"shifts_{agents}"] = runs
 
     if "memory" in args.only:
         progress(f"memory: {mem_customers:,} and {10 * mem_customers:,} customers")

@@ -134,6 +134,6 @@ def _plans(shifts: list[Shift], plan: list[Duty], absent: list[bool]) -> list[Ag
         on_duty[duty.agent] += duty.off - duty.on
         paid[duty.agent] += duty.paid
         breaks[duty.agent] += sum(length for _, length, _ in duty.breaks)
-    labels = [s.label for s in shifts for _ in range(s.most)]
+    labels = [label for s in shifts for label in [s.label] * s.most]
     return [AgentPlan(label, on_duty[n], paid[n], breaks[n], present[n], away[n])
             for n, label in enumerate(labels)]
