@@ -65,5 +65,6 @@ def text(runs: dict[str, list[Run]]) -> str:
     per_round = [a.seconds / b.seconds for a, b in zip(runs["staff"], runs["shifts"],
                                                        strict=True)]
     median = statistics.median(per_round)
+    met = "met" if median >= TARGET else "NOT met"
     return (f"shifts ÷ staff speed: {median:.2f}× (rounds {min(per_round):.2f}–"
-            f"{max(per_round):.2f}); target ≥ {TARGET}×: {'met' if median >= TARGET else 'NOT met'}")
+            f"{max(per_round):.2f}); target ≥ {TARGET}×: {met}")

@@ -18,10 +18,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from itertools import accumulate
-
-import numpy as np
 from typing import Annotated, NamedTuple
 
+import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
 from ccsim.scenario.fields import DAY, Clock, Count, PositiveDuration, Strict, whole_counts
