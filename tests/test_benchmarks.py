@@ -343,3 +343,15 @@ def test_small_day_section_times_the_summary_path_against_the_textbook(
     assert rows[2].median == 1.0 and all(r.low <= r.median <= r.high for r in rows)
     text = small_day.text(rows, 3, 2)
     assert "simulate + summary ≥ 3.5× the textbook" in text
+
+
+def test_shifts_section_times_shifts_against_the_head_counts_they_add_up_to() -> None:
+    import ccsim
+    from benchmarks import shifts
+
+    counted, named = shifts.days(12)
+    assert ccsim.simulate(counted, 3).summary == ccsim.simulate(named, 3).summary
+    runs = shifts.compare(12, rounds=2)
+    assert [run.seed for run in runs["staff"]] == [run.seed for run in runs["shifts"]] == [1, 2]
+    assert [a.customers for a in runs["staff"]] == [b.customers for b in runs["shifts"]]
+    assert "shifts ÷ staff speed: " in shifts.text(runs) and "target ≥ 0.9×" in shifts.text(runs)
