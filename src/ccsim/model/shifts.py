@@ -59,6 +59,18 @@ class Staffing:
     absent: np.ndarray
 
 
+def agent_days(scenario: Scenario, seed: int, group: int) -> tuple[list[Duty], list[bool]]:
+    """Every agent-day the shifts of ``group`` (its index) plan, and whether each is
+    absent in the run with ``seed``."""
+    spec = scenario.agent_groups[group]
+    assert spec.shifts is not None
+    plan = duties(spec.shifts, scenario.start, scenario.horizon)
+    gone = (_absent(spec.shifts, spec.absence, plan, days_in(scenario.horizon),
+                    stream(seed, f"absence:{spec.name}")) if spec.absence
+            else [False] * len(plan))
+    return plan, gone
+
+
 def staffing(scenario: Scenario, seed: int) -> Staffing:
     """The roster of ``scenario``'s run with ``seed``, with absence drawn."""
     n, period = scenario.intervals, scenario.period
@@ -72,10 +84,7 @@ def staffing(scenario: Scenario, seed: int) -> Staffing:
             counts = [spec.staff] if isinstance(spec.staff, int) else list(spec.staff or ())
             changes += head_count_changes(counts[:n], g, period)
             continue
-        plan = duties(spec.shifts, scenario.start, scenario.horizon)
-        gone = (_absent(spec.shifts, spec.absence, plan, days_in(scenario.horizon),
-                        stream(seed, f"absence:{spec.name}")) if spec.absence
-                else [False] * len(plan))
+        plan, gone = agent_days(scenario, seed, g)
         present = [d for d, away in zip(plan, gone, strict=True) if not away]
         changes += [c for duty in present for c in _changes(duty, g, scenario.horizon)]
         agents[g] = _plans(spec.shifts, plan, gone)

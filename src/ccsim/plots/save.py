@@ -12,6 +12,7 @@ from ccsim.plots.cost import plot_cost_service
 from ccsim.plots.heatmap import HEATMAP_METRICS, plot_heatmap
 from ccsim.plots.intervals import plot_intervals
 from ccsim.plots.metric import KEY_METRICS, POLICY_METRICS, plot_metrics
+from ccsim.plots.roster import plot_roster
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -23,7 +24,8 @@ def plot_results(directory: str | Path) -> list[Path]:
     several variants also ``metrics.png`` (key metrics against the sweep or per variant),
     with costs ``cost_service.png`` (:func:`~ccsim.plots.cost.plot_cost_service`) and, with
     two or more factors, ``heatmap_<metric>.png`` for each of
-    :data:`HEATMAP_METRICS`."""
+    :data:`HEATMAP_METRICS`; with shifts ``roster.png``, the first day's plan of the
+    first variant that has them (:func:`~ccsim.plots.roster.plot_roster`)."""
     from ccsim.experiment import Results
     from ccsim.experiment.store import writing
 
@@ -49,6 +51,12 @@ def plot_results(directory: str | Path) -> list[Path]:
         save(plot_metrics(results, (*KEY_METRICS, *extra)), "metrics.png")
         if "total_cost" in results.runs.columns:
             save(plot_cost_service(results), "cost_service.png")
+    scenarios = results.scenarios()
+    shifted = next((v for v in results.variants
+                    if any(g.shifts for g in scenarios[v].agent_groups)), None)
+    if shifted is not None:  # the plan of its first replication's first day
+        first = ok[ok["variant"] == shifted].sort_values("replication").iloc[0]
+        save(plot_roster(scenarios[shifted], int(first["seed"])), "roster.png")
         if len(factors(results)) >= 2:
             for metric in HEATMAP_METRICS:
                 save(plot_heatmap(results, metric), f"heatmap_{metric}.png")

@@ -1,0 +1,58 @@
+"""The charts of shifts and costs: the roster, the staffing row of the interval chart, and
+cost against service across variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ccsim import Scenario
+from ccsim.experiment import Experiment, Results, run_experiment
+from ccsim.experiment.grid import Variant
+from ccsim.plots import plot_results
+from ccsim.plots.cost import plot_cost_service
+from ccsim.plots.roster import plot_roster
+
+
+def _week(absence: float = 0.5) -> Scenario:
+    return Scenario(
+        name="two days", horizon="2d", period="1h",
+        targets={"service_level": 0.5},
+        contact_types=[{"name": "calls", "arrivals": {"per_hour": 20},
+                        "handle_time": {"dist": "exponential", "mean": "5min"},
+                        "patience": {"dist": "exponential", "mean": "3min"},
+                        "hours": ["08:00", "18:00"]}],
+        agent_groups=[{"name": "team", "skills": ["calls"], "absence": absence, "shifts": [
+            {"name": "day", "start": "08:00", "length": "10h", "agents": [4, 3],
+             "breaks": [{"window": ["12:00", "14:00"], "length": "30min", "paid": False}]}]}],
+        costs={"agent_groups": {"team": {"per_hour": 20.0}}, "per_abandon": 1.0})
+
+
+def test_the_roster_draws_each_agent_day_its_breaks_and_absences() -> None:
+    scenario = _week()
+    figure = plot_roster(scenario, seed=3, day=1)
+    axes = figure.axes[0]
+    labels = [t.get_text() for t in axes.get_yticklabels()]
+    assert labels == [f"team · day · #{n}" for n in range(4)]
+    grey = [p for p in axes.patches if p.get_facecolor()[:3] == pytest.approx((0.8,) * 3)]
+    breaks = [p for p in axes.patches if p.get_width() == pytest.approx(0.5)]
+    # Each agent-day is one bar: an absent one grey, one present with its lunch on it.
+    assert len(axes.patches) == 4 + (4 - len(grey))
+    assert len(breaks) == 4 - len(grey) and len(grey) >= 1
+    assert f"{len(grey)} of 4 agents absent" in axes.get_title()
+
+
+def test_a_sweep_with_shifts_and_costs_gets_a_roster_and_a_cost_chart(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    variants = tuple(Variant(f"absence {a}", _week(a)) for a in (0.0, 0.3))
+    experiment = Experiment(name="plans", variants=variants, replications=2, seed=4)
+    run_experiment(experiment, workers=1, out=out)
+    names = [p.name for p in plot_results(out)]
+    assert "roster.png" in names and "cost_service.png" in names
+    axes = plot_cost_service(Results.load(out)).axes[0]
+    assert axes.get_xlabel() == "total cost (EUR)"
+    # One point per variant; with absence nobody is paid for, the absent plan is cheaper.
+    costs = Results.load(out).summary().set_index("variant")["total_cost"]
+    assert costs["absence 0.3"] < costs["absence 0.0"]
+    assert sorted(axes.lines[0].get_xdata()) == pytest.approx(sorted(costs))
