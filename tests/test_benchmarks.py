@@ -346,8 +346,9 @@ def test_small_day_section_times_the_summary_path_against_the_textbook(
 
 
 def test_shifts_section_times_shifts_against_the_head_counts_they_add_up_to() -> None:
-    import ccsim
     from benchmarks import shifts
+
+    import ccsim
 
     counted, named = shifts.days(12)
     assert ccsim.simulate(counted, 3).summary == ccsim.simulate(named, 3).summary
