@@ -74,14 +74,18 @@ def test_misfit_days_name_the_key(make, message):
 
 
 def test_the_days_table_has_a_row_per_day_by_the_clock():
-    # From 18:00 over 2 days of 6-hour intervals: days 0 (18:00), 1 (00:00-18:00) and 2.
+    # From 18:00 over 2 days of 6-hour intervals: days 1 (18:00), 2 (00:00-18:00) and 3.
     run = simulate(_week(start="18:00"), 5)
     days = run.days
-    assert days.day.tolist() == [0, 1, 2]
+    assert days.day.tolist() == [1, 2, 3]
     everything = run.intervals[run.intervals.contact_type == "all"]
-    by_day = everything.groupby((everything.interval * 6 + 18) // 24).offered.sum()
+    by_day = everything.groupby((everything.interval * 6 + 18) // 24 + 1).offered.sum()
     assert days.offered.tolist() == by_day.tolist()
     assert days.offered.sum() == run.summary["offered"]
+    # The interval and group tables say the day of each row, as the days table counts it.
+    assert everything.day.tolist() == ((everything.interval * 6 + 18) // 24 + 1).tolist()
+    assert run.intervals.columns[:3].tolist() == ["interval", "day", "time"]
+    assert run.groups.groupby("day").staffed_time.sum().index.tolist() == [1, 2, 3]
 
 
 def test_a_one_day_window_has_one_day_row_equal_to_the_summary():
@@ -91,3 +95,22 @@ def test_a_one_day_window_has_one_day_row_equal_to_the_summary():
     assert row.keys() == run.summary.keys()
     for key, value in run.summary.items():
         assert row[key] == value or (math.isnan(value) and math.isnan(row[key])), key
+
+
+def test_a_sweep_summarizes_each_day_with_its_ci_and_prints_them(tmp_path):
+    from ccsim.experiment import Experiment, Results, run_experiment
+    from ccsim.report.text import summary_text
+
+    out = tmp_path / "out"
+    run_experiment(Experiment.from_scenario(_week((1.0, 0.5, 0.8)), replications=4, seed=2),
+                   workers=1, out=out)
+    results = Results.load(out)
+    assert sorted(results.days.day.unique()) == [1, 2, 3]
+    by_day = results.summary(by="day")
+    assert by_day.day.tolist() == [1, 2, 3]
+    per_run = results.days.pivot(index="replication", columns="day", values="offered")
+    assert by_day.offered.tolist() == pytest.approx(per_run.mean().tolist())
+    half = stats.t.ppf(0.975, 3) * per_run.std(ddof=1) / 2
+    assert by_day.offered_ci95.tolist() == pytest.approx(half.tolist())
+    text = summary_text(results, "days")
+    assert "  by day" in text and "\n  3    " in text

@@ -92,6 +92,7 @@ def run_batch(
                 types=_columns(result.types),
                 groups=_columns(result.groups),
                 agents=_columns(result.agents) if result.agents is not None else None,
+                days=_columns(result.days),
             )
             if trace:
                 record["trace"] = result.trace

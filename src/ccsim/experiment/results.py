@@ -53,9 +53,10 @@ class Results:
     ``runs``: one row per variant × replication (sorted so), with ``variant`` (label),
     ``replication``, ``seed``, the parameter columns, every metric (see
     :mod:`ccsim.model.registry`), ``status`` (``ok``/``failed``) and ``error``.
-    ``types``, ``intervals``, ``groups``, ``agents``: RunResult.types, .intervals, .groups
-    and .agents of every run that finished, with ``variant`` and ``replication`` first
-    (``agents`` is empty when no run installed a policy). ``failed``: the runs
+    ``types``, ``intervals``, ``groups``, ``agents``, ``days``: RunResult.types,
+    .intervals, .groups, .agents and .days of every run that finished, with ``variant``
+    and ``replication`` first (``agents`` is empty when no run installed a policy or had
+    shifts; ``days`` when the results were saved by a ccsim without it). ``failed``: the runs
     that raised. ``out``: the results directory, or None when nothing was written.
     """
 
@@ -67,6 +68,7 @@ class Results:
         intervals: pd.DataFrame,
         groups: pd.DataFrame,
         agents: pd.DataFrame | None = None,
+        days: pd.DataFrame | None = None,
         *,
         out: Path | None = None,
     ):
@@ -78,6 +80,7 @@ class Results:
         self.intervals = intervals
         self.groups = groups
         self.agents = agents if agents is not None else pd.DataFrame()
+        self.days = days if days is not None else pd.DataFrame()
         self.out = out
 
     @property
@@ -121,8 +124,9 @@ class Results:
         """Means over replications and ``<metric>_ci95`` (95% CI half-widths, Student t;
         see :func:`ccsim.experiment.summary.summarize`): one row per variant (``by=None``:
         the whole centre), per variant and contact type (``by="contact_type"``: ``all``
-        first, then each type), or per variant and agent group (``by="group"``:
-        occupancy without and with the drain, busy and staffed hours)."""
+        first, then each type), per variant and agent group (``by="group"``:
+        occupancy without and with the drain, busy and staffed hours), or per variant and
+        day of the horizon (``by="day"``: the whole centre's metrics of each day)."""
         parameters = {v["label"]: v["parameters"] for v in self.manifest["variants"]}
         if by is None:
             return summarize(self.runs, self.variants, parameters, self.parameters)
@@ -137,7 +141,11 @@ class Results:
             table = self._with_failed(group_days(self.groups))
             return summarize(table, self.variants, parameters, self.parameters,
                              by="agent_group", metrics=GROUP_METRICS)
-        raise ValueError(f"by must be None, 'contact_type' or 'group' (got {by!r})")
+        if by == "day":
+            return summarize(self._with_failed(self.days) if not self.days.empty
+                             else self.runs.iloc[:0].assign(day=[]), self.variants,
+                             parameters, self.parameters, by="day")
+        raise ValueError(f"by must be None, 'contact_type', 'group' or 'day' (got {by!r})")
 
     def _with_failed(self, table: pd.DataFrame) -> pd.DataFrame:
         """``table`` (rows of finished runs) with a ``status`` column and the failed runs

@@ -67,7 +67,7 @@ class RunResult:
     @property
     def days(self) -> pd.DataFrame:
         """One row per day of the measured window (days by the clock from ``start``,
-        numbered from 0): the whole centre's metrics over that day, as in the summary."""
+        numbered from 1): the whole centre's metrics over that day, as in the summary."""
         built: pd.DataFrame = self._tables.frame("days")
         return built
 
@@ -149,14 +149,14 @@ class _Tables:
     def _make_intervals(self) -> pd.DataFrame:
         scenario = self._need()[0]
         intervals = frame(self.interval_rows)
-        intervals.insert(1, "time", [clock(scenario, i) for i in intervals["interval"]])
+        _when(intervals, scenario)
         return intervals
 
     def _make_groups(self) -> pd.DataFrame:
         scenario, tally, staff, groups, _, group_measures = self._need()
         table = frame(tables.group_rows(tally, staff, [g.name for g in groups], group_measures,
                                         scenario))
-        table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
+        _when(table, scenario)
         return table
 
     def _make_types(self) -> pd.DataFrame:
@@ -208,9 +208,17 @@ def build_result(
     )
 
 
+def _when(table: pd.DataFrame, scenario: Scenario) -> None:
+    """Put each row's clock ``time`` after its ``interval``, and over a horizon of more
+    than a day its ``day`` before the time (in place)."""
+    table.insert(1, "time", [clock(scenario, i) for i in table["interval"]])
+    if day(scenario, scenario.intervals - 1) > 1:
+        table.insert(1, "day", [day(scenario, i) for i in table["interval"]])
+
+
 def day(scenario: Scenario, interval: int) -> int:
-    """The day (0: the first) by the clock in which ``interval`` starts."""
-    return int((scenario.start_seconds + interval * scenario.period) // 86_400)
+    """The day (1: the first) by the clock in which ``interval`` starts."""
+    return int((scenario.start_seconds + interval * scenario.period) // 86_400) + 1
 
 
 def clock(scenario: Scenario, interval: int) -> str:

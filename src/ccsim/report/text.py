@@ -196,6 +196,7 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
         out += _one_variant_details(by_type, by_group, scenario, per_type)
     else:
         out += _sweep_details(by_type, by_group, scenario, per_type)
+    out += _days_text(results, scenario)
     if scenario is not None and targets(scenario) and not results.intervals.empty:
         out += _misses_text(results, scenarios)
     text = "\n".join(out)
@@ -293,6 +294,33 @@ def _sweep_details(
         out += ["", "  occupancy of staffed hours by agent group"]
         out += grid(["variant", *teams], _pivot(by_group, "agent_group", teams, _occupancy))
     return out
+
+
+#: The most days of a horizon whose table ``ccsim run`` prints (a longer one is in days.csv).
+_MOST_DAYS = 31
+
+
+def _days_text(results: Results, scenario: Scenario | None) -> list[str]:
+    """Over more than a day: for one variant, a row per day of its key metrics (and total
+    cost, with costs); for a sweep, the service level of each variant by day."""
+    by_day = results.summary(by="day")
+    days = list(dict.fromkeys(d for d in by_day.get("day", []) if d == d))  # not NaN
+    if len(days) < 2 or len(days) > _MOST_DAYS:
+        return []
+    goals = {t.metric: t for t in targets(scenario)}
+    if len(results.variants) == 1:
+        names = [m for m in ("service_level", "asa", "abandon_rate", "closed_rate",
+                             "total_cost") if m in by_day and by_day[m].notna().any()]
+        header = ["day", *[_short_label(m, scenario) for m in names]]
+        rows = [[str(int(r["day"])), *[_marked(r, m, goals) for m in names]]
+                for _, r in by_day[by_day["day"].isin(days)].iterrows()]
+        return ["", "  by day", *grid(header, rows)]
+    label = sl_label(scenario) if scenario is not None else "service level"
+    return ["", f"  {label} by day", *grid(["variant", *[f"day {int(d)}" for d in days]], [
+        [str(variant), *[cell(r["service_level"].iloc[0], r["service_level_ci95"].iloc[0],
+                         "service_level") if len(r := part[part["day"] == d]) else "–"
+                    for d in days]]
+        for variant, part in by_day.groupby("variant", sort=False)])]
 
 
 def _occupancy(row: pd.Series) -> str:
