@@ -102,6 +102,37 @@ blending = { rule = "reserve", keep_idle = 1 }
 quota = { daily = 5, counts = "all" }
 pressure = { floor = 0.6, slope = 2.0, resolution_elasticity = 1.0 }
 
+[[agent_groups]]
+name = "shifted"
+skills = ["mail"]
+absence = 0.1
+
+[[agent_groups.shifts]]
+name = "early"
+start = "08:00"
+length = "2h"
+agents = 2
+breaks = [{ window = ["08:30", "09:30"], length = "10min", paid = false },
+          { at = "09:40", length = "5min" }]
+
+[[agent_groups.shifts]]
+start = "09:00"
+length = "1h"
+agents = 1
+days = [1]
+
+[[agent_groups.shifts]]
+start = "09:30"
+length = "30min"
+agents = [2]
+
+[costs]
+currency = "EUR"
+agent_groups = { team = { per_hour = 28.0, overtime_per_hour = 42.0 }, sales = { per_hour = 30 } }
+per_contact = { billing = 0.4 }
+per_minute_waiting = 0.02
+per_abandon = 2.5
+
 [[outbound]]
 name = "leads"
 list_size = 100
