@@ -98,3 +98,27 @@ def test_bad_costs_name_their_key(change, path, words):
     with pytest.raises(ScenarioError) as error:
         _day(costs={**COSTS, "agent_groups": {}, **change})
     assert error.value.path == path and words in error.value.message
+
+
+def test_revenue_is_the_outbound_successes_times_their_price():
+    day = _day().with_changes({
+        "costs.per_success": {"leads": -40.0},
+        "agent_groups.sales.outbound": ["leads"],
+        "outbound": [{"name": "leads", "list_size": 400, "dial_time": "20s", "reach": 0.5,
+                      "handle_time": {"dist": "exponential", "mean": "4min"},
+                      "success": 0.3}]})
+    result = simulate(day, 2)
+    s, groups = result.summary, result.groups
+    assert s["outbound_successes"] > 0
+    assert s["revenue"] == pytest.approx(40.0 * s["outbound_successes"])
+    costs = sum(s[n] for n in ("staff_cost", "overtime_cost", "contact_cost", "waiting_cost",
+                               "abandon_cost"))
+    assert s["total_cost"] == pytest.approx(costs - s["revenue"], abs=1e-6)
+    # Revenue is the sales team's: per group and interval of the call.
+    by_group = groups.groupby("agent_group")[["revenue", "outbound_successes"]].sum()
+    assert by_group.revenue["sales"] == pytest.approx(40.0 * by_group.outbound_successes["sales"])
+    assert by_group.revenue["service"] == 0.0
+    with pytest.raises(ScenarioError) as error:
+        _day(costs={**COSTS, "per_success": {"lead": -40.0}})
+    assert error.value.path == "costs.per_success.lead"
+    assert "no outbound campaign exists" in error.value.message

@@ -4,7 +4,8 @@ Staff are paid for their planned duty less unpaid breaks (``paid[i, g]``, see
 :class:`~ccsim.model.shifts.Staffing`: head counts × time, or the shifts of the agents
 present), at their group's ``per_hour``, and for their overtime at ``overtime_per_hour``;
 a contact answered costs its type's ``per_contact``; every second a first attempt waits on
-the line costs ``per_minute_waiting`` / 60; an abandoned one ``per_abandon``. Staff costs
+the line costs ``per_minute_waiting`` / 60; an abandoned one ``per_abandon``; an outbound
+success its campaign's ``per_success`` (negative: ``revenue``). Staff costs and revenue
 belong to the agents: NaN in a contact type's row, like occupancy.
 """
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import Outcome
+from ccsim.model.outbound import Outbound
 from ccsim.model.policies import Policy
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario
 
 #: The costs of the agents, and those of the contacts.
-STAFF = ("staff_cost", "overtime_cost", "paid_hours")
+STAFF = ("staff_cost", "overtime_cost", "paid_hours", "revenue")
 CONTACTS = ("contact_cost", "waiting_cost", "abandon_cost")
 
 
@@ -40,10 +42,14 @@ class Costs(Policy):
                                      for c in scenario.contact_types])
         self.per_second_waiting = costs.per_minute_waiting / 60.0
         self.per_abandon = costs.per_abandon
+        self.per_success = np.array([costs.per_success.get(c.name, 0.0)
+                                     for c in scenario.outbound])
 
     def install(self, centre: Centre) -> None:
         super().install(centre)
         self.tally, self.paid = centre.tally, centre.paid
+        #: the outbound policy whose successes earn revenue (None: no campaign)
+        self.outbound = next((p for p in centre.policies if isinstance(p, Outbound)), None)
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """The costs of ``intervals`` (measured) and contact types ``kinds``."""
@@ -60,7 +66,8 @@ class Costs(Policy):
         if kinds != slice(None):
             return {**out, **dict.fromkeys((*STAFF, "total_cost"), math.nan)}
         out.update(self._staff(measured, slice(None)))
-        out["total_cost"] = sum(out[name] for name in (*STAFF[:2], *CONTACTS))
+        out["total_cost"] = (sum(out[name] for name in (*STAFF[:2], *CONTACTS))
+                             - out["revenue"])
         return out
 
     def group_metrics(self, interval: int, group: int) -> dict[str, float]:
@@ -70,8 +77,14 @@ class Costs(Policy):
     def _staff(self, intervals: slice, groups: slice) -> dict[str, float]:
         paid = self.paid[intervals, groups].sum(axis=0)
         overtime = self.tally.overtime[intervals, groups].sum(axis=0)
+        revenue = 0.0
+        if self.outbound is not None and self.per_success.any():
+            # successes[interval, group, campaign]
+            successes = self.outbound.counters.arrays["outbound_successes"][intervals, groups]
+            revenue = -float(successes.sum(axis=(0, 1)) @ self.per_success)
         return {
             "staff_cost": float(paid @ self.per_hour[groups]) / 3600.0,
             "overtime_cost": float(overtime @ self.overtime_per_hour[groups]) / 3600.0,
             "paid_hours": float(paid.sum() + overtime.sum()) / 3600.0,
+            "revenue": revenue,
         }

@@ -90,7 +90,9 @@ class Outbound(Policy):
         self.target = [q.daily * days if q is not None else None for q in self.quotas]
         self.axes = Axes.of(scenario)
         #: calls and agent time per interval × group
-        self.counters = Counters(self.axes, (len(groups),), _COUNTS, ("agent_time_outbound",))
+        # Per group and campaign (what an outbound success is worth depends on its campaign).
+        self.counters = Counters(self.axes, (len(groups), len(self.campaigns)), _COUNTS,
+                                 ("agent_time_outbound",))
         #: by agent key: [attempts, conversations, successes]
         self.by_agent: dict[tuple[int, int], list[int]] = {}
         self._plans: dict[tuple[int, int], Plan] = {}
@@ -193,7 +195,7 @@ class Outbound(Policy):
             return False
         spec = self.campaigns[c]
         g = group.index
-        cell = self.counters.cell(now, g)
+        cell = self.counters.cell(now, g, c)
         mine = self.by_agent.get(agent.key)
         if mine is None:
             mine = self.by_agent[agent.key] = [0, 0, 0]

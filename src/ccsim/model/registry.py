@@ -302,8 +302,11 @@ _COSTS = _of(
     _money("waiting_cost", "waiting cost", "minutes waited on the line by all offered "
            "contacts × `per_minute_waiting`"),
     _money("abandon_cost", "abandonment cost", "contacts abandoned × `per_abandon`"),
+    replace(_money("revenue", "revenue", "outbound successes × −their campaign's "
+                   "`per_success` (a negative cost: revenue)"),
+            better="higher", low=-math.inf),
     _money("total_cost", "total cost", "staff + overtime + contact + waiting + abandonment "
-           "cost"),
+           "cost − revenue"),
     replace(_money("cost_per_contact", "cost per contact", "total cost / contacts answered"),
             aggregate="ratio", derive=_per_answered, inputs=("total_cost", "answered")),
     replace(_money("cost_per_resolved_contact", "cost per resolved contact", "total cost / "

@@ -264,17 +264,19 @@ def shifts(s: Scenario) -> None:
 
 
 def costs(s: Scenario) -> None:
-    """The costs name groups and contact types that exist."""
+    """The costs name groups, contact types and campaigns that exist."""
     if s.costs is None:
         return
     for key, names, kind in (("agent_groups", [g.name for g in s.agent_groups], "agent group"),
-                             ("per_contact", [c.name for c in s.contact_types], "contact type")):
+                             ("per_contact", [c.name for c in s.contact_types], "contact type"),
+                             ("per_success", [c.name for c in s.outbound], "outbound campaign")):
         for name in getattr(s.costs, key):
             if name not in names:
                 close = difflib.get_close_matches(name, names, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ScenarioError(f"{name!r} names no {kind}{hint}; expected one of: "
-                                    f"{', '.join(names)}", f"costs.{key}.{name}")
+                expected = f"one of: {', '.join(names)}" if names else f"no {kind} exists"
+                raise ScenarioError(f"{name!r} names no {kind}{hint}; expected {expected}",
+                                    f"costs.{key}.{name}")
 
 
 def callbacks(s: Scenario) -> None:

@@ -37,13 +37,16 @@ class Costs(Strict):
     nothing per hour); ``per_contact`` by contact type, per contact answered (telephony,
     licences); ``per_minute_waiting``, per minute any caller waits (a toll-free line);
     ``per_abandon``, per contact abandoned (a lost contact's cost, if the planner wants
-    one)."""
+    one); ``per_success`` by outbound campaign, per success (a sale's revenue, as a negative
+    cost)."""
 
     currency: str = Field(default="EUR", min_length=1, max_length=8)
     agent_groups: dict[str, GroupRate] = Field(default_factory=dict)
     per_contact: dict[str, Money] = Field(default_factory=dict)
     per_minute_waiting: Money = 0.0
     per_abandon: Money = 0.0
+    per_success: dict[str, Annotated[float, Field(allow_inf_nan=False),
+                                     BeforeValidator(no_bool)]] = Field(default_factory=dict)
 
     def describe(self) -> str:
         c = self.currency
@@ -54,4 +57,7 @@ class Costs(Strict):
             parts.append(f"{self.per_minute_waiting:g} {c} per minute waiting")
         if self.per_abandon:
             parts.append(f"{self.per_abandon:g} {c} per contact abandoned")
+        parts += [f"{-price:g} {c} earned per {name} success" if price < 0
+                  else f"{price:g} {c} per {name} success"
+                  for name, price in self.per_success.items()]
         return "; ".join(parts) or "nothing costs anything"
