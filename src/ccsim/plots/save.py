@@ -49,6 +49,9 @@ def plot_results(directory: str | Path) -> list[Path]:
     if len(results.variants) > 1:
         extra = tuple(m for m in POLICY_METRICS if m in results.runs.columns)
         save(plot_metrics(results, (*KEY_METRICS, *extra)), "metrics.png")
+        if len(factors(results)) >= 2:
+            for metric in HEATMAP_METRICS:
+                save(plot_heatmap(results, metric), f"heatmap_{metric}.png")
         if "total_cost" in results.runs.columns:
             save(plot_cost_service(results), "cost_service.png")
     scenarios = results.scenarios()
@@ -57,7 +60,4 @@ def plot_results(directory: str | Path) -> list[Path]:
     if shifted is not None:  # the plan of its first replication's first day
         first = ok[ok["variant"] == shifted].sort_values("replication").iloc[0]
         save(plot_roster(scenarios[shifted], int(first["seed"])), "roster.png")
-        if len(factors(results)) >= 2:
-            for metric in HEATMAP_METRICS:
-                save(plot_heatmap(results, metric), f"heatmap_{metric}.png")
     return written
