@@ -9,6 +9,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from ccsim import Scenario, simulate
@@ -274,3 +276,64 @@ shifts = [{ start = "20:00", length = "8h", agents = 3 }]
                           capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "agent_groups[team].shifts[0]: runs on day 1 from 20:00 for 8h" in done.stderr
+
+
+@st.composite
+def _plans(draw):
+    """A 10-hour day of 30-minute intervals with one to three shifts of up to four agents,
+    each with up to two breaks (in windows or at fixed times), ending an hour before the
+    horizon; absence up to 50 %; a load from light to heavy."""
+    shifts = []
+    for _ in range(draw(st.integers(1, 3))):
+        start = draw(st.integers(0, 10)) * 30  # minutes after 08:00
+        length = draw(st.integers(2, 18 - start // 30)) * 30
+        breaks, at = [], start + 15
+        for _ in range(draw(st.integers(0, 2))):
+            size = draw(st.sampled_from([5, 10, 15, 30]))
+            room = draw(st.integers(0, 45))
+            if at + size + room > start + length:
+                break
+            window = [_clock(at), _clock(at + size + room)]
+            breaks.append({"window": window, "length": f"{size}min"} if room
+                          else {"at": window[0], "length": f"{size}min"})
+            at += size + room + draw(st.integers(0, 30))
+        shifts.append({"start": _clock(start), "length": f"{length}min",
+                       "agents": draw(st.integers(1, 4)), "breaks": breaks})
+    day = Scenario(
+        start="08:00", horizon="10h", period="30min",
+        contact_types=[{"name": "calls",
+                        "arrivals": {"per_hour": draw(st.sampled_from([10, 40, 90]))},
+                        "handle_time": {"dist": "empirical", "values": ["1min", "3min", "5min", "9min"]},
+                        "patience": {"dist": "exponential", "mean": "4min"}}],
+        agent_groups=[{"name": "team", "skills": ["calls"], "shifts": shifts,
+                       "absence": draw(st.sampled_from([0.0, 0.2, 0.5]))}])
+    return day, draw(st.integers(0, 99))
+
+
+def _clock(minutes: int) -> str:
+    minutes += 8 * 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=_plans())
+def test_any_shift_plan_keeps_duty_breaks_and_pay_consistent(case):
+    day, seed = case
+    centre, result, starts = _run(day, seed)
+    # Nobody starts a contact off duty, on a break or owing a change.
+    assert all(fine for _, _, fine in starts)
+    agents, plans = result.agents, centre.agent_plans[0]
+    assert len(agents) == len(plans)
+    for (_, row), plan in zip(agents.iterrows(), plans, strict=True):
+        # A break is whole: cut only by the end of its shift, never otherwise.
+        assert row.break_time <= plan.breaks + 1e-9
+        assert row.paid_time == pytest.approx(plan.paid + row.overtime, abs=1e-9)
+        # On duty: the duty planned less the breaks as taken, plus overtime.
+        assert row.on_duty_time == pytest.approx(plan.duty - row.break_time + row.overtime,
+                                                 abs=1e-6)
+    # Staffed time is the agents' time on duty (every shift ends an hour before the
+    # horizon, and no contact lasts longer than 9 minutes).
+    assert result.groups.staffed_time.sum() == pytest.approx(agents.on_duty_time.sum(),
+                                                              rel=1e-12, abs=1e-6)
+    s = result.summary
+    assert s["offered"] == s["answered"] + s["abandoned"] + s["unserved"]
