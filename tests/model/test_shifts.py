@@ -303,7 +303,8 @@ def _plans(draw):
         start="08:00", horizon="10h", period="30min",
         contact_types=[{"name": "calls",
                         "arrivals": {"per_hour": draw(st.sampled_from([10, 40, 90]))},
-                        "handle_time": {"dist": "empirical", "values": ["1min", "3min", "5min", "9min"]},
+                        "handle_time": {"dist": "empirical",
+                                        "values": ["1min", "3min", "5min", "9min"]},
                         "patience": {"dist": "exponential", "mean": "4min"}}],
         agent_groups=[{"name": "team", "skills": ["calls"], "shifts": shifts,
                        "absence": draw(st.sampled_from([0.0, 0.2, 0.5]))}])
