@@ -17,6 +17,7 @@ scale, decimals, range); this module makes the three choices a reader sees, in o
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeGuard
@@ -83,6 +84,19 @@ def with_unit(text: str, unit: str) -> str:
     if text == "–":
         return text  # no number, no unit
     return text + (unit if unit in ("%", "") else f" {unit}")
+
+
+#: The unit the registry gives costs; a scenario's ``[costs]`` names the currency.
+MONEY = "money"
+
+
+def in_currency(text: str, currency: str | None) -> str:
+    """``text`` with the unit of costs read as ``currency`` (unchanged without one). In a
+    column of plain text (two spaces after the unit) the column keeps its width."""
+    if not currency:
+        return text
+    text = re.sub(rf" {MONEY}(?=  )", f" {currency}".ljust(len(MONEY) + 1), text)
+    return text.replace(f" {MONEY}", f" {currency}")
 
 
 def value_text(mean: float | None, half: float | None, m: Metric, how: Shown | None = None,

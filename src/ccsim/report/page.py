@@ -17,11 +17,13 @@ import base64
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccsim.experiment.summary import interval_summary
+from ccsim.model.display import in_currency
 from ccsim.model.registry import METRICS, metric
 from ccsim.report.columns import HOURS, TYPE_METRICS, cell, sl_label, sl_note
 from ccsim.report.coverage import coverage
@@ -77,6 +79,7 @@ def report_html(results: Results) -> str:
     scenarios = results.scenarios()
     base = base_scenario(results, scenarios)
     summary, by_type = results.summary(), results.summary(by="contact_type")
+    currency = partial(in_currency, currency=base.costs.currency if base.costs else None)
     body = [
         f"<h1>{escape(results.name)}</h1>",
         f"<p class=sub>{escape(_subtitle(results, summary))}</p>",
@@ -84,17 +87,17 @@ def report_html(results: Results) -> str:
         "<h2 id=results-section>Results</h2>",
         "<p>Means over the replications ± the half-width of their 95 % confidence interval "
         "(Student t).</p>",
-        _totals_table(results, summary, base),
+        currency(_totals_table(results, summary, base)),
         *_sl_note(scenarios),
-        *_policy_tables(summary, scenarios),
+        *map(currency, _policy_tables(summary, scenarios)),
         "<h2 id=charts-section>Charts</h2>",
         *_charts(results.out),
         *variants_table(results),
         "<h2 id=targets-section>Targets</h2>",
         *_targets_section(results, by_type, scenarios),
         "<h2 id=details-section>Per contact type and per team</h2>",
-        _type_table(by_type, scenarios),
-        _group_table(results.summary(by="group"), scenarios),
+        currency(_type_table(by_type, scenarios)),
+        currency(_group_table(results.summary(by="group"), scenarios)),
         "<h2 id=scenario-section>The scenario</h2>",
         *scenario_section(results, base),
         "<h2 id=definitions-section>What the numbers mean</h2>",

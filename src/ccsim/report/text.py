@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ccsim.model.display import number, shown, spread
+from ccsim.model.display import in_currency, number, shown, spread
 from ccsim.model.registry import METRICS, configured, metric
 from ccsim.report.columns import (
     TYPE_METRICS,
@@ -199,14 +199,7 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     out += _days_text(results, scenario)
     if scenario is not None and targets(scenario) and not results.intervals.empty:
         out += _misses_text(results, scenarios)
-    text = "\n".join(out)
-    # Costs are registered in "money"; a scenario names its currency.
-    currency = first.costs.currency if first.costs is not None else None
-    if not currency:
-        return text
-    # In a column (two spaces after it) the currency keeps the column's width.
-    text = re.sub(r" money(?=  )", f" {currency}".ljust(6), text)
-    return text.replace(" money", f" {currency}")
+    return in_currency("\n".join(out), first.costs.currency if first.costs else None)
 
 
 def _cheapest(results: Results, summary: pd.DataFrame, scenario: Scenario) -> list[str]:
