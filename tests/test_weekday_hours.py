@@ -65,7 +65,7 @@ def test_every_sunday_arrival_is_closed_and_nobody_is_answered_on_sunday():
     assert (saturday & (trace.event == "answered")).sum() > 5
 
 
-@pytest.mark.parametrize(("start_day", "sunday"), [("mon", 6), ("sun", 0), ("wed", 4)])
+@pytest.mark.parametrize(("start_day", "sunday"), [("mon", 7), ("sun", 1), ("wed", 5)])
 def test_start_day_says_which_day_of_the_horizon_is_closed(start_day, sunday):
     days = simulate(_week(start_day=start_day), 2).days
     shut = days[days.closed == days.offered].day.tolist()

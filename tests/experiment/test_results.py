@@ -148,7 +148,7 @@ def test_a_column_only_some_variants_report_is_nan_in_the_others_rows() -> None:
                                **({"recalls_requested": [1, 2]} if v else {})}}
         for v in (0, 1)
     }
-    _, _, intervals, _, _ = tables_from_records(manifest, records)
+    _, _, intervals, *_ = tables_from_records(manifest, records)
     assert list(intervals.variant) == ["a", "a", "b", "b"]
     assert list(intervals.offered) == [4, 6, 4, 6]
     assert intervals.recalls_requested.isna().tolist() == [True, True, False, False]
