@@ -279,9 +279,11 @@ def _group_table(by_group: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> s
 
 def _charts(out: Path | None) -> list[str]:
     """Every PNG under ``charts/``, embedded (a page that fetches nothing): the overview
-    chart first, heatmaps (one per metric) after it, the chart by interval last."""
+    chart first, cost against service and heatmaps (one per metric) after it, then the
+    chart by interval, and the roster last."""
     found = (out / "charts").rglob("*.png") if out is not None else []
-    order = ("metrics", "heatmap", "intervals")  # the answer first, the day's course last
+    # The answer first, the day's course after it, the plan behind it last.
+    order = ("metrics", "cost_service", "heatmap", "intervals", "roster")
     files = sorted(found, key=lambda p: (next((i for i, s in enumerate(order)
                                                if p.name.startswith(s)), len(order)),
                                          p.as_posix()))
