@@ -16,7 +16,7 @@ from scipy import stats
 from ccsim import Scenario, simulate
 from ccsim.model.centre import Centre
 from ccsim.model.policies import Policy
-from ccsim.model.shifts import staffing
+from ccsim.model.shifts import agent_days, staffing
 from ccsim.scenario import ScenarioError
 
 
@@ -338,3 +338,20 @@ def test_any_shift_plan_keeps_duty_breaks_and_pay_consistent(case):
                                                               rel=1e-12, abs=1e-6)
     s = result.summary
     assert s["offered"] == s["answered"] + s["abandoned"] + s["unserved"]
+
+
+def test_the_trace_shows_no_agent_answering_off_duty_or_in_its_planned_break():
+    day = _heavy_day(absence=0.2)
+    trace = simulate(day, 5, trace=True).trace
+    answered = trace[trace.event == "answered"]
+    assert answered.agent.notna().all() and len(answered) > 300
+    plan, gone = agent_days(day, 5, 0)
+    duty: dict[int, list] = {}
+    for d, away in zip(plan, gone, strict=True):
+        if not away:
+            duty.setdefault(d.agent, []).append(d)
+    # A late break moves the break later, never earlier: its planned span stays free too.
+    for time, agent in zip(answered.time, answered.agent, strict=True):
+        mine = [d for d in duty[int(agent)] if d.on <= time < d.off]
+        assert len(mine) == 1, (time, agent)
+        assert not any(b <= time < b + length for b, length, _ in mine[0].breaks), (time, agent)

@@ -315,7 +315,7 @@ class Centre(Host):
 
     def _serve_plain(self, agent: Agent, contact: Contact, now: float) -> None:
         end = now + contact.handle + contact.wrap_up
-        self.tally.answered(contact, agent.group.index, now, end)
+        self.tally.answered(contact, agent.group.index, now, end, agent.number)
         heappush(agent.group.busy, (end, next(self._order), agent))
 
     def _serve_counted(self, agent: Agent, contact: Contact, now: float) -> None:
@@ -325,7 +325,7 @@ class Centre(Host):
         agent.handled += 1
         agent.until = end
         agent.busy_time += end - now
-        self.tally.answered(contact, agent.group.index, now, end)
+        self.tally.answered(contact, agent.group.index, now, end, agent.number)
         heappush(agent.group.busy, (end, next(self._order), agent))
 
     def _serve_hooked(self, agent: Agent, contact: Contact, now: float) -> None:
@@ -335,7 +335,7 @@ class Centre(Host):
         end = now + talk + wrap_up
         group = agent.group
         agent.handled += 1
-        self.tally.answered(contact, group.index, now, end)
+        self.tally.answered(contact, group.index, now, end, agent.number)
         self._busy(agent, now, end)
         for hook in self._on_answered:
             hook(contact, agent, now, talk, wrap_up)

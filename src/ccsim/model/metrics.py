@@ -190,9 +190,10 @@ class Tally:
         outcomes.append(outcome)
         waits.append(wait)
 
-    def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
-        """An agent of ``group`` answers ``contact`` at ``start`` and is busy with it (talk
-        and wrap-up) until ``end``."""
+    def answered(self, contact: Contact, group: int, start: float, end: float,
+                 agent: int = -1) -> None:
+        """Agent number ``agent`` of ``group`` answers ``contact`` at ``start`` and is busy
+        with it (talk and wrap-up) until ``end`` (only a trace keeps who)."""
         arrival, kind, groups, starts, ends = self._append_answered
         arrival(contact.arrival)
         kind(contact.kind)
@@ -331,7 +332,8 @@ class SplitTally(Tally):
         super().record(contact, outcome, wait)
         self._attempts[1].append(contact.attempt)
 
-    def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
+    def answered(self, contact: Contact, group: int, start: float, end: float,
+                 agent: int = -1) -> None:
         super().answered(contact, group, start, end)
         self._attempts[0].append(contact.attempt)
         if contact.attempt != FIRST:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-_COLUMNS = ("time", "event", "kind", "contact", "agent_group")
+_COLUMNS = ("time", "event", "kind", "contact", "agent_group", "agent")
 
 
 def tally_type(axes: Axes, trace: bool) -> type[Tally]:
@@ -39,13 +39,14 @@ class TracingTally(SplitTally):
     def __init__(self, axes: Axes, *, answer_within: float,
                  expected: np.ndarray | None = None) -> None:
         super().__init__(axes, answer_within=answer_within, expected=expected)
-        self._events: list[tuple[float, str, int, int, int]] = []
+        self._events: list[tuple[float, str, int, int, int, int]] = []
         self._seen: dict[Contact, int] = {}  # contact → order in which the log first met it
-        self._notes: list[tuple[float, str, str, int, int]] = []  # not about a contact
+        self._notes: list[tuple[float, str, str, int, int, int]] = []  # not about a contact
 
-    def _log(self, contact: Contact, time: float, event: str, group: int) -> None:
+    def _log(self, contact: Contact, time: float, event: str, group: int,
+             agent: int = -1) -> None:
         seen = self._seen.setdefault(contact, len(self._seen))
-        self._events.append((time, event, contact.kind, seen, group))
+        self._events.append((time, event, contact.kind, seen, group, agent))
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         super().record(contact, outcome, wait)
@@ -61,24 +62,26 @@ class TracingTally(SplitTally):
         self._log(contact, time, name, group)
 
     def note(self, time: float, name: str, label: str, number: int, group: int = -1) -> None:
-        self._notes.append((time, name, label, number, group))
+        self._notes.append((time, name, label, number, group, -1))
 
-    def answered(self, contact: Contact, group: int, start: float, end: float) -> None:
+    def answered(self, contact: Contact, group: int, start: float, end: float,
+                 agent: int = -1) -> None:
         super().answered(contact, group, start, end)
         if contact.attempt != FIRST:
             name = attempt_name(contact.attempt)
-            self._log(contact.first, start, f"{name}_answered", group)
-            self._log(contact.first, end, f"{name}_finished", group)
+            self._log(contact.first, start, f"{name}_answered", group, agent)
+            self._log(contact.first, end, f"{name}_finished", group, agent)
             return
         self._log(contact, contact.arrival, "arrived", group)
-        self._log(contact, start, "answered", group)
-        self._log(contact, end, "finished", group)
+        self._log(contact, start, "answered", group, agent)
+        self._log(contact, end, "finished", group, agent)
 
     def trace(self, kind_names: list[str], group_names: list[str]) -> pd.DataFrame:
         """The events, in time order: ``time`` (s), ``event``, ``contact_type`` (its name;
         for a policy's note, what it is about, such as an outbound campaign), ``contact``
         (its number within the type: 0, 1, 2, ... in order of arrival),
-        ``agent_group`` (the name of the agent's group; empty when no agent is involved)."""
+        ``agent_group`` (the name of the agent's group; empty when no agent is involved),
+        ``agent`` (the agent's number in its group, when one answered; else empty)."""
         import pandas as pd
 
         # Number the contacts of each type in order of arrival.
@@ -96,4 +99,5 @@ class TracingTally(SplitTally):
             notes = pd.DataFrame(self._notes, columns=list(_COLUMNS))
             table = pd.concat([table, notes]).sort_values("time", kind="stable")
         table["agent_group"] = [group_names[g] if g >= 0 else "" for g in table["agent_group"]]
+        table["agent"] = pd.array([a if a >= 0 else None for a in table["agent"]], dtype="Int64")
         return table.rename(columns={"kind": "contact_type"}).reset_index(drop=True)
