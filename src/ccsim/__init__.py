@@ -14,6 +14,7 @@ from ccsim.experiment import (
 from ccsim.model import RunResult, simulate
 from ccsim.model.contacts import Outcome
 from ccsim.model.registry import Metric, register
+from ccsim.optimise import StaffingPlan, staff
 from ccsim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
@@ -24,12 +25,14 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "StaffingPlan",
     "is_experiment_file",
     "load_experiment",
     "load_scenario",
     "register",
     "run_experiment",
     "simulate",
+    "staff",
 ]
 __version__ = "0.1.0"
 

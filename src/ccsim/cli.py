@@ -88,6 +88,24 @@ def _parser() -> argparse.ArgumentParser:
                         help="service level threshold (default 20s)")
     erlang.add_argument("--target-sl", type=float, help="print the fewest agents that reach "
                         "this service level (0–1)")
+
+    staff = commands.add_parser(
+        "staff", help="the head count each interval needs, by simulation",
+        description="Search the head count of each interval that meets every --target in "
+        "every measured interval (mean over the replications), starting from the analytic "
+        "(SIPP) answer; the plan is checked on fresh replications.")
+    staff.add_argument("file", type=Path, help="scenario TOML file (one agent group, staff)")
+    staff.add_argument("--target", action="append", required=True, metavar="TARGET",
+                       help='a goal, e.g. "service_level >= 0.8", "billing: asa <= 30s" '
+                       "(repeatable)")
+    staff.add_argument("--replications", "-n", type=int, default=50,
+                       help="replications per candidate (default 50)")
+    staff.add_argument("--validate", type=int, default=200,
+                       help="fresh replications that confirm and report the plan (default 200)")
+    staff.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    staff.add_argument("--out", type=Path, help="output directory (default "
+                       "results/<stem>-staffing/)")
+    staff.add_argument("--quiet", "-q", action="store_true", help="no progress or table")
     return parser
 
 
@@ -319,7 +337,40 @@ def _print_agents_needed(args: argparse.Namespace, rate: float) -> None:
           f"{args.answer_within:g} s ({formula}): {needed}")
 
 
-_COMMANDS = {"run": _run, "plot": _plot, "report": _report, "erlang": _erlang}
+def _staff(args: argparse.Namespace) -> int:
+    from ccsim.optimise import parse_goal, staff
+    from ccsim.optimise.files import save_plan
+    from ccsim.report.plan import plan_text
+    from ccsim.scenario import load_scenario
+
+    for option, value, least in (("--replications", args.replications, 2),
+                                 ("--validate", args.validate, 2), ("--seed", args.seed, 0)):
+        if value < least:
+            raise ScenarioError(f"must be at least {least} (got {value})", option)
+    scenario = load_scenario(args.file)
+    names = [c.name for c in scenario.contact_types]
+    goals = []
+    for text in args.target:
+        try:
+            goals.append(parse_goal(text, names))
+        except ValueError as error:
+            raise ScenarioError(str(error), "--target") from None
+    progress = None if args.quiet else (lambda text: print(f"  {text}", file=sys.stderr))
+    try:
+        plan = staff(scenario, goals, replications=args.replications, validate=args.validate,
+                     seed=args.seed, progress=progress)
+    except ValueError as error:  # a goal it cannot meet, a scenario it cannot staff
+        raise ScenarioError(str(error), source=str(args.file)) from None
+    out = args.out or Path("results") / f"{args.file.stem}-staffing"
+    save_plan(plan, out)
+    if not args.quiet:
+        print(plan_text(plan))
+        print(f"plan in {out}/ (requirement.csv, evaluation.csv, plan.toml)")
+    return 0
+
+
+_COMMANDS = {"run": _run, "plot": _plot, "report": _report, "erlang": _erlang,
+             "staff": _staff}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,7 @@
+"""Staffing by simulation: the head count each interval needs to meet the planner's goals
+(:func:`staff`), from the analytic answer, searched with common random numbers."""
+
+from ccsim.optimise.goals import Goal, parse_goal
+from ccsim.optimise.requirement import StaffingPlan, Unreachable, sipp_staff, staff
+
+__all__ = ["Goal", "StaffingPlan", "Unreachable", "parse_goal", "sipp_staff", "staff"]
