@@ -104,3 +104,20 @@ staff = 1
                           "asa >= 30s"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.startswith("ccsim: error: --target: 'asa >= 30s': ASA is better lower")
+
+
+def test_the_search_staffs_one_group_of_head_counts_and_says_so_otherwise():
+    day = _day([10, 10])
+    two = day.with_changes({"agent_groups": [
+        {"name": "a", "skills": ["calls"], "staff": 1}, {"name": "b", "skills": ["calls"],
+                                                          "staff": 1}]})
+    shifts = day.with_changes({"agent_groups": [
+        {"name": "a", "skills": ["calls"], "shifts": [
+            {"start": "08:00", "length": "30min", "agents": 1}]}]})
+    for scenario, words in ((two, "this scenario has 2 groups"), (shifts, "has shifts")):
+        with pytest.raises(ValueError, match=words):
+            staff(scenario, ["service_level >= 0.8"])
+    with pytest.raises(ValueError, match="at least one target"):
+        staff(day, [])
+    with pytest.raises(ValueError, match="at least 2 each"):
+        staff(day, ["service_level >= 0.8"], replications=1)
