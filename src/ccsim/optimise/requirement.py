@@ -79,7 +79,7 @@ class StaffingPlan:
     evaluations: int
 
 
-def staff(scenario: Scenario, targets: Sequence[str | Goal], *, replications: int = 10,
+def staff(scenario: Scenario, targets: Sequence[str | Goal], *, replications: int = 50,
           validate: int = 200, seed: int = 0,
           progress: Callable[[str], None] | None = None) -> StaffingPlan:
     """The head count per interval that meets every target in every measured interval
