@@ -355,12 +355,23 @@ def _staff(args: argparse.Namespace) -> int:
             goals.append(parse_goal(text, names))
         except ValueError as error:
             raise ScenarioError(str(error), "--target") from None
-    progress = None if args.quiet else (lambda text: print(f"  {text}", file=sys.stderr))
+    from tqdm import tqdm
+
+    bar = tqdm(total=1, desc="staff", unit="step", file=sys.stderr, dynamic_ncols=True,
+               disable=args.quiet or not sys.stderr.isatty())
+
+    def progress(stage: str, done: int, total: int, candidates: int) -> None:
+        bar.set_description(stage)
+        bar.total, bar.n = total, done
+        bar.set_postfix_str(f"{candidates} candidates simulated")
+
     try:
         plan = staff(scenario, goals, replications=args.replications, validate=args.validate,
                      seed=args.seed, progress=progress)
     except ValueError as error:  # a goal it cannot meet, a scenario it cannot staff
         raise ScenarioError(str(error), source=str(args.file)) from None
+    finally:
+        bar.close()
     out = args.out or Path("results") / f"{args.file.stem}-staffing"
     save_plan(plan, out)
     if not args.quiet:

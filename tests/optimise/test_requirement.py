@@ -121,3 +121,14 @@ def test_the_search_staffs_one_group_of_head_counts_and_says_so_otherwise():
         staff(day, [])
     with pytest.raises(ValueError, match="at least 2 each"):
         staff(day, ["service_level >= 0.8"], replications=1)
+
+
+def test_the_search_says_where_it_is():
+    seen = []
+    staff(_day([8, 30, 8]), ["service_level >= 0.8"], replications=2, validate=2,
+          progress=lambda *step: seen.append(step))
+    stages = [s[0] for s in seen]
+    assert stages[:3] == ["forward pass"] * 3 and stages[-3:] == ["trim", "confirm", "report"]
+    assert [s[1:3] for s in seen[:3]] == [(0, 3), (1, 3), (2, 3)]
+    candidates = [s[3] for s in seen]
+    assert candidates == sorted(candidates) and candidates[-1] > 0

@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 
     from ccsim.scenario import Scenario
 
+#: ``progress(stage, done, total, candidates)``: where the search is, and how many
+#: candidates it has simulated.
+Progress = Callable[[str, int, int, int], None]
+
 #: The most agents the search gives one interval beyond its analytic answer before it
 #: says that the goal cannot be met.
 MAX_EXTRA = 200
@@ -70,7 +74,8 @@ class StaffingPlan:
     SIPP, mean and 95 % CI half-width over ``validate`` fresh replications (columns
     ``<metric>``, ``<metric>_ci95``, ``sipp_<metric>``, ``sipp_<metric>_ci95`` per goal, and
     ``meets``, ``sipp_meets``: whether every goal's mean is met); ``evaluations``: the
-    candidates simulated by the search (each on ``replications`` seeds)."""
+    candidates simulated (each on ``replications`` seeds in the search, ``validate`` in
+    the confirmation)."""
 
     requirement: pd.DataFrame
     scenario: Scenario
@@ -81,11 +86,12 @@ class StaffingPlan:
 
 def staff(scenario: Scenario, targets: Sequence[str | Goal], *, replications: int = 50,
           validate: int = 200, seed: int = 0,
-          progress: Callable[[str], None] | None = None) -> StaffingPlan:
+          progress: Progress | None = None) -> StaffingPlan:
     """The head count per interval that meets every target in every measured interval
     (see the module's docstring), for a scenario with one agent group staffed by
     ``staff``. ``targets`` are goals or their text (``"service_level >= 0.8"``,
-    ``"billing: asa <= 30s"``)."""
+    ``"billing: asa <= 30s"``). ``progress(stage, done, total, candidates)`` is called
+    as the search goes (``"forward pass"``, ``"trim"``, ``"confirm"``, ``"report"``)."""
     from ccsim.optimise.goals import parse_goal
 
     names = [c.name for c in scenario.contact_types]
@@ -102,10 +108,13 @@ def staff(scenario: Scenario, targets: Sequence[str | Goal], *, replications: in
     sipp = sipp_staff(scenario, goals)
     plan = search.run(sipp)
     confirm = _Search(scenario, goals, run_seeds(seed + 1, validate), progress)
+    confirm.count = search.count  # the candidates so far, counted on
     plan = confirm.add(plan)
+    if progress is not None:
+        progress("report", 0, 1, confirm.count)
     evaluation = _evaluate(scenario, goals, plan, sipp, run_seeds(seed + 2, validate))
     return StaffingPlan(_requirement(scenario, plan, sipp), _with_staff(scenario, plan),
-                        evaluation, goals, search.count + confirm.count)
+                        evaluation, goals, confirm.count)
 
 
 def sipp_staff(scenario: Scenario, goals: Sequence[Goal]) -> list[int]:
@@ -143,7 +152,7 @@ class _Search:
     counts."""
 
     def __init__(self, scenario: Scenario, goals: tuple[Goal, ...], seeds: list[int],
-                 progress: Callable[[str], None] | None):
+                 progress: Progress | None):
         self.scenario, self.goals, self.seeds = scenario, goals, seeds
         self.progress = progress
         self.first = scenario.warmup_intervals
@@ -164,15 +173,15 @@ class _Search:
     def run(self, start: list[int]) -> list[int]:
         staff = list(start)
         for k in range(self.first, self.scenario.intervals):
-            self._say(f"forward pass: interval {k + 1} of {self.scenario.intervals}")
+            self._say("forward pass", k - self.first, self.scenario.intervals - self.first)
             staff = self._fix(staff, k)
-        self._say("trim")
+        self._say("trim", 0, 1)
         return self._trim(staff)
 
     def add(self, staff: list[int]) -> list[int]:
         """``staff`` with an agent more, one at a time, in each interval that misses on
         these seeds (the earliest first: it moves the backlog of the later ones)."""
-        self._say("confirm")
+        self._say("confirm", 0, 1)
         while (missing := np.flatnonzero(self.misses(staff))).size:
             k = self.first + int(missing[0])
             if staff[k] >= MAX_EXTRA + max(staff):
@@ -220,9 +229,9 @@ class _Search:
                 f"missed with {staff[k]} agents, and more agents do not bring it closer; "
                 "the target cannot be met there")
 
-    def _say(self, text: str) -> None:
+    def _say(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
-            self.progress(f"{text} ({self.count} candidates simulated)")
+            self.progress(stage, done, total, self.count)
 
 
 def _with(staff: list[int], k: int, agents: int) -> list[int]:
