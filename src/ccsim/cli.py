@@ -357,7 +357,8 @@ def _staff(args: argparse.Namespace) -> int:
             raise ScenarioError(str(error), "--target") from None
     from tqdm import tqdm
 
-    bar = tqdm(total=1, desc="staff", unit="step", file=sys.stderr, dynamic_ncols=True,
+    bar = tqdm(total=1, desc="staff", file=sys.stderr, dynamic_ncols=True,
+               bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}, {postfix}",
                disable=args.quiet or not sys.stderr.isatty())
 
     def progress(stage: str, done: int, total: int, candidates: int) -> None:
