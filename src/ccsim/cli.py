@@ -358,7 +358,7 @@ def _staff(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     bar = tqdm(total=1, desc="staff", file=sys.stderr, dynamic_ncols=True,
-               bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}, {postfix}",
+               bar_format="{desc}{n_fmt}/{total_fmt} |{bar}| {elapsed}{postfix}",
                disable=args.quiet or not sys.stderr.isatty())
 
     def progress(stage: str, done: int, total: int, candidates: int) -> None:
