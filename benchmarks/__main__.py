@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import blending, callbacks, report, shifts, small_day, suite
+from benchmarks import blending, callbacks, report, shifts, small_day, staffing, suite
 
 
 def _ints(text: str) -> list[int]:
@@ -26,7 +26,8 @@ def _ints(text: str) -> list[int]:
     return values
 
 
-SECTIONS = ("speed", "small", "shifts", "memory", "day", "sweep", "callbacks", "blending")
+SECTIONS = ("speed", "small", "shifts", "staffing", "memory", "day", "sweep", "callbacks",
+            "blending")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,6 +109,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== shifts against head counts: an 8-hour day, {agents} agents ==")
             print(shifts.text(runs))
             out[f"shifts_{agents}"] = runs
+
+    if "staffing" in args.only:
+        replications = 5 if args.quick else 50
+        progress(f"staffing search: staff_day.toml, {replications} seeds a candidate")
+        found = staffing.measure(replications, 10 if args.quick else 200)
+        print("\n== staffing search (ccsim staff) on experiments/staff_day.toml ==")
+        print(staffing.text(found, replications))
+        out["staffing"] = found
 
     if "memory" in args.only:
         progress(f"memory: {mem_customers:,} and {10 * mem_customers:,} customers")

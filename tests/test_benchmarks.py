@@ -356,3 +356,18 @@ def test_shifts_section_times_shifts_against_the_head_counts_they_add_up_to() ->
     assert [run.seed for run in runs["staff"]] == [run.seed for run in runs["shifts"]] == [1, 2]
     assert [a.customers for a in runs["staff"]] == [b.customers for b in runs["shifts"]]
     assert "shifts ÷ staff speed: " in shifts.text(runs) and "target ≥ 0.9×" in shifts.text(runs)
+
+
+def test_staffing_section_times_each_stage_of_the_search(tmp_path) -> None:
+    from benchmarks import staffing
+
+    day = tmp_path / "day.toml"
+    day.write_text('start = "08:00"\nperiod = "15min"\n[[contact_types]]\nname = "calls"\n'
+                   'arrivals = { volumes = [8, 30, 8] }\n'
+                   'handle_time = { dist = "exponential", mean = "4min" }\n'
+                   '[[agent_groups]]\nname = "team"\nskills = ["calls"]\nstaff = 1\n')
+    found = staffing.measure(replications=2, validate=2, path=day)
+    stages = ("forward pass", "trim", "confirm", "report")
+    assert all(found[s] >= 0 for s in stages) and found["intervals"] == 3
+    assert sum(found[s] for s in stages) == pytest.approx(found["total"], rel=0.05, abs=0.05)
+    assert "target: file to plan in under 2 minutes: met" in staffing.text(found, 2)
