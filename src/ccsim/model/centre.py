@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from heapq import heappop, heappush
 from itertools import count
 from typing import Any
@@ -40,11 +40,12 @@ from ccsim.model.arrivals import arrival_times
 from ccsim.model.axes import Axes
 from ccsim.model.calls import Fired, scheduler
 from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.duty import Duty, planned_columns
 from ccsim.model.host import Host
 from ccsim.model.policies import HOOKS, Policy, hooks, method
 from ccsim.model.queues import FifoQueue, LiveQueue, Queue
 from ccsim.model.result import RunResult, build_result
-from ccsim.model.roster import Change, Roster
+from ccsim.model.roster import Roster
 from ccsim.model.routing import Router, SkillRouter
 from ccsim.model.service import ServiceChain
 from ccsim.model.shifts import AgentPlan, staffing
@@ -63,7 +64,7 @@ RouterFactory = Callable[[list[Group], list[Queue]], Router]
 ALWAYS = (True,)
 
 
-class Centre(Host):
+class Centre(Host, Duty):
     """The world of one run. Build it, :meth:`run` it, then read :meth:`result`.
 
     ``policies`` observe and act through hooks (see :mod:`ccsim.model.policies`)."""
@@ -103,17 +104,13 @@ class Centre(Host):
         ]
         #: able[k]: the groups that can take contacts of type k
         self._able = [[g for g in self.groups if k in g.skills] for k in range(len(types))]
-        #: who is on duty when: the scenario's head counts and shifts, or a roster given;
-        #: the plan of each agent of a group with shifts
-        self.agent_plans: dict[int, list[AgentPlan]] = {}
+        #: the staffing of the scenario's head counts and shifts (None: a roster given)
+        self.plan = None
         if roster is None:
-            plan = staffing(scenario, seed)
-            roster, self.agent_plans = plan.roster, plan.agents
+            self.plan = staffing(scenario, seed)
+            roster = self.plan.roster
+        #: who is on duty when
         self.roster = roster
-        #: paid[i, g]: seconds of group g paid in interval i as planned (overtime apart)
-        self.paid = roster.scheduled if not self.agent_plans else plan.paid
-        #: with shifts: seconds planned on breaks and lost to absence, per interval × group
-        self._off_plan = (plan.breaks, plan.absent) if self.agent_plans else None
         _fits(self.roster, scenario)
         for group in self.groups:
             group.named = self.roster.named(group.index)
@@ -143,6 +140,17 @@ class Centre(Host):
         for k in range(len(types)):
             self._start_arrivals(k)
         self.env.process(self._shifts())
+
+    @property
+    def agent_plans(self) -> dict[int, list[AgentPlan]]:
+        """The plan of each agent of a group with shifts, by group index and number."""
+        return self.plan.agents if self.plan is not None else {}
+
+    @property
+    def paid(self) -> np.ndarray:
+        """``paid[i, g]``: seconds of group g paid in interval i as planned (overtime
+        apart; a roster given is paid as it plans duty)."""
+        return self.plan.paid if self.plan is not None else self.roster.scheduled
 
     def _axes(self) -> Axes:
         """The axes of the run's statistics: the attempt kinds the policies inject are
@@ -439,123 +447,6 @@ class Centre(Host):
         for hook in self._on_abandoned:
             hook(contact, contact.deadline)
 
-    # --- staffing ---
-
-    def _shifts(self) -> Generator[simpy.Event, None, None]:
-        """Apply the roster: at each interval start, every group's changes then (a group
-        with none is settled all the same) and the ``interval`` hook; the changes inside
-        the interval are scheduled at their own times."""
-        starts, insides = self.roster.moments
-        for interval in range(self.scenario.intervals):
-            if interval:
-                yield self.env.timeout(self.scenario.period)
-            changes, now = dict(starts.get(interval, ())), self.env.now
-            for group in self.groups:
-                self._restaff(group, changes.get(group.index, ()), now)
-            for time, moment in insides.get(interval, ()):
-                self._at(time, self._moment, (time, moment))
-            self._boundary(interval)
-
-    def _moment(self, event: Fired[tuple[float, Sequence[tuple[int, Sequence[Change]]]]]) -> None:
-        # The intended time, not env.now: a Timeout's delay added back may land an ulp away.
-        now, moment = event.value
-        for g, changes in moment:
-            self._restaff(self.groups[g], changes, now)
-
-    def _boundary(self, interval: int) -> None:
-        """The staffing of ``interval`` has just been set."""
-        for hook in self._on_interval:
-            hook(interval, self.env.now)
-
-    def _restaff(self, group: Group, changes: Sequence[Change], now: float) -> None:
-        """Apply ``changes`` (of ``group``, at ``now``) once the group is settled."""
-        self._settle(group, now)
-        for change in changes:
-            if change.agent is not None:
-                self._named(group, change, now)
-            elif change.delta < 0:
-                # Idle agents go at once (withdraw counts them off); busy ones owe the rest.
-                owed = -change.delta - group.withdraw(-change.delta, now)
-                group.leaving.extend([now] * owed)
-                group.on_duty -= owed
-            else:
-                self._join(group, change.delta, now)
-        # Agents only leaving: nobody new to wake for.
-        if (not changes or any(c.delta > 0 for c in changes)) and self._has_work(group):
-            self._wake(group)
-
-    def _join(self, group: Group, count: int, now: float) -> None:
-        """``count`` agents of ``group``, whichever the rule picks, come on duty."""
-        # Busy agents still owed to an earlier drop stay on instead of others arriving.
-        while count and group.leaving:
-            self.tally.extra(group.index, group.leaving.pop(), now)
-            count -= 1
-            group.on_duty += 1
-        for _ in range(count):
-            self._free(group.join(now), now, since=now)
-
-    def _named(self, group: Group, change: Change, now: float) -> None:
-        """The agent ``change`` names comes on or goes off duty (for a break of
-        ``change.length`` seconds, if positive; see :mod:`ccsim.model.roster`)."""
-        number, rest = change.agent, change.length
-        assert number is not None
-        if change.delta < 0:
-            if number < len(group.agents):
-                agent = group.agents[number]
-                if agent.back < math.inf or agent.rest:  # away, or owing a break
-                    group.owe(agent, now, rest)
-                    return
-            if group.go(number, now, rest) and rest:
-                group.agents[number].break_time += rest
-            return
-        if rest:  # back from a break: unless it took it late, and comes back on its own
-            agent = group.agents[number]
-            if agent.back < math.inf or agent.rest:
-                return
-        agent, since = group.come(number, now)
-        if since is None:
-            self._free(agent, now, since=now)
-        else:  # still finishing the contact it was to go after
-            self.tally.extra(group.index, since, now)
-
-    def _owed(self, group: Group, agent: Agent, since: float, end: float) -> None:
-        """``agent``, owing a change off duty since ``since``, has finished its work at
-        ``end``: it takes its break now, in full, or its duty ends (overtime since then)."""
-        if agent.rest:
-            rest, agent.rest = agent.rest, 0.0
-            group.leave(agent, end)
-            self._take_break(group, agent, end, rest)
-        else:
-            self.tally.extra(group.index, since, end)
-            group.leave(agent, end, due=since)
-
-    def _take_break(self, group: Group, agent: Agent, now: float, rest: float) -> None:
-        """``agent`` (off duty) starts a break of ``rest`` seconds at ``now``, late: it is
-        back on its own when it is over."""
-        agent.back = now + rest
-        agent.break_time += rest
-        self._at(agent.back, self._returned, (group, agent))
-
-    def _returned(self, event: Fired[tuple[Group, Agent]]) -> None:
-        """An agent is back from a break it took late: on duty, unless its duty ended
-        meanwhile; a break it missed while away starts now."""
-        group, agent = event.value
-        now = agent.back
-        ended = next((time for time, rest in agent.missed if not rest), None)
-        if ended is not None:  # its duty ended during the break, which ended with it
-            agent.break_time -= now - ended
-            agent.missed.clear()
-            agent.back = math.inf
-            return
-        self._settle(group, now)
-        if agent.missed:
-            self._take_break(group, agent, now, agent.missed.pop(0)[1])
-            return
-        group.back_from_break(agent, now)
-        self._free(agent, now, since=now)
-        if self._has_work(group):
-            self._wake(group)
-
     # --- results ---
 
     def result(self) -> RunResult:
@@ -591,14 +482,8 @@ class Centre(Host):
     def _group_measures(self) -> list[GroupMeasure]:
         """Where the per-group metrics of installed policies come from, and with shifts
         the time their plan puts on breaks and loses to absence."""
-        own = [self._planned_off] if self._off_plan is not None else []
+        own = [self._planned_off] if self.plan and self.plan.breaks is not None else []
         return [*own, *self._methods("group_metrics")]
-
-    def _planned_off(self, interval: int, group: int) -> dict[str, float]:
-        assert self._off_plan is not None
-        breaks, absent = self._off_plan
-        return {"break_time": float(breaks[interval, group]),
-                "absent_time": float(absent[interval, group])}
 
     def _methods(self, name: str) -> list:
         """The bound ``name`` methods of the policies that implement it, in policy order."""
@@ -626,23 +511,11 @@ class Centre(Host):
                     "contacts_handled": agent.handled,
                 }
                 if self.agent_plans:
-                    row.update(_planned(plans[agent.number] if plans else None, agent))
+                    row.update(planned_columns(plans[agent.number] if plans else None, agent))
                 for metrics in columns:
                     row.update(metrics(agent))
                 rows.append(row)
         return rows
-
-
-def _planned(plan: AgentPlan | None, agent: Agent) -> dict[str, Any]:
-    """An agent's columns of its shift plan (empty ones for a group of head counts):
-    ``shift``; ``paid_time`` (its duty less unpaid breaks, plus overtime), ``break_time``
-    and ``overtime`` in seconds; ``absent_days``."""
-    if plan is None:
-        return {"shift": None, "paid_time": math.nan, "break_time": math.nan,
-                "overtime": agent.overtime, "absent_days": 0}
-    return {"shift": plan.shift, "paid_time": plan.paid + agent.overtime,
-            "break_time": agent.break_time, "overtime": agent.overtime,
-            "absent_days": plan.absent}
 
 
 def _took(hooks: list, agent: Agent, now: float) -> bool:

@@ -50,13 +50,14 @@ class Staffing:
     seconds of group ``g``'s agents paid in interval ``i`` as planned (head counts: all
     their duty; shifts: their duty less unpaid breaks, of the agents present);
     ``breaks[i, g]`` and ``absent[i, g]``: the seconds planned on breaks (by the agents
-    present) and on duty (off break) by the agents absent."""
+    present) and on duty (off break) by the agents absent (None without shifts: a run
+    of head counts builds nothing it does not use)."""
 
     roster: Roster
     agents: dict[int, list[AgentPlan]]
     paid: np.ndarray
-    breaks: np.ndarray
-    absent: np.ndarray
+    breaks: np.ndarray | None = None
+    absent: np.ndarray | None = None
 
 
 def agent_days(scenario: Scenario, seed: int, group: int) -> tuple[list[Duty], list[bool]]:
@@ -93,6 +94,8 @@ def staffing(scenario: Scenario, seed: int) -> Staffing:
         absent[g] = planned_seconds([d for d, away in zip(plan, gone, strict=True) if away],
                                     period, n)
     roster = Roster(period, n, len(scenario.agent_groups), tuple(changes))
+    if not agents:
+        return Staffing(roster, agents, roster.scheduled)
 
     def by_group(seconds: dict[int, list[float]], rest: np.ndarray) -> np.ndarray:
         out = rest.copy()
