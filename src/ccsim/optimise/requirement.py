@@ -75,13 +75,18 @@ class StaffingPlan:
     ``<metric>``, ``<metric>_ci95``, ``sipp_<metric>``, ``sipp_<metric>_ci95`` per goal, and
     ``meets``, ``sipp_meets``: whether every goal's mean is met); ``evaluations``: the
     candidates simulated (each on ``replications`` seeds in the search, ``validate`` in
-    the confirmation)."""
+    the confirmation); ``shifts``: when the group has shift templates, the shifts chosen to
+    cover the requirement (``agent_group``, ``day``, ``template``, ``start``, ``end``,
+    ``breaks``, ``agents``, ``paid_hours``: one row per day, template, start and break
+    placement with agents), and ``requirement`` then has a column ``cover``: the agents
+    those shifts have on duty and not on a break, mean over the interval."""
 
     requirement: pd.DataFrame
     scenario: Scenario
     evaluation: pd.DataFrame
     goals: tuple[Goal, ...]
     evaluations: int
+    shifts: pd.DataFrame | None = None
 
 
 def staff(scenario: Scenario, targets: Sequence[str | Goal], *, replications: int = 50,
