@@ -92,12 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     staff = commands.add_parser(
         "staff", help="the head count each interval needs, by simulation",
         description="Search the head count of each interval that meets every --target in "
-        "every measured interval (mean over the replications), starting from the analytic "
-        "(SIPP) answer; the plan is checked on fresh replications.")
-    staff.add_argument("file", type=Path, help="scenario TOML file (one agent group, staff)")
+        "every measured interval or day (mean over the replications), starting from the "
+        "analytic (SIPP) answer; the plan is checked on fresh replications.")
+    staff.add_argument("file", type=Path, help="scenario TOML file (the groups staffed by "
+                       "`staff` are searched)")
     staff.add_argument("--target", action="append", required=True, metavar="TARGET",
                        help='a goal, e.g. "service_level >= 0.8", "billing: asa <= 30s" '
                        "(repeatable)")
+    staff.add_argument("--per", choices=("interval", "day"), default="interval",
+                       help="judge the targets in every measured interval (default) or over "
+                       "each day")
     staff.add_argument("--replications", "-n", type=int, default=50,
                        help="replications per candidate (default 50)")
     staff.add_argument("--validate", type=int, default=200,
@@ -105,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
     staff.add_argument("--out", type=Path, help="output directory (default "
                        "results/<stem>-staffing/)")
+    staff.add_argument("--workers", type=int, help="local worker processes (default: one "
+                       "per core)")
+    staff.add_argument("--dask", metavar="ADDRESS", nargs="?", const="",
+                       help="simulate on a Dask cluster at ADDRESS (a LocalCluster if omitted)")
     staff.add_argument("--quiet", "-q", action="store_true", help="no progress or table")
     return parser
 
@@ -344,8 +352,9 @@ def _staff(args: argparse.Namespace) -> int:
     from ccsim.scenario import load_scenario
 
     for option, value, least in (("--replications", args.replications, 2),
-                                 ("--validate", args.validate, 2), ("--seed", args.seed, 0)):
-        if value < least:
+                                 ("--validate", args.validate, 2), ("--seed", args.seed, 0),
+                                 ("--workers", args.workers, 1)):
+        if value is not None and value < least:
             raise ScenarioError(f"must be at least {least} (got {value})", option)
     scenario = load_scenario(args.file)
     names = [c.name for c in scenario.contact_types]
@@ -367,17 +376,22 @@ def _staff(args: argparse.Namespace) -> int:
         bar.set_postfix_str(f"{candidates} candidates simulated")
 
     try:
-        plan = staff(scenario, goals, replications=args.replications, validate=args.validate,
-                     seed=args.seed, progress=progress)
+        if args.dask is not None:
+            _quiet_dask_logs()
+        plan = staff(scenario, goals, per=args.per, replications=args.replications,
+                     validate=args.validate, seed=args.seed, workers=args.workers,
+                     dask_address=args.dask, progress=progress)
     except ValueError as error:  # a goal it cannot meet, a scenario it cannot staff
         raise ScenarioError(str(error), source=str(args.file)) from None
+    except WorkerDied as error:
+        return _error(f"{error}; nothing was saved", EXIT_FAILED)
     finally:
         bar.close()
     out = args.out or Path("results") / f"{args.file.stem}-staffing"
-    save_plan(plan, out)
+    files = save_plan(plan, out)
     if not args.quiet:
         print(plan_text(plan))
-        print(f"plan in {out}/ (requirement.csv, evaluation.csv, plan.toml)")
+        print(f"plan in {out}/ ({', '.join(f.relative_to(out).as_posix() for f in files)})")
     return 0
 
 

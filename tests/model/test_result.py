@@ -55,6 +55,25 @@ def test_per_interval_is_the_intervals_tables_column():
         result.per_interval("sl")
 
 
+def test_per_day_is_the_days_table_and_for_a_type_its_share_of_each_day():
+    two_days = _day().with_changes(horizon="48h", warmup="1h")
+    result = ccsim.simulate(two_days, 5)
+    for metric in ("offered", "service_level", "abandon_rate", "occupancy"):
+        np.testing.assert_array_equal(result.per_day(metric),
+                                      result.days[metric].to_numpy(dtype=float))
+    # A type's day: its intervals' counts pooled over the day (every caller of this
+    # day's callers is answered or abandons: no lines, no hours).
+    rows = result.intervals[result.intervals["contact_type"] == "sales"]
+    day_of = rows["day"].to_numpy()
+    for d, value in zip((1, 2), result.per_day("offered", "sales"), strict=True):
+        assert value == rows.offered[day_of == d].sum()
+    answered = [rows.answered[day_of == d].sum() / rows.offered[day_of == d].sum()
+                for d in (1, 2)]
+    np.testing.assert_allclose(1 - result.per_day("abandon_rate", "sales"), answered)
+    with pytest.raises(KeyError, match="no contact type 'billing'"):
+        result.per_day("offered", "billing")
+
+
 def test_tables_read_late_equal_tables_read_at_once_and_survive_pickling():
     early = ccsim.simulate(_day(), 7).build()
     late = ccsim.simulate(_day(), 7)

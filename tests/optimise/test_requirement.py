@@ -9,39 +9,24 @@ import sys
 
 import numpy as np
 import pytest
+from optimise_cases import JUMPS, assert_minimal, judges, small_day
 
-from ccsim import Scenario, load_scenario
-from ccsim.experiment.seeds import run_seeds
+from ccsim import load_scenario
 from ccsim.optimise import Unreachable, staff
-from ccsim.optimise.requirement import _Search
-
-
-def _day(volumes, *, period="15min", warmup=0, patience="5min", **extra) -> Scenario:
-    return Scenario(
-        start="08:00", period=period, warmup=warmup, service_level={"answer_within": "20s"},
-        contact_types=[{"name": "calls", "arrivals": {"volumes": volumes},
-                        "handle_time": {"dist": "exponential", "mean": "4min"},
-                        "patience": {"dist": "exponential", "mean": patience}, **extra}],
-        agent_groups=[{"name": "team", "skills": ["calls"], "staff": 1}])
 
 
 def test_on_a_steady_day_the_plan_is_the_erlang_a_answer_within_one_agent():
     # 100 calls an hour for 5 hours, the first hour a warm-up: each measured interval is
     # the steady state Erlang A describes.
-    day = _day([50] * 10, period="30min", warmup="1h")
+    day = small_day([50] * 10, period="30min", warmup="1h")
     plan = staff(day, ["service_level >= 0.8"], replications=40, validate=60, seed=1)
     measured = plan.requirement.iloc[2:]
     assert (measured.sipp == measured.sipp.iloc[0]).all()
     assert (abs(measured.agents - measured.sipp) <= 1).all(), measured
 
 
-#: Load that jumps up and falls back three times: SIPP staffs each interval for its own
-#: arrivals and leaves the backlog of the busy one before it to the quiet one after.
-JUMPS = [8, 8, 60, 60, 8, 8, 50, 50, 8, 8, 8, 40, 40, 8, 8, 8]
-
-
 def test_where_the_load_jumps_the_plan_meets_every_interval_and_sipp_does_not():
-    day = _day(JUMPS)
+    day = small_day(JUMPS)
     plan = staff(day, ["service_level >= 0.8"], replications=40, validate=100, seed=3)
     e = plan.evaluation
     # On fresh seeds no interval of the plan is missed (its CI entirely below 80 %) ...
@@ -55,19 +40,13 @@ def test_where_the_load_jumps_the_plan_meets_every_interval_and_sipp_does_not():
                                                  "sipp"]
     # Minimal one agent at a time: without any one agent, some interval misses on the
     # seeds the plan was judged on (the search's or the confirming ones).
-    judges = [_Search(day, plan.goals, run_seeds(3, 40), None),
-              _Search(day, plan.goals, run_seeds(4, 100), None)]
-    agents = plan.requirement.agents.tolist()
-    assert not any(j.misses(agents).any() for j in judges)
-    for k, n in enumerate(agents):
-        if n:
-            fewer = [*agents[:k], n - 1, *agents[k + 1:]]
-            assert any(j.misses(fewer).any() for j in judges), k
+    assert_minimal(judges(day, plan, [(3, 40), (4, 100)]),
+                   np.array([plan.requirement.agents.tolist()]))
 
 
 def test_a_goal_that_staffing_cannot_move_is_an_error_naming_it_and_the_interval():
     # The type is closed from 09:00: no head count lowers the share turned away after.
-    day = _day([10] * 8, hours=["08:00", "09:00"])
+    day = small_day([10] * 8, hours=["08:00", "09:00"])
     with pytest.raises(Unreachable) as error:
         staff(day, ["closed_rate <= 0.1"], replications=3, validate=3)
     message = str(error.value)
@@ -106,26 +85,24 @@ staff = 1
     assert bad.stderr.startswith("ccsim: error: --target: 'asa >= 30s': ASA is better lower")
 
 
-def test_the_search_staffs_one_group_of_head_counts_and_says_so_otherwise():
-    day = _day([10, 10])
-    two = day.with_changes({"agent_groups": [
-        {"name": "a", "skills": ["calls"], "staff": 1}, {"name": "b", "skills": ["calls"],
-                                                          "staff": 1}]})
+def test_the_search_refuses_what_it_cannot_search():
+    day = small_day([10, 10])
     shifts = day.with_changes({"agent_groups": [
         {"name": "a", "skills": ["calls"], "shifts": [
             {"start": "08:00", "length": "30min", "agents": 1}]}]})
-    for scenario, words in ((two, "this scenario has 2 groups"), (shifts, "has shifts")):
-        with pytest.raises(ValueError, match=words):
-            staff(scenario, ["service_level >= 0.8"])
+    with pytest.raises(ValueError, match="every group of this scenario has shifts"):
+        staff(shifts, ["service_level >= 0.8"])
     with pytest.raises(ValueError, match="at least one target"):
         staff(day, [])
     with pytest.raises(ValueError, match="at least 2 each"):
         staff(day, ["service_level >= 0.8"], replications=1)
+    with pytest.raises(ValueError, match="per: 'week' is not one of: interval, day"):
+        staff(day, ["service_level >= 0.8"], per="week")
 
 
 def test_the_search_says_where_it_is():
     seen = []
-    staff(_day([8, 30, 8]), ["service_level >= 0.8"], replications=2, validate=2,
+    staff(small_day([8, 30, 8]), ["service_level >= 0.8"], replications=2, validate=2,
           progress=lambda *step: seen.append(step))
     stages = [s[0] for s in seen]
     assert stages[:3] == ["forward pass"] * 3 and stages[-3:] == ["trim", "confirm", "report"]

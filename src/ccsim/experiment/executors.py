@@ -139,7 +139,7 @@ class _Batches:
         return [self._waiting.popleft() for _ in range(min(size, len(self._waiting)))]
 
 
-def _exit_with_parent(parent: int) -> None:
+def exit_with_parent(parent: int) -> None:
     """Pool initializer: end this worker as soon as ``parent`` (the process that started
     the pool) is gone, even if that process was killed (``kill -9``) and could not stop
     its pool. A killed parent never closes the pipes its forked workers also hold, so
@@ -179,7 +179,7 @@ def run_local(
     batches = _Batches(runs, workers, LOCAL_TARGET)
     remaining = len(runs)
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
     )
     clean = False
     try:

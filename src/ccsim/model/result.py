@@ -97,6 +97,16 @@ class RunResult:
             raise KeyError(f"no metric {metric!r}; expected one of: {', '.join(rows[0])}")
         return np.array([r[metric] for r in rows], dtype=float)
 
+    def per_day(self, metric: str, contact_type: str = "all") -> np.ndarray:
+        """``metric`` over each day of the measured window (the rows of :attr:`days`), for
+        ``contact_type`` (``all``: the whole centre), as a numpy array; no pandas."""
+        import numpy as np
+
+        rows = self._tables.day_rows(contact_type)
+        if metric not in rows[0]:
+            raise KeyError(f"no metric {metric!r}; expected one of: {', '.join(rows[0])}")
+        return np.array([r[metric] for r in rows], dtype=float)
+
     def build(self) -> RunResult:
         """Build every table now (and let go of the run's state); returns this result."""
         self._tables.build()
@@ -127,6 +137,21 @@ class _Tables:
             names = [c.name for c in scenario.contact_types]
             self._built["interval_rows"] = tables.interval_rows(tally, staff, names, columns)
         rows: list[tables.Row] = self._built["interval_rows"]
+        return rows
+
+    def day_rows(self, contact_type: str) -> list[tables.Row]:
+        """The days table's rows for ``contact_type`` (``all``: the whole centre)."""
+        key = f"day_rows:{contact_type}"
+        if key not in self._built:
+            scenario, tally, _, _, columns, _ = self._need()
+            names = [c.name for c in scenario.contact_types]
+            if contact_type != "all" and contact_type not in names:
+                raise KeyError(f"no contact type {contact_type!r}; expected one of: all, "
+                               f"{', '.join(names)}")
+            kind = None if contact_type == "all" else names.index(contact_type)
+            days = [day(scenario, i) for i in range(scenario.intervals)]
+            self._built[key] = tables.day_rows(tally, days, columns, kind)
+        rows: list[tables.Row] = self._built[key]
         return rows
 
     def frame(self, name: str) -> Any:
@@ -165,9 +190,7 @@ class _Tables:
         return frame(tables.type_rows(tally, names, columns))
 
     def _make_days(self) -> pd.DataFrame:
-        scenario, tally, _, _, columns, _ = self._need()
-        days = [day(scenario, i) for i in range(scenario.intervals)]
-        return frame(tables.day_rows(tally, days, columns))
+        return frame(self.day_rows("all"))
 
     def _make_trace(self) -> pd.DataFrame | None:
         scenario, tally, _, groups, _, _ = self._need()

@@ -169,20 +169,25 @@ def type_rows(
     return rows
 
 
-def day_rows(tally: Tally, days: list[int], columns: Columns = Columns()) -> list[Row]:
+def day_rows(tally: Tally, days: list[int], columns: Columns = Columns(),
+             kind: int | None = None) -> list[Row]:
     """One row per day of the measured window (``days[i]``: the day of interval ``i``,
     counted from the first): the whole centre's metrics over that day's intervals, as the
-    summary's over the whole window."""
+    summary's over the whole window — or, for contact type number ``kind``, that type's
+    (no agent metrics, as in its row of the types table)."""
     rows: list[Row] = []
     every, n = slice(None), tally.axes.intervals
+    which = every if kind is None else slice(kind, kind + 1)
     start = tally.axes.warmup
     while start < n:
         end = start + 1
         while end < n and days[end] == days[start]:
             end += 1
         here = slice(start, end)
-        sums = _agent_sums(tally, contact_sums(tally, here, every), here, every, end == n)
-        rows.append({"day": days[start], **metrics(sums, columns, (here, every))})
+        sums = contact_sums(tally, here, which)
+        if kind is None:
+            sums = _agent_sums(tally, sums, here, every, end == n)
+        rows.append({"day": days[start], **metrics(sums, columns, (here, which))})
         start = end
     return rows
 
