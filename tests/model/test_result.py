@@ -61,8 +61,8 @@ def test_per_day_is_the_days_table_and_for_a_type_its_share_of_each_day():
     for metric in ("offered", "service_level", "abandon_rate", "occupancy"):
         np.testing.assert_array_equal(result.per_day(metric),
                                       result.days[metric].to_numpy(dtype=float))
-    # A type's day: its intervals' counts pooled over the day (every caller of this
-    # day's callers is answered or abandons: no lines, no hours).
+    # A type's day pools its intervals' counts (each of its callers is answered or
+    # abandons: no lines, no hours).
     rows = result.intervals[result.intervals["contact_type"] == "sales"]
     day_of = rows["day"].to_numpy()
     for d, value in zip((1, 2), result.per_day("offered", "sales"), strict=True):
