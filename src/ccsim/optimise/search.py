@@ -16,6 +16,7 @@ shortfall per unit cost (one candidate per group), and gives back the dearest fi
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from ccsim.model.result import clock
 from ccsim.optimise.goals import Goal
 
 if TYPE_CHECKING:
-    from ccsim.optimise.evaluate import Evaluator
+    from ccsim.optimise.evaluate import Changes, Evaluator
     from ccsim.scenario import Scenario
 
 #: ``progress(stage, done, total, candidates)``: where the search is, and how many
@@ -60,7 +61,7 @@ class Search:
         self.dearest = sorted(range(len(self.groups)), key=lambda g: (-self.costs[g], g))
         self.progress = progress
         self.first = scenario.warmup_intervals
-        self._seen: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        self._seen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.count = 0
 
     # -- judging a candidate ------------------------------------------------------
@@ -69,20 +70,21 @@ class Search:
         return {f"agent_groups.{g}.staff": [int(n) for n in row]
                 for g, row in zip(self.groups, heads, strict=True)}
 
-    def means(self, heads: np.ndarray) -> np.ndarray:
+    def means(self, heads: np.ndarray | Changes) -> np.ndarray:
         """``means[goal, unit]``: each goal's metric, mean over the seeds (NaN where no
-        run measured it)."""
+        run measured it), under head counts ``heads`` or other ``changes`` (shifts)."""
         return self._judged(heads)[0]
 
-    def misses(self, heads: np.ndarray) -> np.ndarray:
+    def misses(self, heads: np.ndarray | Changes) -> np.ndarray:
         """``misses[unit]``: how far each measured interval (or day) is from its worst
         goal, in units of the goal (0: every goal met)."""
         return self._judged(heads)[1]
 
-    def _judged(self, heads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        key = np.ascontiguousarray(heads, dtype=np.int64).tobytes()
+    def _judged(self, heads: np.ndarray | Changes) -> tuple[np.ndarray, np.ndarray]:
+        changes = self.changes(heads) if isinstance(heads, np.ndarray) else heads
+        key = json.dumps(changes, sort_keys=True)
         if key not in self._seen:
-            runs = self.evaluate(self.changes(heads), self.seeds)
+            runs = self.evaluate(changes, self.seeds)
             means = nanmean(runs, axis=1)
             short = np.array([[g.shortfall(v) for v in row]
                               for g, row in zip(self.goals, means, strict=True)])
