@@ -96,9 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         "analytic (SIPP) answer; the plan is checked on fresh replications.")
     staff.add_argument("file", type=Path, help="scenario TOML file (the groups staffed by "
                        "`staff` are searched)")
-    staff.add_argument("--target", action="append", required=True, metavar="TARGET",
+    staff.add_argument("--target", action="append", default=[], metavar="TARGET",
                        help='a goal, e.g. "service_level >= 0.8", "billing: asa <= 30s" '
-                       "(repeatable)")
+                       "(repeatable; default: the scenario's [targets])")
     staff.add_argument("--per", choices=("interval", "day"), default="interval",
                        help="judge the targets in every measured interval (default) or over "
                        "each day")

@@ -47,3 +47,17 @@ def test_a_goal_is_met_on_its_good_side_and_by_nothing_to_measure():
     assert goal.shortfall(0.7) == pytest.approx(0.125) and goal.shortfall(0.85) == 0.0
     assert Goal("asa", "<=", 20.0).shortfall(30.0) == pytest.approx(0.5)
     assert Goal("asa", "<=", 20.0, "billing").text == "billing: asa <= 20s"
+
+
+def test_without_a_target_the_scenarios_targets_are_the_goals():
+    from ccsim import Scenario
+    from ccsim.optimise.goals import scenario_goals
+
+    day = Scenario(
+        period="30min", horizon="1h",
+        contact_types=[{"name": "calls", "arrivals": {"per_hour": 10},
+                        "handle_time": {"dist": "exponential", "mean": "4min"}}],
+        agent_groups=[{"name": "team", "skills": ["calls"], "staff": 2}],
+        targets={"service_level": 0.8, "asa": "30s"})
+    assert scenario_goals(day) == (Goal("service_level", ">=", 0.8), Goal("asa", "<=", 30.0))
+    assert scenario_goals(day.with_changes(targets={})) == ()

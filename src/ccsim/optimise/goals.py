@@ -9,8 +9,13 @@ import math
 import re
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from ccsim.model.registry import METRICS
 from ccsim.units import parse_duration
+
+if TYPE_CHECKING:
+    from ccsim.scenario import Scenario
 
 _GOAL = re.compile(r"^\s*(?:(?P<kind>[^:]+?)\s*:\s*)?(?P<metric>\w+)\s*(?P<op><=|>=|<|>|=)"
                    r"\s*(?P<value>\S.*?)\s*$")
@@ -103,3 +108,12 @@ def _value(text: str, raw: str, unit: str, scale: float) -> float:
         raise ValueError(f"{text!r}: a share is a fraction (got {raw}); write {value / 100:g} "
                          f"or {raw}%")
     return value
+
+
+def scenario_goals(scenario: Scenario) -> tuple[Goal, ...]:
+    """The centre's ``[targets]`` as goals (a service level and an abandonment rate at
+    least / at most, an ASA at most)."""
+    targets = scenario.targets
+    ops = {"service_level": ">=", "abandon_rate": "<=", "asa": "<="}
+    return tuple(Goal(name, op, value) for name, op in ops.items()
+                 if (value := getattr(targets, name)) is not None)

@@ -81,25 +81,28 @@ class StaffingPlan:
     per: str = "interval"
 
 
-def staff(scenario: Scenario, targets: Sequence[str | Goal], *, per: str = "interval",
+def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = "interval",
           replications: int = 50, validate: int = 200, seed: int = 0,
           workers: int | None = None, client: Any = None, dask_address: str | None = None,
           progress: Progress | None = None) -> StaffingPlan:
     """The head count per interval of each group staffed by ``staff`` (groups with
     ``shifts`` stay as they are) that meets every target in every measured interval
     (``per="interval"``) or day (``"day"``); see the module's docstring. ``targets`` are
-    goals or their text (``"service_level >= 0.8"``, ``"billing: asa <= 30s"``).
+    goals or their text (``"service_level >= 0.8"``, ``"billing: asa <= 30s"``); none:
+    the scenario's ``[targets]``.
     Candidates run on ``workers`` local processes (default: one per core), on the Dask
     cluster of ``client``, or on one at ``dask_address`` (``""``: a new local cluster);
     the plan is the same wherever they run. ``progress(stage, done, total, candidates)``
     is called as the search goes (``"forward pass"`` or ``"scale"``, ``"trim"``,
     ``"confirm"``, ``"report"``)."""
-    from ccsim.optimise.goals import parse_goal
+    from ccsim.optimise.goals import parse_goal, scenario_goals
 
     names = [c.name for c in scenario.contact_types]
-    goals = tuple(t if isinstance(t, Goal) else parse_goal(t, names) for t in targets)
+    goals = (tuple(t if isinstance(t, Goal) else parse_goal(t, names) for t in targets)
+             or scenario_goals(scenario))
     if not goals:
-        raise ValueError("give at least one target ('service_level >= 0.8')")
+        raise ValueError("give at least one target ('service_level >= 0.8'), or the "
+                         "scenario [targets]")
     if per not in PER:
         raise ValueError(f"per: {per!r} is not one of: {', '.join(PER)}")
     groups = [g.name for g in scenario.agent_groups if g.shifts is None]
