@@ -8,7 +8,6 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from ccsim.model.registry import METRICS
