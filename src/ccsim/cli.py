@@ -349,6 +349,7 @@ def _staff(args: argparse.Namespace) -> int:
     from ccsim.optimise import parse_goal, staff
     from ccsim.optimise.files import save_plan
     from ccsim.report.plan import plan_text
+    from ccsim.report.plan_page import write_plan_report
     from ccsim.scenario import load_scenario
 
     for option, value, least in (("--replications", args.replications, 2),
@@ -388,10 +389,10 @@ def _staff(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     out = args.out or Path("results") / f"{args.file.stem}-staffing"
-    files = save_plan(plan, out)
+    written = [*save_plan(plan, out), *write_plan_report(plan, out)]
     if not args.quiet:
         print(plan_text(plan))
-        print(f"plan in {out}/ ({', '.join(f.relative_to(out).as_posix() for f in files)})")
+        print(f"plan in {out}/ ({', '.join(p.relative_to(out).as_posix() for p in written)})")
     return 0
 
 

@@ -75,6 +75,11 @@ staff = 1
                            str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "agent-intervals: plan" in done.stdout
+    assert done.stdout.rstrip().endswith(f"plan in {out}/ (requirement.csv, evaluation.csv, "
+                                         "plan.toml, report.html, charts/plan.png)")
+    assert (out / "charts" / "plan.png").read_bytes().startswith(b"\x89PNG")
+    assert "The plan staffs" in (out / "report.html").read_text(encoding="utf-8")
+    assert not (out / "shifts.csv").exists()  # no shift templates, no shifts
     requirement = np.genfromtxt(out / "requirement.csv", delimiter=",", names=True, dtype=None,
                                 encoding="utf-8")
     plan = load_scenario(out / "plan.toml")  # a scenario file a planner can run

@@ -1,9 +1,10 @@
-"""What the report tests share: a two-team day with targets, a sweep of it, and running
-an experiment with its charts drawn (as ``ccsim run`` does)."""
+"""What the report tests share: a two-team day with targets, a sweep of it, running an
+experiment with its charts drawn (as ``ccsim run`` does), and reading a page's tables."""
 
 from __future__ import annotations
 
 import tomllib
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ccsim.experiment import Experiment, Results, run_experiment
@@ -65,3 +66,44 @@ def run_and_plot(directory: Path, experiment: Experiment) -> Results:
 def day_dict() -> dict:
     """The day as data, to change before it is validated."""
     return tomllib.loads(DAY)
+
+
+class Page(HTMLParser):
+    """The tables of a page (id → rows of cell text) and its URLs and tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.urls: list[str] = []
+        self.tags: set[str] = set()
+        self._table: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        values = dict(attrs)
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v]
+        if tag == "table":
+            self._table = self.tables.setdefault(values.get("id") or "", [])
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table is not None:
+            self._table[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse(page: str) -> Page:
+    """The tables, URLs and tags of ``page``."""
+    parser = Page()
+    parser.feed(page)
+    return parser

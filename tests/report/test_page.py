@@ -5,61 +5,20 @@ policy."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_cases import DAY
+from report_cases import DAY, parse
 
 from ccsim.experiment import Results, load_experiment, run_experiment
 from ccsim.report import report_html, write_report
-
-
-class _Page(HTMLParser):
-    """The tables of a page (id → rows of cell text) and its URLs and tags."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.urls: list[str] = []
-        self.tags: set[str] = set()
-        self._table: list[list[str]] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.add(tag)
-        values = dict(attrs)
-        self.urls += [v for k, v in attrs if k in ("src", "href") and v]
-        if tag == "table":
-            self._table = self.tables.setdefault(values.get("id") or "", [])
-        elif tag == "tr" and self._table is not None:
-            self._table.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self._table is not None:
-            self._table[-1].append("".join(self._cell).strip())
-            self._cell = None
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def _parse(page: str) -> _Page:
-    parser = _Page()
-    parser.feed(page)
-    return parser
 
 
 def test_write_report_writes_one_self_contained_page(day: Results) -> None:
     path = write_report(day.out)
     assert path == day.out / "report.html"
     page = path.read_text(encoding="utf-8")
-    parsed = _parse(page)
+    parsed = parse(page)
     assert not re.search(r"https?://", page)  # nothing to fetch: no network
     assert not parsed.tags & {"script", "link", "iframe", "object"}
     assert all(u.startswith(("data:image/png;base64,", "#")) for u in parsed.urls), parsed.urls
@@ -68,7 +27,7 @@ def test_write_report_writes_one_self_contained_page(day: Results) -> None:
 
 
 def test_the_page_has_every_table_with_its_rows(day: Results) -> None:
-    tables = _parse(report_html(day)).tables
+    tables = parse(report_html(day)).tables
     assert set(tables) >= {"targets", "intervals-missed", "contact-types", "teams", "totals",
                            "by-contact-type", "by-team"}
     first = {name: [row[0] for row in rows[1:]] for name, rows in tables.items()}
@@ -90,7 +49,7 @@ def test_the_page_has_every_table_with_its_rows(day: Results) -> None:
 
 def test_the_page_flags_targets_and_the_intervals_that_miss_them(day: Results) -> None:
     page = report_html(day)
-    tables = _parse(page).tables
+    tables = parse(page).tables
     header, *rows = tables["targets"]
     assert header == ["contact type", "service level ≥ 90%", "abandonment ≤ 50%"]
     centre = dict(zip(header, rows[0], strict=True))
@@ -112,7 +71,7 @@ def test_the_page_describes_the_scenario_and_shows_its_inputs(day: Results) -> N
 
 
 def test_a_sweep_page_lists_its_variants_and_a_row_per_variant_and_type(sweep: Results) -> None:
-    tables = _parse(report_html(sweep)).tables
+    tables = parse(report_html(sweep)).tables
     variants = [row[0] for row in tables["variants"][1:]]
     assert variants == sweep.variants
     assert tables["variants"][1][1] == "specialists team staff = 3"
@@ -200,7 +159,7 @@ def test_a_sweep_page_starts_with_the_answer_and_folds_the_targets_per_variant(
     assert all(re.fullmatch(r"(\d+ (met|missed|unclear)(, )?)+; (\d+ intervals? miss a "
                             r"target|no interval misses a target)", tally)
                for _, _, tally in folded), folded
-    tables = _parse(page).tables
+    tables = parse(page).tables
     assert "targets" not in tables and "intervals-missed" not in tables  # only folded ones
     assert tables["targets-0-day"][0] == ["contact type", "service level ≥ 90%",
                                           "abandonment ≤ 50%"]
@@ -223,7 +182,7 @@ def test_a_sweep_of_policies_shows_their_metrics_per_variant_and_its_changes_in_
     (tmp_path / "sweep.toml").write_text(CALLBACK_ACCEPT_SWEEP)
     results = run_experiment(load_experiment(tmp_path / "sweep.toml"), workers=1,
                              progress=False)
-    tables = _parse(report_html(results)).tables
+    tables = parse(report_html(results)).tables
     callbacks = tables["policy-callbacks"]
     assert callbacks[0][:3] == ["variant", "callbacks offered", "callbacks accepted"]
     assert "promises kept" in callbacks[0] and "callback delay" in callbacks[0]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ccsim.model.display import with_unit
 from ccsim.model.registry import METRICS
 from ccsim.units import parse_duration
 
@@ -52,6 +53,20 @@ class Goal:
                  f"{self.value:g}s" if m.unit == "s" else f"{self.value:g}")
         where = "" if self.contact_type == "all" else f"{self.contact_type}: "
         return f"{where}{self.metric} {self.op} {shown}"
+
+    @property
+    def words(self) -> str:
+        """The goal as a planner reads it: ``service level ≥ 80%``, ``billing: ASA ≤ 30 s``."""
+        m = METRICS[self.metric]
+        sign = "≥" if self.op == ">=" else "≤"
+        where = "" if self.contact_type == "all" else f"{self.contact_type}: "
+        return f"{where}{m.label} {sign} {with_unit(f'{self.value * m.scale:g}', m.unit)}"
+
+    @property
+    def column(self) -> str:
+        """The goal's metric in :attr:`StaffingPlan.evaluation`'s columns:
+        ``service_level``, ``billing:asa``."""
+        return self.metric if self.contact_type == "all" else f"{self.contact_type}:{self.metric}"
 
 
 def parse_goal(text: str, contact_types: list[str] | None = None) -> Goal:

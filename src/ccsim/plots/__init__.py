@@ -10,7 +10,9 @@ global figure state and no GUI backend — and shows means over replications wit
 * :func:`plot_intervals` — service level and abandonment by interval of the day, for all
   contact types together and for each;
 * :func:`plot_results` — (re)draw all charts of a results directory into its ``charts/``
-  folder (``ccsim plot DIR``).
+  folder (``ccsim plot DIR``);
+* :func:`plot_plan` — a staffing plan (:func:`ccsim.staff`) against the analytic answer:
+  agents per interval, and each goal's metric under both.
 
 What every chart keeps to:
 
@@ -48,6 +50,7 @@ from ccsim.plots.identical import distinct
 from ccsim.plots.intervals import clock, plot_intervals
 from ccsim.plots.metric import ERLANG_LABEL, KEY_METRICS, POLICY_METRICS, plot_metric, plot_metrics
 from ccsim.plots.save import plot_results
+from ccsim.plots.staffing import plot_plan
 
 __all__ = [
     "ERLANG_A_MODELS",
@@ -68,6 +71,7 @@ __all__ = [
     "plot_intervals",
     "plot_metric",
     "plot_metrics",
+    "plot_plan",
     "plot_results",
     "pooled_erlang_a",
 ]

@@ -86,7 +86,7 @@ def plot_intervals(
                      else kind if kind != "all" else names[0] if names else "")
     if chosen:
         for ax in grid[-1] if not staffing else [grid[-1][0], *grid[-2][1:]]:
-            _clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
+            clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
             ax.xaxis.set_tick_params(labelbottom=True)
     title = labels[0] if len(labels) == 1 else results.name
     # Say so, and which, when lines were left out to keep the chart readable.
@@ -156,7 +156,7 @@ def _days(scenario: Scenario) -> int:
     return math.ceil(end / 86400)
 
 
-def _clock_axis(ax: Axes, scenario: Scenario, intervals: list[int]) -> None:
+def clock_axis(ax: Axes, scenario: Scenario, intervals: list[int]) -> None:
     """Ticks at a round number of hours, at most about eight, labelled with clock times."""
     if not intervals:
         return

@@ -17,6 +17,9 @@ from ccsim.plots.roster import plot_roster
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+#: Dots per inch of every chart written (9 inches wide reads at about 1000 pixels).
+DPI = 110
+
 
 def plot_results(directory: str | Path) -> list[Path]:
     """Draw every chart of the results in ``directory`` into its ``charts/`` folder,
@@ -42,7 +45,7 @@ def plot_results(directory: str | Path) -> list[Path]:
     def save(figure: Figure, name: str) -> None:
         path = charts / name
         with writing(path):
-            figure.savefig(path, dpi=110)
+            figure.savefig(path, dpi=DPI)
         written.append(path)
 
     save(plot_intervals(results), "intervals.png")
@@ -61,3 +64,12 @@ def plot_results(directory: str | Path) -> list[Path]:
         first = ok[ok["variant"] == shifted].sort_values("replication").iloc[0]
         save(plot_roster(scenarios[shifted], int(first["seed"])), "roster.png")
     return written
+
+
+def png(figure: Figure) -> bytes:
+    """``figure`` as a PNG, as the charts of ``charts/`` are drawn."""
+    from io import BytesIO
+
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()

@@ -7,6 +7,10 @@ Both read a metric the same way — service level labelled with its threshold, a
 unclear from the confidence intervals (:mod:`ccsim.report.targets`) — from the registry,
 :mod:`ccsim.model.registry`. The page says the scenario and each variant's changes in
 words (:mod:`ccsim.report.words`), as the scenario's parts describe themselves.
+
+A staffing plan (:func:`ccsim.staff`) reads the same way: the table ``ccsim staff`` prints
+(:mod:`ccsim.report.plan`) and its own page, ``report.html`` in the plan's directory
+(:mod:`ccsim.report.plan_page`).
 """
 
 from ccsim.report.columns import (
@@ -31,6 +35,8 @@ from ccsim.report.page import (
     report_html,
     write_report,
 )
+from ccsim.report.plan import plan_text
+from ccsim.report.plan_page import plan_html, write_plan_report
 from ccsim.report.targets import Miss, Target, Verdict, missed_intervals, targets, verdict
 from ccsim.report.text import WIDTH, grid, metric_table, summary_text, table_line
 from ccsim.report.words import changes
@@ -56,6 +62,8 @@ __all__ = [
     "in_order",
     "metric_table",
     "missed_intervals",
+    "plan_html",
+    "plan_text",
     "policy_metrics",
     "report_html",
     "sl_label",
@@ -66,5 +74,6 @@ __all__ = [
     "targets",
     "type_metrics",
     "verdict",
+    "write_plan_report",
     "write_report",
 ]

@@ -1,9 +1,11 @@
-"""The HTML pieces of the report page: its inline style sheet, tables whose number cells
-break only before their ``±``, and a metric's cell with its verdict against a target.
+"""The HTML pieces of the report pages: their inline style sheet, tables whose number cells
+break only before their ``±``, a metric's cell with its verdict against a target, and a
+chart embedded as a ``data:`` URI.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
@@ -90,3 +92,22 @@ def number_html(text: str) -> str:
 def goals_of(scenario: Scenario | None) -> dict[str, Target]:
     """The targets ``scenario`` states, by metric."""
     return {t.metric: t for t in targets(scenario)}
+
+
+def figure_html(png: bytes, name: str) -> str:
+    """A chart as a figure whose image is embedded (a ``data:`` URI: the page fetches
+    nothing), captioned with its file name."""
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{escape(name)}">'
+            f"<figcaption>{escape(name)}</figcaption></figure>")
+
+
+def document(title: str, body: list[str]) -> str:
+    """A whole page: ``body`` (HTML pieces, one per line) under the inline style sheet,
+    titled ``title`` (text)."""
+    return (
+        "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
+        '<meta name=viewport content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n"
+        "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )

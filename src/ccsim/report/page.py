@@ -13,7 +13,6 @@ the same registry.
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -27,7 +26,14 @@ from ccsim.model.display import in_currency
 from ccsim.model.registry import METRICS, metric
 from ccsim.report.columns import HOURS, TYPE_METRICS, cell, sl_label, sl_note
 from ccsim.report.coverage import coverage
-from ccsim.report.html import STYLE, goals_of, html_table, judged, number_html
+from ccsim.report.html import (
+    document,
+    figure_html,
+    goals_of,
+    html_table,
+    judged,
+    number_html,
+)
 from ccsim.report.targets import Miss, Target, missed_intervals, targets, verdict
 from ccsim.report.words import base_scenario, scenario_section, variants_table
 
@@ -108,12 +114,7 @@ def report_html(results: Results) -> str:
         f"experiment fingerprint {escape(str(results.manifest.get('fingerprint', ''))[:12])}"
         "</p>",
     ]
-    return (
-        "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
-        '<meta name=viewport content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(results.name)} — ccsim report</title>\n<style>{STYLE}</style>\n"
-        "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
-    )
+    return document(f"{results.name} — ccsim report", body)
 
 
 def _subtitle(results: Results, summary: pd.DataFrame) -> str:
@@ -289,12 +290,8 @@ def _charts(out: Path | None) -> list[str]:
                                          p.as_posix()))
     if out is None or not files:
         return ["<p id=no-charts>No charts yet: <code>ccsim plot DIR</code> draws them.</p>"]
-    figures = []
-    for path in files:
-        name = path.relative_to(out / "charts").as_posix()
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        figures.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(name)}">'
-                       f"<figcaption>{escape(name)}</figcaption></figure>")
+    figures = [figure_html(p.read_bytes(), p.relative_to(out / "charts").as_posix())
+               for p in files]
     return ["<div class=charts id=charts>", *figures, "</div>"]
 
 

@@ -1,19 +1,80 @@
-"""The table ``ccsim staff`` prints: a staffing plan against the analytic answer, interval
-by interval (and day by day when the goals are judged per day)."""
+"""A staffing plan against the analytic answer, interval by interval (and day by day when
+the goals are judged per day): each goal's metric under the plan and under SIPP judged from
+its 95 % CI on fresh replications (the same verdicts as a scenario's targets,
+:func:`~ccsim.report.targets.verdict`), and the table ``ccsim staff`` prints."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ccsim.report.columns import cell
-from ccsim.report.targets import Target, verdict
+from ccsim.report.targets import Target, Verdict, verdict
 from ccsim.report.text import grid
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.optimise import StaffingPlan
+    from ccsim.optimise import Goal, StaffingPlan
+
+#: Whom an evaluation's columns measure: the plan (no prefix) and SIPP (``sipp_``).
+WHO = (("", "plan"), ("sipp_", "SIPP"))
+#: How a cell marks its verdict: nothing when met.
+MARKS = {"met": "", "missed": "✗", "unclear": "?"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A goal's metric in one measured interval (or day) under the plan or under SIPP
+    (``who``): mean over fresh replications and 95 % CI half-width (stored unit), and
+    the verdict."""
+
+    goal: Goal
+    who: str
+    mean: float
+    half: float
+    verdict: Verdict
+
+
+def readings(plan: StaffingPlan) -> list[list[Reading]]:
+    """Per row of ``plan.evaluation`` (a measured interval, or a day): each goal under
+    the plan, then under SIPP."""
+    return [_readings(plan, row) for _, row in plan.evaluation.iterrows()]
+
+
+def _readings(plan: StaffingPlan, row: pd.Series) -> list[Reading]:
+    out = []
+    for goal in plan.goals:
+        for prefix, who in WHO:
+            mean, half = float(row[prefix + goal.column]), float(row[f"{prefix}{goal.column}_ci95"])
+            out.append(Reading(goal, who, mean, half,
+                               verdict(mean, half, Target(goal.metric, goal.value))))
+    return out
+
+
+def tally(found: list[list[Reading]], who: str) -> Counter[Verdict]:
+    """How many intervals (or days) × goals ``who`` (``plan``, ``SIPP``) meets, misses,
+    leaves unclear."""
+    return Counter(r.verdict for row in found for r in row if r.who == who)
+
+
+def judged_units(plan: StaffingPlan) -> str:
+    """What the evaluation judges, counted: ``20 intervals × goals``, ``5 days × goals``."""
+    unit = "days" if plan.per == "day" else "intervals"
+    return f"{len(plan.evaluation) * len(plan.goals)} {unit} × goals"
+
+
+def agent_intervals(plan: StaffingPlan) -> tuple[int, int]:
+    """The agents of the plan and of SIPP summed over the groups searched and the
+    intervals after the warm-up (which is staffed as SIPP says and not judged)."""
+    kept = plan.requirement[plan.requirement["interval"] >= plan.scenario.warmup_intervals]
+    return int(kept["agents"].sum()), int(kept["sipp"].sum())
+
+
+def groups(plan: StaffingPlan) -> list[str]:
+    """The groups the plan staffs, in the requirement's order."""
+    return list(dict.fromkeys(plan.requirement["agent_group"]))
 
 
 def plan_text(plan: StaffingPlan) -> str:
@@ -25,39 +86,27 @@ def plan_text(plan: StaffingPlan) -> str:
     table = plan.evaluation
     heads = plan.requirement.pivot(index="interval", columns="agent_group",
                                    values=["agents", "sipp"])
-    groups = list(dict.fromkeys(plan.requirement.agent_group))
+    names = groups(plan)
     times = plan.requirement.drop_duplicates("interval").set_index("interval").time
     by_day = plan.per == "day"
-    staffing = (["agents", "SIPP"] if len(groups) == 1
-                else [f"{g} (SIPP)" for g in groups])
-    names = [g.metric if g.contact_type == "all" else f"{g.contact_type}:{g.metric}"
-             for g in plan.goals]
-    judged = {"": Counter[str](), "sipp_": Counter[str]()}
+    staffing = ["agents", "SIPP"] if len(names) == 1 else [f"{g} (SIPP)" for g in names]
+    found = readings(plan)
 
-    def goal_cells(r: pd.Series) -> list[str]:
-        cells = []
-        for goal, name in zip(plan.goals, names, strict=True):
-            for prefix in ("", "sipp_"):
-                mean, half = r[f"{prefix}{name}"], r[f"{prefix}{name}_ci95"]
-                said = verdict(mean, half, Target(goal.metric, goal.value))
-                judged[prefix][said] += 1
-                cells.append(cell(mean, half, goal.metric) + _MARKS[said])
-        return cells
+    def goal_cells(judged: list[Reading]) -> list[str]:
+        return [cell(r.mean, r.half, r.goal.metric) + _mark(r) for r in judged]
 
-    measured = table.set_index("interval") if not by_day else None
+    measured = dict(zip(table["interval"], found, strict=True)) if not by_day else {}
     # The warm-up is staffed as SIPP says and not judged.
     kept = heads.loc[plan.scenario.warmup_intervals:]
     rows = []
     for i in kept.index:
         row = [str(i), str(times[i])]
-        if len(groups) == 1:
-            row += [str(heads.agents[groups[0]][i]), str(heads.sipp[groups[0]][i])]
+        if len(names) == 1:
+            row += [str(heads.agents[names[0]][i]), str(heads.sipp[names[0]][i])]
         else:
-            row += [f"{heads.agents[g][i]} ({heads.sipp[g][i]})" for g in groups]
-        if measured is not None:
-            row += goal_cells(measured.loc[i])
-        rows.append(row)
-    goal_header = [f"{name} ({who})" for name in names for who in ("plan", "SIPP")]
+            row += [f"{heads.agents[g][i]} ({heads.sipp[g][i]})" for g in names]
+        rows.append(row + goal_cells(measured.get(i, [])))
+    goal_header = [f"{g.column} ({who})" for g in plan.goals for _, who in WHO]
     lines = [f"staffing plan: {'; '.join(g.text for g in plan.goals)}"
              f"{' (per day)' if by_day else ''}  (mean ± 95% CI over fresh replications; "
              "✗ missed: the whole CI on the wrong side; ? unclear)",
@@ -65,17 +114,19 @@ def plan_text(plan: StaffingPlan) -> str:
                    rows)]
     if by_day:
         lines += ["", *grid(["day", *goal_header],
-                            [[str(r["day"]), *goal_cells(r)] for _, r in table.iterrows()])]
+                            [[str(r["day"]), *goal_cells(judged)]
+                             for (_, r), judged in zip(table.iterrows(), found, strict=True)])]
 
-    def counts(prefix: str) -> str:
-        return f"{judged[prefix]['missed']} missed, {judged[prefix]['unclear']} unclear"
+    def counts(who: str) -> str:
+        said = tally(found, who)
+        return f"{said['missed']} missed, {said['unclear']} unclear"
 
-    unit = "days" if by_day else "intervals"
-    lines.append(
-        f"  agent-intervals: plan {int(kept.agents.to_numpy().sum())}, SIPP "
-        f"{int(kept.sipp.to_numpy().sum())}; of {len(table)} {unit} × goals: plan "
-        f"{counts('')}, SIPP {counts('sipp_')}; {plan.evaluations} candidates simulated")
+    ours, sipp = agent_intervals(plan)
+    lines.append(f"  agent-intervals: plan {ours}, SIPP {sipp}; of {judged_units(plan)}: plan "
+                 f"{counts('plan')}, SIPP {counts('SIPP')}; {plan.evaluations} candidates "
+                 "simulated")
     return "\n".join(lines)
 
 
-_MARKS = {"met": "", "missed": " ✗", "unclear": " ?"}
+def _mark(reading: Reading) -> str:
+    return f" {MARKS[reading.verdict]}" if MARKS[reading.verdict] else ""

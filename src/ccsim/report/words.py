@@ -41,12 +41,19 @@ def base_scenario(results: Results, scenarios: Mapping[str, Scenario]) -> Scenar
 
 
 def scenario_section(results: Results, scenario: Scenario) -> list[str]:
+    """The scenario in words (:func:`scenario_words`), said to be the base of a sweep's
+    variants."""
+    out = scenario_words(scenario)
+    if len(results.variants) > 1:
+        out.insert(1, "<p>The base scenario; each variant changes it as listed under "
+                   "<a href=#variants>Variants</a>.</p>")
+    return out
+
+
+def scenario_words(scenario: Scenario) -> list[str]:
     """The scenario as its parts describe themselves (so the page says what every key
     does, new ones included), with the volumes a planner looks for first."""
     out = [f"<p id=scenario-words>{escape(scenario.describe())}</p>"]
-    if len(results.variants) > 1:
-        out.append("<p>The base scenario; each variant changes it as listed under "
-                   "<a href=#variants>Variants</a>.</p>")
     # Volumes as a planner has them: per day, or the whole horizon when it is a day or less.
     per = ("per day" if scenario.horizon > 86400
            else f"in the {format_duration(scenario.horizon)}")
