@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import replace
 from html import unescape
 
 from report_cases import parse
 
 from ccsim.report.plan_page import plan_html, write_plan_report
-from plan_cases import SHIFTS, plan, plan_with_shifts
+from plan_cases import SHIFTS, SIPP, plan, plan_with_shifts
 
 #: A chart stand-in: the page embeds what it is given.
 _PNG = {"plan.png": b"\x89PNG stand-in"}
@@ -36,6 +37,8 @@ def test_the_answer_comes_first_and_counts_agents_and_misses_as_worked_out() -> 
     assert ("of 10 intervals × goals the plan misses 1 and leaves 1 unclear, SIPP misses 3 "
             "and leaves 1 unclear") in answer
     assert "paid" not in answer  # no shifts, no paid hours
+    fewer = plan_html(replace(plan(), requirement=plan().requirement.assign(agents=SIPP)), _PNG)
+    assert "over the 5 measured intervals, as many as SIPP's 30;" in _text(fewer, "answer")
     order = [page.index(f"id={i}>") for i in ("goals", "answer", "charts", "plan-intervals",
                                              "scenario-words", "plan-toml")]
     assert order == sorted(order)
@@ -78,6 +81,12 @@ def test_with_shifts_the_page_says_their_paid_hours_cover_and_lists_them() -> No
                          "paid hours"]
     assert shifts[1:] == [[str(v) if c != "paid_hours" else f"{v:.1f}" for c, v in r.items()]
                           for _, r in SHIFTS.iterrows()]
+
+
+def test_without_charts_given_the_page_draws_and_embeds_the_plans_chart() -> None:
+    (url,) = parse(plan_html(plan())).urls
+    assert url.startswith("data:image/png;base64,")
+    assert base64.b64decode(url.partition(",")[2]).startswith(b"\x89PNG")
 
 
 def test_write_plan_report_writes_the_chart_and_a_page_that_fetches_nothing(tmp_path) -> None:

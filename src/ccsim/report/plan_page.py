@@ -112,8 +112,9 @@ def _answer(plan: StaffingPlan, found: list[list[Reading]]) -> str:
     measured = len(plan.evaluation)
     hours = plan.scenario.period / 3600
     more = ours - sipp
-    against = (f"{abs(more)} {'more' if more > 0 else 'fewer'} than SIPP's {sipp} "
-               f"({more / sipp:+.1%})" if more and sipp else f"as many as SIPP's {sipp}")
+    against = (f"as many as SIPP's {sipp}" if not more else
+               f"{abs(more)} {'more' if more > 0 else 'fewer'} than SIPP's {sipp}"
+               + (f" ({more / sipp:+.1%})" if sipp else ""))
     parts = [f"The plan staffs <b>{ours} agent-intervals</b> ({ours * hours:,.1f} agent-hours) "
              f"over the {measured} measured intervals, {escape(against)}; SIPP is each "
              "interval's analytic (Erlang) answer as a steady state of its own."]
