@@ -76,3 +76,41 @@ def plan_with_shifts() -> StaffingPlan:
     bare = plan()
     return replace(bare, requirement=bare.requirement.assign(cover=COVER),
                    shifts=SHIFTS.copy())
+
+
+#: A second group searched beside ``team``: its plan and SIPP's answer.
+EXPERTS, EXPERTS_SIPP = [2, 2, 3, 3, 2, 2], [2, 2, 2, 3, 2, 2]
+
+
+def plan_of_two_groups() -> StaffingPlan:
+    """The plan with a second group, ``experts`` (tech only), searched too."""
+    bare = plan()
+    scenario = bare.scenario.with_changes({"agent_groups": [
+        {"name": "team", "skills": ["billing", "tech"], "staff": AGENTS},
+        {"name": "experts", "skills": ["tech"], "staff": EXPERTS}]})
+    experts = pd.DataFrame({"interval": range(6), "time": TIMES, "agent_group": "experts",
+                            "agents": EXPERTS, "sipp": EXPERTS_SIPP})
+    return replace(bare, scenario=scenario,
+                   requirement=pd.concat([bare.requirement, experts], ignore_index=True))
+
+
+#: Goals judged per day over two days of 6-hour intervals from 06:00 (06, 12, 18 on day
+#: 1; 00, 06, 12 on day 2): the plan meets the service level on both, SIPP misses day 1.
+DAYS = pd.DataFrame({"day": [1, 2], "service_level": [0.84, 0.82],
+                     "service_level_ci95": [0.01, 0.01], "sipp_service_level": [0.75, 0.81],
+                     "sipp_service_level_ci95": [0.02, 0.02], "meets": [True, True],
+                     "sipp_meets": [False, True]})
+
+
+def plan_per_day() -> StaffingPlan:
+    """A plan whose goal is judged per day, over a day and a half."""
+    scenario = Scenario(
+        name="two days", start="06:00", period="6h", horizon="36h",
+        contact_types=[{"name": "calls", "arrivals": {"volumes": [50, 80, 40, 5, 50, 80]},
+                        "handle_time": {"dist": "exponential", "mean": "4min"}}],
+        agent_groups=[{"name": "team", "skills": ["calls"], "staff": [3, 5, 2, 1, 3, 5]}])
+    requirement = pd.DataFrame({"interval": range(6), "time": ["06:00", "12:00", "18:00",
+                                                                "00:00", "06:00", "12:00"],
+                                "agent_group": "team", "agents": [3, 5, 2, 1, 3, 5],
+                                "sipp": [3, 4, 2, 1, 3, 4]})
+    return StaffingPlan(requirement, scenario, DAYS.copy(), GOALS[:1], 9, per="day")

@@ -22,7 +22,18 @@ from ccsim.plots.staffing import (
     WARMUP_LABEL,
     plot_plan,
 )
-from plan_cases import AGENTS, COVER, EVALUATION, SIPP, plan, plan_with_shifts
+from plan_cases import (
+    AGENTS,
+    COVER,
+    EVALUATION,
+    EXPERTS,
+    EXPERTS_SIPP,
+    SIPP,
+    plan,
+    plan_of_two_groups,
+    plan_per_day,
+    plan_with_shifts,
+)
 
 
 def _steps(ax) -> dict[str, StepPatch]:
@@ -117,3 +128,33 @@ def test_with_many_intervals_the_differences_are_not_written() -> None:
                                goals=base.goals[:1]))
     assert n == 60 and not figure.axes[0].texts
     assert "plan − SIPP" not in figure.axes[0].get_title()
+
+
+def test_each_group_searched_has_its_own_agents_panel() -> None:
+    figure = plot_plan(plan_of_two_groups())
+    assert len(figure.axes) == 4  # two groups, two goals
+    assert [ax.get_title().split(";")[0] for ax in figure.axes[:2]] == [
+        "agents per interval: team", "agents per interval: experts"]
+    for ax, agents, sipp in ((figure.axes[0], AGENTS, SIPP),
+                             (figure.axes[1], EXPERTS, EXPERTS_SIPP)):
+        steps = _steps(ax)
+        assert steps[PLAN_LABEL].get_data()[0].tolist() == agents
+        assert steps[SIPP_LABEL].get_data()[0].tolist() == sipp
+    assert figure.axes[2].get_title() == "service level ≥ 80%"
+
+
+def test_a_goal_judged_per_day_is_a_step_over_each_day_with_its_band() -> None:
+    figure = plot_plan(plan_per_day())
+    goal = figure.axes[1]
+    assert goal.get_title() == "service level ≥ 80% (per day)"
+    steps = _steps(goal)
+    # Day 1: intervals 0–2 (06:00–24:00); day 2: 3–5 (00:00–18:00).
+    for label, values in ((PLAN_METRIC_LABEL, [84.0, 82.0]), (SIPP_METRIC_LABEL, [75.0, 81.0])):
+        mean, edges, _ = steps[label].get_data()
+        assert mean == pytest.approx(values) and edges.tolist() == [0, 3, 6]
+    bands = [p for p in goal.patches if isinstance(p, StepPatch) and p.get_fill()]
+    assert [b.get_data()[0].tolist() for b in bands] == [  # mean + half-width
+        pytest.approx([85.0, 83.0]), pytest.approx([77.0, 83.0])]
+    assert [b.get_data()[2].tolist() for b in bands] == [  # mean − half-width
+        pytest.approx([83.0, 81.0]), pytest.approx([73.0, 79.0])]
+    assert "per day" in figure._suptitle.get_text()

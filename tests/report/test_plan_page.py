@@ -13,7 +13,14 @@ from html import unescape
 from report_cases import parse
 
 from ccsim.report.plan_page import plan_html, write_plan_report
-from plan_cases import SHIFTS, SIPP, plan, plan_with_shifts
+from plan_cases import (
+    SHIFTS,
+    SIPP,
+    plan,
+    plan_of_two_groups,
+    plan_per_day,
+    plan_with_shifts,
+)
 
 #: A chart stand-in: the page embeds what it is given.
 _PNG = {"plan.png": b"\x89PNG stand-in"}
@@ -21,7 +28,7 @@ _PNG = {"plan.png": b"\x89PNG stand-in"}
 
 def _text(page: str, ident: str) -> str:
     """The text of the element with id ``ident`` (tags stripped)."""
-    found = re.search(rf"<(\w+) id={ident}>(.*?)</\1>", page, re.S)
+    found = re.search(rf"<(\w+) id={ident}(?=[ >])[^>]*>(.*?)</\1>", page, re.S)
     assert found, ident
     return unescape(re.sub(r"<[^>]+>", "", found[2]))
 
@@ -63,7 +70,7 @@ def test_without_shifts_there_is_no_shifts_table_and_no_cover() -> None:
     page = plan_html(plan(), _PNG)
     tables = parse(page).tables
     assert "shifts" not in tables and "shifts-section" not in page
-    assert "shifts' cover" not in tables["plan-intervals"][0]
+    assert "agents (shifts' cover)" not in tables["plan-intervals"][0]
 
 
 def test_with_shifts_the_page_says_their_paid_hours_cover_and_lists_them() -> None:
@@ -73,7 +80,7 @@ def test_with_shifts_the_page_says_their_paid_hours_cover_and_lists_them() -> No
             "break) falls below the plan in 1 of 6 intervals, by up to 0.5 agents.") in answer
     tables = parse(page).tables
     rows = tables["plan-intervals"]
-    assert rows[0][4] == "shifts' cover"
+    assert rows[0][4] == "agents (shifts' cover)"
     assert [r[4] for r in rows[1:]] == ["5.0", "7.5", "9.0", "6.0", "4.0"]
     assert "<span class=missed>7.5</span>" in page  # short of the plan's 8
     shifts = tables["shifts"]
@@ -103,3 +110,31 @@ def test_write_plan_report_writes_the_chart_and_a_page_that_fetches_nothing(tmp_
     # The plan as a scenario file, verbatim; the scenario in words.
     assert "staff = [3, 5, 8, 8, 6, 4]" in unescape(_text(page, "plan-toml"))
     assert "30min intervals" in _text(page, "scenario-words")
+
+
+def test_several_groups_each_get_their_columns_and_their_share_of_the_answer() -> None:
+    page = plan_html(plan_of_two_groups(), _PNG)
+    # team 5 + 8 + 8 + 6 + 4, experts 2 + 2 + 3 + 3 + 2 after the warm-up.
+    assert ("The plan staffs 43 agent-intervals (21.5 agent-hours) over the 5 measured "
+            "intervals in 2 groups (team 31, experts 12), 2 more than SIPP's 41"
+            ) in _text(page, "answer")
+    rows = parse(page).tables["plan-intervals"]
+    assert rows[0][:6] == ["interval", "time", "team: agents (plan)", "team: agents (SIPP)",
+                           "experts: agents (plan)", "experts: agents (SIPP)"]
+    assert rows[2][:6] == ["2", "09:00", "8", "7", "3", "2"]
+    assert "the head count of team and experts per interval" in _text(page, "plan-subtitle")
+
+
+def test_goals_judged_per_day_get_a_table_of_days() -> None:
+    page = plan_html(plan_per_day(), _PNG)
+    assert _text(page, "goals").startswith("Goals, over every day: service level")
+    assert ("of 2 days × goals the plan misses none, SIPP misses 1 and leaves 1 unclear"
+            ) in _text(page, "answer")
+    tables = parse(page).tables
+    assert tables["plan-days"] == [
+        ["day", "service level ≥ 80%: plan", "service level ≥ 80%: SIPP"],
+        ["1", "84.00 ± 1.00%", "75.00 ± 2.00% ✗"], ["2", "82.00 ± 1.00%", "81.00 ± 2.00% ?"]]
+    # Every interval's agents, and no goal per interval.
+    assert tables["plan-intervals"][0] == ["interval", "time", "agents (plan)", "agents (SIPP)"]
+    assert [r[1] for r in tables["plan-intervals"][1:]] == [  # the clock, and the day
+        "day 1 06:00", "day 1 12:00", "day 1 18:00", "day 2 00:00", "day 2 06:00", "day 2 12:00"]

@@ -6,8 +6,9 @@ Answer first: the goals and, in one paragraph, what the plan costs against SIPP 
 analytic answer of each interval on its own) and how often each misses a goal on fresh
 replications, judged from the 95 % CIs as ``ccsim staff`` prints them
 (:mod:`ccsim.report.plan`); then the chart (:func:`ccsim.plots.staffing.plot_plan`), the
-table per interval, the shifts chosen when there are any, the scenario in words and
-``plan.toml``.
+table per interval (each group's agents, and the goals when they are judged per interval),
+the table per day when they are judged per day, the shifts chosen when there are any, the
+scenario in words and ``plan.toml``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ from typing import TYPE_CHECKING
 from ccsim.optimise.files import plan_toml
 from ccsim.report.columns import cell, sl_label
 from ccsim.report.html import document, figure_html, html_table, number_html
-from ccsim.report.plan import MARKS, WHO, Reading, agent_intervals, interval_goals, readings, tally
+from ccsim.report.plan import (
+    MARKS,
+    WHO,
+    Reading,
+    agent_intervals,
+    groups,
+    judged_units,
+    readings,
+    tally,
+)
 from ccsim.report.words import scenario_words
 
 if TYPE_CHECKING:
@@ -64,11 +74,12 @@ def plan_html(plan: StaffingPlan, charts: Mapping[str, bytes] | None = None) -> 
         charts = {Path(PLAN_CHART).name: png(plot_plan(plan))}
     scenario = plan.scenario
     found = readings(plan)
+    where = "over every day" if plan.per == "day" else "in every measured interval"
     body = [
         f"<h1>{escape(scenario.name)}: staffing plan</h1>",
-        f"<p class=sub>{escape(_subtitle(plan))}</p>",
+        f"<p id=plan-subtitle class=sub>{escape(_subtitle(plan))}</p>",
         "<h2 id=answer-section>The answer</h2>",
-        f"<p id=goals>Goals, in every measured interval: "
+        f"<p id=goals>Goals, {where}: "
         f"{'; '.join(f'<b>{escape(_goal_text(g, scenario))}</b>' for g in plan.goals)}.</p>",
         f"<p id=answer>{_answer(plan, found)}</p>",
         "<h2 id=chart-section>Chart</h2>",
@@ -78,6 +89,7 @@ def plan_html(plan: StaffingPlan, charts: Mapping[str, bytes] | None = None) -> 
         "<h2 id=intervals-section>Per interval</h2>",
         _MARKS_NOTE,
         _interval_table(plan, found),
+        *_day_table(plan, found),
         *_shifts(plan.shifts),
         "<h2 id=scenario-section>The scenario</h2>",
         *scenario_words(scenario),
@@ -91,8 +103,9 @@ def plan_html(plan: StaffingPlan, charts: Mapping[str, bytes] | None = None) -> 
 
 
 def _subtitle(plan: StaffingPlan) -> str:
-    group = str(plan.requirement["agent_group"].iloc[0])
-    return (f"ccsim staff: the head count of {group} per interval, found by simulation; "
+    *others, last = groups(plan)
+    names = f"{', '.join(others)} and {last}" if others else last
+    return (f"ccsim staff: the head count of {names} per interval, found by simulation; "
             f"{plan.evaluations} candidates simulated")
 
 
@@ -109,14 +122,15 @@ def _answer(plan: StaffingPlan, found: list[list[Reading]]) -> str:
     """The answer in one paragraph (HTML): agents of the plan against SIPP's, paid hours
     of the shifts, and the intervals × goals each misses on fresh replications."""
     ours, sipp = agent_intervals(plan)
-    measured = len(plan.evaluation)
+    measured = plan.scenario.intervals - plan.scenario.warmup_intervals
     hours = plan.scenario.period / 3600
     more = ours - sipp
     against = (f"as many as SIPP's {sipp}" if not more else
                f"{abs(more)} {'more' if more > 0 else 'fewer'} than SIPP's {sipp}"
                + (f" ({more / sipp:+.1%})" if sipp else ""))
     parts = [f"The plan staffs <b>{ours} agent-intervals</b> ({ours * hours:,.1f} agent-hours) "
-             f"over the {measured} measured intervals, {escape(against)}; SIPP is each "
+             f"over the {measured} measured intervals{_in_groups(plan)}, {escape(against)}; "
+             "SIPP is each "
              "interval's analytic (Erlang) answer as a steady state of its own."]
     shifts = plan.shifts
     if shifts is not None:
@@ -125,10 +139,20 @@ def _answer(plan: StaffingPlan, found: list[list[Reading]]) -> str:
                      + _short(plan) + ".")
     said = {who: tally(found, who) for _, who in WHO}
     parts.append(
-        f"On fresh replications, of {interval_goals(plan)} intervals × goals the plan "
+        f"On fresh replications, of {judged_units(plan)} the plan "
         f"{_misses(said['plan'])}, SIPP {_misses(said['SIPP'])} (unclear: the 95 % CI "
         "straddles the goal).")
     return " ".join(parts)
+
+
+def _in_groups(plan: StaffingPlan) -> str:
+    """`` in 2 groups (sales 120, support 80)`` when several were searched."""
+    names = groups(plan)
+    if len(names) == 1:
+        return ""
+    kept = plan.requirement[plan.requirement["interval"] >= plan.scenario.warmup_intervals]
+    each = kept.groupby("agent_group", sort=False)["agents"].sum()
+    return f" in {len(names)} groups ({', '.join(f'{g} {int(each[g])}' for g in names)})"
 
 
 def _misses(said: Counter[Verdict]) -> str:
@@ -144,13 +168,14 @@ def _short(plan: StaffingPlan) -> str:
     never does)."""
     if "cover" not in plan.requirement:
         return ""
-    table = plan.requirement
+    table = plan.requirement.dropna(subset=["cover"])  # groups without shifts have none
     gap = table["agents"] - table["cover"]
     short = gap[gap > 1e-9]
+    what = "intervals" if table["agent_group"].nunique() <= 1 else "intervals × groups"
     if short.empty:
         return "; their cover (agents on duty, off break) reaches the plan in every interval"
     return (f"; their cover (agents on duty, off break) falls below the plan in "
-            f"<span class=missed>{len(short)}</span> of {len(table)} intervals, by up to "
+            f"<span class=missed>{len(short)}</span> of {len(table)} {what}, by up to "
             f"{short.max():.1f} agents")
 
 
@@ -163,24 +188,52 @@ _MARKS_NOTE = (f"<p>Each goal's metric under the plan and under SIPP: mean ± th
 
 
 def _interval_table(plan: StaffingPlan, found: list[list[Reading]]) -> str:
-    requirement = plan.requirement.set_index("interval")
-    covered = "cover" in requirement
-    header = ["interval", "time", "agents (plan)", "agents (SIPP)",
-              *(["shifts' cover"] if covered else []),
-              *[f"{g.words}: {who}" for g in plan.goals for _, who in WHO]]
+    """Per interval after the warm-up: each group's agents under the plan and SIPP (and
+    the shifts' cover), and each goal under both when goals are judged per interval."""
+    from ccsim.plots.intervals import clock
+
+    names = groups(plan)
+    requirement = plan.requirement.set_index(["agent_group", "interval"])
+    covered = "cover" in requirement and not requirement["cover"].isna().all()
+    own = [""] if len(names) == 1 else [f"{g}: " for g in names]
+    header = ["interval", "time",
+              *[f"{who}agents{kind}" for who in own
+                for kind in (" (plan)", " (SIPP)", *([" (shifts' cover)"] if covered else []))],
+              *([f"{g.words}: {who}" for g in plan.goals for _, who in WHO]
+                if plan.per == "interval" else [])]
+    by_interval = (dict(zip(plan.evaluation["interval"], found, strict=True))
+                   if plan.per == "interval" else {})
+    first = plan.scenario.warmup_intervals
     rows = []
-    for (_, r), judged in zip(plan.evaluation.iterrows(), found, strict=True):
-        i = int(r["interval"])
-        agents = int(requirement["agents"][i])
-        row = [str(i), escape(str(r["time"])), str(agents), str(requirement["sipp"][i])]
-        if covered:
-            cover = float(requirement["cover"][i])
-            shown = f"{cover:.1f}"
-            row.append(f"<span class=missed>{shown}</span>" if cover < agents - 1e-9 else shown)
-        row += [_reading(j) for j in judged]
-        rows.append(row)
-    return html_table("plan-intervals", "Per measured interval: agents and each goal, plan "
-                      "and SIPP", header, rows, names=2)
+    for i in range(first, plan.scenario.intervals):
+        row = [str(i), escape(clock(plan.scenario, i))]  # with its day over several
+        for g in names:
+            agents = int(requirement["agents"][g, i])
+            row += [str(agents), str(int(requirement["sipp"][g, i]))]
+            if covered:
+                row.append(_cover_cell(float(requirement["cover"][g, i]), agents))
+        rows.append(row + [_reading(j) for j in by_interval.get(i, [])])
+    what = "agents and each goal, plan and SIPP" if by_interval else "agents, plan and SIPP"
+    return html_table("plan-intervals", f"Per measured interval: {what}", header, rows,
+                      names=2)
+
+
+def _cover_cell(cover: float, agents: int) -> str:
+    """The shifts' cover, red where it is below the plan; ``–`` for a group without."""
+    if cover != cover:  # NaN: the group has no shifts
+        return "–"
+    shown = f"{cover:.1f}"
+    return f"<span class=missed>{shown}</span>" if cover < agents - 1e-9 else shown
+
+
+def _day_table(plan: StaffingPlan, found: list[list[Reading]]) -> list[str]:
+    """Per day, each goal under the plan and SIPP, when goals are judged per day."""
+    if plan.per != "day":
+        return []
+    header = ["day", *[f"{g.words}: {who}" for g in plan.goals for _, who in WHO]]
+    rows = [[str(r["day"]), *[_reading(j) for j in judged]]
+            for (_, r), judged in zip(plan.evaluation.iterrows(), found, strict=True)]
+    return [html_table("plan-days", "Per day: each goal, plan and SIPP", header, rows)]
 
 
 def _reading(reading: Reading) -> str:
