@@ -31,7 +31,7 @@ def test_every_scenario_key_appears_in_the_readme_reference():
     missing = [
         f"{model.__name__}.{key}"
         for model in models
-        for key in model.model_fields
+        for key in (field.alias or name for name, field in model.model_fields.items())
         if not re.search(rf"`[^`]*\b{key}\b[^`]*`", README)
     ]
     assert not missing

@@ -93,6 +93,13 @@ name = "team"
 skills = ["billing", "tech", "mail"]
 staff = [3, 4, 4, 3]
 
+[[agent_groups.shift_templates]]
+name = "full"
+length = "8h"
+starts = { from = "08:00", to = "12:00", every = "30min" }
+breaks = [{ after = ["3h", "5h"], length = "30min", paid = false, every = "1h" }]
+max_agents = 20
+
 [[agent_groups]]
 name = "sales"
 skills = ["billing"]

@@ -57,7 +57,11 @@ EVERYTHING = {
     ],
     "agent_groups": [
         {"name": "generalists", "skills": ["tech", "billing", "script"],
-         "staff": [4, 5, 5, 6, 6, 5, 4, 4]},
+         "staff": [4, 5, 5, 6, 6, 5, 4, 4], "shift_templates": [
+             {"name": "full", "length": "4h", "max_agents": 8,
+              "starts": {"from": "08:00", "to": "09:00", "every": "30min"},
+              "breaks": [{"after": ["1h", "2h"], "length": "15min", "paid": False,
+                          "every": "15min"}]}]},
         {"name": "sales", "skills": ["billing"], "staff": 3, "outbound": ["leads"],
          "blending": {"rule": "quota_first"}, "quota": {"daily": 20, "counts": "all"},
          "pressure": {"floor": 0.6, "slope": 2, "resolution_elasticity": 1}},
@@ -99,6 +103,11 @@ def test_every_part_of_a_full_scenario_describes_itself_in_words() -> None:
     assert "Outbound campaigns: leads." in words
     assert ("Costs: sales 32 EUR/h (overtime 48 EUR/h); 0.4 EUR per billing contact "
             "answered; 0.02 EUR per minute waiting; 2.5 EUR per contact abandoned." in words)
+    generalists = scenario.agent_groups[0].describe()
+    assert generalists.endswith(
+        "staff 4–6 over the horizon; shift templates full: 4h starting 08:00–09:00 every "
+        "30min, breaks 15min starting 1h–2h into the shift, every 15min (unpaid); at most "
+        "8 agents a day"), generalists
     evening = scenario.agent_groups[2].describe()
     assert evening == ("takes tech; shifts late: 2 agents, breaks 15min in 10:00–11:00 "
                        "(unpaid); 5% of agent-days absent"), evening

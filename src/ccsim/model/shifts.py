@@ -16,6 +16,7 @@ import numpy as np
 
 from ccsim.model.roster import Change, Roster, head_count_changes
 from ccsim.scenario import Scenario
+from ccsim.scenario.checks import staffed
 from ccsim.scenario.shifts import (
     Duty,
     Shift,
@@ -74,6 +75,7 @@ def agent_days(scenario: Scenario, seed: int, group: int) -> tuple[list[Duty], l
 
 def staffing(scenario: Scenario, seed: int) -> Staffing:
     """The roster of ``scenario``'s run with ``seed``, with absence drawn."""
+    staffed(scenario)
     n, period = scenario.intervals, scenario.period
     changes: list[Change] = []
     agents: dict[int, list[AgentPlan]] = {}

@@ -263,6 +263,20 @@ def shifts(s: Scenario) -> None:
                     "leave that day out of its 'days' (or give it 0 agents)", where)
 
 
+def staffed(s: Scenario) -> None:
+    """Every group says who is on duty, by ``staff`` or ``shifts``: what a run needs.
+
+    Not one of :data:`CHECKS`: a group with only ``shift_templates`` is valid, as what
+    ``ccsim staff`` chooses shifts for; what runs or plans a scenario calls it first."""
+    for group in s.agent_groups:
+        if group.staff is None and group.shifts is None:
+            raise ScenarioError(
+                "has 'shift_templates' but no 'staff' or 'shifts': the templates say which "
+                "shifts may be worked, not who works them; run `ccsim staff FILE --target "
+                "...` first to choose the shifts (its plan.toml runs), or give the group "
+                "'staff'", f"agent_groups[{group.name}]")
+
+
 def costs(s: Scenario) -> None:
     """The costs name groups, contact types and campaigns that exist."""
     if s.costs is None:

@@ -224,9 +224,10 @@ class Strict(BaseModel):
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            fields = list(cls.model_fields)
+            # A key is written as its field's alias where it has one (`from`, a keyword).
+            fields = [f.alias or name for name, f in cls.model_fields.items()]
             for key in data:
-                if key not in cls.model_fields:
+                if key not in fields:
                     close = difflib.get_close_matches(str(key), fields, n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else ""
                     raise ValueError(

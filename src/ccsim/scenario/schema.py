@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from ccsim.scenario.advice import ADVICE
-from ccsim.scenario.checks import CHECKS
+from ccsim.scenario.checks import CHECKS, staffed
 from ccsim.scenario.costs import Costs
 from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
@@ -185,7 +185,9 @@ class Scenario(Strict):
     def planned_staff(self) -> list[list[float]]:
         """``planned[g][i]``: the agents of group ``g`` planned on duty in interval ``i``,
         on average over it: its head count, or its shifts' agents less their planned
-        breaks (before absence)."""
+        breaks (before absence). A :class:`ScenarioError` if a group's shifts are still to
+        be chosen from its templates."""
+        staffed(self)
         n, period = self.intervals, self.period
         return [
             [float(g.staff_at(i)) for i in range(n)] if g.shifts is None
@@ -243,7 +245,7 @@ def _used_keys(model: BaseModel, prefix: str) -> Iterator[str]:
         value = getattr(model, name)
         if not field.is_required() and value == field.get_default(call_default_factory=True):
             continue
-        path = f"{prefix}{name}"
+        path = f"{prefix}{field.alias or name}"
         if isinstance(value, BaseModel):
             yield from _used_keys(value, f"{path}.")
         elif isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):

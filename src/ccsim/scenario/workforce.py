@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from ccsim.scenario.fields import MAX_STAFF, Share, Strict, whole_counts
 from ccsim.scenario.policies import Blending, Pressure, Quota
 from ccsim.scenario.shifts import Shift
+from ccsim.scenario.templates import ShiftTemplate
 from ccsim.scenario.words import listed
 from ccsim.toml_text import as_toml
 
@@ -25,14 +26,17 @@ class AgentGroup(Strict):
     """Agents with the same skills. ``skills`` is an ordered preference list of contact
     types. The group is staffed by ``staff``, a head count (constant or one per interval),
     or by ``shifts`` of named agents with breaks (see :mod:`ccsim.scenario.shifts`), of
-    whom a share ``absence`` of the planned agent-days is absent. ``outbound`` lists the
-    campaigns the group calls for (in order of preference), as ``blending`` lets it;
-    ``quota`` is each agent's daily target."""
+    whom a share ``absence`` of the planned agent-days is absent. ``shift_templates`` are
+    the shifts ``ccsim staff`` may choose for it (see :mod:`ccsim.scenario.templates`):
+    given with ``staff`` (which a run uses) or alone (then a run needs them chosen first).
+    ``outbound`` lists the campaigns the group calls for (in order of preference), as
+    ``blending`` lets it; ``quota`` is each agent's daily target."""
 
     name: str = Field(min_length=1)
     skills: list[str] = Field(min_length=1)
     staff: Annotated[int | tuple[int, ...] | None, BeforeValidator(_counts)] = None
     shifts: list[Shift] | None = Field(default=None, min_length=1)
+    shift_templates: list[ShiftTemplate] | None = Field(default=None, min_length=1)
     absence: Share = 0.0
     outbound: list[str] = Field(default_factory=list)
     blending: Blending | None = None
@@ -41,10 +45,18 @@ class AgentGroup(Strict):
 
     @model_validator(mode="after")
     def _blending_needs_outbound(self) -> AgentGroup:
-        if (self.staff is None) == (self.shifts is None):
+        if self.staff is not None and self.shifts is not None:
             raise ValueError("give the group 'staff' (a head count, or one per interval) or "
                              "'shifts', one of the two")
-        if self.absence and self.shifts is None:
+        if self.shifts is not None and self.shift_templates is not None:
+            raise ValueError("give the group 'shifts' or 'shift_templates', one of the two: "
+                             "templates are what `ccsim staff` chooses its shifts from")
+        if self.staff is None and self.shifts is None and self.shift_templates is None:
+            raise ValueError("give the group 'staff' (a head count, or one per interval) or "
+                             "'shifts', one of the two (or 'shift_templates' for `ccsim "
+                             "staff` to choose its shifts from)")
+        # Templates alone become shifts, whose agent-days absence then thins.
+        if self.absence and self.staff is not None:
             raise ValueError("absence: set, but the group has no 'shifts' (absence is "
                              "drawn per agent and day of a shift)")
         if self.blending is not None and not self.outbound:
@@ -55,6 +67,17 @@ class AgentGroup(Strict):
         if self.pressure is not None and self.quota is None:
             raise ValueError("pressure: set, but the group has no 'quota' to fall behind")
         return self
+
+    @field_validator("shift_templates")
+    @classmethod
+    def _distinct_templates(cls, templates: list[ShiftTemplate] | None
+                            ) -> list[ShiftTemplate] | None:
+        names = [t.name for t in templates or ()]
+        seen = [s for i, s in enumerate(names) if s in names[:i]]
+        if seen:
+            raise ValueError(f"lists the template name {seen[0]!r} twice; names must be "
+                             "unique within a group")
+        return templates
 
     @field_validator("skills", "outbound")
     @classmethod
@@ -71,12 +94,15 @@ class AgentGroup(Strict):
         parts = [f"takes {' → '.join(self.skills)}{order}"]
         if self.shifts is not None:
             parts.append("shifts " + "; ".join(s.describe() for s in self.shifts))
-            if self.absence:
-                parts.append(f"{self.absence:.0%} of agent-days absent")
-        else:
-            counts = [self.staff] if isinstance(self.staff, int) else list(self.staff or ())
+        elif self.staff is not None:
+            counts = [self.staff] if isinstance(self.staff, int) else list(self.staff)
             parts.append("staff " + (str(counts[0]) if min(counts) == max(counts)
                                      else f"{min(counts)}–{max(counts)} over the horizon"))
+        if self.shift_templates is not None:
+            parts.append("shift templates " + "; ".join(t.describe()
+                                                        for t in self.shift_templates))
+        if self.absence:
+            parts.append(f"{self.absence:.0%} of agent-days absent")
         if self.outbound:
             # No blending table: the model's default rule, inbound first.
             blending = (self.blending or Blending()).describe()
@@ -88,6 +114,7 @@ class AgentGroup(Strict):
         """Agents scheduled in ``interval`` by the head counts ``staff`` (for a group with
         shifts, see :meth:`Scenario.planned_staff <ccsim.scenario.Scenario.planned_staff>`)."""
         if self.staff is None:
-            raise ValueError(f"agent group {self.name!r} is staffed by shifts, not head counts")
+            how = "shifts" if self.shifts is not None else "shifts still to be chosen"
+            raise ValueError(f"agent group {self.name!r} is staffed by {how}, not head counts")
         return self.staff if isinstance(self.staff, int) else self.staff[interval]
 
