@@ -114,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         replications = 5 if args.quick else 50
         progress(f"staffing search: staff_day.toml, {replications} seeds a candidate")
         found = staffing.measure(replications, 10 if args.quick else 200)
+        alone = staffing.measure(replications, 10 if args.quick else 200, workers=1)
         print("\n== staffing search (ccsim staff) on experiments/staff_day.toml ==")
-        print(staffing.text(found, replications))
-        out["staffing"] = found
+        print(staffing.text(found, replications, alone))
+        out["staffing"] = {**found, "one_process": alone["total"]}
 
     if "memory" in args.only:
         progress(f"memory: {mem_customers:,} and {10 * mem_customers:,} customers")

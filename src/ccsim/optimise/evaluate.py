@@ -57,6 +57,8 @@ class Evaluator:
         if workers < 1:
             raise ValueError(f"workers: at least 1 (got {workers})")
         self.scenario, self.goals, self.per = scenario, tuple(goals), per
+        #: Candidates simulated so far.
+        self.calls = 0
         self._pool: ProcessPoolExecutor | None = None
         self._client, self._held = client, None
         if client is not None:
@@ -74,6 +76,7 @@ class Evaluator:
 
     def __call__(self, changes: Changes, seeds: Sequence[int]) -> np.ndarray:
         """``values[goal, run, measured interval]`` of the candidate (see :func:`values`)."""
+        self.calls += 1
         # Index slices, not numpy's: a seed may not fit in an int64.
         cuts = np.linspace(0, len(seeds), min(self.slots, len(seeds)) + 1).round().astype(int)
         parts = [list(seeds[a:b]) for a, b in pairwise(cuts)]

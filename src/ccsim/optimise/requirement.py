@@ -34,7 +34,7 @@ close to its goal may fall slightly short (its CI then straddles the goal).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +42,9 @@ import numpy as np
 
 from ccsim.experiment.seeds import run_seeds
 from ccsim.model.result import clock
-from ccsim.optimise.evaluate import Evaluator
+from ccsim.optimise.evaluate import Changes, Evaluator
 from ccsim.optimise.goals import Goal
+from ccsim.optimise.rostering import plan_scenario, repaired, shift_changes, templated
 from ccsim.optimise.search import Progress, Search, nanmean
 from ccsim.optimise.sipp import sipp_staff
 
@@ -83,18 +84,22 @@ class StaffingPlan:
 
 def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = "interval",
           replications: int = 50, validate: int = 200, seed: int = 0,
+          requirement: Mapping[str, Sequence[float]] | None = None,
           workers: int | None = None, client: Any = None, dask_address: str | None = None,
           progress: Progress | None = None) -> StaffingPlan:
-    """The head count per interval of each group staffed by ``staff`` (groups with
-    ``shifts`` stay as they are) that meets every target in every measured interval
-    (``per="interval"``) or day (``"day"``); see the module's docstring. ``targets`` are
-    goals or their text (``"service_level >= 0.8"``, ``"billing: asa <= 30s"``); none:
-    the scenario's ``[targets]``.
-    Candidates run on ``workers`` local processes (default: one per core), on the Dask
-    cluster of ``client``, or on one at ``dask_address`` (``""``: a new local cluster);
-    the plan is the same wherever they run. ``progress(stage, done, total, candidates)``
-    is called as the search goes (``"forward pass"`` or ``"scale"``, ``"trim"``,
-    ``"confirm"``, ``"report"``)."""
+    """The head count per interval of each group staffed by ``staff`` or by
+    ``shift_templates`` (groups with ``shifts`` stay as they are) that meets every target
+    in every measured interval (``per="interval"``) or day (``"day"``), and for a group
+    with templates the cheapest shifts that cover it and meet the targets as simulated;
+    see the module's docstring. ``targets`` are goals or their text (``"service_level >=
+    0.8"``, ``"billing: asa <= 30s"``); none: the scenario's ``[targets]``.
+    ``requirement`` (group → agents per interval, for groups with templates) skips the
+    search: those groups' requirement is covered with shifts, the others keep their
+    staffing. Candidates run on ``workers`` local processes (default: one per core), on
+    the Dask cluster of ``client``, or on one at ``dask_address`` (``""``: a new local
+    cluster); the plan is the same wherever they run. ``progress(stage, done, total,
+    candidates)`` is called as the search goes (``"forward pass"`` or ``"scale"``,
+    ``"trim"``, ``"confirm"``, ``"shifts"``, ``"report"``)."""
     from ccsim.optimise.goals import parse_goal, scenario_goals
 
     names = [c.name for c in scenario.contact_types]
@@ -105,10 +110,14 @@ def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = 
                          "scenario [targets]")
     if per not in PER:
         raise ValueError(f"per: {per!r} is not one of: {', '.join(PER)}")
-    groups = [g.name for g in scenario.agent_groups if g.shifts is None]
+    groups = ([g.name for g in scenario.agent_groups if g.shifts is None]
+              if requirement is None else list(requirement))
     if not groups:
         raise ValueError("the search sets head counts (`staff`), and every group of this "
                          "scenario has shifts")
+    if requirement is not None and (bare := set(groups) - set(templated(scenario, groups))):
+        raise ValueError(f"a requirement is covered with shift templates, and group "
+                         f"{sorted(bare)[0]!r} has none")
     if replications < 2 or validate < 2:
         raise ValueError("replications and validate: at least 2 each (a mean and its CI)")
     costs = _costs(scenario, groups)
@@ -119,16 +128,39 @@ def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = 
             return Search(scenario, goals, seeds, evaluate, groups, costs, per, progress)
 
         first = search(run_seeds(seed, replications))
-        plan = first.by_interval(start) if per == "interval" else first.by_day(start)
         confirm = search(run_seeds(seed + 1, validate))
-        confirm.count = first.count  # the candidates so far, counted on
-        plan = confirm.add(plan, start)
+        if requirement is None:
+            plan = first.by_interval(start) if per == "interval" else first.by_day(start)
+            plan = confirm.add(plan, start)
+            final: dict[str, Any] = first.changes(plan)
+        else:
+            plan = np.array([requirement[g] for g in groups], dtype=float)
+            final = {}
+        shaped = templated(scenario, groups)
+        chosen = None
+        if shaped:
+            fixed = {k: v for k, v in final.items() if k.split(".")[1] not in shaped}
+            # Paid hours are what a cover saves where the group's hours cost nothing.
+            rates = {g: c or 1.0 for g, c in zip(groups, costs, strict=True)}
+            chosen, _ = repaired([first, confirm], {g: plan[groups.index(g)] for g in shaped},
+                                 fixed, rates)
+            final = {**fixed, **shift_changes(chosen)}
         if progress is not None:
-            progress("report", 0, 1, confirm.count)
+            progress("report", 0, 1, evaluate.calls)
         judge = search(run_seeds(seed + 2, validate))
-        evaluation = _evaluate(judge, plan, start)
-    return StaffingPlan(_requirement(scenario, groups, plan, start), _with_staff(first, plan),
-                        evaluation, goals, confirm.count, per=per)
+        evaluation = _evaluate(judge, final, first.changes(start))
+        count = evaluate.calls
+    table = _requirement(scenario, groups, plan, start)
+    shifts = None
+    if chosen is not None:
+        import pandas as pd
+
+        table["cover"] = np.concatenate([chosen[g].coverage if g in chosen
+                                         else np.full(scenario.intervals, np.nan)
+                                         for g in groups])
+        shifts = pd.concat([c.table for c in chosen.values()], ignore_index=True)
+    return StaffingPlan(table, plan_scenario(scenario, final), evaluation, goals,
+                        count, shifts, per)
 
 
 def _costs(scenario: Scenario, groups: list[str]) -> list[float]:
@@ -165,11 +197,7 @@ class _evaluator:
                 cluster.close()
 
 
-def _with_staff(search: Search, heads: np.ndarray) -> Scenario:
-    return search.scenario.with_changes(search.changes(heads))
-
-
-def _evaluate(judge: Search, plan: np.ndarray, sipp: np.ndarray) -> pd.DataFrame:
+def _evaluate(judge: Search, plan: Changes, sipp: Changes) -> pd.DataFrame:
     """Each goal's metric per measured unit under ``plan`` and under ``sipp``, with 95 %
     CIs over the judge's seeds."""
     import pandas as pd
@@ -183,7 +211,7 @@ def _evaluate(judge: Search, plan: np.ndarray, sipp: np.ndarray) -> pd.DataFrame
         table["time"] = [clock(scenario, i) for i in range(first, scenario.intervals)]
     meets = {}
     for prefix, heads in (("", plan), ("sipp_", sipp)):
-        runs = judge.evaluate(judge.changes(heads), judge.seeds)
+        runs = judge.evaluate(heads, judge.seeds)
         n = np.sum(~np.isnan(runs), axis=1)
         mean = nanmean(runs, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -194,9 +222,8 @@ def _evaluate(judge: Search, plan: np.ndarray, sipp: np.ndarray) -> pd.DataFrame
             table.setdefault("day", list(range(1, runs.shape[2] + 1)))
         met = np.ones(runs.shape[2], bool)
         for j, g in enumerate(goals):
-            name = g.metric if g.contact_type == "all" else f"{g.contact_type}:{g.metric}"
-            table[f"{prefix}{name}"] = mean[j]
-            table[f"{prefix}{name}_ci95"] = np.where(n[j] >= 2, half[j], np.nan)
+            table[f"{prefix}{g.column}"] = mean[j]
+            table[f"{prefix}{g.column}_ci95"] = np.where(n[j] >= 2, half[j], np.nan)
             met &= np.array([g.met(v) for v in mean[j]])
         meets[prefix] = met
     table["meets"], table["sipp_meets"] = meets[""], meets["sipp_"]

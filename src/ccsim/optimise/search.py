@@ -62,7 +62,6 @@ class Search:
         self.progress = progress
         self.first = scenario.warmup_intervals
         self._seen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.count = 0
 
     # -- judging a candidate ------------------------------------------------------
 
@@ -89,7 +88,6 @@ class Search:
             short = np.array([[g.shortfall(v) for v in row]
                               for g, row in zip(self.goals, means, strict=True)])
             self._seen[key] = means, short.max(axis=0)
-            self.count += 1
         return self._seen[key]
 
     # -- per interval ---------------------------------------------------------------
@@ -98,9 +96,9 @@ class Search:
         heads = start.copy()
         n = self.scenario.intervals
         for k in range(self.first, n):
-            self._say("forward pass", k - self.first, n - self.first)
+            self.say("forward pass", k - self.first, n - self.first)
             heads = self._fix(heads, k)
-        self._say("trim", 0, 1)
+        self.say("trim", 0, 1)
         return self._trim(heads)
 
     def _fix(self, heads: np.ndarray, k: int) -> np.ndarray:
@@ -114,7 +112,7 @@ class Search:
             flat = flat + 1 if short >= best else 0
             best = min(best, short)
             if heads[:, k].sum() >= limit or flat >= STALLED:
-                raise Unreachable(self._unreachable(heads, j))
+                raise Unreachable(self.unreachable(heads, j))
             heads = self._buy(heads, k, j)
         for g in self.dearest:
             while heads[g, k] > 0:
@@ -170,11 +168,11 @@ class Search:
         def scaled(factor: float) -> np.ndarray:
             return np.ceil(start * factor - 1e-9).astype(np.int64)
 
-        self._say("scale", 0, 1)
+        self.say("scale", 0, 1)
         high = 1.0
         while self.misses(scaled(high)).any():
             if scaled(high).max() > start.max() + MAX_EXTRA:
-                raise Unreachable(self._unreachable(scaled(high), int(
+                raise Unreachable(self.unreachable(scaled(high), int(
                     np.argmax(self.misses(scaled(high))))))
             high *= 1.5
         low = 0.0
@@ -182,7 +180,7 @@ class Search:
             middle = (low + high) / 2
             low, high = (low, middle) if not self.misses(scaled(middle)).any() else (middle, high)
         heads = scaled(high)
-        self._say("trim", 0, 1)
+        self.say("trim", 0, 1)
         spare = (heads - start)[:, self.first:]
         order = [(g, self.first + i) for i in np.argsort(-spare.max(axis=0), kind="stable")
                  for g in self.dearest]
@@ -200,16 +198,16 @@ class Search:
         """``heads`` with an agent more, one at a time, wherever it misses on these seeds:
         per interval the earliest that misses first (it moves the backlog of the later
         ones); per day, in that day's interval furthest below its analytic answer."""
-        self._say("confirm", 0, 1)
+        self.say("confirm", 0, 1)
         limit = heads.sum() + MAX_EXTRA * heads.shape[1]
         while (missing := np.flatnonzero(self.misses(heads))).size:
             unit = int(missing[0])
             if heads.sum() >= limit:
-                raise Unreachable(self._unreachable(heads, unit))
+                raise Unreachable(self.unreachable(heads, unit))
             if self.per == "interval":
                 heads = self._buy(heads, self.first + unit, unit)
             else:
-                days = self._days()
+                days = self.days()
                 inside = [k for k in range(self.first, self.scenario.intervals)
                           if days[k - self.first] == unit]
                 below = (start - heads)[:, inside]
@@ -217,30 +215,34 @@ class Search:
                 heads = _with(heads, int(g), inside[int(i)], +1)
         return heads
 
-    def _days(self) -> list[int]:
+    def days(self) -> list[int]:
         """The measured day (from 0) of each measured interval."""
         from ccsim.model.result import day
 
         days = [day(self.scenario, k) for k in range(self.first, self.scenario.intervals)]
         return [d - days[0] for d in days]
 
-    def _unreachable(self, heads: np.ndarray, unit: int) -> str:
-        means = self.means(heads)
+    def unreachable(self, candidate: np.ndarray | Changes, unit: int) -> str:
+        """Why the search gives up on measured ``unit`` under ``candidate``: its goals
+        missed, with what, where."""
+        means = self.means(candidate)
         missed = [f"{g.text} (got {means[i][unit]:.4g})" for i, g in enumerate(self.goals)
                   if not g.met(means[i][unit])]
+        heads = candidate if isinstance(candidate, np.ndarray) else None
         if self.per == "interval":
             k = self.first + unit
             where = f"interval {k} ({clock(self.scenario, k)})"
-            agents = f"{int(heads[:, k].sum())} agents"
+            agents = f"{int(heads[:, k].sum())} agents" if heads is not None else "the shifts"
         else:
             where = f"day {unit + 1}"
-            agents = f"{int(heads.sum())} agent-intervals"
+            agents = (f"{int(heads.sum())} agent-intervals" if heads is not None
+                      else "the shifts")
         return (f"{where}: {', '.join(missed)} is still missed with {agents}, and more "
                 "agents do not bring it closer; the target cannot be met there")
 
-    def _say(self, stage: str, done: int, total: int) -> None:
+    def say(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
-            self.progress(stage, done, total, self.count)
+            self.progress(stage, done, total, self.evaluate.calls)
 
 
 def _with(heads: np.ndarray, g: int, k: int, change: int) -> np.ndarray:

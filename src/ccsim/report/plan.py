@@ -84,12 +84,15 @@ def plan_text(plan: StaffingPlan) -> str:
     marked when the CI says the goal is missed (✗: all of it on the wrong side) or cannot
     tell (?); then the totals."""
     table = plan.evaluation
+    covered = "cover" in plan.requirement
     heads = plan.requirement.pivot(index="interval", columns="agent_group",
-                                   values=["agents", "sipp"])
+                                   values=["agents", "sipp", *(["cover"] * covered)])
     names = groups(plan)
+    shifted = [g for g in names if covered and heads.cover[g].notna().any()]
     times = plan.requirement.drop_duplicates("interval").set_index("interval").time
     by_day = plan.per == "day"
     staffing = ["agents", "SIPP"] if len(names) == 1 else [f"{g} (SIPP)" for g in names]
+    staffing += ["cover" if len(names) == 1 else f"{g} cover" for g in shifted]
     found = readings(plan)
 
     def goal_cells(judged: list[Reading]) -> list[str]:
@@ -102,9 +105,10 @@ def plan_text(plan: StaffingPlan) -> str:
     for i in kept.index:
         row = [str(i), str(times[i])]
         if len(names) == 1:
-            row += [str(heads.agents[names[0]][i]), str(heads.sipp[names[0]][i])]
+            row += [f"{heads.agents[names[0]][i]:g}", f"{heads.sipp[names[0]][i]:g}"]
         else:
-            row += [f"{heads.agents[g][i]} ({heads.sipp[g][i]})" for g in names]
+            row += [f"{heads.agents[g][i]:g} ({heads.sipp[g][i]:g})" for g in names]
+        row += [f"{heads.cover[g][i]:.3g}" for g in shifted]
         rows.append(row + goal_cells(measured.get(i, [])))
     goal_header = [f"{g.column} ({who})" for g in plan.goals for _, who in WHO]
     lines = [f"staffing plan: {'; '.join(g.text for g in plan.goals)}"
@@ -122,6 +126,10 @@ def plan_text(plan: StaffingPlan) -> str:
         return f"{said['missed']} missed, {said['unclear']} unclear"
 
     ours, sipp = agent_intervals(plan)
+    if plan.shifts is not None:
+        lines.append(f"  shifts: {int(plan.shifts['agents'].sum())} agent-days, "
+                     f"{plan.shifts['paid_hours'].sum():g} paid hours (shifts.csv); cover: "
+                     "agents on duty and off their breaks, mean over the interval")
     lines.append(f"  agent-intervals: plan {ours}, SIPP {sipp}; of {judged_units(plan)}: plan "
                  f"{counts('plan')}, SIPP {counts('SIPP')}; {plan.evaluations} candidates "
                  "simulated")

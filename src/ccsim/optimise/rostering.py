@@ -1,0 +1,100 @@
+"""Step 2 of a staffing plan: shifts that cover the requirement at least cost, simulated
+and repaired.
+
+A group with ``shift_templates`` has its requirement (the head counts the search found,
+or a planner's own) covered by the cheapest choice of its templates' shifts
+(:func:`ccsim.optimise.cover.cover`, exact). The shifts are then simulated as they are —
+breaks, and shift ends that fall where a head count did not, change what the requirement
+assumed — and wherever the goals miss, the requirement of the earliest interval that
+misses (per day: that day's interval with the least cover to spare) goes up by one agent
+and the cover is solved again, until the simulated shifts meet the goals on the search's
+seeds and then on the confirming ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ccsim.optimise.cover import Cover, cover
+from ccsim.optimise.search import MAX_EXTRA, Search, Unreachable
+
+if TYPE_CHECKING:
+    from ccsim.optimise.evaluate import Changes
+    from ccsim.scenario import Scenario
+
+
+def templated(scenario: Scenario, groups: Sequence[str]) -> list[str]:
+    """Those of ``groups`` that have shift templates."""
+    found = {g.name for g in scenario.agent_groups if g.shift_templates}
+    return [g for g in groups if g in found]
+
+
+def covers(scenario: Scenario, need: dict[str, np.ndarray],
+           rates: dict[str, float]) -> dict[str, Cover]:
+    """Each group of ``need`` → the cheapest cover of its requirement per interval."""
+    groups = {g.name: g for g in scenario.agent_groups}
+    return {name: cover(list(agents), groups[name].shift_templates or [], start=scenario.start,
+                        period=scenario.period, agent_group=name, rate=rates[name])
+            for name, agents in need.items()}
+
+
+def shift_changes(chosen: dict[str, Cover]) -> dict[str, Any]:
+    """The changes that staff each group by its cover's shifts (and by nothing else: a
+    group has ``staff`` or ``shifts``, and its templates are spent)."""
+    changes: dict[str, Any] = {}
+    for name, c in chosen.items():
+        changes[f"agent_groups.{name}.staff"] = None
+        changes[f"agent_groups.{name}.shift_templates"] = None
+        changes[f"agent_groups.{name}.shifts"] = [
+            s.model_dump(mode="json", exclude_defaults=True) for s in c.shifts]
+    return changes
+
+
+def repaired(searches: Sequence[Search], need: dict[str, np.ndarray], fixed: Changes,
+             rates: dict[str, float]) -> tuple[dict[str, Cover], dict[str, np.ndarray]]:
+    """The covers of ``need`` (raised where the simulated shifts miss) that meet the
+    goals on each search's seeds in turn, with the other groups as ``fixed`` says; and
+    the requirement they cover."""
+    need = {g: np.asarray(v, dtype=float).copy() for g, v in need.items()}
+    scenario = searches[0].scenario
+    cheapest = min(need, key=lambda g: rates[g])
+    limit = sum(float(v.sum()) for v in need.values()) + MAX_EXTRA * scenario.intervals
+    chosen = covers(scenario, need, rates)
+    for search in searches:
+        search.say("shifts", 0, 1)
+        while (missing := np.flatnonzero(search.misses(_candidate(fixed, chosen)))).size:
+            if sum(float(v.sum()) for v in need.values()) >= limit:
+                raise Unreachable(search.unreachable(_candidate(fixed, chosen),
+                                                              int(missing[0])))
+            k = _where(search, int(missing[0]), chosen[cheapest], need[cheapest])
+            need[cheapest][k] += 1
+            chosen = covers(scenario, need, rates)
+    return chosen, need
+
+
+def _candidate(fixed: Changes, chosen: dict[str, Cover]) -> dict[str, Any]:
+    return {**fixed, **shift_changes(chosen)}
+
+
+def _where(search: Search, unit: int, given: Cover, need: np.ndarray) -> int:
+    """The interval whose requirement goes up when ``unit`` misses: the interval itself,
+    or that day's interval with the least cover to spare (the earliest on a tie)."""
+    if search.per == "interval":
+        return search.first + unit
+    days = search.days()
+    inside = [k for k in range(search.first, search.scenario.intervals)
+              if days[k - search.first] == unit]
+    spare = given.coverage[inside] - need[inside]
+    return inside[int(np.argmin(spare))]
+
+
+def plan_scenario(scenario: Scenario, changes: Changes) -> Scenario:
+    """``scenario`` with ``changes``, and without the keys they unset: a group staffed by
+    shifts has no ``staff`` and no ``shift_templates`` (TOML has no null for them)."""
+    data = scenario.with_changes(changes).to_dict()
+    data["agent_groups"] = [{k: v for k, v in g.items() if v is not None}
+                            for g in data["agent_groups"]]
+    return type(scenario).from_dict(data)
