@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--target", action="append", default=[], metavar="TARGET",
                        help='a goal, e.g. "service_level >= 0.8", "billing: asa <= 30s" '
                        "(repeatable; default: the scenario's [targets])")
+    staff.add_argument("--requirement", type=Path, metavar="REQ.csv",
+                       help="skip the search: cover this requirement (columns interval, "
+                       "time, agent_group, agents) with the groups' shift_templates")
     staff.add_argument("--per", choices=("interval", "day"), default="interval",
                        help="judge the targets in every measured interval (default) or over "
                        "each day")
@@ -348,6 +351,7 @@ def _print_agents_needed(args: argparse.Namespace, rate: float) -> None:
 def _staff(args: argparse.Namespace) -> int:
     from ccsim.optimise import parse_goal, staff
     from ccsim.optimise.files import save_plan
+    from ccsim.optimise.requirement_file import read_requirement
     from ccsim.report.plan import plan_text
     from ccsim.report.plan_page import write_plan_report
     from ccsim.scenario import load_scenario
@@ -358,6 +362,8 @@ def _staff(args: argparse.Namespace) -> int:
         if value is not None and value < least:
             raise ScenarioError(f"must be at least {least} (got {value})", option)
     scenario = load_scenario(args.file)
+    requirement = (read_requirement(args.requirement, scenario)
+                   if args.requirement is not None else None)
     names = [c.name for c in scenario.contact_types]
     goals = []
     for text in args.target:
@@ -380,8 +386,8 @@ def _staff(args: argparse.Namespace) -> int:
         if args.dask is not None:
             _quiet_dask_logs()
         plan = staff(scenario, goals, per=args.per, replications=args.replications,
-                     validate=args.validate, seed=args.seed, workers=args.workers,
-                     dask_address=args.dask, progress=progress)
+                     validate=args.validate, seed=args.seed, requirement=requirement,
+                     workers=args.workers, dask_address=args.dask, progress=progress)
     except ValueError as error:  # a goal it cannot meet, a scenario it cannot staff
         raise ScenarioError(str(error), source=str(args.file)) from None
     except WorkerDied as error:
