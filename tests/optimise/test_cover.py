@@ -131,9 +131,11 @@ def _small_cases(draw):
     for j in range(draw(st.integers(1, 2))):
         every = draw(st.sampled_from([15, 30]))
         length = draw(st.sampled_from([60, 90, 120, 180]))
-        first = draw(st.integers(0, (n * 30 - 1) // every)) * every
+        # Shifts lie within the horizon (a run simulates no more).
+        assume(length <= n * 30)
+        first = draw(st.integers(0, (n * 30 - length) // every)) * every
         count = draw(st.integers(1, 2))
-        last = min(first + (count - 1) * every, n * 30 - 1) // every * every
+        last = min(first + (count - 1) * every, n * 30 - length) // every * every
         breaks, at = [], draw(st.sampled_from([15, 30]))
         for _ in range(draw(st.integers(0, 2))):
             size = draw(st.sampled_from([15, 30]))
@@ -232,9 +234,11 @@ def _days(days: int, start: str = "06:00") -> list[float]:
 
 def test_over_days_a_run_places_the_shifts_where_the_cover_counted_them():
     # From 08:00 over two and a half days: the day shifts from 06:00 come first on the
-    # morning of day 2, as a run places them, and the last day's late starts are past
-    # the horizon; the night shifts run on over midnight.
+    # morning of day 2, as a run places them, and the last day's starts too late to end
+    # within the horizon are not offered (so its last hours need nobody here); the night
+    # shifts run on over midnight.
     need = _days(5, "08:00")[:120]
+    need[-8:] = [0.0] * 8
     found = cover(need, WEEK_TEMPLATES, start="08:00", period=1800, agent_group="team",
                   rate=25.0)
     _check(found, need, WEEK_TEMPLATES, "08:00", 1800)
@@ -284,7 +288,7 @@ def test_an_interval_that_needs_more_than_the_max_agents_is_named():
                                           r"the shift templates give at most 2 agents there "
                                           r"within their max_agents \(on duty then: 'early' "
                                           r"\(at most 2 a day\)\)$"):
-        cover([1, 1, 3, 1], [capped], start="08:00", period=1800)
+        cover([1, 1, 3, 1, 0, 0, 0, 0, 0, 0], [capped], start="08:00", period=1800)
 
 
 def test_caps_that_each_interval_meets_alone_but_not_all_together_are_named():
@@ -303,8 +307,17 @@ def test_a_start_outside_a_horizon_shorter_than_a_day_is_an_error():
     with pytest.raises(ValueError, match=r"^shift template 'early': starts at 06:00, outside "
                                          r"the horizon \(12h from 08:00\), where its shifts "
                                          r"would cover nothing; let its starts fall within "
-                                         r"08:00–20:00$"):
+                                         r"08:00–12:00$"):
         cover([1] * 24, [early], start="08:00", period=1800)
+    late = _template("late", "8h", "08:00", "14:00", every="1h")
+    with pytest.raises(ValueError, match=r"^shift template 'late': a shift starting at 13:00 "
+                                         r"ends after the horizon \(12h from 08:00\), and a "
+                                         r"run simulates shifts within it; let its shifts "
+                                         r"start by 12:00$"):
+        cover([1] * 24, [late], start="08:00", period=1800)
+    with pytest.raises(ValueError, match=r"^shift template 'late': lasts 8h, longer than the "
+                                         r"horizon \(4h from 08:00\)"):
+        cover([1] * 8, [late], start="08:00", period=1800)
 
 
 @pytest.mark.parametrize(("need", "keys", "words"), [

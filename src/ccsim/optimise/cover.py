@@ -6,7 +6,7 @@ Interval ``i`` of the horizon is covered by each agent for the share of it they 
 duty and off their breaks (a shift or a break off the interval grid covers part of an
 interval), and must be covered by at least its requirement; the agents of a template on
 a day number at most its ``max_agents``; the cost is the hours paid (a shift's length
-less its unpaid breaks, past the end of the horizon too) times the group's rate. The
+less its unpaid breaks) times the group's rate; every shift lies within the horizon. The
 optimum is exact: an integer programme (:mod:`ccsim.optimise.programme`) solved by HiGHS
 (``scipy.optimize.milp``) to a gap of 0.
 
@@ -132,20 +132,31 @@ def _requirement(requirement: Sequence[float]) -> np.ndarray:
 
 
 def _within(templates: Sequence[ShiftTemplate], start: str, horizon: float) -> None:
-    """Over a horizon shorter than a day, every start falls within it: a start clock
-    time before the horizon's comes the next day (as a run places a shift), past the end
-    of such a horizon, where its shifts could cover nothing. Said, rather than left out
-    unseen: the planner meant those starts to work."""
+    """Over a horizon shorter than a day, every shift lies within it: a start clock time
+    before the horizon's comes the next day (as a run places a shift), past the end of
+    such a horizon, and a run simulates a shift only within its horizon. Said, rather than
+    left out unseen: the planner meant those starts to work. (Over several days, the last
+    day's starts too late to end in time are left out: the days before use them.)"""
     if horizon >= DAY:
         return
+    span = f"the horizon ({duration(horizon)} from {start})"
     for t in templates:
-        late = [s for s in t.start_times() if offset(s, start) >= horizon]
+        if t.length > horizon:
+            raise ValueError(f"shift template {t.name!r}: lasts {duration(t.length)}, longer "
+                             f"than {span}, and a run simulates shifts within it")
+        latest = _clock(clock_seconds(start) + horizon - t.length)
+        outside = [s for s in t.start_times() if offset(s, start) >= horizon]
+        if outside:
+            raise ValueError(
+                f"shift template {t.name!r}: starts at {outside[0]}, outside {span}, where "
+                f"its shifts would cover nothing; let its starts fall within "
+                f"{start}–{latest}")
+        late = [s for s in t.start_times() if offset(s, start) + t.length > horizon]
         if late:
             raise ValueError(
-                f"shift template {t.name!r}: starts at {late[0]}, outside the horizon "
-                f"({duration(horizon)} from {start}), where its shifts would cover "
-                f"nothing; let its starts fall within {start}–"
-                f"{_clock(clock_seconds(start) + horizon)}")
+                f"shift template {t.name!r}: a shift starting at {late[0]} ends after "
+                f"{span}, and a run simulates shifts within it; let its shifts start by "
+                f"{latest}")
 
 
 def _coverable(need: np.ndarray, programme: Programme, start: str, period: float) -> None:

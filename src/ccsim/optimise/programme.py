@@ -64,15 +64,16 @@ def offset(clock: str, start: str) -> float:
 
 
 def starts(templates: Sequence[ShiftTemplate], start: str, horizon: float) -> list[Start]:
-    """Every day, template and start time whose shift starts within the horizon (of
-    ``horizon`` seconds from clock time ``start``), in that order: the last day of a
-    horizon may end before some starts."""
+    """Every day, template and start time whose shift lies within the horizon (of
+    ``horizon`` seconds from clock time ``start``), in that order. A run simulates a
+    shift only within its horizon (a ``shifts`` entry must end in it), so a start too late
+    for its shift to end in time is not offered: the last day's night shift, say."""
     found = []
     for day in range(1, days_in(horizon) + 1):
         for j, t in enumerate(templates):
             for clock in t.start_times():
                 on = (day - 1) * DAY + offset(clock, start)
-                if on < horizon:
+                if on + t.length <= horizon:
                     found.append(Start(day, j, clock, on))
     return found
 

@@ -46,10 +46,11 @@ def shift_changes(chosen: dict[str, Cover]) -> dict[str, Any]:
     group has ``staff`` or ``shifts``, and its templates are spent)."""
     changes: dict[str, Any] = {}
     for name, c in chosen.items():
-        changes[f"agent_groups.{name}.staff"] = None
+        # A requirement of nobody is covered by no shift: the group has no agent.
+        changes[f"agent_groups.{name}.staff"] = None if c.shifts else 0
         changes[f"agent_groups.{name}.shift_templates"] = None
         changes[f"agent_groups.{name}.shifts"] = [
-            s.model_dump(mode="json", exclude_defaults=True) for s in c.shifts]
+            s.model_dump(mode="json", exclude_defaults=True) for s in c.shifts] or None
     return changes
 
 
