@@ -120,3 +120,29 @@ def test_a_requirement_for_a_group_without_templates_is_refused():
     day = _morning(staff=3)
     with pytest.raises(ValueError, match="group 'team' has none"):
         staff(day, ["service_level >= 0.8"], requirement={"team": np.ones(len(VOLUMES))})
+
+
+def test_templates_that_cannot_cover_an_interval_are_an_error_naming_it(tmp_path):
+    path = tmp_path / "late.toml"
+    path.write_text("""
+start = "08:00"
+period = "30min"
+[[contact_types]]
+name = "calls"
+arrivals = { volumes = [20, 20, 20, 20] }
+handle_time = { dist = "exponential", mean = "4min" }
+[[agent_groups]]
+name = "team"
+skills = ["calls"]
+[[agent_groups.shift_templates]]
+name = "early"
+length = "1h"
+starts = { from = "08:00", to = "08:00", every = "30min" }
+""")
+    done = subprocess.run([sys.executable, "-m", "ccsim.cli", "staff", str(path), "--target",
+                           "service_level >= 0.8", "-n", "2", "--validate", "2", "--workers",
+                           "1", "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"ccsim: error: {path}: interval 2 (09:00–09:30) needs "), \
+        done.stderr
+    assert "no shift template is on duty then" in done.stderr
