@@ -253,11 +253,14 @@ def _shifts(chosen: list[Chosen], templates: Sequence[ShiftTemplate], start: str
     for (j, clock, placement), counts in sorted(
             agents.items(), key=lambda kv: (kv[0][0], offset(kv[0][1], start), kv[0][2])):
         t = templates[j]
+        breaks = [Break(at=_clock(clock_seconds(clock) + after), length=b.length, paid=b.paid)
+                  for after, b in zip(placement, t.breaks, strict=True)]
+        # The breaks in the name too: the same hours with breaks placed apart are two
+        # shifts, and the agents table tells them apart by name.
+        rests = f" ({', '.join(f'break {b.at}' for b in breaks)})" if breaks else ""
         found.append(Shift(
-            name=f"{t.name} {_hours(clock, t.length)}", start=clock, length=t.length,
-            agents=counts[0] if days == 1 else tuple(counts),
-            breaks=[Break(at=_clock(clock_seconds(clock) + after), length=b.length,
-                          paid=b.paid) for after, b in zip(placement, t.breaks, strict=True)]))
+            name=f"{t.name} {_hours(clock, t.length)}{rests}", start=clock, length=t.length,
+            agents=counts[0] if days == 1 else tuple(counts), breaks=breaks))
     return found
 
 
