@@ -21,6 +21,9 @@ day are searched differently (:mod:`ccsim.optimise.search`).
 the plan is simulated on ``validate`` other seeds, and an interval whose mean misses there
 gets one more agent at a time until it meets on them too.
 
+**Shifts.** A group with ``shift_templates`` then gets the cheapest shifts that cover its
+requirement, simulated and repaired where they miss (:mod:`ccsim.optimise.rostering`).
+
 **What it guarantees**: every measured interval meets every goal on the mean of the
 search's seeds and on that of the confirming seeds; after the search (before the
 confirmation adds any agent) no single agent could be taken out of any interval without
@@ -44,7 +47,13 @@ from ccsim.experiment.seeds import run_seeds
 from ccsim.model.result import clock
 from ccsim.optimise.evaluate import Changes, Evaluator
 from ccsim.optimise.goals import Goal
-from ccsim.optimise.rostering import plan_scenario, repaired, shift_changes, templated
+from ccsim.optimise.rostering import (
+    names_of,
+    plan_scenario,
+    repaired,
+    shift_changes,
+    templated,
+)
 from ccsim.optimise.search import Progress, Search, nanmean
 from ccsim.optimise.sipp import sipp_staff
 
@@ -116,8 +125,9 @@ def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = 
         raise ValueError("the search sets head counts (`staff`), and every group of this "
                          "scenario has shifts")
     if requirement is not None and (bare := set(groups) - set(templated(scenario, groups))):
-        raise ValueError(f"a requirement is covered with shift templates, and group "
-                         f"{sorted(bare)[0]!r} has none")
+        raise ValueError(f"requirement: {sorted(bare)[0]!r} is no agent group with "
+                         "shift_templates to cover it with (expected one of: "
+                         f"{', '.join(templated(scenario, names_of(scenario))) or 'none'})")
     if replications < 2 or validate < 2:
         raise ValueError("replications and validate: at least 2 each (a mean and its CI)")
     costs = _costs(scenario, groups)
@@ -142,8 +152,8 @@ def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = 
             fixed = {k: v for k, v in final.items() if k.split(".")[1] not in shaped}
             # Paid hours are what a cover saves where the group's hours cost nothing.
             rates = {g: c or 1.0 for g, c in zip(groups, costs, strict=True)}
-            chosen, _ = repaired([first, confirm], {g: plan[groups.index(g)] for g in shaped},
-                                 fixed, rates)
+            chosen = repaired([first, confirm], {g: plan[groups.index(g)] for g in shaped},
+                              fixed, rates)
             final = {**fixed, **shift_changes(chosen)}
         if progress is not None:
             progress("report", 0, 1, evaluate.calls)

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario
 
 
+def names_of(scenario: Scenario) -> list[str]:
+    """The names of the scenario's agent groups."""
+    return [g.name for g in scenario.agent_groups]
+
+
 def templated(scenario: Scenario, groups: Sequence[str]) -> list[str]:
     """Those of ``groups`` that have shift templates."""
     found = {g.name for g in scenario.agent_groups if g.shift_templates}
@@ -55,10 +60,9 @@ def shift_changes(chosen: dict[str, Cover]) -> dict[str, Any]:
 
 
 def repaired(searches: Sequence[Search], need: dict[str, np.ndarray], fixed: Changes,
-             rates: dict[str, float]) -> tuple[dict[str, Cover], dict[str, np.ndarray]]:
+             rates: dict[str, float]) -> dict[str, Cover]:
     """The covers of ``need`` (raised where the simulated shifts miss) that meet the
-    goals on each search's seeds in turn, with the other groups as ``fixed`` says; and
-    the requirement they cover."""
+    goals on each search's seeds in turn, with the other groups as ``fixed`` says."""
     need = {g: np.asarray(v, dtype=float).copy() for g, v in need.items()}
     scenario = searches[0].scenario
     cheapest = min(need, key=lambda g: rates[g])
@@ -73,7 +77,7 @@ def repaired(searches: Sequence[Search], need: dict[str, np.ndarray], fixed: Cha
             k = _where(search, int(missing[0]), chosen[cheapest], need[cheapest])
             need[cheapest][k] += 1
             chosen = covers(scenario, need, rates)
-    return chosen, need
+    return chosen
 
 
 def _candidate(fixed: Changes, chosen: dict[str, Cover]) -> dict[str, Any]:
