@@ -118,7 +118,9 @@ starts = { from = "08:00", to = "09:00", every = "30min" }
 
 def test_a_requirement_for_a_group_without_templates_is_refused():
     day = _morning(staff=3)
-    with pytest.raises(ValueError, match="group 'team' has none"):
+    with pytest.raises(ValueError, match="requirement: .team. is no agent group with "
+                                         "shift_templates to cover it with \\(expected one "
+                                         "of: none\\)"):
         staff(day, ["service_level >= 0.8"], requirement={"team": np.ones(len(VOLUMES))})
 
 
