@@ -6,13 +6,14 @@ or a planner's own) covered by the cheapest choice of its templates' shifts
 (:func:`ccsim.optimise.cover.cover`, exact). The shifts are then simulated as they are —
 breaks, and shift ends that fall where a head count did not, change what the requirement
 assumed — and wherever the goals miss, the requirement of the earliest interval that
-misses (per day: that day's interval with the least cover to spare) goes up by one agent
-and the cover is solved again, until the simulated shifts meet the goals on the search's
-seeds and then on the confirming ones.
+misses (per day: that day's interval with the most contacts per agent covering it) goes
+up to one agent more than its cover gives, and the cover is solved again, until the
+simulated shifts meet the goals on the search's seeds and then on the confirming ones.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -74,8 +75,11 @@ def repaired(searches: Sequence[Search], need: dict[str, np.ndarray], fixed: Cha
             if sum(float(v.sum()) for v in need.values()) >= limit:
                 raise Unreachable(search.unreachable(_candidate(fixed, chosen),
                                                               int(missing[0])))
-            k = _where(search, int(missing[0]), chosen[cheapest], need[cheapest])
-            need[cheapest][k] += 1
+            k = _where(search, int(missing[0]), chosen[cheapest])
+            # One agent more than the cover gives there now: raising a requirement the
+            # cover already exceeds would choose the same shifts again.
+            need[cheapest][k] = max(need[cheapest][k], math.floor(
+                chosen[cheapest].coverage[k] + 1e-9)) + 1
             chosen = covers(scenario, need, rates)
     return chosen
 
@@ -84,16 +88,19 @@ def _candidate(fixed: Changes, chosen: dict[str, Cover]) -> dict[str, Any]:
     return {**fixed, **shift_changes(chosen)}
 
 
-def _where(search: Search, unit: int, given: Cover, need: np.ndarray) -> int:
+def _where(search: Search, unit: int, given: Cover) -> int:
     """The interval whose requirement goes up when ``unit`` misses: the interval itself,
-    or that day's interval with the least cover to spare (the earliest on a tie)."""
+    or that day's interval with the most contacts per agent covering it (the earliest on
+    a tie)."""
     if search.per == "interval":
         return search.first + unit
+    scenario = search.scenario
     days = search.days()
-    inside = [k for k in range(search.first, search.scenario.intervals)
+    inside = [k for k in range(search.first, scenario.intervals)
               if days[k - search.first] == unit]
-    spare = given.coverage[inside] - need[inside]
-    return inside[int(np.argmin(spare))]
+    load = np.sum([scenario.volumes(c) for c in scenario.contact_types], axis=0)
+    per_agent = load[inside] / np.maximum(given.coverage[inside], 1e-9)
+    return inside[int(np.argmax(per_agent))]
 
 
 def plan_scenario(scenario: Scenario, changes: Changes) -> Scenario:
