@@ -372,8 +372,9 @@ def spread(column: np.ndarray, start: np.ndarray, end: np.ndarray, axes: Axes,
 
     add(first, first < intervals, np.minimum(end, (first + 1) * period) - start)
     add(last, (last > first) & (last < intervals), end - last * period)
-    for g, i, j in zip(column[last > first + 1], first[last > first + 1],
-                       np.minimum(last, intervals)[last > first + 1], strict=True):
+    longer = last > first + 1  # (few: as Python ints, not numpy scalars, to index with)
+    for g, i, j in zip(column[longer].tolist(), first[longer].tolist(),
+                       np.minimum(last[longer], intervals).tolist(), strict=True):
         into[i + 1:j, g] += period
 
 

@@ -122,10 +122,10 @@ class _Tables:
     them drops the statistics, so that a kept (or pickled) result holds only its tables."""
 
     def __init__(self, scenario: Scenario, tally: Tally, staff: np.ndarray,
-                 groups: list[Group], columns: tables.Columns,
+                 group_names: list[str], columns: tables.Columns,
                  group_measures: Sequence[tables.GroupMeasure],
                  agents: list[dict[str, float]] | None) -> None:
-        self._inputs: tuple[Any, ...] | None = (scenario, tally, staff, groups, columns,
+        self._inputs: tuple[Any, ...] | None = (scenario, tally, staff, group_names, columns,
                                                 tuple(group_measures))
         self._agents = agents
         self._built: dict[str, Any] = {}
@@ -179,8 +179,7 @@ class _Tables:
 
     def _make_groups(self) -> pd.DataFrame:
         scenario, tally, staff, groups, _, group_measures = self._need()
-        table = frame(tables.group_rows(tally, staff, [g.name for g in groups], group_measures,
-                                        scenario))
+        table = frame(tables.group_rows(tally, staff, groups, group_measures, scenario))
         _when(table, scenario)
         return table
 
@@ -197,7 +196,7 @@ class _Tables:
         trace = getattr(tally, "trace", None)
         if trace is None:
             return None
-        return trace([c.name for c in scenario.contact_types], [g.name for g in groups])
+        return trace([c.name for c in scenario.contact_types], groups)
 
     def _make_agents(self) -> pd.DataFrame | None:
         return frame(self._agents) if self._agents is not None else None
@@ -227,7 +226,9 @@ def build_result(
         scenario=scenario.name,
         seed=seed,
         summary=tables.summary(tally, columns),
-        tables=_Tables(scenario, tally, staff, groups, columns, group_measures, agents),
+        # The groups' names only: a result keeps no agent alive (see Centre.close).
+        tables=_Tables(scenario, tally, staff, [g.name for g in groups], columns,
+                       group_measures, agents),
     )
 
 

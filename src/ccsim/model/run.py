@@ -60,6 +60,7 @@ def simulate(
     centre = Centre(scenario, seed, trace=trace, router=router, policies=[*own, *policies])
     centre.run()
     result = centre.result()
+    centre.close()
     # A policy of one's own may be installed in the next run and reset there: its metrics
     # are read now, not when the tables are first read.
     return result.build() if policies else result
