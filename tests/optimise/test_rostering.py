@@ -160,3 +160,26 @@ def test_a_day_goal_raises_a_low_requirement_where_the_day_has_least_cover_to_sp
     # The day is met by raising the cover where the calls are: the peak, not the edges.
     cover = plan.requirement.cover
     assert cover[2:4].min() > cover.iloc[-2:].max(), plan.requirement
+
+
+def test_with_two_teams_of_shifts_the_team_whose_calls_miss_gets_the_agents():
+    # Each team takes one type only; the sellers are cheaper, but only clerks help billing.
+    hour = [{"name": "hour", "length": "1h",
+             "starts": {"from": "08:00", "to": "09:00", "every": "30min"}}]
+    day = Scenario(
+        start="08:00", period="30min", service_level={"answer_within": "20s"},
+        contact_types=[{"name": name, "arrivals": {"volumes": [30, 30, 30, 30]},
+                        "handle_time": {"dist": "exponential", "mean": "4min"}}
+                       for name in ("sales", "billing")],
+        agent_groups=[{"name": "sellers", "skills": ["sales"], "shift_templates": hour},
+                      {"name": "clerks", "skills": ["billing"], "shift_templates": hour}],
+        costs={"agent_groups": {"sellers": {"per_hour": 20}, "clerks": {"per_hour": 40}}})
+    goals = ["sales: service_level >= 0.8", "billing: service_level >= 0.8"]
+    plan = staff(day, goals, replications=10, validate=20, seed=6, workers=1,
+                 requirement={"sellers": [1.0] * 4, "clerks": [1.0] * 4})
+    r = plan.requirement
+    for team in ("sellers", "clerks"):
+        assert (r[r.agent_group == team].cover >= 4).all(), r
+    e = plan.evaluation
+    for column in ("sales:service_level", "billing:service_level"):
+        assert not (e[column] + e[f"{column}_ci95"] < 0.8).any(), e

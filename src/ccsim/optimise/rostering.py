@@ -63,25 +63,42 @@ def shift_changes(chosen: dict[str, Cover]) -> dict[str, Any]:
 def repaired(searches: Sequence[Search], need: dict[str, np.ndarray], fixed: Changes,
              rates: dict[str, float]) -> dict[str, Cover]:
     """The covers of ``need`` (raised where the simulated shifts miss) that meet the
-    goals on each search's seeds in turn, with the other groups as ``fixed`` says."""
+    goals on each search's seeds in turn, with the other groups as ``fixed`` says. With
+    several groups, the raise goes to the group whose new cover shrinks the shortfall
+    most per unit of its rate (the cheapest if none does), as the search buys agents."""
     need = {g: np.asarray(v, dtype=float).copy() for g, v in need.items()}
     scenario = searches[0].scenario
-    cheapest = min(need, key=lambda g: rates[g])
     limit = sum(float(v.sum()) for v in need.values()) + MAX_EXTRA * scenario.intervals
     chosen = covers(scenario, need, rates)
     for search in searches:
         search.say("shifts", 0, 1)
         while (missing := np.flatnonzero(search.misses(_candidate(fixed, chosen)))).size:
+            unit = int(missing[0])
             if sum(float(v.sum()) for v in need.values()) >= limit:
-                raise Unreachable(search.unreachable(_candidate(fixed, chosen),
-                                                              int(missing[0])))
-            k = _where(search, int(missing[0]), chosen[cheapest])
-            # One agent more than the cover gives there now: raising a requirement the
-            # cover already exceeds would choose the same shifts again.
-            need[cheapest][k] = max(need[cheapest][k], math.floor(
-                chosen[cheapest].coverage[k] + 1e-9)) + 1
-            chosen = covers(scenario, need, rates)
+                raise Unreachable(search.unreachable(_candidate(fixed, chosen), unit))
+            options = {g: _raised(search, unit, need, chosen, g, rates) for g in need}
+            if len(options) == 1:
+                need, chosen = next(iter(options.values()))
+                continue
+            short = search.misses(_candidate(fixed, chosen))[unit]
+            gains = {g: short - search.misses(_candidate(fixed, c))[unit]
+                     for g, (_, c) in options.items()}
+            best = max(need, key=lambda g: (gains[g] > 0, gains[g] / rates[g], -rates[g]))
+            need, chosen = options[best]
     return chosen
+
+
+def _raised(search: Search, unit: int, need: dict[str, np.ndarray], chosen: dict[str, Cover],
+            group: str, rates: dict[str, float]
+            ) -> tuple[dict[str, np.ndarray], dict[str, Cover]]:
+    """``need`` with ``group``'s requirement raised where ``unit`` misses, and its covers:
+    one agent more than the group's cover gives there now (raising a requirement the
+    cover already exceeds would choose the same shifts again)."""
+    k = _where(search, unit, chosen[group])
+    raised = {**need, group: need[group].copy()}
+    raised[group][k] = max(need[group][k], math.floor(chosen[group].coverage[k] + 1e-9)) + 1
+    scenario = search.scenario
+    return raised, {**chosen, group: covers(scenario, {group: raised[group]}, rates)[group]}
 
 
 def _candidate(fixed: Changes, chosen: dict[str, Cover]) -> dict[str, Any]:
