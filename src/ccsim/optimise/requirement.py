@@ -47,13 +47,7 @@ from ccsim.experiment.seeds import run_seeds
 from ccsim.model.result import clock
 from ccsim.optimise.evaluate import Changes, Evaluator
 from ccsim.optimise.goals import Goal
-from ccsim.optimise.rostering import (
-    names_of,
-    plan_scenario,
-    repaired,
-    shift_changes,
-    templated,
-)
+from ccsim.optimise.rostering import plan_scenario, repaired, shift_changes, templated
 from ccsim.optimise.search import Progress, Search, nanmean
 from ccsim.optimise.sipp import sipp_staff
 
@@ -119,6 +113,7 @@ def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = 
                          "scenario [targets]")
     if per not in PER:
         raise ValueError(f"per: {per!r} is not one of: {', '.join(PER)}")
+    all_groups = [g.name for g in scenario.agent_groups]
     groups = ([g.name for g in scenario.agent_groups if g.shifts is None]
               if requirement is None else list(requirement))
     if not groups:
@@ -127,7 +122,7 @@ def staff(scenario: Scenario, targets: Sequence[str | Goal] = (), *, per: str = 
     if requirement is not None and (bare := set(groups) - set(templated(scenario, groups))):
         raise ValueError(f"requirement: {sorted(bare)[0]!r} is no agent group with "
                          "shift_templates to cover it with (expected one of: "
-                         f"{', '.join(templated(scenario, names_of(scenario))) or 'none'})")
+                         f"{', '.join(templated(scenario, all_groups)) or 'none'})")
     if replications < 2 or validate < 2:
         raise ValueError("replications and validate: at least 2 each (a mean and its CI)")
     costs = _costs(scenario, groups)
@@ -219,6 +214,8 @@ def _evaluate(judge: Search, plan: Changes, sipp: Changes) -> pd.DataFrame:
     if judge.per == "interval":
         table["interval"] = list(range(first, scenario.intervals))
         table["time"] = [clock(scenario, i) for i in range(first, scenario.intervals)]
+    else:
+        table["day"] = list(range(1, judge.days()[-1] + 2))
     meets = {}
     for prefix, heads in (("", plan), ("sipp_", sipp)):
         runs = judge.evaluate(heads, judge.seeds)
@@ -228,8 +225,6 @@ def _evaluate(judge: Search, plan: Changes, sipp: Changes) -> pd.DataFrame:
             spread = np.sqrt(nanmean((runs - mean[:, None, :]) ** 2, axis=1) * n
                              / np.maximum(n - 1, 1))
             half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * spread / np.sqrt(n)
-        if judge.per == "day":
-            table.setdefault("day", list(range(1, runs.shape[2] + 1)))
         met = np.ones(runs.shape[2], bool)
         for j, g in enumerate(goals):
             table[f"{prefix}{g.column}"] = mean[j]
@@ -237,8 +232,7 @@ def _evaluate(judge: Search, plan: Changes, sipp: Changes) -> pd.DataFrame:
             met &= np.array([g.met(v) for v in mean[j]])
         meets[prefix] = met
     table["meets"], table["sipp_meets"] = meets[""], meets["sipp_"]
-    frame = pd.DataFrame(table)
-    return frame[["day", *[c for c in frame.columns if c != "day"]]] if "day" in frame else frame
+    return pd.DataFrame(table)
 
 
 def _requirement(scenario: Scenario, groups: list[str], plan: np.ndarray,

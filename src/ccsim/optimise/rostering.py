@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario
 
 
-def names_of(scenario: Scenario) -> list[str]:
-    """The names of the scenario's agent groups."""
-    return [g.name for g in scenario.agent_groups]
-
-
 def templated(scenario: Scenario, groups: Sequence[str]) -> list[str]:
     """Those of ``groups`` that have shift templates."""
     found = {g.name for g in scenario.agent_groups if g.shift_templates}

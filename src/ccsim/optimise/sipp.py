@@ -49,13 +49,13 @@ def sipp_staff(scenario: Scenario, goals: Sequence[Goal],
     out: dict[str, list[int]] = {}
     for name in names:
         kinds = given[name]
+        if not kinds:
+            out[name] = [0] * scenario.intervals
+            continue
         wanted = _strictest(goals, {"all", *(types[k].name for k in kinds)})
         heads = []
         for i in range(scenario.intervals):
             arrivals = sum(volumes[k][i] for k in kinds)
-            if not kinds:
-                heads.append(0)
-                continue
             if arrivals <= 0 or not wanted:
                 heads.append(1)
                 continue
