@@ -124,16 +124,19 @@ class Results:
         """Means over replications and ``<metric>_ci95`` (95% CI half-widths, Student t;
         see :func:`ccsim.experiment.summary.summarize`): one row per variant (``by=None``:
         the whole centre), per variant and contact type (``by="contact_type"``: ``all``
-        first, then each type), per variant and agent group (``by="group"``:
-        occupancy without and with the drain, busy and staffed hours), or per variant and
-        day of the horizon (``by="day"``: the whole centre's metrics of each day)."""
+        first, then each type, followed by its segments' rows where it has segments), per
+        variant and agent group (``by="group"``: occupancy without and with the drain, busy
+        and staffed hours), or per variant and day of the horizon (``by="day"``: the whole
+        centre's metrics of each day)."""
         parameters = {v["label"]: v["parameters"] for v in self.manifest["variants"]}
         if by is None:
             return summarize(self.runs, self.variants, parameters, self.parameters)
         if by == "contact_type":
             table = self._with_failed(self.types)
+            # With segments, a type's row (segment "all") and each segment's.
             return summarize(table, self.variants, parameters, self.parameters,
-                             by="contact_type")
+                             by=("contact_type", "segment") if "segment" in table
+                             else "contact_type")
         if by == "group":
             if self.groups.empty:
                 return summarize(self.runs.iloc[:0], self.variants, parameters,

@@ -53,7 +53,7 @@ def summarize(
     parameters: dict[str, dict[str, Any]] | None = None,
     columns: list[str] | None = None,
     *,
-    by: str | None = None,
+    by: str | tuple[str, ...] | None = None,
     metrics: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """One row per variant (in the order of ``variants``): its ``parameters`` (label →
@@ -65,8 +65,9 @@ def summarize(
     unit (fractions, seconds, contacts). A run whose metric is NaN (e.g. ``asa`` with
     nothing answered) or a metric missing from ``runs`` does not count in its n.
 
-    With ``by`` (a column of ``runs`` such as ``contact_type`` or ``agent_group``), one row
-    per variant and level of that column, in the order the levels first appear.
+    With ``by`` (a column of ``runs`` such as ``contact_type`` or ``agent_group``, or a
+    tuple of columns such as ``("contact_type", "segment")``), one row per variant and
+    level of those columns, in the order the levels first appear.
     ``metrics`` defaults to the registry's: every core metric, and a policy's own where
     ``runs`` has them."""
     import pandas as pd
@@ -76,16 +77,17 @@ def summarize(
         dict.fromkeys(p for values in parameters.values() for p in values)
     )
     ok = runs[runs["status"] == "ok"]
-    levels = [None] if by is None else list(dict.fromkeys(runs[by]))
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    levels = list(dict.fromkeys(zip(*(runs[k] for k in keys), strict=True))) if keys else [()]
     rows = []
     for label in variants:
         mine = ok[ok["variant"] == label]
         failed = int(((runs["variant"] == label) & (runs["status"] != "ok")).sum())
         for level in levels:
-            part = mine if by is None else mine[mine[by] == level]
-            row: dict[str, Any] = {"variant": label}
-            if by is not None:
-                row[by] = level
+            part = mine
+            for key, value in zip(keys, level, strict=True):
+                part = part[part[key] == value]
+            row: dict[str, Any] = {"variant": label, **dict(zip(keys, level, strict=True))}
             row.update({p: parameters.get(label, {}).get(p) for p in names})
             row["replications"] = len(part)
             row["failed"] = failed
@@ -133,9 +135,11 @@ def _values(table: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def interval_summary(intervals: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
-    """Per variant, contact type and interval: the mean over replications of each metric
-    of ``names`` and ``<metric>_ci95`` (Student t, as the summaries)."""
-    keys = ["variant", "contact_type", "interval"]
+    """Per variant, contact type (and segment, with segments) and interval: the mean over
+    replications of each metric of ``names`` and ``<metric>_ci95`` (Student t, as the
+    summaries)."""
+    keys = ["variant", "contact_type", *(["segment"] if "segment" in intervals else []),
+            "interval"]
     # The centre first, then each type, as in the other per-type tables.
     ordered = intervals.sort_values("contact_type", key=lambda c: c != "all", kind="stable")
     stats = ordered.groupby(keys, sort=False)[list(names)].agg(["mean", "std", "count"])

@@ -2,21 +2,23 @@
 
 Everything a run counts is attributed to a cell of the same declared axes: the reporting
 *interval* (``period`` seconds each; the first ``warmup`` simulated but not measured), the
-contact *class* (a contact type today; a type × segment tomorrow) and the agent *group* —
-and, for contacts, their *attempt kind* (first attempts and those counted apart) and
-*outcome*. The tally, the policies' counters and the tables all read one :class:`Axes`
+contact *class* (a contact type, or type × segment where it has segments) and the agent
+*group* — and, for contacts, their *attempt kind* (first attempts and those counted apart)
+and *outcome*. The tally, the policies' counters and the tables all read one :class:`Axes`
 instead of keeping their own sizes, and :meth:`Axes.interval` is the one definition of the
 interval of a time.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.model.contacts import FIRST, Outcome, attempt_kind
+from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_kind
 from ccsim.model.registry import outside
 
 if TYPE_CHECKING:
@@ -37,10 +39,12 @@ class Axes:
     period: float  #: seconds per interval
     intervals: int  #: intervals of the horizon, warm-up included
     warmup: int  #: the first intervals, simulated but not measured
-    classes: int  #: contact classes (contact types)
+    classes: int  #: contact classes: each type's segments (a type without: one class)
     groups: int  #: agent groups
     attempts: tuple[int, ...] = (FIRST,)
     outcomes: tuple[Outcome, ...] = CORE_OUTCOMES
+    #: the classes of each contact type, in type order (empty: one each, no segments)
+    segments: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, scenario: Scenario, attempts: Iterable[str] = (),
@@ -49,15 +53,43 @@ class Axes:
         kinds named ``attempts`` (other than first) and record ``outcomes`` (names of
         registered outcome metrics)."""
         declared = sorted(Outcome(name) for name in outcomes)
+        types = scenario.contact_types
+        segments = (tuple(len(c.segments or [None]) for c in types)
+                    if any(c.segments for c in types) else ())
         return cls(
             period=scenario.period,
             intervals=scenario.intervals,
             warmup=scenario.warmup_intervals,
-            classes=len(scenario.contact_types),
+            classes=sum(segments) or len(types),
             groups=len(scenario.agent_groups),
             attempts=tuple(dict.fromkeys((FIRST, *map(attempt_kind, attempts)))),
             outcomes=tuple(dict.fromkeys((*CORE_OUTCOMES, *declared))),
+            segments=segments,
         )
+
+    @property
+    def segmented(self) -> bool:
+        """Whether some contact type has segments (its classes are type × segment)."""
+        return bool(self.segments)
+
+    @cached_property
+    def offsets(self) -> tuple[int, ...]:
+        """The first class of each contact type (the type's own number, without
+        segments)."""
+        if not self.segments:
+            return tuple(range(self.classes))
+        return tuple(itertools.accumulate(self.segments[:-1], initial=0))
+
+    def class_of(self, contact: Contact) -> int:
+        """The contact class of ``contact``: its type's, or its customer's segment's."""
+        return self.offsets[contact.kind] + contact.segment
+
+    def classes_of(self, kind: int) -> slice:
+        """The classes of contact type number ``kind``."""
+        if not self.segments:
+            return slice(kind, kind + 1)
+        start = self.offsets[kind]
+        return slice(start, start + self.segments[kind])
 
     @property
     def outside(self) -> tuple[Outcome, ...]:

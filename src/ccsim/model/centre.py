@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from heapq import heappop, heappush
 from itertools import count
 from typing import Any
@@ -43,10 +44,11 @@ from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.duty import Duty, planned_columns
 from ccsim.model.host import Host
 from ccsim.model.policies import HOOKS, Policy, hooks, method
-from ccsim.model.queues import FifoQueue, LiveQueue, Queue
+from ccsim.model.queues import FifoQueue, LiveQueue, PriorityQueue, Queue
 from ccsim.model.result import RunResult, build_result
 from ccsim.model.roster import Roster
 from ccsim.model.routing import Router, SkillRouter
+from ccsim.model.segments import SegmentSource, capped, rank_of, ranks, shares
 from ccsim.model.service import ServiceChain
 from ccsim.model.shifts import AgentPlan, staffing
 from ccsim.model.tables import GroupMeasure, Measure, ratio
@@ -117,11 +119,15 @@ class Centre(Host, Duty):
         #: staff[i, g]: head count of group g on duty at the start of interval i
         self.staff = self.roster.staff
         axes = self._axes()
+        default = scenario.service_level.answer_within
         self.tally = tally_type(axes, trace)(
             axes,
-            answer_within=scenario.service_level.answer_within,
-            expected=np.array([scenario.volumes(c) for c in types], dtype=float).T,
+            answer_within=[t for c in types for t in c.answer_within_of(default)],
+            expected=np.hstack([np.multiply.outer(scenario.volumes(c), shares(c))
+                                for c in types]),
         )
+        #: limit[k]: the longest a caller of type k waits before leaving a message (s)
+        self._limit = [c.max_wait.after if c.max_wait else math.inf for c in types]
         self.tally.scheduled = self.roster.scheduled
         if any(group.named for group in self.groups):  # their duty as worked, not as planned
             self.tally.scheduled = self.roster.scheduled.copy()
@@ -129,7 +135,7 @@ class Centre(Host, Duty):
                 if group.named:
                     self.tally.scheduled[:, group.index] = 0.0
                     group.record = self.tally.duty
-        self.queues = self._make_queues(len(types), getattr(router, "live_queues", False))
+        self.queues = self._make_queues(getattr(router, "live_queues", False))
         entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
         #: work_lines[g]: what holds work for group g, truthy while some may wait: its
         #: queues' raw lines, and its policies' own lines of work
@@ -155,8 +161,9 @@ class Centre(Host, Duty):
     def _axes(self) -> Axes:
         """The axes of the run's statistics: the attempt kinds the policies inject are
         counted apart, and the outcomes they record are reported."""
+        own = ["messages"] if any(c.max_wait for c in self.scenario.contact_types) else []
         return Axes.of(self.scenario, [a for p in self.policies for a in p.attempts],
-                       [o for p in self.policies for o in p.outcomes])
+                       [*own, *(o for p in self.policies for o in p.outcomes)])
 
     #: ``late(agent, end)``: whether a policy gives work, at its end's own time, to an
     #: agent whose work ended while nothing waited (None: it goes idle; see
@@ -165,13 +172,22 @@ class Centre(Host, Duty):
     _late: Callable[[Agent, float], bool] | None = None
     _late_lines: Sequence[list] = ()
 
-    def _make_queues(self, kinds: int, live: bool) -> list[Queue]:
-        """One queue per contact type; with deadline heaps if the router or a policy reads
-        ``live``, resolving each abandonment at its time if a policy needs it then."""
+    def _make_queues(self, live: bool) -> list[Queue]:
+        """One queue per contact type (a priority queue where its segments' priorities
+        differ); with deadline heaps if the router or a policy reads ``live``, resolving
+        each abandonment at its time if a policy needs it then."""
         if any(p.timely_abandonment for p in self.policies):
-            return [LiveQueue(self._abandoned, self.at) for _ in range(kinds)]
-        live = live or any(p.live_queues for p in self.policies)
-        return [(LiveQueue if live else FifoQueue)(self._abandoned) for _ in range(kinds)]
+            def line() -> Queue:
+                return LiveQueue(self._abandoned, self.at)
+        else:
+            kind = LiveQueue if live or any(p.live_queues for p in self.policies) else FifoQueue
+
+            def line() -> Queue:
+                return kind(self._abandoned)
+        # A type with segments of several priorities: a line per priority.
+        levels = [max(ranks(c)) + 1 for c in self.scenario.contact_types]
+        return [line() if n == 1 else PriorityQueue([line() for _ in range(n)], rank_of)
+                for n in levels]
 
     def _bind(self) -> None:
         """Install the policies, then choose the steps of the hot path: each calls only
@@ -250,18 +266,7 @@ class Centre(Host, Duty):
         seed, offer, able, at = self.seed, self._offer, self._able[kind], self._at
         settle, peek = self._settle, self.env.peek
         pending, flush = self.tally.pending, self.tally.flush
-        if spec.arrivals.times is not None:
-            self.tally.arrived(kind, np.array(spec.arrivals.times, dtype=float))
-            times = iter(spec.arrivals.times)
-        else:
-            times = arrival_times(
-                self.scenario.volumes(spec),
-                self.scenario.period,
-                stream(seed, f"arrivals:{spec.name}"),
-                seen=lambda batch: self.tally.arrived(kind, batch),
-            )
         handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
-
         # Bound methods of constants: C-level callables, cheaper than Python functions.
         never, none = math.inf.__float__, (0.0).__float__
         patience, wrap_up = (
@@ -270,6 +275,22 @@ class Centre(Host, Duty):
             none if spec.wrap_up is None
             else draws(spec.wrap_up.build(), stream(seed, f"wrap_up:{spec.name}")),
         )
+        # ``make(now)``: the contact arriving at ``now``, where made otherwise than inline.
+        make: Callable[[float], Contact] | None = None
+        seen: Callable[[np.ndarray], None] = partial(self.tally.arrived,
+                                                     self.tally.axes.offsets[kind])
+        patience = capped(patience, self._limit[kind])
+        if spec.segments:
+            source = SegmentSource(spec, kind, seed, self.tally.axes.offsets[kind],
+                                   self.tally.arrived_classes, patience, handle, wrap_up,
+                                   cap=self._limit[kind])
+            make, seen = source.make, source.seen
+        if spec.arrivals.times is not None:
+            seen(np.array(spec.arrivals.times, dtype=float))
+            times = iter(spec.arrivals.times)
+        else:
+            times = arrival_times(self.scenario.volumes(spec), self.scenario.period,
+                                  stream(seed, f"arrivals:{spec.name}"), seen=seen)
 
         def arrive(event: Fired[float]) -> None:
             nonlocal arrive
@@ -277,7 +298,8 @@ class Centre(Host, Duty):
             if pending() >= FOLD_EVERY:
                 flush()
             while True:
-                contact = Contact(kind, now, now + patience(), handle(), wrap_up())
+                contact = (Contact(kind, now, now + patience(), handle(), wrap_up())
+                           if make is None else make(now))
                 for group in able:
                     if group.busy and group.busy[0][0] <= now:
                         settle(group, now)
@@ -447,7 +469,10 @@ class Centre(Host, Duty):
         return any(self._work_lines[group.index])  # each line's truth, in C
 
     def _abandoned(self, contact: Contact) -> None:
-        self.tally.record(contact, Outcome.ABANDONED, contact.deadline - contact.arrival)
+        wait = contact.deadline - contact.arrival
+        # A wait cut at the type's max_wait is a message, not an abandonment.
+        self.tally.record(contact, Outcome.ABANDONED if wait < self._limit[contact.kind]
+                          else Outcome.MESSAGE, wait)
         for hook in self._on_abandoned:
             hook(contact, contact.deadline)
 

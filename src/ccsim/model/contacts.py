@@ -57,6 +57,7 @@ class Outcome(int):
     UNSERVED: ClassVar[Outcome]  #: still waiting when no agent was left to serve it
     CALLBACK_ACCEPTED: ClassVar[Outcome]  #: accepted a callback and hung up
     CLOSED: ClassVar[Outcome]  #: arrived while its type was closed and was turned away
+    MESSAGE: ClassVar[Outcome]  #: waited its type's ``max_wait`` and left a message
 
     def __new__(cls, value: int | str) -> Outcome:
         for outcome in _OUTCOMES:
@@ -92,6 +93,7 @@ Outcome.BLOCKED = Outcome._define("blocked")
 Outcome.UNSERVED = Outcome._define("unserved")
 Outcome.CALLBACK_ACCEPTED = Outcome._define("callbacks_accepted", "callback_accepted")
 Outcome.CLOSED = Outcome._define("closed")
+Outcome.MESSAGE = Outcome._define("messages", "message")
 
 
 def outcomes() -> tuple[Outcome, ...]:
@@ -107,6 +109,11 @@ class Contact:
     #: its attempt kind (:func:`attempt_kind`): a class attribute, so that a first attempt
     #: carries nothing; a subclass for another kind sets its own
     attempt: ClassVar[int] = FIRST
+    #: the number of its customer's segment in its type's list, and the place of that
+    #: segment's priority in its type's queue (0 first): class attributes too, 0 for a
+    #: type without segments (see :mod:`ccsim.model.segments`)
+    segment: ClassVar[int] = 0
+    rank: ClassVar[int] = 0
 
     def __init__(self, kind: int, arrival: float, deadline: float, handle: float, wrap_up: float):
         self.kind = kind  #: index of the contact type in the scenario

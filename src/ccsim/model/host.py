@@ -96,7 +96,7 @@ class Host:
             raise ValueError(f"inject(): the contact arrives at {contact.arrival!r} s, "
                              f"before the current time {now!r} s")
         if first_attempt:
-            self.tally.arrived_at(contact.kind, contact.arrival)
+            self.tally.arrived_at(self.tally.axes.class_of(contact), contact.arrival)
         self.at(contact.arrival, lambda now: self._arrive(contact, now))
 
     def _arrive(self, contact: Contact, now: float) -> None:

@@ -38,6 +38,7 @@ A rate whose denominator is zero is NaN, never 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -83,9 +84,12 @@ class Counts:
         self.hist = np.zeros((*shape, _BINS), dtype=np.int32)
 
     def fold(self, interval: np.ndarray, kind: np.ndarray, outcome: np.ndarray,
-             wait: np.ndarray, answer_within: float, outside: tuple[int, ...] = ()) -> None:
-        """Add contacts of measured ``interval``s (and ``kind``, ``outcome``, ``wait``);
-        those of the ``outside`` outcomes only to ``offered`` and ``counts``."""
+             wait: np.ndarray, answer_within: np.ndarray,
+             outside: tuple[int, ...] = ()) -> None:
+        """Add contacts of measured ``interval``s (and class ``kind``, ``outcome``,
+        ``wait``), judged against the service-level threshold of their class
+        (``answer_within[kind]``, seconds); those of the ``outside`` outcomes only to
+        ``offered`` and ``counts``."""
         if not len(interval):
             return
         if int(outcome.max()) >= len(self.counts):  # an outcome registered during the run
@@ -107,7 +111,7 @@ class Counts:
         self.counts[:, low:high] += np.bincount(
             outcome * size + cell, minlength=len(self.counts) * size
         ).reshape(len(self.counts), *shape)
-        within = wait <= answer_within
+        within = wait <= answer_within[kind]
         self.in_sl[low:high] += count(answered & within)
         self.short[low:high] += count((outcome == Outcome.ABANDONED) & within)
         self.wait_answered[low:high] += count(answered, wait)
@@ -135,10 +139,12 @@ class Tally:
     #: Whether :meth:`event` and :meth:`note` keep anything (a trace).
     tracing = False
 
-    def __init__(self, axes: Axes, *, answer_within: float, expected: np.ndarray | None = None):
+    def __init__(self, axes: Axes, *, answer_within: float | Sequence[float],
+                 expected: np.ndarray | None = None):
         self.axes = axes
         self.period = axes.period  # (the staffed time of the tables reads it)
-        self.answer_within = answer_within
+        #: answer_within[k]: the service-level threshold of contact class k, seconds
+        self.answer_within = np.broadcast_to(np.asarray(answer_within, float), (axes.classes,))
         shape = (axes.intervals, axes.classes)
         #: expected[i, k]: the arrivals of type k the forecast expects in interval i
         self.expected = np.zeros(shape) if expected is None else np.asarray(expected, float)
@@ -170,13 +176,23 @@ class Tally:
         self._append_task = (t[0].append, t[1].append, t[2].append)
 
     def arrived(self, kind: int, times: np.ndarray) -> None:
-        """First attempts of type ``kind`` arrive at ``times`` (seconds): they are offered."""
+        """First attempts of class ``kind`` (a type without segments) arrive at ``times``
+        (seconds): they are offered."""
         interval = self.axes.index(times)
         interval = interval[(interval >= 0) & (interval < self.axes.intervals)]
         self.first.offered[:, kind] += np.bincount(interval, minlength=self.axes.intervals)
 
+    def arrived_classes(self, classes: np.ndarray, times: np.ndarray) -> None:
+        """First attempts of contact ``classes`` arrive at ``times`` (seconds, one class
+        each): they are offered."""
+        interval = self.axes.index(times)
+        inside = (interval >= 0) & (interval < self.axes.intervals)
+        self.first.offered += np.bincount(
+            interval[inside] * self.axes.classes + classes[inside],
+            minlength=self.first.offered.size).reshape(self.first.offered.shape)
+
     def arrived_at(self, kind: int, time: float, attempt: int = FIRST) -> None:
-        """One contact of type ``kind`` and ``attempt`` kind arrives at ``time`` (seconds):
+        """One contact of class ``kind`` and ``attempt`` kind arrives at ``time`` (seconds):
         offered, for a first attempt; counted among its kind's, for another."""
         interval = int(self.axes.index(time))
         if 0 <= interval < self.axes.intervals:
@@ -283,7 +299,7 @@ class Tally:
             first = slice(None) if attempt is None else attempt[:len(group)] == FIRST
             self._spread(group[first], start[first], end[first], self.busy_time)
         arrival = np.concatenate((arrival_a, arrival_o))
-        kind = np.concatenate((kind_a, kind_o)).astype(np.intp)
+        kind = self._classes(np.concatenate((kind_a, kind_o)).astype(np.intp))
         outcome = np.concatenate((np.full(len(arrival_a), _ANSWERED), outcome_o)).astype(np.intp)
         wait = np.concatenate((start - arrival_a, wait_o))
         if len(outcome) and (outcome.min() < 0 or outcome.max() >= len(outcomes())):
@@ -306,6 +322,11 @@ class Tally:
         all first attempts)."""
         return None
 
+    def _classes(self, kind: np.ndarray) -> np.ndarray:
+        """The contact class of each pending contact record of type ``kind``, answered
+        ones first (a run without segments: the type)."""
+        return kind
+
     def _spread(
         self, group: np.ndarray, start: np.ndarray, end: np.ndarray, into: np.ndarray
     ) -> None:
@@ -320,24 +341,41 @@ class Tally:
 
 
 class SplitTally(Tally):
-    """A :class:`Tally` that counts each attempt kind of its axes apart: it records the
-    attempt kind of every contact. An answered contact of another kind is busy time like
-    any other (occupancy is the agents'), spread with the agents' tasks."""
+    """A :class:`Tally` that counts each attempt kind of its axes apart, and each segment
+    of a type: it records the attempt kind (and, with segments, the segment) of every
+    contact. An answered contact of another kind is busy time like any other (occupancy is
+    the agents'), spread with the agents' tasks."""
 
-    def __init__(self, axes: Axes, *, answer_within: float, expected: np.ndarray | None = None):
+    def __init__(self, axes: Axes, *, answer_within: float | Sequence[float],
+                 expected: np.ndarray | None = None):
         super().__init__(axes, answer_within=answer_within, expected=expected)
         self._attempts: tuple[list[int], list[int]] = ([], [])  # answered, other
+        self._segments: tuple[list[int], list[int]] | None = (
+            ([], []) if axes.segmented else None)
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         super().record(contact, outcome, wait)
         self._attempts[1].append(contact.attempt)
+        if self._segments is not None:
+            self._segments[1].append(contact.segment)
 
     def answered(self, contact: Contact, group: int, start: float, end: float,
                  agent: int = -1) -> None:
         super().answered(contact, group, start, end)
         self._attempts[0].append(contact.attempt)
+        if self._segments is not None:
+            self._segments[0].append(contact.segment)
         if contact.attempt != FIRST:
             self.task(group, start, end)
+
+    def _classes(self, kind: np.ndarray) -> np.ndarray:
+        if self._segments is None:
+            return kind
+        answered, other = self._segments
+        segment = np.array(answered + other, dtype=np.intp)
+        answered.clear()
+        other.clear()
+        return np.asarray(self.axes.offsets, dtype=np.intp)[kind] + segment
 
     def _take_attempts(self) -> np.ndarray | None:
         answered, other = self._attempts

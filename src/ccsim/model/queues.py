@@ -204,8 +204,8 @@ class LiveQueue(FifoQueue):
         contact.deadline = math.inf  # its heap entry, if any, is stale
         self.held += 1
 
-    def release(self) -> None:
-        """A held contact has left the line."""
+    def release(self, contact: Contact | None = None) -> None:
+        """A held contact (``contact``) has left the line."""
         self.held -= 1
 
     def position(self, contact: Contact, now: float) -> int | None:
@@ -342,13 +342,19 @@ class LiveQueue(FifoQueue):
 class PriorityQueue(Queue):
     """Priority classes fixed at arrival: ``classes[0]`` first, each first come first
     served. ``priority(contact)`` gives a contact's class. Abandonment stays exact and lazy:
-    within a class the order is fixed, and a contact that hung up is passed over when met."""
+    within a class the order is fixed, and a contact that hung up is passed over when met.
+    Where the classes are :class:`LiveQueue` lines, a policy may withdraw or hold a caller
+    and ask its :meth:`position` (the callers ahead of it under priority)."""
 
     __slots__ = ("classes", "priority")
 
     def __init__(self, classes: Sequence[Queue], priority: Callable[[Contact], int]):
         self.classes = list(classes)
         self.priority = priority
+
+    @property
+    def held(self) -> int:  # type: ignore[override]
+        return sum(line.held for line in self.classes)
 
     def push(self, contact: Contact, now: float) -> None:
         self.classes[self.priority(contact)].push(contact, now)
@@ -370,8 +376,50 @@ class PriorityQueue(Queue):
     def live(self, now: float) -> int:
         return sum(line.live(now) for line in self.classes)
 
+    def at_least(self, k: int, now: float) -> bool:
+        for line in self.classes:
+            if k <= 0:
+                return True
+            if line.at_least(k, now):
+                return True
+            k -= line.live(now)
+        return k <= 0
+
     def drain(self) -> list[Contact]:
         return [c for line in self.classes for c in line.drain()]
 
     def __bool__(self) -> bool:
         return any(self.classes)
+
+    # --- what a policy may do to a caller in a line (LiveQueue lines) ---
+
+    def _line(self, contact: Contact) -> LiveQueue:
+        line = self.classes[self.priority(contact)]
+        if not isinstance(line, LiveQueue):
+            raise TypeError("withdraw, hold and position need LiveQueue lines (a policy "
+                            "that uses them sets live_queues)")
+        return line
+
+    def withdraw(self, contact: Contact, now: float) -> None:
+        """As :meth:`LiveQueue.withdraw`, in ``contact``'s line."""
+        self._line(contact).withdraw(contact, now)
+
+    def hold(self, contact: Contact, now: float) -> None:
+        """As :meth:`LiveQueue.hold`, in ``contact``'s line."""
+        self._line(contact).hold(contact, now)
+
+    def release(self, contact: Contact | None = None) -> None:
+        """A held ``contact`` has left its line (see :meth:`LiveQueue.release`)."""
+        if contact is None:
+            raise TypeError("release(): a priority queue needs the contact held")
+        self._line(contact).release()
+
+    def position(self, contact: Contact, now: float) -> int | None:
+        """``contact``'s place among the live callers at ``now`` who will be answered
+        before it (1: next), or ``None`` if it no longer waits: everyone live in the lines
+        of higher priority, then its own line up to it."""
+        line = self.priority(contact)
+        place = self._line(contact).position(contact, now)
+        if place is None:
+            return None
+        return place + sum(ahead.live(now) for ahead in self.classes[:line])

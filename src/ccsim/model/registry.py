@@ -264,6 +264,15 @@ _HOURS = _of(
 )
 
 
+# Limits on waiting (the centre: a type's `max_wait`).
+_LIMITS = _of(
+    "max_wait",
+    _count("messages", "offered contacts still waiting after their type's `max_wait` that "
+           "left a message instead (neither answered nor abandoned)"),
+    key=("messages",),
+)
+
+
 def _per_answered(row: Mapping[str, float], scenario: Scenario) -> float:
     answered = row["answered"]
     return row["total_cost"] / answered if answered > 0 else math.nan
@@ -343,6 +352,7 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
     "outbound": lambda s: bool(s.outbound),
     "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
     "hours": lambda s: any(c.hours is not None for c in s.contact_types),
+    "max_wait": lambda s: any(c.max_wait is not None for c in s.contact_types),
     "shifts": lambda s: any(g.shifts is not None for g in s.agent_groups),
     "costs": lambda s: s.costs is not None,
 }
@@ -431,8 +441,8 @@ class _Names:
 
 
 #: Every metric, by name, in the order tables show them.
-METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS, *_SHIFTS,
-                             *_COSTS))
+METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS, *_LIMITS,
+                    *_SHIFTS, *_COSTS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

@@ -58,6 +58,14 @@ class Repeat(Contact):
     def first(self) -> Contact:
         return self._first
 
+    @property
+    def segment(self) -> int:  # type: ignore[override]
+        return self._first.segment  # the customer's, on every attempt
+
+    @property
+    def rank(self) -> int:  # type: ignore[override]
+        return self._first.rank
+
 
 class Resolution(Policy):
     """The ``resolution`` of the scenario's contact types, and the repeats it brings."""
@@ -74,10 +82,10 @@ class Resolution(Policy):
         self.elasticity = [g.pressure.resolution_elasticity if g.pressure else 0.0
                            for g in groups]
         self.horizon = scenario.horizon
-        #: first attempts answered and settled, by interval of arrival × type × group of
-        #: the agent who answered
-        self.counters = Counters(Axes.of(scenario), (len(types), len(groups)),
-                                 ("answered", "settled"))
+        #: first attempts answered and settled, by interval of arrival × contact class ×
+        #: group of the agent who answered
+        axes = Axes.of(scenario)
+        self.counters = Counters(axes, (axes.classes, len(groups)), ("answered", "settled"))
         self._answered = self.counters.values["answered"]
         self._settled = self.counters.values["settled"]
 
@@ -112,7 +120,7 @@ class Resolution(Policy):
             chance *= kept ** self.elasticity[g]
         settled = self.draw[kind]() < chance
         if contact.attempt == FIRST:
-            cell = self.counters.cell(contact.arrival, kind, g)
+            cell = self.counters.cell(contact.arrival, self.counters.axes.class_of(contact), g)
             self._answered[cell] += 1
             self._settled[cell] += settled
         if settled:
@@ -126,7 +134,7 @@ class Resolution(Policy):
         next_call = Repeat(first, contact.round + 1 if isinstance(contact, Repeat) else 1, again,
                            again + patience() if patience is not None else math.inf,
                            self.handle[kind](), wrap() if wrap is not None else 0.0)
-        self.centre.tally.arrived_at(kind, again, REPEAT)
+        self.centre.tally.arrived_at(self.counters.axes.class_of(first), again, REPEAT)
         self.centre.tally.event(first, again, "repeat_arrived")
         self.centre.inject(next_call)
 

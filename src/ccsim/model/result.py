@@ -83,12 +83,15 @@ class RunResult:
         table: pd.DataFrame | None = self._tables.frame("agents")
         return table
 
-    def per_interval(self, metric: str, contact_type: str = "all") -> np.ndarray:
+    def per_interval(self, metric: str, contact_type: str = "all",
+                     segment: str = "all") -> np.ndarray:
         """``metric`` (a column of :attr:`intervals`) in each measured interval, for
-        ``contact_type`` (``all``: the whole centre), as a numpy array; no pandas."""
+        ``contact_type`` (``all``: the whole centre) and ``segment`` (``all``: the whole
+        type), as a numpy array; no pandas."""
         import numpy as np
 
-        rows = [r for r in self._tables.interval_rows if r["contact_type"] == contact_type]
+        rows = [r for r in self._tables.interval_rows if r["contact_type"] == contact_type
+                and r.get("segment", "all") == segment]
         if not rows:
             names = sorted({str(r["contact_type"]) for r in self._tables.interval_rows})
             raise KeyError(f"no contact type {contact_type!r}; expected one of: "
@@ -97,12 +100,14 @@ class RunResult:
             raise KeyError(f"no metric {metric!r}; expected one of: {', '.join(rows[0])}")
         return np.array([r[metric] for r in rows], dtype=float)
 
-    def per_day(self, metric: str, contact_type: str = "all") -> np.ndarray:
+    def per_day(self, metric: str, contact_type: str = "all",
+                segment: str = "all") -> np.ndarray:
         """``metric`` over each day of the measured window (the rows of :attr:`days`), for
-        ``contact_type`` (``all``: the whole centre), as a numpy array; no pandas."""
+        ``contact_type`` (``all``: the whole centre) and ``segment`` (``all``: the whole
+        type), as a numpy array; no pandas."""
         import numpy as np
 
-        rows = self._tables.day_rows(contact_type)
+        rows = self._tables.day_rows(contact_type, segment)
         if metric not in rows[0]:
             raise KeyError(f"no metric {metric!r}; expected one of: {', '.join(rows[0])}")
         return np.array([r[metric] for r in rows], dtype=float)
@@ -134,23 +139,20 @@ class _Tables:
     def interval_rows(self) -> list[tables.Row]:
         if "interval_rows" not in self._built:
             scenario, tally, staff, _, columns, _ = self._need()
-            names = [c.name for c in scenario.contact_types]
-            self._built["interval_rows"] = tables.interval_rows(tally, staff, names, columns)
+            self._built["interval_rows"] = tables.interval_rows(
+                tally, staff, tables.parts_of(scenario, tally.axes), columns)
         rows: list[tables.Row] = self._built["interval_rows"]
         return rows
 
-    def day_rows(self, contact_type: str) -> list[tables.Row]:
-        """The days table's rows for ``contact_type`` (``all``: the whole centre)."""
-        key = f"day_rows:{contact_type}"
+    def day_rows(self, contact_type: str, segment: str = "all") -> list[tables.Row]:
+        """The days table's rows for ``contact_type`` (``all``: the whole centre), or one
+        of its segments."""
+        key = f"day_rows:{contact_type}:{segment}"
         if key not in self._built:
             scenario, tally, _, _, columns, _ = self._need()
-            names = [c.name for c in scenario.contact_types]
-            if contact_type != "all" and contact_type not in names:
-                raise KeyError(f"no contact type {contact_type!r}; expected one of: all, "
-                               f"{', '.join(names)}")
-            kind = None if contact_type == "all" else names.index(contact_type)
             days = [day(scenario, i) for i in range(scenario.intervals)]
-            self._built[key] = tables.day_rows(tally, days, columns, kind)
+            self._built[key] = tables.day_rows(
+                tally, days, columns, _part(scenario, tally, contact_type, segment))
         rows: list[tables.Row] = self._built[key]
         return rows
 
@@ -185,8 +187,7 @@ class _Tables:
 
     def _make_types(self) -> pd.DataFrame:
         scenario, tally, _, _, columns, _ = self._need()
-        names = [c.name for c in scenario.contact_types]
-        return frame(tables.type_rows(tally, names, columns))
+        return frame(tables.type_rows(tally, tables.parts_of(scenario, tally.axes), columns))
 
     def _make_days(self) -> pd.DataFrame:
         return frame(self.day_rows("all"))
@@ -196,13 +197,31 @@ class _Tables:
         trace = getattr(tally, "trace", None)
         if trace is None:
             return None
-        return trace([c.name for c in scenario.contact_types], groups)
+        segments = ([[s.name for s in c.segments or ()] for c in scenario.contact_types]
+                    if tally.axes.segmented else None)
+        return trace([c.name for c in scenario.contact_types], groups, segments)
 
     def _make_agents(self) -> pd.DataFrame | None:
         return frame(self._agents) if self._agents is not None else None
 
 
 _FRAMES = ("intervals", "groups", "types", "days", "trace", "agents")
+
+
+def _part(scenario: Scenario, tally: Tally, contact_type: str, segment: str) -> tables.Part:
+    """The row label of ``contact_type`` (``all``: the whole centre) and ``segment``
+    (``all``: the type's row), or a KeyError naming those there are."""
+    parts = tables.parts_of(scenario, tally.axes)
+    if contact_type == "all" and segment == "all":
+        return tables.ALL
+    for part in parts:
+        if part.contact_type == contact_type and (part.segment or "all") == segment:
+            return part
+    known = ", ".join(["all", *(p.contact_type if p.segment is None
+                                else f"{p.contact_type}/{p.segment}" for p in parts)])
+    raise KeyError(f"no contact type {contact_type!r}"
+                   f"{f' with segment {segment!r}' if segment != 'all' else ''}; "
+                   f"expected one of: {known}")
 
 
 def build_result(

@@ -17,6 +17,7 @@ from ccsim.model.policies import Policy
 from ccsim.model.repeats import Resolution
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
+from ccsim.model.waiting_room import WaitingRoom
 from ccsim.scenario import Scenario
 
 
@@ -33,10 +34,9 @@ def simulate(
     The same scenario and seed give identical results. ``trace=True`` also returns one row
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
-    the scenario's own (``hours``, ``lines``, ``callbacks``, ``resolution``, ``outbound``; a
-    ``CallbackPolicy`` or ``Outbound`` among ``policies`` replaces the scenario's, e.g.
-    with a rule of one's own); see
-    :mod:`ccsim.model.policies`.
+    the scenario's own (``hours``, ``lines``, ``max_waiting``, ``callbacks``, ``resolution``,
+    ``outbound``; a ``CallbackPolicy`` or ``Outbound`` among ``policies`` replaces the
+    scenario's, e.g. with a rule of one's own); see :mod:`ccsim.model.policies`.
     """
     if not isinstance(scenario, Scenario):
         hint = " (read a file with ccsim.load_scenario(path))" if isinstance(
@@ -47,6 +47,8 @@ def simulate(
     own: list[Policy] = [Hours(scenario)] if any(c.hours for c in scenario.contact_types) else []
     if scenario.lines:  # a contact turned away as closed takes no line
         own.append(Lines(scenario.lines))
+    if any(c.max_waiting for c in scenario.contact_types):
+        own.append(WaitingRoom(scenario))
     policies = list(policies)
     given = any(isinstance(p, CallbackPolicy) for p in policies)  # with a rule of one's own
     if not given and any(scenario.callbacks_for(c) for c in scenario.contact_types):

@@ -28,6 +28,7 @@ from ccsim.model.metrics import _EDGES, Tally
 from ccsim.model.registry import METRICS, derived, outside, unregistered
 
 if TYPE_CHECKING:
+    from ccsim.model.axes import Axes
     from ccsim.scenario import Scenario
 
 #: A row of a table: its labels (interval, contact type, agent group) and metrics.
@@ -155,29 +156,60 @@ def summary(tally: Tally, columns: Columns = Columns()) -> dict[str, float]:
     return metrics(sums, columns, (window, every))
 
 
-def type_rows(
-    tally: Tally, kind_names: list[str], columns: Columns = Columns()
-) -> list[Row]:
-    """The ``all`` row (the summary), then one row per contact type, over the measured
-    window."""
-    window = slice(tally.axes.warmup, None)
-    rows = [{"contact_type": "all", **summary(tally, columns)}]
-    for k, name in enumerate(kind_names):
-        kind = slice(k, k + 1)
-        values = metrics(contact_sums(tally, window, kind), columns, (window, kind))
-        rows.append({"contact_type": name, **values})
+@dataclass(frozen=True)
+class Part:
+    """A row label of the per-type tables: a contact type (``segment`` None: over all its
+    segments) or one of its segments, and its contact classes."""
+
+    contact_type: str
+    segment: str | None
+    classes: slice
+
+    def labels(self, segmented: bool) -> Row:
+        """Its label columns: ``contact_type``, and ``segment`` in a run with segments
+        (``all`` for a type's row)."""
+        if not segmented:
+            return {"contact_type": self.contact_type}
+        return {"contact_type": self.contact_type, "segment": self.segment or "all"}
+
+
+def parts_of(scenario: Scenario, axes: Axes) -> list[Part]:
+    """Each contact type's row, followed by its segments' rows where it has segments."""
+    parts = []
+    for k, spec in enumerate(scenario.contact_types):
+        classes = axes.classes_of(k)
+        parts.append(Part(spec.name, None, classes))
+        for j, segment in enumerate(spec.segments or ()):
+            parts.append(Part(spec.name, segment.name,
+                              slice(classes.start + j, classes.start + j + 1)))
+    return parts
+
+
+#: The whole centre's row.
+ALL = Part("all", None, slice(None))
+
+
+def type_rows(tally: Tally, parts: list[Part], columns: Columns = Columns()) -> list[Row]:
+    """The ``all`` row (the summary), then one row per part (contact type, and segment of
+    a type with segments), over the measured window."""
+    window, segmented = slice(tally.axes.warmup, None), tally.axes.segmented
+    rows = [{**ALL.labels(segmented), **summary(tally, columns)}]
+    for part in parts:
+        values = metrics(contact_sums(tally, window, part.classes), columns,
+                         (window, part.classes))
+        rows.append({**part.labels(segmented), **values})
     return rows
 
 
 def day_rows(tally: Tally, days: list[int], columns: Columns = Columns(),
-             kind: int | None = None) -> list[Row]:
+             part: Part = ALL) -> list[Row]:
     """One row per day of the measured window (``days[i]``: the day of interval ``i``,
     counted from the first): the whole centre's metrics over that day's intervals, as the
-    summary's over the whole window — or, for contact type number ``kind``, that type's
-    (no agent metrics, as in its row of the types table)."""
+    summary's over the whole window — or, for a contact type's (or a segment's)
+    ``part``, its metrics (no agent metrics, as in its row of the types table)."""
     rows: list[Row] = []
     every, n = slice(None), tally.axes.intervals
-    which = every if kind is None else slice(kind, kind + 1)
+    which = part.classes
     start = tally.axes.warmup
     while start < n:
         end = start + 1
@@ -185,7 +217,7 @@ def day_rows(tally: Tally, days: list[int], columns: Columns = Columns(),
             end += 1
         here = slice(start, end)
         sums = contact_sums(tally, here, which)
-        if kind is None:
+        if part is ALL:
             sums = _agent_sums(tally, sums, here, every, end == n)
         rows.append({"day": days[start], **metrics(sums, columns, (here, which))})
         start = end
@@ -193,21 +225,23 @@ def day_rows(tally: Tally, days: list[int], columns: Columns = Columns(),
 
 
 def interval_rows(
-    tally: Tally, staff: np.ndarray, kind_names: list[str], columns: Columns = Columns()
+    tally: Tally, staff: np.ndarray, parts: list[Part], columns: Columns = Columns()
 ) -> list[Row]:
-    """One row per measured interval and contact type, plus a row ``all`` per interval
-    (the only one carrying agent metrics and ``staff``, which belong to agents)."""
+    """One row per measured interval and part (contact type, and segment of a type with
+    segments), plus a row ``all`` per interval (the only one carrying agent metrics and
+    ``staff``, which belong to agents)."""
     rows: list[Row] = []
-    every = slice(None)
+    every, segmented = slice(None), tally.axes.segmented
     for i in range(tally.axes.warmup, tally.axes.intervals):
         here = slice(i, i + 1)
-        for k, name in enumerate(kind_names):
-            kind = slice(k, k + 1)
-            values = metrics(contact_sums(tally, here, kind), columns, (here, kind))
-            rows.append({"interval": i, "contact_type": name, **values, "staff": math.nan})
+        for part in parts:
+            values = metrics(contact_sums(tally, here, part.classes), columns,
+                             (here, part.classes))
+            rows.append({"interval": i, **part.labels(segmented), **values,
+                         "staff": math.nan})
         sums = _agent_sums(tally, contact_sums(tally, here, every), here, every,
                            i == tally.axes.intervals - 1)
-        rows.append({"interval": i, "contact_type": "all",
+        rows.append({"interval": i, **ALL.labels(segmented),
                      **metrics(sums, columns, (here, every)), "staff": int(staff[i].sum())})
     return rows
 

@@ -18,6 +18,8 @@ from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_name
 from ccsim.model.metrics import SplitTally, Tally
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import numpy as np
     import pandas as pd
 
@@ -26,8 +28,9 @@ _COLUMNS = ("time", "event", "kind", "contact", "agent_group", "agent")
 
 def tally_type(axes: Axes, trace: bool) -> type[Tally]:
     """The tally a run on ``axes`` needs: one that also logs every event when ``trace``;
-    one that counts attempt kinds apart when the axes have several; else the plain one."""
-    return TracingTally if trace else SplitTally if axes.split else Tally
+    one that counts attempt kinds apart when the axes have several, or segments when they
+    have them; else the plain one."""
+    return TracingTally if trace else SplitTally if axes.split or axes.segmented else Tally
 
 
 class TracingTally(SplitTally):
@@ -36,7 +39,7 @@ class TracingTally(SplitTally):
 
     tracing = True
 
-    def __init__(self, axes: Axes, *, answer_within: float,
+    def __init__(self, axes: Axes, *, answer_within: float | Sequence[float],
                  expected: np.ndarray | None = None) -> None:
         super().__init__(axes, answer_within=answer_within, expected=expected)
         self._events: list[tuple[float, str, int, int, int, int]] = []
@@ -76,12 +79,15 @@ class TracingTally(SplitTally):
         self._log(contact, start, "answered", group, agent)
         self._log(contact, end, "finished", group, agent)
 
-    def trace(self, kind_names: list[str], group_names: list[str]) -> pd.DataFrame:
+    def trace(self, kind_names: list[str], group_names: list[str],
+              segment_names: list[list[str]] | None = None) -> pd.DataFrame:
         """The events, in time order: ``time`` (s), ``event``, ``contact_type`` (its name;
         for a policy's note, what it is about, such as an outbound campaign), ``contact``
         (its number within the type: 0, 1, 2, ... in order of arrival),
         ``agent_group`` (the name of the agent's group; empty when no agent is involved),
-        ``agent`` (the agent's number in its group, when one answered; else empty)."""
+        ``agent`` (the agent's number in its group, when one answered; else empty); with
+        ``segment_names`` (each type's segments, by number), ``segment`` after the type
+        (empty for a type without segments)."""
         import pandas as pd
 
         # Number the contacts of each type in order of arrival.
@@ -92,12 +98,20 @@ class TracingTally(SplitTally):
             number[self._seen[contact]] = counts.get(contact.kind, 0)
             counts[contact.kind] = number[self._seen[contact]] + 1
         table = pd.DataFrame(self._events, columns=list(_COLUMNS))
+        if segment_names is not None:
+            segment = [""] * len(order)
+            for contact, seen in self._seen.items():
+                names = segment_names[contact.kind]
+                segment[seen] = names[contact.segment] if names else ""
+            table.insert(3, "segment", [segment[seen] for seen in table["contact"]])
         table["contact"] = [number[seen] for seen in table["contact"]]
         table = table.sort_values(["time", "kind", "contact"], kind="stable")
         table["kind"] = [kind_names[k] for k in table["kind"]]
         if self._notes:  # after the contacts' events of the same moment
             notes = pd.DataFrame(self._notes, columns=list(_COLUMNS))
             table = pd.concat([table, notes]).sort_values("time", kind="stable")
+            if segment_names is not None:
+                table["segment"] = table["segment"].fillna("")
         table["agent_group"] = [group_names[g] if g >= 0 else "" for g in table["agent_group"]]
         table["agent"] = pd.array([a if a >= 0 else None for a in table["agent"]], dtype="Int64")
         return table.rename(columns={"kind": "contact_type"}).reset_index(drop=True)

@@ -9,10 +9,10 @@ import base64
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ccsim.report.columns import cell
-from ccsim.report.targets import Target, targets, verdict
+from ccsim.report.targets import Target, part_of, targets, verdict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,9 +89,13 @@ def number_html(text: str) -> str:
             if sep else f"<span class=n>{escape(text)}</span>")
 
 
-def goals_of(scenario: Scenario | None) -> dict[str, Target]:
-    """The targets ``scenario`` states, by metric."""
-    return {t.metric: t for t in targets(scenario)}
+def goals_of(scenario: Scenario | None, row: Mapping[str, Any] | pd.Series | None = None
+             ) -> dict[str, Target]:
+    """The targets ``scenario`` states, by metric: the whole centre's, or those of the
+    contact type (and segment) of a per-type table's ``row``."""
+    if row is None or "contact_type" not in row:
+        return {t.metric: t for t in targets(scenario)}
+    return {t.metric: t for t in targets(scenario, *part_of(row))}
 
 
 def figure_html(png: bytes, name: str) -> str:

@@ -34,7 +34,14 @@ from ccsim.report.html import (
     judged,
     number_html,
 )
-from ccsim.report.targets import Miss, Target, missed_intervals, targets, verdict
+from ccsim.report.targets import (
+    Miss,
+    Target,
+    missed_intervals,
+    part_label,
+    targets,
+    verdict,
+)
 from ccsim.report.words import base_scenario, scenario_section, variants_table
 
 if TYPE_CHECKING:
@@ -192,8 +199,8 @@ def _judged_word(row: pd.Series, target: Target) -> str:
 
 def _day_targets(ident: str, rows: pd.DataFrame, scenario: Scenario) -> str:
     goals = targets(scenario)
-    body = [[escape(str(r["contact_type"])), *[judged(r, t.metric, goals_of(scenario))
-                                               for t in goals]] for _, r in rows.iterrows()]
+    body = [[escape(part_label(r)), *[judged(r, t.metric, goals_of(scenario, r))
+                                      for t in goals]] for _, r in rows.iterrows()]
     return html_table(ident, "The day against the targets",
                       ["contact type", *[t.text for t in goals]], body)
 
@@ -258,8 +265,9 @@ def _label(name: str, scenario: Scenario | None) -> str:
 def _type_table(by_type: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> str:
     multi = len(scenarios) > 1
     first = next(iter(scenarios.values()))
-    rows = [[*([escape(str(r["variant"]))] if multi else []), escape(str(r["contact_type"])),
-             *[judged(r, n, goals_of(scenarios[r["variant"]])) for n in PAGE_TYPE_METRICS]]
+    rows = [[*([escape(str(r["variant"]))] if multi else []),
+             escape(part_label(r, scenarios[r["variant"]])),
+             *[judged(r, n, goals_of(scenarios[r["variant"]], r)) for n in PAGE_TYPE_METRICS]]
             for _, r in by_type.iterrows()]
     header = [*(["variant"] if multi else []), "contact type",
               *[_label(n, first) for n in PAGE_TYPE_METRICS]]

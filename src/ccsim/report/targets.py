@@ -5,9 +5,9 @@ unclear; and the intervals of the day in which a target is missed, as clock span
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ccsim.model.display import known, with_unit
 from ccsim.model.registry import metric
@@ -73,12 +73,44 @@ def choices(results: Results, summary: pd.DataFrame) -> list[tuple[str, pd.DataF
             for _, part in summary.groupby([f.column for f in given], sort=False)]
 
 
-def targets(scenario: Scenario | None) -> list[Target]:
-    """The targets ``scenario`` states (``[targets]``)."""
+def targets(scenario: Scenario | None, contact_type: str = "all",
+            segment: str = "all") -> list[Target]:
+    """The targets ``scenario`` states for the whole centre (``[targets]``), or for a
+    contact type's row (its own ``targets``, key by key, over the scenario's) or one of its
+    segments' (the segment's over its type's)."""
     if scenario is None:
         return []
     stated = scenario.targets.model_dump()  # in the schema's order: service level first
+    spec = next((c for c in scenario.contact_types if c.name == contact_type), None)
+    segments = (spec.segments or []) if spec is not None else []
+    own = [spec.targets if spec else None, *(s.targets for s in segments if s.name == segment)]
+    for given in own:
+        if given is not None:
+            stated.update(given.model_dump(exclude_none=True))
     return [Target(name, value) for name, value in stated.items() if value is not None]
+
+
+def part_of(row: Mapping[str, Any] | pd.Series) -> tuple[str, str]:
+    """The contact type and segment of a per-type table's ``row`` (``all``: every one)."""
+    segment = row.get("segment", "all")
+    return str(row["contact_type"]), "all" if segment != segment else str(segment)
+
+
+def part_label(row: Mapping[str, Any] | pd.Series, scenario: Scenario | None = None) -> str:
+    """A per-type row's label: ``billing``, or ``billing · gold`` for a segment's; with
+    ``scenario``, its service-level threshold after it where it has its own
+    (``billing · gold (10 s)``)."""
+    kind, segment = part_of(row)
+    label = kind if segment == "all" else f"{kind} · {segment}"
+    spec = next((c for c in scenario.contact_types if c.name == kind), None) if scenario else None
+    if scenario is None or spec is None:
+        return label
+    default = scenario.service_level.answer_within
+    names = [s.name for s in spec.segments or ()]
+    own = spec.answer_within_of(default)
+    thresholds = set(own) if segment == "all" else {own[names.index(segment)]}
+    return label if thresholds == {default} else (
+        f"{label} ({', '.join(f'{t:g}' for t in sorted(thresholds))} s)")
 
 
 def verdict(mean: float, half: float | None, target: Target) -> Verdict:
@@ -104,18 +136,22 @@ class Miss:
 
 
 def missed_intervals(table: pd.DataFrame, variant: str, scenario: Scenario) -> list[Miss]:
-    """Where the CI says a target of ``scenario`` is missed, per target and contact type,
-    from :func:`ccsim.experiment.summary.interval_summary` ``table``."""
+    """Where the CI says a target of ``scenario`` is missed, per contact type (and segment)
+    and target (its own, where it states them), from
+    :func:`ccsim.experiment.summary.interval_summary` ``table``."""
     found = []
     mine = table[table["variant"] == variant]
-    for target in targets(scenario):
-        for kind, rows in mine.groupby("contact_type", sort=False):
+    keys = ["contact_type", *(["segment"] if "segment" in mine else [])]
+    for _, rows in mine.groupby(keys, sort=False):
+        first = rows.iloc[0]
+        for target in targets(scenario, *part_of(first)):
             bad = tuple(
                 int(r["interval"]) for _, r in rows.iterrows()
                 if verdict(r[target.metric], r[f"{target.metric}_ci95"], target) == "missed"
             )
             if bad:
-                found.append(Miss(target, str(kind), bad, tuple(_spans(bad, scenario))))
+                found.append(Miss(target, part_label(first), bad,
+                                  tuple(_spans(bad, scenario))))
     return found
 
 

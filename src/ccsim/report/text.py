@@ -30,6 +30,8 @@ from ccsim.report.targets import (
     cheapest,
     choices,
     missed_intervals,
+    part_label,
+    part_of,
     targets,
     verdict,
 )
@@ -101,6 +103,17 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDT
         out += ["  " + "  ".join(line[i].ljust(widths[i]) for i in (0, *block)).rstrip()
                 for line in (header, *rows)]
     return out
+
+
+def _goals(scenario: Scenario | None, row: pd.Series) -> dict[str, Target]:
+    """The targets of a per-type table's ``row``: its contact type's (or segment's), by
+    metric."""
+    return {t.metric: t for t in targets(scenario, *part_of(row))}
+
+
+def _judged(row: pd.Series, name: str, scenario: Scenario | None) -> str:
+    """The cell of metric ``name`` in a per-type ``row``, marked against its own targets."""
+    return _marked(row, name, _goals(scenario, row))
 
 
 def _marked(row: pd.Series, name: str, goals: Mapping[str, Target]) -> str:
@@ -190,6 +203,7 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
         out += _cheapest(results, summary, scenario)
     out += _coverage(results, summary)
     by_type = results.summary(by="contact_type")
+    by_type["part"] = [part_label(r, scenario) for _, r in by_type.iterrows()]
     by_group = results.summary(by="group")
     per_type = type_metrics(configured(scenarios.values()))
     if len(results.variants) == 1:
@@ -243,10 +257,9 @@ def _one_variant_details(
     per_type: tuple[str, ...] = TYPE_METRICS,
 ) -> list[str]:
     out: list[str] = []
-    goals = {t.metric: t for t in targets(scenario)}
     if len(by_type) > 2:  # "all" and more than one type: with one type it says nothing new
         header = ["contact type", *[_short_label(m, scenario) for m in per_type]]
-        rows = [[str(r["contact_type"]), *[_marked(r, m, goals) for m in per_type]]
+        rows = [[str(r["part"]), *[_judged(r, m, scenario) for m in per_type]]
                 for _, r in by_type.iterrows()]
         out += ["", *grid(header, rows)]
     if not by_group.empty:
@@ -272,8 +285,7 @@ def _sweep_details(
     """For a sweep: a variant × contact type table of each key metric of a type, and a
     variant × agent group table of occupancy with staffed hours."""
     out: list[str] = []
-    goals = {t.metric: t for t in targets(scenario)}
-    kinds = list(dict.fromkeys(by_type["contact_type"]))
+    kinds = list(dict.fromkeys(by_type["part"]))
     if len(kinds) > 2:
         for name in per_type[1:]:
             if name not in by_type:
@@ -281,7 +293,7 @@ def _sweep_details(
             label = sl_label(scenario) if name == "service_level" else metric(name).label
             out += ["", f"  {label} by contact type"]
             out += grid(["variant", *kinds], _pivot(
-                by_type, "contact_type", kinds, partial(_marked, name=name, goals=goals)))
+                by_type, "part", kinds, partial(_judged, name=name, scenario=scenario)))
     if not by_group.empty:
         teams = list(dict.fromkeys(by_group["agent_group"]))
         out += ["", "  occupancy of staffed hours by agent group"]

@@ -9,7 +9,7 @@ was expected. Each concept lives in its own module (``demand``, ``workforce``,
 (:meth:`Scenario.with_changes`, experiment files).
 """
 
-from ccsim.scenario.demand import SL_DEFINITIONS, Arrivals, ContactType, ServiceLevel, Targets
+from ccsim.scenario.demand import Arrivals, ContactType
 from ccsim.scenario.distributions import (
     ConstantSpec,
     DistributionSpec,
@@ -31,6 +31,8 @@ from ccsim.scenario.policies import (
     Recalls,
 )
 from ccsim.scenario.schema import Scenario, load_scenario
+from ccsim.scenario.segments import MaxWait, Segment
+from ccsim.scenario.targets import SL_DEFINITIONS, ServiceLevel, Targets
 from ccsim.scenario.workforce import MAX_STAFF, AgentGroup
 
 __all__ = [
@@ -50,11 +52,13 @@ __all__ = [
     "FollowUps",
     "GammaSpec",
     "LogNormalSpec",
+    "MaxWait",
     "Pressure",
     "Quota",
     "Recalls",
     "Scenario",
     "ScenarioError",
+    "Segment",
     "SequenceSpec",
     "ServiceLevel",
     "Targets",

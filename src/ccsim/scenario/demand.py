@@ -1,16 +1,17 @@
-"""What arrives: contact types, their arrivals, handle times and patience; the service level
-and the targets they are measured against."""
+"""What arrives: contact types, their arrivals, handle times and patience, segments and
+limits on waiting."""
 
 from __future__ import annotations
 
 import itertools
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
+    Count,
     Hours,
     NonNegativeDuration,
     PositiveFloat,
@@ -21,7 +22,14 @@ from ccsim.scenario.fields import (
     table_or_false,
 )
 from ccsim.scenario.policies import CallbackOverride
-from ccsim.scenario.words import duration, listed, number, percent
+from ccsim.scenario.segments import (
+    RESERVED_SEGMENT_NAMES,
+    MaxWait,
+    Segment,
+    describe_limits,
+)
+from ccsim.scenario.targets import Targets
+from ccsim.scenario.words import listed, number, percent
 
 
 class Arrivals(Strict):
@@ -80,63 +88,6 @@ class Arrivals(Strict):
         return f"{len(times)} scripted arrivals" if times else "no arrivals (times = [])"
 
 
-#: The definitions of service level a run reports (``sl_<name>``), by their denominator:
-#: contacts offered, answered, offered less those who abandoned within the threshold
-#: ("short abandons"), or the arrivals the forecast expected.
-SL_DEFINITIONS = ("offered", "answered", "nonshort", "expected")
-
-
-class ServiceLevel(Strict):
-    """Service level = contacts answered within ``answer_within`` over a denominator that
-    ``definition`` names (one of :data:`SL_DEFINITIONS`; the headline ``service_level``)."""
-
-    answer_within: NonNegativeDuration = 20.0
-    definition: Literal["offered", "answered", "nonshort", "expected"] = "offered"
-
-    def describe(self) -> str:
-        """``answered within 20s, of the contacts offered``"""
-        within = duration(self.answer_within)
-        of = {"offered": "of the contacts offered",
-              "answered": "of the contacts answered",
-              "nonshort": f"of the contacts offered, less those who hung up within {within}",
-              "expected": "of the arrivals the forecast expected"}[self.definition]
-        return f"answered within {within}, {of}"
-
-
-
-
-class Targets(Strict):
-    """What the centre aims for: a service level and an abandonment rate as shares (0.8
-    for 80 %), an ASA as a duration. Charts show them; reports flag intervals that miss
-    them by more than the confidence interval."""
-
-    service_level: Share | None = None
-    abandon_rate: Share | None = None
-    asa: NonNegativeDuration | None = None
-
-    @field_validator("service_level", "abandon_rate", mode="before")
-    @classmethod
-    def _shares_not_percent(cls, value: Any) -> Any:
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
-            if value == math.inf:
-                raise ValueError("must be a finite number (got inf)")
-            raise ValueError(
-                f"must be a share from 0 to 1 (got {value!r}); write {value / 100:g} for "
-                f"{value:g} %"
-            )
-        return value
-
-    def describe(self) -> str:
-        """``service level at least 80 %; abandonment at most 5 %; ASA at most 30s``"""
-        stated = [f"service level at least {percent(self.service_level)}"
-                  if self.service_level is not None else "",
-                  f"abandonment at most {percent(self.abandon_rate)}"
-                  if self.abandon_rate is not None else "",
-                  f"ASA at most {duration(self.asa)}" if self.asa is not None else ""]
-        return "; ".join(filter(None, stated)) or "no targets stated"
-
-
-
 #: ``contact_types[*].callbacks``: ``false`` (none for this type) or keys that adjust the
 #: scenario's policy.
 TypeCallbacks = Annotated[Literal[False] | CallbackOverride, BeforeValidator(table_or_false)]
@@ -167,6 +118,11 @@ class ContactType(Strict):
     repeat_delay: Delay | None = None
     hours: Hours | None = None
     at_close: Literal["serve", "clear"] = "serve"
+    answer_within: NonNegativeDuration | None = None
+    targets: Targets | None = None
+    segments: list[Segment] | None = Field(default=None, min_length=1)
+    max_waiting: Count | None = None
+    max_wait: MaxWait | None = None
 
     def resolves(self, group: str) -> float:
         """The probability that an agent of ``group`` settles a contact of this type."""
@@ -177,6 +133,34 @@ class ContactType(Strict):
         """Whether some contacts of this type are left unsettled (and come back)."""
         return self.resolution < 1 or any(p < 1 for p in (self.resolution_by_group or {}
                                                            ).values())
+
+    @model_validator(mode="after")
+    def _segments(self) -> ContactType:
+        if self.segments is None:
+            return self
+        names = [s.name for s in self.segments]
+        for i, name in enumerate(names):
+            if name.casefold() in RESERVED_SEGMENT_NAMES:
+                raise ValueError(f"segments[{i}].name: {name!r} is reserved (the result "
+                                 "tables call a type's row over every segment 'all'); "
+                                 "choose another name")
+            if name in names[:i]:
+                raise ValueError(f"segments[{i}].name: {name!r} is used twice; names must "
+                                 "be unique")
+        total = math.fsum(s.share for s in self.segments)
+        if abs(total - 1) > 1e-9:
+            shares = ", ".join(f"{s.name} {s.share:g}" for s in self.segments)
+            raise ValueError(f"segments: the shares must add up to 1 (they add up to "
+                             f"{total:g}: {shares})")
+        return self
+
+    def answer_within_of(self, default: float) -> list[float]:
+        """The service-level threshold (seconds) of each of the type's classes: its
+        segments in order (one class without segments), ``default`` where neither the
+        segment nor the type sets one."""
+        own = default if self.answer_within is None else self.answer_within
+        return [own if s.answer_within is None else s.answer_within
+                for s in self.segments] if self.segments else [own]
 
     @model_validator(mode="after")
     def _repeat_delay(self) -> ContactType:
@@ -211,6 +195,11 @@ class ContactType(Strict):
                        self.at_close == "clear" else "callers waiting at closing are served")
             parts.append(f"open {describe_hours(self.hours)} (a contact arriving while "
                          f"closed is turned away; {waiting})")
+        parts += describe_limits(self.max_waiting, self.max_wait, self.answer_within)
+        if self.targets is not None:
+            parts.append(f"its own targets: {self.targets.describe()}")
+        if self.segments:
+            parts.append("segments: " + "; ".join(s.describe() for s in self.segments))
         return "; ".join(parts)
 
 

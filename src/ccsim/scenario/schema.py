@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from ccsim.scenario.advice import ADVICE
 from ccsim.scenario.checks import CHECKS, staffed
 from ccsim.scenario.costs import Costs
-from ccsim.scenario.demand import ContactType, ServiceLevel, Targets
+from ccsim.scenario.demand import ContactType
 from ccsim.scenario.errors import ScenarioError, read_toml, scenario_error
 from ccsim.scenario.fields import (
     Count,
@@ -24,6 +24,7 @@ from ccsim.scenario.fields import (
 from ccsim.scenario.keys import Change, apply_change
 from ccsim.scenario.policies import Callbacks, Campaign
 from ccsim.scenario.shifts import duties, planned_seconds
+from ccsim.scenario.targets import ServiceLevel, Targets
 from ccsim.scenario.words import duration, listed
 from ccsim.scenario.workforce import AgentGroup
 from ccsim.toml_text import as_toml

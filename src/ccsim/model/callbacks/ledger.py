@@ -48,7 +48,7 @@ class Ledger:
     def __init__(self, axes: Axes):
         self.axes = axes
         intervals, kinds = axes.intervals, axes.classes
-        #: by source: its counts and sums per interval × contact type
+        #: by source: its counts and sums per interval × contact class
         self.sources = {source: Counters(axes, (kinds,), _COUNTS, _SUMS) for source in SOURCES}
         self.hist = np.zeros((len(SOURCES), intervals, kinds, _BINS), dtype=np.int32)
         self._delays: list[tuple[int, int, float]] = []  # (source, cell, delay), binned later
@@ -58,7 +58,7 @@ class Ledger:
 
     def cell(self, source: int, contact: Contact) -> int:
         """The cell of ``contact``'s requests from ``source``, in that source's counters."""
-        return self.sources[source].cell(contact.arrival, contact.kind)
+        return self.sources[source].cell(contact.arrival, self.axes.class_of(contact))
 
     def count(self, name: str, source: int, cell: int) -> None:
         self.sources[source].values[name][cell] += 1
@@ -94,7 +94,7 @@ class Ledger:
 
     def _resolved(self, request: Request, now: float) -> None:
         column, since, until = self._spans
-        column.append(request.source * self.axes.classes + request.contact.kind)
+        column.append(request.source * self.axes.classes + self.axes.class_of(request.contact))
         since.append(request.pending_since)
         until.append(now)
         if len(column) >= _BATCH:

@@ -256,7 +256,7 @@ class CallbackPolicy(Policy):
         request = self.held.pop(contact, None)
         if request is None:
             return False
-        self.queues[contact.kind].release()
+        self.queues[contact.kind].release(contact)
         if not self._open(contact.kind, now):
             # Reached at the closing instant itself: the call waits for the opening, and
             # the agent, busy for no time, looks for other work.
@@ -368,7 +368,7 @@ class CallbackPolicy(Policy):
         queue = self.queues[kind]
         for contact in [c for c in self.held if c.kind == kind]:
             queue.withdraw(contact, now)
-            queue.release()
+            queue.release(contact)
             self.deferred[kind].append(self.held.pop(contact))
         self.deferred[kind].extend(request for _, _, request in self.due[kind])
         self.due[kind].clear()
@@ -428,7 +428,7 @@ class CallbackPolicy(Policy):
         for contact, request in self.held.items():
             queue = self.queues[contact.kind]
             queue.withdraw(contact, now)
-            queue.release()
+            queue.release(contact)
             self._fail(request, over)
         self.held.clear()
         for due in self.due:
