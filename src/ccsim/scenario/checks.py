@@ -5,6 +5,7 @@ once every part has validated on its own; a new concept adds its function to the
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from ccsim.scenario.errors import ScenarioError, scenario_error
 from ccsim.scenario.fields import DAY, WeeklyHours, describe_hours, windows
+from ccsim.scenario.segments import RESERVED_SEGMENT_NAMES
 from ccsim.scenario.shifts import days_in, duties
 from ccsim.scenario.words import duration
 
@@ -44,6 +46,25 @@ def names(s: Scenario) -> None:
     unique_names("contact_types", [c.name for c in s.contact_types])
     unique_names("agent_groups", [g.name for g in s.agent_groups])
     unique_names("outbound", [c.name for c in s.outbound])
+
+
+def segments(s: Scenario) -> None:
+    """A type's segments have unique names other than the tables' ``all``, and shares that
+    add up to 1."""
+    for c in s.contact_types:
+        where = f"contact_types[{c.name}].segments"
+        names = [g.name for g in c.segments or ()]
+        for name in names:
+            if name.casefold() in RESERVED_SEGMENT_NAMES:
+                raise ScenarioError(f"the name {name!r} is reserved (the result tables call a "
+                                    "type's row over every segment 'all'); choose another "
+                                    "name", f"{where}[{name}]")
+        unique_names(where, names)
+        total = math.fsum(g.share for g in c.segments or [])
+        if c.segments and abs(total - 1) > 1e-9:
+            shares = ", ".join(f"{g.name} {g.share:g}" for g in c.segments)
+            raise ScenarioError(f"the shares must add up to 1 (they add up to {total:g}: "
+                                f"{shares})", where)
 
 
 def skills(s: Scenario) -> None:
@@ -307,6 +328,6 @@ def callbacks(s: Scenario) -> None:
 
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
-    names, skills, resolution, outbound, horizon, shifts, calling_hours, callbacks,
+    names, segments, skills, resolution, outbound, horizon, shifts, calling_hours, callbacks,
     opening_hours, costs,
 ]

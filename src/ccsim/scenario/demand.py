@@ -4,7 +4,6 @@ limits on waiting."""
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -22,12 +21,7 @@ from ccsim.scenario.fields import (
     table_or_false,
 )
 from ccsim.scenario.policies import CallbackOverride
-from ccsim.scenario.segments import (
-    RESERVED_SEGMENT_NAMES,
-    MaxWait,
-    Segment,
-    describe_limits,
-)
+from ccsim.scenario.segments import MaxWait, Segment, describe_limits
 from ccsim.scenario.targets import Targets
 from ccsim.scenario.words import listed, number, percent
 
@@ -133,26 +127,6 @@ class ContactType(Strict):
         """Whether some contacts of this type are left unsettled (and come back)."""
         return self.resolution < 1 or any(p < 1 for p in (self.resolution_by_group or {}
                                                            ).values())
-
-    @model_validator(mode="after")
-    def _segments(self) -> ContactType:
-        if self.segments is None:
-            return self
-        names = [s.name for s in self.segments]
-        for i, name in enumerate(names):
-            if name.casefold() in RESERVED_SEGMENT_NAMES:
-                raise ValueError(f"segments[{i}].name: {name!r} is reserved (the result "
-                                 "tables call a type's row over every segment 'all'); "
-                                 "choose another name")
-            if name in names[:i]:
-                raise ValueError(f"segments[{i}].name: {name!r} is used twice; names must "
-                                 "be unique")
-        total = math.fsum(s.share for s in self.segments)
-        if abs(total - 1) > 1e-9:
-            shares = ", ".join(f"{s.name} {s.share:g}" for s in self.segments)
-            raise ValueError(f"segments: the shares must add up to 1 (they add up to "
-                             f"{total:g}: {shares})")
-        return self
 
     def answer_within_of(self, default: float) -> list[float]:
         """The service-level threshold (seconds) of each of the type's classes: its

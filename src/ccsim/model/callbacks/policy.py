@@ -64,7 +64,7 @@ from ccsim.model.callbacks.schedule import (
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.hours import Opening
 from ccsim.model.policies import Policy
-from ccsim.model.queues import LiveQueue, Queue
+from ccsim.model.queues import LiveQueue, PriorityQueue, Queue
 from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
 
@@ -460,12 +460,14 @@ class CallbackPolicy(Policy):
         return out
 
 
-def _live(queue: Queue) -> LiveQueue:
+def _live(queue: Queue) -> LiveQueue | PriorityQueue:
     """``queue``, which the centre builds live for a policy with ``live_queues``: one that
-    can withdraw, hold and place a caller."""
-    if not isinstance(queue, LiveQueue):
-        raise TypeError(f"callbacks need live queues (live_queues = True), got {queue!r}")
-    return queue
+    can withdraw, hold and place a caller (a priority queue of live lines, for a type with
+    segments: a caller's place counts those of higher priority ahead of it)."""
+    if isinstance(queue, LiveQueue) or (isinstance(queue, PriorityQueue) and all(
+            isinstance(line, LiveQueue) for line in queue.classes)):
+        return queue
+    raise TypeError(f"callbacks need live queues (live_queues = True), got {queue!r}")
 
 
 def _curve(accept: float | list[tuple[float, float]] | None) -> float | Callable[[float], float]:
