@@ -129,3 +129,29 @@ class Contact:
 
     def __repr__(self) -> str:
         return f"Contact(kind={self.kind}, arrival={self.arrival:g}, deadline={self.deadline:g})"
+
+
+class Again(Contact):
+    """Another attempt of a customer already counted: ``first`` is the customer's first
+    attempt, ``round`` 1 for its second attempt of this kind, 2 for the next, ... It is of
+    its customer's segment on every attempt. A subclass sets its ``attempt`` kind."""
+
+    __slots__ = ("_first", "round")
+
+    def __init__(self, first: Contact, round: int, arrival: float, deadline: float,
+                 handle: float, wrap_up: float):
+        super().__init__(first.kind, arrival, deadline, handle, wrap_up)
+        self._first = first
+        self.round = round
+
+    @property
+    def first(self) -> Contact:
+        return self._first
+
+    @property
+    def segment(self) -> int:  # type: ignore[override]
+        return self._first.segment
+
+    @property
+    def rank(self) -> int:  # type: ignore[override]
+        return self._first.rank

@@ -40,6 +40,7 @@ class Host:
     _settle: Callable[[Group, float], None]  # bring a group up to a time
     _wake: Callable[[Group], None]  # observe a group's next end of service at its time
     _has_work: Callable[[Group], bool]  # whether work waits for a group
+    _on_recorded: list[Callable[[Contact, int, float], None]]  # the ``recorded`` hooks
 
     # --- what a policy reads: settled first ---
 
@@ -85,8 +86,11 @@ class Host:
         return stream(self.seed, name)
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
-        """``contact`` left with ``outcome`` (not answered) after waiting ``wait``."""
+        """``contact`` left with ``outcome`` (not answered) after waiting ``wait``; the
+        policies' ``recorded`` hooks see it."""
         self.tally.record(contact, outcome, wait)
+        for hook in self._on_recorded:
+            hook(contact, outcome, contact.arrival + wait)
 
     def inject(self, contact: Contact, *, first_attempt: bool = False) -> None:
         """``contact`` arrives at ``contact.arrival`` (seconds, not before now) and is

@@ -14,8 +14,9 @@ policy the hot path has no hook at all. All times are simulated seconds.
   ``answered(contact, agent, now, talk, wrap_up)`` (an agent serves it for ``talk`` +
   ``wrap_up`` s), ``abandoned(contact, now)`` (its patience ran out at ``now``; called at
   that moment if ``timely_abandonment`` is set, else when it is resolved),
-  ``finished(contact, agent, now)`` (end of wrap-up: an event per contact, so defined
-  only when needed).
+  ``recorded(contact, outcome, now)`` (a policy recorded its outcome through
+  ``centre.record``: blocked, closed, ...), ``finished(contact, agent, now)`` (end of
+  wrap-up: an event per contact, so defined only when needed).
 * :class:`Dispatch` — giving agents work: ``agent_free(agent, now)`` (before the router
   looks for its next contact; True: the policy gave it work), ``agent_idle(agent, now)``
   (the router found nothing; True: the policy gave it work, else it goes idle),
@@ -110,6 +111,11 @@ class Observer(Protocol):
 
     def abandoned(self, contact: Contact, now: float) -> None: ...
 
+    def recorded(self, contact: Contact, outcome: int, now: float) -> None:
+        """A policy recorded ``contact``'s ``outcome`` at ``now`` through
+        ``centre.record`` (blocked, turned away as closed, ...)."""
+        ...
+
     def finished(self, contact: Contact, agent: Agent, now: float) -> None: ...
 
 
@@ -194,7 +200,7 @@ class Reporting(Protocol):
 PROTOCOLS = (Admission, Observer, Dispatch, Backlog, ServiceTimes, Clock, Reporting)
 #: The hooks the centre calls during the run, in the order they are documented.
 HOOKS = (
-    "offered", "about_to_wait", "queued", "answered", "abandoned", "finished",
+    "offered", "about_to_wait", "queued", "answered", "abandoned", "recorded", "finished",
     "agent_free", "agent_idle", "dequeued", "interval", "service",
 )
 # A protocol's own bodies, inherited by a class that names the protocol as a base: not an

@@ -264,6 +264,29 @@ _HOURS = _of(
 )
 
 
+# Redials (ccsim.model.redials): attempts counted in the interval in which they arrive;
+# a customer's own metrics in the interval of its first attempt.
+_REDIALS = _of(
+    "redials",
+    _count("redials", "redial attempts that arrived: callers who hung up or were blocked "
+           "calling again (not in `offered`)", outcome=False),
+    _count("redials_answered", "redial attempts that reached an agent", outcome=False),
+    _count("redials_abandoned", "redial attempts that left the queue before reaching an "
+           "agent", outcome=False),
+    _count("customers_lost", "customers whose attempt ended unanswered (as the type's "
+           "`redial.after` names) and who did not call again: they gave up, or had made "
+           "`max_attempts`", outcome=False),
+    Metric("attempts_per_customer", "attempts per customer", "attempts", "(offered + "
+           "`redials`) / offered: the calls a customer makes", decimals=2, better="lower"),
+    _share("sl_per_attempt", "service level (per attempt)", "attempts, first and redials, "
+           "answered within `answer_within` / all attempts", "higher"),
+    _share("sl_per_customer", "service level (per customer)", "customers answered within "
+           "`answer_within` of waiting in all (on every attempt; not the delays between) / "
+           "offered", "higher"),
+    key=("redials", "customers_lost", "sl_per_customer"),
+)
+
+
 # Limits on waiting (the centre: a type's `max_wait`).
 _LIMITS = _of(
     "max_wait",
@@ -353,6 +376,7 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
     "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
     "hours": lambda s: any(c.hours is not None for c in s.contact_types),
     "max_wait": lambda s: any(c.max_wait is not None for c in s.contact_types),
+    "redials": lambda s: any(c.redial is not None for c in s.contact_types),
     "shifts": lambda s: any(g.shifts is not None for g in s.agent_groups),
     "costs": lambda s: s.costs is not None,
 }
@@ -442,7 +466,7 @@ class _Names:
 
 #: Every metric, by name, in the order tables show them.
 METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS, *_LIMITS,
-                    *_SHIFTS, *_COSTS))
+                    *_REDIALS, *_SHIFTS, *_COSTS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

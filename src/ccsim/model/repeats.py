@@ -25,7 +25,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ccsim.model.axes import Axes
-from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_kind
+from ccsim.model.contacts import FIRST, Again, Contact, Outcome, attempt_kind
 from ccsim.model.counters import Counters
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
@@ -41,30 +41,12 @@ if TYPE_CHECKING:
 REPEAT = attempt_kind("repeat")
 
 
-class Repeat(Contact):
+class Repeat(Again):
     """A customer's contact after an unsettled one: ``first`` is the customer's first
     attempt, ``round`` 1 for its first repeat, 2 for the next, ..."""
 
-    __slots__ = ("_first", "round")
+    __slots__ = ()
     attempt = REPEAT
-
-    def __init__(self, first: Contact, round: int, arrival: float, deadline: float,
-                 handle: float, wrap_up: float):
-        super().__init__(first.kind, arrival, deadline, handle, wrap_up)
-        self._first = first
-        self.round = round
-
-    @property
-    def first(self) -> Contact:
-        return self._first
-
-    @property
-    def segment(self) -> int:  # type: ignore[override]
-        return self._first.segment  # the customer's, on every attempt
-
-    @property
-    def rank(self) -> int:  # type: ignore[override]
-        return self._first.rank
 
 
 class Resolution(Policy):

@@ -14,6 +14,7 @@ from ccsim.model.hours import Hours
 from ccsim.model.lines import Lines
 from ccsim.model.outbound import Outbound
 from ccsim.model.policies import Policy
+from ccsim.model.redials import Redials
 from ccsim.model.repeats import Resolution
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
@@ -35,8 +36,9 @@ def simulate(
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
     the scenario's own (``hours``, ``lines``, ``max_waiting``, ``callbacks``, ``resolution``,
-    ``outbound``; a ``CallbackPolicy`` or ``Outbound`` among ``policies`` replaces the
-    scenario's, e.g. with a rule of one's own); see :mod:`ccsim.model.policies`.
+    ``redial``, ``outbound``; a ``CallbackPolicy`` or ``Outbound`` among ``policies``
+    replaces the scenario's, e.g. with a rule of one's own); see
+    :mod:`ccsim.model.policies`.
     """
     if not isinstance(scenario, Scenario):
         hint = " (read a file with ccsim.load_scenario(path))" if isinstance(
@@ -55,6 +57,8 @@ def simulate(
         own.append(CallbackPolicy(scenario))
     if any(c.repeat_delay is not None for c in scenario.contact_types):
         own.append(Resolution(scenario))
+    if any(c.redial is not None for c in scenario.contact_types):
+        own.append(Redials(scenario))
     if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
         own.append(Outbound(scenario))
     if scenario.costs is not None:

@@ -21,6 +21,7 @@ from ccsim.scenario.fields import (
     table_or_false,
 )
 from ccsim.scenario.policies import CallbackOverride
+from ccsim.scenario.redials import Redial
 from ccsim.scenario.segments import MaxWait, Segment, describe_limits
 from ccsim.scenario.targets import Targets
 from ccsim.scenario.words import listed, number, percent
@@ -117,6 +118,7 @@ class ContactType(Strict):
     segments: list[Segment] | None = Field(default=None, min_length=1)
     max_waiting: Count | None = None
     max_wait: MaxWait | None = None
+    redial: Redial | None = None
 
     def resolves(self, group: str) -> float:
         """The probability that an agent of ``group`` settles a contact of this type."""
@@ -174,6 +176,8 @@ class ContactType(Strict):
             parts.append(f"its own targets: {self.targets.describe()}")
         if self.segments:
             parts.append("segments: " + "; ".join(s.describe() for s in self.segments))
+        if self.redial is not None:
+            parts.append(self.redial.describe())
         return "; ".join(parts)
 
 
