@@ -10,8 +10,8 @@ customer (its segment too): with ``redraw``, its talk, wrap-up and patience are 
 streams of its own (``redial:handle_time:<type>``, ``redial:patience:<type>``, and
 ``redial:patience:<type>:<segment>`` for a segment with its own patience), so first attempts
 keep theirs; without, it keeps the attempt's (ContactCenters' Bilingual). One due after the
-horizon is not made (arrivals end there). A customer who does not call again after such an
-outcome is *lost*.
+horizon is not made (arrivals end there). A customer whose attempt is abandoned or blocked
+and who does not call again (whatever its type) is *lost*.
 
 Redials are counted apart (attempt kind ``redial``): ``offered`` and the line's metrics stay
 those of first attempts. The policy reports, per interval of the customer's first arrival
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 #: The attempt kind of a redial.
 REDIAL = attempt_kind("redial")
 _AFTER = {"abandoned": Outcome.ABANDONED, "blocked": Outcome.BLOCKED}
+#: The outcomes that end a customer's attempt unanswered (lost unless it calls again).
+_ENDS = frozenset(_AFTER.values())
 
 
 class Redialled(Again):
@@ -80,12 +82,6 @@ class Redials(Policy):
         self._lost, self._in_sl = self.counters.values["lost"], self.counters.values["in_sl"]
         self._over = False
 
-    def uses(self, hook: str) -> bool:
-        if hook == "recorded":
-            return any(Outcome.BLOCKED in a for a in self.after)
-        if hook == "abandoned":
-            return self.timely_abandonment
-        return True
 
     def install(self, centre: Centre) -> None:
         super().install(centre)
@@ -117,15 +113,13 @@ class Redials(Policy):
     def _ended(self, contact: Contact, outcome: int, now: float) -> None:
         """``contact`` (of a type with redials) ended unanswered with ``outcome`` at
         ``now``: its customer calls again, or is lost."""
-        kind = contact.kind
-        if (outcome not in self.after[kind] or self._over
-                or contact.attempt not in (FIRST, REDIAL)):
+        if (self._over or outcome not in _ENDS or contact.attempt not in (FIRST, REDIAL)):
             return
+        kind, first = contact.kind, contact.first
         spec = self.specs[kind]
-        assert spec is not None
-        first = contact.first
         made = contact.round + 1 if isinstance(contact, Redialled) else 1
-        if ((spec.max_attempts is not None and made >= spec.max_attempts)
+        if (spec is None or outcome not in self.after[kind]
+                or (spec.max_attempts is not None and made >= spec.max_attempts)
                 or self.draw[kind]() >= spec.share):
             axes = self.counters.axes
             self._lost[self.counters.cell(first.arrival, axes.class_of(first))] += 1

@@ -273,9 +273,10 @@ _REDIALS = _of(
     _count("redials_answered", "redial attempts that reached an agent", outcome=False),
     _count("redials_abandoned", "redial attempts that left the queue before reaching an "
            "agent", outcome=False),
-    _count("customers_lost", "customers whose attempt ended unanswered (as the type's "
-           "`redial.after` names) and who did not call again: they gave up, or had made "
-           "`max_attempts`", outcome=False),
+    _count("customers_lost", "customers whose attempt was abandoned or blocked and who "
+           "did not call again (they gave up, had made `max_attempts`, or their type does "
+           "not redial after that outcome); one whose redial would come after the horizon "
+           "is not counted", outcome=False),
     Metric("attempts_per_customer", "attempts per customer", "attempts", "(offered + "
            "`redials`) / offered: the calls a customer makes", decimals=2, better="lower"),
     _share("sl_per_attempt", "service level (per attempt)", "attempts, first and redials, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from ccsim.scenario.distributions import Delay, after
 from ccsim.scenario.fields import Count, Strict
@@ -30,7 +30,7 @@ class Redial(Strict):
     delay: Delay
     max_attempts: Count | None = None
     after: list[After] = Field(default_factory=_both, min_length=1)
-    redraw: bool = True
+    redraw: StrictBool = True
 
     @field_validator("after")
     @classmethod
