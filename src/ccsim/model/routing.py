@@ -95,11 +95,18 @@ class LongestWaitingRouter(SkillRouter):
     to the skill listed first); an arriving contact is placed as by :class:`SkillRouter`."""
 
     def select_contact(self, agent: Agent, now: float) -> Contact | None:
-        best: Queue | None = None
-        earliest = 0.0
-        for kind in agent.group.skills:
-            queue = self.queues[kind]
-            head = queue.head(now)
-            if head is not None and (best is None or head.arrival < earliest):
-                best, earliest = queue, head.arrival
-        return None if best is None else best.pop(now)
+        return longest_waiting(self.queues, agent.group.skills, now)
+
+
+def longest_waiting(queues: Sequence[Queue], kinds: Sequence[int], now: float
+                    ) -> Contact | None:
+    """The longest-waiting live contact at the heads of the queues of ``kinds`` (ties to
+    the kind listed first), taken from its queue; ``None`` if none waits."""
+    best: Queue | None = None
+    earliest = 0.0
+    for kind in kinds:
+        queue = queues[kind]
+        head = queue.head(now)
+        if head is not None and (best is None or head.arrival < earliest):
+            best, earliest = queue, head.arrival
+    return None if best is None else best.pop(now)

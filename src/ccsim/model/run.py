@@ -18,6 +18,8 @@ from ccsim.model.redials import Redials
 from ccsim.model.repeats import Resolution
 from ccsim.model.result import RunResult
 from ccsim.model.routing import SkillRouter
+from ccsim.model.rules import scenario_router
+from ccsim.model.service import HandleScale
 from ccsim.model.waiting_room import WaitingRoom
 from ccsim.scenario import Scenario
 
@@ -61,8 +63,12 @@ def simulate(
         own.append(Redials(scenario))
     if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
         own.append(Outbound(scenario))
+    if any(g.handle_scale for g in scenario.agent_groups):
+        own.append(HandleScale(scenario))
     if scenario.costs is not None:
         own.append(Costs(scenario))
+    if router is SkillRouter:  # the scenario's rules, unless a router of one's own is given
+        router = scenario_router(scenario, seed) or router
     centre = Centre(scenario, seed, trace=trace, router=router, policies=[*own, *policies])
     centre.run()
     result = centre.result()

@@ -24,6 +24,7 @@ from ccsim.model.policies import Policy, hooks
 if TYPE_CHECKING:
     from ccsim.model.agents import Agent
     from ccsim.model.contacts import Contact
+    from ccsim.scenario import Scenario
 
 #: The ``talk_change`` of a hook that cuts conversations short.
 PRESSURE = "pressure"
@@ -70,3 +71,22 @@ class Proficiency(Policy):
         self, agent: Agent, contact: Contact, now: float, talk: float, wrap_up: float
     ) -> tuple[float, float]:
         return talk * self.factors.get(agent.group.name, 1.0), wrap_up
+
+
+class HandleScale(Policy):
+    """Talk time scaled per agent group and contact type: the groups' ``handle_scale``
+    (a group faster on its own type, say: 0.75). The conversation is the same, in more or
+    less time (``talk_change = "skill"``)."""
+
+    talk_change = "skill"
+
+    def __init__(self, scenario: Scenario):
+        names = [c.name for c in scenario.contact_types]
+        #: scale[g][k]: the factor of group g on type k
+        self.scale = [[(g.handle_scale or {}).get(name, 1.0) for name in names]
+                      for g in scenario.agent_groups]
+
+    def service(
+        self, agent: Agent, contact: Contact, now: float, talk: float, wrap_up: float
+    ) -> tuple[float, float]:
+        return talk * self.scale[agent.group.index][contact.kind], wrap_up

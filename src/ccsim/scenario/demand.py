@@ -119,6 +119,7 @@ class ContactType(Strict):
     max_waiting: Count | None = None
     max_wait: MaxWait | None = None
     redial: Redial | None = None
+    agent_selection: Literal["longest_idle", "random"] = "longest_idle"
 
     def resolves(self, group: str) -> float:
         """The probability that an agent of ``group`` settles a contact of this type."""
@@ -178,6 +179,9 @@ class ContactType(Strict):
             parts.append("segments: " + "; ".join(s.describe() for s in self.segments))
         if self.redial is not None:
             parts.append(self.redial.describe())
+        if self.agent_selection == "random":
+            parts.append("an arriving contact goes to a free agent drawn at random among "
+                         "all those able to take it")
         return "; ".join(parts)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ccsim.scenario.fields import MAX_STAFF, Share, Strict, whole_counts
+from ccsim.scenario.fields import MAX_STAFF, PositiveFloat, Share, Strict, whole_counts
 from ccsim.scenario.policies import Blending, Pressure, Quota
 from ccsim.scenario.shifts import Shift
 from ccsim.scenario.templates import ShiftTemplate
@@ -42,6 +42,16 @@ class AgentGroup(Strict):
     blending: Blending | None = None
     quota: Quota | None = None
     pressure: Pressure | None = None
+    take: Literal["skill_order", "longest_waiting", "own_first"] = "skill_order"
+    handle_scale: dict[str, PositiveFloat] | None = None
+
+    @model_validator(mode="after")
+    def _scales_its_skills(self) -> AgentGroup:
+        for name in self.handle_scale or {}:
+            if name not in self.skills:
+                raise ValueError(f"handle_scale: {name!r} is not one of the group's skills "
+                                 f"({', '.join(self.skills)})")
+        return self
 
     @model_validator(mode="after")
     def _blending_needs_outbound(self) -> AgentGroup:
@@ -90,8 +100,14 @@ class AgentGroup(Strict):
     def describe(self) -> str:
         """``takes tech → billing (in order of preference); staff 4–5``, then its
         campaigns, blending, quota and pressure."""
-        order = " (in order of preference)" if len(self.skills) > 1 else ""
+        order = {"skill_order": " (in order of preference)",
+                 "longest_waiting": " (the longest-waiting caller of any of them first)",
+                 "own_first": f" ({self.skills[0]} first, then the longest-waiting of the "
+                              "others)"}[self.take] if len(self.skills) > 1 else ""
         parts = [f"takes {' → '.join(self.skills)}{order}"]
+        if self.handle_scale:
+            parts.append("talk time " + ", ".join(f"× {f:g} on {name}" for name, f
+                                                  in self.handle_scale.items()))
         if self.shifts is not None:
             parts.append("shifts " + "; ".join(s.describe() for s in self.shifts))
         elif self.staff is not None:
