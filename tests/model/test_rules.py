@@ -104,3 +104,63 @@ def test_a_bad_agent_selection_names_its_key():
     base["contact_types"][0]["agent_selection"] = "any"
     with pytest.raises(ScenarioError, match=r"contact_types\[a\]\.agent_selection"):
         Scenario(**base)
+
+
+def _overflow(times_b, *, times_a=(), staff_s=1, staff_g=1, handle=100.0, **day):
+    types = [{"name": "a", "arrivals": {"times": list(times_a)},
+              "handle_time": {"dist": "constant", "value": handle}},
+             {"name": "b", "arrivals": {"times": list(times_b)},
+              "handle_time": {"dist": "constant", "value": handle}}]
+    return Scenario(period=3600, horizon=3600, contact_types=types, **day,
+                    agent_groups=[{"name": "s", "skills": ["b"], "staff": staff_s},
+                                  {"name": "g", "staff": staff_g,
+                                   "skills": ["a", {"type": "b", "after": "12s"}]}])
+
+
+def test_a_delayed_group_takes_a_caller_when_it_has_waited_its_delay():
+    # b at 0 goes to s (busy until 100 s); b at 5 waits although g is idle, and g takes it
+    # at 17 s, when it has waited 12 s. A b at 200 s goes to s, free again.
+    trace = simulate(_overflow([0, 5, 200]), 0, trace=True).trace
+    answered = trace[trace.event == "answered"].sort_values("time")
+    assert list(zip(answered.time, answered.agent_group, strict=True)) == [
+        (0.0, "s"), (17.0, "g"), (200.0, "s")]
+
+
+def test_a_freed_delayed_agent_takes_only_callers_who_have_waited():
+    # g is busy with a until 100 s; b callers at 95 and 99 s wait (s busy until 100 s
+    # with the b at 0). At 100 s s takes the b of 95 s; g, freed at 100 s, finds the b of
+    # 99 s waited only 1 s and takes it at 111 s (its delay, by the policy's timer).
+    trace = simulate(_overflow([0, 95, 99], times_a=[0]), 0, trace=True).trace
+    answered = trace[(trace.event == "answered") & (trace.contact_type == "b")]
+    assert sorted(zip(answered.time, answered.agent_group)) == [
+        (0.0, "s"), (100.0, "s"), (111.0, "g")]
+
+
+def test_no_caller_overflows_before_its_delay_on_a_busy_day():
+    types = [{"name": n, "arrivals": {"per_hour": rate},
+              "handle_time": {"dist": "exponential", "mean": 240},
+              "patience": {"dist": "exponential", "mean": 300}}
+             for n, rate in (("a", 40.0), ("b", 90.0))]
+    scenario = Scenario(period=1800, horizon=4 * 3600, contact_types=types,
+                        agent_groups=[{"name": "s", "skills": ["b"], "staff": 5},
+                                      {"name": "g", "staff": 4,
+                                       "skills": ["a", {"type": "b", "after": "12s"}]}])
+    trace = simulate(scenario, 9, trace=True).trace
+    born = trace[trace.event == "arrived"].set_index(["contact_type", "contact"])["time"]
+    by_g = trace[(trace.event == "answered") & (trace.contact_type == "b")
+                 & (trace.agent_group == "g")]
+    waits = [t - born[("b", c)] for c, t in zip(by_g.contact, by_g.time, strict=True)]
+    assert len(waits) > 30
+    assert min(waits) >= 12.0 - 1e-9
+    assert sum(w == pytest.approx(12.0) for w in waits) > 5  # handed over at the moment
+
+
+def test_delayed_skills_name_their_key():
+    base = _overflow([0]).model_dump(exclude_none=True)
+    base["agent_groups"][1]["skills"] = ["a", {"type": "b", "wait": "12s"}]
+    with pytest.raises(ScenarioError, match=r"agent_groups\[g\].*skills\[1\]: a delayed "
+                                            r"skill is"):
+        Scenario(**base)
+    base["agent_groups"][1]["skills"] = ["a", {"type": "b", "after": "-1s"}]
+    with pytest.raises(ScenarioError, match=r"agent_groups\[g\]\.delays\.b"):
+        Scenario(**base)

@@ -96,14 +96,17 @@ class Group:
     """
 
     __slots__ = (
-        "_off", "agents", "busy", "idle", "index", "leaving", "name", "named", "on_duty",
-        "record", "skills", "wake_at",
+        "_off", "agents", "busy", "delays", "idle", "index", "leaving", "name", "named",
+        "on_duty", "record", "skills", "wake_at",
     )
 
-    def __init__(self, index: int, name: str, skills: tuple[int, ...]):
+    def __init__(self, index: int, name: str, skills: tuple[int, ...],
+                 delays: tuple[float, ...] = ()):
         self.index = index
         self.name = name
         self.skills = skills
+        #: delays[j]: how long a caller of skills[j] waits before the group takes it (s)
+        self.delays = delays or (0.0,) * len(skills)
         self.agents: list[Agent] = []
         self.idle: deque[Agent] = deque()
         self.on_duty = 0

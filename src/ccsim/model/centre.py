@@ -101,7 +101,8 @@ class Centre(Host, Duty):
         types = scenario.contact_types
         index = {c.name: k for k, c in enumerate(types)}
         self.groups = [
-            Group(g, spec.name, tuple(index[s] for s in spec.skills))
+            Group(g, spec.name, tuple(index[s] for s in spec.skills),
+                  tuple(spec.delay(s) for s in spec.skills))
             for g, spec in enumerate(scenario.agent_groups)
         ]
         #: able[k]: the groups that can take contacts of type k

@@ -52,17 +52,19 @@ class SkillRouter(Router):
 
     A free agent takes the longest-waiting contact of the first of its skills whose queue
     holds one. An arriving contact goes to the longest-idle free agent among the groups that
-    list its type earliest (rank 0 first), then the next rank, and so on.
+    list its type earliest (rank 0 first), then the next rank, and so on; a group that
+    takes the type only after a delay is not among them (see :mod:`ccsim.model.rules`).
     """
 
     def __init__(self, groups: Sequence[Group], queues: Sequence[Queue]):
         super().__init__(groups, queues)
-        # tiers[k]: groups that can take type k, grouped by the rank of k in their skills.
+        # tiers[k]: groups that can take type k on arrival (not after a delay), grouped by
+        # the rank of k in their skills.
         self.tiers: list[list[list[Group]]] = []
         for kind in range(len(self.queues)):
             ranks: dict[int, list[Group]] = {}
             for group in self.groups:
-                if kind in group.skills:
+                if kind in group.skills and not group.delays[group.skills.index(kind)]:
                     ranks.setdefault(group.skills.index(kind), []).append(group)
             self.tiers.append([ranks[r] for r in sorted(ranks)])
 

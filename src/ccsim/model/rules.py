@@ -9,6 +9,10 @@ itself, at no cost.
 * ``take = "longest_waiting"``: a free agent takes the longest-waiting caller of any of its
   skills (ties to the skill listed first); ``"own_first"``: the longest-waiting caller of its
   first skill if one waits, else the longest-waiting of the others (ContactCenters' Bank).
+* A delayed skill (``{ type = "checking", after = "12s" }``: the group's ``delays``): the
+  group takes a caller of that type only once it has waited that long — never on arrival,
+  from the queue when one of its agents frees, and at the moment the wait is reached if
+  one is idle then (:mod:`ccsim.model.overflow`; ContactCenters' SimpleMSKWithRerouting).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ccsim.model.routing import Router, SkillRouter, longest_waiting
+from ccsim.model.routing import Router, SkillRouter
 from ccsim.streams import UNIFORM, draws, stream
 
 if TYPE_CHECKING:
@@ -31,13 +35,18 @@ if TYPE_CHECKING:
 
 class RuleRouter(SkillRouter):
     """:class:`SkillRouter` with the scenario's rules: ``random[k]`` (type k's arrivals go
-    to a random idle agent, drawn with ``uniform``) and ``take[g]`` (group g's rule)."""
+    to a random idle agent, drawn with ``uniform``), ``take[g]`` (group g's rule) and the
+    groups' delayed skills (a caller is taken from the queue only once it has waited the
+    group's delay; :class:`~ccsim.model.overflow.Overflow` hands it over at that moment)."""
 
     def __init__(self, groups: Sequence[Group], queues: Sequence[Queue], *,
                  random: Sequence[bool], take: Sequence[str], uniform: Callable[[], float]):
         super().__init__(groups, queues)
         self.random, self.uniform = list(random), uniform
-        self.able = [[g for g in self.groups if k in g.skills] for k in range(len(queues))]
+        # Those who may take an arriving contact: not after a delay.
+        self.able = [[g for g in self.groups
+                      if kind in g.skills and not g.delays[g.skills.index(kind)]]
+                     for kind in range(len(queues))]
         self.takes = [{"skill_order": self._in_order, "longest_waiting": self._longest,
                        "own_first": self._own_first}[rule] for rule in take]
 
@@ -60,17 +69,33 @@ class RuleRouter(SkillRouter):
     def select_contact(self, agent: Agent, now: float) -> Contact | None:
         return self.takes[agent.group.index](agent, now)
 
-    def _in_order(self, agent: Agent, now: float) -> Contact | None:
-        return SkillRouter.select_contact(self, agent, now)
+    def _ready(self, kind: int, delay: float, now: float) -> Contact | None:
+        """The head of type ``kind``'s queue if it has waited ``delay`` (seconds) by now."""
+        head = self.queues[kind].head(now)
+        return head if head is not None and now - head.arrival >= delay else None
 
-    def _longest(self, agent: Agent, now: float) -> Contact | None:
-        return longest_waiting(self.queues, agent.group.skills, now)
+    def _in_order(self, agent: Agent, now: float) -> Contact | None:
+        group = agent.group
+        for kind, delay in zip(group.skills, group.delays, strict=True):
+            if self._ready(kind, delay, now) is not None:
+                return self.queues[kind].pop(now)
+        return None
+
+    def _longest(self, agent: Agent, now: float, start: int = 0) -> Contact | None:
+        """The longest-waiting caller ready for ``agent`` among its skills from number
+        ``start`` on (ties to the skill listed first)."""
+        group, best, earliest = agent.group, -1, 0.0
+        for kind, delay in zip(group.skills[start:], group.delays[start:], strict=True):
+            head = self._ready(kind, delay, now)
+            if head is not None and (best < 0 or head.arrival < earliest):
+                best, earliest = kind, head.arrival
+        return None if best < 0 else self.queues[best].pop(now)
 
     def _own_first(self, agent: Agent, now: float) -> Contact | None:
-        skills = agent.group.skills
-        contact = self.queues[skills[0]].pop(now)
-        return contact if contact is not None else longest_waiting(self.queues, skills[1:],
-                                                                   now)
+        group = agent.group
+        if self._ready(group.skills[0], group.delays[0], now) is not None:
+            return self.queues[group.skills[0]].pop(now)
+        return self._longest(agent, now, start=1)
 
 
 def scenario_router(scenario: Scenario, seed: int) -> Callable[..., Router] | None:
@@ -78,7 +103,8 @@ def scenario_router(scenario: Scenario, seed: int) -> Callable[..., Router] | No
     none, and the default :class:`SkillRouter` routes)."""
     random = [c.agent_selection == "random" for c in scenario.contact_types]
     take = [g.take for g in scenario.agent_groups]
-    if not any(random) and all(t == "skill_order" for t in take):
+    if (not any(random) and all(t == "skill_order" for t in take)
+            and not any(g.delays for g in scenario.agent_groups)):
         return None
     return partial(RuleRouter, random=random, take=take,
                    uniform=draws(UNIFORM, stream(seed, "agent_selection")))

@@ -13,6 +13,7 @@ from ccsim.model.costs import Costs
 from ccsim.model.hours import Hours
 from ccsim.model.lines import Lines
 from ccsim.model.outbound import Outbound
+from ccsim.model.overflow import Overflow
 from ccsim.model.policies import Policy
 from ccsim.model.redials import Redials
 from ccsim.model.repeats import Resolution
@@ -63,6 +64,12 @@ def simulate(
         own.append(Redials(scenario))
     if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
         own.append(Outbound(scenario))
+    if any(g.delays for g in scenario.agent_groups):
+        if router is not SkillRouter:
+            raise ValueError("simulate(): the scenario's delayed skills (agent_groups.*."
+                             "delays) need ccsim's own router; a router of one's own would "
+                             "take such callers before their delay")
+        own.append(Overflow(scenario))
     if any(g.handle_scale for g in scenario.agent_groups):
         own.append(HandleScale(scenario))
     if scenario.costs is not None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ccsim.scenario.fields import MAX_STAFF, PositiveFloat, Share, Strict, whole_counts
+from ccsim.scenario.fields import (
+    MAX_STAFF,
+    PositiveDuration,
+    PositiveFloat,
+    Share,
+    Strict,
+    whole_counts,
+)
 from ccsim.scenario.policies import Blending, Pressure, Quota
 from ccsim.scenario.shifts import Shift
 from ccsim.scenario.templates import ShiftTemplate
-from ccsim.scenario.words import listed
+from ccsim.scenario.words import duration, listed
 from ccsim.toml_text import as_toml
 
 __all__ = ["MAX_INTERVALS", "MAX_STAFF", "AgentGroup"]
@@ -44,14 +51,42 @@ class AgentGroup(Strict):
     pressure: Pressure | None = None
     take: Literal["skill_order", "longest_waiting", "own_first"] = "skill_order"
     handle_scale: dict[str, PositiveFloat] | None = None
+    delays: dict[str, PositiveDuration] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _delayed_skills(cls, data: Any) -> Any:
+        # A skill written { type = "checking", after = "12s" } is the name in ``skills``
+        # and its wait in ``delays``: one form to read for the rest of ccsim.
+        if not isinstance(data, dict) or not isinstance(data.get("skills"), list):
+            return data
+        tables = [s for s in data["skills"] if isinstance(s, dict)]
+        if not tables:
+            return data
+        delays = dict(data.get("delays") or {})
+        names = []
+        for i, skill in enumerate(data["skills"]):
+            if isinstance(skill, dict):
+                if set(skill) != {"type", "after"}:
+                    raise ValueError(f"skills[{i}]: a delayed skill is {{ type = \"name\", "
+                                     f"after = \"12s\" }} (got {as_toml(skill)})")
+                delays[skill["type"]] = skill["after"]
+                skill = skill["type"]
+            names.append(skill)
+        return {**data, "skills": names, "delays": delays}
 
     @model_validator(mode="after")
-    def _scales_its_skills(self) -> AgentGroup:
-        for name in self.handle_scale or {}:
-            if name not in self.skills:
-                raise ValueError(f"handle_scale: {name!r} is not one of the group's skills "
-                                 f"({', '.join(self.skills)})")
+    def _of_its_skills(self) -> AgentGroup:
+        for key in ("handle_scale", "delays"):
+            for name in getattr(self, key) or {}:
+                if name not in self.skills:
+                    raise ValueError(f"{key}: {name!r} is not one of the group's skills "
+                                     f"({', '.join(self.skills)})")
         return self
+
+    def delay(self, skill: str) -> float:
+        """How long a caller of ``skill`` waits before this group takes it (seconds)."""
+        return (self.delays or {}).get(skill, 0.0)
 
     @model_validator(mode="after")
     def _blending_needs_outbound(self) -> AgentGroup:
@@ -104,7 +139,9 @@ class AgentGroup(Strict):
                  "longest_waiting": " (the longest-waiting caller of any of them first)",
                  "own_first": f" ({self.skills[0]} first, then the longest-waiting of the "
                               "others)"}[self.take] if len(self.skills) > 1 else ""
-        parts = [f"takes {' → '.join(self.skills)}{order}"]
+        shown = [f"{k} (after {duration(self.delay(k))})" if self.delay(k) else k
+                 for k in self.skills]
+        parts = [f"takes {' → '.join(shown)}{order}"]
         if self.handle_scale:
             parts.append("talk time " + ", ".join(f"× {f:g} on {name}" for name, f
                                                   in self.handle_scale.items()))
