@@ -106,8 +106,10 @@ def _outbound_attempts(scenario: Scenario) -> float:
     talk and wrap-up time), and no more than its list holds."""
     total = 0.0
     for c in scenario.outbound:
-        cost = c.dial_time + c.reach * (c.handle_time.mean + (c.wrap_up.mean if c.wrap_up
-                                                                else 0.0))
+        reach = c.mean_reach
+        # A machine's dialling takes no agent time; an agent's does.
+        cost = (0.0 if c.dialer else c.dial_time) + reach * (
+            c.handle_time.mean + (c.wrap_up.mean if c.wrap_up else 0.0))
         open_ = _open_seconds(scenario, c)
         seconds = sum(p * o for g, planned in zip(scenario.agent_groups,
                                                    scenario.planned_staff(), strict=True)

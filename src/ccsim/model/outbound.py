@@ -75,8 +75,10 @@ class Outbound(Policy):
         self.campaigns = scenario.outbound
         names = [c.name for c in self.campaigns]
         groups = scenario.agent_groups
-        #: lists[g]: the campaigns group g calls for, in its order of preference
-        self.lists = [[names.index(n) for n in g.outbound] for g in groups]
+        #: lists[g]: the campaigns group g calls for, in its order of preference (not
+        #: those a machine dials: see ccsim.model.dialer)
+        self.lists = [[names.index(n) for n in g.outbound
+                       if self.campaigns[names.index(n)].dialer is None] for g in groups]
         given = rules or {}
         self.rules = [given.get(g.name) or rule_for(g.blending) for g in groups]
         #: size[c]: entries on campaign c's list; made[c]: attempts so far (one entry each)
@@ -209,7 +211,8 @@ class Outbound(Policy):
         start = now + spec.dial_time
         end = start
         # A certain outcome takes no draw (each stream serves one purpose: nothing shifts).
-        if spec.reach >= 1 or self.reach[c]() < spec.reach:
+        reach = spec.reach_at(self.axes.interval(now))
+        if reach >= 1 or self.reach[c]() < reach:
             wrap = self.wrap[c]
             cut = self._cut(agent, now)  # a rushed sales talk sells less
             end = start + self.talk[c]() * cut + (wrap() if wrap is not None else 0.0)

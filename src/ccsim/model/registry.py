@@ -244,6 +244,23 @@ _OUTBOUND = (
 )
 
 
+# Predictive dialing (ccsim.model.dialer): counted in the interval in which the call was
+# dialled; NaN in a contact type's row.
+_DIALER = _of(
+    "dialer",
+    _count("dialer_attempts", "calls the predictive dialer made", outcome=False),
+    _count("dialer_reached", "dialled calls the customer answered", outcome=False),
+    _count("dialer_successes", "answered dialled calls connected to an agent that "
+           "succeeded (probability `success`)", outcome=False),
+    _count("outbound_abandoned", "nuisance calls: customers who answered a dialled call, "
+           "found no agent of the calling groups free and hung up after `patience`",
+           outcome=False),
+    _share("outbound_abandon_rate", "nuisance-call rate", "outbound_abandoned / "
+           "dialer_reached (regulators commonly cap it at 3 %)", "lower"),
+    key=("dialer_reached", "outbound_abandon_rate"),
+)
+
+
 def _closed_rate(row: Mapping[str, float], scenario: Scenario) -> float:
     offered = row["offered"]
     return row["closed"] / offered if offered > 0 else math.nan
@@ -373,7 +390,8 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
     "recalls": _recalls,
     "followups": _follow_ups,
     "resolution": lambda s: any(c.repeat_delay is not None for c in s.contact_types),
-    "outbound": lambda s: bool(s.outbound),
+    "outbound": lambda s: any(c.dialer is None for c in s.outbound),
+    "dialer": lambda s: any(c.dialer is not None for c in s.outbound),
     "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
     "hours": lambda s: any(c.hours is not None for c in s.contact_types),
     "max_wait": lambda s: any(c.max_wait is not None for c in s.contact_types),
@@ -466,7 +484,7 @@ class _Names:
 
 
 #: Every metric, by name, in the order tables show them.
-METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_HOURS, *_LIMITS,
+METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_DIALER, *_HOURS, *_LIMITS,
                     *_REDIALS, *_SHIFTS, *_COSTS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)

@@ -10,6 +10,7 @@ from os import PathLike
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.costs import Costs
+from ccsim.model.dialer import Dialer
 from ccsim.model.hours import Hours
 from ccsim.model.lines import Lines
 from ccsim.model.outbound import Outbound
@@ -62,8 +63,11 @@ def simulate(
         own.append(Resolution(scenario))
     if any(c.redial is not None for c in scenario.contact_types):
         own.append(Redials(scenario))
-    if scenario.outbound and not any(isinstance(p, Outbound) for p in policies):
+    if (any(c.dialer is None for c in scenario.outbound)
+            and not any(isinstance(p, Outbound) for p in policies)):
         own.append(Outbound(scenario))
+    if any(c.dialer is not None for c in scenario.outbound):
+        own.append(Dialer(scenario))
     if any(g.delays for g in scenario.agent_groups):
         if router is not SkillRouter:
             raise ValueError("simulate(): the scenario's delayed skills (agent_groups.*."

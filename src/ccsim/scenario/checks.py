@@ -142,6 +142,15 @@ def outbound(s: Scenario) -> None:
                 f"agent_groups[{group.name}].quota.counts")
 
 
+def reach(s: Scenario) -> None:
+    """A campaign's ``reach`` given per interval has one share per interval."""
+    for campaign in s.outbound:
+        if isinstance(campaign.reach, list) and len(campaign.reach) != s.intervals:
+            raise ScenarioError(f"gives {len(campaign.reach)} shares, one per interval; the "
+                                f"horizon has {s.intervals} intervals",
+                                f"outbound[{campaign.name}].reach")
+
+
 def horizon(s: Scenario) -> None:
     """The horizon (given, or the length of the volumes) is a whole number of periods that
     every per-interval list matches, holds every scripted arrival, and outlasts the
@@ -328,6 +337,6 @@ def callbacks(s: Scenario) -> None:
 
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
-    names, segments, skills, resolution, outbound, horizon, shifts, calling_hours, callbacks,
-    opening_hours, costs,
+    names, segments, skills, resolution, outbound, horizon, reach, shifts, calling_hours,
+    callbacks, opening_hours, costs,
 ]

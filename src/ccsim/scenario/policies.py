@@ -265,22 +265,62 @@ class Callbacks(_CallbackKeys):
 
 
 
+class PredictiveDialer(Strict):
+    """``dialer = { ratio = 2.0, min_free = 4, min_free_group = 1 }``: the campaign is
+    dialled by a machine, not by agents: whenever at least ``min_free`` agents of the
+    centre are free, ``min_free_group`` of them in the groups that call the campaign, it
+    dials ``ratio`` × those groups' free agents (less the calls still being dialled)."""
+
+    ratio: PositiveFloat
+    min_free: Annotated[int, Field(ge=0), BeforeValidator(no_bool)] = 1
+    min_free_group: Annotated[int, Field(ge=0), BeforeValidator(no_bool)] = 1
+
+    def describe(self) -> str:
+        """``a predictive dialer: 2 calls per free agent while 4 agents are free (1 of the
+        calling groups)``"""
+        return (f"a predictive dialer: {self.ratio:g} calls per free agent while "
+                f"{self.min_free} agents are free ({self.min_free_group} of the calling "
+                "groups)")
+
+
 class Campaign(Strict):
     """``[[outbound]]``: a list of customers to call. Each attempt costs the agent
     ``dial_time`` and uses up one entry of the list (``list_size``; none: unlimited); the
-    customer answers with probability ``reach``; the conversation takes ``handle_time``
-    (then ``wrap_up``) and ends in a success (a sale, say) with probability ``success``.
-    Calls are made only within ``hours`` (clock times, from–to, every day or by weekday),
-    if given."""
+    customer answers with probability ``reach`` (one share, or one per interval); the
+    conversation takes ``handle_time`` (then ``wrap_up``) and ends in a success (a sale,
+    say) with probability ``success``. Calls are made only within ``hours`` (clock times,
+    from–to, every day or by weekday), if given. With a ``dialer`` a machine dials (see
+    :class:`PredictiveDialer`) and a customer who answers and finds no agent of the
+    calling groups free waits at most ``patience``, then hangs up: a *nuisance call*."""
 
     name: str = Field(min_length=1)
     list_size: Count | None = None
     dial_time: NonNegativeDuration = 0.0
-    reach: Share = 1.0
+    reach: Share | list[Share] = 1.0
     handle_time: DistributionSpec
     wrap_up: DistributionSpec | None = None
     success: Share
     hours: Hours | None = None
+    dialer: PredictiveDialer | None = None
+    patience: Delay | None = None
+
+    @property
+    def mean_reach(self) -> float:
+        """The probability that a customer answers, over the intervals."""
+        return (sum(self.reach) / len(self.reach) if isinstance(self.reach, list)
+                else self.reach)
+
+    def reach_at(self, interval: int) -> float:
+        """The probability that a customer answers a call made in ``interval``."""
+        return self.reach[interval] if isinstance(self.reach, list) else self.reach
+
+    @model_validator(mode="after")
+    def _patience_with_a_dialer(self) -> Campaign:
+        if self.patience is not None and self.dialer is None:
+            raise ValueError("patience: is how long a customer reached by the dialer waits "
+                             "for an agent; it needs a 'dialer' (agents who dial are there "
+                             "when the customer answers)")
+        return self
 
     def describe(self) -> str:
         """``a list of 5,000 customers; 10s to dial, 40 % answer; talk lognormal, mean
@@ -291,9 +331,14 @@ class Campaign(Strict):
         hours = ("" if self.hours is None else f"; calls {describe_hours(self.hours)}"
                  if isinstance(self.hours, dict) else
                  f"; calls from {self.hours[0]} to {self.hours[1]}")
-        return (f"{size}; {duration(self.dial_time)} to dial, {percent(self.reach)} answer; "
+        reach = (percent(self.reach) if not isinstance(self.reach, list) else
+                 f"{percent(min(self.reach))}–{percent(max(self.reach))} by interval")
+        dialer = "" if self.dialer is None else (
+            f"; {self.dialer.describe()}; a customer who answers waits at most "
+            f"{duration(self.patience.mean) if self.patience else '0s'} for an agent")
+        return (f"{size}; {duration(self.dial_time)} to dial, {reach} answer; "
                 f"talk {self.handle_time.describe()}; {wrap}; {percent(self.success)} "
-                f"succeed{hours}")
+                f"succeed{hours}{dialer}")
 
     def windows(self, start: str, horizon: float, start_day: str
                 ) -> list[tuple[float, float]]:
@@ -306,7 +351,7 @@ class Campaign(Strict):
     def _attempts_take_time(self) -> Campaign:
         # An attempt that reaches no one and takes no agent time frees the agent at once
         # for the next: the list is used up at one instant (for ever, if it is unlimited).
-        if self.reach == 0 and self.dial_time == 0:
+        if self.mean_reach == 0 and self.dial_time == 0 and self.dialer is None:
             raise ValueError(
                 "reach: 0 with dial_time 0 makes every attempt take no agent time and reach "
                 "no one, so the agents would dial the list at one instant (for ever, with "
