@@ -137,10 +137,11 @@ class Centre(Host, Duty):
                     self.tally.scheduled[:, group.index] = 0.0
                     group.record = self.tally.duty
         self.queues = self._make_queues(getattr(router, "live_queues", False))
-        entries = [q.entries if isinstance(q, FifoQueue) else q for q in self.queues]
+        entries = [_raw_lines(q) for q in self.queues]
         #: work_lines[g]: what holds work for group g, truthy while some may wait: its
         #: queues' raw lines, and its policies' own lines of work
-        self._work_lines = [[entries[k] for k in g.skills] for g in self.groups]
+        self._work_lines = [[line for k in g.skills for line in entries[k]]
+                            for g in self.groups]
         self.router = router(self.groups, self.queues)
         self._order = count()  # ties in the heaps of end times break by start order
         self._bind()
@@ -584,6 +585,16 @@ class _Asks:
 
     def __bool__(self) -> bool:
         return self.has_work(self.group)
+
+
+def _raw_lines(queue: Queue) -> list[Any]:
+    """The raw lines of ``queue`` (deques, truthy in C while they hold an entry): a
+    priority queue's, one per priority; a queue of one's own as it is."""
+    if isinstance(queue, FifoQueue):
+        return [queue.entries]
+    if isinstance(queue, PriorityQueue):
+        return [line for part in queue.classes for line in _raw_lines(part)]
+    return [queue]
 
 
 def _fits(roster: Roster, scenario: Scenario) -> None:

@@ -340,6 +340,33 @@ class Tally:
         spread(group, start, end, self.axes, into)
 
 
+class ClassTally(Tally):
+    """A :class:`Tally` whose contact records name their class (type × segment) as they
+    are made: a run with segments and no attempt kinds counted apart (one with both has a
+    :class:`SplitTally`)."""
+
+    def __init__(self, axes: Axes, *, answer_within: float | Sequence[float],
+                 expected: np.ndarray | None = None):
+        super().__init__(axes, answer_within=answer_within, expected=expected)
+        self._offsets = axes.offsets
+
+    def record(self, contact: Contact, outcome: int, wait: float) -> None:
+        arrival, kind, outcomes, waits = self._other
+        arrival.append(contact.arrival)
+        kind.append(self._offsets[contact.kind] + contact.segment)
+        outcomes.append(outcome)
+        waits.append(wait)
+
+    def answered(self, contact: Contact, group: int, start: float, end: float,
+                 agent: int = -1) -> None:
+        arrival, kind, groups, starts, ends = self._append_answered
+        arrival(contact.arrival)
+        kind(self._offsets[contact.kind] + contact.segment)
+        groups(group)
+        starts(start)
+        ends(end)
+
+
 class SplitTally(Tally):
     """A :class:`Tally` that counts each attempt kind of its axes apart, and each segment
     of a type: it records the attempt kind (and, with segments, the segment) of every

@@ -37,6 +37,16 @@ class Segmented(Contact):
 
     __slots__ = ("rank", "segment")
 
+    def __init__(self, kind: int, arrival: float, deadline: float, handle: float,
+                 wrap_up: float, segment: int, rank: int):
+        self.kind = kind
+        self.arrival = arrival
+        self.deadline = deadline
+        self.handle = handle
+        self.wrap_up = wrap_up
+        # Slots of this class; class attributes (0) of a plain contact.
+        self.segment, self.rank = segment, rank  # type: ignore[misc]
+
     def __repr__(self) -> str:
         return (f"Segmented(kind={self.kind}, segment={self.segment}, "
                 f"arrival={self.arrival:g}, deadline={self.deadline:g})")
@@ -91,13 +101,13 @@ class SegmentSource:
         # Segment j holds the uniform numbers in [cut[j-1], cut[j]).
         self._cut = np.cumsum([s.share for s in segments])[:-1]
         self._pending: deque[int] = deque()
-        self._patience = [
-            patience if s.patience is None
-            else capped(draws(s.patience.build(),
-                              stream(seed, f"patience:{spec.name}:{s.name}")), cap)
-            for s in segments]
-        self._scale = [s.handle_scale for s in segments]
-        self._rank = ranks(spec)
+        own = [patience if s.patience is None
+               else capped(draws(s.patience.build(),
+                                 stream(seed, f"patience:{spec.name}:{s.name}")), cap)
+               for s in segments]
+        #: each segment's patience draws, handle-time factor and queue rank
+        self._segments = list(zip(own, [s.handle_scale for s in segments], ranks(spec),
+                                  strict=True))
         self._handle, self._wrap_up = handle, wrap_up
 
     def seen(self, times: np.ndarray) -> None:
@@ -110,8 +120,6 @@ class SegmentSource:
     def make(self, now: float) -> Contact:
         """The next customer, arriving at ``now``."""
         s = self._pending.popleft()
-        contact = Segmented(self.kind, now, now + self._patience[s](),
-                            self._handle() * self._scale[s], self._wrap_up())
-        # Slots of this class; class attributes (0) of a plain contact.
-        contact.segment, contact.rank = s, self._rank[s]  # type: ignore[misc]
-        return contact
+        patience, scale, rank = self._segments[s]
+        return Segmented(self.kind, now, now + patience(), self._handle() * scale,
+                         self._wrap_up(), s, rank)

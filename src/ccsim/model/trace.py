@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ccsim.model.axes import Axes
 from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_name
-from ccsim.model.metrics import SplitTally, Tally
+from ccsim.model.metrics import ClassTally, SplitTally, Tally
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,9 +28,11 @@ _COLUMNS = ("time", "event", "kind", "contact", "agent_group", "agent")
 
 def tally_type(axes: Axes, trace: bool) -> type[Tally]:
     """The tally a run on ``axes`` needs: one that also logs every event when ``trace``;
-    one that counts attempt kinds apart when the axes have several, or segments when they
-    have them; else the plain one."""
-    return TracingTally if trace else SplitTally if axes.split or axes.segmented else Tally
+    one that counts attempt kinds apart when the axes have several (and segments, if
+    any); one that counts segments when they have them; else the plain one."""
+    if trace:
+        return TracingTally
+    return SplitTally if axes.split else ClassTally if axes.segmented else Tally
 
 
 class TracingTally(SplitTally):
