@@ -132,7 +132,7 @@ def test_a_freed_delayed_agent_takes_only_callers_who_have_waited():
     # 99 s waited only 1 s and takes it at 111 s (its delay, by the policy's timer).
     trace = simulate(_overflow([0, 95, 99], times_a=[0]), 0, trace=True).trace
     answered = trace[(trace.event == "answered") & (trace.contact_type == "b")]
-    assert sorted(zip(answered.time, answered.agent_group)) == [
+    assert sorted(zip(answered.time, answered.agent_group, strict=True)) == [
         (0.0, "s"), (100.0, "s"), (111.0, "g")]
 
 

@@ -27,7 +27,7 @@ def test_two_teams_of_specialists_each_get_the_erlang_a_answer_of_their_queue():
         agent_groups=[{"name": "sellers", "skills": ["sales"], "staff": 1},
                       {"name": "clerks", "skills": ["billing"], "staff": 1}])
     goals = ["sales: service_level >= 0.8", "billing: service_level >= 0.8"]
-    plan = staff(day, goals, replications=30, validate=60, seed=2)
+    plan = staff(day, goals, replications=30, validate=60, seed=2, workers=1)
     r = plan.requirement
     for group, per_half_hour in (("sellers", 40), ("clerks", 90)):
         erlang_a = agents_for_target(per_half_hour / 1800, 240, answer_within=20,
@@ -48,7 +48,7 @@ def test_of_two_teams_that_take_the_same_calls_the_search_buys_the_cheaper_agent
         "agent_groups": [{"name": "dear", "skills": ["calls"], "staff": 1},
                          {"name": "cheap", "skills": ["calls"], "staff": 1}],
         "costs": {"agent_groups": {"dear": {"per_hour": 100}, "cheap": {"per_hour": 20}}}})
-    plan = staff(day, ["service_level >= 0.8"], replications=20, validate=40, seed=1)
+    plan = staff(day, ["service_level >= 0.8"], replications=20, validate=40, seed=1, workers=1)
     r = plan.requirement
     assert (r[r.agent_group == "dear"].agents == 0).all(), r
     assert r[r.agent_group == "cheap"].agents.min() >= 1
@@ -56,7 +56,8 @@ def test_of_two_teams_that_take_the_same_calls_the_search_buys_the_cheaper_agent
     # The same scenario with the rates swapped staffs the other team the same way.
     swapped = day.with_changes({"costs.agent_groups": {"dear": {"per_hour": 20},
                                                        "cheap": {"per_hour": 100}}})
-    other = staff(swapped, ["service_level >= 0.8"], replications=20, validate=40, seed=1)
+    other = staff(swapped, ["service_level >= 0.8"], replications=20, validate=40, seed=1,
+                  workers=1)
     o = other.requirement
     assert o[o.agent_group == "dear"].agents.tolist() == r[r.agent_group == "cheap"].agents.tolist()
 
@@ -64,13 +65,14 @@ def test_of_two_teams_that_take_the_same_calls_the_search_buys_the_cheaper_agent
 def test_a_day_goal_needs_fewer_agents_than_every_interval_and_is_met_on_fresh_seeds():
     day = small_day(JUMPS)
     by_day = staff(day, ["service_level >= 0.8"], per="day", replications=40, validate=100,
-                   seed=3)
+                   seed=3, workers=1)
     e = by_day.evaluation
     assert e.columns[0] == "day" and e.day.tolist() == [1] and by_day.per == "day"
     # On fresh seeds the day's service level is at least 80 % (within its CI) ...
     assert e.service_level[0] + e.service_level_ci95[0] >= 0.8, e
     # ... with fewer agent-intervals than meeting 80 % in every interval takes ...
-    by_interval = staff(day, ["service_level >= 0.8"], replications=40, validate=100, seed=3)
+    by_interval = staff(day, ["service_level >= 0.8"], replications=40, validate=100, seed=3,
+                        workers=1)
     assert by_day.requirement.agents.sum() < by_interval.requirement.agents.sum()
     # The search (before the confirming seeds add any agent) leaves no agent to spare.
     search = judges(day, by_day, [(3, 40)])[0]

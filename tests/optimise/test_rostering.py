@@ -34,7 +34,7 @@ def _morning(**group) -> Scenario:
 
 def test_the_plan_is_shifts_that_cover_the_requirement_and_meet_the_target_as_simulated():
     day = _morning(shift_templates=TEMPLATES)
-    plan = staff(day, ["service_level >= 0.8"], replications=20, validate=60, seed=2)
+    plan = staff(day, ["service_level >= 0.8"], replications=20, validate=60, seed=2, workers=1)
     r = plan.requirement
     assert (r.cover >= r.agents - 1e-6).all(), r
     # The plan's scenario is staffed by the shifts alone, and runs as written.
@@ -55,7 +55,7 @@ def test_a_requirement_too_low_is_raised_where_the_simulated_shifts_miss():
     day = _morning(shift_templates=TEMPLATES)
     low = [1.0] * len(VOLUMES)  # far below what 80 % within 20 s needs
     plan = staff(day, ["service_level >= 0.8"], replications=20, validate=40, seed=4,
-                 requirement={"team": low})
+                 requirement={"team": low}, workers=1)
     r = plan.requirement
     assert r.agents.tolist() == low  # the requirement as given ...
     # ... and the cover, after the repair, near the analytic answer everywhere.
@@ -121,7 +121,7 @@ def test_a_requirement_for_a_group_without_templates_is_refused():
     with pytest.raises(ValueError, match=r"requirement: 'team' is no agent group with "
                                          r"shift_templates to cover it with \(expected one "
                                          r"of: none\)"):
-        staff(day, ["service_level >= 0.8"], requirement={"team": np.ones(len(VOLUMES))})
+        staff(day, ["service_level >= 0.8"], requirement={"team": np.ones(len(VOLUMES))}, workers=1)
 
 
 def test_templates_that_cannot_cover_an_interval_are_an_error_naming_it(tmp_path):
@@ -154,7 +154,7 @@ def test_a_day_goal_raises_a_low_requirement_where_the_day_has_least_cover_to_sp
     day = _morning(shift_templates=TEMPLATES)
     low = [1.0] * len(VOLUMES)
     plan = staff(day, ["service_level >= 0.8"], per="day", replications=20, validate=40,
-                 seed=5, requirement={"team": low})
+                 seed=5, requirement={"team": low}, workers=1)
     e = plan.evaluation
     assert e.day.tolist() == [1] and e.service_level[0] + e.service_level_ci95[0] >= 0.8, e
     # The day is met by raising the cover where the calls are: the peak, not the edges.
