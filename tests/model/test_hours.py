@@ -245,3 +245,17 @@ def test_a_caller_holding_its_place_at_closing_is_called_at_the_next_opening():
     attempts = _attempts(run.trace)
     assert attempts.time.tolist() == [86_400.0]
     assert run.summary["callbacks_completed"] == 1 and run.summary["answered"] == 1
+
+
+def test_a_closing_at_the_horizon_clears_the_queue():
+    # Overloaded: callers still wait at the horizon, where the type closes. With "clear"
+    # they are turned away then (closed, after their wait); with "serve" they are answered.
+    def day(at_close):
+        return Scenario(period=1800, horizon=3600, contact_types=[{
+            "name": "calls", "arrivals": {"per_hour": 120}, "hours": ["00:00", "01:00"],
+            "handle_time": {"dist": "exponential", "mean": 240}, "at_close": at_close}],
+            agent_groups=[{"name": "a", "skills": ["calls"], "staff": 4}])
+
+    clear, serve = simulate(day("clear"), 2).summary, simulate(day("serve"), 2).summary
+    assert clear["closed"] > 5 and serve["closed"] == 0
+    assert clear["answered"] + clear["closed"] == serve["answered"] == serve["offered"]

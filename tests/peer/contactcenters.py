@@ -253,7 +253,6 @@ EXAMPLES = (
                       ("0.900", "0.904"), Ratio("S_g", "S + D")),
         ),
         REPLICATIONS,
-        occupancy_until="8h",  # the scenario runs an hour past the closing (its comments)
     ),
     Example(
         "MMCAb", "mmc_ab.toml", 1000,

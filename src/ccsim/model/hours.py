@@ -31,14 +31,15 @@ if TYPE_CHECKING:
 class Opening:
     """When one contact type is open: its windows ``[from, to)``, opened within the horizon,
     in time order (seconds since its start). A window open at the horizon closes when its
-    hours say, while the run drains; none opens after the horizon (the run holds no next
-    opening)."""
+    hours say, while the run drains (and clears its queue then, with ``at_close =
+    "clear"``); none opens after the horizon (the run holds no next opening)."""
 
     def __init__(self, found: list[tuple[float, float]], horizon: float):
         self.opens = [a for a, _ in found]
         self.closes = [b for _, b in found]
-        #: the closings within the horizon
-        self.closings = [b for b in self.closes if b < horizon]
+        #: the closings of those windows: within the horizon, at it, and the one after it
+        #: of a window open at the horizon (the run drains until then at least)
+        self.closings = list(self.closes)
 
     @classmethod
     def of(cls, scenario: Scenario, kind: int) -> Opening | None:
