@@ -43,7 +43,8 @@ def plot_intervals(
 ) -> Figure:
     """``metrics`` (default service level and abandonment) by interval of the day: a row
     per metric, a column for all contact types together (the ``all`` rows) and one per
-    contact type when there are several; mean over replications with a 95% CI band, one
+    contact type when there are several (with one variant, a type's segments dashed in its
+    column); mean over replications with a 95% CI band, one
     line per variant in ``variants`` (default: all, or five spread over the sweep; those
     left out are named under the chart). Identical variants are drawn once
     (:func:`distinct`)."""
@@ -72,12 +73,21 @@ def plot_intervals(
                   words if len(labels) > 1 else None)
         for ax in grid[-1][1:]:
             ax.axis("off")  # agents answer for the centre, not for one type
+    # With segments a type's rows are its own (segment "all") and each segment's: one
+    # variant draws the segments too, dashed; a sweep draws the types only.
+    segmented = "segment" in table
     for row, metric in zip(grid, metrics, strict=False):
         for ax, kind in zip(row, kinds, strict=True):
             for j, label in enumerate(labels):
                 part = table[(table["variant"] == label) & (table["contact_type"] == kind)]
-                _interval_line(ax, part, metric, f"C{j % 10}",
+                whole = part[part["segment"] == "all"] if segmented else part
+                _interval_line(ax, whole, metric, f"C{j % 10}",
                                words[label] if len(labels) > 1 else "mean (95% CI band)")
+                if segmented and len(labels) == 1:
+                    named = [s for s in dict.fromkeys(part["segment"]) if s != "all"]
+                    for k, segment in enumerate(named, start=1):
+                        _interval_line(ax, part[part["segment"] == segment], metric,
+                                       f"C{k % 10}", f"segment {segment}", "--")
             draw_targets(ax, chosen, metric)
             ax.grid(True, alpha=0.3)
         row[0].set_ylabel(metric_label(metric, chosen))
@@ -102,9 +112,10 @@ def plot_intervals(
     return figure
 
 
-def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label: str) -> None:
+def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label: str,
+                   style: str = "-") -> None:
     """The mean of ``metric`` per interval over the replications in ``part``, and its
-    95% band clipped to the metric's range."""
+    95% band clipped to the metric's range (drawn ``style``: a segment's dashed)."""
     from ccsim.experiment.summary import interval_summary
 
     stats = interval_summary(part, [metric]).set_index("interval").sort_index()
@@ -113,8 +124,9 @@ def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label
     mean = stats[metric].to_numpy(dtype=float) * factor
     low, high = band(metric, mean, half * factor)
     xs = stats.index.to_numpy()
-    ax.plot(xs, mean, "-", marker="." if len(xs) <= 48 else None, color=colour, label=label)
-    ax.fill_between(xs, low, high, color=colour, alpha=0.2, linewidth=0)
+    ax.plot(xs, mean, style, marker="." if len(xs) <= 48 else None, color=colour, label=label)
+    ax.fill_between(xs, low, high, color=colour, alpha=0.2 if style == "-" else 0.1,
+                    linewidth=0)
 
 
 def _staffing(ax: Axes, groups: pd.DataFrame, labels: list[str], period: float,
