@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from ccsim.scenario.busyness import busyness
+from ccsim.scenario.distributions import balk_on_patience_only
 from ccsim.scenario.errors import ScenarioError, scenario_error
 from ccsim.scenario.fields import DAY, WeeklyHours, describe_hours, windows
 from ccsim.scenario.shifts import days_in, duties
@@ -308,5 +310,5 @@ def callbacks(s: Scenario) -> None:
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
     names, skills, resolution, outbound, horizon, shifts, calling_hours, callbacks,
-    opening_hours, costs,
+    opening_hours, costs, balk_on_patience_only, busyness,
 ]
