@@ -128,6 +128,8 @@ def seconds(value: int | str) -> float:
 
 shares = st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.8, 1.0])
 cvs = st.sampled_from([0.3, 0.7, 1.0, 1.5])
+#: The cv of a day's busyness factor: none, a forecast's error, the largest allowed.
+busyness = st.sampled_from([0.0, 0.2, 1.0])
 
 
 @functools.cache
@@ -142,6 +144,11 @@ def distributions(low: int, high: int) -> st.SearchStrategy[dict[str, Any]]:
         st.builds(lambda m, cv: {"dist": "gamma", "mean": m, "cv": cv},
                   durations(low, high), cvs),
         st.builds(lambda v: {"dist": "constant", "value": v}, durations(low, high)),
+        # uniform and triangular around a mean m, half-width w: min m − w, max m + w
+        st.integers(low, high).flatmap(lambda m: st.builds(
+            lambda w, form: {"dist": "uniform", "min": m - w, "max": m + w} if form
+            else {"dist": "triangular", "min": m - w, "mode": m, "max": m + w},
+            st.integers(1, max(1, m)), st.booleans())),
         st.builds(lambda vs: {"dist": "empirical", "values": vs}, values),
         st.builds(lambda vs: {"dist": "sequence", "values": vs}, values),
     )
@@ -375,6 +382,9 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         data["outbound"] = [draw(_campaign(c, start, horizon)) for c in campaigns]
 
     data["contact_types"] = [draw(_contact_type(t, data, shape, horizon)) for t in types]
+    # Busyness scales Poisson arrivals: the scenario's only when no type is scripted.
+    if all("times" not in c["arrivals"] for c in data["contact_types"]):
+        _optional(draw, data, "busyness", st.fixed_dictionaries({"cv": busyness}))
     if any("volumes" not in c["arrivals"] for c in data["contact_types"]) or draw(st.booleans()):
         data["horizon"] = draw(st.sampled_from(
             [horizon, f"{horizon / 3600:g}h"] if horizon % 3600 == 0 else [horizon]))
@@ -389,6 +399,10 @@ def _contact_type(draw: st.DrawFn, name: str, data: dict[str, Any], shape: dict[
     _optional(draw, contact, "channel", st.just("voice"))
     _optional(draw, contact, "wrap_up", distributions(5, 60))
     _optional(draw, contact, "patience", distributions(20, 600))
+    if "patience" in contact and draw(st.integers(0, 3)) == 0:
+        contact["patience"] = {**contact["patience"], "balk": draw(shares)}
+    if "times" not in contact["arrivals"] and draw(st.integers(0, 3)) == 0:
+        contact["arrivals"]["busyness"] = {"cv": draw(busyness)}
     if draw(st.integers(0, 3)) == 0:
         contact["callbacks"] = False
     elif draw(st.booleans()):

@@ -512,8 +512,8 @@ def test_erlang_checks_the_target_before_printing_anything(capsys, value, expect
     [
         ('handle_time = { dist = "exponential", mean = "3min" }', 'handle_time = { mean = "3min" }',
          "contact_types[general].handle_time: needs a 'dist' key: the distribution, one of "
-         "'exponential', 'lognormal', 'gamma', 'constant', 'empirical', 'sequence' "
-         "(got { mean = '3min' })"),
+         "'exponential', 'lognormal', 'gamma', 'uniform', 'triangular', 'constant', "
+         "'empirical', 'sequence' (got { mean = '3min' })"),
         ("arrivals = { per_hour = 20 }", "arrivals = { per_hour = 20 }\nresolution_by_group = 1",
          "contact_types[general].resolution_by_group: must be a table (got 1)"),
         ("arrivals = { per_hour = 20 }", "arrivals = { per_hour = 20 }\ncallbacks = true",

@@ -25,6 +25,8 @@ from ccsim.streams import (
     Gamma,
     LogNormal,
     Sequence,
+    Triangular,
+    UniformBetween,
     draws,
     stream,
 )
@@ -44,6 +46,15 @@ def gamma_shape(cv):
     return 2 * cv, 3 + 6 * cv**2
 
 
+def triangular_moments(low, mode, high):
+    """Mean, cv, skewness and kurtosis (3 − 3/5, whatever the shape) of the triangular."""
+    q = low**2 + mode**2 + high**2 - low * mode - low * high - mode * high  # 18 × variance
+    mean = (low + mode + high) / 3
+    skewness = (math.sqrt(2) * (low + high - 2 * mode) * (2 * low - high - mode)
+                * (low - 2 * high + mode) / (5 * q**1.5))
+    return mean, math.sqrt(q / 18) / mean, skewness, 2.4
+
+
 # dist, stated mean, stated cv, skewness, kurtosis (the last two set the cv's tolerance)
 CONTINUOUS = [
     (Exponential(240.0), 240.0, 1.0, 2.0, 9.0),
@@ -51,6 +62,10 @@ CONTINUOUS = [
     (LogNormal(180.0, 1.0), 180.0, 1.0, *lognormal_shape(1.0)),
     (Gamma(240.0, 0.5), 240.0, 0.5, *gamma_shape(0.5)),
     (Gamma(60.0, 2.0), 60.0, 2.0, *gamma_shape(2.0)),  # cv > 1: shape 1/4
+    # uniform on [a, b]: sd (b − a)/√12, no skew, kurtosis 9/5
+    (UniformBetween(180.0, 300.0), 240.0, 120 / math.sqrt(12) / 240, 0.0, 1.8),
+    (Triangular(60.0, 120.0, 360.0), *triangular_moments(60.0, 120.0, 360.0)),  # skewed right
+    (Triangular(60.0, 360.0, 360.0), *triangular_moments(60.0, 360.0, 360.0)),  # mode at max
 ]
 CONTINUOUS_CASES = [pytest.param(*case, id=repr(case[0])) for case in CONTINUOUS]
 
@@ -77,6 +92,20 @@ def test_continuous_distributions_have_their_stated_mean_and_cv(dist, mean, cv, 
     sample = np.asarray(dist.sample(stream(2024, repr(dist)), N))
     assert sample.shape == (N,) and (sample > 0).all()
     check_mean_and_cv(sample, mean, cv, skewness, kurtosis)
+
+
+@pytest.mark.parametrize("dist", [UniformBetween(180.0, 300.0), Triangular(60.0, 120.0, 360.0)],
+                         ids=repr)
+def test_uniform_and_triangular_stay_within_their_bounds_and_fill_them(dist):
+    sample = dist.sample(stream(5, repr(dist)), N)
+    low, high = dist.low, dist.high
+    assert low <= sample.min() and sample.max() < high
+    # Within 0.1 % of the range of either end, as N draws of a density positive there
+    # (the triangular's at its far end, where it falls to 0, within 5 %).
+    assert sample.min() < low + 0.001 * (high - low) and sample.max() > high - 0.05 * (high - low)
+    if isinstance(dist, Triangular):  # its mode is the peak: the histogram's highest bin
+        counts, edges = np.histogram(sample, bins=30, range=(low, high))
+        assert edges[counts.argmax()] <= dist.mode <= edges[counts.argmax() + 1]
 
 
 def test_constant_is_always_its_value():

@@ -88,6 +88,31 @@ UNIFORM = Uniform()
 
 
 @dataclass(frozen=True)
+class UniformBetween:
+    """Uniform on [``low``, ``high``) (seconds; ``low < high``). Not :class:`Uniform`, the
+    U[0, 1) that policies draw their choices from."""
+
+    low: float
+    high: float
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, n)
+
+
+@dataclass(frozen=True)
+class Triangular:
+    """Triangular from ``low`` to ``high`` with its peak at ``mode`` (seconds; ``low <=
+    mode <= high``, ``low < high``): mean (low + mode + high) / 3."""
+
+    low: float
+    mode: float
+    high: float
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+
+@dataclass(frozen=True)
 class Constant:
     """Always ``value``."""
 
@@ -117,7 +142,8 @@ class Sequence:
         raise NotImplementedError("a sequence is drawn in order, across batches: use draws()")
 
 
-Distribution = Exponential | LogNormal | Gamma | Uniform | Constant | Empirical | Sequence
+Distribution = (Exponential | LogNormal | Gamma | Uniform | UniformBetween | Triangular
+                | Constant | Empirical | Sequence)
 
 
 def draws(dist: Distribution, rng: np.random.Generator) -> Callable[[], float]:

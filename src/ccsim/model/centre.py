@@ -39,10 +39,12 @@ import simpy
 from ccsim.model.agents import Agent, Group
 from ccsim.model.arrivals import arrival_times
 from ccsim.model.axes import Axes
+from ccsim.model.busyness import busy_volumes
 from ccsim.model.calls import Fired, scheduler
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.duty import Duty, planned_columns
 from ccsim.model.host import Host
+from ccsim.model.patience import patience_draws
 from ccsim.model.policies import HOOKS, Policy, hooks, method
 from ccsim.model.queues import FifoQueue, LiveQueue, PriorityQueue, Queue
 from ccsim.model.result import RunResult, build_result
@@ -271,10 +273,9 @@ class Centre(Host, Duty):
         pending, flush = self.tally.pending, self.tally.flush
         handle = draws(spec.handle_time.build(), stream(seed, f"handle_time:{spec.name}"))
         # Bound methods of constants: C-level callables, cheaper than Python functions.
-        never, none = math.inf.__float__, (0.0).__float__
+        none = (0.0).__float__
         patience, wrap_up = (
-            never if spec.patience is None
-            else draws(spec.patience.build(), stream(seed, f"patience:{spec.name}")),
+            patience_draws(spec.patience, seed, spec.name),
             none if spec.wrap_up is None
             else draws(spec.wrap_up.build(), stream(seed, f"wrap_up:{spec.name}")),
         )
@@ -292,8 +293,9 @@ class Centre(Host, Duty):
             seen(np.array(spec.arrivals.times, dtype=float))
             times = iter(spec.arrivals.times)
         else:
-            times = arrival_times(self.scenario.volumes(spec), self.scenario.period,
-                                  stream(seed, f"arrivals:{spec.name}"), seen=seen)
+            times = arrival_times(busy_volumes(self.scenario, spec, seed),
+                                  self.scenario.period, stream(seed, f"arrivals:{spec.name}"),
+                                  seen=seen)
 
         def arrive(event: Fired[float]) -> None:
             nonlocal arrive

@@ -27,6 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ccsim.model.counters import Counters
+from ccsim.model.patience import patience_draws
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
@@ -85,7 +86,9 @@ class Dialer(Policy):
 
         self.talk = each("handle_time", "outbound:handle_time")
         self.wrap = each("wrap_up", "outbound:wrap_up")
-        self.patience = each("patience", "dialer:patience")
+        self.patience = {c: patience_draws(campaigns[c].patience, centre.seed,
+                                           campaigns[c].name, "dialer:")
+                         if campaigns[c].patience else none for c in self.dialled}
         self.reach = {c: draws(UNIFORM, centre.stream(f"dialer:reach:{campaigns[c].name}"))
                       for c in self.dialled}
         self.success = {c: draws(UNIFORM, centre.stream(f"outbound:success:"

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ccsim.model.axes import Axes
 from ccsim.model.contacts import FIRST, Again, Contact, Outcome, attempt_kind
 from ccsim.model.counters import Counters
+from ccsim.model.patience import patience_draws
 from ccsim.model.policies import Policy
 from ccsim.model.segments import capped
 from ccsim.model.tables import ratio
@@ -176,13 +177,13 @@ class _Fresh:
         def source(dist: Any, name: str) -> Any:
             return draws(dist.build(), centre.stream(name)) if dist is not None else None
 
-        name = spec.name
-        never = math.inf.__float__
-        own = source(spec.patience, f"redial:patience:{name}") or never
-        self.patience = [own] if not spec.segments else [
-            own if s.patience is None else source(s.patience, f"redial:patience:{name}:{s.name}")
+        name, seed = spec.name, centre.seed
+        own = patience_draws(spec.patience, seed, name, "redial:")
+        each = [own] if not spec.segments else [
+            own if s.patience is None
+            else patience_draws(s.patience, seed, f"{name}:{s.name}", "redial:")
             for s in spec.segments]
-        self.patience = [capped(p, cap) for p in self.patience]
+        self.patience = [capped(p, cap) for p in each]
         self.scale = [s.handle_scale for s in spec.segments] if spec.segments else [1.0]
         self.handle = source(spec.handle_time, f"redial:handle_time:{name}")
         self.wrap_up = source(spec.wrap_up, f"redial:wrap_up:{name}") or (0.0).__float__

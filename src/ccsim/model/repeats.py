@@ -21,12 +21,12 @@ their agents' busy time stays in the centre's occupancy.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from ccsim.model.axes import Axes
 from ccsim.model.contacts import FIRST, Again, Contact, Outcome, attempt_kind
 from ccsim.model.counters import Counters
+from ccsim.model.patience import patience_draws
 from ccsim.model.policies import Policy
 from ccsim.model.tables import ratio
 from ccsim.streams import UNIFORM, draws
@@ -85,7 +85,8 @@ class Resolution(Policy):
         self.draw = [draws(UNIFORM, centre.stream(f"resolution:{c.name}")) for c in types]
         self.delay = [source(c.repeat_delay, f"repeat_delay:{c.name}") for c in types]
         self.handle = [source(c.handle_time, f"repeat:handle_time:{c.name}") for c in types]
-        self.patience = [source(c.patience, f"repeat:patience:{c.name}") for c in types]
+        self.patience = [patience_draws(c.patience, centre.seed, c.name, "repeat:")
+                         for c in types]
         self.wrap_up = [source(c.wrap_up, f"repeat:wrap_up:{c.name}") for c in types]
 
     def answered(self, contact: Contact, agent: Agent, now: float, talk: float,
@@ -114,7 +115,7 @@ class Resolution(Policy):
             return
         patience, wrap = self.patience[kind], self.wrap_up[kind]
         next_call = Repeat(first, contact.round + 1 if isinstance(contact, Repeat) else 1, again,
-                           again + patience() if patience is not None else math.inf,
+                           again + patience(),
                            self.handle[kind](), wrap() if wrap is not None else 0.0)
         self.centre.tally.arrived_at(self.counters.axes.class_of(first), again, REPEAT)
         self.centre.tally.event(first, again, "repeat_arrived")

@@ -5,9 +5,9 @@ A type with ``segments`` draws each arriving customer's segment from a stream of
 the same segment in every variant of a sweep. The segments of a batch of arrival times are
 drawn when the batch is made, and counted as offered then, per contact class (type ×
 segment), as a type's arrivals are. A segment with its own ``patience`` draws it from
-``patience:<type>:<segment>``; the others share the type's stream, and every segment
-scales the type's handle-time draw by its ``handle_scale``: a scenario without segments
-draws exactly what it drew before.
+``patience:<type>:<segment>`` (and ``balk:<type>:<segment>``); the others share the
+type's stream, and every segment scales the type's handle-time draw by its
+``handle_scale``: a scenario without segments draws exactly what it drew before.
 
 In the queue, a customer's *rank* is the place of its segment's priority among the type's
 distinct priorities (0 first): the type's queue is a
@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import Contact
-from ccsim.streams import draws, stream
+from ccsim.model.patience import patience_draws
+from ccsim.streams import stream
 
 if TYPE_CHECKING:
     from ccsim.scenario import ContactType
@@ -102,8 +103,7 @@ class SegmentSource:
         self._cut = np.cumsum([s.share for s in segments])[:-1]
         self._pending: deque[int] = deque()
         own = [patience if s.patience is None
-               else capped(draws(s.patience.build(),
-                                 stream(seed, f"patience:{spec.name}:{s.name}")), cap)
+               else capped(patience_draws(s.patience, seed, f"{spec.name}:{s.name}"), cap)
                for s in segments]
         #: each segment's patience draws, handle-time factor and queue rank
         self._segments = list(zip(own, [s.handle_scale for s in segments], ranks(spec),

@@ -26,6 +26,7 @@ from ccsim.model.display import in_currency
 from ccsim.model.registry import METRICS, metric
 from ccsim.report.columns import HOURS, TYPE_METRICS, cell, sl_label, sl_note
 from ccsim.report.coverage import coverage
+from ccsim.report.daily import daily_html
 from ccsim.report.html import (
     document,
     figure_html,
@@ -102,6 +103,7 @@ def report_html(results: Results) -> str:
         "(Student t).</p>",
         currency(_totals_table(results, summary, base)),
         *_sl_note(scenarios),
+        *daily_html(results, scenarios),
         *map(currency, _policy_tables(summary, scenarios)),
         "<h2 id=charts-section>Charts</h2>",
         *_charts(results.out),

@@ -25,6 +25,7 @@ from ccsim.report.columns import (
     type_metrics,
 )
 from ccsim.report.coverage import coverage
+from ccsim.report.daily import daily_text
 from ccsim.report.targets import (
     Target,
     cheapest,
@@ -211,6 +212,7 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
     else:
         out += _sweep_details(by_type, by_group, scenario, per_type)
     out += _days_text(results, scenario)
+    out += daily_text(results, scenarios, WIDTH)
     if scenario is not None and targets(scenario) and not results.intervals.empty:
         out += _misses_text(results, scenarios)
     return in_currency("\n".join(out), first.costs.currency if first.costs else None)

@@ -9,6 +9,7 @@ was expected. Each concept lives in its own module (``demand``, ``workforce``,
 (:meth:`Scenario.with_changes`, experiment files).
 """
 
+from ccsim.scenario.busyness import Busyness
 from ccsim.scenario.demand import Arrivals, ContactType
 from ccsim.scenario.distributions import (
     ConstantSpec,
@@ -18,6 +19,8 @@ from ccsim.scenario.distributions import (
     GammaSpec,
     LogNormalSpec,
     SequenceSpec,
+    TriangularSpec,
+    UniformSpec,
 )
 from ccsim.scenario.errors import ScenarioError, key_path, read_toml
 from ccsim.scenario.policies import (
@@ -41,6 +44,7 @@ __all__ = [
     "AgentGroup",
     "Arrivals",
     "Blending",
+    "Busyness",
     "CallbackOverride",
     "Callbacks",
     "Campaign",
@@ -62,6 +66,8 @@ __all__ = [
     "SequenceSpec",
     "ServiceLevel",
     "Targets",
+    "TriangularSpec",
+    "UniformSpec",
     "key_path",
     "load_scenario",
     "read_toml",

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from ccsim.scenario.busyness import busyness
+from ccsim.scenario.distributions import balk_on_patience_only
 from ccsim.scenario.errors import ScenarioError, scenario_error
 from ccsim.scenario.fields import DAY, WeeklyHours, describe_hours, windows
 from ccsim.scenario.segments import RESERVED_SEGMENT_NAMES
@@ -338,5 +340,5 @@ def callbacks(s: Scenario) -> None:
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
     names, segments, skills, resolution, outbound, horizon, reach, shifts, calling_hours,
-    callbacks, opening_hours, costs,
+    callbacks, opening_hours, costs, balk_on_patience_only, busyness,
 ]

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from ccsim.scenario.busyness import Busyness
 from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
     Count,
@@ -32,12 +33,14 @@ class Arrivals(Strict):
     expected ``volumes`` per interval (piecewise-constant rate ``volumes[i] / period``), or
     scripted arrival ``times`` (a replayed day, or a case worked out by hand). With
     ``days``, ``volumes`` is one day's profile and day ``d`` of the horizon expects it
-    × ``days[d]``."""
+    × ``days[d]``. ``busyness`` multiplies each day's rate by a random factor of the type's
+    own (see :mod:`ccsim.scenario.busyness`)."""
 
     per_hour: PositiveFloat | None = None
     volumes: list[Volume] | None = None
     times: list[NonNegativeDuration] | None = None
     days: list[Volume] | None = None
+    busyness: Busyness | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Arrivals:
@@ -69,7 +72,11 @@ class Arrivals(Strict):
 
     def describe(self) -> str:
         """``120 an hour (Poisson)``, ``1,234 expected over 16 intervals, at most 150 in
-        one (Poisson)``, ``12 scripted arrivals``"""
+        one (Poisson)``, ``12 scripted arrivals``; with ``busyness``, its words after."""
+        forecast = self._forecast()
+        return f"{forecast}, {self.busyness.describe()}" if self.busyness else forecast
+
+    def _forecast(self) -> str:
         if self.per_hour is not None:
             return f"{number(self.per_hour)} an hour (Poisson)"
         if self.volumes is not None and self.days is not None:

@@ -1,15 +1,21 @@
 """Distribution tables: ``{ dist = "exponential", mean = "4min" }`` and the other forms, each
-building the :mod:`ccsim.streams` distribution it describes; a delay (a duration or a table)."""
+building the :mod:`ccsim.streams` distribution it describes; a delay (a duration or a table).
+
+A patience table may also give ``balk``: the share of callers who hang up at once if they
+must wait (a patience of 0). Only a patience takes it (:func:`balk_on_patience_only`); the
+model draws it from a stream of its own (:mod:`ccsim.model.patience`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from ccsim import streams
-from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, Strict, no_bool
-from ccsim.scenario.words import duration
+from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.fields import NonNegativeDuration, PositiveDuration, Share, Strict, no_bool
+from ccsim.scenario.words import duration, percent
 from ccsim.toml_text import as_toml
 
 #: The largest coefficient of variation a distribution may have: handle times and patience
@@ -20,7 +26,25 @@ MAX_CV = 100.0
 CV = Annotated[float, Field(gt=0, le=MAX_CV, allow_inf_nan=False), BeforeValidator(no_bool)]
 
 
-class ExponentialSpec(Strict):
+class _Drawn(Strict):
+    """What every distribution table has: its ``form`` in words, and ``balk``, the share of
+    callers who hang up at once if they must wait (a patience's only)."""
+
+    balk: Share = 0.0
+
+    def form(self) -> str:
+        """The distribution in words: ``exponential, mean 4min``."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """Its :meth:`form`, and with ``balk`` the callers who hang up at once: ``uniform
+        from 3min to 5min, and 0.5 % hang up at once if they must wait``."""
+        if not self.balk:
+            return self.form()
+        return f"{self.form()}, and {percent(self.balk)} hang up at once if they must wait"
+
+
+class ExponentialSpec(_Drawn):
     """``{ dist = "exponential", mean = "4min" }``"""
 
     dist: Literal["exponential"]
@@ -29,12 +53,12 @@ class ExponentialSpec(Strict):
     def build(self) -> streams.Distribution:
         return streams.Exponential(self.mean)
 
-    def describe(self) -> str:
+    def form(self) -> str:
         """``exponential, mean 4min``"""
         return f"exponential, mean {duration(self.mean)}"
 
 
-class LogNormalSpec(Strict):
+class LogNormalSpec(_Drawn):
     """``{ dist = "lognormal", mean = "4min", cv = 0.8 }`` (cv = standard deviation / mean)"""
 
     dist: Literal["lognormal"]
@@ -44,12 +68,12 @@ class LogNormalSpec(Strict):
     def build(self) -> streams.Distribution:
         return streams.LogNormal(self.mean, self.cv)
 
-    def describe(self) -> str:
+    def form(self) -> str:
         """``lognormal, mean 4min, cv 0.8``"""
         return f"lognormal, mean {duration(self.mean)}, cv {self.cv:g}"
 
 
-class GammaSpec(Strict):
+class GammaSpec(_Drawn):
     """``{ dist = "gamma", mean = "4min", cv = 0.8 }``"""
 
     dist: Literal["gamma"]
@@ -59,12 +83,12 @@ class GammaSpec(Strict):
     def build(self) -> streams.Distribution:
         return streams.Gamma(self.mean, self.cv)
 
-    def describe(self) -> str:
+    def form(self) -> str:
         """``gamma, mean 4min, cv 0.8``"""
         return f"gamma, mean {duration(self.mean)}, cv {self.cv:g}"
 
 
-class ConstantSpec(Strict):
+class ConstantSpec(_Drawn):
     """``{ dist = "constant", value = "4min" }``"""
 
     dist: Literal["constant"]
@@ -77,12 +101,73 @@ class ConstantSpec(Strict):
     def build(self) -> streams.Distribution:
         return streams.Constant(self.value)
 
-    def describe(self) -> str:
+    def form(self) -> str:
         """``always 4min``"""
         return f"always {duration(self.value)}"
 
 
-class _ValuesSpec(Strict):
+class UniformSpec(_Drawn):
+    """``{ dist = "uniform", min = "3min", max = "5min" }``: every value from min to max
+    alike (0 <= min < max)."""
+
+    dist: Literal["uniform"]
+    min: NonNegativeDuration
+    max: PositiveDuration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniformSpec:
+        if self.max <= self.min:
+            raise ValueError(f"max: must be more than min, {duration(self.min)} (got "
+                             f"{duration(self.max)}; for a single value write "
+                             "{ dist = \"constant\", value = ... })")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.min + self.max) / 2
+
+    def build(self) -> streams.Distribution:
+        return streams.UniformBetween(self.min, self.max)
+
+    def form(self) -> str:
+        """``uniform from 3min to 5min``"""
+        return f"uniform from {duration(self.min)} to {duration(self.max)}"
+
+
+class TriangularSpec(_Drawn):
+    """``{ dist = "triangular", min = "1min", mode = "2min", max = "6min" }``: from min to
+    max, most likely at mode (0 <= min <= mode <= max, min < max)."""
+
+    dist: Literal["triangular"]
+    min: NonNegativeDuration
+    mode: NonNegativeDuration
+    max: PositiveDuration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TriangularSpec:
+        if self.max <= self.min:
+            raise ValueError(f"max: must be more than min, {duration(self.min)} (got "
+                             f"{duration(self.max)}; for a single value write "
+                             "{ dist = \"constant\", value = ... })")
+        if not self.min <= self.mode <= self.max:
+            raise ValueError(f"mode: must be from min to max, {duration(self.min)} to "
+                             f"{duration(self.max)} (got {duration(self.mode)})")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.min + self.mode + self.max) / 3
+
+    def build(self) -> streams.Distribution:
+        return streams.Triangular(self.min, self.mode, self.max)
+
+    def form(self) -> str:
+        """``triangular from 1min to 6min, most often 2min``"""
+        return (f"triangular from {duration(self.min)} to {duration(self.max)}, most often "
+                f"{duration(self.mode)}")
+
+
+class _ValuesSpec(_Drawn):
     values: list[NonNegativeDuration] = Field(min_length=1)
 
     @field_validator("values")
@@ -105,7 +190,7 @@ class EmpiricalSpec(_ValuesSpec):
     def build(self) -> streams.Distribution:
         return streams.Empirical(tuple(self.values))
 
-    def describe(self) -> str:
+    def form(self) -> str:
         """``resampled from 12 values, mean 3min``"""
         return f"resampled from {len(self.values)} values, mean {duration(self.mean)}"
 
@@ -118,13 +203,14 @@ class SequenceSpec(_ValuesSpec):
     def build(self) -> streams.Distribution:
         return streams.Sequence(tuple(self.values))
 
-    def describe(self) -> str:
+    def form(self) -> str:
         """``12 values in turn, mean 3min`` (a scripted case)"""
         return f"{len(self.values)} values in turn, mean {duration(self.mean)}"
 
 
 DistributionSpec = Annotated[
-    ExponentialSpec | LogNormalSpec | GammaSpec | ConstantSpec | EmpiricalSpec | SequenceSpec,
+    ExponentialSpec | LogNormalSpec | GammaSpec | ConstantSpec | EmpiricalSpec | SequenceSpec
+    | UniformSpec | TriangularSpec,
     Field(discriminator="dist"),
 ]
 
@@ -144,3 +230,31 @@ def after(spec: DistributionSpec, event: str) -> str:
     if isinstance(spec, ConstantSpec):
         return f"{duration(spec.value)} after {event}"
     return f"a delay ({spec.describe()}) after {event}"
+
+
+def balk_on_patience_only(scenario: BaseModel) -> None:
+    """A balk share is given only in a ``patience`` table: elsewhere (a handle time, a
+    delay) hanging up at once means nothing. A :class:`ScenarioError` at the first one
+    (``balk = 0``, what a scenario written out in full says of every table, is none)."""
+    for path, table in _tables(scenario, ""):
+        if isinstance(table, _Drawn) and table.balk and not path.endswith(".patience"):
+            raise ScenarioError("only a patience takes 'balk' (the share of callers who hang "
+                                "up at once if they must wait); remove it here", f"{path}.balk")
+
+
+def _tables(value: Any, path: str) -> Iterator[tuple[str, BaseModel]]:
+    """Every table under ``value`` with its key path (list entries by name where they
+    have one, as messages write them)."""
+    if isinstance(value, BaseModel):
+        if path:
+            yield path, value
+        for name, field in type(value).model_fields.items():
+            key = field.alias or name
+            yield from _tables(getattr(value, name), f"{path}.{key}" if path else key)
+    elif isinstance(value, list | tuple):
+        for i, entry in enumerate(value):
+            label = getattr(entry, "name", None)
+            yield from _tables(entry, f"{path}[{label if isinstance(label, str) else i}]")
+    elif isinstance(value, dict):
+        for key, entry in value.items():
+            yield from _tables(entry, f"{path}.{key}")

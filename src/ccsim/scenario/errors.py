@@ -98,7 +98,8 @@ _PLAIN = {
     "model_attributes_type": "must be a table",
 }
 #: The distributions of a ``dist`` key, for "needs a dist key".
-_TAGS = "'exponential', 'lognormal', 'gamma', 'constant', 'empirical', 'sequence'"
+_TAGS = ("'exponential', 'lognormal', 'gamma', 'uniform', 'triangular', 'constant', "
+         "'empirical', 'sequence'")
 #: Comparisons a non-finite number fails for the wrong reason (nan is not "<= 0").
 _BOUNDS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
@@ -182,4 +183,5 @@ def key_path(loc: tuple[Any, ...], data: Any) -> str:
 
 
 #: The ``dist`` tags of the distribution tables: a union's branch, not a key the user wrote.
-DIST_TAGS = frozenset({"exponential", "lognormal", "gamma", "constant", "empirical", "sequence"})
+DIST_TAGS = frozenset({"exponential", "lognormal", "gamma", "uniform", "triangular", "constant",
+                       "empirical", "sequence"})

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from ccsim.scenario.advice import ADVICE
+from ccsim.scenario.busyness import Busyness
 from ccsim.scenario.checks import CHECKS, staffed
 from ccsim.scenario.costs import Costs
 from ccsim.scenario.demand import ContactType
@@ -58,6 +59,9 @@ class Scenario(Strict):
     agent_groups: list[AgentGroup] = Field(min_length=1)
     outbound: list[Campaign] = Field(default_factory=list)
     costs: Costs | None = None
+    #: One random factor per day for all arrivals: the forecast's error (a type's own
+    #: ``arrivals.busyness`` multiplies on top).
+    busyness: Busyness | None = None
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -123,6 +127,8 @@ class Scenario(Strict):
         text += (f", the first {duration(self.warmup)} a warm-up not measured. " if self.warmup
                  else ". ")
         text += f"Service level: {self.service_level.describe()}. "
+        if self.busyness is not None:
+            text += f"Busyness (the forecast's error): {self.busyness.describe()}. "
         text += (f"At most {self.lines} callers at a time (lines); the rest are blocked. "
                  if self.lines else "No limit on lines. ")
         policies: dict[str, list[str]] = {}
