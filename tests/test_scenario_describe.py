@@ -52,7 +52,12 @@ EVERYTHING = {
          "repeat_delay": {"dist": "gamma", "mean": "2h", "cv": 0.5}},
         {"name": "tech", "arrivals": {"volumes": [10, 20, 30, 20, 10, 10, 10, 5]},
          "handle_time": {"dist": "empirical", "values": ["4min", "6min"]}, "callbacks": False,
-         "patience": {"dist": "triangular", "min": "1min", "mode": "2min", "max": "6min"}},
+         "patience": {"dist": "triangular", "min": "1min", "mode": "2min", "max": "6min"},
+         "segments": [{"name": "gold", "share": 0.25, "answer_within": "10s",
+                       "handle_scale": 1.2, "targets": {"service_level": 0.9}},
+                      {"name": "standard", "share": 0.75, "priority": 2}],
+         "max_waiting": 12, "max_wait": {"after": "4min"},
+         "redial": {"share": 0.5, "delay": "10min", "max_attempts": 3}},
         {"name": "script", "arrivals": {"times": [60, 120]},
          "handle_time": {"dist": "sequence", "values": ["3min"]}},
     ],
@@ -63,7 +68,7 @@ EVERYTHING = {
               "starts": {"from": "08:00", "to": "09:00", "every": "30min"},
               "breaks": [{"after": ["1h", "2h"], "length": "15min", "paid": False,
                           "every": "15min"}]}]},
-        {"name": "sales", "skills": ["billing"], "staff": 3, "outbound": ["leads"],
+        {"name": "sales", "skills": ["billing"], "staff": 3, "outbound": ["leads", "dialled"],
          "blending": {"rule": "quota_first"}, "quota": {"daily": 20, "counts": "all"},
          "pressure": {"floor": 0.6, "slope": 2, "resolution_elasticity": 1}},
         {"name": "evening", "skills": ["tech"], "absence": 0.05, "shifts": [
@@ -75,7 +80,10 @@ EVERYTHING = {
               "agent_groups": {"sales": {"per_hour": 32.0, "overtime_per_hour": 48.0}}},
     "outbound": [{"name": "leads", "list_size": 500, "dial_time": "20s", "reach": 0.4,
                   "handle_time": {"dist": "exponential", "mean": "6min"}, "success": 0.15,
-                  "hours": ["09:00", "11:00"]}],
+                  "hours": ["09:00", "11:00"]},
+                 {"name": "dialled", "reach": 0.3, "success": 0.1, "patience": "5s",
+                  "handle_time": {"dist": "exponential", "mean": "5min"},
+                  "dialer": {"ratio": 1.5, "min_free": 2}}],
 }
 
 
@@ -101,7 +109,19 @@ def test_every_part_of_a_full_scenario_describes_itself_in_words() -> None:
                             "30min a warm-up not measured.")
     assert "of the contacts offered, less those who hung up within 30s" in words
     assert "At most 40 callers at a time (lines)" in words
-    assert "Outbound campaigns: leads." in words
+    assert "Outbound campaigns: leads and dialled." in words
+    tech = scenario.contact_types[1].describe()
+    assert ("segments: gold: 25 % of callers, priority 1, answered within 10s, handle time "
+            "× 1.2, targets: service level at least 90 %; standard: 75 % of callers, "
+            "priority 2") in tech, tech
+    assert "at most 12 callers wait (one more is blocked)" in tech
+    assert "callers still waiting after 4min leave a message" in tech
+    assert ("50 % of those who hung up or were blocked call again 10min after they left, "
+            "at most 3 attempts in all, with fresh talk and patience") in tech, tech
+    dialled = scenario.outbound[1].describe()
+    assert ("a predictive dialer: 1.5 calls per free agent while 2 agents are free (1 of "
+            "the calling groups); a customer who answers waits at most 5s for an agent"
+            ) in dialled, dialled
     assert ("Costs: sales 32 EUR/h (overtime 48 EUR/h); 0.4 EUR per billing contact "
             "answered; 0.02 EUR per minute waiting; 2.5 EUR per contact abandoned." in words)
     generalists = scenario.agent_groups[0].describe()
@@ -153,4 +173,4 @@ def test_a_types_own_callback_keys_are_said_in_the_order_of_the_schema() -> None
     assert billing.callbacks.describe() == (
         "30 % accept; the caller hangs up and keeps its place in the queue")
     assert "its own callback keys: 30 % accept" in billing.describe()
-    assert scenario.contact_types[1].describe().endswith("no callbacks")
+    assert "; no callbacks; " in scenario.contact_types[1].describe()

@@ -8,7 +8,7 @@ from pydantic import Field, StrictBool, field_validator
 
 from ccsim.scenario.distributions import Delay, after
 from ccsim.scenario.fields import Count, Strict
-from ccsim.scenario.words import listed, percent
+from ccsim.scenario.words import percent
 
 #: What a caller may redial after: its patience ran out, or it was turned away.
 After = Literal["abandoned", "blocked"]
@@ -42,8 +42,8 @@ class Redial(Strict):
     def describe(self) -> str:
         """``60 % of those who hung up or were blocked call again a delay (exponential, mean
         10min) after they left, at most 3 attempts in all, with fresh talk and patience``"""
-        what = listed([{"abandoned": "hung up", "blocked": "were blocked"}[a]
-                       for a in self.after])
+        what = " or ".join({"abandoned": "hung up", "blocked": "were blocked"}[a]
+                           for a in self.after)
         most = (f", at most {self.max_attempts} attempts in all" if self.max_attempts
                 else ", with no limit on attempts")
         draws = ("fresh talk and patience" if self.redraw
