@@ -9,6 +9,8 @@ import json
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ccsim import Scenario, simulate
 from ccsim.model.policies import Policy
@@ -129,6 +131,32 @@ def test_a_break_seen_only_after_the_last_event_has_the_agent_back_to_the_shifts
     assert result.groups.staffed_time.tolist() == [3300.0]
 
 
+@pytest.mark.parametrize("waiting", [True, False])
+def test_a_planned_return_that_finds_its_agent_back_on_its_own_at_that_time_is_skipped(
+        waiting):
+    # Break 1 (540-840 s) finds the agent busy until 1440 s: away 1440-1740 s. Break 2
+    # (1740-2040 s) comes meanwhile; the agent is back exactly at its start, and takes it
+    # as planned. With a contact waiting, its end is seen at 1440 s, and its own return
+    # and the roster's fall together at 2040 s: it comes back once (the roster's return
+    # used to bring it a second time: counted twice on duty, it then "went" off at its
+    # shift's end while busy, its overtime lost, and answered the contact of 4000 s off
+    # duty). With none, its end is seen at 1740 s, when it is already back (a settle sees
+    # what happens up to its time, that time included), and break 2 goes as planned.
+    # Either way it is off 1440-2040 s.
+    times, handles = ([0, 1000, 2160, 4000], [1440, 1, 1500, 60]) if waiting else (
+        [0, 2160, 4000], [1440, 1500, 60])
+    day = _one_hour(times, handles, [_shift(breaks=(("00:09", "5min"), ("00:29", "5min")))],
+                    period=1800)
+    result = _same_as_every_end_observed(day)
+    assert [time for _, time, _ in _answered(result)] == (
+        [0.0, 2040.0, 2160.0] if waiting else [0.0, 2160.0])
+    agent = result.agents.iloc[0]
+    assert (agent.break_time, agent.overtime, agent.on_duty_time, agent.paid_time) == (
+        600.0, 60.0, 3060.0, 3660.0)
+    assert result.groups.staffed_time.tolist() == [1440.0, 1560.0, 60.0, 0.0]
+    assert result.summary["unserved"] == 1  # nobody is on duty at 4000 s
+
+
 def _light_day() -> Scenario:
     # A light load on one shift whose breaks are often found busy, and seen late.
     return Scenario(
@@ -152,3 +180,34 @@ def test_a_light_day_runs_every_seed_and_keeps_duty_and_breaks_whole(seed):
         assert row.paid_time == pytest.approx(3600.0 + row.overtime, abs=1e-9)
     assert result.groups.staffed_time.sum() == pytest.approx(
         result.agents.on_duty_time.sum(), rel=1e-12)
+
+
+@st.composite
+def _scripted_days(draw):
+    """A 2-hour day with one shift 00:00-01:00 of one or two agents, one or two 5- or
+    10-minute breaks at fixed times, and up to eight contacts of 1 to 25 minutes each:
+    breaks are often found busy, then seen late. Contacts come 7.25 s past a minute and
+    last half a second more than whole minutes, so that nothing ends or comes back when
+    the roster or another contact acts (simultaneous events may be taken in either
+    order, by either run)."""
+    breaks, at = [], draw(st.integers(5, 15))
+    for _ in range(draw(st.integers(1, 2))):
+        size = draw(st.sampled_from([5, 10]))
+        if at + size > 60:
+            break
+        breaks.append((f"00:{at:02d}", f"{size}min"))
+        at += size + draw(st.integers(0, 15))
+    times = sorted(draw(st.lists(st.integers(0, 89), min_size=1, max_size=8)))
+    handles = draw(st.lists(st.integers(1, 25), min_size=len(times), max_size=len(times)))
+    return _one_hour([60.0 * t + 7.25 for t in times], [60.0 * h + 0.5 for h in handles],
+                     [_shift(agents=draw(st.integers(1, 2)), breaks=tuple(breaks))],
+                     period=draw(st.sampled_from([1800, 3600])))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(day=_scripted_days())
+def test_any_scripted_day_with_late_breaks_is_the_run_that_sees_every_end_at_once(day):
+    result = _same_as_every_end_observed(day)
+    for row in result.agents.itertuples():
+        assert row.on_duty_time == pytest.approx(3600.0 - row.break_time + row.overtime,
+                                                 abs=1e-6)

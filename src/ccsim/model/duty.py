@@ -119,7 +119,10 @@ class Duty:
             return
         if rest:  # back from a break: unless it took it late, and comes back on its own
             agent = group.agents[number]
-            if agent.back < math.inf or agent.rest:
+            # Owing it, away on it, or just back from it (its own return at this very time,
+            # seen first: a break missed while away, taken when the agent was back exactly
+            # at its planned start, ends exactly at its planned end).
+            if agent.on_duty or agent.back < math.inf:
                 return
         agent, since = group.come(number, now)
         if since is None:
