@@ -424,8 +424,10 @@ class Centre(Host, Duty):
 
     def _settle(self, group: Group, now: float) -> None:
         """Bring ``group`` up to ``now``: each agent whose work ended by then goes off duty
-        (if owed to a drop in head count), takes a waiting contact, or is idle since its
-        end."""
+        (if owed to a change off duty: a named agent's break may be over by ``now``, and
+        the agent is back in the heap at its return, freed in its turn: see
+        :meth:`~ccsim.model.duty.Duty._take_break`), takes a waiting contact, or is idle
+        since its end."""
         busy, late, lines = group.busy, self._late, self._work_lines[group.index]
         late_lines = self._late_lines[group.index] if late is not None else ()
         work = any(lines)  # self._has_work(group), without the call
@@ -434,7 +436,7 @@ class Centre(Host, Duty):
             if group.leaving:
                 since = group.release(agent)
                 if since is not None:  # it is owed to a change off duty since then
-                    self._owed(group, agent, since, end)
+                    self._owed(group, agent, since, end, now)
                     continue
             if work:
                 self._free(agent, now, since=end)

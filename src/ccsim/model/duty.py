@@ -13,7 +13,8 @@ back; the end of its duty ends the break with it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
 from ccsim.model.agents import Agent, Group
@@ -41,6 +42,7 @@ class Duty:
         groups: list[Group]
         tally: Tally
         _at: Callable[..., None]
+        _order: Iterator[int]
         _on_interval: list
 
         def _settle(self, group: Group, now: float) -> None: ...
@@ -117,7 +119,10 @@ class Duty:
             return
         if rest:  # back from a break: unless it took it late, and comes back on its own
             agent = group.agents[number]
-            if agent.back < math.inf or agent.rest:
+            # Owing it, away on it, or just back from it (its own return at this very time,
+            # seen first: a break missed while away, taken when the agent was back exactly
+            # at its planned start, ends exactly at its planned end).
+            if agent.on_duty or agent.back < math.inf:
                 return
         agent, since = group.come(number, now)
         if since is None:
@@ -125,38 +130,54 @@ class Duty:
         else:  # still finishing the contact it was to go after
             self.tally.extra(group.index, since, now)
 
-    def _owed(self, group: Group, agent: Agent, since: float, end: float) -> None:
+    def _owed(self, group: Group, agent: Agent, since: float, end: float, now: float) -> None:
         """``agent``, owing a change off duty since ``since``, has finished its work at
-        ``end``: it takes its break now, in full, or its duty ends (overtime since then)."""
+        ``end`` (observed when its group is settled up to ``now``): it takes its break
+        then, in full, or its duty ends (overtime since ``since``)."""
         if agent.rest:
             rest, agent.rest = agent.rest, 0.0
             group.leave(agent, end)
-            self._take_break(group, agent, end, rest)
+            self._take_break(group, agent, end, rest, now)
         else:
             self.tally.extra(group.index, since, end)
             group.leave(agent, end, due=since)
 
-    def _take_break(self, group: Group, agent: Agent, now: float, rest: float) -> None:
-        """``agent`` (off duty) starts a break of ``rest`` seconds at ``now``, late: it is
-        back on its own when it is over."""
-        agent.back = now + rest
-        agent.break_time += rest
-        self._at(agent.back, self._returned, (group, agent))
+    def _take_break(self, group: Group, agent: Agent, start: float, rest: float,
+                    now: float) -> None:
+        """``agent`` (off duty) starts a break of ``rest`` seconds at ``start``, late: it is
+        back on its own when it is over, at an event of its own if after ``now``.
+
+        Else the break is already over when its group is settled up to ``now`` (its end of
+        work is observed late, at ``now``: see :mod:`ccsim.model.centre`). Nothing has
+        read the group since ``start``, so the agent is back at its own time, exactly as
+        :meth:`_returned` would have had it: a break it missed starts then (over by
+        ``now`` too, maybe), or it is back on duty, and its group's busy heap takes it at
+        that time, for the settle under way to free it in its turn (it takes work waiting
+        at ``now``, or is idle since its return, in longest-idle order)."""
+        while True:
+            agent.back = back = start + rest
+            agent.break_time += rest
+            if back > now:
+                self._at(back, self._returned, (group, agent))
+                return
+            if _ended(agent):
+                return
+            if not agent.missed:
+                break
+            start, rest = back, agent.missed.pop(0)[1]
+        group.back_from_break(agent, back)
+        heappush(group.busy, (back, next(self._order), agent))
 
     def _returned(self, event: Fired[tuple[Group, Agent]]) -> None:
         """An agent is back from a break it took late: on duty, unless its duty ended
         meanwhile; a break it missed while away starts now."""
         group, agent = event.value
         now = agent.back
-        ended = next((time for time, rest in agent.missed if not rest), None)
-        if ended is not None:  # its duty ended during the break, which ended with it
-            agent.break_time -= now - ended
-            agent.missed.clear()
-            agent.back = math.inf
+        if _ended(agent):
             return
         self._settle(group, now)
         if agent.missed:
-            self._take_break(group, agent, now, agent.missed.pop(0)[1])
+            self._take_break(group, agent, now, agent.missed.pop(0)[1], now)
             return
         group.back_from_break(agent, now)
         self._free(agent, now, since=now)
@@ -169,6 +190,18 @@ class Duty:
         assert absent is not None
         return {"break_time": float(breaks[interval, group]),
                 "absent_time": float(absent[interval, group])}
+
+
+def _ended(agent: Agent) -> bool:
+    """Whether the duty of ``agent``, away on a break it took late, ended during the
+    break, which ended with it (the agent stays off duty)."""
+    ended = next((time for time, rest in agent.missed if not rest), None)
+    if ended is None:
+        return False
+    agent.break_time -= agent.back - ended
+    agent.missed.clear()
+    agent.back = math.inf
+    return True
 
 
 def planned_columns(plan: AgentPlan | None, agent: Agent) -> dict[str, Any]:
