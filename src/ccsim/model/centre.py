@@ -126,8 +126,8 @@ class Centre(Host, Duty):
         self.tally = tally_type(axes, trace)(
             axes,
             answer_within=[t for c in types for t in c.answer_within_of(default)],
-            expected=np.hstack([np.multiply.outer(scenario.volumes(c), shares(c))
-                                for c in types]),
+            expected=np.array([[v * share for v in scenario.volumes(c)]
+                               for c in types for share in shares(c)], dtype=float).T,
         )
         #: limit[k]: the longest a caller of type k waits before leaving a message (s)
         self._limit = [c.max_wait.after if c.max_wait else math.inf for c in types]
