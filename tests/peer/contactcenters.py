@@ -602,7 +602,7 @@ EXAMPLES = (
             Published("Proportion of calls lost", "0.0342", "0.0608", ("0.0311", "0.0374"),
                       Mean("L", over=1660)),
         ),
-        400, level=0.90,
+        360, level=0.90,
     ),
     # SimpleMSK: g1 over all types; occupancy of group 0 alone over [0, T], the whole day
     # until the last caller leaves (simplemsk.tex: "from times 0 to T rather than t_P"),
@@ -630,7 +630,7 @@ EXAMPLES = (
                 ("613.732", "99.046", "607.586", "619.878"),
                 ("24.888", "44.327", "22.137", "27.639"))),
         ),
-        70, until_empty=True,
+        64, until_empty=True,
     ),
     # SimpleMSKWithRerouting: SimpleMSK's statistics, its router as coded (the scenario's
     # comments: delayed overflow of type 1 to group 1 after 12 s, strict priorities).
@@ -656,7 +656,7 @@ EXAMPLES = (
                 ("611.550", "97.645", "605.491", "617.609"),
                 ("22.298", "42.372", "19.669", "24.927"))),
         ),
-        70, until_empty=True,
+        50, until_empty=True,
     ),
     # Telethon: a week per replication. Its service level divides by the 1000 calls the
     # week expects, and its occupancy the busy agent-minutes of the whole week (ghost work
@@ -684,14 +684,14 @@ EXAMPLES = (
             Published("Agents' occupancy ratio", "66.772", "2.650", ("66.607", "66.936"),
                       Mean("Nb", 100, over=14400), "%"),
         ),
-        200,
+        190,
     ),
     # Bank: a week per replication; its rows "all types" and "all groups" print no
     # interval. Service level: ratio of means, each type with its own AWT; service time,
     # waiting time (the served's waits over ALL arrivals) and occupancy: means of per-week
     # ratios; costs per agent-minute 12/60 and 7.5/60 over the staffed time (ghost time
     # after 17:00 included); trunks: lines busy, time-averaged over the week.
-    Example("Bank", "bank.toml", 1000, _bank_lines(), 60, observed=True),
+    Example("Bank", "bank.toml", 1000, _bank_lines(), 54, observed=True),
     # Bilingual: a week per replication. Every attempt is an arrival (first calls and
     # retrials), its outcome counted; in target: served with the waits of all its
     # attempts < 1 min, over the 2500 first calls a type expects (5000 in all);

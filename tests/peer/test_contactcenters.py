@@ -25,11 +25,12 @@ three of them by 7 to 13.
 
 **The days.** The peer ran 1000 days (weeks) per example; ccsim runs
 ``Example.replications``, each example's share of ``make test``'s CPU: 600 days of the MMC
-family (about 15 ms each), 400 of CallCC (15 ms), 70 of SimpleMSK and of
-SimpleMSKWithRerouting (50-100 ms), 200 Telethon weeks (26 ms), 60 Bank weeks (80-100 ms)
-and 40 Bilingual weeks (150-180 ms): some 75 s for this module. The band takes
+family (about 15 ms each), 360 of CallCC (15 ms), 64 of SimpleMSK (50-95 ms), 50 of
+SimpleMSKWithRerouting (60-120 ms), 190 Telethon weeks (26-31 ms), 54 Bank weeks (80-110
+ms) and 40 Bilingual weeks (135-175 ms): at most about 6 s of CPU each beyond the MMC
+family, some 80 s for this module on the shared development machine. The band takes
 se_ccsim from ccsim's days, so the fewer days widen it honestly, by
-sqrt(1/n + 1/1000) / sqrt(2/1000): 1.15 at 600 days, 2.8 at 60, 3.6 at 40.
+sqrt(1/n + 1/1000) / sqrt(2/1000): 1.15 at 600 days, 3.2 at 50, 3.6 at 40.
 
 **What the comparison found.** Every compared number of MMC, MMCBlocked, MMCClrQ,
 MMCAb, CallCC, SimpleMSK, SimpleMSKWithRerouting, Telethon, Bank and Bilingual agrees
