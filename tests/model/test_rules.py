@@ -164,3 +164,32 @@ def test_delayed_skills_name_their_key():
     base["agent_groups"][1]["skills"] = ["a", {"type": "b", "after": "-1s"}]
     with pytest.raises(ScenarioError, match=r"agent_groups\[g\]\.delays\.b"):
         Scenario(**base)
+
+
+def _answered_while_delayed(staff_g, handle_b):
+    # s takes a at 0 until 100 s; the a of 1 s waits (g takes a only after 12 s); the b
+    # of 2 s goes to an idle agent of g for handle_b seconds. Where and when is a answered?
+    types = [{"name": "a", "arrivals": {"times": [0.0, 1.0]},
+              "handle_time": {"dist": "constant", "value": 100}},
+             {"name": "b", "arrivals": {"times": [2.0]},
+              "handle_time": {"dist": "constant", "value": handle_b}}]
+    scenario = Scenario(period=3600, horizon=3600, contact_types=types,
+                        agent_groups=[{"name": "s", "skills": ["a"], "staff": 1},
+                                      {"name": "g", "staff": staff_g,
+                                       "skills": [{"type": "a", "after": "12s"}, "b"]}])
+    trace = simulate(scenario, 0, trace=True).trace
+    answered = trace[(trace.event == "answered") & (trace.contact_type == "a")]
+    return sorted(zip(answered.time, answered.agent_group, strict=True))
+
+
+def test_a_caller_handed_over_at_its_delay_is_answered_once():
+    # g's agent who took b is free at 7 s, and idle (a has not waited 12 s); at 13 s one
+    # agent of g takes a, once. (It was answered twice: settling g at 13 s, the freed
+    # agent took a from the queue, and the hand-over gave it to the other idle agent too.)
+    assert _answered_while_delayed(2, 5.0) == [(0.0, "s"), (13.0, "g")]
+
+
+def test_an_agent_freed_after_the_delay_takes_the_waiting_caller_at_its_end():
+    # g's only agent is busy with b until 22 s: a, ready since 13 s, is taken at 22 s.
+    # (Its end went unobserved, the group never woken for it: a waited for s until 100 s.)
+    assert _answered_while_delayed(1, 20.0) == [(0.0, "s"), (22.0, "g")]

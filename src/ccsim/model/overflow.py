@@ -6,6 +6,13 @@ caller from the queue only once it has waited the delay
 (:class:`~ccsim.model.rules.RuleRouter`). This policy covers the moment in between: when
 a waiting caller reaches a delay, an idle agent of a group with that delay takes it at once
 (the first such group in the scenario's order with one idle, its longest-idle agent).
+
+A group with a delay can have idle agents while a caller it will take waits (one not yet
+ready), so one of them may answer an arriving caller meanwhile. The centre observes a
+group's ends of service at their time only while work waits for it and it has been woken
+for its first busy agent; a service started this way may end before that, unobserved.
+This policy wakes such a group at each answer, so that an agent freed after a caller's
+delay takes it at its own end of service, not at the group's next reading.
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ class Overflow(Policy):
         super().install(centre)
         self._groups: list[list[list[Group]]] = [
             [[centre.groups[i] for i in part] for part in parts] for parts in self._of]
+        #: the groups that take some type after a delay
+        self._delayed = {i for parts in self._of for part in parts for i in part}
 
     def uses(self, hook: str) -> bool:
         return hook in ("queued", "answered")
@@ -59,6 +68,8 @@ class Overflow(Policy):
     def answered(self, contact: Contact, agent: Agent, now: float, talk: float,
                  wrap_up: float) -> None:
         self.waiting.discard(contact)
+        if self.waiting and agent.group.index in self._delayed:
+            self.centre.wake((agent.group,))  # its end is observed at its time
 
     def _due(self, contact: Contact, j: int, now: float) -> None:
         """``contact`` has waited the ``j``-th delay of its type: an idle agent of the
@@ -72,6 +83,8 @@ class Overflow(Policy):
         for part in self._groups[contact.kind][:j + 1]:
             for group in part:
                 idle = centre.idle(group, now)
+                if contact not in self.waiting:  # settling the group, an agent freed by
+                    return  # now took it from the queue
                 if idle:
                     agent = centre.claim(idle[0])
                     centre.queues[contact.kind].withdraw(contact, now)  # type: ignore[attr-defined]
