@@ -26,6 +26,7 @@ from collections import deque
 from functools import partial
 from typing import TYPE_CHECKING
 
+from ccsim.model.axes import Axes
 from ccsim.model.counters import Counters
 from ccsim.model.patience import patience_draws
 from ccsim.model.policies import Policy
@@ -56,8 +57,6 @@ class Dialer(Policy):
     """The scenario's campaigns with a ``dialer``."""
 
     def __init__(self, scenario: Scenario):
-        from ccsim.model.axes import Axes
-
         self.scenario = scenario
         #: the campaigns dialled by a machine, by their index in [[outbound]]
         self.dialled = [c for c, spec in enumerate(scenario.outbound) if spec.dialer]

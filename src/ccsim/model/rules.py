@@ -43,10 +43,8 @@ class RuleRouter(SkillRouter):
                  random: Sequence[bool], take: Sequence[str], uniform: Callable[[], float]):
         super().__init__(groups, queues)
         self.random, self.uniform = list(random), uniform
-        # Those who may take an arriving contact: not after a delay.
-        self.able = [[g for g in self.groups
-                      if kind in g.skills and not g.delays[g.skills.index(kind)]]
-                     for kind in range(len(queues))]
+        # Those who may take an arriving contact, whatever its rank: the tiers' groups.
+        self.able = [[g for tier in tiers for g in tier] for tiers in self.tiers]
         self.takes = [{"skill_order": self._in_order, "longest_waiting": self._longest,
                        "own_first": self._own_first}[rule] for rule in take]
 
