@@ -55,6 +55,29 @@ def test_per_interval_is_the_intervals_tables_column():
         result.per_interval("sl")
 
 
+def test_rows_are_the_tables_records_before_and_after_the_frames_are_built():
+    lazy = ccsim.simulate(_day(), 5)
+    for table in ("types", "groups", "intervals", "days"):
+        rows = lazy.rows(table)
+        frame = getattr(ccsim.simulate(_day(), 5), table)
+        clock = [c for c in ("day", "time") if c in frame and c not in rows[0]]
+        pd.testing.assert_frame_equal(pd.DataFrame(rows), frame.drop(columns=clock),
+                                      check_dtype=False)
+        assert pd.DataFrame(lazy.build().rows(table)).equals(frame)
+    with pytest.raises(KeyError, match="no table 'agents'; expected one of: intervals, days"):
+        lazy.rows("agents")
+
+
+def test_an_observer_policy_leaves_the_tables_to_be_built_when_read():
+    class Watch(Policy):
+        def answered(self, contact, agent, now, talk, wrap_up):
+            pass
+
+    watched = ccsim.simulate(_day(), 5, policies=[Watch()])
+    assert watched._tables._inputs is not None  # nothing built yet
+    assert watched.rows("types") == ccsim.simulate(_day(), 5).rows("types")
+
+
 def test_per_day_is_the_days_table_and_for_a_type_its_share_of_each_day():
     two_days = _day().with_changes(horizon="48h", warmup="1h")
     result = ccsim.simulate(two_days, 5)

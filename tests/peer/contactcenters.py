@@ -41,14 +41,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from unittest.mock import patch
 
 import numpy as np
 
 from ccsim import Scenario, load_scenario, simulate
-from ccsim.model import tables
 from ccsim.model.policies import Policy
-from ccsim.model.result import RunResult
 from ccsim.units import parse_duration
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "experiments" / "contactcenters"
@@ -314,32 +311,15 @@ def _counts(row) -> dict[str, float]:
     }
 
 
-def _rows(result: RunResult) -> tuple[list[dict], list[dict]]:
-    """The rows of ``result.types`` and ``result.groups``, as dicts: the tables' own rows
-    before pandas frames them (a frame would cost the day's simulation again); the
-    frames' records where the run built them already."""
-    if result._tables._inputs is None:
-        return result.types.to_dict("records"), result.groups.to_dict("records")
-    scenario, tally, staff, groups, columns, measures = result._tables._need()
-    return (tables.type_rows(tally, tables.parts_of(scenario, tally.axes), columns),
-            tables.group_rows(tally, staff, groups, measures, scenario))
-
-
 def observe(example: Example, seed: int) -> dict[str, float]:
     """The quantities of :data:`QUANTITIES` in ccsim's day (replication) ``seed`` of
     ``example``, for the centre and per contact type and agent group."""
     scenario = _scenario(example.path)
     last = _Observer([c.name for c in scenario.contact_types],
                      [g.name for g in scenario.agent_groups], scenario.horizon)
-    if example.until_empty or example.observed:
-        # simulate() builds every table of a run with a policy of one's own, so that the
-        # policy's metrics are read before it is reused; this one has none, and the
-        # tables would cost as much as the day: keep the run's statistics instead.
-        with patch.object(RunResult, "build", lambda self: self):
-            result = simulate(scenario, seed, policies=[last])
-    else:
-        result = simulate(scenario, seed)
-    types, groups = _rows(result)
+    observers = [last] if example.until_empty or example.observed else []
+    result = simulate(scenario, seed, policies=observers)
+    types, groups = result.rows("types"), result.rows("groups")
     quantities = _counts(types[0])
     for row in types[1:]:
         quantities |= {f"{q}:{row['contact_type']}": v for q, v in _counts(row).items()}

@@ -112,6 +112,13 @@ class RunResult:
             raise KeyError(f"no metric {metric!r}; expected one of: {', '.join(rows[0])}")
         return np.array([r[metric] for r in rows], dtype=float)
 
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """The rows of ``table`` (``"types"``, ``"groups"``, ``"intervals"`` or ``"days"``)
+        as dicts: labels and metrics as in that DataFrame, built without pandas, for code
+        that reads many runs (a search, a comparison). A table already built as a
+        DataFrame gives its records, with the clock's ``time`` (and ``day``) too."""
+        return self._tables.rows(table)
+
     def build(self) -> RunResult:
         """Build every table now (and let go of the run's state); returns this result."""
         self._tables.build()
@@ -156,6 +163,34 @@ class _Tables:
         rows: list[tables.Row] = self._built[key]
         return rows
 
+    def rows(self, name: str) -> list[tables.Row]:
+        """The rows of table ``name``, from the run's statistics, or the table's records
+        once built (the statistics may be gone)."""
+        makers = {"intervals": lambda: self.interval_rows, "days": lambda: self.day_rows("all"),
+                  "types": self._type_rows, "groups": self._group_rows}
+        if name not in makers:
+            raise KeyError(f"no table {name!r}; expected one of: {', '.join(makers)}")
+        if name in self._built:
+            records: list[tables.Row] = self._built[name].to_dict("records")
+            return records
+        return makers[name]()
+
+    def _type_rows(self) -> list[tables.Row]:
+        if "type_rows" not in self._built:
+            scenario, tally, _, _, columns, _ = self._need()
+            self._built["type_rows"] = tables.type_rows(
+                tally, tables.parts_of(scenario, tally.axes), columns)
+        rows: list[tables.Row] = self._built["type_rows"]
+        return rows
+
+    def _group_rows(self) -> list[tables.Row]:
+        if "group_rows" not in self._built:
+            scenario, tally, staff, groups, _, group_measures = self._need()
+            self._built["group_rows"] = tables.group_rows(tally, staff, groups,
+                                                          group_measures, scenario)
+        rows: list[tables.Row] = self._built["group_rows"]
+        return rows
+
     def frame(self, name: str) -> Any:
         """The table ``name`` (one of :data:`_FRAMES`), built on first use."""
         if name not in self._built:
@@ -180,14 +215,12 @@ class _Tables:
         return intervals
 
     def _make_groups(self) -> pd.DataFrame:
-        scenario, tally, staff, groups, _, group_measures = self._need()
-        table = frame(tables.group_rows(tally, staff, groups, group_measures, scenario))
-        _when(table, scenario)
+        table = frame(self._group_rows())
+        _when(table, self._need()[0])
         return table
 
     def _make_types(self) -> pd.DataFrame:
-        scenario, tally, _, _, columns, _ = self._need()
-        return frame(tables.type_rows(tally, tables.parts_of(scenario, tally.axes), columns))
+        return frame(self._type_rows())
 
     def _make_days(self) -> pd.DataFrame:
         return frame(self.day_rows("all"))

@@ -15,7 +15,7 @@ from ccsim.model.hours import Hours
 from ccsim.model.lines import Lines
 from ccsim.model.outbound import Outbound
 from ccsim.model.overflow import Overflow
-from ccsim.model.policies import Policy
+from ccsim.model.policies import Policy, method
 from ccsim.model.redials import Redials
 from ccsim.model.repeats import Resolution
 from ccsim.model.result import RunResult
@@ -85,8 +85,10 @@ def simulate(
     result = centre.result()
     centre.close()
     # A policy of one's own may be installed in the next run and reset there: its metrics
-    # are read now, not when the tables are first read.
-    return result.build() if policies else result
+    # are read now, not when the tables are first read. One that keeps none (an observer)
+    # leaves the tables to be built when read, as a run without policies does.
+    keeps = any(method(p, name) for p in policies for name in ("metrics", "group_metrics"))
+    return result.build() if keeps else result
 
 
 #: Run seeds are below this (an experiment's are 64-bit integers).
