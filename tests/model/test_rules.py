@@ -67,6 +67,57 @@ def test_random_selection_draws_among_all_free_agents():
     assert abs(share - 0.5) < 4 * math.sqrt(0.25 / 400), share
 
 
+def _ordered_day(selection, times):
+    # Two groups that list x first (a tie of ranks), one agent each; a third takes only y.
+    x = {"name": "x", "arrivals": {"times": list(times)},
+         "handle_time": {"dist": "constant", "value": 100}, "agent_selection": selection}
+    y = {"name": "y", "arrivals": {"times": []},
+         "handle_time": {"dist": "constant", "value": 10}}
+    return Scenario(period=3600, horizon=3600, contact_types=[x, y],
+                    agent_groups=[{"name": "a", "skills": ["x"], "staff": 1},
+                                  {"name": "b", "skills": ["x", "y"], "staff": 1},
+                                  {"name": "c", "skills": ["y"], "staff": 1}])
+
+
+def _answered_by(scenario):
+    trace = simulate(scenario, 0, trace=True).trace
+    return list(trace[trace.event == "answered"].sort_values("time").agent_group)
+
+
+def test_groups_in_order_take_an_arriving_contact_one_after_the_other():
+    # Calls 200 s apart find both agents idle. Tied by rank, the longest idle takes each
+    # (they alternate); in the order given, b takes every one it is free for, and a only
+    # the one that comes while b talks.
+    times = [0.0, 200.0, 400.0, 401.0, 600.0]
+    assert _answered_by(_ordered_day("longest_idle", times)) == ["a", "b", "a", "b", "a"]
+    assert _answered_by(_ordered_day(["b", "a"], times)) == ["b", "b", "b", "a", "b"]
+    assert _answered_by(_ordered_day(["a", "b"], times)) == ["a", "a", "a", "b", "a"]
+
+
+@pytest.mark.parametrize(("selection", "message"), [
+    (["a", "z"], r"'z' names no agent group; list the groups that take it on arrival, in "
+                 r"the order to try them: a, b"),
+    (["a", "b", "c"], r"'c' does not take 'x'"),
+    (["a"], r"leaves out 'b', which takes 'x' on arrival"),
+    (["a", "b", "a"], r"lists 'a' twice"),
+    ([], r"must be .longest_idle., .random. or the agent groups to try in order"),
+])
+def test_a_bad_order_of_groups_names_its_key(selection, message):
+    data = _ordered_day("longest_idle", [0.0]).model_dump(exclude_none=True)
+    data["contact_types"][0]["agent_selection"] = selection
+    with pytest.raises(ScenarioError, match=r"contact_types\[x\]\.agent_selection.*" + message):
+        Scenario(**data)
+
+
+def test_a_delayed_group_is_not_in_the_order_of_arrival():
+    data = _ordered_day(["a", "b"], [0.0]).model_dump(exclude_none=True)
+    data["agent_groups"][1]["delays"] = {"x": 12.0}
+    with pytest.raises(ScenarioError, match=r"'b' takes 'x' only after a delay"):
+        Scenario(**data)
+    data["contact_types"][0]["agent_selection"] = ["a"]
+    assert _answered_by(Scenario(**data)) == ["a"]
+
+
 def test_a_group_scales_the_talk_of_its_types():
     types = [{"name": "x", "arrivals": {"times": [0.0, 1.0]},
               "handle_time": {"dist": "constant", "value": 100}}]

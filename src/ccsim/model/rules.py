@@ -6,6 +6,9 @@ itself, at no cost.
 * ``agent_selection = "random"``: the arriving contact goes to an idle agent drawn uniformly
   among *all* the idle agents of the groups able to take it, whatever the rank of its type
   in their skills (ContactCenters' ``selectUniform``; stream ``agent_selection``).
+* ``agent_selection = ["inbound_only", "blend"]``: the arriving contact goes to the
+  longest-idle agent of the first group in that order with one idle, whatever the rank of
+  its type in their skills (ContactCenters' ``TYPETOGROUPMAP``).
 * ``take = "longest_waiting"``: a free agent takes the longest-waiting caller of any of its
   skills (ties to the skill listed first); ``"own_first"``: the longest-waiting caller of its
   first skill if one waits, else the longest-waiting of the others (ContactCenters' Bank).
@@ -35,13 +38,19 @@ if TYPE_CHECKING:
 
 class RuleRouter(SkillRouter):
     """:class:`SkillRouter` with the scenario's rules: ``random[k]`` (type k's arrivals go
-    to a random idle agent, drawn with ``uniform``), ``take[g]`` (group g's rule) and the
-    groups' delayed skills (a caller is taken from the queue only once it has waited the
-    group's delay; :class:`~ccsim.model.overflow.Overflow` hands it over at that moment)."""
+    to a random idle agent, drawn with ``uniform``), ``order[k]`` (the indices of the
+    groups type k's arrivals try, one after the other; None: by rank), ``take[g]`` (group
+    g's rule) and the groups' delayed skills (a caller is taken from the queue only once
+    it has waited the group's delay; :class:`~ccsim.model.overflow.Overflow` hands it over
+    at that moment)."""
 
     def __init__(self, groups: Sequence[Group], queues: Sequence[Queue], *,
-                 random: Sequence[bool], take: Sequence[str], uniform: Callable[[], float]):
+                 random: Sequence[bool], take: Sequence[str], uniform: Callable[[], float],
+                 order: Sequence[Sequence[int] | None] = ()):
         super().__init__(groups, queues)
+        for kind, indices in enumerate(order):
+            if indices is not None:  # a tier of one group each, in the order given
+                self.tiers[kind] = [[self.groups[g]] for g in indices]
         self.random, self.uniform = list(random), uniform
         # Those who may take an arriving contact, whatever its rank: the tiers' groups.
         self.able = [[g for tier in tiers for g in tier] for tiers in self.tiers]
@@ -100,9 +109,13 @@ def scenario_router(scenario: Scenario, seed: int) -> Callable[..., Router] | No
     """The router of ``scenario``'s rules, for a run seeded with ``seed`` (None: it names
     none, and the default :class:`SkillRouter` routes)."""
     random = [c.agent_selection == "random" for c in scenario.contact_types]
+    index = {g.name: i for i, g in enumerate(scenario.agent_groups)}
+    order = [[index[name] for name in c.agent_selection]
+             if isinstance(c.agent_selection, list) else None for c in scenario.contact_types]
     take = [g.take for g in scenario.agent_groups]
-    if (not any(random) and all(t == "skill_order" for t in take)
+    if (not any(random) and all(o is None for o in order)
+            and all(t == "skill_order" for t in take)
             and not any(g.delays for g in scenario.agent_groups)):
         return None
-    return partial(RuleRouter, random=random, take=take,
+    return partial(RuleRouter, random=random, take=take, order=order,
                    uniform=draws(UNIFORM, stream(seed, "agent_selection")))

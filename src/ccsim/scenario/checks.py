@@ -89,6 +89,35 @@ def skills(s: Scenario) -> None:
             )
 
 
+def selection(s: Scenario) -> None:
+    """A type's ``agent_selection`` given as groups in order lists, once each, exactly the
+    groups that take the type on arrival (those with it among their skills, not delayed)."""
+    for c in s.contact_types:
+        order = c.agent_selection
+        if not isinstance(order, list):
+            continue
+        where = f"contact_types[{c.name}].agent_selection"
+        able = [g.name for g in s.agent_groups if c.name in g.skills and not g.delay(c.name)]
+        for i, name in enumerate(order):
+            if name in order[:i]:
+                raise ScenarioError(f"lists {name!r} twice; each group once", where)
+            if name not in able:
+                group = next((g for g in s.agent_groups if g.name == name), None)
+                why = ("names no agent group" if group is None else
+                       f"does not take {c.name!r} (not among its skills)"
+                       if c.name not in group.skills else
+                       f"takes {c.name!r} only after a delay, never on arrival")
+                raise ScenarioError(f"{name!r} {why}; list the groups that take it on "
+                                    f"arrival, in the order to try them: "
+                                    f"{', '.join(able)}", where)
+        missing = [name for name in able if name not in order]
+        if missing:
+            raise ScenarioError(f"leaves out {', '.join(map(repr, missing))}, which "
+                                f"take{'s' if len(missing) == 1 else ''} {c.name!r} on "
+                                "arrival: list every such group, in the order to try them",
+                                where)
+
+
 def resolution(s: Scenario) -> None:
     """``resolution_by_group`` names groups that take the type; ``repeat_delay`` is given
     exactly when some customer can call again (resolution below 1, or pressure that lowers
@@ -339,6 +368,6 @@ def callbacks(s: Scenario) -> None:
 
 #: The cross-checks, in the order they run (names before what refers to them by name).
 CHECKS: list[Callable[[Scenario], None]] = [
-    names, segments, skills, resolution, outbound, horizon, reach, shifts, calling_hours,
+    names, segments, skills, selection, resolution, outbound, horizon, reach, shifts, calling_hours,
     callbacks, opening_hours, costs, balk_on_patience_only, busyness,
 ]

@@ -26,6 +26,7 @@ from ccsim.scenario.redials import Redial
 from ccsim.scenario.segments import MaxWait, Segment, describe_limits
 from ccsim.scenario.targets import Targets
 from ccsim.scenario.words import listed, number, percent
+from ccsim.toml_text import as_toml
 
 
 class Arrivals(Strict):
@@ -95,6 +96,15 @@ class Arrivals(Strict):
 TypeCallbacks = Annotated[Literal[False] | CallbackOverride, BeforeValidator(table_or_false)]
 
 
+def _selection(value: object) -> object:
+    """A rule's name, or the groups to try in order (a list of at least one name)."""
+    if value in ("longest_idle", "random") or (isinstance(value, list) and value):
+        return value
+    raise ValueError("must be 'longest_idle', 'random' or the agent groups to try in order, "
+                     f"a list such as [\"specialists\", \"generalists\"] (got "
+                     f"{as_toml(value)})")
+
+
 class ContactType(Strict):
     """A kind of contact: how many arrive, how long they take, how long callers wait.
     ``callbacks`` adjusts the scenario's callback policy for this type (a table of keys),
@@ -126,7 +136,8 @@ class ContactType(Strict):
     max_waiting: Count | None = None
     max_wait: MaxWait | None = None
     redial: Redial | None = None
-    agent_selection: Literal["longest_idle", "random"] = "longest_idle"
+    agent_selection: Annotated[Literal["longest_idle", "random"] | list[str],
+                               BeforeValidator(_selection)] = "longest_idle"
 
     def resolves(self, group: str) -> float:
         """The probability that an agent of ``group`` settles a contact of this type."""
@@ -189,6 +200,9 @@ class ContactType(Strict):
         if self.agent_selection == "random":
             parts.append("an arriving contact goes to a free agent drawn at random among "
                          "all those able to take it")
+        elif isinstance(self.agent_selection, list):
+            parts.append("an arriving contact goes to a free agent of "
+                         + ", else of ".join(self.agent_selection))
         return "; ".join(parts)
 
 
