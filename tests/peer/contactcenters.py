@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from ccsim import Scenario, load_scenario, simulate
+from ccsim.model.dialer import Dialer
 from ccsim.model.policies import Policy
 from ccsim.units import parse_duration
 
@@ -80,6 +81,18 @@ QUANTITIES = {
     "Lines": "lines busy, time-averaged over [0, horizon]: every caller holds one from "
              "arrival to departure (talk end, hang-up, message, disconnection); from the "
              "observer",
+    "S_w": "served after a wait > 0 (a wait of 0: answered on arrival): from the observer",
+    "Q": "callers waiting, integrated over [0, horizon]: caller-minutes of waiting in the "
+         "peer's main periods (its ∫Q dt); from the observer",
+    "O": "calls the predictive dialer made (reached or not): dialer_attempts",
+    "O_R": "dialled calls that reached the customer: dialer_reached",
+    "O_L": "reached customers who found no agent free and hung up after their patience (the "
+           "peer's abandoned outbound calls): outbound_abandoned",
+    "O_w": "reached customers who found no agent free and waited (the peer's mismatches), "
+           "served or not: from the observer",
+    "W_O": "total wait of the reached customers, minutes: from the observer",
+    "Q_O": "the reached customers waiting, integrated over [0, horizon], minutes: from the "
+           "observer",
 }
 #: Each quantity is also given per contact type, ``S_g:<type>`` (from ``result.types``),
 #: and Nb, N, Nb_T and N_T per agent group, ``Nb:<group>``; the talk minutes by group and
@@ -88,7 +101,7 @@ QUANTITIES = {
 
 #: The caller counts among :data:`QUANTITIES` (a day's number of events).
 COUNTS = frozenset({"A", "S", "S_g", "L", "L_g", "L_b", "B", "D", "M", "R", "S_R", "L_R",
-                    "S_gc"})
+                    "S_gc", "S_w", "O", "O_R", "O_L", "O_w"})
 #: The fewest events a count must add up to over ccsim's days to be compared (a sum of
 #: 20 Poisson events is within a few per cent of normal at the band's tails).
 MIN_EVENTS = 20
@@ -252,37 +265,84 @@ class _Observer(Policy):
     disconnection at closing), for the quantities ccsim's tables do not have: T, the
     day's last departure (the peer's replication ends there, when its event list is
     empty, and integrates its wrap-up period's head count until then); the talk time by
-    contact type and agent group (a peer's service time and occupancy per type); and the
-    line-minutes held (callers in the system, the peer's busy trunks). It only observes:
-    no draw changes."""
+    contact type and agent group (a peer's service time and occupancy per type); the
+    line-minutes held (callers in the system, the peer's busy trunks); the callers who
+    waited before being served, and the caller-minutes of waiting within the horizon (the
+    integral of the queue). The predictive dialer's customers are not contacts, and no
+    hook sees them: the observer wraps the dialer's two hand-overs, a customer to an agent
+    and a patience run out, to time their waits (the wrapped methods still do all they
+    did). It only observes: no draw or decision changes."""
 
     def __init__(self, types: list[str], groups: list[str], horizon: float) -> None:
         self.types, self.groups, self.horizon = types, groups, horizon
         self.last = 0.0
         self.talk = np.zeros((len(groups), len(types)))
         self.in_system = 0.0
+        self.waited = np.zeros(len(types), dtype=int)  # served after a wait > 0
+        self.queued = np.zeros(len(types))  # seconds of waiting within [0, horizon]
+        #: the dialer's reached customers who waited; their waits, in all and within
+        #: [0, horizon] (seconds)
+        self.dialled_waited, self.dialled_wait, self.dialled_queued = 0, 0.0, 0.0
+
+    def install(self, centre) -> None:
+        super().install(centre)
+        for policy in centre.policies:
+            if isinstance(policy, Dialer):
+                self._watch(policy)
+
+    def _watch(self, dialer: Dialer) -> None:
+        talk, expired = dialer._talk, dialer._expired
+
+        def handed(agent, reached, now: float) -> None:  # to a free agent, maybe at once
+            if now > reached.time:
+                self._dialled_left(reached.time, now)
+            talk(agent, reached, now)
+
+        def gone(reached, now: float) -> None:  # out of patience, unless taken before
+            if reached.campaign >= 0:
+                self._dialled_left(reached.time, now)
+            expired(reached, now)
+
+        dialer._talk, dialer._expired = handed, gone
+
+    def _dialled_left(self, reached: float, now: float) -> None:
+        self.dialled_waited += 1
+        self.dialled_wait += now - reached
+        self.dialled_queued += max(0.0, min(now, self.horizon) - reached)
 
     def _left(self, contact, now: float) -> None:
         self.last = max(self.last, now)
         self.in_system += now - contact.arrival
 
+    def _queued(self, contact, until: float) -> None:
+        self.queued[contact.kind] += max(0.0, min(until, self.horizon) - contact.arrival)
+
     def answered(self, contact, agent, now: float, talk: float, wrap_up: float) -> None:
         self.talk[agent.group.index, contact.kind] += talk
         self._left(contact, now + talk)  # the line is free when the talk ends
         self.last = max(self.last, now + talk + wrap_up)
+        if now > contact.arrival:
+            self.waited[contact.kind] += 1
+            self._queued(contact, now)
 
     def abandoned(self, contact, now: float) -> None:
         self._left(contact, contact.deadline)
+        self._queued(contact, contact.deadline)
 
     def recorded(self, contact, outcome: int, now: float) -> None:
         self._left(contact, now)  # blocked or turned away: at arrival, no line held
 
     def quantities(self) -> dict[str, float]:
         talk = self.talk / 60
-        out = {"T": float(talk.sum()), "Lines": self.in_system / self.horizon}
+        out = {"T": float(talk.sum()), "Lines": self.in_system / self.horizon,
+               "S_w": int(self.waited.sum()), "Q": float(self.queued.sum()) / 60,
+               "O_w": self.dialled_waited, "W_O": self.dialled_wait / 60,
+               "Q_O": self.dialled_queued / 60}
         for k, kind in enumerate(self.types):
             out[f"T:{kind}"] = float(talk[:, k].sum())
             out[f"Nb:all:{kind}"] = float(talk[:, k].sum())
+            out[f"S_w:{kind}"] = int(self.waited[k])
+            out[f"Q:{kind}"] = float(self.queued[k]) / 60
             for g, group in enumerate(self.groups):
                 out[f"Nb:{group}:{kind}"] = float(talk[g, k])
         return out
@@ -321,6 +381,10 @@ def observe(example: Example, seed: int) -> dict[str, float]:
     result = simulate(scenario, seed, policies=observers)
     types, groups = result.rows("types"), result.rows("groups")
     quantities = _counts(types[0])
+    if any(c.dialer for c in scenario.outbound):  # the dialer's counts, for the centre
+        quantities |= {q: types[0][name] for q, name in (
+            ("O", "dialer_attempts"), ("O_R", "dialer_reached"),
+            ("O_L", "outbound_abandoned"))}
     for row in types[1:]:
         quantities |= {f"{q}:{row['contact_type']}": v for q, v in _counts(row).items()}
     until = (math.inf if example.occupancy_until is None
@@ -514,6 +578,69 @@ def _bilingual_lines() -> tuple[Published, ...]:
     )
 
 
+def _blend_lines() -> tuple[Published, ...]:
+    """Blend.res, line by line: per type (inbound calls, the dialer's reached customers,
+    all types) or per group (inbound only, blend, all groups). Every count is of the
+    peer's main periods (08:00-14:00: all of ccsim's day). The peer counts a blocked
+    caller as abandoned and as having waited; a served one has waited if its wait is > 0,
+    an abandoned one always (a balker too). Its service level counts as bad the inbound
+    callers served or abandoned after a wait >= 20 s: the blocked and the short abandons
+    are good. Queue sizes: the queue's integral over 08:00-14:00 / 360 min; occupancy:
+    busy over staffed agent-minutes (ghosts included) over 08:00-14:00; waiting time: all
+    waits over all arrivals (blocked included), minutes."""
+    types = ("inbound", "outbound", None)
+    label = {"inbound": "inbound", "outbound": "outbound", None: "all types"}
+    per_type = {  # each line's quantity for the inbound calls and the dialer's customers
+        "A": ("A", "O_R"), "S": ("S", "O_R - O_L"), "L": ("L + B", "O_L"),
+        "Q": ("Q", "Q_O"), "P": ("S_w + L + B", "O_w"), "W": ("W", "W_O")}
+
+    def of(q: str, k: str | None) -> str:
+        inbound, outbound = per_type[q]
+        return {"inbound": inbound, "outbound": outbound}.get(k, f"{inbound} + {outbound}")
+
+    def rows(name: str, printed: str, statistic, unit: str = "", keys=types,
+             labels=label) -> list[Published]:
+        out = []
+        for key, entry in zip(keys, printed.split(";"), strict=True):
+            average, sd, low, high = entry.split()
+            out.append(Published(f"{name}, {labels[key]}", average, sd, (low, high),
+                                 statistic(key), unit))
+        return out
+
+    groups = ("inbound_only", "blend", None)
+    glabel = {"inbound_only": "inbound only", "blend": "blend", None: "all groups"}
+    return (
+        Published("Number of tried outbound calls", "1109.040", "258.167", None, Mean("O")),
+        *rows("Number of arrived contacts",
+              "848.592 156.201 838.899 858.285; 321.896 74.396 317.279 326.513;"
+              "1170.488 94.589 1164.618 1176.358", lambda k: Mean(of("A", k))),
+        *rows("Number of served contacts",
+              "843.477 149.608 834.193 852.761; 298.876 68.318 294.637 303.115;"
+              "1142.353 93.386 1136.558 1148.148", lambda k: Mean(of("S", k))),
+        *rows("Number of abandoned contacts",
+              "5.115 9.985 4.495 5.735; 23.020 7.609 22.548 23.492;"
+              "28.135 8.843 27.586 28.684", lambda k: Mean(of("L", k))),
+        Published("Number of contacts not in target", "39.427", "63.682", None,
+                  Mean("S - S_g + L_b")),
+        Published("Service level", "95.354", "6.894", None,
+                  Ratio("A - S + S_g - L_b", "A", 100), "%"),
+        *rows("Agents' occupancy ratio",
+              "81.596 7.447 81.135 82.058; 55.665 6.900 55.237 56.092;"
+              "70.514 6.818 70.091 70.936",
+              lambda g: Ratio("Nb" if g is None else f"Nb:{g}",
+                              "N" if g is None else f"N:{g}", 100), "%", groups, glabel),
+        *rows("Time-average queue size",
+              "0.115 0.234 0.101 0.130; 5.8E-3 1.9E-3 5.7E-3 5.9E-3;"
+              "0.121 0.233 0.107 0.135", lambda k: Mean(of("Q", k), over=360)),
+        *rows("Waiting time",
+              "0.049 0.094 0.043 0.055; 6.5E-3 1.2E-3 6.4E-3 6.6E-3;"
+              "0.037 0.070 0.033 0.042", lambda k: Ratio(of("W", k), of("A", k)), "min"),
+        *rows("Number of contacts having to wait",
+              "70.241 86.800 64.855 75.627; 27.445 9.034 26.884 28.006;"
+              "97.686 81.085 92.654 102.718", lambda k: Mean(of("P", k))),
+    )
+
+
 #: ccsim's days per example in the test: the CPU budget of the module (its docstring).
 REPLICATIONS = 600
 
@@ -677,6 +804,9 @@ EXAMPLES = (
     # attempts < 1 min, over the 2500 first calls a type expects (5000 in all);
     # occupancy: busy agent-minutes of the whole week over the scheduled ones.
     Example("Bilingual", "bilingual.toml", 1000, _bilingual_lines(), 40),
+    # Blend: a predictive dialer for the blend agents; the dialer's reached customers are
+    # the peer's outbound contacts (arrived, served, abandoned after 5 s, waited).
+    Example("Blend", "blend.toml", 1000, _blend_lines(), 150, observed=True),
 )
 
 
