@@ -115,18 +115,21 @@ class _Piece:
 
 
 def _pieces(day: float, open_from: float, open_len: float, rates: np.ndarray) -> list[_Piece]:
-    """The day from one opening to the next, cut where a rate changes."""
-    cuts = {0.0, open_len, day}
+    """The day from one opening to the next, cut where a rate changes (an hour of the
+    clock within 1e-9 of a day of opening or closing is taken to be it)."""
+    anchors = (0.0, open_len, day)
+    cuts = set(anchors)
     if len(set(rates.tolist())) > 1:
-        cuts |= {(h * day / 24 - open_from) % day for h in range(24)}
-    points = sorted(cuts)
+        for h in range(24):
+            cut = (h * day / 24 - open_from) % day
+            if min(abs(cut - a) for a in anchors) > 1e-9 * day:
+                cuts.add(cut)
     out = []
-    for a, b in pairwise(points):
-        if b - a <= 1e-12 * day:
-            continue
-        clock = (open_from + (a + b) / 2) % day
-        out.append(_Piece(a, b - a, float(rates[int(clock // (day / 24)) % 24]),
-                          (a + b) / 2 < open_len))
+    for a, b in pairwise(sorted(cuts)):
+        if b > a:
+            clock = (open_from + (a + b) / 2) % day
+            out.append(_Piece(a, b - a, float(rates[int(clock // (day / 24)) % 24]),
+                              (a + b) / 2 < open_len))
     return out
 
 
@@ -175,6 +178,22 @@ class _Uniformised:
                 Z += w * V
             V = Z
         return V
+
+    def at(self, v: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """The laws at ``times`` (rows; each ``q t <= _BLOCK``) from ``v`` at 0: the
+        powers ``P^k v`` once, weighted by ``Pois(k; q t)`` for each time."""
+        if self.PT is None:
+            return np.tile(v, (len(times), 1))
+        x = self.q * np.asarray(times, dtype=float)
+        K = len(_poisson(float(x.max()))[0])  # enough terms for the largest time
+        powers = np.empty((K, len(v)))
+        powers[0] = v
+        for k in range(1, K):
+            powers[k] = self.PT @ powers[k - 1]
+        k = np.arange(K)
+        with np.errstate(divide="ignore"):
+            weights = np.exp(xlogy(k, x[:, None]) - x[:, None] - gammaln(k + 1))
+        return np.einsum("tk,kn->tn", weights, powers)
 
     def integrate(self, v: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
         """The law at ``t`` from ``v`` at 0 and ``integral_0^t`` of the law:
@@ -342,22 +361,22 @@ def backlog_metrics(agents: int, open_from: float, open_until: float,
     for piece, chain, p in zip(pieces, chains, starts, strict=True):
         a, b = piece.start, piece.start + piece.length
         cuts = sorted({a, b} | {s for s in kinks if a < s < b})
-        here = a
         for lo, hi in pairwise(cuts):
-            parts = math.ceil((hi - lo) / (day / 48))
+            parts = max(math.ceil((hi - lo) / (day / 48)), math.ceil(chain.q * (hi - lo)
+                                                                     / _BLOCK))
             width = (hi - lo) / parts
             for i in range(parts):
-                for xi, wi in zip(x, w, strict=True):
-                    u = lo + (i + (xi + 1) / 2) * width
-                    p = chain.apply(p, u - here)
-                    here = u
-                    weight = wi * width / 2
-                    quadrature += weight * float(p @ k)
-                    found = weight * piece.rate * p
-                    r, s, done = _tagged(u, answer_within, c, mu, N + 1, day, open_len)
-                    within += found @ done
-                    response += found @ r
-                    wait += found @ s
+                start = lo + i * width
+                u = start + (x + 1) / 2 * width
+                at = chain.at(p, np.concatenate([u - start, [width]]))
+                p, laws = at[-1], at[:-1]
+                weight = w * width / 2
+                quadrature += float(weight @ (laws @ k))
+                found = (weight * piece.rate)[:, None] * laws
+                r, s, done = _tagged(u, answer_within, c, mu, N + 1, day, open_len)
+                within += float(np.einsum("ij,ij->", found, done))
+                response += float(np.einsum("ij,ij->", found, r))
+                wait += float(np.einsum("ij,ij->", found, s))
     little = in_system / arrivals
     return BacklogMetrics(
         agents=c,
@@ -390,29 +409,34 @@ def _open_time(a: float, b: float, day: float, open_len: float) -> float:
     return before(b) - before(a)
 
 
-def _tagged(u: float, tau: float, c: int, mu: float, n: int, day: float,
+def _tagged(u: np.ndarray, tau: float, c: int, mu: float, n: int, day: float,
             open_len: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For an item arriving at ``u`` (time since an opening) that finds ``j = 0..n-1`` in
-    the system: ``E[response]``, ``E[wait]`` and ``P(response <= tau)``. The means are the
-    open-time means plus each closed stretch after ``u`` times the chance of not being
-    done (not started) when it begins."""
+    """For items arriving at ``u`` (times since an opening, rows) that find ``j = 0..n-1``
+    in the system (columns): ``E[response]``, ``E[wait]`` and ``P(response <= tau)``. The
+    means are the open-time means plus each closed stretch after ``u`` times the chance of
+    not being done (not started) when it begins."""
     m = np.maximum(np.arange(n) - c + 1, 0)
-    response = m / (c * mu) + 1 / mu
-    wait = m / (c * mu)
-    lengths, ys = [], [_open_time(u, u + tau, day, open_len)]
+    response = np.tile(m / (c * mu) + 1 / mu, (len(u), 1))
+    wait = np.tile(m / (c * mu), (len(u), 1))
+    ys = [[_open_time(v, v + tau, day, open_len)] for v in u]
+    lengths: list[list[float]] = [[] for _ in u]
     if open_len < day:
         # Stretches until even the last j (the slowest) is surely done: its open time
         # X is Erlang(m, c mu) + Exp(mu), beyond 1e-18 past z = c mu y of the bound.
+        # Every u < day has one stretch per day: the first from max(u, closing).
         top = m[-1] + 12 * math.sqrt(m[-1] + 1) + 50 + 42 * c
         for d in range(math.ceil(top / (c * mu) / open_len) + 2):
-            start, end = max(d * day + open_len, u), (d + 1) * day
-            if end > start:
-                lengths.append(end - start)
-                ys.append(_open_time(u, start, day, open_len))
-    done, started = _survivals(np.array(ys), c, mu, n)
-    if lengths:
-        if done[-1, -1] > _CUT:
+            for row, v in enumerate(u):
+                start = max(d * day + open_len, v)
+                lengths[row].append((d + 1) * day - start)
+                ys[row].append(_open_time(v, start, day, open_len))
+    stretches = len(lengths[0])
+    done, started = (x.reshape(len(u), stretches + 1, n)
+                     for x in _survivals(np.array(ys).ravel(), c, mu, n))
+    if stretches:
+        if done[:, -1, -1].max() > _CUT:
             raise RuntimeError("too few closed stretches for the tagged item")
-        response = response + np.array(lengths) @ done[1:]
-        wait = wait + np.array(lengths) @ started[1:]
-    return response, wait, 1.0 - done[0]
+        span = np.array(lengths)
+        response += np.einsum("ik,ikj->ij", span, done[:, 1:])
+        wait += np.einsum("ik,ikj->ij", span, started[:, 1:])
+    return response, wait, 1.0 - done[:, 0]
