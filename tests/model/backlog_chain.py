@@ -20,13 +20,17 @@ Method. Each piece's transfer matrix is applied by uniformisation, ``p(t) = sum_
 Pois(k; q t) p P^k`` with ``P = I + G / q`` (every term non-negative: no cancellation),
 the Poisson sum cut where its tail is below 1e-18; the same sum gives ``integral_0^t
 p(s) ds = sum_k P(Pois(q t) > k) / q p P^k``. The day's transfer matrix from one opening
-to the next is the product over the pieces; its stationary vector (a dense solve, checked
-by its residual) is the law of ``N`` at opening, and carrying it through the day gives the
-law at closing and the exact day integrals of ``E[N]`` and ``E[min(N, c)]``.
+to the next is the product over the pieces (built column by column, ``N + 1`` laws at
+once); its stationary vector, by Grassmann–Taksar–Heyman elimination (no subtraction: even
+the tail's tiny probabilities are right to rounding) and checked by its residual, is the
+law of ``N`` at opening — the periodic steady state, exactly what power iteration of that
+matrix would converge to. Carrying it through the day gives the law at closing and the
+exact day integrals of ``E[N]``, ``E[min(N, c)]`` and ``P(N = N_max)``. Sizes: ``N`` about
+150 for three agents, 0.2 s; 580 for thirty agents, 3 s (the matrix is dense).
 
 Truncation: at most ``N`` in the system; an arrival that finds ``N`` is lost.
 ``boundary`` is that share of a day's arrivals, ``integral lam P(N(t) = N) dt / Lambda``;
-by default ``N`` grows by half until ``boundary < tol``, which bounds the error of every
+by default ``N`` grows until ``boundary < tol``, which bounds the error of every
 share (means move by about ``N * boundary``).
 
 Response times. A tagged item arriving at ``u`` that finds ``j`` in the system (PASTA:
@@ -37,7 +41,8 @@ hand and ends at rate ``mu``; while closed nothing moves. So on the *open-time c
 start of handling is ``X'_j`` = Erlang(``j - c + 1``, ``c mu``) (``0`` if ``j < c``) and
 its end ``X_j = X'_j + Exp(mu)``, whose survival function is ``Q(m, c mu x) +
 exp(-mu x) (c / (c - 1))^m P(m, (c - 1) mu x)`` (``m = j - c + 1``; ``P``, ``Q`` the
-regularised incomplete gamma functions; ``Q(m + 1, mu x)`` when ``c = 1``). The open
+regularised incomplete gamma functions; ``Q(m + 1, mu x)`` when ``c = 1``), computed as
+Poisson sums of positive terms (:func:`_survivals`). The open
 time in ``[u, u + t]``, ``O(u, u + t)``, is a known function, so
 
 * ``P(response <= tau | u, j) = P(X_j <= O(u, u + tau))``, exactly;
@@ -48,11 +53,19 @@ time in ``[u, u + t]``, ``O(u, u + t)``, is a known function, so
 
 Only the average over the arrival time ``u`` is numerical: Gauss–Legendre over the day,
 cut where the integrand has kinks (the pieces' ends, and where ``u + tau`` crosses an
-opening or a closing) and into parts of at most ``day / 48``, ``nodes`` per part; within
-a part the integrand is analytic, so the error falls exponentially with ``nodes`` (to
-rounding at the default 12: the tests compare 12 with 24). ``checks`` holds the tagged
-mean response against Little's law and the quadrature of ``E[N]`` against its exact
-integral.
+opening or a closing) and into parts of at most ``day / 48``, ``nodes`` per part (the
+laws at a part's nodes from one run of powers ``P^k p``). Within a part the integrand is
+analytic, so the error falls exponentially with ``nodes``: at the default 12 it is
+rounding (the tests find 24 nodes within 1e-13, and cutting at the kinks is what gets
+there: without them, 4e-7). ``checks`` holds the tagged mean response against Little's
+law and the quadrature of ``E[N]`` against its exact integral.
+
+What the simulator must measure to match: ``mean_response`` and ``service_level`` from an
+item's arrival to the end of its handling, nights included; ``mean_wait`` from arrival to
+the *first* start of its handling (an item set aside at closing has started); every item
+of a day counted by its arrival, round the clock; the team all present for the whole of
+the opening hours; the order strictly FCFS (items set aside are the oldest, resumed first
+at opening).
 
 Times in seconds and rates per second by default; ``day`` in the same unit makes any
 other unit work (``day=24`` for hours).
@@ -305,8 +318,9 @@ def backlog_metrics(agents: int, open_from: float, open_until: float,
     (1 / mu) seconds; ``answer_within`` seconds (any length, days too). ``nodes``: the
     Gauss–Legendre nodes per part of the day in the average over arrival times.
 
-    ``N`` truncates the items in the system; left ``None`` it grows by half until
-    ``boundary < tol``.
+    ``N`` truncates the items in the system; left ``None`` it starts at about half a
+    day's arrivals and grows (as the law at opening's tail suggests) until ``boundary <
+    tol``.
     """
     c = agents
     rates = np.asarray(arrival_rate, dtype=float).ravel()
@@ -329,7 +343,7 @@ def backlog_metrics(agents: int, open_from: float, open_until: float,
                          f"reach its capacity ({c * mu * open_len:.4g})")
     automatic = N is None
     if N is None:
-        N = math.ceil(arrivals + 10 * math.sqrt(arrivals) + c + 20)
+        N = math.ceil(arrivals / 2 + 6 * math.sqrt(arrivals) + c + 20)
     while True:
         if N > MAX_N:
             raise ValueError(f"N = {N}: too many states")
@@ -351,7 +365,7 @@ def backlog_metrics(agents: int, open_from: float, open_until: float,
         boundary = lost / arrivals
         if not automatic or boundary < tol:
             break
-        N = math.ceil(1.5 * N)
+        N = _next_N(N, p_open, boundary, tol)
     assert p_close is not None
 
     # The average over arrival times of the tagged item's response and wait.
@@ -398,6 +412,18 @@ def backlog_metrics(agents: int, open_from: float, open_until: float,
         checks={"little": abs(float(response) / arrivals / little - 1),
                 "quadrature": float(abs(quadrature / in_system - 1))},
     )
+
+
+def _next_N(N: int, p_open: np.ndarray, boundary: float, tol: float) -> int:
+    """A larger truncation: where the boundary would fall below ``tol`` if it decayed like
+    the law at opening does over its last ten states (plus ten), between 1.2 and 3 times
+    ``N``; 1.5 times ``N`` when that law is not decaying yet. The caller checks."""
+    if p_open[N - 11] > 0:
+        ratio = (p_open[N - 1] / p_open[N - 11]) ** 0.1
+        if 0 < ratio < 0.999:
+            more = math.ceil(math.log(tol / boundary) / math.log(ratio)) + 10
+            return min(max(N + more, math.ceil(1.2 * N)), 3 * N)
+    return math.ceil(1.5 * N)
 
 
 def _open_time(a: float, b: float, day: float, open_len: float) -> float:
