@@ -201,8 +201,8 @@ class _Uniformised:
         K = len(_poisson(float(x.max()))[0])  # enough terms for the largest time
         powers = np.empty((K, len(v)))
         powers[0] = v
-        for k in range(1, K):
-            powers[k] = self.PT @ powers[k - 1]
+        for i in range(1, K):
+            powers[i] = self.PT @ powers[i - 1]
         k = np.arange(K)
         with np.errstate(divide="ignore"):
             weights = np.exp(xlogy(k, x[:, None]) - x[:, None] - gammaln(k + 1))
