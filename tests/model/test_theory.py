@@ -11,9 +11,12 @@ things for every metric:
   (An interval of ±185 % passes any model.) A metric whose exact value is 0 or
   vanishingly small gets an absolute bound instead, stated where it is used.
 
-The run lengths below are what that precision costs: for the mean wait of an M/M/c queue
-near heavy traffic, some 6 000–9 000 measured hours of 4-minute calls whatever the number
-of agents, so a case's cost grows with its agents. Seeds are fixed, so the suite is
+The estimate of each metric uses control variates (see :func:`_controls`): the calls
+offered and the occupancy of each replication, whose exact means are known, take the
+luck of the draw out of it. They cut the run lengths below by a factor of 1.4 to 4 for
+the same interval, which is still what sets them: for the mean wait of an M/M/c queue near
+heavy traffic, thousands of measured hours of 4-minute calls whatever the number of
+agents, so a case's cost grows with its agents. Seeds are fixed, so the suite is
 deterministic; with the chosen seeds every half-width is at most 0.081 × exact, a margin
 of about two standard errors of a half-width estimated from 30–60 replications (should a
 change to the model's draws move one past 0.1, lengthen that case).
@@ -118,14 +121,13 @@ ERLANG_C = [
     # agents, load (erlangs), mean handle (s), hours, replications
     (1, 0.5, 60, 100, 30),
     (2, 1.5, 240, 120, 60),
-    (10, 8.5, 240, 160, 60),
-    # Many agents in heavy traffic: β = (1 − ρ)√c ≈ 0.6, the Halfin–Whitt regime. Its mean
-    # wait needs ~8 000 measured hours for a 10 % interval at any load from 0.92 to 0.98
-    # (290 erlangs is the cheapest): ~90 s here. The former case of 100 agents at 94
-    # erlangs had the same β, so the same diffusion at a smaller scale, and measured to
-    # exactly the same relative precision for a third of the cost; it is dropped, since
-    # both cost more than this module's budget.
-    (300, 290, 240, 136, 60),
+    (10, 8.5, 240, 84, 60),
+    # Many agents in heavy traffic: β = (1 − ρ)√c = 0.6, the Halfin–Whitt regime, where
+    # the mean wait is dearest: its interval needs thousands of measured hours at any
+    # load from 0.92 to 0.98. 300 agents at 290 erlangs (the same β) needed 136 hours
+    # a replication even with the controls, three times the cost of this case for no
+    # other regime: the many-agent pools of Erlang A and B below keep the scale.
+    (100, 94, 240, 76, 60),
 ]
 
 
@@ -145,13 +147,13 @@ def test_erlang_c(agents, load, aht, hours, reps):
 ERLANG_A = [
     # agents, load, mean handle, mean patience (s), hours, replications
     (1, 0.8, 60, 60, 40, 30),
-    (50, 46, 240, 180, 40, 40),  # the foundation issue's case: 11.5 calls/min
+    (50, 46, 240, 180, 12, 40),  # the foundation issue's case: 11.5 calls/min
     (20, 30, 240, 120, 20, 30),  # 150 % overload
     (50, 200, 240, 180, 4, 12),  # 400 % overload
     # Critical load at 500 agents (ρ = 1, the Garnett–Mandelbaum–Reiman regime). At 490
     # erlangs and 5-minute patience only 0.9 % abandon, and that small rate needs some
-    # 1 000 measured hours (~25 s) to pin to 10 %; at ρ = 1 it is 2 % and needs 400.
-    (500, 500, 240, 120, 20, 30),
+    # 1 000 measured hours to pin to 10 %; at ρ = 1 it is 2 % and needs about 250.
+    (500, 500, 240, 120, 10, 30),
 ]
 
 
@@ -170,7 +172,7 @@ def test_erlang_a(agents, load, aht, patience, hours, reps):
     )
 
 
-ERLANG_B = [(1, 1.0, 60, 20, 20), (10, 8.0, 240, 40, 30), (200, 190, 240, 20, 30)]
+ERLANG_B = [(1, 1.0, 60, 20, 20), (10, 8.0, 240, 40, 30), (200, 190, 240, 12, 30)]
 
 
 @pytest.mark.parametrize(("agents", "load", "aht", "hours", "reps"), ERLANG_B)
