@@ -86,6 +86,19 @@ def test_blocked_callers_redial_and_only_after_what_is_named():
     assert blocked["redials"] == 1 and blocked["customers_lost"] == 1
 
 
+def test_a_caller_who_leaves_a_message_neither_redials_nor_is_lost():
+    # The agent is busy with caller 0 until 3000 s. Callers 1 and 2 would wait 90 s and
+    # 30 s; max_wait of 60 s turns caller 1 into a message at 61 s (it was heard: no
+    # redial), while caller 2 hangs up at 32 s and calls again 100 s later, at 132 s,
+    # where it too leaves a message (60 s later: its patience is cut at max_wait).
+    result = simulate(_scripted([0, 1, 2], [1e6, 90, 30], {"share": 1.0, "delay": "100s"},
+                                handle=3000, max_wait={"after": "60s"}), 0, trace=True)
+    s = result.summary
+    assert (s["messages"], s["abandoned"], s["redials"], s["customers_lost"]) == (1, 1, 1, 0)
+    trace = result.trace
+    assert trace[trace.event == "redial_arrived"].time.tolist() == [132.0]
+
+
 def _busy_day(**keys):
     spec = {"name": "calls", "arrivals": {"per_hour": 200},
             "handle_time": {"dist": "exponential", "mean": 240}, **keys}

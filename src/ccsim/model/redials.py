@@ -2,10 +2,19 @@
 protocol.
 
 A first attempt, or a redial, of a type with ``redial`` that ends as one of its ``after``
-outcomes (``abandoned``: its patience ran out, seen at that moment; ``blocked``: the lines
-or the type's waiting room were full) calls again with probability ``share`` (stream
-``redial:<type>``), ``delay`` later (``redial_delay:<type>``), until it has made
-``max_attempts`` attempts. A redial is a :class:`Redialled` contact of the same type and
+outcomes (``abandoned``: its patience ran out; ``blocked``: the lines or the type's waiting
+room were full) calls again with probability ``share`` (stream ``redial:<type>``),
+``delay`` after it ended (``redial_delay:<type>``), until it has made ``max_attempts``
+attempts. A caller who leaves a message (``max_wait``) has not abandoned.
+
+Abandonment stays lazy (found when the line is next read): whether a waiting caller would
+call again after hanging up, and when, is drawn as it starts to wait, so the redial's time
+(its deadline plus the delay) is known then. The policy keeps those times in a heap and
+looks at each when it comes: the caller, not answered nor otherwise recorded by then, hung
+up at its deadline, and calls again now. A draw made for a caller who is answered is
+independent of that, so the redials are exact; and no alarm is set at each deadline.
+
+A redial is a :class:`Redialled` contact of the same type and
 customer (its segment too): with ``redraw``, its talk, wrap-up and patience are drawn from
 streams of its own (``redial:handle_time:<type>``, ``redial:patience:<type>``, and
 ``redial:patience:<type>:<segment>`` for a segment with its own patience), so first attempts
@@ -23,6 +32,8 @@ between), and the attempts' ``sl_per_attempt`` and ``attempts_per_customer``.
 from __future__ import annotations
 
 import math
+from heapq import heappop, heappush
+from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from ccsim.model.axes import Axes
@@ -44,6 +55,10 @@ REDIAL = attempt_kind("redial")
 _AFTER = {"abandoned": Outcome.ABANDONED, "blocked": Outcome.BLOCKED}
 #: The outcomes that end a customer's attempt unanswered (lost unless it calls again).
 _ENDS = frozenset(_AFTER.values())
+#: What is known of a waiting caller that drew a redial after hanging up (see the module):
+#: still waiting, or hung up and not yet redialled; hung up, found by the line (its redial
+#: not yet due); redialled before the line found it; due after the horizon (not made).
+_WAITING, _FOUND, _MADE, _NEVER = range(4)
 
 
 class Redialled(Again):
@@ -69,8 +84,6 @@ class Redials(Policy):
         #: after[k]: the outcomes after which a caller of type k may call again
         self.after = [frozenset(_AFTER[a] for a in spec.after) if spec else frozenset()
                       for spec in self.specs]
-        # Redials after abandonment are made at the moment the patience runs out.
-        self.timely_abandonment = any(Outcome.ABANDONED in a for a in self.after)
         self.horizon = scenario.horizon
         self.limit = [c.max_wait.after if c.max_wait else math.inf
                       for c in scenario.contact_types]
@@ -82,7 +95,12 @@ class Redials(Policy):
         self.counters = Counters(axes, (axes.classes,), ("lost", "in_sl"))
         self._lost, self._in_sl = self.counters.values["lost"], self.counters.values["in_sl"]
         self._over = False
-
+        #: the waiting callers that drew a redial, and what is known of them
+        self._drawn: dict[Contact, int] = {}
+        #: (time of the redial, order, caller) of those callers
+        self._due: list[tuple[float, int, Contact]] = []
+        self._order = count()
+        self._next = math.inf  # when the policy is next called to look at _due
 
     def install(self, centre: Centre) -> None:
         super().install(centre)
@@ -94,14 +112,57 @@ class Redials(Policy):
         self._sources = [_Fresh(centre, c, cap) if spec and spec.redraw else None
                          for c, spec, cap in zip(types, self.specs, self.limit, strict=True)]
 
+    def uses(self, hook: str) -> bool:
+        return hook != "queued" or any(Outcome.ABANDONED in a for a in self.after)
+
+    def queued(self, contact: Contact, now: float) -> None:
+        """``contact`` starts to wait: whether it would call again if it hung up, and when."""
+        kind = contact.kind
+        if (Outcome.ABANDONED not in self.after[kind] or contact.deadline == math.inf
+                or contact.deadline - contact.arrival >= self.limit[kind]  # a message
+                or contact.attempt not in (FIRST, REDIAL) or not self._again(contact)):
+            return
+        delay = self.delay[kind]
+        assert delay is not None
+        due = contact.deadline + delay()
+        if due >= self.horizon:
+            self._drawn[contact] = _NEVER
+            return
+        self._drawn[contact] = _WAITING
+        heappush(self._due, (due, next(self._order), contact))
+        if due < self._next:
+            self._next = due
+            self.centre.at(due, self._look)
+
     def abandoned(self, contact: Contact, now: float) -> None:
-        self._ended(contact, Outcome.ABANDONED, now)
+        """The line found ``contact`` gone at its deadline ``now`` (perhaps later)."""
+        if contact.deadline - contact.arrival >= self.limit[contact.kind]:
+            self._drawn.pop(contact, None)  # a message: neither redials nor is lost
+            return
+        known = self._drawn.pop(contact, None)
+        if known == _WAITING:
+            self._drawn[contact] = _FOUND  # its redial, when due
+        elif known is None and not self._over and contact.attempt in (FIRST, REDIAL):
+            self._lose(contact)
 
     def recorded(self, contact: Contact, outcome: int, now: float) -> None:
-        self._ended(contact, outcome, now)
+        """``contact``'s outcome was recorded at ``now``: blocked callers call again (or
+        are lost) at once."""
+        self._drawn.pop(contact, None)
+        if self._over or outcome not in _ENDS or contact.attempt not in (FIRST, REDIAL):
+            return
+        if outcome not in self.after[contact.kind] or not self._again(contact):
+            self._lose(contact)
+            return
+        delay = self.delay[contact.kind]
+        assert delay is not None
+        due = now + delay()
+        if due < self.horizon:  # one due after the horizon is not made
+            self._redial(contact, now, due)
 
     def answered(self, contact: Contact, agent: Agent, now: float, talk: float,
                  wrap_up: float) -> None:
+        self._drawn.pop(contact, None)
         if contact.attempt != REDIAL:
             return
         assert isinstance(contact, Redialled)
@@ -111,33 +172,57 @@ class Redials(Policy):
             axes = self.counters.axes
             self._in_sl[self.counters.cell(first.arrival, axes.class_of(first))] += 1
 
-    def _ended(self, contact: Contact, outcome: int, now: float) -> None:
-        """``contact`` (of a type with redials) ended unanswered with ``outcome`` at
-        ``now``: its customer calls again, or is lost."""
-        if (self._over or outcome not in _ENDS or contact.attempt not in (FIRST, REDIAL)):
-            return
-        kind, first = contact.kind, contact.first
-        spec = self.specs[kind]
+    def _again(self, contact: Contact) -> bool:
+        """Whether ``contact``'s customer, its attempt ended unanswered, calls again (its
+        attempts left, and a draw of ``share``)."""
+        spec = self.specs[contact.kind]
+        if spec is None:
+            return False
         made = contact.round + 1 if isinstance(contact, Redialled) else 1
-        if (spec is None or outcome not in self.after[kind]
-                or (spec.max_attempts is not None and made >= spec.max_attempts)
-                or self.draw[kind]() >= spec.share):
-            axes = self.counters.axes
-            self._lost[self.counters.cell(first.arrival, axes.class_of(first))] += 1
-            return
-        delay = self.delay[kind]
-        assert delay is not None
-        again = now + delay()
-        if again >= self.horizon:
-            return
-        fresh = self._sources[kind]
+        if spec.max_attempts is not None and made >= spec.max_attempts:
+            return False
+        return self.draw[contact.kind]() < spec.share
+
+    def _lose(self, contact: Contact) -> None:
+        """``contact``'s customer gave up for good."""
+        first = contact.first
+        self._lost[self.counters.cell(first.arrival, self.counters.axes.class_of(first))] += 1
+
+    def _look(self, now: float) -> None:
+        """The redials due by ``now``: of callers who hung up (not answered, not recorded,
+        not held in the line by another policy)."""
+        if self._next == now:
+            self._next = math.inf
+        due, drawn = self._due, self._drawn
+        while due and due[0][0] <= now:
+            _, _, contact = heappop(due)
+            known = drawn.pop(contact, None)
+            if self._over or known is None:  # answered or recorded meanwhile
+                continue
+            if known == _WAITING:
+                if not contact.deadline < now:  # held: it no longer hangs up
+                    continue
+                drawn[contact] = _MADE  # for when the line finds it gone
+            self._redial(contact, contact.deadline, now)
+        # Those answered meanwhile are gone: no call for them.
+        while due and due[0][2] not in drawn:
+            heappop(due)
+        if due and due[0][0] < self._next:
+            self._next = due[0][0]
+            self.centre.at(self._next, self._look)
+
+    def _redial(self, contact: Contact, ended: float, again: float) -> None:
+        """``contact``, ended unanswered at ``ended``, calls again at ``again``."""
+        first = contact.first
+        made = contact.round + 1 if isinstance(contact, Redialled) else 1
+        fresh = self._sources[contact.kind]
         if fresh is None:  # the same matter and temper: this attempt's times
             patience = contact.deadline - contact.arrival
             handle, wrap_up = contact.handle, contact.wrap_up
         else:
             patience, handle, wrap_up = fresh.draw(first.segment)
         waited = (contact.waited if isinstance(contact, Redialled) else 0.0) + (
-            now - contact.arrival)
+            ended - contact.arrival)
         redial = Redialled(first, made, again, again + patience, handle, wrap_up, waited)
         centre = self.centre
         centre.tally.arrived_at(centre.tally.axes.class_of(first), again, REDIAL)
