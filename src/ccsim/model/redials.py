@@ -84,6 +84,9 @@ class Redials(Policy):
         #: after[k]: the outcomes after which a caller of type k may call again
         self.after = [frozenset(_AFTER[a] for a in spec.after) if spec else frozenset()
                       for spec in self.specs]
+        self._hangs_up = [Outcome.ABANDONED in a for a in self.after]
+        self._share = [spec.share if spec else 0.0 for spec in self.specs]
+        self._attempts = [spec.max_attempts or math.inf if spec else 0 for spec in self.specs]
         self.horizon = scenario.horizon
         self.limit = [c.max_wait.after if c.max_wait else math.inf
                       for c in scenario.contact_types]
@@ -113,18 +116,18 @@ class Redials(Policy):
                          for c, spec, cap in zip(types, self.specs, self.limit, strict=True)]
 
     def uses(self, hook: str) -> bool:
-        return hook != "queued" or any(Outcome.ABANDONED in a for a in self.after)
+        return hook != "queued" or any(self._hangs_up)
 
     def queued(self, contact: Contact, now: float) -> None:
         """``contact`` starts to wait: whether it would call again if it hung up, and when."""
-        kind = contact.kind
-        if (Outcome.ABANDONED not in self.after[kind] or contact.deadline == math.inf
-                or contact.deadline - contact.arrival >= self.limit[kind]  # a message
-                or contact.attempt not in (FIRST, REDIAL) or not self._again(contact)):
+        kind, deadline = contact.kind, contact.deadline
+        # (It never hangs up, with infinite patience, or leaves a message: no redial.)
+        if (not self._hangs_up[kind] or deadline - contact.arrival >= self.limit[kind]
+                or not self._again(contact)):
             return
         delay = self.delay[kind]
         assert delay is not None
-        due = contact.deadline + delay()
+        due = deadline + delay()
         if due >= self.horizon:
             self._drawn[contact] = _NEVER
             return
@@ -173,15 +176,17 @@ class Redials(Policy):
             self._in_sl[self.counters.cell(first.arrival, axes.class_of(first))] += 1
 
     def _again(self, contact: Contact) -> bool:
-        """Whether ``contact``'s customer, its attempt ended unanswered, calls again (its
-        attempts left, and a draw of ``share``)."""
-        spec = self.specs[contact.kind]
-        if spec is None:
+        """Whether ``contact`` (a first attempt or a redial), should it end unanswered,
+        calls again (its attempts left, and a draw of ``share``)."""
+        attempt = contact.attempt
+        if attempt == FIRST:
+            made = 1
+        elif attempt == REDIAL:
+            made = contact.round + 1  # type: ignore[attr-defined]
+        else:
             return False
-        made = contact.round + 1 if isinstance(contact, Redialled) else 1
-        if spec.max_attempts is not None and made >= spec.max_attempts:
-            return False
-        return self.draw[contact.kind]() < spec.share
+        kind = contact.kind
+        return made < self._attempts[kind] and self.draw[kind]() < self._share[kind]
 
     def _lose(self, contact: Contact) -> None:
         """``contact``'s customer gave up for good."""
