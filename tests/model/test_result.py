@@ -42,15 +42,20 @@ def test_the_summary_needs_no_pandas():
 
 
 def test_per_interval_is_the_intervals_tables_column():
-    result = ccsim.simulate(_day(), 5)
+    # Read before the table is built (only that part's rows are computed), and after.
+    lazy, result = ccsim.simulate(_day(), 5), ccsim.simulate(_day(), 5)
     for kind in ("all", "sales", "service"):
         rows = result.intervals[result.intervals["contact_type"] == kind]
-        for metric in ("offered", "service_level", "asa", "abandon_rate", "wait_p90"):
+        for metric in ("offered", "service_level", "asa", "abandon_rate", "wait_p90",
+                       "occupancy"):
             np.testing.assert_array_equal(result.per_interval(metric, kind),
                                           rows[metric].to_numpy(dtype=float))
-    with pytest.raises(KeyError, match="no contact type 'billing'; expected one of: all, "
-                                       "sales, service"):
-        result.per_interval("offered", "billing")
+            np.testing.assert_array_equal(lazy.per_interval(metric, kind),
+                                          rows[metric].to_numpy(dtype=float))
+    for read in (lazy, result):
+        with pytest.raises(KeyError, match="no contact type 'billing'; expected one of: "
+                                           "all, sales, service"):
+            read.per_interval("offered", "billing")
     with pytest.raises(KeyError, match="no metric 'sl'"):
         result.per_interval("sl")
 

@@ -90,12 +90,7 @@ class RunResult:
         type), as a numpy array; no pandas."""
         import numpy as np
 
-        rows = [r for r in self._tables.interval_rows if r["contact_type"] == contact_type
-                and r.get("segment", "all") == segment]
-        if not rows:
-            names = sorted({str(r["contact_type"]) for r in self._tables.interval_rows})
-            raise KeyError(f"no contact type {contact_type!r}; expected one of: "
-                           f"{', '.join(names)}")
+        rows = self._tables.part_interval_rows(contact_type, segment)
         if metric not in rows[0]:
             raise KeyError(f"no metric {metric!r}; expected one of: {', '.join(rows[0])}")
         return np.array([r[metric] for r in rows], dtype=float)
@@ -149,6 +144,27 @@ class _Tables:
             self._built["interval_rows"] = tables.interval_rows(
                 tally, staff, tables.parts_of(scenario, tally.axes), columns)
         rows: list[tables.Row] = self._built["interval_rows"]
+        return rows
+
+    def part_interval_rows(self, contact_type: str, segment: str = "all") -> list[tables.Row]:
+        """The intervals table's rows of ``contact_type`` (``all``: the whole centre), or
+        of one of its segments: only those are computed, unless the table is."""
+        if "interval_rows" in self._built:
+            mine = [r for r in self.interval_rows if r["contact_type"] == contact_type
+                    and r.get("segment", "all") == segment]
+            if not mine:
+                names = sorted({str(r["contact_type"]) for r in self.interval_rows})
+                raise KeyError(f"no contact type {contact_type!r}; expected one of: "
+                               f"{', '.join(names)}")
+            return mine
+        key = f"interval_rows:{contact_type}:{segment}"
+        if key not in self._built:
+            scenario, tally, staff, _, columns, _ = self._need()
+            part = _part(scenario, tally, contact_type, segment)
+            self._built[key] = tables.interval_rows(
+                tally, staff, [] if part is tables.ALL else [part], columns,
+                centre=part is tables.ALL)
+        rows: list[tables.Row] = self._built[key]
         return rows
 
     def day_rows(self, contact_type: str, segment: str = "all") -> list[tables.Row]:

@@ -225,11 +225,12 @@ def day_rows(tally: Tally, days: list[int], columns: Columns = Columns(),
 
 
 def interval_rows(
-    tally: Tally, staff: np.ndarray, parts: list[Part], columns: Columns = Columns()
+    tally: Tally, staff: np.ndarray, parts: list[Part], columns: Columns = Columns(), *,
+    centre: bool = True
 ) -> list[Row]:
     """One row per measured interval and part (contact type, and segment of a type with
-    segments), plus a row ``all`` per interval (the only one carrying agent metrics and
-    ``staff``, which belong to agents)."""
+    segments), plus (unless ``centre`` is False) a row ``all`` per interval (the only one
+    carrying agent metrics and ``staff``, which belong to agents)."""
     rows: list[Row] = []
     every, segmented = slice(None), tally.axes.segmented
     for i in range(tally.axes.warmup, tally.axes.intervals):
@@ -239,6 +240,8 @@ def interval_rows(
                              (here, part.classes))
             rows.append({"interval": i, **part.labels(segmented), **values,
                          "staff": math.nan})
+        if not centre:
+            continue
         sums = _agent_sums(tally, contact_sums(tally, here, every), here, every,
                            i == tally.axes.intervals - 1)
         rows.append({"interval": i, **ALL.labels(segmented),
