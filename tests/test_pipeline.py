@@ -7,7 +7,9 @@ and reads back as the same scenario."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 import ccsim
 from ccsim import Experiment, Results, Scenario, run_experiment
+from ccsim.cli import main
 from ccsim.model.registry import OUTCOMES
 from ccsim.plots import plot_results
 from ccsim.report import summary_text, write_report
@@ -126,9 +129,19 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, env=env, timeout=300)
 
 
-# The command line costs a Python start and its imports per call (~2 s), and the charts
-# ~2 s a directory: a few draws (more under HYPOTHESIS_PROFILE=ci). The charts of the
-# sweep are drawn by `ccsim plot`, those of the single scenario here.
+def _command(*args: str) -> tuple[int, str, str]:
+    """``ccsim ARGS`` run in this process (the command line's own entry point, without a
+    Python start and its imports): exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+# The charts cost ~2 s a directory: a few draws (more under HYPOTHESIS_PROFILE=ci). The
+# charts of the sweep are drawn by `ccsim plot`, those of the single scenario here; the
+# commands run in this process (the per-type callbacks test below runs them as a user
+# does, in a process of their own).
 @pipeline_settings(examples=3, ci=8)
 @given(data=valid_scenarios(), vary=SWEEPS)
 def test_the_charts_and_ccsim_report_and_plot_read_every_saved_directory(
@@ -139,12 +152,12 @@ def test_the_charts_and_ccsim_report_and_plot_read_every_saved_directory(
         one, sweep = _through_the_api(scenario, data, vary, Path(folder))
         drawn = plot_results(one)
         assert drawn and all(c.is_file() and c.stat().st_size > 0 for c in drawn)
-        report = _cli("report", str(sweep))
-        assert report.returncode == 0, report.stderr
-        assert Path(report.stdout.strip()).is_file()
-        plot = _cli("plot", str(sweep))
-        assert plot.returncode == 0, plot.stderr
-        charts = [Path(p) for p in plot.stdout.split()]
+        code, report, err = _command("report", str(sweep))
+        assert code == 0, err
+        assert Path(report.strip()).is_file()
+        code, plot, err = _command("plot", str(sweep))
+        assert code == 0, err
+        charts = [Path(p) for p in plot.split()]
         assert {c.name for c in charts} >= {"intervals.png", "metrics.png"}
         assert all(c.is_file() and c.stat().st_size > 0 for c in charts)
 
