@@ -523,6 +523,18 @@ def _bank_lines() -> tuple[Published, ...]:
     )
 
 
+def _printed_rows(name: str, printed: str, statistic, unit: str, keys,
+                  labels) -> list[Published]:
+    """The lines of one measure as printed (``average s.d. low high`` per key, split by
+    ``;``), each labelled ``name, label`` and computed by ``statistic(key)``."""
+    out = []
+    for key, entry in zip(keys, printed.split(";"), strict=True):
+        average, sd, low, high = entry.split()
+        out.append(Published(f"{name}, {labels[key]}", average, sd, (low, high),
+                             statistic(key), unit))
+    return out
+
+
 def _bilingual_lines() -> tuple[Published, ...]:
     """Bilingual.res, line by line: per type (English, Spanish, all types) or per group."""
     types = ("english", "spanish", None)
@@ -533,12 +545,7 @@ def _bilingual_lines() -> tuple[Published, ...]:
 
     def rows(name: str, printed: str, statistic, unit: str = "", keys=types,
              labels=label) -> list[Published]:
-        out = []
-        for key, entry in zip(keys, printed.split(";"), strict=True):
-            average, sd, low, high = entry.split()
-            out.append(Published(f"{name}, {labels[key]}", average, sd, (low, high),
-                                 statistic(key), unit))
-        return out
+        return _printed_rows(name, printed, statistic, unit, keys, labels)
 
     groups = ("english_only", "spanish_only", "bilingual", None)
     scheduled = {"english_only": 18900, "spanish_only": 18900, "bilingual": 10800,
@@ -600,12 +607,7 @@ def _blend_lines() -> tuple[Published, ...]:
 
     def rows(name: str, printed: str, statistic, unit: str = "", keys=types,
              labels=label) -> list[Published]:
-        out = []
-        for key, entry in zip(keys, printed.split(";"), strict=True):
-            average, sd, low, high = entry.split()
-            out.append(Published(f"{name}, {labels[key]}", average, sd, (low, high),
-                                 statistic(key), unit))
-        return out
+        return _printed_rows(name, printed, statistic, unit, keys, labels)
 
     groups = ("inbound_only", "blend", None)
     glabel = {"inbound_only": "inbound only", "blend": "blend", None: "all groups"}
