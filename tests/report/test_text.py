@@ -3,14 +3,15 @@ the confidence intervals, and what a planner reads in the terminal through ``ccs
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from report_cases import DAY, day_dict, run_and_plot
 
+from ccsim.cli import main
 from ccsim.experiment import Experiment, Results
 from ccsim.report import report_html, summary_text
 from ccsim.scenario import Scenario, load_scenario
@@ -186,11 +187,13 @@ seed = 5
 
 
 def _ccsim_run(folder: Path, name: str, *extra: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "ccsim.cli", "run", str(folder / name),
-                           "--out", str(folder / f"out_{name}"), "--workers", "1", *extra],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """What ``ccsim run`` prints (its entry point, in this process)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", str(folder / name), "--out", str(folder / f"out_{name}"),
+                     "--workers", "1", *extra])
+    assert code == 0, err.getvalue()
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
