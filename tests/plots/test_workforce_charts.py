@@ -10,7 +10,7 @@ import pytest
 from ccsim import Scenario
 from ccsim.experiment import Experiment, Results, run_experiment
 from ccsim.experiment.grid import Variant
-from ccsim.plots import plot_results
+from ccsim.plots import plot_intervals, plot_results
 from ccsim.plots.cost import plot_cost_service
 from ccsim.plots.roster import plot_roster
 
@@ -56,3 +56,23 @@ def test_a_sweep_with_shifts_and_costs_gets_a_roster_and_a_cost_chart(tmp_path: 
     costs = Results.load(out).summary().set_index("variant")["total_cost"]
     assert costs["absence 0.3"] < costs["absence 0.0"]
     assert sorted(axes.lines[0].get_xdata()) == pytest.approx(sorted(costs))
+
+
+def test_the_staffing_row_holds_each_head_count_over_its_interval_to_the_horizon(
+    tmp_path: Path
+) -> None:
+    # Two-hour intervals staffed 3, 5, 4: the steps change at 10:00 and 12:00 (the
+    # ticks of the intervals' starts), and the last runs to the horizon at 14:00.
+    day = Scenario(name="steps", start="08:00", period="2h", horizon="6h",
+                   contact_types=[{"name": "calls", "arrivals": {"per_hour": 30},
+                                   "handle_time": {"dist": "exponential", "mean": "4min"}}],
+                   agent_groups=[{"name": "team", "skills": ["calls"], "staff": [3, 5, 4]}])
+    results = run_experiment(Experiment.from_scenario(day, replications=2, seed=1),
+                             workers=1, out=tmp_path / "out")
+    staffing = plot_intervals(results).axes[-1]
+    (area,) = staffing.collections
+    outline = area.get_paths()[0].vertices
+    top = {(float(x), float(y)) for x, y in outline if y > 0}
+    assert top == {(0, 3), (1, 3), (1, 5), (2, 5), (2, 4), (3, 4)}
+    ticks = [t.get_text() for t in staffing.get_xticklabels()]
+    assert ticks[0] == "08:00" and ticks[-1] == "14:00"

@@ -95,8 +95,11 @@ def plot_intervals(
         ax.set_title("all contact types" if kind == "all" and len(kinds) > 1
                      else kind if kind != "all" else names[0] if names else "")
     if chosen:
+        ticks = sorted(table["interval"].unique())
+        if staffing and ticks:  # its steps run to the end of the last interval
+            ticks.append(ticks[-1] + 1)
         for ax in grid[-1] if not staffing else [grid[-1][0], *grid[-2][1:]]:
-            clock_axis(ax, chosen[0], sorted(table["interval"].unique()))
+            clock_axis(ax, chosen[0], ticks)
             ax.xaxis.set_tick_params(labelbottom=True)
     title = labels[0] if len(labels) == 1 else results.name
     # Say so, and which, when lines were left out to keep the chart readable.
@@ -139,15 +142,19 @@ def _staffing(ax: Axes, groups: pd.DataFrame, labels: list[str], period: float,
         columns = [c for c in ("staffed_time", "break_time", "absent_time") if c in part]
         per = (part.groupby(["replication", "interval"])[columns].sum()
                .groupby("interval").mean() / period).fillna(0.0)
+        # A head count holds over its interval, from its start (the tick) to the next:
+        # steps after each start, the last one to the end of the horizon.
+        per.loc[per.index.max() + 1] = per.iloc[-1]
         xs = per.index.to_numpy()
         if words is not None:
-            ax.plot(xs, per["staffed_time"], color=f"C{j % 10}", label=words[label])
+            ax.plot(xs, per["staffed_time"], color=f"C{j % 10}", label=words[label],
+                    drawstyle="steps-post")
             continue
         parts = [("on duty", "staffed_time", "tab:blue"), ("on a break", "break_time",
                  "tab:orange"), ("absent", "absent_time", "0.6")]
         shown = [(name, per[c].to_numpy(), colour) for name, c, colour in parts if c in per]
         ax.stackplot(xs, *[v for _, v, _ in shown], labels=[f"agents {n}" for n, _, _ in shown],
-                     colors=[c for _, _, c in shown], alpha=0.6, step="mid")
+                     colors=[c for _, _, c in shown], alpha=0.6, step="post")
     ax.set_ylabel("agents (mean)")
     ax.set_title("staffing", fontsize=9)
     ax.grid(True, alpha=0.3)
