@@ -373,6 +373,19 @@ def test_a_scenario_with_a_vary_table_says_why_it_was_read_as_an_experiment(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_scenario_loaded_as_an_experiment_is_said_to_be_a_scenario(tmp_path):
+    from ccsim.experiment import load_experiment
+
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    with pytest.raises(ScenarioError) as error:
+        load_experiment(path)
+    assert str(error.value).endswith(
+        "('start' is a scenario key, and the file has no 'scenario' key, [vary] or "
+        "[[variants]]: it is a scenario, not an experiment; load it with "
+        "ccsim.load_scenario, or run it with ccsim run)")
+
+
 def test_a_typo_in_an_experiment_is_not_explained_as_a_scenario_key(tmp_path, capsys):
     path = tmp_path / "sweep.toml"
     path.write_text('scenario = "small.toml"\nreplication = 3\n')

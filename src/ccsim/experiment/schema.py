@@ -326,6 +326,10 @@ def _why_experiment(data: dict[str, Any], key: Any) -> str:
     marks = {"scenario": "a 'scenario' key", "vary": "a [vary] table",
              "variants": "[[variants]] tables"}
     why = " and ".join(text for mark, text in marks.items() if mark in data)
+    if not why:  # read as an experiment by the caller (load_experiment), not by its keys
+        return (f" ({key!r} is a scenario key, and the file has no 'scenario' key, [vary] "
+                "or [[variants]]: it is a scenario, not an experiment; load it with "
+                "ccsim.load_scenario, or run it with ccsim run)")
     return (
         f" (the file was read as an experiment because it has {why}; {key!r} is a scenario "
         "key). To sweep a scenario, keep it in a file of its own and name it from the "
