@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ccsim.model.tables as tables
@@ -137,14 +137,19 @@ class _Tables:
         self._agents = agents
         self._built: dict[str, Any] = {}
 
+    def _kept(self, key: str, make: Callable[..., list[tables.Row]]) -> list[tables.Row]:
+        """The rows under ``key``, made on first use by ``make(scenario, tally, staff,
+        group names, columns, group measures)`` from the run's statistics."""
+        if key not in self._built:
+            self._built[key] = make(*self._need())
+        rows: list[tables.Row] = self._built[key]
+        return rows
+
     @property
     def interval_rows(self) -> list[tables.Row]:
-        if "interval_rows" not in self._built:
-            scenario, tally, staff, _, columns, _ = self._need()
-            self._built["interval_rows"] = tables.interval_rows(
-                tally, staff, tables.parts_of(scenario, tally.axes), columns)
-        rows: list[tables.Row] = self._built["interval_rows"]
-        return rows
+        return self._kept("interval_rows", lambda scenario, tally, staff, _, columns, __:
+                          tables.interval_rows(tally, staff,
+                                               tables.parts_of(scenario, tally.axes), columns))
 
     def part_interval_rows(self, contact_type: str, segment: str = "all") -> list[tables.Row]:
         """The intervals table's rows of ``contact_type`` (``all``: the whole centre), or
@@ -157,27 +162,22 @@ class _Tables:
                 raise KeyError(f"no contact type {contact_type!r}; expected one of: "
                                f"{', '.join(names)}")
             return mine
-        key = f"interval_rows:{contact_type}:{segment}"
-        if key not in self._built:
-            scenario, tally, staff, _, columns, _ = self._need()
+
+        def make(scenario: Scenario, tally: Tally, staff: np.ndarray, groups: list[str],
+                 columns: tables.Columns, measures: Any) -> list[tables.Row]:
             part = _part(scenario, tally, contact_type, segment)
-            self._built[key] = tables.interval_rows(
-                tally, staff, [] if part is tables.ALL else [part], columns,
-                centre=part is tables.ALL)
-        rows: list[tables.Row] = self._built[key]
-        return rows
+            return tables.interval_rows(tally, staff, [] if part is tables.ALL else [part],
+                                        columns, centre=part is tables.ALL)
+
+        return self._kept(f"interval_rows:{contact_type}:{segment}", make)
 
     def day_rows(self, contact_type: str, segment: str = "all") -> list[tables.Row]:
         """The days table's rows for ``contact_type`` (``all``: the whole centre), or one
         of its segments."""
-        key = f"day_rows:{contact_type}:{segment}"
-        if key not in self._built:
-            scenario, tally, _, _, columns, _ = self._need()
-            days = [day(scenario, i) for i in range(scenario.intervals)]
-            self._built[key] = tables.day_rows(
-                tally, days, columns, _part(scenario, tally, contact_type, segment))
-        rows: list[tables.Row] = self._built[key]
-        return rows
+        return self._kept(f"day_rows:{contact_type}:{segment}",
+                          lambda scenario, tally, _, __, columns, ___: tables.day_rows(
+                              tally, [day(scenario, i) for i in range(scenario.intervals)],
+                              columns, _part(scenario, tally, contact_type, segment)))
 
     def rows(self, name: str) -> list[tables.Row]:
         """The rows of table ``name``, from the run's statistics, or the table's records
@@ -192,20 +192,13 @@ class _Tables:
         return makers[name]()
 
     def _type_rows(self) -> list[tables.Row]:
-        if "type_rows" not in self._built:
-            scenario, tally, _, _, columns, _ = self._need()
-            self._built["type_rows"] = tables.type_rows(
-                tally, tables.parts_of(scenario, tally.axes), columns)
-        rows: list[tables.Row] = self._built["type_rows"]
-        return rows
+        return self._kept("type_rows", lambda scenario, tally, _, __, columns, ___:
+                          tables.type_rows(tally, tables.parts_of(scenario, tally.axes),
+                                           columns))
 
     def _group_rows(self) -> list[tables.Row]:
-        if "group_rows" not in self._built:
-            scenario, tally, staff, groups, _, group_measures = self._need()
-            self._built["group_rows"] = tables.group_rows(tally, staff, groups,
-                                                          group_measures, scenario)
-        rows: list[tables.Row] = self._built["group_rows"]
-        return rows
+        return self._kept("group_rows", lambda scenario, tally, staff, groups, _, measures:
+                          tables.group_rows(tally, staff, groups, measures, scenario))
 
     def frame(self, name: str) -> Any:
         """The table ``name`` (one of :data:`_FRAMES`), built on first use."""

@@ -106,6 +106,13 @@ class ConstantSpec(_Drawn):
         return f"always {duration(self.value)}"
 
 
+def _more_than_min(low: float, high: float) -> None:
+    """A range's ``max`` is above its ``min``, or a ValueError says so."""
+    if high <= low:
+        raise ValueError(f"max: must be more than min, {duration(low)} (got {duration(high)}; "
+                         "for a single value write { dist = \"constant\", value = ... })")
+
+
 class UniformSpec(_Drawn):
     """``{ dist = "uniform", min = "3min", max = "5min" }``: every value from min to max
     alike (0 <= min < max)."""
@@ -116,10 +123,7 @@ class UniformSpec(_Drawn):
 
     @model_validator(mode="after")
     def _ordered(self) -> UniformSpec:
-        if self.max <= self.min:
-            raise ValueError(f"max: must be more than min, {duration(self.min)} (got "
-                             f"{duration(self.max)}; for a single value write "
-                             "{ dist = \"constant\", value = ... })")
+        _more_than_min(self.min, self.max)
         return self
 
     @property
@@ -145,10 +149,7 @@ class TriangularSpec(_Drawn):
 
     @model_validator(mode="after")
     def _ordered(self) -> TriangularSpec:
-        if self.max <= self.min:
-            raise ValueError(f"max: must be more than min, {duration(self.min)} (got "
-                             f"{duration(self.max)}; for a single value write "
-                             "{ dist = \"constant\", value = ... })")
+        _more_than_min(self.min, self.max)
         if not self.min <= self.mode <= self.max:
             raise ValueError(f"mode: must be from min to max, {duration(self.min)} to "
                              f"{duration(self.max)} (got {duration(self.mode)})")

@@ -97,9 +97,10 @@ _PLAIN = {
     "model_type": "must be a table",
     "model_attributes_type": "must be a table",
 }
-#: The distributions of a ``dist`` key, for "needs a dist key".
-_TAGS = ("'exponential', 'lognormal', 'gamma', 'uniform', 'triangular', 'constant', "
-         "'empirical', 'sequence'")
+#: The ``dist`` tags of the distribution tables, in the order "needs a dist key" lists them.
+_DISTS = ("exponential", "lognormal", "gamma", "uniform", "triangular", "constant",
+          "empirical", "sequence")
+_TAGS = ", ".join(map(repr, _DISTS))
 #: Comparisons a non-finite number fails for the wrong reason (nan is not "<= 0").
 _BOUNDS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
@@ -183,5 +184,4 @@ def key_path(loc: tuple[Any, ...], data: Any) -> str:
 
 
 #: The ``dist`` tags of the distribution tables: a union's branch, not a key the user wrote.
-DIST_TAGS = frozenset({"exponential", "lognormal", "gamma", "uniform", "triangular", "constant",
-                       "empirical", "sequence"})
+DIST_TAGS = frozenset(_DISTS)
