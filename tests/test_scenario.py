@@ -86,7 +86,7 @@ AG = ("agent_groups", 0)
         ((*CT, "handle_time"), {"dist": "empirical", "values": []},
          r"handle_time\.values: must not be empty"),
         ((*CT, "handle_time"), _DELETE, r"contact_types\[general\]\.handle_time: is required"),
-        ((*CT, "channel"), "pigeon", r"channel: must be 'voice' \(got 'pigeon'\)"),
+        ((*CT, "channel"), "pigeon", r"channel: must be 'voice' or 'chat' \(got 'pigeon'\)"),
         ((*CT, "channel"), "chat", r"channel: must be 'voice' \(got 'chat'\)"),
         ((*AG, "skills"), ["genral"],
          r"agent_groups\[agents\]\.skills: 'genral' names no contact type; expected one of: "

@@ -22,6 +22,10 @@ import math
 from collections import deque
 from collections.abc import Callable
 from heapq import heappop, heappush
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ccsim.model.chat import Seats
 
 
 class Agent:
@@ -37,7 +41,7 @@ class Agent:
 
     __slots__ = ("back", "break_time", "busy_time", "duty_time", "group", "handled",
                  "idle_since", "missed", "number", "on_duty", "on_since", "overtime", "owed",
-                 "rest", "until")
+                 "rest", "seats", "until")
 
     def __init__(self, group: Group, number: int, now: float):
         self.group = group
@@ -60,6 +64,8 @@ class Agent:
         self.missed: list[tuple[float, float]] = []
         self.overtime = 0.0  #: seconds on duty after its duty ended, finishing work
         self.break_time = 0.0  #: seconds on its breaks
+        #: the chats it holds (:mod:`ccsim.model.chat`; None: it has never held one)
+        self.seats: Seats | None = None
 
     @property
     def key(self) -> tuple[int, int]:
@@ -96,8 +102,8 @@ class Group:
     """
 
     __slots__ = (
-        "_off", "agents", "busy", "delays", "idle", "index", "leaving", "name", "named",
-        "on_duty", "record", "skills", "wake_at",
+        "_off", "agents", "busy", "delays", "idle", "index", "leaving", "max_chats", "name",
+        "named", "on_duty", "record", "skills", "wake_at",
     )
 
     def __init__(self, index: int, name: str, skills: tuple[int, ...],
@@ -115,6 +121,8 @@ class Group:
         self.wake_at = math.inf
         self._off: list[int] = []  # numbers of off-duty agents (a heap: lowest first)
         self.named = False
+        #: the most chats an agent may hold at once (0: the group takes no chat)
+        self.max_chats = 0
         #: ``record(group, on, off)``: a span its agents were on duty, not overtime (kept
         #: for a group whose agents are named; None: the roster's plan is the staffed time)
         self.record: Callable[[int, float, float], None] | None = None

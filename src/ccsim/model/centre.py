@@ -41,6 +41,7 @@ from ccsim.model.arrivals import arrival_times
 from ccsim.model.axes import Axes
 from ccsim.model.busyness import busy_volumes
 from ccsim.model.calls import Fired, scheduler
+from ccsim.model.chat import Chats
 from ccsim.model.contacts import Contact, Outcome
 from ccsim.model.duty import Duty, planned_columns
 from ccsim.model.host import Host
@@ -68,7 +69,7 @@ RouterFactory = Callable[[list[Group], list[Queue]], Router]
 ALWAYS = (True,)
 
 
-class Centre(Host, Duty):
+class Centre(Host, Duty, Chats):
     """The world of one run. Build it, :meth:`run` it, then read :meth:`result`.
 
     ``policies`` observe and act through hooks (see :mod:`ccsim.model.policies`)."""
@@ -146,6 +147,8 @@ class Centre(Host, Duty):
                             for g in self.groups]
         self.router = router(self.groups, self.queues)
         self._order = count()  # ties in the heaps of end times break by start order
+        #: whether the scenario has chat types (:mod:`ccsim.model.chat`)
+        self._chats = self._chat_setup()
         self._bind()
         for k in range(len(types)):
             self._start_arrivals(k)
@@ -238,15 +241,19 @@ class Centre(Host, Duty):
                 else:
                     lines, self._eager = [ALWAYS], True
                 self._work_lines[group.index].extend(lines)
-        self._offer = self._offer_hooked if self._on_offered else self._offer_plain
+        #: ``_route(contact, now)``: an admitted arriving contact to an agent, or waiting
+        self._route = self._route_channels if self._chats else self._offer_plain
+        self._offer = self._offer_hooked if self._on_offered else self._route
         self._wait = (self._wait_hooked if self._on_about_to_wait or self._on_queued
                       else self._wait_plain)
-        self._serve = (
+        self._serve = self._serve_voice = (
             # Nothing reads agents' counters (the agents table of shifts does).
             self._serve_plain if not self.policies and not self.agent_plans
             else self._serve_hooked if (self._times or self._on_answered
                                         or self._on_finished or self._eager)
             else self._serve_counted)
+        if self._chats:
+            self._serve = self._serve_channels
         self._free = (self._free_hooked if self._on_free or self._on_dequeued or self._on_idle
                       else self._free_plain)
 
@@ -337,7 +344,19 @@ class Centre(Host, Duty):
         for hook in self._on_offered:
             if not hook(contact, now):
                 return
-        self._offer_plain(contact, now)
+        self._route(contact, now)
+
+    def _route_channels(self, contact: Contact, now: float) -> None:
+        if self._is_chat[contact.kind]:
+            self._route_chat(contact, now)
+        else:
+            self._offer_plain(contact, now)
+
+    def _serve_channels(self, agent: Agent, contact: Contact, now: float) -> None:
+        if self._is_chat[contact.kind]:
+            self._serve_chat(agent, contact, now)
+        else:
+            self._serve_voice(agent, contact, now)
 
     def _wait_plain(self, contact: Contact, now: float) -> None:
         self.queues[contact.kind].push(contact, now)
@@ -433,6 +452,10 @@ class Centre(Host, Duty):
         work = any(lines)  # self._has_work(group), without the call
         while busy and busy[0][0] <= now:
             end, _, agent = heappop(busy)
+            # A chat ends (the agent may hold others: then it is back in the heap).
+            if agent.seats is not None and agent.seats.contacts and self._chat_ended(
+                    agent, end):
+                continue
             if group.leaving:
                 since = group.release(agent)
                 if since is not None:  # it is owed to a change off duty since then
@@ -520,8 +543,8 @@ class Centre(Host, Duty):
         cyclic collector, a small day's hundred-odd objects cost it about a fifth of its
         time in the collector's passes during the following runs. The result reads none
         of them; the centre is not used after this."""
-        for name in ("_offer", "_wait", "_serve", "_free", "_late", "queues", "router",
-                     "_work_lines"):
+        for name in ("_offer", "_route", "_wait", "_serve", "_serve_voice", "_free", "_late",
+                     "queues", "router", "_work_lines"):
             vars(self).pop(name, None)
         for group in self.groups:
             group.agents.clear()
@@ -530,12 +553,16 @@ class Centre(Host, Duty):
 
     def _measures(self) -> list[Measure]:
         """Where the metrics of installed policies come from."""
-        return self._methods("metrics")
+        own = [self._chat_metrics] if self._chats else []
+        return [*own, *self._methods("metrics")]
 
     def _group_measures(self) -> list[GroupMeasure]:
         """Where the per-group metrics of installed policies come from, and with shifts
         the time their plan puts on breaks and loses to absence."""
-        own = [self._planned_off] if self.plan and self.plan.breaks is not None else []
+        own: list[GroupMeasure] = (
+            [self._planned_off] if self.plan and self.plan.breaks is not None else [])
+        if self._chats:
+            own.append(self._chat_group_metrics)
         return [*own, *self._methods("group_metrics")]
 
     def _methods(self, name: str) -> list:

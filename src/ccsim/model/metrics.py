@@ -217,6 +217,14 @@ class Tally:
         starts(start)
         ends(end)
 
+    def seated(self, contact: Contact, group: int, start: float, end: float,
+               agent: int = -1) -> None:
+        """The chat ``contact``, answered at ``start`` by agent number ``agent`` of
+        ``group``, held a seat until ``end``: answered, with no busy time of its own (a
+        chat agent's busy time is the time it holds any chat: see
+        :mod:`ccsim.model.chat`)."""
+        self.answered(contact, group, start, start, agent)
+
     def extra(self, group: int, start: float, end: float) -> None:
         """An agent of ``group`` stays from ``start`` to ``end`` after its shift ended."""
         groups, starts, ends = self._over

@@ -330,6 +330,20 @@ def _money(name: str, label: str, definition: str) -> Metric:
                   decimals=2, aggregate="sum", better="lower")
 
 
+# Chat (ccsim.model.chat): the seats of the groups that take chat, per group and interval;
+# a contact type's row gives those of every chat group (NaN in a row of no chat type).
+_CHAT = _of(
+    "chat",
+    Metric("concurrency_mean", "chats held at once", "chats", "mean number of chats an agent "
+           "holds while it holds at least one: chat seat time / busy time of the groups that "
+           "take chat", decimals=2),
+    _share("seat_utilisation", "seat utilisation", "chat seat time / (staffed time × "
+           "`max_chats`): the share of the chat seats in use (`occupancy` is per person: "
+           "the share of time an agent holds at least one chat)", None),
+    key=("concurrency_mean", "seat_utilisation"),
+)
+
+
 # Shifts (ccsim.model.shifts): what the plan takes off duty, per group and interval.
 _SHIFTS = _of(
     "shifts",
@@ -397,6 +411,7 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
     "max_wait": lambda s: any(c.max_wait is not None for c in s.contact_types),
     "redials": lambda s: any(c.redial is not None for c in s.contact_types),
     "shifts": lambda s: any(g.shifts is not None for g in s.agent_groups),
+    "chat": lambda s: any(c.channel == "chat" for c in s.contact_types),
     "costs": lambda s: s.costs is not None,
 }
 
@@ -485,7 +500,7 @@ class _Names:
 
 #: Every metric, by name, in the order tables show them.
 METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_DIALER, *_HOURS, *_LIMITS,
-                    *_REDIALS, *_SHIFTS, *_COSTS))
+                    *_REDIALS, *_CHAT, *_SHIFTS, *_COSTS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

@@ -72,6 +72,15 @@ class TracingTally(SplitTally):
     def answered(self, contact: Contact, group: int, start: float, end: float,
                  agent: int = -1) -> None:
         super().answered(contact, group, start, end)
+        self._log_answered(contact, group, start, end, agent)
+
+    def seated(self, contact: Contact, group: int, start: float, end: float,
+               agent: int = -1) -> None:
+        super().answered(contact, group, start, start)
+        self._log_answered(contact, group, start, end, agent)
+
+    def _log_answered(self, contact: Contact, group: int, start: float, end: float,
+                      agent: int) -> None:
         if contact.attempt != FIRST:
             name = attempt_name(contact.attempt)
             self._log(contact.first, start, f"{name}_answered", group, agent)

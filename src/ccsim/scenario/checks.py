@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from ccsim.scenario.busyness import busyness
+from ccsim.scenario.channels import channels
 from ccsim.scenario.distributions import balk_on_patience_only
 from ccsim.scenario.errors import ScenarioError, scenario_error
 from ccsim.scenario.fields import DAY, WeeklyHours, describe_hours, windows
@@ -370,4 +371,5 @@ def callbacks(s: Scenario) -> None:
 CHECKS: list[Callable[[Scenario], None]] = [
     names, segments, skills, selection, resolution, outbound, horizon, reach, shifts, calling_hours,
     callbacks, opening_hours, costs, balk_on_patience_only, busyness,
+    channels,
 ]

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from ccsim.scenario.busyness import Busyness
+from ccsim.scenario.channels import Slowdown, describe_slowdown
 from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
     Count,
@@ -119,7 +120,8 @@ class ContactType(Strict):
     are ``closed`` too)."""
 
     name: str = Field(min_length=1)
-    channel: Literal["voice"] = "voice"
+    channel: Literal["voice", "chat"] = "voice"
+    slowdown: Slowdown | None = None
     arrivals: Arrivals
     handle_time: DistributionSpec
     wrap_up: DistributionSpec | None = None
@@ -168,7 +170,8 @@ class ContactType(Strict):
     def describe(self) -> str:
         """Its arrivals, handle time, wrap-up, patience, own callback keys and resolution,
         ``; ``-separated (the scenario's callback policy is the scenario's to describe)."""
-        parts = [f"arrivals {self.arrivals.describe()}",
+        parts = [f"a chat ({describe_slowdown(self.slowdown)})"] if self.channel == "chat" else []
+        parts += [f"arrivals {self.arrivals.describe()}",
                  f"handle time {self.handle_time.describe()}",
                  f"wrap-up {self.wrap_up.describe()}" if self.wrap_up else "no wrap-up",
                  f"patience {self.patience.describe()}" if self.patience

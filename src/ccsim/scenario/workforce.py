@@ -8,6 +8,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ccsim.scenario.fields import (
     MAX_STAFF,
+    Count,
     PositiveDuration,
     PositiveFloat,
     Share,
@@ -52,6 +53,7 @@ class AgentGroup(Strict):
     take: Literal["skill_order", "longest_waiting", "own_first"] = "skill_order"
     handle_scale: dict[str, PositiveFloat] | None = None
     delays: dict[str, PositiveDuration] | None = None
+    max_chats: Count | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -142,6 +144,9 @@ class AgentGroup(Strict):
         shown = [f"{k} (after {duration(self.delay(k))})" if self.delay(k) else k
                  for k in self.skills]
         parts = [f"takes {' → '.join(shown)}{order}"]
+        if self.max_chats is not None:
+            parts.append(f"holds up to {self.max_chats} chats at once (and no call while it "
+                         "holds one)")
         if self.handle_scale:
             parts.append("talk time " + ", ".join(f"× {f:g} on {name}" for name, f
                                                   in self.handle_scale.items()))

@@ -1,0 +1,93 @@
+"""Channels other than the phone: chat, where an agent holds several conversations at once.
+
+A contact type with ``channel = "chat"`` is worked by groups with ``max_chats`` seats per
+agent (1 if not given). ``slowdown = [1.0, 1.2, 1.5]`` says how much longer a chat takes
+while its agent holds 1, 2, 3 chats: its handle time (and wrap-up) is the work it needs
+alone, done at speed ``1 / slowdown[j - 1]`` while the agent holds ``j`` (see
+:mod:`ccsim.model.chat`). Here is what a planner writes, and the checks that a chat type
+meets only what the chat model does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import BeforeValidator, Field
+
+from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.fields import no_bool
+
+if TYPE_CHECKING:
+    from ccsim.scenario.schema import Scenario
+
+#: A factor of ``slowdown``: at least 1 (holding more chats never speeds an agent up).
+Factor = Annotated[float, Field(ge=1, allow_inf_nan=False), BeforeValidator(no_bool)]
+#: ``slowdown``: one factor per chat held, from 1.
+Slowdown = Annotated[list[Factor], Field(min_length=1)]
+
+
+def describe_slowdown(slowdown: list[float] | None) -> str:
+    """``handle time × 1 with 1 chat held, × 1.25 with 2``"""
+    if slowdown is None or all(f == 1 for f in slowdown):
+        return "as long however many chats its agent holds"
+    steps = ", ".join(f"× {f:g} with {j}" for j, f in enumerate(slowdown[1:], 2))
+    return f"handle time × {slowdown[0]:g} with 1 chat held, {steps}"
+
+
+def seats(s: Scenario, kind: str) -> int:
+    """The most chats of type ``kind`` an agent of any group may hold at once."""
+    return max((g.max_chats or 1) for g in s.agent_groups if kind in g.skills)
+
+
+def channels(s: Scenario) -> None:
+    """``slowdown`` only on a chat type, one factor per seat of its largest group;
+    ``max_chats`` only on a group that takes chat; a chat type with none of the voice
+    policies the chat model leaves out (callbacks, redials, repeats, phone lines, quotas,
+    delayed overflow, a group's speed)."""
+    chat = {c.name for c in s.contact_types if c.channel == "chat"}
+    for c in s.contact_types:
+        where = f"contact_types[{c.name}]"
+        if c.channel != "chat":
+            if c.slowdown is not None:
+                raise ScenarioError(f"set, but the type's channel is {c.channel!r}: only a "
+                                    "chat (channel = \"chat\") slows with the chats its "
+                                    "agent holds", f"{where}.slowdown")
+            continue
+        most = seats(s, c.name)
+        if c.slowdown is not None and len(c.slowdown) != most:
+            raise ScenarioError(
+                f"gives {len(c.slowdown)} factor(s), but the groups taking {c.name!r} hold "
+                f"up to {most} chat(s) at once (max_chats): give one factor per chat held, "
+                f"{most} in all", f"{where}.slowdown")
+        for key, given in (("callbacks", s.callbacks_for(c) is not None),
+                           ("redial", c.redial is not None),
+                           ("repeat_delay", c.repeat_delay is not None)):
+            if given:
+                raise ScenarioError(f"not available for a chat yet (the chat model has "
+                                    f"no {key.replace('_', ' ')}s); remove it"
+                                    + (" or set callbacks = false on the type"
+                                       if key == "callbacks" else ""), f"{where}.{key}")
+    if chat and s.lines is not None:
+        raise ScenarioError("counts phone lines, but the scenario has chat types "
+                            f"({', '.join(sorted(chat))}), which take none; remove 'lines'",
+                            "lines")
+    for g in s.agent_groups:
+        where = f"agent_groups[{g.name}]"
+        takes = [k for k in g.skills if k in chat]
+        if g.max_chats is not None and not takes:
+            raise ScenarioError("set, but the group takes no chat type (a contact type "
+                                "with channel = \"chat\") among its skills", f"{where}.max_chats")
+        for k in takes:
+            if g.delay(k):
+                raise ScenarioError(f"takes the chat type {k!r} after a delay, which the "
+                                    "chat model does not do yet; list it without 'after'",
+                                    f"{where}.skills")
+            if g.handle_scale and k in g.handle_scale:
+                raise ScenarioError(f"scales the chat type {k!r}, which the chat model does "
+                                    "not do yet (its speed is the type's slowdown)",
+                                    f"{where}.handle_scale.{k}")
+        if takes and (g.quota is not None or g.pressure is not None):
+            key = "quota" if g.quota is not None else "pressure"
+            raise ScenarioError(f"set on a group that takes chat ({', '.join(takes)}), "
+                                "which the chat model does not count towards a quota yet",
+                                f"{where}.{key}")
