@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import blending, callbacks, report, shifts, small_day, staffing, suite
+from benchmarks import blending, callbacks, chat, report, shifts, small_day, staffing, suite
 
 
 def _ints(text: str) -> list[int]:
@@ -27,7 +27,7 @@ def _ints(text: str) -> list[int]:
 
 
 SECTIONS = ("speed", "small", "shifts", "staffing", "memory", "day", "sweep", "callbacks",
-            "blending")
+            "blending", "chat")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="agent counts of the callbacks section (default 10,50)")
     p.add_argument("--blending-agents", type=_ints, default=[10, 50],
                    help="agent counts of the blending section (default 10,50)")
+    p.add_argument("--chat-agents", type=_ints, default=[10, 50],
+                   help="agent counts of the chat section (default 10,50)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(SECTIONS),
                    help=f"sections to run (default {','.join(SECTIONS)})")
     p.add_argument("--json", type=Path, help="also write all results to this JSON file")
@@ -181,6 +183,17 @@ def main(argv: list[str] | None = None) -> int:
                   "customers ==")
             print(report.memory_text(bl["memory"]))
         out["blending"] = bl
+
+    if "chat" in args.only:
+        chats = min(customers, 20_000)
+        rows = []
+        for agents in args.chat_agents:
+            progress(f"chat: {agents} agents, {chats:,} chats, {args.rounds} rounds")
+            rows.append(chat.compare(agents, chats, args.rounds, args.seed, progress))
+        print(f"\n== chat: {chats:,} chats, up to {chat.K} at once, slowdown "
+              f"{list(chat.SLOWDOWN)}, against one SimPy process per chat ==")
+        print(chat.text(rows, args.rounds))
+        out["chat"] = rows
 
     total = time.perf_counter() - started
     print(f"\ntotal benchmark time {total:.0f} s")

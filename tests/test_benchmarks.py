@@ -345,6 +345,16 @@ def test_small_day_section_times_the_summary_path_against_the_textbook(
     assert "simulate + summary ≥ 3.5× the textbook" in text
 
 
+def test_chat_section_times_ccsim_against_a_process_per_chat() -> None:
+    from benchmarks import chat
+
+    row = chat.compare(4, 300, rounds=2)
+    assert row.agents == 4 and row.low <= row.ratio <= row.high
+    # Both models simulate the same day: similar shares of chats abandon.
+    assert abs(row.abandon_share["ccsim"] - row.abandon_share["textbook"]) < 0.05
+    assert "ccsim at least 3× the textbook chat model" in chat.text([row], 2)
+
+
 def test_shifts_section_times_shifts_against_the_head_counts_they_add_up_to() -> None:
     from benchmarks import shifts
 

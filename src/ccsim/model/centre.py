@@ -451,11 +451,14 @@ class Centre(Host, Duty, Chats):
         late_lines = self._late_lines[group.index] if late is not None else ()
         work = any(lines)  # self._has_work(group), without the call
         while busy and busy[0][0] <= now:
-            end, _, agent = heappop(busy)
-            # A chat ends (the agent may hold others: then it is back in the heap).
-            if agent.seats is not None and agent.seats.contacts and self._chat_ended(
-                    agent, end):
-                continue
+            end, order, agent = heappop(busy)
+            seats = agent.seats
+            if seats is not None:  # an agent who holds or held chats (see ccsim.model.chat)
+                if order in seats.stale:  # an end that moved
+                    seats.stale.remove(order)
+                    continue
+                if seats.contacts and self._chat_ended(agent, end, order):
+                    continue  # a chat ended: the agent still holds others
             if group.leaving:
                 since = group.release(agent)
                 if since is not None:  # it is owed to a change off duty since then

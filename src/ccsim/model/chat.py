@@ -2,13 +2,14 @@
 
 A chat's *work* is its handle time and wrap-up, drawn when it arrives: what it takes an
 agent who holds it alone. While its agent holds ``j`` chats it progresses at speed ``1 /
-slowdown[j - 1]`` (its type's factors), so every start or end of a chat moves the ends of
-the others at that agent. This is exact, and lazy like the ends of calls
-(:mod:`ccsim.model.centre`):
+slowdown[j - 1]`` (the chat types a group takes slow alike: an agent works at one pace),
+so every start or end of a chat moves the ends of the others at that agent. This is
+exact, and lazy like the ends of calls (:mod:`ccsim.model.centre`):
 
-* An agent holding chats is in its group's heap of end times once, at the end of the
-  first of its chats to finish as things stand. A new chat moves that entry (taken out and
-  pushed again); an end is observed when the group is settled, at its own time
+* An agent holding chats is in its group's heap of end times at the end of the first of
+  its chats to finish as things stand. A new chat moves that end: the agent is pushed
+  again, and its old entry is skipped when it comes out. An end is observed when the
+  group is settled, at its own time
   (:meth:`Chats._chat_ended`, which the centre's settle step calls first), and the agent
   goes back in the heap at its next end.
 * An arriving chat goes to an idle agent (the router's rule: longest idle first), else to
@@ -26,15 +27,15 @@ the others at that agent. This is exact, and lazy like the ends of calls
 
 Statistics: an answered chat is recorded when it ends, its wait counted as a call's; its
 agent is *busy* (the occupancy) while it holds at least one chat, and each chat fills a
-*seat* from its answer to its end (``concurrency_mean``: seat time / busy time; ``seat_utilisation``: seat time /
-(staffed time × ``max_chats``)).
+*seat* from its answer to its end (``concurrency_mean``: seat time / busy time;
+``seat_utilisation``: seat time / (staffed time × ``max_chats``)).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from heapq import heapify, heappush
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +43,7 @@ import numpy as np
 from ccsim.model.agents import Agent, Group
 from ccsim.model.contacts import Contact
 from ccsim.model.metrics import spread
+from ccsim.scenario.channels import pace
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,38 +55,42 @@ if TYPE_CHECKING:
 
 
 class Seats:
-    """The chats one agent holds: for each, the contact, its work still to do as of
-    ``since`` (seconds at speed 1), its type's slowdown factors and its answer time."""
+    """The chats one agent holds: for each, the contact, its answer time and its *finish*
+    on the agent's work clock. The clock counts the work each chat has had (seconds at
+    speed 1): it runs at ``1 / pace[j - 1]`` while the agent holds ``j`` chats, the same
+    for all of them, so the chat with the least finish ends first whatever the pace."""
 
-    __slots__ = ("at", "contacts", "entry", "factors", "since", "start", "starts", "work")
+    __slots__ = ("at", "clock", "contacts", "finish", "next", "order", "pace", "since",
+                 "stale", "start", "starts")
 
-    def __init__(self) -> None:
+    def __init__(self, pace: Sequence[float]) -> None:
+        self.pace = pace  #: the slowdown of the group's chat types, one factor per chat held
         self.contacts: list[Contact] = []
-        self.work: list[float] = []
-        self.factors: list[Sequence[float]] = []
+        self.finish: list[float] = []
         self.starts: list[float] = []
-        self.since = 0.0  #: when ``work`` was last brought up to date
+        self.clock = 0.0  #: the work clock at ``since``
+        self.since = 0.0
         self.start = 0.0  #: when the agent last began to hold a chat (its busy span)
         self.at = 0.0  #: when the agent came to hold as many chats as it holds now
-        #: its entry in its group's heap of end times (None while it holds none)
-        self.entry: tuple[float, int, Agent] | None = None
+        #: the order of its entry in its group's heap of end times (-1: none), and the
+        #: chat that ends then
+        self.order = -1
+        self.next = 0
+        #: the orders of its entries left in the heap when its next end moved: skipped
+        #: when they come out (cheaper than taking them out of the heap)
+        self.stale: set[int] = set()
 
     def advance(self, now: float) -> None:
-        """Bring the work still to do up to ``now``."""
-        elapsed = now - self.since
-        if elapsed:
-            j = len(self.work) - 1
-            work, factors = self.work, self.factors
-            for i in range(len(work)):
-                work[i] -= elapsed / factors[i][j]
+        """Bring the work clock up to ``now``."""
+        self.clock += (now - self.since) / self.pace[len(self.finish) - 1]
         self.since = now
 
     def first(self) -> tuple[float, int]:
         """The time its next chat ends, and which (as things stand)."""
-        j = len(self.work) - 1
-        times = [w * f[j] for w, f in zip(self.work, self.factors, strict=True)]
-        i = times.index(min(times))
-        return self.since + max(times[i], 0.0), i
+        finish = self.finish
+        least = min(finish)
+        return (self.since + max(least - self.clock, 0.0) * self.pace[len(finish) - 1],
+                finish.index(least))
 
 
 class Chats:
@@ -113,11 +119,9 @@ class Chats:
         for group in self.groups:
             group.max_chats = (specs[group.index].max_chats or 1) if any(
                 self._is_chat[k] for k in group.skills) else 0
-        #: slowdown[k]: the factors of chat type k, one per chat held (1 if not given)
-        self._slowdown: list[Sequence[float]] = [
-            tuple(c.slowdown) if c.slowdown else (1.0,) * max(
-                (g.max_chats for g in self.groups if k in g.skills), default=1)
-            for k, c in enumerate(types)]
+        #: pace[g]: the slowdown of group g's chat types, one factor per chat held
+        self._pace = [tuple(pace(self.scenario, specs[g.index])) if g.max_chats else ()
+                      for g in self.groups]
         #: chat_queues[g]: the queues of group g's chat skills, in its order of preference
         self._chat_queues = [[self.queues[k] for k in g.skills if self._is_chat[k]]
                              for g in self.groups]
@@ -146,17 +150,20 @@ class Chats:
     def _fewest(self, kind: int) -> Agent | None:
         """The agent able to take one more chat of type ``kind`` that holds the fewest
         (among equals, the one holding that many longest), or None."""
-        best, key = None, (math.inf, math.inf)
+        best, least, since = None, math.inf, math.inf
         for group in self._able[kind]:
             for j, agents in enumerate(self._holding[group.index]):
-                if j > key[0]:
+                if j > least:
                     break
-                found = next((a for a in agents if self._may_take(a)), None)
-                if found is not None:
-                    at = found.seats.at  # type: ignore[union-attr]
-                    if (j, at) < key:
-                        best, key = found, (j, at)
-                    break
+                for agent in agents:
+                    if agent.owed == math.inf and (not group.leaving or self._may_take(agent)):
+                        at = agent.seats.at  # type: ignore[union-attr]
+                        if j < least or at < since:
+                            best, least, since = agent, j, at
+                        break
+                else:
+                    continue
+                break
         return best
 
     def _serve_chat(self, agent: Agent, contact: Contact, now: float) -> None:
@@ -170,15 +177,14 @@ class Chats:
         group = agent.group
         seats = agent.seats
         if seats is None:
-            seats = agent.seats = Seats()
+            seats = agent.seats = Seats(self._pace[group.index])
         if seats.contacts:
             seats.advance(now)
-            self._unlist(agent, len(seats.contacts))
+            self._unlist(agent)
         else:
             seats.since = seats.start = now
         seats.contacts.append(contact)
-        seats.work.append(contact.handle + contact.wrap_up)
-        seats.factors.append(self._slowdown[contact.kind])
+        seats.finish.append(seats.clock + contact.handle + contact.wrap_up)
         seats.starts.append(now)
         agent.handled += 1
         self._list(agent, now)
@@ -213,29 +219,32 @@ class Chats:
 
     # --- a chat ends ---
 
-    def _chat_ended(self, agent: Agent, end: float) -> bool:
-        """A chat of ``agent`` ends at ``end`` (its entry in the heap, just popped): True
-        if the agent still holds chats (it is back in the heap at its next end), False if
-        that was its last (it is free at ``end``)."""
+    def _chat_ended(self, agent: Agent, end: float, order: int) -> bool:
+        """The entry ``order`` of ``agent``, who holds chats, comes out of its group's heap
+        at ``end`` (not a stale one: the centre skips those): True if a chat ends and the
+        agent still holds others (it is back in the heap at its next end); False if its
+        last chat ended (it is free at ``end``) or the entry is of other work."""
         seats = agent.seats
         assert seats is not None
+        if order != seats.order:  # the end of other work (a call, a break)
+            return False
         group = agent.group
-        _, i = seats.first()
-        j = len(seats.contacts)
+        i = seats.next
         seats.advance(end)
         contact = seats.contacts.pop(i)
-        seats.work.pop(i)
-        seats.factors.pop(i)
+        seats.finish.pop(i)
         start = seats.starts.pop(i)
         groups, starts, ends = self._seat_spans
         groups.append(group.index)
         starts.append(start)
         ends.append(end)
         self.tally.seated(contact, group.index, start, end, agent.number)
-        self._unlisted(agent, j)
+        seats.order = -1
+        if len(seats.contacts) + 1 < group.max_chats:
+            self._holding[group.index][len(seats.contacts) + 1].pop(agent, None)
         if seats.contacts:
             self._refill(agent, end)
-            if seats.entry is None:  # (refill lists it anew if it took a chat)
+            if seats.order < 0:  # (refill lists it anew if it took a chat)
                 self._list(agent, end)
             return True
         agent.until = end
@@ -250,29 +259,24 @@ class Chats:
         the agents holding as many (if it may hold more)."""
         seats = agent.seats
         assert seats is not None
-        end, _ = seats.first()
-        seats.entry = entry = (end, next(self._order), agent)
-        heappush(agent.group.busy, entry)
+        end, seats.next = seats.first()
+        seats.order = order = next(self._order)
+        heappush(agent.group.busy, (end, order, agent))
         seats.at = now
         j = len(seats.contacts)
         if j < agent.group.max_chats:
             self._holding[agent.group.index][j][agent] = None
 
-    def _unlist(self, agent: Agent, j: int) -> None:
-        """Take ``agent``, holding ``j`` chats, out of its group's heap (if in it) and out
-        of the agents holding as many."""
+    def _unlist(self, agent: Agent) -> None:
+        """Take ``agent`` (holding chats, listed) out of the agents holding as many, and
+        leave its heap entry to be skipped."""
         seats = agent.seats
         assert seats is not None
-        if seats.entry is not None:
-            busy = agent.group.busy
-            busy.remove(seats.entry)
-            heapify(busy)
-        self._unlisted(agent, j)
-
-    def _unlisted(self, agent: Agent, j: int) -> None:
-        """``agent`` no longer holds ``j`` chats (and is out of its group's heap)."""
-        assert agent.seats is not None
-        agent.seats.entry = None
+        if seats.order < 0:  # (it is out of the heap: its chat just ended)
+            return
+        seats.stale.add(seats.order)
+        seats.order = -1
+        j = len(seats.contacts)
         if j < agent.group.max_chats:
             self._holding[agent.group.index][j].pop(agent, None)
 

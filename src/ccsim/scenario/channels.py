@@ -18,7 +18,9 @@ from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.fields import no_bool
 
 if TYPE_CHECKING:
+    from ccsim.scenario.demand import ContactType
     from ccsim.scenario.schema import Scenario
+    from ccsim.scenario.workforce import AgentGroup
 
 #: A factor of ``slowdown``: at least 1 (holding more chats never speeds an agent up).
 Factor = Annotated[float, Field(ge=1, allow_inf_nan=False), BeforeValidator(no_bool)]
@@ -37,6 +39,19 @@ def describe_slowdown(slowdown: list[float] | None) -> str:
 def seats(s: Scenario, kind: str) -> int:
     """The most chats of type ``kind`` an agent of any group may hold at once."""
     return max((g.max_chats or 1) for g in s.agent_groups if kind in g.skills)
+
+
+def pace(s: Scenario, group: AgentGroup) -> list[float]:
+    """The slowdown of ``group``'s chat types (one factor per chat held, up to its
+    ``max_chats``; all 1 where a type gives none)."""
+    most = group.max_chats or 1
+    paces = [_factors(c, most) for c in s.contact_types
+             if c.channel == "chat" and c.name in group.skills]
+    return paces[0] if paces else [1.0] * most
+
+
+def _factors(c: ContactType, most: int) -> list[float]:
+    return list(c.slowdown[:most]) if c.slowdown else [1.0] * most
 
 
 def channels(s: Scenario) -> None:
@@ -77,6 +92,16 @@ def channels(s: Scenario) -> None:
         if g.max_chats is not None and not takes:
             raise ScenarioError("set, but the group takes no chat type (a contact type "
                                 "with channel = \"chat\") among its skills", f"{where}.max_chats")
+        most = g.max_chats or 1
+        for k in takes[1:]:
+            first, other = (next(c for c in s.contact_types if c.name == n)
+                            for n in (takes[0], k))
+            if _factors(first, most) != _factors(other, most):
+                raise ScenarioError(
+                    f"takes the chat types {takes[0]!r} and {k!r}, which slow differently "
+                    f"with the chats an agent holds ({_factors(first, most)} and "
+                    f"{_factors(other, most)} up to its max_chats): an agent works at one "
+                    "pace, so give them the same slowdown", f"{where}.skills")
         for k in takes:
             if g.delay(k):
                 raise ScenarioError(f"takes the chat type {k!r} after a delay, which the "
