@@ -126,3 +126,71 @@ def test_a_trace_keeps_the_seats_and_the_line():
     in_hand = np.searchsorted([s[0] for s in steps], waited.to_numpy(), "right")
     counts = np.cumsum([s[1] for s in steps])
     assert len(waited) > 20 and (counts[in_hand - 1] == 6).all()
+
+
+def test_a_head_count_drop_is_owed_by_agents_draining_their_chats():
+    # Four agents, then one: under load nobody is idle at the drop, so three agents stop
+    # taking chats and go as their last chat ends (overtime), and one works on.
+    scenario = _chat_day(4, 3, 90.0, 400.0, slowdown=[1.0, 1.2, 1.4], patience=120.0,
+                         hours=2, warmup=0, staff=[4, 1])
+    result = simulate(scenario, 5, trace=True)
+    trace = result.trace
+    answered = trace[trace.event == "answered"]
+    late = answered[answered.time > HOUR]
+    # After the drop the drainers take nothing: one agent answers, the one who stays.
+    assert len(late) > 10 and late.agent.nunique() == 1
+    groups = result.groups
+    second = groups[groups.interval == 1].iloc[0]
+    assert second.staff == 1 and 0 < second.busy_time <= second.staffed_time + 1e-6
+    assert second.staffed_time > HOUR  # the drainers' overtime, finishing their chats
+    assert (groups.occupancy <= 1 + 1e-12).all()
+
+
+def test_named_agents_answer_chats_only_on_duty_and_finish_them():
+    scenario = _chat_day(0, 2, 50.0, 400.0, slowdown=[1.0, 1.3], patience=120.0, hours=3,
+                         warmup=0, staff=None, shifts=[
+                             {"start": "00:00", "length": "2h", "agents": 2},
+                             {"start": "01:00", "length": "2h", "agents": 2}])
+    result = simulate(scenario, 2, trace=True)
+    trace, agents = result.trace, result.agents.set_index("agent")
+    answered = trace[trace.event == "answered"]
+    finished = trace[trace.event == "finished"]
+    # Each agent's shift: the first two agents 00:00-02:00, the next two 01:00-03:00 (the
+    # horizon: they stay to answer the chats still waiting then, as agents do calls).
+    for number, start, end in ((0, 0, 2), (1, 0, 2), (2, 1, math.inf), (3, 1, math.inf)):
+        mine = answered[answered.agent == number]
+        assert len(mine) > 10
+        assert mine.time.min() >= start * HOUR and mine.time.max() < end * HOUR
+        assert finished[finished.agent == number].time.max() >= mine.time.max()
+        assert agents.loc[number, "overtime"] >= 0
+    assert len(finished) == len(answered) == result.summary["answered"]
+
+
+def test_an_agent_holding_chats_takes_no_call_and_one_on_a_call_no_chat():
+    scenario = Scenario(
+        period=HOUR, horizon=3 * HOUR, service_level={"answer_within": SL},
+        contact_types=[
+            {"name": "calls", "arrivals": {"per_hour": 40},
+             "handle_time": {"dist": "exponential", "mean": 240},
+             "patience": {"dist": "exponential", "mean": 300}},
+            {"name": "chat", "channel": "chat", "arrivals": {"per_hour": 40},
+             "handle_time": {"dist": "exponential", "mean": 400}, "slowdown": [1.0, 1.3],
+             "patience": {"dist": "exponential", "mean": 200}}],
+        agent_groups=[{"name": "blended", "skills": ["calls", "chat"], "staff": 6,
+                       "max_chats": 2}])
+    result = simulate(scenario, 4, trace=True)
+    trace = result.trace
+    spans = trace[trace.event.isin(["answered", "finished"])].pivot_table(
+        index=["contact_type", "contact"], columns="event", values=["time", "agent"],
+        aggfunc="first")
+    assert len(spans) == result.summary["answered"]
+    for agent in range(6):
+        mine = spans[spans[("agent", "answered")] == agent]
+        calls, chats = (mine.loc[t] for t in ("calls", "chat"))
+        assert len(calls) > 5 and len(chats) > 5
+        # No call overlaps a chat of the same agent.
+        for start, end in zip(calls[("time", "answered")], calls[("time", "finished")],
+                              strict=True):
+            overlap = ((chats[("time", "answered")] < end)
+                       & (chats[("time", "finished")] > start))
+            assert not overlap.any()

@@ -93,6 +93,11 @@ class Seats:
                 finish.index(least))
 
 
+def _held(agent: Agent) -> tuple[int, int]:
+    """Fewest chats first, then the lowest number."""
+    return (len(agent.seats.contacts) if agent.seats else 0, agent.number)
+
+
 class Chats:
     """The chat part of a :class:`~ccsim.model.centre.Centre` (which provides what is
     declared here): the seats of its chat agents, and their statistics."""
@@ -129,6 +134,8 @@ class Chats:
         #: as ordered sets: the first has held that many longest)
         self._holding: list[list[dict[Agent, None]]] = [
             [{} for _ in range(g.max_chats)] for g in self.groups]
+        #: draining[g]: agents of group g taking no new chat, to go for a head count's drop
+        self._draining: list[set[Agent]] = [set() for _ in self.groups]
         # Seat spans (group, answer, end) of finished chats, folded in after the run.
         self._seat_spans: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._seat: np.ndarray | None = None
@@ -206,16 +213,25 @@ class Chats:
             self._add_chat(agent, contact, now)
 
     def _may_take(self, agent: Agent) -> bool:
-        """Whether ``agent`` may take a new chat: not owed to a change off duty."""
+        """Whether ``agent`` may take a new chat: not owed to a change off duty, nor
+        draining its chats for a head count's drop (see the module's docstring)."""
         if agent.owed < math.inf:
             return False
         group = agent.group
+        draining = self._draining[group.index]
         if not group.leaving or group.named:
+            draining.clear()
             return True
-        # A head count's drops owed: the agents holding fewest chats owe them.
-        holders = sorted((a for a in group.agents if a.seats is not None and a.seats.contacts),
-                         key=lambda a: (len(a.seats.contacts), a.number))  # type: ignore[union-attr]
-        return agent not in holders[:len(group.leaving)]
+        # As many agents as the drops owed drain, those holding fewest chats when chosen;
+        # one that has gone (its chats over) or a drop taken by another agent frees a place.
+        draining.intersection_update(a for a in draining if a.seats and a.seats.contacts)
+        while len(draining) > len(group.leaving):
+            draining.remove(max(draining, key=_held))
+        if len(draining) < len(group.leaving):
+            holders = sorted((a for a in group.agents if a.seats and a.seats.contacts
+                              and a not in draining), key=_held)
+            draining.update(holders[:len(group.leaving) - len(draining)])
+        return agent not in draining
 
     # --- a chat ends ---
 
