@@ -23,7 +23,12 @@ from ccsim.experiment.files import (
     write_parquet,
     write_text,
 )
-from ccsim.experiment.summary import GROUP_METRICS, group_days, summarize
+from ccsim.experiment.summary import (
+    CHAT_GROUP_METRICS,
+    GROUP_METRICS,
+    group_days,
+    summarize,
+)
 from ccsim.model.registry import COUNTS, METRICS
 from ccsim.scenario import Scenario, ScenarioError
 
@@ -142,8 +147,9 @@ class Results:
                 return summarize(self.runs.iloc[:0], self.variants, parameters,
                                  self.parameters, metrics=GROUP_METRICS)
             table = self._with_failed(group_days(self.groups))
+            chat = CHAT_GROUP_METRICS if "concurrency_mean" in table else ()
             return summarize(table, self.variants, parameters, self.parameters,
-                             by="agent_group", metrics=GROUP_METRICS)
+                             by="agent_group", metrics=(*GROUP_METRICS, *chat))
         if by == "day":
             return summarize(self._with_failed(self.days) if not self.days.empty
                              else self.runs.iloc[:0].assign(day=[]), self.variants,

@@ -33,6 +33,8 @@ def ci95(std: Any, n: Any) -> Any:
 
 #: The per-group day metrics of :func:`group_days` (occupancy as in the registry).
 GROUP_METRICS = ("occupancy", "occupancy_drain", "busy_hours", "staffed_hours")
+#: The day's metrics of a chat group (:mod:`ccsim.model.chat`), where the centre has chat.
+CHAT_GROUP_METRICS = ("concurrency_mean", "seat_utilisation")
 
 
 def summarize(
@@ -133,6 +135,17 @@ def group_days(groups: pd.DataFrame) -> pd.DataFrame:
         worked = day.staffed_time + day.drain_time
         day["occupancy_drain"] = np.where(worked > 0, (day.busy_time + day.drain_time) / worked,
                                           np.nan)
+    if "seat_time" in groups:  # chat groups: the day's seats (NaN in other groups)
+        # seat utilisation × staffed time is seat time / max_chats: its sum over the
+        # day's staffed time is the day's share of seats in use
+        sums = groups.assign(seats=groups.seat_utilisation * groups.staffed_time).groupby(
+            keys, sort=False)[["seat_time", "chat_time", "seats"]].sum(min_count=1)
+        sums = sums.reset_index(drop=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            day["concurrency_mean"] = np.where(sums.chat_time > 0,
+                                               sums.seat_time / sums.chat_time, np.nan)
+            day["seat_utilisation"] = np.where(day.staffed_time > 0,
+                                               sums.seats / day.staffed_time, np.nan)
     day["busy_hours"] = day.busy_time / 3600
     day["staffed_hours"] = day.staffed_time / 3600
     day["status"] = "ok"

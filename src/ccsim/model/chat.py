@@ -138,7 +138,9 @@ class Chats:
         self._draining: list[set[Agent]] = [set() for _ in self.groups]
         # Seat spans (group, answer, end) of finished chats, folded in after the run.
         self._seat_spans: tuple[list[int], list[float], list[float]] = ([], [], [])
-        self._seat: np.ndarray | None = None
+        # Spans (group, start, end) of an agent holding at least one chat.
+        self._held_spans: tuple[list[int], list[float], list[float]] = ([], [], [])
+        self._time: tuple[np.ndarray, np.ndarray] | None = None
         return True
 
     # --- a chat starts ---
@@ -266,6 +268,10 @@ class Chats:
         agent.until = end
         agent.busy_time += end - seats.start
         self.tally.task(group.index, seats.start, end)
+        groups, starts, ends = self._held_spans
+        groups.append(group.index)
+        starts.append(seats.start)
+        ends.append(end)
         return False
 
     # --- where an agent with chats is listed ---
@@ -298,47 +304,41 @@ class Chats:
 
     # --- statistics ---
 
-    def _seat_time(self) -> np.ndarray:
-        """``seat[i, g]``: seconds of chat held by agents of group g in interval i."""
-        axes = self.tally.axes
-        seat = np.zeros((axes.intervals, axes.groups))
-        groups, starts, ends = self._seat_spans
-        if groups:
-            spread(np.array(groups, dtype=np.intp), np.array(starts), np.array(ends),
-                   axes, seat)
-        return seat
+    def _chat_time(self) -> tuple[np.ndarray, np.ndarray]:
+        """``seat[i, g]``, the seconds of chat held by agents of group g in interval i
+        (each chat from its answer to its end), and ``held[i, g]``, the seconds they held
+        at least one; computed once, after the run."""
+        if self._time is None:
+            axes = self.tally.axes
+            self._time = (np.zeros((axes.intervals, axes.groups)),
+                          np.zeros((axes.intervals, axes.groups)))
+            for spans, into in zip((self._seat_spans, self._held_spans), self._time,
+                                   strict=True):
+                groups, starts, ends = spans
+                if groups:
+                    spread(np.array(groups, dtype=np.intp), np.array(starts),
+                           np.array(ends), axes, into)
+        return self._time
 
     def _chat_group_metrics(self, interval: int, group: int) -> dict[str, float]:
-        """``concurrency_mean`` and ``seat_utilisation`` of ``group`` in ``interval``."""
-        if not self.groups[group].max_chats:
-            return {"concurrency_mean": math.nan, "seat_utilisation": math.nan}
-        seat = self._seats_held()
-        i, g = interval, group
-        busy = float(self.tally.busy_time[i, g])
-        staffed = float(self.tally.scheduled[i, g] + self.tally.overtime[i, g])
-        return {
-            "concurrency_mean": float(seat[i, g]) / busy if busy > 0 else math.nan,
-            "seat_utilisation": float(seat[i, g]) / (staffed * self.groups[g].max_chats)
-            if staffed > 0 else math.nan,
-        }
+        """The chat metrics of ``group`` in ``interval`` (NaN for a group without chat)."""
+        chat = [group] if self.groups[group].max_chats else []
+        return self._chat_sums(slice(interval, interval + 1), chat)
 
     def _chat_metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
-        """``concurrency_mean`` and ``seat_utilisation`` over ``intervals`` of the groups
-        taking chat, in a row whose contact types include a chat type (NaN otherwise)."""
-        if not any(self._is_chat[kinds]):
-            return {"concurrency_mean": math.nan, "seat_utilisation": math.nan}
-        seat = self._seats_held()
-        chat = [g.index for g in self.groups if g.max_chats]
-        held = float(seat[intervals, chat].sum())
-        busy = float(self.tally.busy_time[intervals, chat].sum())
-        seats = (self.tally.scheduled + self.tally.overtime)[intervals, chat] * np.array(
-            [self.groups[g].max_chats for g in chat])
-        capacity = float(seats.sum())
-        return {"concurrency_mean": held / busy if busy > 0 else math.nan,
-                "seat_utilisation": held / capacity if capacity > 0 else math.nan}
+        """The chat metrics of the groups that take chat over ``intervals``, in a row
+        whose contact types include a chat type (NaN otherwise)."""
+        chat = ([g.index for g in self.groups if g.max_chats] if any(self._is_chat[kinds])
+                else [])
+        return self._chat_sums(intervals, chat)
 
-    def _seats_held(self) -> np.ndarray:
-        """The seat time of every group and interval, computed once after the run."""
-        if self._seat is None:
-            self._seat = self._seat_time()
-        return self._seat
+    def _chat_sums(self, intervals: slice, groups: list[int]) -> dict[str, float]:
+        if not groups:
+            return dict.fromkeys(("seat_time", "chat_time", "concurrency_mean",
+                                  "seat_utilisation"), math.nan)
+        seat, held = (float(t[intervals, groups].sum()) for t in self._chat_time())
+        staffed = (self.tally.scheduled + self.tally.overtime)[intervals, groups]
+        seats = float((staffed * [self.groups[g].max_chats for g in groups]).sum())
+        return {"seat_time": seat, "chat_time": held,
+                "concurrency_mean": seat / held if held > 0 else math.nan,
+                "seat_utilisation": seat / seats if seats > 0 else math.nan}

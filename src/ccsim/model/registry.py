@@ -334,9 +334,12 @@ def _money(name: str, label: str, definition: str) -> Metric:
 # a contact type's row gives those of every chat group (NaN in a row of no chat type).
 _CHAT = _of(
     "chat",
+    Metric("seat_time", "chat seat time", "s", "agent-seconds of chat held: each chat from "
+           "its answer to its end", aggregate="sum"),
+    Metric("chat_time", "time holding chats", "s", "agent-seconds during which an agent held "
+           "at least one chat", aggregate="sum"),
     Metric("concurrency_mean", "chats held at once", "chats", "mean number of chats an agent "
-           "holds while it holds at least one: chat seat time / busy time of the groups that "
-           "take chat", decimals=2),
+           "holds while it holds at least one: `seat_time` / `chat_time`", decimals=2),
     _share("seat_utilisation", "seat utilisation", "chat seat time / (staffed time × "
            "`max_chats`): the share of the chat seats in use (`occupancy` is per person: "
            "the share of time an agent holds at least one chat)", None),

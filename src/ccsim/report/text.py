@@ -265,7 +265,10 @@ def _one_variant_details(
                 for _, r in by_type.iterrows()]
         out += ["", *grid(header, rows)]
     if not by_group.empty:
-        names = ("occupancy", "staffed_hours", "busy_hours")
+        # A chat group's seats, where the centre has chat (other groups: –).
+        names = ("occupancy", "staffed_hours", "busy_hours", *(
+            m for m in ("concurrency_mean", "seat_utilisation")
+            if m in by_group and by_group[m].notna().any()))
         header = ["agent group", *[definition(m).label for m in names]]
         rows = [[str(r["agent_group"]), *[cell(r[m], r[f"{m}_ci95"], m) for m in names]]
                 for _, r in by_group.iterrows()]
