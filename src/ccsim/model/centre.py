@@ -450,10 +450,10 @@ class Centre(Host, Duty, Chats):
         busy, late, lines = group.busy, self._late, self._work_lines[group.index]
         late_lines = self._late_lines[group.index] if late is not None else ()
         work = any(lines)  # self._has_work(group), without the call
+        chats = group.max_chats  # whether its agents may hold chats
         while busy and busy[0][0] <= now:
             end, order, agent = heappop(busy)
-            seats = agent.seats
-            if seats is not None:  # an agent who holds or held chats (see ccsim.model.chat)
+            if chats and (seats := agent.seats) is not None:  # (see ccsim.model.chat)
                 if order in seats.stale:  # an end that moved
                     seats.stale.remove(order)
                     continue
