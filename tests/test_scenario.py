@@ -86,8 +86,8 @@ AG = ("agent_groups", 0)
         ((*CT, "handle_time"), {"dist": "empirical", "values": []},
          r"handle_time\.values: must not be empty"),
         ((*CT, "handle_time"), _DELETE, r"contact_types\[general\]\.handle_time: is required"),
-        ((*CT, "channel"), "pigeon", r"channel: must be 'voice' or 'chat' \(got 'pigeon'\)"),
-        ((*CT, "channel"), "chat", r"channel: must be 'voice' \(got 'chat'\)"),
+        ((*CT, "channel"), "pigeon",
+         r"channel: must be 'voice', 'chat', 'email', 'web' or 'fax' \(got 'pigeon'\)"),
         ((*AG, "skills"), ["genral"],
          r"agent_groups\[agents\]\.skills: 'genral' names no contact type; expected one of: "
          r"general"),

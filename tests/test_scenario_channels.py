@@ -72,6 +72,34 @@ def test_bad_chat_keys_name_the_key_path(change, expected):
     assert re.search(expected, str(caught.value)), str(caught.value)
 
 
+def _email(d: dict, **keys) -> None:
+    d["contact_types"][1].update(channel="email", **keys)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: _email(d, patience={"dist": "exponential", "mean": "1h"}),
+     r"^contact_types\[calls\]\.patience: set on a email type: nobody hangs up on "
+     r"deferrable work; it waits until handled; remove it$"),
+    (lambda d: _email(d, backlog=-3), r"contact_types\[calls\]\.backlog: must be >= 0"),
+    (lambda d: d["contact_types"][1].update(backlog=10),
+     r"^contact_types\[calls\]\.backlog: set, but the type's channel is 'voice'"),
+    (lambda d: _email(d, backlog_age="2h"),
+     r"^contact_types\[calls\]\.backlog_age: set, but the type has no backlog"),
+    (lambda d: _email(d, max_waiting=10),
+     r"^contact_types\[calls\]\.max_waiting: set on a email type: not available"),
+    (lambda d: _email(d, hours=["00:00", "01:00"], at_close="clear"),
+     r"^contact_types\[calls\]\.at_close: set on a email type: items still waiting at "
+     r"closing are worked the next opening"),
+    (lambda d: (_email(d), d["agent_groups"][0].update(
+        skills=["chat", {"type": "calls", "after": "1h"}])),
+     r"^agent_groups\[digital\]\.skills: takes the email type 'calls' after a delay"),
+])
+def test_bad_deferrable_keys_name_the_key_path(change, expected):
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_dict(_with(change))
+    assert re.search(expected, str(caught.value)), str(caught.value)
+
+
 def test_a_chat_scenario_is_valid_and_describes_its_seats():
     scenario = Scenario.from_dict(CHAT)
     text = scenario.contact_types[0].describe() + scenario.agent_groups[0].describe()

@@ -70,8 +70,10 @@ class Hours(Policy):
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
-        #: opening[k]: when type k is open (None: all the time)
-        self.opening = [Opening.of(scenario, k) for k in range(len(scenario.contact_types))]
+        #: opening[k]: when type k is open (None: all the time; deferrable work arrives
+        #: round the clock, its hours are when it is worked: see ccsim.model.deferred)
+        self.opening = [None if c.deferrable else Opening.of(scenario, k)
+                        for k, c in enumerate(scenario.contact_types)]
 
     def install(self, centre: Centre) -> None:
         super().install(centre)

@@ -347,6 +347,26 @@ _CHAT = _of(
 )
 
 
+# Deferrable work (ccsim.model.deferred): e-mail, web forms, fax, per type (NaN in a row of
+# no deferrable type), an item in the interval of its arrival.
+_DEFERRED = _of(
+    "deferred",
+    _share("responded_within", "responded within target", "items answered within "
+           "`answer_within` of their arrival, nights included / items offered (the "
+           "type's `service_level`)", "higher"),
+    _seconds("response_time_mean", "mean response time", "mean time from an item's arrival "
+             "to the end of its handling, items answered"),
+    _seconds("response_time_p90", "90th percentile response time", "its 90th percentile",
+             "quantile"),
+    Metric("backlog", "backlog", "items", "items waiting (set aside at closing included, in "
+           "hand not) at the end of the interval; over several intervals, the mean of their "
+           "ends", better="lower"),
+    _seconds("backlog_oldest", "oldest item waiting", "age of the oldest item waiting at "
+             "the end of the interval; over several, the largest"),
+    key=("responded_within", "backlog", "backlog_oldest"),
+)
+
+
 # Shifts (ccsim.model.shifts): what the plan takes off duty, per group and interval.
 _SHIFTS = _of(
     "shifts",
@@ -410,11 +430,12 @@ POLICIES: Mapping[str, Callable[[Scenario], bool]] = {
     "outbound": lambda s: any(c.dialer is None for c in s.outbound),
     "dialer": lambda s: any(c.dialer is not None for c in s.outbound),
     "quotas": lambda s: any(g.quota is not None for g in s.agent_groups),
-    "hours": lambda s: any(c.hours is not None for c in s.contact_types),
+    "hours": lambda s: any(c.hours is not None and not c.deferrable for c in s.contact_types),
     "max_wait": lambda s: any(c.max_wait is not None for c in s.contact_types),
     "redials": lambda s: any(c.redial is not None for c in s.contact_types),
     "shifts": lambda s: any(g.shifts is not None for g in s.agent_groups),
     "chat": lambda s: any(c.channel == "chat" for c in s.contact_types),
+    "deferred": lambda s: any(c.deferrable for c in s.contact_types),
     "costs": lambda s: s.costs is not None,
 }
 
@@ -503,7 +524,7 @@ class _Names:
 
 #: Every metric, by name, in the order tables show them.
 METRICS = Registry((*_CORE, *_CALLBACKS, *_RESOLUTION, *_OUTBOUND, *_DIALER, *_HOURS, *_LIMITS,
-                    *_REDIALS, *_CHAT, *_SHIFTS, *_COSTS))
+                    *_REDIALS, *_CHAT, *_DEFERRED, *_SHIFTS, *_COSTS))
 #: The metrics every run reports, whatever policy is installed.
 CORE: frozenset[str] = frozenset(m.name for m in _CORE)
 #: The metrics that are whole counts (kept as integers in tables).

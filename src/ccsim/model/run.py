@@ -10,6 +10,7 @@ from os import PathLike
 from ccsim.model.callbacks import CallbackPolicy
 from ccsim.model.centre import Centre, RouterFactory
 from ccsim.model.costs import Costs
+from ccsim.model.deferred import Deferred
 from ccsim.model.dialer import Dialer
 from ccsim.model.hours import Hours
 from ccsim.model.lines import Lines
@@ -50,7 +51,10 @@ def simulate(
         raise TypeError(f"simulate() takes a ccsim.Scenario, not {type(scenario).__name__}"
                         f"{hint}")
     seed = _seed(seed)
-    own: list[Policy] = [Hours(scenario)] if any(c.hours for c in scenario.contact_types) else []
+    own: list[Policy] = [Deferred(scenario)] if any(
+        c.deferrable for c in scenario.contact_types) else []
+    if any(c.hours and not c.deferrable for c in scenario.contact_types):
+        own.append(Hours(scenario))
     if scenario.lines:  # a contact turned away as closed takes no line
         own.append(Lines(scenario.lines))
     if any(c.max_waiting for c in scenario.contact_types):

@@ -1,4 +1,5 @@
-"""Channels other than the phone: chat, where an agent holds several conversations at once.
+"""Channels other than the phone: chat, where an agent holds several conversations at once,
+and deferrable work (e-mail, web forms, fax), which waits for an agent with nothing live.
 
 A contact type with ``channel = "chat"`` is worked by groups with ``max_chats`` seats per
 agent (1 if not given). ``slowdown = [1.0, 1.2, 1.5]`` says how much longer a chat takes
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from ccsim.scenario.demand import ContactType
     from ccsim.scenario.schema import Scenario
     from ccsim.scenario.workforce import AgentGroup
+
+#: The channels of deferrable work: nobody hangs up; worked when nothing live waits.
+DEFERRABLE = ("email", "web", "fax")
 
 #: A factor of ``slowdown``: at least 1 (holding more chats never speeds an agent up).
 Factor = Annotated[float, Field(ge=1, allow_inf_nan=False), BeforeValidator(no_bool)]
@@ -54,6 +58,30 @@ def _factors(c: ContactType, most: int) -> list[float]:
     return list(c.slowdown[:most]) if c.slowdown else [1.0] * most
 
 
+def _deferrable(s: Scenario, c: ContactType, where: str) -> None:
+    """A deferrable type has none of what a caller on the line does."""
+    given = {"patience": c.patience is not None, "callbacks": s.callbacks_for(c) is not None,
+             "redial": c.redial is not None, "repeat_delay": c.repeat_delay is not None,
+             "segments": c.segments is not None, "max_waiting": c.max_waiting is not None,
+             "max_wait": c.max_wait is not None, "at_close": c.at_close != "serve"}
+    for key, set_ in given.items():
+        if set_:
+            why = {"patience": "nobody hangs up on deferrable work; it waits until handled",
+                   "at_close": "items still waiting at closing are worked the next opening"
+                   }.get(key, f"not available for {c.channel} yet")
+            raise ScenarioError(f"set on a {c.channel} type: {why}; remove it"
+                                + (" or set callbacks = false on the type"
+                                   if key == "callbacks" else ""), f"{where}.{key}")
+    if s.lines is not None:
+        raise ScenarioError(f"counts phone lines, but the scenario has the {c.channel} type "
+                            f"{c.name!r}, which takes none; remove 'lines'", "lines")
+    for g in s.agent_groups:
+        if c.name in g.skills and g.delay(c.name):
+            raise ScenarioError(f"takes the {c.channel} type {c.name!r} after a delay: "
+                                "deferrable work waits for a free agent anyway; list it "
+                                "without 'after'", f"agent_groups[{g.name}].skills")
+
+
 def channels(s: Scenario) -> None:
     """``slowdown`` only on a chat type, one factor per seat of its largest group;
     ``max_chats`` only on a group that takes chat; a chat type with none of the voice
@@ -62,6 +90,17 @@ def channels(s: Scenario) -> None:
     chat = {c.name for c in s.contact_types if c.channel == "chat"}
     for c in s.contact_types:
         where = f"contact_types[{c.name}]"
+        if c.backlog or c.backlog_age is not None:
+            if not c.deferrable:
+                key = "backlog" if c.backlog else "backlog_age"
+                raise ScenarioError(f"set, but the type's channel is {c.channel!r}: only "
+                                    "deferrable work (channel email, web or fax) waits over "
+                                    "from before the start", f"{where}.{key}")
+            if c.backlog_age is not None and not c.backlog:
+                raise ScenarioError("set, but the type has no backlog (backlog = 0)",
+                                    f"{where}.backlog_age")
+        if c.deferrable:
+            _deferrable(s, c, where)
         if c.channel != "chat":
             if c.slowdown is not None:
                 raise ScenarioError(f"set, but the type's channel is {c.channel!r}: only a "

@@ -293,7 +293,8 @@ def opening_hours(s: Scenario) -> None:
         if not windows(c.hours, s.start, s.horizon, s.start_day):
             raise ScenarioError(
                 f"{_shown(c.hours)} never falls within the horizon ({_horizon(s)}), so "
-                "every contact would be turned away", f"{where}.hours")
+                + ("no item would ever be worked" if c.deferrable
+                   else "every contact would be turned away"), f"{where}.hours")
         if c.at_close == "clear" and s.callbacks_for(c) is not None:
             raise ScenarioError(
                 "'clear' cannot be combined with callbacks for this type yet (closing "

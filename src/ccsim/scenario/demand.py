@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from ccsim.scenario.busyness import Busyness
-from ccsim.scenario.channels import Slowdown, describe_slowdown
+from ccsim.scenario.channels import DEFERRABLE, Slowdown, describe_slowdown
 from ccsim.scenario.distributions import Delay, DistributionSpec, after
 from ccsim.scenario.fields import (
     Count,
@@ -20,6 +20,7 @@ from ccsim.scenario.fields import (
     Strict,
     Volume,
     describe_hours,
+    no_bool,
     table_or_false,
 )
 from ccsim.scenario.policies import CallbackOverride
@@ -120,8 +121,10 @@ class ContactType(Strict):
     are ``closed`` too)."""
 
     name: str = Field(min_length=1)
-    channel: Literal["voice", "chat"] = "voice"
+    channel: Literal["voice", "chat", "email", "web", "fax"] = "voice"
     slowdown: Slowdown | None = None
+    backlog: Annotated[int, Field(ge=0), BeforeValidator(no_bool)] = 0
+    backlog_age: Delay | None = None
     arrivals: Arrivals
     handle_time: DistributionSpec
     wrap_up: DistributionSpec | None = None
@@ -140,6 +143,12 @@ class ContactType(Strict):
     redial: Redial | None = None
     agent_selection: Annotated[Literal["longest_idle", "random"] | list[str],
                                BeforeValidator(_selection)] = "longest_idle"
+
+    @property
+    def deferrable(self) -> bool:
+        """Whether its contacts are deferrable work (e-mail, web forms, fax): nobody hangs
+        up, and agents take it when no live contact waits (see :mod:`ccsim.model.deferred`)."""
+        return self.channel in DEFERRABLE
 
     def resolves(self, group: str) -> float:
         """The probability that an agent of ``group`` settles a contact of this type."""
@@ -171,6 +180,11 @@ class ContactType(Strict):
         """Its arrivals, handle time, wrap-up, patience, own callback keys and resolution,
         ``; ``-separated (the scenario's callback policy is the scenario's to describe)."""
         parts = [f"a chat ({describe_slowdown(self.slowdown)})"] if self.channel == "chat" else []
+        if self.deferrable:
+            parts.append(f"deferrable work ({self.channel}: nobody hangs up; agents take it "
+                         "when no call or chat they can take waits"
+                         + (f"; {self.backlog} items waiting at the start" if self.backlog
+                            else "") + ")")
         parts += [f"arrivals {self.arrivals.describe()}",
                  f"handle time {self.handle_time.describe()}",
                  f"wrap-up {self.wrap_up.describe()}" if self.wrap_up else "no wrap-up",

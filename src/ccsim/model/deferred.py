@@ -1,0 +1,270 @@
+"""Deferrable work: e-mail, web forms, fax. Nobody hangs up; the promise is a response
+within hours (the type's ``answer_within``), and what is left tonight is tomorrow's backlog.
+
+Items arrive round the clock and wait, first come first served, in a line of their type
+(the centre's queues hold only live contacts). An agent takes an item only when nothing
+live it can take waits: when the router finds it no call or chat (the ``agent_idle``
+hook), or, on arrival, when it is idle; among deferrable types, in the order of its skills.
+A type with ``hours`` is worked only while open: items still arrive while it is closed,
+and an item in hand at closing is *set aside* with the work it has left; at the next
+opening the items set aside are resumed first (they are the oldest), then the line.
+
+An item's *response time* runs from its arrival to the end of its handling, nights
+included; the tally records it as the item's wait, answered at the end of its handling,
+so the type's service level is the share responded to within ``answer_within``
+(``responded_within``), and its ASA the mean response time. ``backlog`` items wait at the
+start (their ages ``backlog_age``): they arrived before the horizon, so they count in no
+interval's ``offered``; an item still waiting when the run ends is ``unserved``.
+
+Exactness: an item's handling is cut at its type's next closing, which is known when it
+starts, so nothing needs an event of its own: the agent is busy until the end or the cut
+(its end lazy like any other), and the items cut are set aside at the closing, resumed at
+the opening. An agent whose duty ends while it works on an item finishes it first, as it does
+a call (overtime).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import deque
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ccsim.model.agents import Agent, Group
+from ccsim.model.contacts import Contact, Outcome
+from ccsim.model.hours import Opening
+from ccsim.model.policies import Policy
+from ccsim.streams import draws
+
+if TYPE_CHECKING:
+    from ccsim.model.centre import Centre
+    from ccsim.scenario import Scenario
+
+
+class Item(Contact):
+    """A deferrable item: ``left`` seconds of work still to do (its handle time and
+    wrap-up, less what was done before it was set aside)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, contact: Contact):
+        super().__init__(contact.kind, contact.arrival, math.inf, contact.handle,
+                         contact.wrap_up)
+        self.left = contact.handle + contact.wrap_up
+
+
+class _OpenLine:
+    """A type's line as the centre's work lines read it: true while the type is open and
+    items wait (closed, its items are no agent's work)."""
+
+    __slots__ = ("kind", "open", "waiting")
+
+    def __init__(self, kind: int, waiting: deque[Item]):
+        self.kind = kind
+        self.waiting = waiting
+        self.open = True
+
+    def __bool__(self) -> bool:
+        return self.open and bool(self.waiting)
+
+
+class Deferred(Policy):
+    """The lines of deferrable work, worked when nothing live waits."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        types = scenario.contact_types
+        #: kinds: the deferrable contact types
+        self.kinds = [k for k, c in enumerate(types) if c.deferrable]
+        self.waiting: dict[int, deque[Item]] = {k: deque() for k in self.kinds}
+        #: aside[k]: items of type k set aside at its last closing, resumed at opening;
+        #: cutting[k]: items in hand now that will be set aside at its coming closing
+        self.aside: dict[int, list[Item]] = {k: [] for k in self.kinds}
+        self.cutting: dict[int, list[Item]] = {k: [] for k in self.kinds}
+        self.lines = {k: _OpenLine(k, self.waiting[k]) for k in self.kinds}
+        self.opening = {k: Opening.of(scenario, k) for k in self.kinds}
+        self.answer_within = {k: types[k].answer_within_of(
+            scenario.service_level.answer_within)[0] for k in self.kinds}
+        # Responses of items that arrived in the horizon: (interval of arrival, kind, time).
+        self._responses: tuple[list[int], list[int], list[float]] = ([], [], [])
+        shape = (scenario.intervals, len(types))
+        #: backlog[i, k], oldest[i, k]: items of type k waiting at the end of interval i
+        #: (in hand not counted, set aside counted), and the age of the oldest (s)
+        self.backlog = np.zeros(shape)
+        self.oldest = np.zeros(shape)
+
+    def install(self, centre: Centre) -> None:
+        super().install(centre)
+        #: mine[g]: the deferrable types group g takes, in its order of preference
+        self.mine = [[k for k in g.skills if k in self.waiting] for g in centre.groups]
+        self.able = {k: [g for g in centre.groups if k in g.skills] for k in self.kinds}
+        # The backlog at each interval's end, seen before anything else at that moment
+        # (scheduled first: SimPy runs events of the same time in the order they were made).
+        period = self.scenario.period
+        for i in range(self.scenario.intervals):
+            centre.at((i + 1) * period, partial(self._count, i))
+        for k in self.kinds:
+            self._start_backlog(k)
+            opening = self.opening[k]
+            if opening is None:
+                continue
+            self.lines[k].open = opening.is_open(0.0)
+            for time in opening.opens:
+                if time > 0:
+                    centre.at(time, partial(self._open, k))
+            for time in opening.closings:
+                centre.at(time, partial(self._close, k))
+
+    def _start_backlog(self, kind: int) -> None:
+        """The type's items waiting at the start, oldest first (their own streams)."""
+        spec = self.scenario.contact_types[kind]
+        if not spec.backlog:
+            return
+        stream = self.centre.stream
+        handle = draws(spec.handle_time.build(), stream(f"backlog:handle_time:{spec.name}"))
+        wrap_up = (draws(spec.wrap_up.build(), stream(f"backlog:wrap_up:{spec.name}"))
+                   if spec.wrap_up else (0.0).__float__)
+        age = (draws(spec.backlog_age.build(), stream(f"backlog_age:{spec.name}"))
+               if spec.backlog_age else (0.0).__float__)
+        items = [Item(Contact(kind, -age(), math.inf, handle(), wrap_up()))
+                 for _ in range(spec.backlog)]
+        self.waiting[kind].extend(sorted(items, key=lambda item: item.arrival))
+
+    # --- hooks ---
+
+    def work_lines(self, group: Group) -> list[_OpenLine]:
+        return [self.lines[k] for k in self.mine[group.index]]
+
+    def offered(self, contact: Contact, now: float) -> bool:
+        kind = contact.kind
+        if kind not in self.waiting:
+            return True
+        item = Item(contact)
+        if self.lines[kind].open:
+            agent = self._idle_agent(kind, now)
+            if agent is not None:
+                self._work(self.centre.claim(agent), item, now)
+                return False
+            self.centre.wake(self.able[kind])  # its agents' ends are seen at their time
+        self.waiting[kind].append(item)
+        return False
+
+    def agent_idle(self, agent: Agent, now: float) -> bool:
+        for kind in self.mine[agent.group.index]:
+            opening = self.opening[kind]
+            # (not at the very moment it closes, before its closing event has run)
+            if self.lines[kind] and (opening is None or _closing(opening, now) > now):
+                self._work(agent, self.waiting[kind].popleft(), now)
+                return True
+        return False
+
+    # --- the work ---
+
+    def _idle_agent(self, kind: int, now: float) -> Agent | None:
+        """The longest-idle agent able to take ``kind`` (idle: nothing live waits for it)."""
+        best: Agent | None = None
+        for group in self.able[kind]:
+            idle = self.centre.idle(group, now)
+            if idle and (best is None or idle[0].idle_since < best.idle_since):
+                best = idle[0]
+        return best
+
+    def _work(self, agent: Agent, item: Item, now: float) -> None:
+        """``agent`` (claimed, or just freed) works on ``item`` from ``now``: to its end,
+        or to its type's closing (then the item is set aside with the work it has left)."""
+        opening = self.opening[item.kind]
+        end = now + item.left
+        tally, group = self.centre.tally, agent.group.index
+        tally.event(item, now, "started", group)
+        cut = _closing(opening, now) if opening is not None else math.inf
+        if end > cut:
+            item.left -= cut - now
+            self.cutting[item.kind].append(item)
+            tally.event(item, cut, "set_aside", group)
+            end = cut
+        else:
+            agent.handled += 1
+            tally.seated(item, group, end, end, agent.number)  # its wait: the response
+            i = int(item.arrival // self.scenario.period)
+            if 0 <= i < self.scenario.intervals:
+                intervals, kinds, times = self._responses
+                intervals.append(i)
+                kinds.append(item.kind)
+                times.append(end - item.arrival)
+        self.centre.occupy(agent, now, end)
+
+    def _open(self, kind: int, now: float) -> None:
+        """Type ``kind`` opens: the items set aside first (oldest first), then the line;
+        idle agents take them."""
+        line, waiting = self.lines[kind], self.waiting[kind]
+        # Agents whose work ended before now were idle since then, the line closed.
+        self.centre.settle(self.able[kind], now)
+        line.open = True
+        aside = sorted(self.aside[kind], key=lambda item: item.arrival)
+        self.aside[kind].clear()
+        waiting.extendleft(reversed(aside))
+        while waiting and (agent := self._idle_agent(kind, now)) is not None:
+            self._work(self.centre.claim(agent), waiting.popleft(), now)
+        if waiting:
+            self.centre.wake(self.able[kind])
+
+    def _close(self, kind: int, now: float) -> None:
+        """Type ``kind`` closes: the items in hand are set aside."""
+        self.lines[kind].open = False
+        self.aside[kind] += self.cutting[kind]
+        self.cutting[kind].clear()
+
+    def _count(self, interval: int, now: float) -> None:
+        """The backlog at the end of ``interval``: the items waiting, set aside or not."""
+        for kind in self.kinds:
+            waiting, aside = self.waiting[kind], self.aside[kind]
+            self.backlog[interval, kind] = len(waiting) + len(aside)
+            first = min((w[0].arrival for w in (waiting, aside) if w), default=now)
+            self.oldest[interval, kind] = now - first
+
+    def end(self, now: float) -> None:
+        """Items still waiting (or set aside) when the run ends are unserved."""
+        horizon = self.scenario.horizon
+        for kind in self.kinds:
+            for item in (*self.aside[kind], *self.cutting[kind], *self.waiting[kind]):
+                self.centre.record(item, Outcome.UNSERVED, max(horizon - item.arrival, 0.0))
+            for line in (self.aside[kind], self.cutting[kind], self.waiting[kind]):
+                line.clear()
+
+    # --- metrics ---
+
+    def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
+        """Response times of the items of the deferrable ``kinds`` that arrived in
+        ``intervals`` and were answered; the backlog at the intervals' ends (mean) and the
+        oldest item's age (the largest)."""
+        mine = [k for k in range(len(self.scenario.contact_types))[kinds] if k in self.waiting]
+        if not mine:
+            return dict.fromkeys(_METRICS, math.nan)
+        i, k, times = (np.asarray(c) for c in self._responses)
+        first, last, _ = intervals.indices(self.scenario.intervals)
+        chosen = (i >= first) & (i < last) & np.isin(k, mine)
+        times, k = times[chosen], k[chosen]
+        limit = np.array([self.answer_within[x] for x in k.tolist()])
+        offered = self.centre.tally.first.offered[intervals, mine].sum()
+        backlog = self.backlog[intervals, mine].sum(axis=1)
+        return {
+            "responded_within": float((times <= limit).sum() / offered) if offered
+            else math.nan,
+            "response_time_mean": float(times.mean()) if len(times) else math.nan,
+            "response_time_p90": float(np.percentile(times, 90)) if len(times) else math.nan,
+            "backlog": float(backlog.mean()) if len(backlog) else math.nan,
+            "backlog_oldest": float(self.oldest[intervals, mine].max()) if len(backlog)
+            else math.nan,
+        }
+
+
+_METRICS = ("responded_within", "response_time_mean", "response_time_p90", "backlog",
+            "backlog_oldest")
+
+
+def _closing(opening: Opening, now: float) -> float:
+    """The end of the window of ``opening`` open at ``now``."""
+    return opening.closes[bisect_right(opening.opens, now) - 1]
