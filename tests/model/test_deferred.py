@@ -133,3 +133,30 @@ def test_no_item_is_started_while_a_call_the_agent_could_take_waits():
     started = trace[(trace.contact_type == "email") & (trace.event == "started")].time
     for time in started:
         assert not ((waited.arrived < time) & (left > time)).any(), time
+
+
+def test_an_item_in_hand_at_the_end_of_a_shift_is_set_aside_not_finished_in_overtime():
+    scenario = Scenario(
+        start="08:00", period=HOUR, horizon=8 * HOUR, service_level={"answer_within": "4h"},
+        contact_types=[{"name": "email", "channel": "email", "backlog": 40,
+                        "arrivals": {"per_hour": 10},
+                        "handle_time": {"dist": "exponential", "mean": "30min"}}],
+        agent_groups=[{"name": "backoffice", "skills": ["email"], "shifts": [
+            {"start": "08:00", "length": "4h", "agents": 3},
+            {"start": "12:00", "length": "4h", "agents": 3}]}])
+    result = simulate(scenario, 3, trace=True)
+    trace, agents = result.trace, result.agents
+    assert (agents.overtime == 0).all()
+    aside = trace[trace.event == "set_aside"]
+    assert len(aside) >= 1 and np.allclose(aside.time, 4 * HOUR)
+    started = trace[trace.event == "started"]
+    # The first shift (agents 0-2) starts nothing after it ends; the items it set aside
+    # are the first the second shift starts, each answered once.
+    assert (started[started.agent < 3].time < 4 * HOUR).all()
+    later = started[started.time >= 4 * HOUR]
+    assert set(later.contact[:len(aside)]) == set(aside.contact)
+    assert set(later[later.contact.isin(aside.contact)].agent) <= {3, 4, 5}
+    answered = trace[trace.event == "answered"]
+    assert answered.contact.is_unique
+    assert set(aside.contact) <= set(answered.contact) | set(
+        trace[trace.event == "unserved"].contact)

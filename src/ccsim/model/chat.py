@@ -111,6 +111,8 @@ class Chats:
         _able: list[list[Group]]
         _order: Iterator[int]
         _wait: Callable[[Contact, float], None]
+        _has_work: Callable[[Group], bool]
+        _wake: Callable[[Group], None]
 
     def _chat_setup(self) -> bool:
         """Prepare the seats if the scenario has chat types; return whether it has."""
@@ -284,6 +286,8 @@ class Chats:
         end, seats.next = seats.first()
         seats.order = order = next(self._order)
         heappush(agent.group.busy, (end, order, agent))
+        if self._has_work(agent.group):  # its end may be the group's first now
+            self._wake(agent.group)
         seats.at = now
         j = len(seats.contacts)
         if j < agent.group.max_chats:

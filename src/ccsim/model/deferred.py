@@ -16,19 +16,26 @@ so the type's service level is the share responded to within ``answer_within``
 start (their ages ``backlog_age``): they arrived before the horizon, so they count in no
 interval's ``offered``; an item still waiting when the run ends is ``unserved``.
 
-Exactness: an item's handling is cut at its type's next closing, which is known when it
-starts, so nothing needs an event of its own: the agent is busy until the end or the cut
-(its end lazy like any other), and the items cut are set aside at the closing, resumed at
-the opening. An agent whose duty ends while it works on an item finishes it first, as it does
-a call (overtime).
+An agent whose duty ends while it works on an item (a named agent's shift or break,
+:mod:`ccsim.model.shifts`) sets it aside too, and goes at its time: the item goes back to
+the head of the line for the next able agent on duty. (With head counts, who goes is the
+run's choice at the drop, not known before: an agent working on an item finishes it first,
+as it does a call, in overtime.)
+
+Exactness: an item's handling is cut at its type's next closing or its agent's next
+change off duty, both known when it starts, so an item needs no event of its own: the
+agent is busy until the end or the cut (its end lazy like any other); items cut at
+closing are set aside then, resumed at the opening; one cut by its agent's duty goes back
+to the line at that time (an event per such cut).
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from functools import partial
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -84,6 +91,10 @@ class Deferred(Policy):
         #: cutting[k]: items in hand now that will be set aside at its coming closing
         self.aside: dict[int, list[Item]] = {k: [] for k in self.kinds}
         self.cutting: dict[int, list[Item]] = {k: [] for k in self.kinds}
+        #: returning[k]: heap of (time, arrival, id, item): items of type k set aside as
+        #: their agent goes off duty, back in the line from that time
+        self.returning: dict[int, list[tuple[float, float, int, Item]]] = {
+            k: [] for k in self.kinds}
         self.lines = {k: _OpenLine(k, self.waiting[k]) for k in self.kinds}
         self.opening = {k: Opening.of(scenario, k) for k in self.kinds}
         self.answer_within = {k: types[k].answer_within_of(
@@ -100,6 +111,11 @@ class Deferred(Policy):
         super().install(centre)
         #: mine[g]: the deferrable types group g takes, in its order of preference
         self.mine = [[k for k in g.skills if k in self.waiting] for g in centre.groups]
+        #: offs[(g, n)]: when named agent n of group g goes off duty, in time order
+        self.offs: dict[tuple[int, int], list[float]] = {}
+        for change in centre.roster.changes:
+            if change.agent is not None and change.delta < 0:
+                self.offs.setdefault((change.group, change.agent), []).append(change.time)
         self.able = {k: [g for g in centre.groups if k in g.skills] for k in self.kinds}
         # The backlog at each interval's end, seen before anything else at that moment
         # (scheduled first: SimPy runs events of the same time in the order they were made).
@@ -129,7 +145,9 @@ class Deferred(Policy):
                    if spec.wrap_up else (0.0).__float__)
         age = (draws(spec.backlog_age.build(), stream(f"backlog_age:{spec.name}"))
                if spec.backlog_age else (0.0).__float__)
-        items = [Item(Contact(kind, -age(), math.inf, handle(), wrap_up()))
+        # Arrived before the start (an age of 0: just before), so in no interval's counts.
+        before = math.nextafter(0.0, -math.inf)
+        items = [Item(Contact(kind, min(-age(), before), math.inf, handle(), wrap_up()))
                  for _ in range(spec.backlog)]
         self.waiting[kind].extend(sorted(items, key=lambda item: item.arrival))
 
@@ -143,6 +161,7 @@ class Deferred(Policy):
         if kind not in self.waiting:
             return True
         item = Item(contact)
+        self._due(kind, now)
         if self.lines[kind].open:
             agent = self._idle_agent(kind, now)
             if agent is not None:
@@ -153,7 +172,10 @@ class Deferred(Policy):
         return False
 
     def agent_idle(self, agent: Agent, now: float) -> bool:
+        if self._off(agent, now) <= now:  # going off duty now: no item to set aside at once
+            return False
         for kind in self.mine[agent.group.index]:
+            self._due(kind, now)
             opening = self.opening[kind]
             # (not at the very moment it closes, before its closing event has run)
             if self.lines[kind] and (opening is None or _closing(opening, now) > now):
@@ -164,13 +186,24 @@ class Deferred(Policy):
     # --- the work ---
 
     def _idle_agent(self, kind: int, now: float) -> Agent | None:
-        """The longest-idle agent able to take ``kind`` (idle: nothing live waits for it)."""
+        """The longest-idle agent able to take ``kind`` (idle: nothing live waits for it),
+        not going off duty at this very moment."""
         best: Agent | None = None
         for group in self.able[kind]:
             idle = self.centre.idle(group, now)
-            if idle and (best is None or idle[0].idle_since < best.idle_since):
-                best = idle[0]
+            first = next((a for a in idle if self._off(a, now) > now), None)
+            if first is not None and (best is None or first.idle_since < best.idle_since):
+                best = first
         return best
+
+    def _off(self, agent: Agent, now: float) -> float:
+        """When named ``agent`` next goes off duty, at ``now`` or later (inf: never, or
+        an agent of head counts)."""
+        offs = self.offs.get(agent.key)
+        if not offs:
+            return math.inf
+        i = bisect_left(offs, now)
+        return offs[i] if i < len(offs) else math.inf
 
     def _work(self, agent: Agent, item: Item, now: float) -> None:
         """``agent`` (claimed, or just freed) works on ``item`` from ``now``: to its end,
@@ -178,12 +211,17 @@ class Deferred(Policy):
         opening = self.opening[item.kind]
         end = now + item.left
         tally, group = self.centre.tally, agent.group.index
-        tally.event(item, now, "started", group)
-        cut = _closing(opening, now) if opening is not None else math.inf
+        tally.event(item, now, "started", group, agent.number)
+        closing = _closing(opening, now) if opening is not None else math.inf
+        cut = min(closing, self._off(agent, now))
         if end > cut:
             item.left -= cut - now
-            self.cutting[item.kind].append(item)
-            tally.event(item, cut, "set_aside", group)
+            tally.event(item, cut, "set_aside", group, agent.number)
+            if cut == closing:
+                self.cutting[item.kind].append(item)
+            else:  # its agent goes off duty: the item is back at the head of the line then
+                heappush(self.returning[item.kind], (cut, item.arrival, id(item), item))
+                self.centre.at(cut, partial(self._resume, item.kind))
             end = cut
         else:
             agent.handled += 1
@@ -202,6 +240,7 @@ class Deferred(Policy):
         line, waiting = self.lines[kind], self.waiting[kind]
         # Agents whose work ended before now were idle since then, the line closed.
         self.centre.settle(self.able[kind], now)
+        self._due(kind, now)
         line.open = True
         aside = sorted(self.aside[kind], key=lambda item: item.arrival)
         self.aside[kind].clear()
@@ -210,6 +249,33 @@ class Deferred(Policy):
             self._work(self.centre.claim(agent), waiting.popleft(), now)
         if waiting:
             self.centre.wake(self.able[kind])
+
+    def _due(self, kind: int, now: float) -> None:
+        """The items of ``kind`` set aside by agents gone off duty by ``now`` are first in
+        their line (the oldest first), whatever else happens at that moment first."""
+        returning = self.returning[kind]
+        if not returning or returning[0][0] > now:
+            return
+        due = []
+        while returning and returning[0][0] <= now:
+            due.append(heappop(returning)[-1])
+        # The agents able to take them are brought up to now before they appear (those
+        # whose work ended earlier were idle since then), and watched after.
+        self.centre.settle(self.able[kind], now)
+        self.waiting[kind].extendleft(sorted(due, key=lambda i: i.arrival, reverse=True))
+        self.centre.wake(self.able[kind])
+
+    def _resume(self, kind: int, now: float) -> None:
+        """An item of ``kind`` set aside as its agent went off duty is back in its line:
+        an idle agent takes it, or the agents able to are watched."""
+        self.centre.settle(self.able[kind], now)
+        self._due(kind, now)
+        waiting = self.waiting[kind]
+        if self.lines[kind].open:
+            while waiting and (agent := self._idle_agent(kind, now)) is not None:
+                self._work(self.centre.claim(agent), waiting.popleft(), now)
+            if waiting:
+                self.centre.wake(self.able[kind])
 
     def _close(self, kind: int, now: float) -> None:
         """Type ``kind`` closes: the items in hand are set aside."""

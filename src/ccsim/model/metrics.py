@@ -240,8 +240,10 @@ class Tally:
         starts.append(start)
         ends.append(end)
 
-    def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
-        """A policy's event about ``contact`` (kept only in a trace)."""
+    def event(self, contact: Contact, time: float, name: str, group: int = -1,
+              agent: int = -1) -> None:
+        """A policy's event about ``contact`` (at agent number ``agent`` of ``group``, if
+        any: kept only in a trace)."""
 
     def note(self, time: float, name: str, label: str, number: int, group: int = -1) -> None:
         """A policy's event about something other than a contact — outbound call

@@ -63,8 +63,9 @@ class TracingTally(SplitTally):
         self._log(contact, contact.arrival, "arrived", -1)
         self._log(contact, contact.arrival + wait, event, -1)
 
-    def event(self, contact: Contact, time: float, name: str, group: int = -1) -> None:
-        self._log(contact, time, name, group)
+    def event(self, contact: Contact, time: float, name: str, group: int = -1,
+              agent: int = -1) -> None:
+        self._log(contact, time, name, group, agent)
 
     def note(self, time: float, name: str, label: str, number: int, group: int = -1) -> None:
         self._notes.append((time, name, label, number, group, -1))
