@@ -76,3 +76,27 @@ def test_the_staffing_row_holds_each_head_count_over_its_interval_to_the_horizon
     assert top == {(0, 3), (1, 3), (1, 5), (2, 5), (2, 4), (3, 4)}
     ticks = [t.get_text() for t in staffing.get_xticklabels()]
     assert ticks[0] == "08:00" and ticks[-1] == "14:00"
+
+
+def test_deferrable_work_gets_a_backlog_chart_of_its_types_alone(tmp_path: Path) -> None:
+    scenario = Scenario(
+        name="mail days", horizon="2d", period="1h", service_level={"answer_within": "8h"},
+        contact_types=[
+            {"name": "calls", "arrivals": {"per_hour": 10},
+             "handle_time": {"dist": "exponential", "mean": "4min"}},
+            {"name": "email", "channel": "email", "hours": ["08:00", "16:00"],
+             "arrivals": {"per_hour": 4}, "backlog": 30,
+             "handle_time": {"dist": "exponential", "mean": "15min"}}],
+        agent_groups=[{"name": "team", "skills": ["calls", "email"], "staff": 3}])
+    out = tmp_path / "out"
+    run_experiment(Experiment(name="mail", variants=(Variant("plan", scenario),),
+                              replications=2, seed=5), workers=1, out=out)
+    assert "backlog.png" in [p.name for p in plot_results(out)]
+    figure = plot_intervals(Results.load(out), metrics=("backlog", "backlog_oldest"),
+                            contact_types=["email"])
+    first, second = figure.axes[:2]
+    assert first.get_title() == "email" and first.get_ylabel() == "backlog (items)"
+    assert second.get_ylabel() == "oldest item waiting (s)"
+    # 30 items at the start, worked off in the first opening hours: the line falls.
+    backlog = first.lines[0].get_ydata()
+    assert backlog[0] >= 30 and min(backlog[8:16]) < backlog[0]

@@ -40,11 +40,13 @@ def plot_intervals(
     results: Results,
     variants: Sequence[str] | None = None,
     metrics: Sequence[str] = ("service_level", "abandon_rate"),
+    contact_types: Sequence[str] | None = None,
 ) -> Figure:
     """``metrics`` (default service level and abandonment) by interval of the day: a row
     per metric, a column for all contact types together (the ``all`` rows) and one per
     contact type when there are several (with one variant, a type's segments dashed in its
-    column); mean over replications with a 95% CI band, one
+    column), or a column per type of ``contact_types`` alone (the staffing row left out);
+    mean over replications with a 95% CI band, one
     line per variant in ``variants`` (default: all, or five spread over the sweep; those
     left out are named under the chart). Identical variants are drawn once
     (:func:`distinct`)."""
@@ -63,8 +65,10 @@ def plot_intervals(
     chosen = [scenarios[label] for label in labels]
     names = [c.name for c in chosen[0].contact_types] if chosen else []
     kinds = ["all", *names] if len(names) > 1 else ["all"]
+    if contact_types is not None:
+        kinds = list(contact_types)
     words = in_words(results)
-    staffing = not results.groups.empty
+    staffing = not results.groups.empty and contact_types is None
     rows = len(metrics) + staffing
     figure = new_figure(9.0 if len(kinds) == 1 else 0.8 + 4.4 * len(kinds), 2.6 * rows + 1.4)
     grid = figure.subplots(rows, len(kinds), sharex=True, sharey="row", squeeze=False)

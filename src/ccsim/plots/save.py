@@ -24,6 +24,7 @@ DPI = 110
 def plot_results(directory: str | Path) -> list[Path]:
     """Draw every chart of the results in ``directory`` into its ``charts/`` folder,
     replacing earlier ones; returns the files written: ``intervals.png`` always; with
+    deferrable work ``backlog.png`` (its backlog and oldest item by interval); with
     several variants also ``metrics.png`` (key metrics against the sweep or per variant),
     with costs ``cost_service.png`` (:func:`~ccsim.plots.cost.plot_cost_service`) and, with
     two or more factors, ``heatmap_<metric>.png`` for each of
@@ -49,6 +50,12 @@ def plot_results(directory: str | Path) -> list[Path]:
         written.append(path)
 
     save(plot_intervals(results), "intervals.png")
+    scenarios = results.scenarios()
+    deferrable = list(dict.fromkeys(c.name for s in scenarios.values()
+                                    for c in s.contact_types if c.deferrable))
+    if deferrable:  # the backlog of deferrable work through the horizon
+        save(plot_intervals(results, metrics=("backlog", "backlog_oldest"),
+                            contact_types=deferrable), "backlog.png")
     if len(results.variants) > 1:
         extra = tuple(m for m in POLICY_METRICS if m in results.runs.columns)
         save(plot_metrics(results, (*KEY_METRICS, *extra)), "metrics.png")
@@ -57,7 +64,6 @@ def plot_results(directory: str | Path) -> list[Path]:
                 save(plot_heatmap(results, metric), f"heatmap_{metric}.png")
         if "total_cost" in results.runs.columns:
             save(plot_cost_service(results), "cost_service.png")
-    scenarios = results.scenarios()
     shifted = next((v for v in results.variants
                     if any(g.shifts for g in scenarios[v].agent_groups)), None)
     if shifted is not None:  # the plan of its first replication's first day
