@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccsim.experiment.summary import interval_summary
+from ccsim.experiment.summary import CHAT_GROUP_METRICS, interval_summary
 from ccsim.model.display import in_currency
 from ccsim.model.registry import METRICS, metric
 from ccsim.report.columns import HOURS, TYPE_METRICS, cell, sl_label, sl_note
@@ -63,7 +63,8 @@ PAGE_GROUP_METRICS = ("occupancy", "occupancy_drain", "staffed_hours", "busy_hou
 SWEEP_METRICS = ("service_level", "asa", "abandon_rate", "occupancy", "offered")
 #: The heading of each policy's table, by the ``policy`` of its metrics in the registry.
 POLICY_TITLES = {"callbacks": "Callbacks", "resolution": "Resolution and repeat contacts",
-                 "outbound": "Outbound calls and quotas"}
+                 "outbound": "Outbound calls and quotas", "chat": "Chat seats",
+                 "deferred": "Deferrable work (e-mail, web, fax)"}
 
 
 def write_report(directory: str | Path) -> Path:
@@ -280,11 +281,13 @@ def _type_table(by_type: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> str
 def _group_table(by_group: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> str:
     multi = len(scenarios) > 1
     show: Callable[[str], str] = lambda n: (HOURS[n] if n in HOURS else metric(n)).label  # noqa: E731
+    # A chat group's seats, where the centre has chat (other groups: –).
+    names = (*PAGE_GROUP_METRICS, *(n for n in CHAT_GROUP_METRICS
+                                    if n in by_group and by_group[n].notna().any()))
     rows = [[*([escape(str(r["variant"]))] if multi else []), escape(str(r["agent_group"])),
-             *[number_html(cell(r[n], r[f"{n}_ci95"], n)) for n in PAGE_GROUP_METRICS]]
+             *[number_html(cell(r[n], r[f"{n}_ci95"], n)) for n in names]]
             for _, r in by_group.iterrows()]
-    header = [*(["variant"] if multi else []), "agent group",
-              *[show(n) for n in PAGE_GROUP_METRICS]]
+    header = [*(["variant"] if multi else []), "agent group", *[show(n) for n in names]]
     return html_table("by-team", "Per agent group (team)", header, rows, names=1 + multi)
 
 
@@ -294,7 +297,7 @@ def _charts(out: Path | None) -> list[str]:
     chart by interval, and the roster last."""
     found = (out / "charts").rglob("*.png") if out is not None else []
     # The answer first, the day's course after it, the plan behind it last.
-    order = ("metrics", "cost_service", "heatmap", "intervals", "roster")
+    order = ("metrics", "cost_service", "heatmap", "intervals", "backlog", "roster")
     files = sorted(found, key=lambda p: (next((i for i, s in enumerate(order)
                                                if p.name.startswith(s)), len(order)),
                                          p.as_posix()))
