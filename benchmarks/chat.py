@@ -150,8 +150,8 @@ def textbook(case: ChatCase, seed: int) -> tuple[int, int, int]:
     return made[0], desk.answered, desk.abandoned
 
 
-def _ccsim(case: ChatCase, seed: int) -> tuple[int, int, int]:
-    s = ccsim.simulate(scenario(case), seed).summary
+def _ccsim(spec: ccsim.Scenario, seed: int) -> tuple[int, int, int]:
+    s = ccsim.simulate(spec, seed).summary
     return int(s["offered"]), int(s["answered"]), int(s["abandoned"])
 
 
@@ -169,19 +169,20 @@ def compare(agents: int, chats: int, rounds: int, seed: int = 1,
             progress: Callable[[str], None] | None = None) -> Timing:
     """Both models on the same case, alternating, ``rounds`` times."""
     case = ChatCase(agents, chats)
+    spec = scenario(case)  # (as the textbook's case: made once, not timed)
     outcomes: dict[str, list[tuple[int, int, int]]] = {"ccsim": [], "textbook": []}
 
-    def timer(model: str, one: Callable[[ChatCase, int], tuple[int, int, int]]
-              ) -> Callable[[int], Run]:
+    def timer(model: str, one: Callable[[int], tuple[int, int, int]]) -> Callable[[int], Run]:
         def timed(s: int) -> Run:
             start = time.perf_counter()
-            got = one(case, s)
+            got = one(s)
             seconds = time.perf_counter() - start
             outcomes[model].append(got)
             return Run(s, got[0], seconds, None, Counts.empty(1))
         return timed
 
-    runs = alternate({"ccsim": timer("ccsim", _ccsim), "textbook": timer("textbook", textbook)},
+    runs = alternate({"ccsim": timer("ccsim", lambda s: _ccsim(spec, s)),
+                      "textbook": timer("textbook", lambda s: textbook(case, s))},
                      ["ccsim", "textbook"], rounds, seed, agents, progress)
     per_round = [t.seconds / c.seconds for c, t in zip(runs["ccsim"], runs["textbook"],
                                                       strict=True)]

@@ -111,7 +111,7 @@ class Chats:
         _able: list[list[Group]]
         _order: Iterator[int]
         _wait: Callable[[Contact, float], None]
-        _has_work: Callable[[Group], bool]
+        _work_lines: list[list]
         _wake: Callable[[Group], None]
 
     def _chat_setup(self) -> bool:
@@ -204,10 +204,11 @@ class Chats:
         """Fill ``agent``'s free seats from the heads of its chat queues (skill order)."""
         seats = agent.seats
         assert seats is not None
-        if not self._may_take(agent):
+        group = agent.group
+        if (agent.owed < math.inf or group.leaving) and not self._may_take(agent):
             return
-        queues = self._chat_queues[agent.group.index]
-        while len(seats.contacts) < agent.group.max_chats:
+        queues = self._chat_queues[group.index]
+        while len(seats.contacts) < group.max_chats:
             for queue in queues:
                 contact = queue.pop(now)
                 if contact is not None:
@@ -285,9 +286,10 @@ class Chats:
         assert seats is not None
         end, seats.next = seats.first()
         seats.order = order = next(self._order)
-        heappush(agent.group.busy, (end, order, agent))
-        if self._has_work(agent.group):  # its end may be the group's first now
-            self._wake(agent.group)
+        group = agent.group
+        heappush(group.busy, (end, order, agent))
+        if any(self._work_lines[group.index]):  # work waits: its end may be the first now
+            self._wake(group)
         seats.at = now
         j = len(seats.contacts)
         if j < agent.group.max_chats:
