@@ -23,22 +23,14 @@ import math
 
 import numpy as np
 import pytest
+from agreement import agrees
 from chat_chain import chat_metrics
-from scipy import stats
 
 from ccsim import Scenario, simulate
 from ccsim.analytic import erlang_a_metrics, erlang_c_metrics
 
 HOUR = 3600.0
 SL = 20.0  # seconds: answer_within
-
-
-def _agrees(values: list[float], exact: float, what: str) -> None:
-    values_ = np.asarray(values, dtype=float)
-    n = len(values_)
-    half = stats.t.ppf(0.9995, n - 1) * values_.std(ddof=1) / math.sqrt(n)
-    assert abs(values_.mean() - exact) < half, (
-        f"{what}: {values_.mean():.5g} ± {half:.2g} over {n} runs, exact {exact:.5g}")
 
 
 def _chat_day(c: int, K: int, per_hour: float, handle: float, *, slowdown=None,
@@ -73,7 +65,7 @@ def test_without_slowdown_chat_is_erlang_with_c_times_K_seats(patience):
     if patience:
         checks.append(("abandon_rate", exact.p_abandon))
     for metric, value in checks:
-        _agrees([r[metric] for r in rows], value, metric)
+        agrees([r[metric] for r in rows], value, metric)
 
 
 def test_with_a_slowdown_chat_agrees_with_its_exact_chain():
@@ -88,7 +80,7 @@ def test_with_a_slowdown_chat_agrees_with_its_exact_chain():
                           ("occupancy", exact.occupancy),
                           ("concurrency_mean", exact.concurrency_when_busy),
                           ("seat_utilisation", exact.utilisation)):
-        _agrees([r[metric] for r in rows], value, metric)
+        agrees([r[metric] for r in rows], value, metric)
     # The slowdown matters far beyond the noise: without it, fewer chats would wait.
     plain = chat_metrics(c, K, per_hour / HOUR, handle, mean_patience=patience)
     assert plain.p_wait < exact.p_wait / 2

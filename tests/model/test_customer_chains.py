@@ -15,26 +15,15 @@ chance about half the time; 99.9 % still fails on a model error of a few standar
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pytest
+from agreement import agrees
 from priority_chain import cobham_waits, solve_priority
 from redial_chain import solve_redial
-from scipy import stats
 
 from ccsim import Scenario, simulate
 
 AHT = 240.0  # seconds
 HOUR = 3600.0
-
-
-def _agrees(values: list[float], exact: float, what: str) -> None:
-    values_ = np.asarray(values, dtype=float)
-    n = len(values_)
-    half = stats.t.ppf(0.9995, n - 1) * values_.std(ddof=1) / math.sqrt(n)
-    assert abs(values_.mean() - exact) < half, (
-        f"{what}: {values_.mean():.5g} ± {half:.2g} over {n} runs, exact {exact:.5g}")
 
 
 def _priority_day(c, per_hour, shares, patience, hours, warmup):
@@ -68,7 +57,7 @@ def test_two_segments_with_their_own_patience_agree_with_the_exact_chain():
         for metric, value in (("abandon_rate", want.p_abandon), ("p_wait", want.p_wait),
                               ("mean_wait", want.mean_wait),
                               ("sl_offered", want.service_level)):
-            _agrees([r.loc[name, metric] for r in rows], value, f"{name} {metric}")
+            agrees([r.loc[name, metric] for r in rows], value, f"{name} {metric}")
     # The gap the priority makes is far beyond the noise: the first waits under half as
     # long, although it is the less patient.
     assert exact.classes[0].mean_wait < exact.classes[1].mean_wait / 2
@@ -80,7 +69,7 @@ def test_without_patience_the_waits_agree_with_cobham():
     waits = cobham_waits([per_hour * s / HOUR for s in shares], 1 / AHT, c)
     rows = _segment_rows(scenario, range(12))
     for k, name in enumerate(("s0", "s1", "s2")):
-        _agrees([r.loc[name, "mean_wait"] for r in rows], waits[k], f"{name} mean wait")
+        agrees([r.loc[name, "mean_wait"] for r in rows], waits[k], f"{name} mean wait")
 
 
 def _redial_day(*, hours, warmup, max_waiting=None, max_attempts=None):
@@ -138,8 +127,8 @@ def test_redials_agree_with_the_exact_line_plus_orbit(max_waiting, max_attempts)
         waited, mean_orbit = _attempts(result.trace, warmup * HOUR, (warmup + hours) * HOUR)
         p_wait.append(waited)
         orbit.append(mean_orbit)
-    _agrees(first, exact.first_p_abandon + exact.first_p_blocked, "first attempts failing")
-    _agrees(rate, exact.redial_rate, "redial rate")
-    _agrees(orbit, exact.mean_orbit, "mean orbit")
-    _agrees(p_wait, exact.p_wait, "attempt-level P(wait)")
-    _agrees(lost, exact.p_lost, "customers lost")
+    agrees(first, exact.first_p_abandon + exact.first_p_blocked, "first attempts failing")
+    agrees(rate, exact.redial_rate, "redial rate")
+    agrees(orbit, exact.mean_orbit, "mean orbit")
+    agrees(p_wait, exact.p_wait, "attempt-level P(wait)")
+    agrees(lost, exact.p_lost, "customers lost")

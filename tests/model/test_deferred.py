@@ -13,25 +13,15 @@ the two-sided 99.9 % Student quantile), each replication's value its days' mean.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
+from agreement import agrees
 from backlog_chain import backlog_metrics
-from scipy import stats
 
 from ccsim import Scenario, simulate
 
 HOUR = 3600.0
 DAY = 24 * HOUR
-
-
-def _agrees(values: list[float], exact: float, what: str) -> None:
-    values_ = np.asarray(values, dtype=float)
-    n = len(values_)
-    half = stats.t.ppf(0.9995, n - 1) * values_.std(ddof=1) / math.sqrt(n)
-    assert abs(values_.mean() - exact) < half, (
-        f"{what}: {values_.mean():.5g} ± {half:.2g} over {n} runs, exact {exact:.5g}")
 
 
 def _email(c: int, per_hour: float, handle: float, *, days: int, warmup: int = 2,
@@ -55,10 +45,10 @@ def test_email_worked_in_opening_hours_agrees_with_the_periodic_chain():
         backlog = run.intervals.query("contact_type == 'email'").set_index("interval").backlog
         # 08:00 is the end of interval 7 of each day (before anyone starts work).
         at_open.append(backlog[[d * 24 + 7 for d in range(2, 2 + days)]].mean())
-    _agrees(at_open, exact.backlog_at_open, "backlog at opening")
-    _agrees([r.summary["response_time_mean"] for r in runs], exact.mean_response,
+    agrees(at_open, exact.backlog_at_open, "backlog at opening")
+    agrees([r.summary["response_time_mean"] for r in runs], exact.mean_response,
             "mean response time")
-    _agrees([r.summary["responded_within"] for r in runs], exact.service_level,
+    agrees([r.summary["responded_within"] for r in runs], exact.service_level,
             "responded within 8 h")
     # The type's service level is its share responded to within target; its ASA, the mean
     # response time of the items answered.
