@@ -186,3 +186,19 @@ def test_an_agent_holding_chats_takes_no_call_and_one_on_a_call_no_chat():
             overlap = ((chats[("time", "answered")] < end)
                        & (chats[("time", "finished")] > start))
             assert not overlap.any()
+
+
+def test_the_host_counts_each_busy_chat_agent_once():
+    # Chats that start at an agent holding others leave its earlier heap entries behind
+    # (skipped when they come out): the host's count is of agents, not entries.
+    from ccsim.model.centre import Centre
+
+    centre = Centre(_chat_day(3, 3, 200.0, 600.0, slowdown=[1.0, 1.1, 1.2], hours=1,
+                              warmup=0), 1)
+    seen: list[tuple[int, int]] = []
+    for minute in range(1, 60):
+        centre.at(60.0 * minute, lambda now: seen.append(
+            (centre.busy(centre.groups[0], now), len(centre.groups[0].busy))))
+    centre.run()
+    assert all(busy <= 3 for busy, _ in seen)
+    assert any(entries > busy for busy, entries in seen)

@@ -57,6 +57,8 @@ class Host:
         before going off)."""
         if group.busy and group.busy[0][0] <= now:
             self._settle(group, now)
+        if group.max_chats:  # a chat agent's heap may hold entries of ends that moved
+            return len({agent for _, _, agent in group.busy})
         return len(group.busy)
 
     def settle(self, groups: Iterable[Group], now: float) -> None:
