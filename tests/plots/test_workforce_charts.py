@@ -100,3 +100,29 @@ def test_deferrable_work_gets_a_backlog_chart_of_its_types_alone(tmp_path: Path)
     # 30 items at the start, worked off in the first opening hours: the line falls.
     backlog = first.lines[0].get_ydata()
     assert backlog[0] >= 30 and min(backlog[8:16]) < backlog[0]
+
+
+def test_chat_gets_a_chart_of_each_chat_groups_seats(tmp_path: Path) -> None:
+    from ccsim.plots import plot_seats
+
+    scenario = Scenario(
+        name="chat hours", horizon="3h", period="30min",
+        contact_types=[{"name": "chat", "channel": "chat", "arrivals": {"per_hour": 40},
+                        "handle_time": {"dist": "exponential", "mean": "8min"},
+                        "slowdown": [1.0, 1.3]},
+                       {"name": "calls", "arrivals": {"per_hour": 10},
+                        "handle_time": {"dist": "exponential", "mean": "4min"}}],
+        agent_groups=[{"name": "digital", "skills": ["chat"], "staff": 3, "max_chats": 2},
+                      {"name": "phones", "skills": ["calls"], "staff": 2}])
+    out = tmp_path / "out"
+    run_experiment(Experiment(name="seats", variants=(Variant("plan", scenario),),
+                              replications=2, seed=6), workers=1, out=out)
+    assert "seats.png" in [p.name for p in plot_results(out)]
+    figure = plot_seats(Results.load(out))
+    held, used = figure.axes[:2]
+    assert [ax.get_title() for ax in figure.axes[:1]] == ["digital"]  # chat groups only
+    assert held.get_ylabel() == "chats held at once (chats)"
+    assert used.get_ylabel() == "seat utilisation (%)"
+    # Between one and two chats held; seats in use a share of the two per agent.
+    assert all(1.0 <= y <= 2.0 for y in held.lines[0].get_ydata())
+    assert all(0.0 < y <= 100.0 for y in used.lines[0].get_ydata())

@@ -152,14 +152,14 @@ def group_days(groups: pd.DataFrame) -> pd.DataFrame:
     return day
 
 
-def interval_summary(intervals: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+def interval_summary(intervals: pd.DataFrame, names: Sequence[str],
+                     part: str = "contact_type") -> pd.DataFrame:
     """Per variant, contact type (and segment, with segments) and interval: the mean over
     replications of each metric of ``names`` and ``<metric>_ci95`` (Student t, as the
-    summaries)."""
-    keys = ["variant", "contact_type", *(["segment"] if "segment" in intervals else []),
-            "interval"]
+    summaries). ``part="agent_group"``: per agent group instead, from a groups table."""
+    keys = ["variant", part, *(["segment"] if "segment" in intervals else []), "interval"]
     # The centre first, then each type, as in the other per-type tables.
-    ordered = intervals.sort_values("contact_type", key=lambda c: c != "all", kind="stable")
+    ordered = intervals.sort_values(part, key=lambda c: c != "all", kind="stable")
     stats = ordered.groupby(keys, sort=False)[list(names)].agg(["mean", "std", "count"])
     out = stats.xs("mean", axis=1, level=1).copy()
     for name in names:

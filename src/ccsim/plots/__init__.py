@@ -9,6 +9,8 @@ global figure state and no GUI backend — and shows means over replications wit
 * :func:`plot_heatmap` — one metric over a grid of two swept parameters;
 * :func:`plot_intervals` — service level and abandonment by interval of the day, for all
   contact types together and for each;
+* :func:`plot_seats` — a chat group's seats by interval: chats held at once and seats in
+  use;
 * :func:`plot_results` — (re)draw all charts of a results directory into its ``charts/``
   folder (``ccsim plot DIR``);
 * :func:`plot_plan` — a staffing plan (:func:`ccsim.staff`) against the analytic answer:
@@ -50,6 +52,7 @@ from ccsim.plots.identical import distinct
 from ccsim.plots.intervals import clock, plot_intervals
 from ccsim.plots.metric import ERLANG_LABEL, KEY_METRICS, POLICY_METRICS, plot_metric, plot_metrics
 from ccsim.plots.save import plot_results
+from ccsim.plots.seats import plot_seats
 from ccsim.plots.staffing import plot_plan
 
 __all__ = [
@@ -73,6 +76,7 @@ __all__ = [
     "plot_metrics",
     "plot_plan",
     "plot_results",
+    "plot_seats",
     "pooled_erlang_a",
 ]
 

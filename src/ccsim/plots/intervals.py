@@ -58,7 +58,7 @@ def plot_intervals(
     merged = {name: " = ".join(group) for group in results.manifest.get("identical", [])
               for name in group}
     labels = (list(dict.fromkeys(merged.get(v, v) for v in variants)) if variants is not None
-              else _spread(results.variants))
+              else spread_labels(results.variants))
     table = results.intervals[results.intervals["variant"].isin(labels)]
     table = table.assign(**{m: math.nan for m in metrics if m not in table})  # not reported
     scenarios = results.scenarios()
@@ -199,7 +199,7 @@ def _minute_of_day(scenario: Scenario, interval: int) -> int:
     return (scenario.start_seconds // 60 + round(interval * scenario.period / 60)) % (24 * 60)
 
 
-def _spread(labels: list[str]) -> list[str]:
+def spread_labels(labels: list[str]) -> list[str]:
     """All of ``labels``, or at most _MAX_LINES spread evenly from first to last."""
     if len(labels) <= _MAX_LINES:
         return labels

@@ -13,6 +13,7 @@ from ccsim.plots.heatmap import HEATMAP_METRICS, plot_heatmap
 from ccsim.plots.intervals import plot_intervals
 from ccsim.plots.metric import KEY_METRICS, POLICY_METRICS, plot_metrics
 from ccsim.plots.roster import plot_roster
+from ccsim.plots.seats import chat_groups, plot_seats
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -24,7 +25,8 @@ DPI = 110
 def plot_results(directory: str | Path) -> list[Path]:
     """Draw every chart of the results in ``directory`` into its ``charts/`` folder,
     replacing earlier ones; returns the files written: ``intervals.png`` always; with
-    deferrable work ``backlog.png`` (its backlog and oldest item by interval); with
+    deferrable work ``backlog.png`` (its backlog and oldest item by interval); with chat
+    ``seats.png`` (:func:`~ccsim.plots.seats.plot_seats`); with
     several variants also ``metrics.png`` (key metrics against the sweep or per variant),
     with costs ``cost_service.png`` (:func:`~ccsim.plots.cost.plot_cost_service`) and, with
     two or more factors, ``heatmap_<metric>.png`` for each of
@@ -56,6 +58,8 @@ def plot_results(directory: str | Path) -> list[Path]:
     if deferrable:  # the backlog of deferrable work through the horizon
         save(plot_intervals(results, metrics=("backlog", "backlog_oldest"),
                             contact_types=deferrable), "backlog.png")
+    if chat_groups(results):  # the seats of the groups that take chat
+        save(plot_seats(results), "seats.png")
     if len(results.variants) > 1:
         extra = tuple(m for m in POLICY_METRICS if m in results.runs.columns)
         save(plot_metrics(results, (*KEY_METRICS, *extra)), "metrics.png")

@@ -297,7 +297,7 @@ def _charts(out: Path | None) -> list[str]:
     chart by interval, and the roster last."""
     found = (out / "charts").rglob("*.png") if out is not None else []
     # The answer first, the day's course after it, the plan behind it last.
-    order = ("metrics", "cost_service", "heatmap", "intervals", "backlog", "roster")
+    order = ("metrics", "cost_service", "heatmap", "intervals", "backlog", "seats", "roster")
     files = sorted(found, key=lambda p: (next((i for i, s in enumerate(order)
                                                if p.name.startswith(s)), len(order)),
                                          p.as_posix()))
