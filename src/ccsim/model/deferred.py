@@ -36,6 +36,7 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from functools import partial
 from heapq import heappop, heappush
+from itertools import count
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -91,10 +92,12 @@ class Deferred(Policy):
         #: cutting[k]: items in hand now that will be set aside at its coming closing
         self.aside: dict[int, list[Item]] = {k: [] for k in self.kinds}
         self.cutting: dict[int, list[Item]] = {k: [] for k in self.kinds}
-        #: returning[k]: heap of (time, arrival, id, item): items of type k set aside as
-        #: their agent goes off duty, back in the line from that time
+        #: returning[k]: heap of (time, arrival, order, item): items of type k set aside as
+        #: their agent goes off duty, back in the line from that time (equal times and
+        #: arrivals, as a backlog's, in the order they were set aside)
         self.returning: dict[int, list[tuple[float, float, int, Item]]] = {
             k: [] for k in self.kinds}
+        self._ties = count()
         self.lines = {k: _OpenLine(k, self.waiting[k]) for k in self.kinds}
         self.opening = {k: Opening.of(scenario, k) for k in self.kinds}
         self.answer_within = {k: types[k].answer_within_of(
@@ -220,7 +223,8 @@ class Deferred(Policy):
             if cut == closing:
                 self.cutting[item.kind].append(item)
             else:  # its agent goes off duty: the item is back at the head of the line then
-                heappush(self.returning[item.kind], (cut, item.arrival, id(item), item))
+                heappush(self.returning[item.kind],
+                         (cut, item.arrival, next(self._ties), item))
                 self.centre.at(cut, partial(self._resume, item.kind))
             end = cut
         else:
