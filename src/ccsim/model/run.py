@@ -41,7 +41,7 @@ def simulate(
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
     the scenario's own (``hours``, ``lines``, ``max_waiting``, ``callbacks``, ``resolution``,
-    ``redial``, ``outbound``; a ``CallbackPolicy`` or ``Outbound`` among ``policies``
+    ``redial``, deferrable work, ``outbound``; a ``CallbackPolicy`` or ``Outbound`` among ``policies``
     replaces the scenario's, e.g. with a rule of one's own); see
     :mod:`ccsim.model.policies`.
     """
@@ -51,8 +51,7 @@ def simulate(
         raise TypeError(f"simulate() takes a ccsim.Scenario, not {type(scenario).__name__}"
                         f"{hint}")
     seed = _seed(seed)
-    own: list[Policy] = [Deferred(scenario)] if any(
-        c.deferrable for c in scenario.contact_types) else []
+    own: list[Policy] = []
     if any(c.hours and not c.deferrable for c in scenario.contact_types):
         own.append(Hours(scenario))
     if scenario.lines:  # a contact turned away as closed takes no line
@@ -67,6 +66,9 @@ def simulate(
         own.append(Resolution(scenario))
     if any(c.redial is not None for c in scenario.contact_types):
         own.append(Redials(scenario))
+    # Deferrable work: an idle agent's after a callback due, before an outbound call.
+    if any(c.deferrable for c in scenario.contact_types):
+        own.append(Deferred(scenario))
     if (any(c.dialer is None for c in scenario.outbound)
             and not any(isinstance(p, Outbound) for p in policies)):
         own.append(Outbound(scenario))
