@@ -150,3 +150,28 @@ def test_an_item_in_hand_at_the_end_of_a_shift_is_set_aside_not_finished_in_over
     assert answered.contact.is_unique
     assert set(aside.contact) <= set(answered.contact) | set(
         trace[trace.event == "unserved"].contact)
+
+
+def test_a_head_count_drop_takes_agents_off_their_items_not_into_overtime():
+    # Four agents on e-mail, then one: nobody is idle at the drop, so three agents set
+    # their items aside and go at once; the one who stays resumes them first.
+    scenario = Scenario(
+        period=HOUR, horizon=3 * HOUR, service_level={"answer_within": "4h"},
+        contact_types=[{"name": "email", "channel": "email", "backlog": 60,
+                        "arrivals": {"per_hour": 4},
+                        "handle_time": {"dist": "exponential", "mean": "20min"}}],
+        agent_groups=[{"name": "backoffice", "skills": ["email"], "staff": [4, 1, 1]}])
+    result = simulate(scenario, 2, trace=True)
+    trace, groups = result.trace, result.groups.set_index("interval")
+    aside = trace[trace.event == "set_aside"]
+    assert len(aside) == 3 and (aside.time == HOUR).all()
+    # No overtime: one agent is staffed in the second hour, and busy all of it.
+    assert groups.loc[1, "staffed_time"] == pytest.approx(HOUR)
+    assert groups.loc[1, "busy_time"] == pytest.approx(HOUR)
+    assert (groups.occupancy <= 1 + 1e-12).all()
+    started = trace[trace.event == "started"]
+    later = started[started.time >= HOUR]
+    assert set(later.contact[:3]) == set(aside.contact)
+    assert later.agent.nunique() == 1
+    answered = trace[trace.event == "answered"]
+    assert answered.contact.is_unique and set(aside.contact) <= set(answered.contact)

@@ -208,7 +208,7 @@ class Centre(Host, Duty, Chats):
         self._on_dequeued, self._on_queued = on["dequeued"], on["queued"]
         self._on_about_to_wait, self._on_finished = on["about_to_wait"], on["finished"]
         self._on_abandoned, self._on_interval = on["abandoned"], on["interval"]
-        self._on_recorded = on["recorded"]
+        self._on_recorded, self._on_release = on["recorded"], on["release"]
         #: the service-time chain, and why it changed the talk of the contact last served
         self.service = ServiceChain(self.policies)
         self._times = self.service if self.service else None

@@ -16,17 +16,18 @@ so the type's service level is the share responded to within ``answer_within``
 start (their ages ``backlog_age``): they arrived before the horizon, so they count in no
 interval's ``offered``; an item still waiting when the run ends is ``unserved``.
 
-An agent whose duty ends while it works on an item (a named agent's shift or break,
-:mod:`ccsim.model.shifts`) sets it aside too, and goes at its time: the item goes back to
-the head of the line for the next able agent on duty. (With head counts, who goes is the
-run's choice at the drop, not known before: an agent working on an item finishes it first,
-as it does a call, in overtime.)
+An agent whose duty ends while it works on an item sets it aside too, and goes at its
+time: the item goes back to the head of the line for the next able agent on duty. A named
+agent's shift end or break (:mod:`ccsim.model.shifts`) is known when it starts the item; a
+head count's drop that idle agents cannot take is taken by agents working on items, the
+longest at theirs first (the ``release`` hook), before any agent on a call owes it.
 
-Exactness: an item's handling is cut at its type's next closing or its agent's next
+Exactness: an item's handling is cut at its type's next closing or its named agent's next
 change off duty, both known when it starts, so an item needs no event of its own: the
-agent is busy until the end or the cut (its end lazy like any other); items cut at
-closing are set aside then, resumed at the opening; one cut by its agent's duty goes back
-to the line at that time (an event per such cut).
+agent is busy until the end or the cut (its end lazy like any other), and an item is
+recorded as answered once its end is past (at the next interval's end, or when its agent
+starts another); items cut at closing are set aside then, resumed at the opening; one
+cut by its agent's duty or a drop goes back to the line at that time (an event each).
 """
 
 from __future__ import annotations
@@ -68,10 +69,9 @@ class _OpenLine:
     """A type's line as the centre's work lines read it: true while the type is open and
     items wait (closed, its items are no agent's work)."""
 
-    __slots__ = ("kind", "open", "waiting")
+    __slots__ = ("open", "waiting")
 
-    def __init__(self, kind: int, waiting: deque[Item]):
-        self.kind = kind
+    def __init__(self, waiting: deque[Item]):
         self.waiting = waiting
         self.open = True
 
@@ -98,7 +98,9 @@ class Deferred(Policy):
         self.returning: dict[int, list[tuple[float, float, int, Item]]] = {
             k: [] for k in self.kinds}
         self._ties = count()
-        self.lines = {k: _OpenLine(k, self.waiting[k]) for k in self.kinds}
+        #: working[agent]: the item the agent works on to its end (not cut), and that end
+        self.working: dict[Agent, tuple[Item, float]] = {}
+        self.lines = {k: _OpenLine(self.waiting[k]) for k in self.kinds}
         self.opening = {k: Opening.of(scenario, k) for k in self.kinds}
         self.answer_within = {k: types[k].answer_within_of(
             scenario.service_level.answer_within)[0] for k in self.kinds}
@@ -211,6 +213,8 @@ class Deferred(Policy):
     def _work(self, agent: Agent, item: Item, now: float) -> None:
         """``agent`` (claimed, or just freed) works on ``item`` from ``now``: to its end,
         or to its type's closing (then the item is set aside with the work it has left)."""
+        if agent in self.working:  # its last item ended by now
+            self._finish(agent)
         opening = self.opening[item.kind]
         end = now + item.left
         tally, group = self.centre.tally, agent.group.index
@@ -227,16 +231,41 @@ class Deferred(Policy):
                          (cut, item.arrival, next(self._ties), item))
                 self.centre.at(cut, partial(self._resume, item.kind))
             end = cut
-        else:
-            agent.handled += 1
-            tally.seated(item, group, end, end, agent.number)  # its wait: the response
-            i = int(item.arrival // self.scenario.period)
-            if 0 <= i < self.scenario.intervals:
-                intervals, kinds, times = self._responses
-                intervals.append(i)
-                kinds.append(item.kind)
-                times.append(end - item.arrival)
+        else:  # answered at its end: recorded once it is past (see _finish)
+            self.working[agent] = (item, end)
         self.centre.occupy(agent, now, end)
+
+    def _finish(self, agent: Agent) -> None:
+        """``agent``'s item in hand, whose end is past, is answered."""
+        item, end = self.working.pop(agent)
+        agent.handled += 1
+        self.centre.tally.seated(item, agent.group.index, end, end, agent.number)  # wait:
+        i = int(item.arrival // self.scenario.period)  # the response time
+        if 0 <= i < self.scenario.intervals:
+            intervals, kinds, times = self._responses
+            intervals.append(i)
+            kinds.append(item.kind)
+            times.append(end - item.arrival)
+
+    def release(self, group: Group, count: int, now: float) -> int:
+        """A head count's drop: up to ``count`` agents of ``group`` working on an item (the
+        longest at it first) set it aside, back at the head of its line, and are idle."""
+        freed = 0
+        for agent, (item, end) in list(self.working.items()):
+            if freed == count:
+                break
+            if agent.group is not group or end <= now:
+                continue
+            del self.working[agent]
+            self.centre.interrupt(agent, now)
+            item.left = end - now
+            self.centre.tally.event(item, now, "set_aside", group.index, agent.number)
+            heappush(self.returning[item.kind], (now, item.arrival, next(self._ties), item))
+            self.centre.at(now, partial(self._resume, item.kind))
+            agent.idle_since = now
+            group.idle.append(agent)
+            freed += 1
+        return freed
 
     def _open(self, kind: int, now: float) -> None:
         """Type ``kind`` opens: the items set aside first (oldest first), then the line;
@@ -288,7 +317,10 @@ class Deferred(Policy):
         self.cutting[kind].clear()
 
     def _count(self, interval: int, now: float) -> None:
-        """The backlog at the end of ``interval``: the items waiting, set aside or not."""
+        """The backlog at the end of ``interval``: the items waiting, set aside or not
+        (and the items in hand that ended by then are recorded: their records stay few)."""
+        for agent in [a for a, (_, end) in self.working.items() if end <= now]:
+            self._finish(agent)
         for kind in self.kinds:
             waiting, aside = self.waiting[kind], self.aside[kind]
             self.backlog[interval, kind] = len(waiting) + len(aside)
@@ -296,7 +328,10 @@ class Deferred(Policy):
             self.oldest[interval, kind] = now - first
 
     def end(self, now: float) -> None:
-        """Items still waiting (or set aside) when the run ends are unserved."""
+        """Items in hand are answered (nothing can stop them now); items still waiting
+        (or set aside) when the run ends are unserved."""
+        for agent in list(self.working):
+            self._finish(agent)
         horizon = self.scenario.horizon
         for kind in self.kinds:
             for item in (*self.aside[kind], *self.cutting[kind], *self.waiting[kind]):

@@ -44,6 +44,7 @@ class Duty:
         _at: Callable[..., None]
         _order: Iterator[int]
         _on_interval: list
+        _on_release: list
 
         def _settle(self, group: Group, now: float) -> None: ...
         def _free(self, agent: Agent, now: float, since: float) -> None: ...
@@ -83,8 +84,12 @@ class Duty:
             if change.agent is not None:
                 self._named(group, change, now)
             elif change.delta < 0:
-                # Idle agents go at once (withdraw counts them off); busy ones owe the rest.
+                # Idle agents go at once (withdraw counts them off), then agents a policy
+                # frees from its own work (set aside); busy ones owe the rest.
                 owed = -change.delta - group.withdraw(-change.delta, now)
+                for release in self._on_release:
+                    if owed:
+                        owed -= group.withdraw(release(group, owed, now), now)
                 group.leaving.extend([now] * owed)
                 group.on_duty -= owed
             else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from heapq import heappush
+from heapq import heapify, heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -133,6 +133,21 @@ class Host:
         self._busy(agent, now, until)
         if self._has_work(agent.group):
             self._wake(agent.group)
+
+    def interrupt(self, agent: Agent, now: float) -> None:
+        """``agent``, busy on a task of a policy's (:meth:`occupy`) until later than ``now``,
+        stops it at ``now``: its end leaves its group's heap and the busy time after
+        ``now`` is given back. The agent is then free, for the caller to give work or put
+        in its group's idle line."""
+        busy = agent.group.busy
+        i = next(i for i, entry in enumerate(busy) if entry[2] is agent)
+        end = busy[i][0]
+        busy[i] = busy[-1]
+        busy.pop()
+        heapify(busy)
+        self.tally.untask(agent.group.index, now, end)
+        agent.busy_time -= end - now
+        agent.until = now
 
     def _busy(self, agent: Agent, now: float, end: float) -> None:
         """``agent`` works from ``now`` to ``end``: its counters and its group's heap."""

@@ -170,6 +170,7 @@ class Tally:
         self._over: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._duty: tuple[list[int], list[float], list[float]] = ([], [], [])
         self._tasks: tuple[list[int], list[float], list[float]] = ([], [], [])
+        self._untasks: tuple[list[int], list[float], list[float]] = ([], [], [])
         a, t = self._answered, self._tasks
         self._append_answered = (a[0].append, a[1].append, a[2].append, a[3].append,
                                  a[4].append)
@@ -257,6 +258,14 @@ class Tally:
         starts(start)
         ends(end)
 
+    def untask(self, group: int, start: float, end: float) -> None:
+        """The task of an agent of ``group`` recorded to ``end`` stopped at ``start``: its
+        busy time from ``start`` to ``end`` is given back."""
+        groups, starts, ends = self._untasks
+        groups.append(group)
+        starts.append(start)
+        ends.append(end)
+
     def pending(self) -> int:
         """Contacts recorded but not yet folded into the counters."""
         return len(self._answered[0]) + len(self._other[0])
@@ -274,6 +283,14 @@ class Tally:
         if self._tasks[0]:
             group, start, end = _take(self._tasks, _SEGMENT)
             self._spread(group, start, end, self.busy_time)
+        if self._untasks[0]:  # after the tasks they shorten
+            group, start, end = _take(self._untasks, _SEGMENT)
+            given_back = np.zeros_like(self.busy_time)
+            self._spread(group, start, end, given_back)
+            self.busy_time -= given_back
+            horizon = self.axes.intervals * self.axes.period
+            after = np.maximum(end - np.maximum(start, horizon), 0.0)
+            self.drain -= np.bincount(group.astype(np.intp), after, minlength=self.axes.groups)
 
     def check(self) -> None:
         """Raise :class:`AccountingError` unless, for every attempt kind, measured interval

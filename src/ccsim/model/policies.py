@@ -21,7 +21,8 @@ policy the hot path has no hook at all. All times are simulated seconds.
   looks for its next contact; True: the policy gave it work), ``agent_idle(agent, now)``
   (the router found nothing; True: the policy gave it work, else it goes idle),
   ``dequeued(agent, contact, now)`` (the agent took ``contact`` from its queue; True: the
-  policy serves it itself).
+  policy serves it itself), ``release(group, count, now)`` (a head count's drop that idle
+  agents could not take: the policy may free agents busy on its own work, who go at once).
 * :class:`Backlog` — when a :class:`Dispatch` policy has work, so that ends of service stay
   lazy otherwise: ``work_lines(group)`` (containers non-empty while it has work for the
   group) or ``has_work(group)``, and ``idle_below(group)`` for a ``replayable`` policy. A
@@ -134,6 +135,13 @@ class Dispatch(Protocol):
         """True if the policy serves ``contact``, just taken from its queue, itself."""
         ...
 
+    def release(self, group: Group, count: int, now: float) -> int:
+        """A head count's drop of ``group`` at ``now`` that its idle agents could not take
+        leaves ``count`` agents to go: the policy may stop up to that many busy agents on
+        its own work (set aside, see ``centre.interrupt``) and put them in the group's
+        idle line; it returns how many, who go off duty at once."""
+        ...
+
 
 class Backlog(Protocol):
     """When a :class:`Dispatch` policy has work for a group (define one of the first two)."""
@@ -201,7 +209,7 @@ PROTOCOLS = (Admission, Observer, Dispatch, Backlog, ServiceTimes, Clock, Report
 #: The hooks the centre calls during the run, in the order they are documented.
 HOOKS = (
     "offered", "about_to_wait", "queued", "answered", "abandoned", "recorded", "finished",
-    "agent_free", "agent_idle", "dequeued", "interval", "service",
+    "agent_free", "agent_idle", "dequeued", "release", "interval", "service",
 )
 # A protocol's own bodies, inherited by a class that names the protocol as a base: not an
 # implementation.

@@ -41,8 +41,8 @@ def simulate(
     per contact event in ``RunResult.trace``. ``router`` builds the routing rule from the
     agent groups and the queues (one per contact type). ``policies`` are installed after
     the scenario's own (``hours``, ``lines``, ``max_waiting``, ``callbacks``, ``resolution``,
-    ``redial``, deferrable work, ``outbound``; a ``CallbackPolicy`` or ``Outbound`` among ``policies``
-    replaces the scenario's, e.g. with a rule of one's own); see
+    ``redial``, deferrable work, ``outbound``; a ``CallbackPolicy`` or ``Outbound`` among
+    ``policies`` replaces the scenario's, e.g. with a rule of one's own); see
     :mod:`ccsim.model.policies`.
     """
     if not isinstance(scenario, Scenario):
