@@ -41,9 +41,9 @@ busy: ``idle(group, now)``, ``busy(group, now)``, and ``service.pressed`` in an 
 hook (the share of talk quota pressure kept); and acts with ``at(time, callback)`` and
 ``inject(contact)`` (never in the past), ``serve``, ``occupy``, ``interrupt``, ``claim``,
 ``record``, ``wake``, ``stream(name)``, ``tally.event(contact, now, name)`` (a trace row).
-It draws only from its own named streams. It lists the attempt kinds it injects in ``attempts`` (counted
-apart by the tally) and the outcomes it records in ``outcomes``; its outcomes and metrics
-are registered in :mod:`ccsim.model.registry` (``ccsim.register``).
+It draws only from its own named streams. It lists the attempt kinds it injects in
+``attempts`` (counted apart by the tally) and the outcomes it records in ``outcomes``; its
+outcomes and metrics are registered in :mod:`ccsim.model.registry` (``ccsim.register``).
 """
 
 from __future__ import annotations
