@@ -7,11 +7,13 @@ so every start or end of a chat moves the ends of the others at that agent. This
 exact, and lazy like the ends of calls (:mod:`ccsim.model.centre`):
 
 * An agent holding chats is in its group's heap of end times at the end of the first of
-  its chats to finish as things stand. A new chat moves that end: the agent is pushed
-  again, and its old entry is skipped when it comes out. An end is observed when the
-  group is settled, at its own time
+  its chats to finish as things stand (one work clock per agent, running at the pace of
+  the chats it holds: the chat with the least work left ends first, whatever the pace).
+  A new chat moves that end: the agent is pushed again, and its old entry is skipped when
+  it comes out. An end is observed when the group is settled, at its own time
   (:meth:`Chats._chat_ended`, which the centre's settle step calls first), and the agent
-  goes back in the heap at its next end.
+  goes back in the heap at its next end; while work waits for the group, each new end
+  keeps it woken at the first.
 * An arriving chat goes to an idle agent (the router's rule: longest idle first), else to
   the agent holding the fewest chats below its group's ``max_chats`` (among equals, the one
   that has held that many longest), else it waits in its type's queue, with patience as a
@@ -27,8 +29,8 @@ exact, and lazy like the ends of calls (:mod:`ccsim.model.centre`):
 
 Statistics: an answered chat is recorded when it ends, its wait counted as a call's; its
 agent is *busy* (the occupancy) while it holds at least one chat, and each chat fills a
-*seat* from its answer to its end (``concurrency_mean``: seat time / busy time;
-``seat_utilisation``: seat time / (staffed time × ``max_chats``)).
+*seat* from its answer to its end (``concurrency_mean``: seat time / time holding any
+chat; ``seat_utilisation``: seat time / (staffed time × ``max_chats``)).
 """
 
 from __future__ import annotations
