@@ -2,8 +2,8 @@
 contact once, keeps agents within their time, and is the same from the same seed.
 
 What varies: which groups take which channels (every type taken by some group), seats and
-slowdowns, head counts that rise and drop or named shifts that end mid-day, opening hours
-of calls and of e-mail's working day, a backlog at the start. What must hold in every run:
+slowdowns, head counts that rise and drop or named shifts (with breaks) that end mid-day,
+opening hours of calls and of e-mail's working day, a backlog at the start. What must hold in every run:
 
 * conservation (the run's own check: each offered contact in exactly one outcome column;
   with e-mail, answered + left waiting = offered and the backlog);
@@ -66,9 +66,14 @@ def centres(draw: st.DrawFn) -> Scenario:
             shifts = []
             for k in range(2):
                 start = draw(st.integers(0, hours - 1))
-                shifts.append({"name": f"s{k}", "start": f"{start:02d}:00",
-                               "length": f"{draw(st.integers(1, hours - start))}h",
-                               "agents": draw(st.integers(1, 3))})
+                length = draw(st.integers(1, hours - start))
+                shift = {"name": f"s{k}", "start": f"{start:02d}:00", "length": f"{length}h",
+                         "agents": draw(st.integers(1, 3))}
+                if length >= 2 and draw(st.booleans()):  # a break in its middle hours
+                    shift["breaks"] = [{"window": [f"{start + 1:02d}:00",
+                                                   f"{start + length - 1:02d}:59"],
+                                        "length": f"{draw(st.integers(5, 30))}min"}]
+                shifts.append(shift)
             group["shifts"] = shifts
         groups.append(group)
     return Scenario(period=period, horizon=period * intervals, contact_types=types,
