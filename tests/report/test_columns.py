@@ -23,6 +23,23 @@ def test_the_service_level_note_is_for_offers_counted_in_the_headline() -> None:
         assert sl_note([Scenario.from_dict(quiet)]) is None
 
 
+def test_the_channel_note_is_for_deferrable_work_beside_live_contacts() -> None:
+    from ccsim.report.columns import deferred_note
+
+    plain = day_dict()
+    email = {"name": "email", "channel": "email", "arrivals": {"per_hour": 5},
+             "handle_time": {"dist": "exponential", "mean": "10min"}}
+    mixed = {**plain, "contact_types": [*plain["contact_types"], email],
+             "agent_groups": [{**g, "skills": [*g["skills"], "email"]}
+                              for g in plain["agent_groups"]]}
+    alone = {**mixed, "contact_types": [email],
+             "agent_groups": [{**g, "skills": ["email"]} for g in plain["agent_groups"]]}
+    note = deferred_note([Scenario.from_dict(mixed)])
+    assert note is not None and "response time" in note
+    assert deferred_note([Scenario.from_dict(plain)]) is None
+    assert deferred_note([Scenario.from_dict(alone)]) is None  # nothing to mix it with
+
+
 def test_a_sweep_shows_the_policy_service_level_next_to_the_headline() -> None:
     from ccsim.report import KEY_METRICS, sweep_metrics, type_metrics
 

@@ -88,6 +88,20 @@ def type_metrics(policies: Iterable[str]) -> tuple[str, ...]:
     return tuple(in_order((*TYPE_METRICS, *added)))
 
 
+def deferred_note(scenarios: Iterable[Scenario]) -> str | None:
+    """What the whole centre's waits mean when some of ``scenarios`` have deferrable work
+    (e-mail, web, fax) beside live contacts: an item's wait is its response time, hours,
+    so read each channel's row; None otherwise."""
+    kinds = {c.deferrable for s in scenarios for c in s.contact_types}
+    if kinds != {True, False}:
+        return None
+    return ("The whole centre's waits and service level mix channels: an e-mail's (web "
+            "form's, fax's) wait is its response time, from arrival to the end of its "
+            "handling, hours rather than seconds. Read each contact type's row, and "
+            f"'{metric('responded_within').label}' and '{metric('backlog').label}' for "
+            "deferrable work.")
+
+
 def sl_note(scenarios: Iterable[Scenario]) -> str | None:
     """Why the headline service level falls when callbacks are offered, for a summary of
     ``scenarios`` in which some offers them and counts the accepted callbacks in its

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 from ccsim.experiment.summary import CHAT_GROUP_METRICS, interval_summary
 from ccsim.model.display import in_currency
 from ccsim.model.registry import METRICS, metric
-from ccsim.report.columns import HOURS, TYPE_METRICS, cell, sl_label, sl_note
+from ccsim.report.columns import (
+    HOURS,
+    TYPE_METRICS,
+    cell,
+    deferred_note,
+    sl_label,
+    sl_note,
+)
 from ccsim.report.coverage import coverage
 from ccsim.report.daily import daily_html
 from ccsim.report.html import (
@@ -83,9 +90,13 @@ def write_report(directory: str | Path) -> Path:
 
 def _sl_note(scenarios: Mapping[str, Scenario]) -> list[str]:
     """Why the headline service level falls with callback offers
-    (:func:`~ccsim.report.columns.sl_note`), under the table that shows it."""
-    note = sl_note(scenarios.values())
-    return [f"<p class=note id=sl-note>{escape(note)}</p>"] if note else []
+    (:func:`~ccsim.report.columns.sl_note`), and what the centre's waits mean beside
+    deferrable work (:func:`~ccsim.report.columns.deferred_note`), under the table that
+    shows them."""
+    notes = {"sl-note": sl_note(scenarios.values()),
+             "channel-note": deferred_note(scenarios.values())}
+    return [f"<p class=note id={key}>{escape(note)}</p>" for key, note in notes.items()
+            if note]
 
 
 def report_html(results: Results) -> str:

@@ -17,6 +17,7 @@ from ccsim.model.registry import METRICS, configured, metric
 from ccsim.report.columns import (
     TYPE_METRICS,
     cell,
+    deferred_note,
     definition,
     in_order,
     sl_label,
@@ -146,9 +147,9 @@ def _totals(
     scenarios: Sequence[Scenario] = (),
 ) -> list[str]:
     goals = {t.metric: t for t in targets(scenario)}
-    note = sl_note(scenarios)
-    notes = ["", *textwrap.wrap(note, WIDTH, initial_indent="  note: ",
-                                subsequent_indent="  ")] if note else []
+    notes = [line for note in (sl_note(scenarios), deferred_note(scenarios)) if note
+             for line in ["", *textwrap.wrap(note, WIDTH, initial_indent="  note: ",
+                                             subsequent_indent="  ")]]
     if len(summary) == 1:
         row = summary.iloc[0]
         means = {m: row[m] for m in METRICS if m in row}
