@@ -3,7 +3,8 @@ contact once, keeps agents within their time, and is the same from the same seed
 
 What varies: which groups take which channels (every type taken by some group), seats and
 slowdowns, head counts that rise and drop or named shifts (with breaks) that end mid-day,
-opening hours of calls and of e-mail's working day, a backlog at the start. What must
+opening hours of calls and of e-mail's working day, a backlog at the start, callers who
+redial or call again unsettled. What must
 hold in every run:
 
 * conservation (the run's own check: each offered contact in exactly one outcome column;
@@ -46,6 +47,10 @@ def centres(draw: st.DrawFn) -> Scenario:
     types[1]["slowdown"] = [1.0, *[1.0 + sum(steps[:j + 1]) for j in range(seats - 1)]]
     if draw(st.booleans()):
         types[0]["hours"] = ["01:00", "05:00"]
+    if draw(st.booleans()):  # callers who hang up call again
+        types[0]["redial"] = {"share": 0.5, "delay": {"dist": "exponential", "mean": "10min"}}
+    if draw(st.booleans()):  # unsettled callers call again
+        types[0].update(resolution=0.8, repeat_delay="20min")
     if draw(st.booleans()):  # opens within the horizon's first hour (at least 2 h long)
         types[2]["hours"] = [f"00:{draw(st.sampled_from(['00', '30']))}",
                              f"{draw(st.integers(1, 6)):02d}:{draw(st.sampled_from(['00', '30']))}"]
