@@ -4,8 +4,7 @@ contact once, keeps agents within their time, and is the same from the same seed
 What varies: which groups take which channels (every type taken by some group), seats and
 slowdowns, head counts that rise and drop or named shifts (with breaks) that end mid-day,
 opening hours of calls and of e-mail's working day, a backlog at the start, callers who
-redial or call again unsettled. What must
-hold in every run:
+redial or call again unsettled. What must hold in every run:
 
 * conservation (the run's own check: each offered contact in exactly one outcome column;
   with e-mail, answered + left waiting = offered and the backlog);
