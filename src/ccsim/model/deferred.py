@@ -324,8 +324,12 @@ class Deferred(Policy):
         for kind in self.kinds:
             waiting, aside = self.waiting[kind], self.aside[kind]
             self.backlog[interval, kind] = len(waiting) + len(aside)
-            first = min((w[0].arrival for w in (waiting, aside) if w), default=now)
-            self.oldest[interval, kind] = now - first
+            # The line is in order of arrival (items resumed, the oldest, at its head);
+            # the items set aside at closing are in the order they were cut.
+            arrivals = [item.arrival for item in aside]
+            if waiting:
+                arrivals.append(waiting[0].arrival)
+            self.oldest[interval, kind] = now - min(arrivals, default=now)
 
     def end(self, now: float) -> None:
         """Items in hand are answered (nothing can stop them now); items still waiting
