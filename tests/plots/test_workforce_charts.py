@@ -96,7 +96,9 @@ def test_deferrable_work_gets_a_backlog_chart_of_its_types_alone(tmp_path: Path)
                             contact_types=["email"])
     first, second = figure.axes[:2]
     assert first.get_title() == "email" and first.get_ylabel() == "backlog (items)"
-    assert second.get_ylabel() == "oldest item waiting (s)"
+    # Ages past three hours (a night's) are drawn in hours.
+    assert second.get_ylabel() == "oldest item waiting (h)"
+    assert 8 < max(second.lines[0].get_ydata()) < 48
     # 30 items at the start, worked off in the first opening hours: the line falls.
     backlog = first.lines[0].get_ydata()
     assert backlog[0] >= 30 and min(backlog[8:16]) < backlog[0]

@@ -37,15 +37,26 @@ def new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def metric_label(metric: str, scenarios: Sequence[Scenario] = ()) -> str:
+def metric_label(metric: str, scenarios: Sequence[Scenario] = (), unit: str | None = None
+                 ) -> str:
     """An axis label: the metric's label, for a service level its threshold when all
-    ``scenarios`` share one, and its display unit."""
+    ``scenarios`` share one, and its display unit (``unit``, if given, instead)."""
     m = registry.metric(metric)
     label = m.label
     within = {s.service_level.answer_within for s in scenarios}
     if (metric == "service_level" or metric.startswith("sl_")) and len(within) == 1:
         label += f" within {format_duration(within.pop())}"
-    return f"{label} ({m.unit})" if m.unit else label
+    unit = unit or m.unit
+    return f"{label} ({unit})" if unit else label
+
+
+def time_unit(metric: str, values: Iterable[float]) -> tuple[float, str | None]:
+    """For a metric in seconds whose ``values`` reach past three hours (a response time,
+    the age of a backlog): hours, as ``(1 / 3600, "h")``; else ``(1, None)`` (its own)."""
+    if registry.metric(metric).unit == "s" and max(
+            (v for v in values if v == v), default=0.0) > 3 * 3600:
+        return 1 / 3600, "h"
+    return 1.0, None
 
 
 def display_scale(metric: str) -> float:

@@ -18,6 +18,7 @@ from ccsim.plots.figure import (
     legend,
     metric_label,
     new_figure,
+    time_unit,
 )
 from ccsim.plots.identical import distinct, identical_note
 from ccsim.plots.plan import in_words
@@ -81,20 +82,23 @@ def plot_intervals(
     # variant draws the segments too, dashed; a sweep draws the types only.
     segmented = "segment" in table
     for row, metric in zip(grid, metrics, strict=False):
+        # Hours for times that run long (an e-mail's response, a backlog's age).
+        factor, unit = time_unit(metric, table[table["contact_type"].isin(kinds)][metric])
         for ax, kind in zip(row, kinds, strict=True):
             for j, label in enumerate(labels):
                 part = table[(table["variant"] == label) & (table["contact_type"] == kind)]
                 whole = part[part["segment"] == "all"] if segmented else part
                 _interval_line(ax, whole, metric, f"C{j % 10}",
-                               words[label] if len(labels) > 1 else "mean (95% CI band)")
+                               words[label] if len(labels) > 1 else "mean (95% CI band)",
+                               factor=factor)
                 if segmented and len(labels) == 1:
                     named = [s for s in dict.fromkeys(part["segment"]) if s != "all"]
                     for k, segment in enumerate(named, start=1):
                         _interval_line(ax, part[part["segment"] == segment], metric,
-                                       f"C{k % 10}", f"segment {segment}", "--")
+                                       f"C{k % 10}", f"segment {segment}", "--", factor)
             draw_targets(ax, chosen, metric)
             ax.grid(True, alpha=0.3)
-        row[0].set_ylabel(metric_label(metric, chosen))
+        row[0].set_ylabel(metric_label(metric, chosen, unit))
     for ax, kind in zip(grid[0], kinds, strict=True):
         ax.set_title("all contact types" if kind == "all" and len(kinds) > 1
                      else kind if kind != "all" else names[0] if names else "")
@@ -120,14 +124,15 @@ def plot_intervals(
 
 
 def _interval_line(ax: Axes, part: pd.DataFrame, metric: str, colour: str, label: str,
-                   style: str = "-") -> None:
+                   style: str = "-", factor: float = 1.0) -> None:
     """The mean of ``metric`` per interval over the replications in ``part``, and its
-    95% band clipped to the metric's range (drawn ``style``: a segment's dashed)."""
+    95% band clipped to the metric's range (drawn ``style``: a segment's dashed), in its
+    display unit × ``factor``."""
     from ccsim.experiment.summary import interval_summary
 
     stats = interval_summary(part, [metric]).set_index("interval").sort_index()
     half = stats[f"{metric}_ci95"].to_numpy(dtype=float)
-    factor = display_scale(metric)
+    factor *= display_scale(metric)
     mean = stats[metric].to_numpy(dtype=float) * factor
     low, high = band(metric, mean, half * factor)
     xs = stats.index.to_numpy()
