@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ccsim.model.display import known, with_unit
 from ccsim.model.registry import metric
+from ccsim.units import format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,8 +110,13 @@ def part_label(row: Mapping[str, Any] | pd.Series, scenario: Scenario | None = N
     names = [s.name for s in spec.segments or ()]
     own = spec.answer_within_of(default)
     thresholds = set(own) if segment == "all" else {own[names.index(segment)]}
-    return label if thresholds == {default} else (
-        f"{label} ({', '.join(f'{t:g}' for t in sorted(thresholds))} s)")
+    if thresholds == {default}:
+        return label
+    # Seconds as the headline's threshold reads ("20 s"); a response target of hours as
+    # hours ("8 h"), not 28800 s.
+    shown = [f"{t:g} s" if t < 120 else format_duration(t).replace("min", " min").replace(
+        "h", " h") for t in sorted(thresholds)]
+    return f"{label} ({', '.join(shown)})"
 
 
 def verdict(mean: float, half: float | None, target: Target) -> Verdict:
