@@ -4,7 +4,8 @@ contact once, keeps agents within their time, and is the same from the same seed
 What varies: which groups take which channels (every type taken by some group), seats and
 slowdowns, head counts that rise and drop or named shifts (with breaks) that end mid-day,
 opening hours of calls and of e-mail's working day, a backlog at the start, callers who
-redial or call again unsettled. What must hold in every run:
+redial or call again unsettled, chat's priority segments, waiting limit and hours. What
+must hold in every run:
 
 * conservation (the run's own check: each offered contact in exactly one outcome column;
   with e-mail, answered + left waiting = offered and the backlog);
@@ -50,6 +51,11 @@ def centres(draw: st.DrawFn) -> Scenario:
         types[0]["redial"] = {"share": 0.5, "delay": {"dist": "exponential", "mean": "10min"}}
     if draw(st.booleans()):  # unsettled callers call again
         types[0].update(resolution=0.8, repeat_delay="20min")
+    if draw(st.booleans()):  # chat's own segments, a limit on its line, its hours
+        types[1].update(segments=[{"name": "gold", "share": 0.3, "priority": 1},
+                                  {"name": "basic", "share": 0.7, "priority": 2}],
+                        max_waiting=draw(st.integers(1, 10)), hours=["00:30", "03:00"],
+                        at_close=draw(st.sampled_from(["serve", "clear"])))
     if draw(st.booleans()):  # opens within the horizon's first hour (at least 2 h long)
         types[2]["hours"] = [f"00:{draw(st.sampled_from(['00', '30']))}",
                              f"{draw(st.integers(1, 6)):02d}:{draw(st.sampled_from(['00', '30']))}"]
@@ -95,10 +101,13 @@ def test_random_channel_mixes_run_count_and_repeat(scenario, seed):
     groups = result.groups
     assert (groups.occupancy.dropna() <= 1 + 1e-9).all()
     assert (groups.seat_utilisation.dropna() <= 1 + 1e-9).all()
-    email = result.types.set_index("contact_type").loc["email"]
+    types = result.types
+    if "segment" in types:  # a type's own row, not its segments'
+        types = types[types.segment == "all"]
+    email = types.set_index("contact_type").loc["email"]
     assert email.answered + email.unserved == email.offered
     assert email.abandoned == 0
-    chat = result.types.set_index("contact_type").loc["chat"]
+    chat = types.set_index("contact_type").loc["chat"]
     if chat.answered:
         assert 1 - 1e-9 <= summary["concurrency_mean"] <= scenario.agent_groups[
             next(i for i, g in enumerate(scenario.agent_groups) if "chat" in g.skills)
