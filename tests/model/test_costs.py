@@ -73,6 +73,24 @@ def test_every_cost_is_its_definition_on_the_runs_own_tables(seed):
     assert every.total_cost.sum() == pytest.approx(s["total_cost"], abs=1e-6)
 
 
+def test_a_type_with_segments_costs_its_contacts_in_every_segment():
+    # Costs are per contact class, a type's segments each one (the run failed on a type
+    # with segments: its per-type prices did not line up with the tally's classes).
+    day = _day()
+    billing = {**day.contact_types[0].model_dump(exclude_none=True),
+               "segments": [{"name": "gold", "share": 0.3, "priority": 1},
+                            {"name": "basic", "share": 0.7, "priority": 2}]}
+    result = simulate(day.with_changes({"contact_types": [
+        billing, day.contact_types[1].model_dump(exclude_none=True)]}), 2)
+    rows = result.types.set_index(["contact_type", "segment"])
+    for segment in ("gold", "basic", "all"):
+        assert rows.loc[("billing", segment), "contact_cost"] == pytest.approx(
+            0.40 * rows.loc[("billing", segment), "answered"])
+    assert result.summary["contact_cost"] == pytest.approx(
+        0.40 * rows.loc[("billing", "all"), "answered"]
+        + 0.25 * rows.loc[("tech", "all"), "answered"])
+
+
 def test_costs_change_no_other_result():
     with_costs, without = simulate(_day(), 3), simulate(_day(costs=None), 3)
     assert {k: v for k, v in with_costs.summary.items() if k in without.summary} == \

@@ -13,6 +13,8 @@ the two-sided 99.9 % Student quantile), each replication's value its days' mean.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from agreement import agrees
@@ -175,3 +177,27 @@ def test_a_head_count_drop_takes_agents_off_their_items_not_into_overtime():
     assert later.agent.nunique() == 1
     answered = trace[trace.event == "answered"]
     assert answered.contact.is_unique and set(aside.contact) <= set(answered.contact)
+
+
+def test_deferred_and_chat_rows_find_their_classes_behind_a_segmented_type():
+    # A type with segments before them shifts their contact classes: each row's metrics
+    # are still its own (they read NaN, or another type's numbers, before).
+    scenario = Scenario(
+        period=HOUR, horizon=6 * HOUR, service_level={"answer_within": "1h"},
+        contact_types=[
+            {"name": "calls", "arrivals": {"per_hour": 20},
+             "handle_time": {"dist": "exponential", "mean": 240},
+             "segments": [{"name": "a", "share": 0.5}, {"name": "b", "share": 0.5}]},
+            {"name": "email", "channel": "email", "arrivals": {"per_hour": 5},
+             "handle_time": {"dist": "exponential", "mean": 600}},
+            {"name": "chat", "channel": "chat", "arrivals": {"per_hour": 5},
+             "handle_time": {"dist": "exponential", "mean": 600}}],
+        agent_groups=[{"name": "team", "skills": ["calls", "email", "chat"], "staff": 3,
+                       "max_chats": 2}])
+    rows = simulate(scenario, 1).types
+    rows = rows[rows.segment == "all"].set_index("contact_type")
+    email, chat, calls = rows.loc["email"], rows.loc["chat"], rows.loc["calls"]
+    assert email.answered > 10 and email.responded_within == email.service_level
+    assert email.response_time_mean == pytest.approx(email.asa)
+    assert not math.isnan(email.backlog) and math.isnan(calls.responded_within)
+    assert 1 <= chat.concurrency_mean <= 2 and math.isnan(email.concurrency_mean)

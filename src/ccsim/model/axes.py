@@ -91,6 +91,16 @@ class Axes:
         start = self.offsets[kind]
         return slice(start, start + self.segments[kind])
 
+    @cached_property
+    def kind_of(self) -> tuple[int, ...]:
+        """The contact type of each class."""
+        return tuple(k for k, n in enumerate(self.segments or (1,) * self.classes)
+                     for _ in range(n))
+
+    def kinds_in(self, classes: slice) -> list[int]:
+        """The contact types with a class in ``classes`` (an index slice), in order."""
+        return list(dict.fromkeys(self.kind_of[classes]))
+
     @property
     def outside(self) -> tuple[Outcome, ...]:
         """The outcomes reported that are outside the line's service (Metric.outside)."""

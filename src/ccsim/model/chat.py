@@ -119,11 +119,10 @@ class Chats:
     def _chat_setup(self) -> bool:
         """Prepare the seats if the scenario has chat types; return whether it has."""
         types = self.scenario.contact_types
-        chat = [k for k, c in enumerate(types) if c.channel == "chat"]
-        if not chat:
-            return False
-        #: chat[k]: whether contact type k is a chat
+        #: is_chat[k]: whether contact type k is a chat
         self._is_chat = [c.channel == "chat" for c in types]
+        if not any(self._is_chat):
+            return False
         specs = self.scenario.agent_groups
         for group in self.groups:
             group.max_chats = (specs[group.index].max_chats or 1) if any(
@@ -169,7 +168,7 @@ class Chats:
                 if j > least:
                     break
                 for agent in agents:
-                    if agent.owed == math.inf and (not group.leaving or self._may_take(agent)):
+                    if self._may_take(agent):
                         at = agent.seats.at  # type: ignore[union-attr]
                         if j < least or at < since:
                             best, least, since = agent, j, at
@@ -207,7 +206,7 @@ class Chats:
         seats = agent.seats
         assert seats is not None
         group = agent.group
-        if (agent.owed < math.inf or group.leaving) and not self._may_take(agent):
+        if not self._may_take(agent):
             return
         queues = self._chat_queues[group.index]
         while len(seats.contacts) < group.max_chats:
@@ -225,10 +224,11 @@ class Chats:
         if agent.owed < math.inf:
             return False
         group = agent.group
-        draining = self._draining[group.index]
-        if not group.leaving or group.named:
-            draining.clear()
+        if not group.leaving or group.named:  # (the common case: nobody owes a drop)
+            if self._draining[group.index]:
+                self._draining[group.index].clear()
             return True
+        draining = self._draining[group.index]
         # As many agents as the drops owed drain, those holding fewest chats when chosen;
         # one that has gone (its chats over) or a drop taken by another agent frees a place.
         draining.intersection_update(a for a in draining if a.seats and a.seats.contacts)
@@ -263,8 +263,7 @@ class Chats:
         ends.append(end)
         self.tally.seated(contact, group.index, start, end, agent.number)
         seats.order = -1
-        if len(seats.contacts) + 1 < group.max_chats:
-            self._holding[group.index][len(seats.contacts) + 1].pop(agent, None)
+        self._unbucket(agent, len(seats.contacts) + 1)
         if seats.contacts:
             self._refill(agent, end)
             if seats.order < 0:  # (refill lists it anew if it took a chat)
@@ -294,8 +293,8 @@ class Chats:
             self._wake(group)
         seats.at = now
         j = len(seats.contacts)
-        if j < agent.group.max_chats:
-            self._holding[agent.group.index][j][agent] = None
+        if j < group.max_chats:
+            self._holding[group.index][j][agent] = None
 
     def _unlist(self, agent: Agent) -> None:
         """Take ``agent`` (holding chats, listed) out of the agents holding as many, and
@@ -306,7 +305,10 @@ class Chats:
             return
         seats.stale.add(seats.order)
         seats.order = -1
-        j = len(seats.contacts)
+        self._unbucket(agent, len(seats.contacts))
+
+    def _unbucket(self, agent: Agent, j: int) -> None:
+        """``agent`` no longer holds ``j`` chats."""
         if j < agent.group.max_chats:
             self._holding[agent.group.index][j].pop(agent, None)
 
@@ -336,8 +338,9 @@ class Chats:
     def _chat_metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """The chat metrics of the groups that take chat over ``intervals``, in a row
         whose contact types include a chat type (NaN otherwise)."""
-        chat = ([g.index for g in self.groups if g.max_chats] if any(self._is_chat[kinds])
-                else [])
+        types = self.tally.axes.kinds_in(kinds)  # (``kinds``: contact classes)
+        chat = ([g.index for g in self.groups if g.max_chats]
+                if any(self._is_chat[k] for k in types) else [])
         return self._chat_sums(intervals, chat)
 
     def _chat_sums(self, intervals: slice, groups: list[int]) -> dict[str, float]:
@@ -345,7 +348,8 @@ class Chats:
             return dict.fromkeys(("seat_time", "chat_time", "concurrency_mean",
                                   "seat_utilisation"), math.nan)
         seat, held = (float(t[intervals, groups].sum()) for t in self._chat_time())
-        staffed = (self.tally.scheduled + self.tally.overtime)[intervals, groups]
+        staffed = self.tally.scheduled[intervals, groups] + self.tally.overtime[intervals,
+                                                                                 groups]
         seats = float((staffed * [self.groups[g].max_chats for g in groups]).sum())
         return {"seat_time": seat, "chat_time": held,
                 "concurrency_mean": seat / held if held > 0 else math.nan,

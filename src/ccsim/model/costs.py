@@ -38,8 +38,10 @@ class Costs(Policy):
         rates = [costs.agent_groups.get(g.name) for g in scenario.agent_groups]
         self.per_hour = np.array([r.per_hour if r else 0.0 for r in rates])
         self.overtime_per_hour = np.array([r.overtime if r else 0.0 for r in rates])
-        self.per_contact = np.array([costs.per_contact.get(c.name, 0.0)
-                                     for c in scenario.contact_types])
+        # Per contact class, as the tally counts them (a type's segments are its classes).
+        types = scenario.contact_types
+        self.per_contact = np.repeat([costs.per_contact.get(c.name, 0.0) for c in types],
+                                     [len(c.segments or [None]) for c in types])
         self.per_second_waiting = costs.per_minute_waiting / 60.0
         self.per_abandon = costs.per_abandon
         self.per_success = np.array([costs.per_success.get(c.name, 0.0)
@@ -52,7 +54,7 @@ class Costs(Policy):
         self.outbound = next((p for p in centre.policies if isinstance(p, Outbound)), None)
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
-        """The costs of ``intervals`` (measured) and contact types ``kinds``."""
+        """The costs of ``intervals`` (measured) and contact classes ``kinds``."""
         measured = self.tally.axes.measured(intervals)
         first = self.tally.first
         answered = first.counts[Outcome.ANSWERED, measured, kinds].sum(axis=0)

@@ -106,6 +106,7 @@ class Deferred(Policy):
             scenario.service_level.answer_within)[0] for k in self.kinds}
         # Responses of items that arrived in the horizon: (interval of arrival, kind, time).
         self._responses: tuple[list[int], list[int], list[float]] = ([], [], [])
+        self._sorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         shape = (scenario.intervals, len(types))
         #: backlog[i, k], oldest[i, k]: items of type k waiting at the end of interval i
         #: (in hand not counted, set aside counted), and the age of the oldest (s)
@@ -346,28 +347,39 @@ class Deferred(Policy):
     # --- metrics ---
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
-        """Response times of the items of the deferrable ``kinds`` that arrived in
-        ``intervals`` and were answered; the backlog at the intervals' ends (mean) and the
-        oldest item's age (the largest)."""
-        mine = [k for k in range(len(self.scenario.contact_types))[kinds] if k in self.waiting]
+        """Over the deferrable types among contact classes ``kinds`` and ``intervals``:
+        the share of items responded to within target and their mean response (an item's
+        wait in the tally is its response), its 90th percentile (from the items' own
+        times), the backlog at the intervals' ends (mean) and the oldest item's age (the
+        largest)."""
+        axes = self.centre.tally.axes
+        mine = [k for k in axes.kinds_in(kinds) if k in self.waiting]
         if not mine:
             return dict.fromkeys(_METRICS, math.nan)
-        i, k, times = (np.asarray(c) for c in self._responses)
-        first, last, _ = intervals.indices(self.scenario.intervals)
-        chosen = (i >= first) & (i < last) & np.isin(k, mine)
-        times, k = times[chosen], k[chosen]
-        limit = np.array([self.answer_within[x] for x in k.tolist()])
-        offered = self.centre.tally.first.offered[intervals, mine].sum()
-        backlog = self.backlog[intervals, mine].sum(axis=1)
+        first = self.centre.tally.first
+        part = (axes.measured(intervals), [axes.offsets[k] for k in mine])  # no segments
+        offered, answered = first.offered[part].sum(), first.counts[Outcome.ANSWERED][part].sum()
+        start, stop, _ = intervals.indices(axes.intervals)
+        i, k, times = self._sorted_responses()
+        a, b = np.searchsorted(i, [max(start, axes.warmup), stop])
+        times = times[a:b][np.isin(k[a:b], mine)]
         return {
-            "responded_within": float((times <= limit).sum() / offered) if offered
-            else math.nan,
-            "response_time_mean": float(times.mean()) if len(times) else math.nan,
+            "responded_within": first.in_sl[part].sum() / offered if offered else math.nan,
+            "response_time_mean": (first.wait_answered[part].sum() / answered if answered
+                                   else math.nan),
             "response_time_p90": float(np.percentile(times, 90)) if len(times) else math.nan,
-            "backlog": float(backlog.mean()) if len(backlog) else math.nan,
-            "backlog_oldest": float(self.oldest[intervals, mine].max()) if len(backlog)
-            else math.nan,
+            "backlog": float(self.backlog[intervals, mine].sum(axis=1).mean()),
+            "backlog_oldest": float(self.oldest[intervals, mine].max()),
         }
+
+    def _sorted_responses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The items' (interval of arrival, type, response time), by interval; made once,
+        after the run (the tables read them for every row)."""
+        if self._sorted is None:
+            i, k, times = (np.asarray(c) for c in self._responses)
+            order = np.argsort(i, kind="stable")
+            self._sorted = (i[order], k[order], times[order])
+        return self._sorted
 
 
 _METRICS = ("responded_within", "response_time_mean", "response_time_p90", "backlog",

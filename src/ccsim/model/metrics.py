@@ -220,10 +220,11 @@ class Tally:
 
     def seated(self, contact: Contact, group: int, start: float, end: float,
                agent: int = -1) -> None:
-        """The chat ``contact``, answered at ``start`` by agent number ``agent`` of
-        ``group``, held a seat until ``end``: answered, with no busy time of its own (a
-        chat agent's busy time is the time it holds any chat: see
-        :mod:`ccsim.model.chat`)."""
+        """``contact``, answered at ``start`` by agent number ``agent`` of ``group``, was
+        worked on until ``end``, its agent's busy time kept apart: answered, with no busy
+        time of its own (a chat's agent is busy while it holds any chat, see
+        :mod:`ccsim.model.chat`; an e-mail's work is a task, see
+        :mod:`ccsim.model.deferred`)."""
         self.answered(contact, group, start, start, agent)
 
     def extra(self, group: int, start: float, end: float) -> None:
@@ -285,12 +286,7 @@ class Tally:
             self._spread(group, start, end, self.busy_time)
         if self._untasks[0]:  # after the tasks they shorten
             group, start, end = _take(self._untasks, _SEGMENT)
-            given_back = np.zeros_like(self.busy_time)
-            self._spread(group, start, end, given_back)
-            self.busy_time -= given_back
-            horizon = self.axes.intervals * self.axes.period
-            after = np.maximum(end - np.maximum(start, horizon), 0.0)
-            self.drain -= np.bincount(group.astype(np.intp), after, minlength=self.axes.groups)
+            self._spread(group, start, end, self.busy_time, sign=-1.0)
 
     def check(self) -> None:
         """Raise :class:`AccountingError` unless, for every attempt kind, measured interval
@@ -355,16 +351,23 @@ class Tally:
         return kind
 
     def _spread(
-        self, group: np.ndarray, start: np.ndarray, end: np.ndarray, into: np.ndarray
+        self, group: np.ndarray, start: np.ndarray, end: np.ndarray, into: np.ndarray,
+        sign: float = 1.0,
     ) -> None:
-        """Add the length of each segment of ``group`` from ``start`` to ``end`` to the
-        intervals it overlaps before the horizon (busy time after it to ``drain``)."""
+        """Add (``sign`` -1: take away) the length of each segment of ``group`` from
+        ``start`` to ``end`` to the intervals it overlaps before the horizon (busy time
+        after it to ``drain``)."""
         group = group.astype(np.intp)
         if into is self.busy_time:
             horizon = self.axes.intervals * self.axes.period
             after = np.maximum(end - np.maximum(start, horizon), 0.0)
-            self.drain += np.bincount(group, after, minlength=self.axes.groups)
-        spread(group, start, end, self.axes, into)
+            self.drain += sign * np.bincount(group, after, minlength=self.axes.groups)
+        if sign > 0:
+            spread(group, start, end, self.axes, into)
+            return
+        given_back = np.zeros_like(into)
+        spread(group, start, end, self.axes, given_back)
+        into -= given_back
 
 
 class ClassTally(Tally):

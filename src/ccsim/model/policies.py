@@ -193,7 +193,8 @@ class Reporting(Protocol):
 
     def metrics(self, intervals: slice, kinds: slice) -> dict[str, float]:
         """Its metrics (see :mod:`ccsim.model.registry`) over the intervals × contact
-        types given (index slices)."""
+        classes given (index slices; a type's classes are its segments, one without:
+        ``tally.axes.kinds_in(kinds)`` names their types)."""
         ...
 
     def group_metrics(self, interval: int, group: int) -> dict[str, float]:
