@@ -37,7 +37,8 @@ KEY_METRICS = ("service_level", "asa", "mean_wait", "abandon_rate", "occupancy",
 POLICY_METRICS = ("callbacks_accepted", "callback_delay_mean", "promise_kept",
                   "recalls_completed", "recall_delay_mean", "followups_completed",
                   "followup_delay_mean", "outbound_successes", "quota_attainment",
-                  "resolution_rate", "repeat_contacts")
+                  "resolution_rate", "repeat_contacts", "seat_utilisation",
+                  "responded_within", "backlog")
 #: The legend's name for the pooled Erlang-A prediction.
 ERLANG_LABEL = "Erlang A (pooled, per interval)"
 #: A numeric axis of at most this many swept values is ticked at exactly those values.
