@@ -13,8 +13,9 @@ from model_cases import scripted, scripted_case
 from ccsim import Scenario, simulate
 from ccsim.model.axes import Axes
 from ccsim.model.contacts import FIRST, Outcome, attempt_kind, outcomes
-from ccsim.model.metrics import AccountingError, SplitTally, Tally
+from ccsim.model.metrics import AccountingError, Tally
 from ccsim.model.registry import CORE, COUNTS, METRICS, OUTCOMES
+from ccsim.model.tallies import SplitTally
 from ccsim.model.trace import tally_type
 
 

@@ -132,7 +132,7 @@ class Tally:
     (``by_attempt``; ``first``: first attempts, whose counters are the line's metrics); the
     agents' busy time, whatever they worked on, per interval × group. This tally counts
     every contact as a first attempt: a run whose axes count other attempt kinds apart
-    has a :class:`SplitTally` (see :func:`ccsim.model.trace.tally_type`), so that a run
+    has a :class:`~ccsim.model.tallies.SplitTally` (see :func:`ccsim.model.trace.tally_type`), so that a run
     without them pays nothing per contact for the split.
     """
 
@@ -368,84 +368,6 @@ class Tally:
         given_back = np.zeros_like(into)
         spread(group, start, end, self.axes, given_back)
         into -= given_back
-
-
-class ClassTally(Tally):
-    """A :class:`Tally` whose contact records name their class (type × segment) as they
-    are made: a run with segments and no attempt kinds counted apart (one with both has a
-    :class:`SplitTally`)."""
-
-    def __init__(self, axes: Axes, *, answer_within: float | Sequence[float],
-                 expected: np.ndarray | None = None):
-        super().__init__(axes, answer_within=answer_within, expected=expected)
-        self._offsets = axes.offsets
-
-    def record(self, contact: Contact, outcome: int, wait: float) -> None:
-        arrival, kind, outcomes, waits = self._other
-        arrival.append(contact.arrival)
-        kind.append(self._offsets[contact.kind] + contact.segment)
-        outcomes.append(outcome)
-        waits.append(wait)
-
-    def answered(self, contact: Contact, group: int, start: float, end: float,
-                 agent: int = -1) -> None:
-        arrival, kind, groups, starts, ends = self._append_answered
-        arrival(contact.arrival)
-        kind(self._offsets[contact.kind] + contact.segment)
-        groups(group)
-        starts(start)
-        ends(end)
-
-
-class SplitTally(Tally):
-    """A :class:`Tally` that counts each attempt kind of its axes apart, and each segment
-    of a type: it records the attempt kind (and, with segments, the segment) of every
-    contact. An answered contact of another kind is busy time like any other (occupancy is
-    the agents'), spread with the agents' tasks."""
-
-    def __init__(self, axes: Axes, *, answer_within: float | Sequence[float],
-                 expected: np.ndarray | None = None):
-        super().__init__(axes, answer_within=answer_within, expected=expected)
-        self._attempts: tuple[list[int], list[int]] = ([], [])  # answered, other
-        self._segments: tuple[list[int], list[int]] | None = (
-            ([], []) if axes.segmented else None)
-
-    def record(self, contact: Contact, outcome: int, wait: float) -> None:
-        super().record(contact, outcome, wait)
-        self._attempts[1].append(contact.attempt)
-        if self._segments is not None:
-            self._segments[1].append(contact.segment)
-
-    def answered(self, contact: Contact, group: int, start: float, end: float,
-                 agent: int = -1) -> None:
-        super().answered(contact, group, start, end)
-        self._attempts[0].append(contact.attempt)
-        if self._segments is not None:
-            self._segments[0].append(contact.segment)
-        if contact.attempt != FIRST:
-            self.task(group, start, end)
-
-    def _classes(self, kind: np.ndarray) -> np.ndarray:
-        if self._segments is None:
-            return kind
-        answered, other = self._segments
-        segment = np.array(answered + other, dtype=np.intp)
-        answered.clear()
-        other.clear()
-        return np.asarray(self.axes.offsets, dtype=np.intp)[kind] + segment
-
-    def _take_attempts(self) -> np.ndarray | None:
-        answered, other = self._attempts
-        attempt = np.array(answered + other, dtype=np.intp)
-        answered.clear()
-        other.clear()
-        unknown = set(np.unique(attempt).tolist()) - set(self.by_attempt)
-        if unknown:
-            raise AccountingError(
-                f"contacts of attempt kind {', '.join(attempt_name(a) for a in unknown)} "
-                "were recorded, but the run's axes do not count it (a policy that injects "
-                "them declares it in Policy.attempts)")
-        return attempt
 
 
 def spread(column: np.ndarray, start: np.ndarray, end: np.ndarray, axes: Axes,

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from ccsim.model.axes import Axes
 from ccsim.model.contacts import FIRST, Contact, Outcome, attempt_name
-from ccsim.model.metrics import ClassTally, SplitTally, Tally
+from ccsim.model.metrics import Tally
+from ccsim.model.tallies import ClassTally, SplitTally
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
