@@ -132,8 +132,9 @@ class Tally:
     (``by_attempt``; ``first``: first attempts, whose counters are the line's metrics); the
     agents' busy time, whatever they worked on, per interval × group. This tally counts
     every contact as a first attempt: a run whose axes count other attempt kinds apart
-    has a :class:`~ccsim.model.tallies.SplitTally` (see :func:`ccsim.model.trace.tally_type`), so that a run
-    without them pays nothing per contact for the split.
+    has a :class:`~ccsim.model.tallies.SplitTally` (see
+    :func:`ccsim.model.trace.tally_type`), so that a run without them pays nothing per
+    contact for the split.
     """
 
     #: Whether :meth:`event` and :meth:`note` keep anything (a trace).
