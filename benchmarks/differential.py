@@ -3,12 +3,13 @@
 ``python -m benchmarks.differential OTHER_SRC [--scenarios 40] [--seed 0]`` runs the same
 random multi-skill scenarios (lines, wrap-up, patience, changing staff; with
 ``--callbacks``, ``window`` callback offers too; with ``--policies``, first-contact
-resolution and repeats, recalls, follow-ups, outbound campaigns with quotas and pressure)
-with this tree's
-ccsim and with the one under ``OTHER_SRC`` (its ``src`` directory, e.g. a ``git worktree``
-of the previous commit) and compares every summary value and every interval and group
-row, and the types and agents tables. It prints the largest relative difference and exits
-1 if any value differs by more than ``--rtol`` (default 0: bit for bit).
+resolution and repeats, recalls, follow-ups, outbound campaigns with quotas and pressure;
+with ``--examples``, instead every scenario of ``experiments/`` and the small benchmark
+day) with this tree's ccsim and with the one under ``OTHER_SRC`` (its ``src`` directory,
+e.g. a ``git worktree`` of the previous commit) and compares every summary value and
+every interval and group row, and the types and agents tables. It prints the largest
+relative difference and exits 1 if any value differs by more than ``--rtol`` (default 0:
+bit for bit).
 """
 
 from __future__ import annotations
@@ -121,12 +122,28 @@ def random_policies(rng: np.random.Generator, scenario: dict) -> None:
                     spec.setdefault("repeat_delay", {"dist": "exponential", "mean": 600.0})
 
 
-def _run(scenarios: list[dict], seeds: list[int]) -> list[dict]:
-    from ccsim import Scenario, simulate
+def _scenarios(job: dict) -> list:
+    """The job's scenarios: given as data, then every variant of each example file."""
+    from ccsim import Scenario, load_experiment, load_scenario
+    from ccsim.scenario import ScenarioError
+
+    out = [Scenario.from_dict(data) for data in job["scenarios"]]
+    for path in job.get("files", ()):
+        try:
+            out.append(load_scenario(path))
+        except ScenarioError:  # an experiment file: its variants
+            out += [v.scenario for v in load_experiment(path).variants]
+    return out
+
+
+def _run(job: dict) -> list[dict]:
+    from ccsim import simulate
 
     out = []
-    for data, seed in zip(scenarios, seeds, strict=True):
-        result = simulate(Scenario(**data), seed)
+    scenarios = _scenarios(job)
+    seeds = job["seeds"] if "files" not in job else [job["seeds"][0]] * len(scenarios)
+    for scenario, seed in zip(scenarios, seeds, strict=True):
+        result = simulate(scenario, seed)
         out.append({
             "summary": result.summary,
             "intervals": result.intervals.to_dict("list"),
@@ -139,7 +156,7 @@ def _run(scenarios: list[dict], seeds: list[int]) -> list[dict]:
 
 def _worker() -> None:
     job = json.load(sys.stdin)
-    json.dump(_run(job["scenarios"], job["seeds"]), sys.stdout)
+    json.dump(_run(job), sys.stdout)
 
 
 def _in(src: Path, job: dict) -> list[dict]:
@@ -183,7 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policies", action="store_true",
                         help="give scenarios random resolution, recalls, follow-ups and "
                         "outbound campaigns with quotas")
+    parser.add_argument("--examples", action="store_true",
+                        help="instead, every scenario of experiments/ (each variant of an "
+                        "experiment) and the small benchmark day, with seed --seed")
     args = parser.parse_args(argv)
+    from benchmarks import ccsim_model, small_day
+
     rng = np.random.default_rng(args.seed)
     scenarios = [random_scenario(rng, i) for i in range(args.scenarios)]
     if args.callbacks:  # from a stream of their own: the scenarios stay the same
@@ -195,7 +217,12 @@ def main(argv: list[str] | None = None) -> int:
         for scenario in scenarios:
             random_policies(policies, scenario)
     seeds = [int(s) for s in rng.integers(0, 2**31, len(scenarios))]
-    job = {"scenarios": scenarios, "seeds": seeds}
+    job: dict = {"scenarios": scenarios, "seeds": seeds}
+    if args.examples:
+        root = Path(__file__).resolve().parent.parent
+        # The small day: a fractional period, one head count all day.
+        job = {"scenarios": [ccsim_model.scenario(small_day.CASE).to_dict()], "seeds": [args.seed],
+               "files": [str(p) for p in sorted((root / "experiments").rglob("*.toml"))]}
     mine = _in(Path(__file__).resolve().parent.parent / "src", job)
     theirs = _in(args.other, job)
     columns = mine[0]["summary"].keys() ^ theirs[0]["summary"].keys() if mine else set()
@@ -211,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         if bad:
             failed += 1
             print(f"scenario {i} differs in {len(bad)} values, e.g. {max(bad)[1]}")
-    print(f"{len(scenarios)} scenarios, {failed} differ beyond rtol {args.rtol:g}; "
+    print(f"{len(mine)} scenarios, {failed} differ beyond rtol {args.rtol:g}; "
           f"largest relative difference {worst:.3g}")
     return 1 if failed else 0
 

@@ -54,11 +54,25 @@ class Duty:
     def _shifts(self) -> Generator[simpy.Event, None, None]:
         """Apply the roster: at each interval start, every group's changes then (a group
         with none is settled all the same) and the ``interval`` hook; the changes inside
-        the interval are scheduled at their own times."""
+        the interval are scheduled at their own times.
+
+        With no ``interval`` hook, an interval start with no change is passed over (and
+        the run ends no earlier: the last start is always visited). Its settling changes
+        nothing, since ends of service are replayed at their own times, and on a small
+        day its wake-ups are a tenth of the run's events."""
         starts, insides = self.roster.moments
+        period, last = self.scenario.period, self.scenario.intervals - 1
+        hooked = bool(self._on_interval)
+        # The start of each interval as the sum of the periods before it, as a timeout per
+        # interval put the clock there; the wait to a start passed over is the difference.
+        start = 0.0
         for interval in range(self.scenario.intervals):
             if interval:
-                yield self.env.timeout(self.scenario.period)
+                start += period
+                if not (hooked or interval in starts or interval in insides
+                        or interval == last):
+                    continue
+                yield self.env.timeout(start - self.env.now)
             changes, now = dict(starts.get(interval, ())), self.env.now
             for group in self.groups:
                 self._restaff(group, changes.get(group.index, ()), now)
