@@ -325,3 +325,43 @@ def test_a_named_roster_keeps_its_invariants(case, monkeypatch):
     # Every contact offered is counted once.
     s = result.summary
     assert s["offered"] == s["answered"] + s["abandoned"] + s["blocked"] + s["unserved"]
+
+
+class _EveryStart(Policy):
+    """Has an ``interval`` hook, so that the centre visits every interval start."""
+
+    def __init__(self) -> None:
+        self.starts: list[float] = []
+
+    def interval(self, index: int, now: float) -> None:
+        self.starts.append(now)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 999), staff=st.integers(1, 4),
+       period=st.sampled_from([300.0, 711.4624505928854, 0.1 * 3001]))
+def test_interval_starts_with_no_change_passed_over_change_nothing(seed, staff, period):
+    """A head count that never changes: the centre passes over every interval start but
+    the last (no change, no hook); visiting them all (a policy's hook) gives the same run,
+    with callers arriving exactly at the starts and busy agents to free there."""
+    n = 6
+    starts = [0.0]
+    for _ in range(n - 1):
+        starts.append(starts[-1] + period)  # the clock's own sums
+    times = sorted({*starts, *np.random.default_rng(seed).uniform(0, n * period, 40)})
+    day = Scenario(
+        period=period, horizon=n * period,
+        contact_types=[{"name": "calls", "arrivals": {"times": times},
+                        "handle_time": {"dist": "exponential", "mean": period / 3},
+                        "patience": {"dist": "exponential", "mean": period / 4}}],
+        agent_groups=[{"name": "agents", "skills": ["calls"], "staff": staff}])
+    hook = _EveryStart()
+    visited = Centre(day, seed, policies=[hook])
+    visited.run()
+    assert hook.starts == starts
+    passed = Centre(day, seed)
+    passed.run()
+    a, b = visited.result(), passed.result()
+    assert all(v == b.summary[k] or (math.isnan(v) and math.isnan(b.summary[k]))
+               for k, v in a.summary.items())
+    assert a.intervals.equals(b.intervals) and a.groups.equals(b.groups)
