@@ -62,7 +62,7 @@ def test_per_interval_is_the_intervals_tables_column():
 
 def test_rows_are_the_tables_records_before_and_after_the_frames_are_built():
     lazy = ccsim.simulate(_day(), 5)
-    for table in ("types", "groups", "intervals", "days"):
+    for table in ("types", "channels", "groups", "intervals", "days"):
         rows = lazy.rows(table)
         frame = getattr(ccsim.simulate(_day(), 5), table)
         clock = [c for c in ("day", "time") if c in frame and c not in rows[0]]

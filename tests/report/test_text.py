@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from report_cases import DAY, day_dict, run_and_plot
+from report_cases import DAY, day_dict, parse, run_and_plot
 
 from ccsim.cli import main
 from ccsim.experiment import Experiment, Results
@@ -283,3 +283,44 @@ def test_a_wide_grid_wraps_into_blocks_that_repeat_the_first_column() -> None:
     assert len(blocks) == 3
     assert all(b.startswith("  variant") and "a long variant label" in b for b in blocks)
     assert len(grid(header, rows, width=200)) == 2  # it fits: one block, header and row
+
+
+def _channels_day(order: tuple[str, ...]) -> Scenario:
+    """Calls of two types and chat, listed in ``order``, over 4 hours."""
+    calls = {"handle_time": {"dist": "exponential", "mean": 300},
+             "patience": {"dist": "exponential", "mean": 200}}
+    specs = {"billing": {"name": "billing", "arrivals": {"per_hour": 50}, **calls},
+             "tech": {"name": "tech", "arrivals": {"per_hour": 30}, **calls},
+             "chat": {"name": "chat", "channel": "chat", "arrivals": {"per_hour": 40},
+                      "handle_time": {"dist": "exponential", "mean": 480},
+                      "patience": {"dist": "exponential", "mean": 180},
+                      "answer_within": 60}}
+    return Scenario(name="channels", period=1800, horizon=4 * 3600,
+                    contact_types=[specs[n] for n in order],
+                    agent_groups=[{"name": "phones", "staff": 8, "skills": [
+                                       n for n in order if n != "chat"]},
+                                  {"name": "digital", "skills": ["chat"], "max_chats": 2,
+                                   "staff": 3}])
+
+
+def test_a_channel_of_several_types_gets_a_row_per_channel_in_print_and_on_the_page(
+        tmp_path: Path) -> None:
+    results = run_and_plot(tmp_path / "mixed", Experiment.from_scenario(
+        _channels_day(("billing", "chat", "tech")), replications=3, seed=1))
+    text = summary_text(results, "mixed")
+    by_channel = results.summary(by="channel").set_index("channel")
+    assert list(by_channel.index) == ["voice", "chat"]
+    assert by_channel.loc["voice", "offered"] == pytest.approx(
+        results.types[results.types.contact_type.isin(["billing", "tech"])]
+        .groupby("replication").offered.sum().mean())
+    table = text[text.index("\n  channel "):].split("\n\n")[0]
+    assert re.search(r"\n  voice\s+[\d,.]+ ± [\d,.]+\s", table)
+    assert "\n  chat (60 s) " in table  # its types' own threshold
+    page = parse(report_html(results))
+    assert [row[0] for row in page.tables["by-channel"][1:]] == ["voice", "chat (60 s)"]
+    assert (tmp_path / "mixed" / "channels.csv").is_file()
+    # One type per channel: the types' rows say it all, no channel table.
+    alone = run_and_plot(tmp_path / "alone", Experiment.from_scenario(
+        _channels_day(("billing", "chat")), replications=2, seed=1))
+    assert "\n  channel " not in summary_text(alone, "alone")
+    assert "by-channel" not in parse(report_html(alone)).tables

@@ -93,6 +93,7 @@ def run_batch(
                 groups=_columns(result.groups),
                 agents=_columns(result.agents) if result.agents is not None else None,
                 days=_columns(result.days),
+                channels=_columns(result.channels),
             )
             if trace:
                 record["trace"] = result.trace

@@ -23,7 +23,7 @@ RUNS = "runs"
 TRACE = "trace"
 LOG = "log.jsonl"
 #: The tables of runs, by name: each is written as CSV and Parquet.
-PER_RUN = ("runs", "types", "intervals", "groups", "agents", "days")
+PER_RUN = ("runs", "types", "intervals", "groups", "agents", "days", "channels")
 TABLES = (
     *(f"{name}.{ext}" for name in PER_RUN for ext in ("csv", "parquet")),
     "summary.csv",

@@ -58,10 +58,11 @@ class Results:
     ``runs``: one row per variant × replication (sorted so), with ``variant`` (label),
     ``replication``, ``seed``, the parameter columns, every metric (see
     :mod:`ccsim.model.registry`), ``status`` (``ok``/``failed``) and ``error``.
-    ``types``, ``intervals``, ``groups``, ``agents``, ``days``: RunResult.types,
-    .intervals, .groups, .agents and .days of every run that finished, with ``variant``
-    and ``replication`` first (``agents`` is empty when no run installed a policy or had
-    shifts; ``days`` when the results were saved by a ccsim without it). ``failed``: the runs
+    ``types``, ``intervals``, ``groups``, ``agents``, ``days``, ``channels``:
+    RunResult.types, .intervals, .groups, .agents, .days and .channels of every run that
+    finished, with ``variant`` and ``replication`` first (``agents`` is empty when no run
+    installed a policy or had shifts; ``days`` and ``channels`` when the results were
+    saved by a ccsim without them). ``failed``: the runs
     that raised. ``out``: the results directory, or None when nothing was written.
     """
 
@@ -74,6 +75,7 @@ class Results:
         groups: pd.DataFrame,
         agents: pd.DataFrame | None = None,
         days: pd.DataFrame | None = None,
+        channels: pd.DataFrame | None = None,
         *,
         out: Path | None = None,
     ):
@@ -86,6 +88,7 @@ class Results:
         self.groups = groups
         self.agents = agents if agents is not None else pd.DataFrame()
         self.days = days if days is not None else pd.DataFrame()
+        self.channels = channels if channels is not None else pd.DataFrame()
         self.out = out
 
     @property
@@ -131,8 +134,9 @@ class Results:
         the whole centre), per variant and contact type (``by="contact_type"``: ``all``
         first, then each type, followed by its segments' rows where it has segments), per
         variant and agent group (``by="group"``: occupancy without and with the drain, busy
-        and staffed hours), or per variant and day of the horizon (``by="day"``: the whole
-        centre's metrics of each day)."""
+        and staffed hours), per variant and channel (``by="channel"``: a row per channel
+        of the contact types, ``voice``, ``chat``, ``email``, ...), or per variant and day
+        of the horizon (``by="day"``: the whole centre's metrics of each day)."""
         parameters = {v["label"]: v["parameters"] for v in self.manifest["variants"]}
         if by is None:
             return summarize(self.runs, self.variants, parameters, self.parameters)
@@ -150,11 +154,16 @@ class Results:
             chat = CHAT_GROUP_METRICS if "concurrency_mean" in table else ()
             return summarize(table, self.variants, parameters, self.parameters,
                              by="agent_group", metrics=(*GROUP_METRICS, *chat))
+        if by == "channel":
+            return summarize(self._with_failed(self.channels) if not self.channels.empty
+                             else self.runs.iloc[:0].assign(channel=[]), self.variants,
+                             parameters, self.parameters, by="channel")
         if by == "day":
             return summarize(self._with_failed(self.days) if not self.days.empty
                              else self.runs.iloc[:0].assign(day=[]), self.variants,
                              parameters, self.parameters, by="day")
-        raise ValueError(f"by must be None, 'contact_type', 'group' or 'day' (got {by!r})")
+        raise ValueError("by must be None, 'contact_type', 'group', 'channel' or 'day' "
+                         f"(got {by!r})")
 
     def _with_failed(self, table: pd.DataFrame) -> pd.DataFrame:
         """``table`` (rows of finished runs) with a ``status`` column and the failed runs
@@ -211,7 +220,7 @@ class Results:
 def tables_from_records(
     manifest: dict[str, Any], records: dict[tuple[int, int], dict[str, Any]]
 ) -> tuple[pd.DataFrame, ...]:
-    """``runs``, ``types``, ``intervals``, ``groups`` and ``agents`` from the records,
+    """``runs`` and the other tables of :data:`PER_RUN` from the records,
     sorted by variant then replication."""
     import pandas as pd
 

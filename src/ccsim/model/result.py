@@ -22,8 +22,9 @@ class RunResult:
 
     ``summary`` maps each metric (see :mod:`ccsim.model.registry`) to its value over the
     measured window; ``types`` has the ``all`` row (the summary), then the same per contact
-    type. ``intervals`` has one row per measured interval and contact type plus an
-    ``all`` row per interval; ``groups`` one row per interval and agent group.
+    type; ``channels`` the same per channel. ``intervals`` has one row per measured
+    interval and contact type plus an ``all`` row per interval; ``groups`` one row per
+    interval and agent group.
     ``days`` has one row per day (by the clock) of the measured window, its metrics as
     the summary's. ``trace`` is a per-contact event log when the run was traced, else
     ``None``.
@@ -62,6 +63,14 @@ class RunResult:
     def types(self) -> pd.DataFrame:
         """The ``all`` row (the summary), then one row per contact type."""
         built: pd.DataFrame = self._tables.frame("types")
+        return built
+
+    @property
+    def channels(self) -> pd.DataFrame:
+        """One row per channel of the contact types (``voice``, ``chat``, ``email``, ...,
+        in the order they first appear): the metrics of its types together, as in
+        :attr:`types`."""
+        built: pd.DataFrame = self._tables.frame("channels")
         return built
 
     @property
@@ -108,7 +117,8 @@ class RunResult:
         return np.array([r[metric] for r in rows], dtype=float)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
-        """The rows of ``table`` (``"types"``, ``"groups"``, ``"intervals"`` or ``"days"``)
+        """The rows of ``table`` (``"types"``, ``"channels"``, ``"groups"``, ``"intervals"``
+        or ``"days"``)
         as dicts: labels and metrics as in that DataFrame, built without pandas, for code
         that reads many runs (a search, a comparison). A table already built as a
         DataFrame gives its records, with the clock's ``time`` (and ``day``) too."""
@@ -183,7 +193,8 @@ class _Tables:
         """The rows of table ``name``, from the run's statistics, or the table's records
         once built (the statistics may be gone)."""
         makers = {"intervals": lambda: self.interval_rows, "days": lambda: self.day_rows("all"),
-                  "types": self._type_rows, "groups": self._group_rows}
+                  "types": self._type_rows, "channels": self._channel_rows,
+                  "groups": self._group_rows}
         if name not in makers:
             raise KeyError(f"no table {name!r}; expected one of: {', '.join(makers)}")
         if name in self._built:
@@ -195,6 +206,11 @@ class _Tables:
         return self._kept("type_rows", lambda scenario, tally, _, __, columns, ___:
                           tables.type_rows(tally, tables.parts_of(scenario, tally.axes),
                                            columns))
+
+    def _channel_rows(self) -> list[tables.Row]:
+        return self._kept("channel_rows", lambda scenario, tally, _, __, columns, ___:
+                          tables.channel_rows(tally, tables.channels_of(scenario, tally.axes),
+                                              columns))
 
     def _group_rows(self) -> list[tables.Row]:
         return self._kept("group_rows", lambda scenario, tally, staff, groups, _, measures:
@@ -231,6 +247,9 @@ class _Tables:
     def _make_types(self) -> pd.DataFrame:
         return frame(self._type_rows())
 
+    def _make_channels(self) -> pd.DataFrame:
+        return frame(self._channel_rows())
+
     def _make_days(self) -> pd.DataFrame:
         return frame(self.day_rows("all"))
 
@@ -247,7 +266,7 @@ class _Tables:
         return frame(self._agents) if self._agents is not None else None
 
 
-_FRAMES = ("intervals", "groups", "types", "days", "trace", "agents")
+_FRAMES = ("intervals", "groups", "types", "channels", "days", "trace", "agents")
 
 
 def _part(scenario: Scenario, tally: Tally, contact_type: str, segment: str) -> tables.Part:

@@ -201,6 +201,55 @@ def type_rows(tally: Tally, parts: list[Part], columns: Columns = Columns()) -> 
     return rows
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A row label of the channels table: a channel (``voice``, ``chat``, ``email``, ...)
+    and its contact classes, as index slices: one where its contact types are listed
+    together in the scenario, else one per stretch of them."""
+
+    name: str
+    classes: tuple[slice, ...]
+
+
+def channels_of(scenario: Scenario, axes: Axes) -> list[Channel]:
+    """The channels of ``scenario``'s contact types, in the order they first appear."""
+    classes: dict[str, list[int]] = {}
+    for k, spec in enumerate(scenario.contact_types):
+        of = axes.classes_of(k)
+        classes.setdefault(spec.channel, []).extend(range(of.start, of.stop))
+    channels = []
+    for name, mine in classes.items():
+        stretches: list[slice] = []
+        for c in mine:
+            if stretches and stretches[-1].stop == c:
+                stretches[-1] = slice(stretches[-1].start, c + 1)
+            else:
+                stretches.append(slice(c, c + 1))
+        channels.append(Channel(name, tuple(stretches)))
+    return channels
+
+
+def channel_rows(tally: Tally, channels: list[Channel],
+                 columns: Columns = Columns()) -> list[Row]:
+    """One row per channel over the measured window: the metrics of its contact types
+    together, as a type's row has them. A policy's metrics of a part are asked of one
+    index slice: a channel whose types are not listed together has the core metrics
+    only (its policies' are NaN)."""
+    window = slice(tally.axes.warmup, None)
+    rows = []
+    for channel in channels:
+        if len(channel.classes) == 1:
+            part = (window, channel.classes[0])
+            values = metrics(contact_sums(tally, *part), columns, part)
+        else:
+            parts = [contact_sums(tally, window, c) for c in channel.classes]
+            sums = Sums(**{f: sum((getattr(p, f) for p in parts[1:]), getattr(parts[0], f))
+                           for f in Sums.__dataclass_fields__})
+            values = metrics(sums, columns)
+        rows.append({"channel": channel.name, **values})
+    return rows
+
+
 def day_rows(tally: Tally, days: list[int], columns: Columns = Columns(),
              part: Part = ALL) -> list[Row]:
     """One row per day of the measured window (``days[i]``: the day of interval ``i``,

@@ -49,7 +49,8 @@ def distinct(results: Results) -> Results:
 
     return _Results(manifest, relabel(results.runs), relabel(results.types),
                     relabel(results.intervals), relabel(results.groups),
-                    relabel(results.agents), relabel(results.days), out=results.out)
+                    relabel(results.agents), relabel(results.days),
+                    relabel(results.channels), out=results.out)
 
 
 def identical_note(results: Results) -> list[str]:

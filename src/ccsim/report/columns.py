@@ -9,6 +9,7 @@ keeps no list of metrics of its own beyond which ones the compact tables show.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -97,9 +98,20 @@ def deferred_note(scenarios: Iterable[Scenario]) -> str | None:
         return None
     return ("The whole centre's waits and service level mix channels: an e-mail's (web "
             "form's, fax's) wait is its response time, from arrival to the end of its "
-            "handling, hours rather than seconds. Read each contact type's row, and "
+            "handling, hours rather than seconds. Read each contact type's (or channel's) "
+            "row, and "
             f"'{metric('responded_within').label}' and '{metric('backlog').label}' for "
             "deferrable work.")
+
+
+def shared_channels(scenarios: Iterable[Scenario]) -> bool:
+    """Whether some of ``scenarios`` have several channels, one of them taken by more
+    than one contact type: then a row per channel says more than the types' rows."""
+    for s in scenarios:
+        counts = Counter(c.channel for c in s.contact_types)
+        if len(counts) > 1 and max(counts.values()) > 1:
+            return True
+    return False
 
 
 def sl_note(scenarios: Iterable[Scenario]) -> str | None:

@@ -29,6 +29,7 @@ from ccsim.report.columns import (
     TYPE_METRICS,
     cell,
     deferred_note,
+    shared_channels,
     sl_label,
     sl_note,
 )
@@ -45,6 +46,7 @@ from ccsim.report.html import (
 from ccsim.report.targets import (
     Miss,
     Target,
+    channel_label,
     missed_intervals,
     part_label,
     targets,
@@ -124,6 +126,7 @@ def report_html(results: Results) -> str:
         *_targets_section(results, by_type, scenarios),
         "<h2 id=details-section>Per contact type and per team</h2>",
         currency(_type_table(by_type, scenarios)),
+        *_channel_table(results, scenarios),
         currency(_group_table(results.summary(by="group"), scenarios)),
         "<h2 id=scenario-section>The scenario</h2>",
         *scenario_section(results, base),
@@ -287,6 +290,23 @@ def _type_table(by_type: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> str
               *[_label(n, first) for n in PAGE_TYPE_METRICS]]
     return html_table("by-contact-type", "Per contact type (all: the whole centre)", header,
                       rows, names=1 + multi)
+
+
+def _channel_table(results: Results, scenarios: Mapping[str, Scenario]) -> list[str]:
+    """Where a channel has several contact types: their metrics together, per channel."""
+    if not shared_channels(scenarios.values()):
+        return []
+    by_channel = results.summary(by="channel")
+    multi = len(scenarios) > 1
+    first = next(iter(scenarios.values()))
+    rows = [[*([escape(str(r["variant"]))] if multi else []),
+             escape(channel_label(str(r["channel"]), scenarios[r["variant"]])),
+             *[judged(r, n, {}) for n in PAGE_TYPE_METRICS]]
+            for _, r in by_channel.iterrows()]
+    header = [*(["variant"] if multi else []), "channel",
+              *[_label(n, first) for n in PAGE_TYPE_METRICS]]
+    return [html_table("by-channel", "Per channel (its contact types together)", header,
+                       rows, names=1 + multi)]
 
 
 def _group_table(by_group: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> str:

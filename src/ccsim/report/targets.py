@@ -110,7 +110,21 @@ def part_label(row: Mapping[str, Any] | pd.Series, scenario: Scenario | None = N
     names = [s.name for s in spec.segments or ()]
     own = spec.answer_within_of(default)
     thresholds = set(own) if segment == "all" else {own[names.index(segment)]}
-    if thresholds == {default}:
+    return _with_thresholds(label, thresholds, default)
+
+
+def channel_label(channel: str, scenario: Scenario | None = None) -> str:
+    """A channels table row's label: ``chat``; with ``scenario``, its types' service-level
+    thresholds after it where they are not the scenario's (``chat (60 s)``)."""
+    if scenario is None:
+        return channel
+    default = scenario.service_level.answer_within
+    return _with_thresholds(channel, {t for c in scenario.contact_types if c.channel == channel
+                                      for t in c.answer_within_of(default)}, default)
+
+
+def _with_thresholds(label: str, thresholds: set[float], default: float) -> str:
+    if thresholds <= {default}:
         return label
     # Seconds as the headline's threshold reads ("20 s"); a response target of hours as
     # hours ("8 h"), not 28800 s.

@@ -20,6 +20,7 @@ from ccsim.report.columns import (
     deferred_note,
     definition,
     in_order,
+    shared_channels,
     sl_label,
     sl_note,
     sweep_metrics,
@@ -29,6 +30,7 @@ from ccsim.report.coverage import coverage
 from ccsim.report.daily import daily_text
 from ccsim.report.targets import (
     Target,
+    channel_label,
     cheapest,
     choices,
     missed_intervals,
@@ -212,6 +214,8 @@ def _results_text(results: Results, title: str, key_metrics: tuple[str, ...]) ->
         out += _one_variant_details(by_type, by_group, scenario, per_type)
     else:
         out += _sweep_details(by_type, by_group, scenario, per_type)
+    if shared_channels(scenarios.values()):
+        out += _channel_details(results, scenario, per_type)
     out += _days_text(results, scenario)
     out += daily_text(results, scenarios, WIDTH)
     if scenario is not None and targets(scenario) and not results.intervals.empty:
@@ -304,6 +308,28 @@ def _sweep_details(
         teams = list(dict.fromkeys(by_group["agent_group"]))
         out += ["", "  occupancy of staffed hours by agent group"]
         out += grid(["variant", *teams], _pivot(by_group, "agent_group", teams, _occupancy))
+    return out
+
+
+def _channel_details(results: Results, scenario: Scenario | None,
+                     per_type: tuple[str, ...]) -> list[str]:
+    """The metrics of each channel's contact types together: for one variant a row per
+    channel, for a sweep a variant × channel table of each key metric."""
+    by_channel = results.summary(by="channel")
+    names = [m for m in per_type if m in by_channel and by_channel[m].notna().any()]
+    if len(results.variants) == 1:
+        header = ["channel", *[_short_label(m, scenario) for m in names]]
+        rows = [[channel_label(str(r["channel"]), scenario),
+                 *[_marked(r, m, {}) for m in names]] for _, r in by_channel.iterrows()]
+        return ["", *grid(header, rows)]
+    by_channel["label"] = [channel_label(str(c), scenario) for c in by_channel["channel"]]
+    channels = list(dict.fromkeys(by_channel["label"]))
+    out: list[str] = []
+    for name in names[1:]:
+        label = sl_label(scenario) if name == "service_level" else metric(name).label
+        out += ["", f"  {label} by channel"]
+        out += grid(["variant", *channels], _pivot(by_channel, "label", channels,
+                                                   partial(_marked, name=name, goals={})))
     return out
 
 
