@@ -4,6 +4,7 @@
 random multi-skill scenarios (lines, wrap-up, patience, changing staff; with
 ``--callbacks``, ``window`` callback offers too; with ``--policies``, first-contact
 resolution and repeats, recalls, follow-ups, outbound campaigns with quotas and pressure;
+with ``--customers``, priority segments, redials, waiting rooms, messages and balking;
 with ``--examples``, instead every scenario of ``experiments/`` and the small benchmark
 day) with this tree's ccsim and with the one under ``OTHER_SRC`` (its ``src`` directory,
 e.g. a ``git worktree`` of the previous commit) and compares every summary value and
@@ -122,6 +123,34 @@ def random_policies(rng: np.random.Generator, scenario: dict) -> None:
                     spec.setdefault("repeat_delay", {"dist": "exponential", "mean": 600.0})
 
 
+def random_customers(rng: np.random.Generator, scenario: dict) -> None:
+    """Give ``scenario``'s contact types random priority segments, redials, waiting rooms,
+    a wait cut to a message, balking and agents selected at random."""
+    for spec in scenario["contact_types"]:
+        if rng.random() < 0.5:
+            n = int(rng.integers(2, 4))
+            shares = rng.dirichlet(np.ones(n))
+            spec["segments"] = [
+                {"name": f"s{j}", "share": float(shares[j]), "priority": int(rng.integers(1, 3)),
+                 **({"handle_scale": float(rng.uniform(0.7, 1.3))} if rng.random() < 0.4
+                    else {})} for j in range(n)]
+        if rng.random() < 0.5 and "patience" in spec:
+            spec["redial"] = {"share": float(rng.uniform(0.2, 1)),
+                              "delay": {"dist": "exponential",
+                                        "mean": float(rng.uniform(10, 900))},
+                              "max_attempts": int(rng.integers(2, 5)),
+                              "after": ["abandoned", "blocked"][:int(rng.integers(1, 3))],
+                              "redraw": bool(rng.random() < 0.7)}
+        if rng.random() < 0.3:
+            spec["max_waiting"] = int(rng.integers(1, 15))
+        if rng.random() < 0.2:
+            spec["max_wait"] = {"after": float(rng.uniform(30, 300)), "outcome": "message"}
+        if rng.random() < 0.2 and "patience" in spec:
+            spec["patience"]["balk"] = float(rng.uniform(0, 0.2))
+        if rng.random() < 0.3:
+            spec["agent_selection"] = "random"
+
+
 def _scenarios(job: dict) -> list:
     """The job's scenarios: given as data, then every variant of each example file."""
     from ccsim import Scenario, load_experiment, load_scenario
@@ -200,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policies", action="store_true",
                         help="give scenarios random resolution, recalls, follow-ups and "
                         "outbound campaigns with quotas")
+    parser.add_argument("--customers", action="store_true",
+                        help="give scenarios random segments, redials, waiting rooms, "
+                        "messages and balking")
     parser.add_argument("--examples", action="store_true",
                         help="instead, every scenario of experiments/ (each variant of an "
                         "experiment) and the small benchmark day, with seed --seed")
@@ -216,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         policies = np.random.default_rng([args.seed, 2])
         for scenario in scenarios:
             random_policies(policies, scenario)
+    if args.customers:
+        customers = np.random.default_rng([args.seed, 3])
+        for scenario in scenarios:
+            random_customers(customers, scenario)
     seeds = [int(s) for s in rng.integers(0, 2**31, len(scenarios))]
     job: dict = {"scenarios": scenarios, "seeds": seeds}
     if args.examples:

@@ -41,9 +41,9 @@ class ClassTally(Tally):
         ends(end)
 
 
-class SplitTally(Tally):
+class SplitTally(ClassTally):
     """A :class:`Tally` that counts each attempt kind of its axes apart, and each segment
-    of a type: it records the attempt kind (and, with segments, the segment) of every
+    of a type: it records the attempt kind (and, with segments, the class) of every
     contact. An answered contact of another kind is busy time like any other (occupancy is
     the agents'), spread with the agents' tasks."""
 
@@ -51,32 +51,24 @@ class SplitTally(Tally):
                  expected: np.ndarray | None = None):
         super().__init__(axes, answer_within=answer_within, expected=expected)
         self._attempts: tuple[list[int], list[int]] = ([], [])  # answered, other
-        self._segments: tuple[list[int], list[int]] | None = (
-            ([], []) if axes.segmented else None)
 
     def record(self, contact: Contact, outcome: int, wait: float) -> None:
         super().record(contact, outcome, wait)
         self._attempts[1].append(contact.attempt)
-        if self._segments is not None:
-            self._segments[1].append(contact.segment)
 
     def answered(self, contact: Contact, group: int, start: float, end: float,
                  agent: int = -1) -> None:
-        super().answered(contact, group, start, end)
-        self._attempts[0].append(contact.attempt)
-        if self._segments is not None:
-            self._segments[0].append(contact.segment)
-        if contact.attempt != FIRST:
+        # Written out: once per contact answered.
+        arrival, kind, groups, starts, ends = self._append_answered
+        arrival(contact.arrival)
+        kind(self._offsets[contact.kind] + contact.segment)
+        groups(group)
+        starts(start)
+        ends(end)
+        attempt = contact.attempt
+        self._attempts[0].append(attempt)
+        if attempt != FIRST:
             self.task(group, start, end)
-
-    def _classes(self, kind: np.ndarray) -> np.ndarray:
-        if self._segments is None:
-            return kind
-        answered, other = self._segments
-        segment = np.array(answered + other, dtype=np.intp)
-        answered.clear()
-        other.clear()
-        return np.asarray(self.axes.offsets, dtype=np.intp)[kind] + segment
 
     def _take_attempts(self) -> np.ndarray | None:
         answered, other = self._attempts
