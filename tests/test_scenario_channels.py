@@ -72,6 +72,39 @@ def test_bad_chat_keys_name_the_key_path(change, expected):
     assert re.search(expected, str(caught.value)), str(caught.value)
 
 
+def _blended(d: dict, **keys) -> None:
+    d["agent_groups"][0].update(**{"skills": ["calls", "chat"], "mix": True, **keys})
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: d["agent_groups"][0].update(mix=True),
+     r"^agent_groups\[digital\]\.mix: set, but the group takes no call \(a live type not "
+     r"chat\): mix lets an agent holding chats take a call$"),
+    (lambda d: d["agent_groups"][1].update(mix=True),
+     r"^agent_groups\[phones\]\.mix: set, but the group takes no chat type"),
+    (lambda d: _blended(d, mix="yes"), r"agent_groups\[digital\]\.mix: "),
+    (lambda d: _blended(d, take="longest_waiting"),
+     r"^agent_groups\[digital\]\.mix: not available with take = 'longest_waiting' yet"),
+    (lambda d: _blended(d, staff=None, shifts=[{"name": "day", "start": "00:00",
+                                                "length": "2h", "agents": 2}]),
+     r"^agent_groups\[digital\]\.mix: not available with shifts yet"),
+    (lambda d: (_blended(d), d.update(callbacks={"queue_at_least": 10, "accept": 0.5,
+                                                  "promise": "1h", "schedule": "when_idle"}),
+                d["contact_types"][0].update(callbacks=False)),
+     r"^agent_groups\[digital\]\.mix: not available with callbacks yet"),
+])
+def test_bad_mix_names_the_key_path(change, expected):
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_dict(_with(change))
+    assert re.search(expected, str(caught.value)), str(caught.value)
+
+
+def test_a_blended_group_with_mix_says_so():
+    scenario = Scenario.from_dict(_with(_blended))
+    assert "takes a call while it holds some, which wait meanwhile" in (
+        scenario.agent_groups[0].describe())
+
+
 def _email(d: dict, **keys) -> None:
     d["contact_types"][1].update(channel="email", **keys)
 

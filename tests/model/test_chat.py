@@ -20,11 +20,13 @@ chance too often; 99.9 % still fails on a model error of a few standard errors).
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
 from agreement import agrees
 from chat_chain import chat_metrics
+from mix_chain import mix_metrics
 
 from ccsim import Scenario, simulate
 from ccsim.analytic import erlang_a_metrics, erlang_c_metrics
@@ -202,3 +204,66 @@ def test_the_host_counts_each_busy_chat_agent_once():
     centre.run()
     assert all(busy <= 3 for busy, _ in seen)
     assert any(entries > busy for busy, entries in seen)
+
+
+def _mixed_day(hours: int, warmup: int, **group) -> Scenario:
+    """Calls and chat taken by one blended group of 4 agents of 2 seats, with ``mix``."""
+    return Scenario(
+        period=HOUR, horizon=(hours + warmup) * HOUR, warmup=warmup * HOUR,
+        service_level={"answer_within": SL},
+        contact_types=[
+            {"name": "calls", "arrivals": {"per_hour": 30},
+             "handle_time": {"dist": "exponential", "mean": 240},
+             "patience": {"dist": "exponential", "mean": 180}},
+            {"name": "chat", "channel": "chat", "arrivals": {"per_hour": 30},
+             "handle_time": {"dist": "exponential", "mean": 480}, "slowdown": [1.0, 1.3],
+             "patience": {"dist": "exponential", "mean": 240}}],
+        agent_groups=[{"name": "blended", "skills": ["calls", "chat"], "staff": 4,
+                       "max_chats": 2, "mix": True, **group}])
+
+
+def test_with_mix_a_blended_group_agrees_with_its_exact_chain():
+    """An agent holding chats takes a call no idle agent takes, its chats set aside
+    meanwhile (:mod:`mix_chain`)."""
+    result = [simulate(_mixed_day(40, 4), seed) for seed in range(30)]
+    exact = mix_metrics(4, 2, 30 / HOUR, 30 / HOUR, 240, 480, slowdown=[1.0, 1.3],
+                        patience_calls=180, patience_chats=240, Q=30)
+    assert exact.boundary < 1e-12
+    rows = [r.types.set_index("contact_type") for r in result]
+    for metric, kind, value in (("p_wait", "calls", exact.p_wait_calls),
+                                ("p_wait", "chat", exact.p_wait_chats),
+                                ("abandon_rate", "calls", exact.abandon_calls),
+                                ("abandon_rate", "chat", exact.abandon_chats)):
+        agrees([r.loc[kind, metric] for r in rows], value, f"{kind} {metric}")
+    for metric, value in (("occupancy", exact.occupancy),
+                          ("seat_utilisation", exact.seat_utilisation),
+                          ("concurrency_mean", exact.concurrency_mean)):
+        agrees([r.summary[metric] for r in result], value, metric)
+    # Without mix, calls wait for an agent with no chat: far more of them wait.
+    plain = [simulate(_mixed_day(40, 4, mix=False), seed).types.set_index("contact_type")
+             for seed in range(4)]
+    assert np.mean([r.loc["calls", "p_wait"] for r in plain]) > 2 * exact.p_wait_calls
+
+
+def test_with_mix_an_agent_sets_its_chats_aside_for_a_call():
+    """A trace: an agent's calls never overlap; no chat of an agent ends while it is on a
+    call; every chat answered ends once; chats wait only while no agent can take one."""
+    result = simulate(_mixed_day(6, 0), 5, trace=True)
+    trace = result.trace
+    spans = trace[trace.event.isin(["answered", "finished"])].pivot_table(
+        index=["contact_type", "contact"], columns="event", values=["time", "agent"],
+        aggfunc="first")
+    assert len(spans) == result.summary["answered"]
+    took_call_holding_chats = 0
+    for agent in range(4):
+        mine = spans[spans[("agent", "answered")] == agent]
+        calls, chats = (mine.loc[t] for t in ("calls", "chat"))
+        call_spans = sorted(zip(calls[("time", "answered")], calls[("time", "finished")],
+                                strict=True))
+        assert all(a[1] <= b[0] for a, b in pairwise(call_spans))
+        chat_starts = chats[("time", "answered")].to_numpy()
+        chat_ends = chats[("time", "finished")].to_numpy()
+        for start, end in call_spans:
+            assert not ((chat_ends > start) & (chat_ends < end)).any()
+            took_call_holding_chats += bool(((chat_starts < start) & (chat_ends > end)).any())
+    assert took_call_holding_chats > 20

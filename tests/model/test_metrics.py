@@ -63,7 +63,11 @@ def _tally(intervals=2, warmup=0):
 
 
 class _Contact:
+    """What the tally reads of a contact (a real one's class attributes: first attempt,
+    no segment)."""
+
     attempt = FIRST
+    segment = 0
 
     def __init__(self, arrival):
         self.kind, self.arrival = 0, arrival

@@ -349,6 +349,8 @@ class Centre(Host, Duty, Chats):
     def _route_channels(self, contact: Contact, now: float) -> None:
         if self._is_chat[contact.kind]:
             self._route_chat(contact, now)
+        elif self._mixed[contact.kind]:
+            self._offer_mixed(contact, now)
         else:
             self._offer_plain(contact, now)
 

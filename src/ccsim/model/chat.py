@@ -20,7 +20,13 @@ exact, and lazy like the ends of calls (:mod:`ccsim.model.centre`):
   call has. When a chat ends while chats wait, its seat takes the head of the line. An
   agent whose last chat ends is free like any agent: it takes what its router finds, a
   chat or a call.
-* An agent holding chats takes no call: it is busy for everything but chat.
+* An agent holding chats takes no call: it is busy for everything but chat — unless its
+  group has ``mix``. Then a call no idle agent takes goes to the agent of such groups
+  holding the fewest chats (among equals, the one holding that many longest), which sets
+  its chats aside: its work clock stops (its entry in the heap is left to be skipped) and
+  it takes no new chat. When the call ends, the clock runs again and the agent takes what
+  waits in its skill order: another call, or chats for its free seats. The call is the
+  agent's busy time, its chats' before and after it (``busy_from``).
 * Off duty: an agent owed to a change off duty (a named agent's break or the end of its
   duty) takes no new chat and goes when its last one ends. A head count's drop that no
   idle agent could take is owed by the agents of the group holding the fewest chats (as
@@ -62,8 +68,8 @@ class Seats:
     speed 1): it runs at ``1 / pace[j - 1]`` while the agent holds ``j`` chats, the same
     for all of them, so the chat with the least finish ends first whatever the pace."""
 
-    __slots__ = ("at", "clock", "contacts", "finish", "next", "order", "pace", "since",
-                 "stale", "start", "starts")
+    __slots__ = ("at", "busy_from", "clock", "contacts", "finish", "next", "order", "pace",
+                 "paused", "since", "stale", "start", "starts")
 
     def __init__(self, pace: Sequence[float]) -> None:
         self.pace = pace  #: the slowdown of the group's chat types, one factor per chat held
@@ -72,7 +78,11 @@ class Seats:
         self.starts: list[float] = []
         self.clock = 0.0  #: the work clock at ``since``
         self.since = 0.0
-        self.start = 0.0  #: when the agent last began to hold a chat (its busy span)
+        self.start = 0.0  #: when the agent last began to hold a chat
+        #: since when it is busy with its chats (a call it takes meanwhile is busy time of
+        #: its own), and whether they are set aside for a call (``mix``)
+        self.busy_from = 0.0
+        self.paused = False
         self.at = 0.0  #: when the agent came to hold as many chats as it holds now
         #: the order of its entry in its group's heap of end times (-1: none), and the
         #: chat that ends then
@@ -113,6 +123,7 @@ class Chats:
         _able: list[list[Group]]
         _order: Iterator[int]
         _wait: Callable[[Contact, float], None]
+        _serve_voice: Callable[[Agent, Contact, float], None]
         _work_lines: list[list]
         _wake: Callable[[Group], None]
 
@@ -137,6 +148,14 @@ class Chats:
         #: as ordered sets: the first has held that many longest)
         self._holding: list[list[dict[Agent, None]]] = [
             [{} for _ in range(g.max_chats)] for g in self.groups]
+        #: mixable[g]: for a group with ``mix``, its agents holding chats, on no call (a
+        #: dict as an ordered set); None without
+        self._mixable: list[dict[Agent, None] | None] = [
+            {} if specs[g.index].mix else None for g in self.groups]
+        #: mixed[k]: the groups with ``mix`` that take calls of type k
+        self._mixed = [[g for g in self._able[k] if self._mixable[g.index] is not None]
+                       if not (self._is_chat[k] or c.deferrable) else []
+                       for k, c in enumerate(types)]
         #: draining[g]: agents of group g taking no new chat, to go for a head count's drop
         self._draining: list[set[Agent]] = [set() for _ in self.groups]
         # Seat spans (group, answer, end) of finished chats, folded in after the run.
@@ -180,9 +199,91 @@ class Chats:
 
     def _serve_chat(self, agent: Agent, contact: Contact, now: float) -> None:
         """The free ``agent`` (holding no chat) takes ``contact``, a chat from its queue,
-        then fills its other seats from the line."""
+        then fills its other seats from the line (and with ``mix``, takes a call that
+        waits)."""
         self._add_chat(agent, contact, now)
         self._refill(agent, now)
+        if self._mixable[agent.group.index] is not None:
+            self._take_call(agent, now)
+
+    # --- calls taken while holding chats (mix) ---
+
+    def _offer_mixed(self, contact: Contact, now: float) -> None:
+        """An arriving call (its groups settled) that groups with ``mix`` take: to an idle
+        agent, else to the agent of those groups holding the fewest chats (among equals,
+        the one holding that many longest), who sets them aside for it, else it waits."""
+        agent = self.router.select_agent(contact, now)
+        if agent is None:
+            best, least = None, (math.inf, math.inf)
+            for group in self._mixed[contact.kind]:
+                for holder in self._mixable[group.index] or ():
+                    seats = holder.seats
+                    assert seats is not None
+                    if (len(seats.contacts), seats.at) < least and self._may_take(holder):
+                        best, least = holder, (len(seats.contacts), seats.at)
+            if best is None:
+                self._wait(contact, now)
+                return
+            self._call_aside(best, contact, now)
+            return
+        self._serve_voice(agent, contact, now)
+
+    def _take_call(self, agent: Agent, now: float) -> None:
+        """``agent`` of a group with ``mix``, holding chats, on no call: the first call
+        waiting in its skill order, if any (it sets its chats aside for it)."""
+        if not self._may_take(agent):
+            return
+        for k in agent.group.skills:
+            if agent.group in self._mixed[k]:
+                contact = self.queues[k].pop(now)
+                if contact is not None:
+                    self._call_aside(agent, contact, now)
+                    return
+
+    def _call_aside(self, agent: Agent, contact: Contact, now: float) -> None:
+        """``agent`` sets its chats aside at ``now`` (their work stops) and answers the
+        call ``contact``."""
+        seats = agent.seats
+        assert seats is not None
+        seats.advance(now)
+        self._unlist(agent)
+        seats.paused = True
+        self._busy_until(agent, now)
+        self._serve_voice(agent, contact, now)
+        if any(self._work_lines[agent.group.index]):  # work waits: its end may be first
+            self._wake(agent.group)
+
+    def _resume(self, agent: Agent, now: float) -> None:
+        """``agent``'s call ended at ``now``: its chats go on, and it takes work waiting
+        in its skill order — chats for its free seats, or a call."""
+        seats = agent.seats
+        assert seats is not None
+        seats.paused = False
+        seats.since = seats.busy_from = now
+        self._list(agent, now)
+        if not self._may_take(agent):
+            return
+        group = agent.group
+        for k in group.skills:
+            if self._is_chat[k]:
+                while len(seats.contacts) < group.max_chats:
+                    contact = self.queues[k].pop(now)
+                    if contact is None:
+                        break
+                    self._add_chat(agent, contact, now)
+            elif group in self._mixed[k]:
+                contact = self.queues[k].pop(now)
+                if contact is not None:
+                    self._call_aside(agent, contact, now)
+                    return
+
+    def _busy_until(self, agent: Agent, now: float) -> None:
+        """``agent`` was busy with its chats from ``busy_from`` to ``now``."""
+        seats = agent.seats
+        assert seats is not None
+        agent.busy_time += now - seats.busy_from
+        self.tally.task(agent.group.index, seats.busy_from, now)
+        seats.busy_from = now
 
     def _add_chat(self, agent: Agent, contact: Contact, now: float) -> None:
         """``agent`` answers the chat ``contact`` at ``now``."""
@@ -194,7 +295,7 @@ class Chats:
             seats.advance(now)
             self._unlist(agent)
         else:
-            seats.since = seats.start = now
+            seats.since = seats.start = seats.busy_from = now
         seats.contacts.append(contact)
         seats.finish.append(seats.clock + contact.handle + contact.wrap_up)
         seats.starts.append(now)
@@ -250,6 +351,9 @@ class Chats:
         seats = agent.seats
         assert seats is not None
         if order != seats.order:  # the end of other work (a call, a break)
+            if seats.paused:  # the call it set its chats aside for (mix)
+                self._resume(agent, end)
+                return True
             return False
         group = agent.group
         i = seats.next
@@ -268,10 +372,11 @@ class Chats:
             self._refill(agent, end)
             if seats.order < 0:  # (refill lists it anew if it took a chat)
                 self._list(agent, end)
+            if self._mixable[group.index] is not None:  # (a drain over: calls may wait)
+                self._take_call(agent, end)
             return True
         agent.until = end
-        agent.busy_time += end - seats.start
-        self.tally.task(group.index, seats.start, end)
+        self._busy_until(agent, end)
         groups, starts, ends = self._held_spans
         groups.append(group.index)
         starts.append(seats.start)
@@ -295,6 +400,9 @@ class Chats:
         j = len(seats.contacts)
         if j < group.max_chats:
             self._holding[group.index][j][agent] = None
+        mixable = self._mixable[group.index]
+        if mixable is not None:
+            mixable[agent] = None
 
     def _unlist(self, agent: Agent) -> None:
         """Take ``agent`` (holding chats, listed) out of the agents holding as many, and
@@ -308,9 +416,12 @@ class Chats:
         self._unbucket(agent, len(seats.contacts))
 
     def _unbucket(self, agent: Agent, j: int) -> None:
-        """``agent`` no longer holds ``j`` chats."""
+        """``agent`` no longer holds ``j`` chats (nor, for now, takes a call)."""
         if j < agent.group.max_chats:
             self._holding[agent.group.index][j].pop(agent, None)
+        mixable = self._mixable[agent.group.index]
+        if mixable is not None:
+            mixable.pop(agent, None)
 
     # --- statistics ---
 

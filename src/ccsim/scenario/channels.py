@@ -82,6 +82,25 @@ def _deferrable(s: Scenario, c: ContactType, where: str) -> None:
                                 "without 'after'", f"agent_groups[{g.name}].skills")
 
 
+def _mix(s: Scenario, g: AgentGroup, chats: list[str], where: str) -> None:
+    """``mix`` on a group that takes chat and calls, with none of what it does not do."""
+    types = {c.name: c for c in s.contact_types}
+    calls = [types[k] for k in g.skills if k not in chats and not types[k].deferrable]
+    if not chats or not calls:
+        raise ScenarioError("set, but the group takes " + ("no chat type" if not chats else
+                                                           "no call (a live type not chat)")
+                            + ": mix lets an agent holding chats take a call", f"{where}.mix")
+    without = [what for what, given in (
+        ("shifts", g.shifts is not None), (f"take = {g.take!r}", g.take != "skill_order"),
+        ("outbound calls", bool(g.outbound)),
+        ("a delayed skill", any(g.delay(k) for k in g.skills)),
+        ("callbacks", any(s.callbacks_for(c) for c in calls))) if given]
+    if without:
+        raise ScenarioError(f"not available with {without[0]} yet (mix takes calls in skill "
+                            "order, for agents on head counts); remove it or set mix = false",
+                            f"{where}.mix")
+
+
 def channels(s: Scenario) -> None:
     """``slowdown`` only on a chat type, one factor per seat of its largest group;
     ``max_chats`` only on a group that takes chat; a chat type with none of the voice
@@ -150,6 +169,8 @@ def channels(s: Scenario) -> None:
                 raise ScenarioError(f"scales the chat type {k!r}, which the chat model does "
                                     "not do yet (its speed is the type's slowdown)",
                                     f"{where}.handle_scale.{k}")
+        if g.mix:
+            _mix(s, g, takes, where)
         if takes and (g.quota is not None or g.pressure is not None):
             key = "quota" if g.quota is not None else "pressure"
             raise ScenarioError(f"set on a group that takes chat ({', '.join(takes)}), "

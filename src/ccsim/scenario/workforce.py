@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StrictBool, field_validator, model_validator
 
 from ccsim.scenario.fields import (
     MAX_STAFF,
@@ -54,6 +54,7 @@ class AgentGroup(Strict):
     handle_scale: dict[str, PositiveFloat] | None = None
     delays: dict[str, PositiveDuration] | None = None
     max_chats: Count | None = None
+    mix: StrictBool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -145,8 +146,9 @@ class AgentGroup(Strict):
                  for k in self.skills]
         parts = [f"takes {' → '.join(shown)}{order}"]
         if self.max_chats is not None:
-            parts.append(f"holds up to {self.max_chats} chats at once (and no call while it "
-                         "holds one)")
+            parts.append(f"holds up to {self.max_chats} chats at once " + (
+                "(and takes a call while it holds some, which wait meanwhile)" if self.mix
+                else "(and no call while it holds one)"))
         if self.handle_scale:
             parts.append("talk time " + ", ".join(f"× {f:g} on {name}" for name, f
                                                   in self.handle_scale.items()))
