@@ -1,4 +1,5 @@
-"""Booleans are not numbers: `per_hour = true` is refused, in every numeric key of the schema.
+"""Booleans are not numbers: `per_hour = true` is refused, in every numeric key of the schema;
+and switches are booleans: `paid = "no"` or `mix = 1` is refused too.
 
 Pydantic's lax mode reads ``true`` as 1; TOML gives a planner booleans easily (``staff =
 true`` for "yes, staffed"), so every number and duration of the schema refuses them.
@@ -88,3 +89,30 @@ def test_a_boolean_is_refused_with_the_key_named(single_queue_file, edit, where)
         Scenario.from_dict(data, source="day.toml")
     assert str(error.value).startswith(f"day.toml: {where}: ")
     assert "true" in str(error.value).lower() or "false" in str(error.value).lower()
+
+
+def switch_fields() -> list[tuple[str, Any]]:
+    models: set[type] = set()
+    _models(Scenario, models)
+    return [(f"{model.__name__}.{name}",
+             Annotated[field.annotation, *field.metadata] if field.metadata
+             else field.annotation)
+            for model in sorted(models, key=lambda m: m.__name__)
+            for name, field in model.model_fields.items()
+            if bool in (field.annotation, *typing.get_args(field.annotation))]
+
+
+SWITCHES = switch_fields()
+
+
+def test_the_schema_has_the_switches_this_test_walks():
+    assert {n for n, _ in SWITCHES} >= {"AgentGroup.mix", "Break.paid", "Redial.redraw",
+                                         "TemplateBreak.paid"}
+
+
+@pytest.mark.parametrize("value", [1, 0, "yes", "off"])
+@pytest.mark.parametrize(("name", "annotation"), SWITCHES, ids=[n for n, _ in SWITCHES])
+def test_every_switch_takes_true_or_false_only(name, annotation, value):
+    """``paid = "no"`` or ``mix = 1`` is a mistake to name, not a switch to guess."""
+    with pytest.raises(ValidationError):
+        TypeAdapter(annotation).validate_python(value)

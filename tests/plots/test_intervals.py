@@ -65,3 +65,21 @@ def test_the_interval_chart_names_the_variants_it_leaves_out(three_way: Results)
     assert "generalists team staff = 4" in left
     chosen = plot_intervals(three_way, variants=three_way.variants[:2])
     assert chosen.legends[0].get_title().get_text() == ""  # the caller chose: nothing to say
+
+
+def test_types_of_thresholds_of_their_own_say_them_over_their_columns(write_experiment):
+    """The tech type answered within 1 min, billing within the scenario's 20 s: the
+    service level's axis names no threshold, each type's column its own."""
+    results = run_experiment(load_experiment(write_experiment(
+        'scenario = "tiny.toml"\nreplications = 2\n[[variants]]\nlabel = "own"\n'
+        '"contact_types.tech.answer_within" = "1min"\n')), workers=1)
+    figure = plot_intervals(results, variants=["own"])
+    assert [ax.get_title() for ax in figure.axes[:3]] == [
+        "all contact types", "billing (within 20s)", "tech (within 1min)"]
+    assert figure.axes[0].get_ylabel() == "service level (%)"
+    # Both variants (the base file's too): a column says every threshold of its type.
+    both = plot_intervals(results)
+    assert both.axes[2].get_title() == "tech (within 20s, 1min)"
+    same = plot_intervals(results, variants=["tiny"])
+    assert [ax.get_title() for ax in same.axes[:3]] == ["all contact types", "billing", "tech"]
+    assert same.axes[0].get_ylabel() == "service level within 20s (%)"

@@ -40,14 +40,23 @@ def new_figure(width: float, height: float) -> Figure:
 def metric_label(metric: str, scenarios: Sequence[Scenario] = (), unit: str | None = None
                  ) -> str:
     """An axis label: the metric's label, for a service level its threshold when all
-    ``scenarios`` share one, and its display unit (``unit``, if given, instead)."""
+    ``scenarios`` and their contact types share one, and its display unit (``unit``, if
+    given, instead)."""
     m = registry.metric(metric)
     label = m.label
-    within = {s.service_level.answer_within for s in scenarios}
+    within = thresholds(scenarios)
     if (metric == "service_level" or metric.startswith("sl_")) and len(within) == 1:
         label += f" within {format_duration(within.pop())}"
     unit = unit or m.unit
     return f"{label} ({unit})" if unit else label
+
+
+def thresholds(scenarios: Sequence[Scenario], contact_type: str | None = None) -> set[float]:
+    """The service-level thresholds (seconds) of ``scenarios``: of their contact types
+    and segments, or of ``contact_type``'s alone."""
+    return {t for s in scenarios for c in s.contact_types
+            if contact_type is None or c.name == contact_type
+            for t in c.answer_within_of(s.service_level.answer_within)}
 
 
 def time_unit(metric: str, values: Iterable[float]) -> tuple[float, str | None]:

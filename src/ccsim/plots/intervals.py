@@ -18,6 +18,7 @@ from ccsim.plots.figure import (
     legend,
     metric_label,
     new_figure,
+    thresholds,
     time_unit,
 )
 from ccsim.plots.identical import distinct, identical_note
@@ -99,9 +100,16 @@ def plot_intervals(
             draw_targets(ax, chosen, metric)
             ax.grid(True, alpha=0.3)
         row[0].set_ylabel(metric_label(metric, chosen, unit))
+    # Types of thresholds of their own: each column says its own (the row's label none).
+    own = (len(thresholds(chosen)) > 1
+           and any(m == "service_level" or m.startswith("sl_") for m in metrics))
     for ax, kind in zip(grid[0], kinds, strict=True):
-        ax.set_title("all contact types" if kind == "all" and len(kinds) > 1
-                     else kind if kind != "all" else names[0] if names else "")
+        title = ("all contact types" if kind == "all" and len(kinds) > 1
+                 else kind if kind != "all" else names[0] if names else "")
+        if own and kind != "all":
+            title += " (within " + ", ".join(
+                format_duration(t) for t in sorted(thresholds(chosen, kind))) + ")"
+        ax.set_title(title)
     if chosen:
         ticks = sorted(table["interval"].unique())
         if staffing and ticks:  # its steps run to the end of the last interval

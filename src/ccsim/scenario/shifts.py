@@ -21,7 +21,7 @@ from itertools import accumulate
 from typing import Annotated, NamedTuple
 
 import numpy as np
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, StrictBool, model_validator
 
 from ccsim.scenario.fields import DAY, Clock, Count, PositiveDuration, Strict, whole_counts
 from ccsim.scenario.words import duration
@@ -41,7 +41,7 @@ class Break(Strict):
     window: tuple[Clock, Clock] | None = None
     at: Clock | None = None
     length: PositiveDuration
-    paid: bool = True
+    paid: StrictBool = True
 
     @model_validator(mode="after")
     def _one_time(self) -> Break:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from ccsim.scenario.fields import (
     DAY,
@@ -90,7 +90,7 @@ class TemplateBreak(Strict):
 
     after: Annotated[tuple[MinutesFrom0, MinutesFrom0], AfterValidator(_earliest_first)]
     length: PositiveDuration
-    paid: bool = True
+    paid: StrictBool = True
     every: Minutes | None = None
 
     def offsets(self, step: float) -> list[float]:
