@@ -23,6 +23,7 @@ import math
 from itertools import pairwise
 
 import numpy as np
+import pandas as pd
 import pytest
 from agreement import agrees
 from chat_chain import chat_metrics
@@ -160,23 +161,35 @@ def test_named_agents_answer_chats_only_on_duty_and_finish_them():
     assert len(finished) == len(answered) == result.summary["answered"]
 
 
-def test_an_agent_holding_chats_takes_no_call_and_one_on_a_call_no_chat():
-    scenario = Scenario(
-        period=HOUR, horizon=3 * HOUR, service_level={"answer_within": SL},
-        contact_types=[
-            {"name": "calls", "arrivals": {"per_hour": 40},
-             "handle_time": {"dist": "exponential", "mean": 240},
-             "patience": {"dist": "exponential", "mean": 300}},
-            {"name": "chat", "channel": "chat", "arrivals": {"per_hour": 40},
-             "handle_time": {"dist": "exponential", "mean": 400}, "slowdown": [1.0, 1.3],
-             "patience": {"dist": "exponential", "mean": 200}}],
-        agent_groups=[{"name": "blended", "skills": ["calls", "chat"], "staff": 6,
-                       "max_chats": 2}])
-    result = simulate(scenario, 4, trace=True)
+def _blended(hours: int, warmup: int, staff: int, calls: tuple[float, float, float],
+             chat: tuple[float, float, float], **group) -> Scenario:
+    """Calls and chat (each: per hour, mean talk or work, mean patience; seconds) taken by
+    one blended group of ``staff`` agents of 2 seats."""
+    def kind(name: str, per_hour: float, handle: float, patience: float) -> dict:
+        return {"name": name, "arrivals": {"per_hour": per_hour},
+                "handle_time": {"dist": "exponential", "mean": handle},
+                "patience": {"dist": "exponential", "mean": patience}}
+
+    return Scenario(
+        period=HOUR, horizon=(hours + warmup) * HOUR, warmup=warmup * HOUR,
+        service_level={"answer_within": SL},
+        contact_types=[kind("calls", *calls),
+                       {**kind("chat", *chat), "channel": "chat", "slowdown": [1.0, 1.3]}],
+        agent_groups=[{"name": "blended", "skills": ["calls", "chat"], "staff": staff,
+                       "max_chats": 2, **group}])
+
+
+def _spans(result) -> pd.DataFrame:
+    """Each answered contact's agent and times of answer and end, from a trace."""
     trace = result.trace
-    spans = trace[trace.event.isin(["answered", "finished"])].pivot_table(
+    return trace[trace.event.isin(["answered", "finished"])].pivot_table(
         index=["contact_type", "contact"], columns="event", values=["time", "agent"],
         aggfunc="first")
+
+
+def test_an_agent_holding_chats_takes_no_call_and_one_on_a_call_no_chat():
+    result = simulate(_blended(3, 0, 6, (40, 240, 300), (40, 400, 200)), 4, trace=True)
+    spans = _spans(result)
     assert len(spans) == result.summary["answered"]
     for agent in range(6):
         mine = spans[spans[("agent", "answered")] == agent]
@@ -207,19 +220,8 @@ def test_the_host_counts_each_busy_chat_agent_once():
 
 
 def _mixed_day(hours: int, warmup: int, **group) -> Scenario:
-    """Calls and chat taken by one blended group of 4 agents of 2 seats, with ``mix``."""
-    return Scenario(
-        period=HOUR, horizon=(hours + warmup) * HOUR, warmup=warmup * HOUR,
-        service_level={"answer_within": SL},
-        contact_types=[
-            {"name": "calls", "arrivals": {"per_hour": 30},
-             "handle_time": {"dist": "exponential", "mean": 240},
-             "patience": {"dist": "exponential", "mean": 180}},
-            {"name": "chat", "channel": "chat", "arrivals": {"per_hour": 30},
-             "handle_time": {"dist": "exponential", "mean": 480}, "slowdown": [1.0, 1.3],
-             "patience": {"dist": "exponential", "mean": 240}}],
-        agent_groups=[{"name": "blended", "skills": ["calls", "chat"], "staff": 4,
-                       "max_chats": 2, "mix": True, **group}])
+    """4 agents, calls and chat at 30 an hour each, with ``mix``."""
+    return _blended(hours, warmup, 4, (30, 240, 180), (30, 480, 240), **{"mix": True, **group})
 
 
 def test_with_mix_a_blended_group_agrees_with_its_exact_chain():
@@ -249,10 +251,7 @@ def test_with_mix_an_agent_sets_its_chats_aside_for_a_call():
     """A trace: an agent's calls never overlap; no chat of an agent ends while it is on a
     call; every chat answered ends once; chats wait only while no agent can take one."""
     result = simulate(_mixed_day(6, 0), 5, trace=True)
-    trace = result.trace
-    spans = trace[trace.event.isin(["answered", "finished"])].pivot_table(
-        index=["contact_type", "contact"], columns="event", values=["time", "agent"],
-        aggfunc="first")
+    spans = _spans(result)
     assert len(spans) == result.summary["answered"]
     took_call_holding_chats = 0
     for agent in range(4):
