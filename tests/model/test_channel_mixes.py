@@ -2,10 +2,10 @@
 contact once, keeps agents within their time, and is the same from the same seed.
 
 What varies: which groups take which channels (every type taken by some group), seats and
-slowdowns, whether a blended group on head counts takes calls while holding chats (mix),
-head counts that rise and drop or named shifts (with breaks) that end mid-day, opening hours
-of calls and of e-mail's working day, a backlog at the start, callers who redial or call
-again unsettled, chat's priority segments, waiting limit and hours. What must hold in every run:
+slowdowns, whether a group of calls and chat takes calls while holding chats (mix), head
+counts that rise and drop or named shifts (with breaks) that end mid-day, opening hours of
+calls and of e-mail's working day, a backlog at the start, callers who redial or call again
+unsettled, chat's priority segments, waiting limit and hours. What must hold in every run:
 
 * conservation (the run's own check: each offered contact in exactly one outcome column;
   with e-mail, answered + left waiting = offered and the backlog);
@@ -69,11 +69,11 @@ def centres(draw: st.DrawFn) -> Scenario:
         group: dict = {"name": f"g{g}", "skills": taken}
         if "chat" in taken:
             group["max_chats"] = seats
+            if "calls" in taken:  # agents holding chats take calls
+                group["mix"] = draw(st.booleans())
         if draw(st.booleans()):
             group["staff"] = draw(st.lists(st.integers(0, 4), min_size=intervals,
                                            max_size=intervals))
-            if {"calls", "chat"} <= set(taken):  # agents holding chats take calls
-                group["mix"] = draw(st.booleans())
         else:
             hours = period * intervals // 3600  # shifts within the horizon
             shifts = []

@@ -266,3 +266,39 @@ def test_with_mix_an_agent_sets_its_chats_aside_for_a_call():
             assert not ((chat_ends > start) & (chat_ends < end)).any()
             took_call_holding_chats += bool(((chat_starts < start) & (chat_ends > end)).any())
     assert took_call_holding_chats > 20
+
+
+def test_with_mix_named_agents_work_only_on_duty_and_set_nothing_down():
+    """Shifts with breaks: an agent on a call with chats set aside when its break or its
+    duty's end comes finishes the call, then its chats, takes nothing new meanwhile, and
+    goes; nothing is answered off duty; every contact answered ends once."""
+    scenario = _blended(4, 0, 1, (40, 240, 180), (30, 480, 240)).with_changes({
+        "agent_groups": [{"name": "blended", "skills": ["calls", "chat"], "max_chats": 2,
+                          "mix": True, "shifts": [
+                              {"name": "early", "start": "00:00", "length": "3h",
+                               "agents": 3, "breaks": [{"at": "01:30", "length": "15min"}]},
+                              {"name": "late", "start": "01:00", "length": "3h",
+                               "agents": 3}]}]})
+    result = simulate(scenario, 3, trace=True)
+    spans = _spans(result)
+    assert len(spans) == result.summary["answered"]
+    plans = result.agents.set_index("agent")
+    took_call_holding_chats = 0
+    for agent in range(6):
+        mine = spans[spans[("agent", "answered")] == agent]
+        start, end = (0.0, 3 * HOUR) if agent < 3 else (HOUR, 4 * HOUR)
+        answered = mine[("time", "answered")]
+        assert len(mine) > 5 and answered.min() >= start
+        if agent < 3:  # nothing new off duty: not after its end, nor during its break
+            assert answered.max() < end
+            on_break = (answered >= 1.5 * HOUR) & (answered < 1.75 * HOUR)
+            assert not on_break.any()
+        calls, chats = (mine.loc[t] for t in ("calls", "chat"))
+        chat_ends = chats[("time", "finished")].to_numpy()
+        for a, b in zip(calls[("time", "answered")], calls[("time", "finished")],
+                        strict=True):
+            assert not ((chat_ends > a) & (chat_ends < b)).any()  # set aside meanwhile
+            took_call_holding_chats += bool(
+                ((chats[("time", "answered")].to_numpy() < a) & (chat_ends > b)).any())
+        assert plans.loc[agent, "overtime"] >= 0
+    assert took_call_holding_chats > 10

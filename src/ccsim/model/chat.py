@@ -28,7 +28,8 @@ exact, and lazy like the ends of calls (:mod:`ccsim.model.centre`):
   waits in its skill order: another call, or chats for its free seats. The call is the
   agent's busy time, its chats' before and after it (``busy_from``).
 * Off duty: an agent owed to a change off duty (a named agent's break or the end of its
-  duty) takes no new chat and goes when its last one ends. A head count's drop that no
+  duty) takes no new chat (nor, with ``mix``, a call: one in hand is finished first) and
+  goes when its last one ends. A head count's drop that no
   idle agent could take is owed by the agents of the group holding the fewest chats (as
   many as the drops owed): they take no new chat, unless another agent of the group frees
   first and goes instead.

@@ -91,13 +91,13 @@ def _mix(s: Scenario, g: AgentGroup, chats: list[str], where: str) -> None:
                                                            "no call (a live type not chat)")
                             + ": mix lets an agent holding chats take a call", f"{where}.mix")
     without = [what for what, given in (
-        ("shifts", g.shifts is not None), (f"take = {g.take!r}", g.take != "skill_order"),
+        (f"take = {g.take!r}", g.take != "skill_order"),
         ("outbound calls", bool(g.outbound)),
         ("a delayed skill", any(g.delay(k) for k in g.skills)),
         ("callbacks", any(s.callbacks_for(c) for c in calls))) if given]
     if without:
         raise ScenarioError(f"not available with {without[0]} yet (mix takes calls in skill "
-                            "order, for agents on head counts); remove it or set mix = false",
+                            "order); remove it or set mix = false",
                             f"{where}.mix")
 
 
