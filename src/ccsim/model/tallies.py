@@ -58,13 +58,7 @@ class SplitTally(ClassTally):
 
     def answered(self, contact: Contact, group: int, start: float, end: float,
                  agent: int = -1) -> None:
-        # Written out: once per contact answered.
-        arrival, kind, groups, starts, ends = self._append_answered
-        arrival(contact.arrival)
-        kind(self._offsets[contact.kind] + contact.segment)
-        groups(group)
-        starts(start)
-        ends(end)
+        super().answered(contact, group, start, end)
         attempt = contact.attempt
         self._attempts[0].append(attempt)
         if attempt != FIRST:
