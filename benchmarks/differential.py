@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -151,35 +152,45 @@ def random_customers(rng: np.random.Generator, scenario: dict) -> None:
             spec["agent_selection"] = "random"
 
 
-def _scenarios(job: dict) -> list:
-    """The job's scenarios: given as data, then every variant of each example file."""
+def _scenarios(job: dict) -> dict[str, Any]:
+    """The job's scenarios by name: given as data (``scenario i``), then every variant of
+    each example file (the file, or ``file [label]``); a file this ccsim cannot read is
+    its error's text (a key a newer one added, say)."""
     from ccsim import Scenario, load_experiment, load_scenario
     from ccsim.scenario import ScenarioError
 
-    out = [Scenario.from_dict(data) for data in job["scenarios"]]
+    out: dict[str, Any] = {f"scenario {i}": Scenario.from_dict(data)
+                           for i, data in enumerate(job["scenarios"])}
     for path in job.get("files", ()):
         try:
-            out.append(load_scenario(path))
+            out[path] = load_scenario(path)
         except ScenarioError:  # an experiment file: its variants
-            out += [v.scenario for v in load_experiment(path).variants]
+            try:
+                out.update({f"{path} [{v.label}]": v.scenario
+                            for v in load_experiment(path).variants})
+            except ScenarioError as error:
+                out[path] = str(error)
     return out
 
 
-def _run(job: dict) -> list[dict]:
+def _run(job: dict) -> dict[str, Any]:
     from ccsim import simulate
 
-    out = []
+    out: dict[str, Any] = {}
     scenarios = _scenarios(job)
     seeds = job["seeds"] if "files" not in job else [job["seeds"][0]] * len(scenarios)
-    for scenario, seed in zip(scenarios, seeds, strict=True):
+    for (name, scenario), seed in zip(scenarios.items(), seeds, strict=True):
+        if isinstance(scenario, str):
+            out[name] = scenario
+            continue
         result = simulate(scenario, seed)
-        out.append({
+        out[name] = {
             "summary": result.summary,
             "intervals": result.intervals.to_dict("list"),
             "groups": result.groups.to_dict("list"),
             "types": result.types.to_dict("list"),
             "agents": None if result.agents is None else result.agents.to_dict("list"),
-        })
+        }
     return out
 
 
@@ -188,7 +199,7 @@ def _worker() -> None:
     json.dump(_run(job), sys.stdout)
 
 
-def _in(src: Path, job: dict) -> list[dict]:
+def _in(src: Path, job: dict) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     done = subprocess.run(
         [sys.executable, "-c", "from benchmarks.differential import _worker; _worker()"],
@@ -261,20 +272,27 @@ def main(argv: list[str] | None = None) -> int:
                "files": [str(p) for p in sorted((root / "experiments").rglob("*.toml"))]}
     mine = _in(Path(__file__).resolve().parent.parent / "src", job)
     theirs = _in(args.other, job)
-    columns = mine[0]["summary"].keys() ^ theirs[0]["summary"].keys() if mine else set()
+    both = [name for name in mine if name in theirs and not isinstance(mine[name], str)
+            and not isinstance(theirs[name], str)]
+    for name in [n for n in {**mine, **theirs} if n not in both]:
+        if isinstance(theirs.get(name), str) or isinstance(mine.get(name), str):
+            side = "this tree" if isinstance(mine.get(name), str) else "the other tree"
+            print(f"{name}: not compared, {side} cannot read it")
+    columns = (mine[both[0]]["summary"].keys() ^ theirs[both[0]]["summary"].keys()
+               if both else set())
     if columns:
         print(f"compared on the columns both have; only one has: {', '.join(sorted(columns))}")
     worst = 0.0
     failed = 0
-    for i, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+    for name in both:
         found: list[tuple[float, str]] = []
-        _differences(a, b, f"scenario {i}", found)
+        _differences(mine[name], theirs[name], name, found)
         bad = [d for d in found if d[0] > args.rtol]
         worst = max([worst, *(d[0] for d in found)])
         if bad:
             failed += 1
-            print(f"scenario {i} differs in {len(bad)} values, e.g. {max(bad)[1]}")
-    print(f"{len(mine)} scenarios, {failed} differ beyond rtol {args.rtol:g}; "
+            print(f"{name} differs in {len(bad)} values, e.g. {max(bad)[1]}")
+    print(f"{len(both)} scenarios, {failed} differ beyond rtol {args.rtol:g}; "
           f"largest relative difference {worst:.3g}")
     return 1 if failed else 0
 

@@ -140,10 +140,12 @@ class Centre(Host, Duty, Chats):
                     self.tally.scheduled[:, group.index] = 0.0
                     group.record = self.tally.duty
         self.queues = self._make_queues(getattr(router, "live_queues", False))
-        entries = [_raw_lines(q) for q in self.queues]
+        #: lines_of[k]: the raw lines of contact type k's queue (truthy while it holds an
+        #: entry, live or not)
+        self._lines_of = [_raw_lines(q) for q in self.queues]
         #: work_lines[g]: what holds work for group g, truthy while some may wait: its
         #: queues' raw lines, and its policies' own lines of work
-        self._work_lines = [[line for k in g.skills for line in entries[k]]
+        self._work_lines = [[line for k in g.skills for line in self._lines_of[k]]
                             for g in self.groups]
         self.router = router(self.groups, self.queues)
         self._order = count()  # ties in the heaps of end times break by start order
@@ -241,8 +243,13 @@ class Centre(Host, Duty, Chats):
                 else:
                     lines, self._eager = [ALWAYS], True
                 self._work_lines[group.index].extend(lines)
+        # Every live type a chat: the chat steps at once, without asking each contact.
+        only_chat = self._chats and all(
+            chat or spec.deferrable
+            for chat, spec in zip(self._is_chat, self.scenario.contact_types, strict=True))
         #: ``_route(contact, now)``: an admitted arriving contact to an agent, or waiting
-        self._route = self._route_channels if self._chats else self._offer_plain
+        self._route = (self._route_chat if only_chat else self._route_channels if self._chats
+                       else self._offer_plain)
         self._offer = self._offer_hooked if self._on_offered else self._route
         self._wait = (self._wait_hooked if self._on_about_to_wait or self._on_queued
                       else self._wait_plain)
@@ -253,7 +260,7 @@ class Centre(Host, Duty, Chats):
                                         or self._on_finished or self._eager)
             else self._serve_counted)
         if self._chats:
-            self._serve = self._serve_channels
+            self._serve = self._serve_chat if only_chat else self._serve_channels
         self._free = (self._free_hooked if self._on_free or self._on_dequeued or self._on_idle
                       else self._free_plain)
 

@@ -98,13 +98,6 @@ class Seats:
         self.clock += (now - self.since) / self.pace[len(self.finish) - 1]
         self.since = now
 
-    def first(self) -> tuple[float, int]:
-        """The time its next chat ends, and which (as things stand)."""
-        finish = self.finish
-        least = min(finish)
-        return (self.since + max(least - self.clock, 0.0) * self.pace[len(finish) - 1],
-                finish.index(least))
-
 
 def _held(agent: Agent) -> tuple[int, int]:
     """Fewest chats first, then the lowest number."""
@@ -126,6 +119,7 @@ class Chats:
         _wait: Callable[[Contact, float], None]
         _serve_voice: Callable[[Agent, Contact, float], None]
         _work_lines: list[list]
+        _lines_of: list[list]
         _wake: Callable[[Group], None]
 
     def _chat_setup(self) -> bool:
@@ -145,6 +139,9 @@ class Chats:
         #: chat_queues[g]: the queues of group g's chat skills, in its order of preference
         self._chat_queues = [[self.queues[k] for k in g.skills if self._is_chat[k]]
                              for g in self.groups]
+        #: chat_lines[g]: the raw lines of those queues (truthy while a chat may wait)
+        self._chat_lines = [[line for k in g.skills if self._is_chat[k]
+                             for line in self._lines_of[k]] for g in self.groups]
         #: holding[g][j]: the agents of group g holding j chats, 0 < j < max_chats (dicts
         #: as ordered sets: the first has held that many longest)
         self._holding: list[list[dict[Agent, None]]] = [
@@ -370,7 +367,10 @@ class Chats:
         seats.order = -1
         self._unbucket(agent, len(seats.contacts) + 1)
         if seats.contacts:
-            self._refill(agent, end)
+            # A seat to fill from the line, or a head count's drop to choose drainers for
+            # now (see _may_take): else nothing to do.
+            if any(self._chat_lines[group.index]) or (group.leaving and not group.named):
+                self._refill(agent, end)
             if seats.order < 0:  # (refill lists it anew if it took a chat)
                 self._list(agent, end)
             if self._mixable[group.index] is not None:  # (a drain over: calls may wait)
@@ -391,7 +391,11 @@ class Chats:
         the agents holding as many (if it may hold more)."""
         seats = agent.seats
         assert seats is not None
-        end, seats.next = seats.first()
+        # Its next chat to end, as things stand: the least finish on its work clock.
+        finish = seats.finish
+        least = min(finish)
+        seats.next = finish.index(least)
+        end = seats.since + max(least - seats.clock, 0.0) * seats.pace[len(finish) - 1]
         seats.order = order = next(self._order)
         group = agent.group
         heappush(group.busy, (end, order, agent))
