@@ -27,13 +27,18 @@ CHAT = {
 }
 
 
+def _blended(d: dict, **keys) -> None:
+    d["agent_groups"][0].update(**{"skills": ["calls", "chat"], "mix": True, **keys})
+
+
 def _with(change) -> dict:
     data = copy.deepcopy(CHAT)
     change(data)
     return data
 
 
-@pytest.mark.parametrize(("change", "expected"), [
+#: Bad chat keys (and mix), each with the message it must raise.
+_BAD_CHAT = [
     (lambda d: d["contact_types"][0].update(slowdown=[1.0, 1.2, 1.5]),
      r"^contact_types\[chat\]\.slowdown: gives 3 factor\(s\), but the groups taking 'chat' "
      r"hold up to 2 chat\(s\) at once \(max_chats\): give one factor per chat held, 2 in all$"),
@@ -65,18 +70,6 @@ def _with(change) -> dict:
      r"works at one pace, so give them the same slowdown$"),
     (lambda d: d["agent_groups"][0].update(handle_scale={"chat": 0.8}),
      r"^agent_groups\[digital\]\.handle_scale\.chat: scales the chat type"),
-])
-def test_bad_chat_keys_name_the_key_path(change, expected):
-    with pytest.raises(ScenarioError) as caught:
-        Scenario.from_dict(_with(change))
-    assert re.search(expected, str(caught.value)), str(caught.value)
-
-
-def _blended(d: dict, **keys) -> None:
-    d["agent_groups"][0].update(**{"skills": ["calls", "chat"], "mix": True, **keys})
-
-
-@pytest.mark.parametrize(("change", "expected"), [
     (lambda d: d["agent_groups"][0].update(mix=True),
      r"^agent_groups\[digital\]\.mix: set, but the group takes no call \(a live type not "
      r"chat\): mix lets an agent holding chats take a call$"),
@@ -89,11 +82,7 @@ def _blended(d: dict, **keys) -> None:
                                                   "promise": "1h", "schedule": "when_idle"}),
                 d["contact_types"][0].update(callbacks=False)),
      r"^agent_groups\[digital\]\.mix: not available with callbacks yet"),
-])
-def test_bad_mix_names_the_key_path(change, expected):
-    with pytest.raises(ScenarioError) as caught:
-        Scenario.from_dict(_with(change))
-    assert re.search(expected, str(caught.value)), str(caught.value)
+]
 
 
 def test_a_blended_group_with_mix_says_so():
@@ -106,7 +95,8 @@ def _email(d: dict, **keys) -> None:
     d["contact_types"][1].update(channel="email", **keys)
 
 
-@pytest.mark.parametrize(("change", "expected"), [
+#: Bad keys of deferrable work.
+_BAD_DEFERRABLE = [
     (lambda d: _email(d, patience={"dist": "exponential", "mean": "1h"}),
      r"^contact_types\[calls\]\.patience: set on a email type: nobody hangs up on "
      r"deferrable work; it waits until handled; remove it$"),
@@ -123,8 +113,11 @@ def _email(d: dict, **keys) -> None:
     (lambda d: (_email(d), d["agent_groups"][0].update(
         skills=["chat", {"type": "calls", "after": "1h"}])),
      r"^agent_groups\[digital\]\.skills: takes the email type 'calls' after a delay"),
-])
-def test_bad_deferrable_keys_name_the_key_path(change, expected):
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), [*_BAD_CHAT, *_BAD_DEFERRABLE])
+def test_bad_channel_keys_name_the_key_path(change, expected):
     with pytest.raises(ScenarioError) as caught:
         Scenario.from_dict(_with(change))
     assert re.search(expected, str(caught.value)), str(caught.value)

@@ -403,9 +403,7 @@ class Centre(Host, Duty, Chats):
         group = agent.group
         agent.handled += 1
         self.tally.answered(contact, group.index, now, end, agent.number)
-        agent.until = end  # Host._busy, written out: once per contact answered
-        agent.busy_time += end - now
-        heappush(group.busy, (end, next(self._order), agent))
+        self._busy(agent, now, end)
         for hook in self._on_answered:
             hook(contact, agent, now, talk, wrap_up)
         if self._on_finished:
