@@ -203,9 +203,11 @@ def _in(src: Path, job: dict) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     done = subprocess.run(
         [sys.executable, "-c", "from benchmarks.differential import _worker; _worker()"],
-        input=json.dumps(job), capture_output=True, text=True, env=env, check=True,
+        input=json.dumps(job), capture_output=True, text=True, env=env,
         cwd=Path(__file__).resolve().parent.parent,
     )
+    if done.returncode:  # the tree's own error, not the subprocess's
+        raise SystemExit(f"the tree {src} failed:\n{done.stderr}")
     return json.loads(done.stdout)
 
 

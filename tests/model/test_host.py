@@ -154,3 +154,72 @@ def test_at_and_inject_refuse_the_past(policy, message):
 def test_at_and_inject_take_the_present():
     s = simulate(mixed_day(), 1, policies=[Past(1000.0, 0.0), Past(1000.0, 0.0, inject=True)])
     assert s.summary["answered"] > 0
+
+
+class Arriver(Policy):
+    """At ``when`` s, a contact of type 0 arrives at once (``arrive``), or ``inject``ed."""
+
+    def __init__(self, when, at_once=True, late=0.0):
+        self.when, self.at_once, self.late = when, at_once, late
+
+    def install(self, centre):
+        super().install(centre)
+        centre.at(self.when, self.go)
+
+    def go(self, now):
+        contact = Contact(0, now + self.late, math.inf, 40.0, 0.0)
+        self.centre.tally.arrived_at(0, contact.arrival)  # a first attempt: offered
+        (self.centre.arrive if self.at_once else self.centre.inject)(contact)
+
+
+def test_a_contact_made_to_arrive_now_is_served_as_one_injected():
+    scenario = scripted_case({"calls": ([0], 50, None)}, {"agents": (["calls"], 1)})
+    now = simulate(scenario, trace=True, policies=[Arriver(20.0)]).trace
+    later = simulate(scenario, trace=True, policies=[Arriver(20.0, at_once=False)]).trace
+    # The agent is busy until 50 s: the contact made at 20 s waits 30 s either way.
+    assert now[now.event == "answered"].time.tolist() == [0, 50]
+    assert now.drop(columns="contact").equals(later.drop(columns="contact"))
+
+
+def test_arrive_refuses_any_time_but_now():
+    scenario = scripted_case({"calls": ([0], 50, None)}, {"agents": (["calls"], 1)})
+    with pytest.raises(ValueError, match=r"arrive\(\): the contact arrives at 30.0 s, not at "
+                                         r"the current time 20.0 s"):
+        simulate(scenario, policies=[Arriver(20.0, late=10.0)])
+
+
+class Watcher(Policy):
+    """Watches the answers of the contacts that waited (``watches``), and counts them."""
+
+    def __init__(self):
+        self.watches: set[Contact] = set()
+        self.seen = 0
+
+    def queued(self, contact, now):
+        self.watches.add(contact)
+
+    def answered(self, contact, agent, now, talk, wrap_up):
+        assert contact in self.watches
+        self.watches.discard(contact)
+        self.seen += 1
+
+
+class Everyone(Policy):
+    """Counts the answers of the contacts that waited, seeing every answer."""
+
+    def __init__(self):
+        self.seen = 0
+
+    def answered(self, contact, agent, now, talk, wrap_up):
+        self.seen += now > contact.arrival
+
+
+def test_a_policy_that_watches_some_contacts_sees_their_answers_only():
+    watcher, everyone = Watcher(), Everyone()
+    result = simulate(mixed_day(), 3, policies=[watcher, everyone])
+    assert watcher.seen == everyone.seen > 100
+    assert watcher.seen < result.summary["answered"]
+    assert result.summary == simulate(mixed_day(), 3, policies=[everyone]).summary
+    alone = Watcher()  # the only answered hook: the centre's lean step for watchers
+    assert simulate(mixed_day(), 3, policies=[alone]).summary == result.summary
+    assert alone.seen == watcher.seen

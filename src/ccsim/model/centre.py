@@ -206,7 +206,11 @@ class Centre(Host, Duty, Chats):
         on = {name: hooks(self.policies, name) for name in HOOKS if name != "service"}
         # The hot path reads its hook lists as attributes (a dict lookup each time costs).
         self._on_offered, self._on_free = on["offered"], on["agent_free"]
-        self._on_idle, self._on_answered = on["agent_idle"], on["answered"]
+        self._on_idle = on["agent_idle"]
+        # Answered hooks of policies that watch some contacts only: asked of those alone.
+        self._on_answered = hooks([p for p in self.policies if p.watches is None], "answered")
+        self._on_watched = [(p.watches, hook) for p in self.policies
+                            if p.watches is not None for hook in hooks([p], "answered")]
         self._on_dequeued, self._on_queued = on["dequeued"], on["queued"]
         self._on_about_to_wait, self._on_finished = on["about_to_wait"], on["finished"]
         self._on_abandoned, self._on_interval = on["abandoned"], on["interval"]
@@ -254,10 +258,11 @@ class Centre(Host, Duty, Chats):
         self._wait = (self._wait_hooked if self._on_about_to_wait or self._on_queued
                       else self._wait_plain)
         self._serve = self._serve_voice = (
-            # Nothing reads agents' counters (the agents table of shifts does).
+            # Nothing reads agents' counters (policies and the agents table do).
             self._serve_plain if not self.policies and not self.agent_plans
             else self._serve_hooked if (self._times or self._on_answered
                                         or self._on_finished or self._eager)
+            else self._serve_watched if self._on_watched
             else self._serve_counted)
         if self._chats:
             self._serve = self._serve_chat if only_chat else self._serve_channels
@@ -395,6 +400,20 @@ class Centre(Host, Duty, Chats):
         self.tally.answered(contact, agent.group.index, now, end, agent.number)
         heappush(agent.group.busy, (end, next(self._order), agent))
 
+    def _serve_watched(self, agent: Agent, contact: Contact, now: float) -> None:
+        """The counted step, then the hooks of the policies that watch ``contact`` (the
+        only ``answered`` hooks; no policy changes talk or needs its end)."""
+        talk, wrap_up = contact.handle, contact.wrap_up
+        end = now + talk + wrap_up
+        agent.handled += 1
+        agent.until = end
+        agent.busy_time += end - now
+        self.tally.answered(contact, agent.group.index, now, end, agent.number)
+        heappush(agent.group.busy, (end, next(self._order), agent))
+        for watches, hook in self._on_watched:
+            if contact in watches:
+                hook(contact, agent, now, talk, wrap_up)
+
     def _serve_hooked(self, agent: Agent, contact: Contact, now: float) -> None:
         talk, wrap_up = (contact.handle, contact.wrap_up) if self._times is None else (
             self._times(agent, contact, now)
@@ -406,6 +425,9 @@ class Centre(Host, Duty, Chats):
         self._busy(agent, now, end)
         for hook in self._on_answered:
             hook(contact, agent, now, talk, wrap_up)
+        for watches, hook in self._on_watched:
+            if contact in watches:
+                hook(contact, agent, now, talk, wrap_up)
         if self._on_finished:
             self.at(end, lambda t: self._finished(contact, agent, t))
         if self._eager:

@@ -105,6 +105,19 @@ class Host:
             self.tally.arrived_at(self.tally.axes.class_of(contact), contact.arrival)
         self.at(contact.arrival, lambda now: self._arrive(contact, now))
 
+    def arrive(self, contact: Contact) -> None:
+        """``contact`` arrives now (``contact.arrival`` is the current time) and is routed at
+        once, like any other; not counted in ``offered`` (see :meth:`inject`). Call it from
+        a callback of :meth:`at`, not from a hook (the centre is then midway through
+        another step): it saves the event that :meth:`inject` schedules."""
+        # SimPy's clock may stand an ulp either side of the time an event was meant for.
+        now = self.env.now
+        if not math.nextafter(now, math.inf) >= contact.arrival >= math.nextafter(
+                now, -math.inf):
+            raise ValueError(f"arrive(): the contact arrives at {contact.arrival!r} s, not "
+                             f"at the current time {now!r} s (inject() one due later)")
+        self._arrive(contact, contact.arrival)
+
     def _arrive(self, contact: Contact, now: float) -> None:
         self.settle(self._able[contact.kind], now)
         self._offer(contact, now)

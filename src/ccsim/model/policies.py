@@ -12,7 +12,8 @@ policy the hot path has no hook at all. All times are simulated seconds.
   took it, e.g. a callback).
 * :class:`Observer` — a contact's life: ``queued(contact, now)`` (it starts waiting),
   ``answered(contact, agent, now, talk, wrap_up)`` (an agent serves it for ``talk`` +
-  ``wrap_up`` s), ``abandoned(contact, now)`` (its patience ran out at ``now``; called at
+  ``wrap_up`` s; a policy that needs it for some contacts only names them in
+  ``watches``), ``abandoned(contact, now)`` (its patience ran out at ``now``; called at
   that moment if ``timely_abandonment`` is set, else when it is resolved),
   ``recorded(contact, outcome, now)`` (a policy recorded its outcome through
   ``centre.record``: blocked, closed, ...), ``finished(contact, agent, now)`` (end of
@@ -39,7 +40,8 @@ A policy acts through the centre it is installed in (:class:`~ccsim.model.centre
 whose reads settle themselves, so a policy never sees an agent whose work has ended as
 busy: ``idle(group, now)``, ``busy(group, now)``, and ``service.pressed`` in an ``answered``
 hook (the share of talk quota pressure kept); and acts with ``at(time, callback)`` and
-``inject(contact)`` (never in the past), ``serve``, ``occupy``, ``interrupt``, ``claim``,
+``inject(contact)`` (never in the past; ``arrive(contact)`` now, from a callback of
+``at``), ``serve``, ``occupy``, ``interrupt``, ``claim``,
 ``record``, ``wake``, ``stream(name)``, ``tally.event(contact, now, name)`` (a trace row).
 It draws only from its own named streams. It lists the attempt kinds it injects in
 ``attempts`` (counted apart by the tally) and the outcomes it records in ``outcomes``; its
@@ -51,7 +53,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Sized
+    from collections.abc import Container, Sized
 
     from ccsim.model.agents import Agent, Group
     from ccsim.model.centre import Centre
@@ -76,6 +78,11 @@ class Policy:
     #: The attempt kinds other than first that the policy injects (``"repeat"``, ...; see
     #: :attr:`~ccsim.model.contacts.Contact.attempt`): the tally counts each apart.
     attempts: tuple[str, ...] = ()
+    #: The contacts whose answer the policy's ``answered`` hook must see (a set or dict
+    #: the policy keeps, set in :meth:`install`), or ``None``: every contact's. The centre
+    #: then asks ``contact in watches`` (in C) instead of calling the hook for each contact
+    #: answered, and calls such hooks after those of the policies that see every contact.
+    watches: Container[Contact] | None = None
     #: The registered outcomes (metric names) other than the core ones that the policy
     #: records: their columns are in the contact tables, and a run checks them.
     outcomes: tuple[str, ...] = ()

@@ -58,7 +58,8 @@ _ENDS = frozenset(_AFTER.values())
 #: What is known of a waiting caller that drew a redial after hanging up (see the module):
 #: still waiting, or hung up and not yet redialled; hung up, found by the line (its redial
 #: not yet due); redialled before the line found it; due after the horizon (not made).
-_WAITING, _FOUND, _MADE, _NEVER = range(4)
+#: And a redial not (or no longer) drawn, watched for its answer.
+_WAITING, _FOUND, _MADE, _NEVER, _REDIAL = range(5)
 
 
 class Redialled(Again):
@@ -98,8 +99,10 @@ class Redials(Policy):
         self.counters = Counters(axes, (axes.classes,), ("lost", "in_sl"))
         self._lost, self._in_sl = self.counters.values["lost"], self.counters.values["in_sl"]
         self._over = False
-        #: the waiting callers that drew a redial, and what is known of them
+        #: the waiting callers that drew a redial, and what is known of them; and the
+        #: redials (the only contacts whose answer the policy needs to see)
         self._drawn: dict[Contact, int] = {}
+        self.watches = self._drawn
         #: (time of the redial, order, caller) of those callers
         self._due: list[tuple[float, int, Contact]] = []
         self._order = count()
@@ -145,7 +148,8 @@ class Redials(Policy):
         known = self._drawn.pop(contact, None)
         if known == _WAITING:
             self._drawn[contact] = _FOUND  # its redial, when due
-        elif known is None and not self._over and contact.attempt in (FIRST, REDIAL):
+        elif (known is None or known == _REDIAL) and not self._over and (
+                contact.attempt in (FIRST, REDIAL)):
             self._lose(contact)
 
     def recorded(self, contact: Contact, outcome: int, now: float) -> None:
@@ -161,7 +165,7 @@ class Redials(Policy):
         assert delay is not None
         due = now + delay()
         if due < self.horizon:  # one due after the horizon is not made
-            self._redial(contact, now, due)
+            self.centre.inject(self._redial(contact, now, due))
 
     def answered(self, contact: Contact, agent: Agent, now: float, talk: float,
                  wrap_up: float) -> None:
@@ -206,9 +210,11 @@ class Redials(Policy):
                 continue
             if known == _WAITING:
                 if not contact.deadline < now:  # held: it no longer hangs up
+                    if contact.attempt == REDIAL:
+                        drawn[contact] = _REDIAL
                     continue
                 drawn[contact] = _MADE  # for when the line finds it gone
-            self._redial(contact, contact.deadline, now)
+            self.centre.arrive(self._redial(contact, contact.deadline, now))
         # Those answered meanwhile are gone: no call for them.
         while due and due[0][2] not in drawn:
             heappop(due)
@@ -216,8 +222,9 @@ class Redials(Policy):
             self._next = due[0][0]
             self.centre.at(self._next, self._look)
 
-    def _redial(self, contact: Contact, ended: float, again: float) -> None:
-        """``contact``, ended unanswered at ``ended``, calls again at ``again``."""
+    def _redial(self, contact: Contact, ended: float, again: float) -> Redialled:
+        """The redial at ``again`` of ``contact``, which ended unanswered at ``ended``
+        (counted as arriving then)."""
         first = contact.first
         made = contact.round + 1 if isinstance(contact, Redialled) else 1
         fresh = self._sources[contact.kind]
@@ -229,10 +236,11 @@ class Redials(Policy):
         waited = (contact.waited if isinstance(contact, Redialled) else 0.0) + (
             ended - contact.arrival)
         redial = Redialled(first, made, again, again + patience, handle, wrap_up, waited)
+        self._drawn[redial] = _REDIAL
         centre = self.centre
         centre.tally.arrived_at(centre.tally.axes.class_of(first), again, REDIAL)
         centre.tally.event(first, again, "redial_arrived")
-        centre.inject(redial)
+        return redial
 
     def end(self, now: float) -> None:
         """The run is over: no more redials; the counts as arrays."""

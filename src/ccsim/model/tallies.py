@@ -58,7 +58,13 @@ class SplitTally(ClassTally):
 
     def answered(self, contact: Contact, group: int, start: float, end: float,
                  agent: int = -1) -> None:
-        super().answered(contact, group, start, end)
+        # ClassTally's step written out: it runs once per contact answered.
+        arrival, kind, groups, starts, ends = self._append_answered
+        arrival(contact.arrival)
+        kind(self._offsets[contact.kind] + contact.segment)
+        groups(group)
+        starts(start)
+        ends(end)
         attempt = contact.attempt
         self._attempts[0].append(attempt)
         if attempt != FIRST:
