@@ -12,7 +12,17 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import blending, callbacks, chat, report, shifts, small_day, staffing, suite
+from benchmarks import (
+    blending,
+    callbacks,
+    chat,
+    redials,
+    report,
+    shifts,
+    small_day,
+    staffing,
+    suite,
+)
 
 
 def _ints(text: str) -> list[int]:
@@ -26,8 +36,8 @@ def _ints(text: str) -> list[int]:
     return values
 
 
-SECTIONS = ("speed", "small", "shifts", "staffing", "memory", "day", "sweep", "callbacks",
-            "blending", "chat")
+SECTIONS = ("speed", "small", "redials", "shifts", "staffing", "memory", "day", "sweep",
+            "callbacks", "blending", "chat")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,6 +113,15 @@ def main(argv: list[str] | None = None) -> int:
         print("\n== small day: simulate + summary, 2-hour Erlang-A day of ~240 contacts ==")
         print(small_day.text(rows, days, args.rounds))
         out["small"] = rows
+
+    if "redials" in args.only:
+        for agents in args.agents:
+            progress(f"redials: {agents} agents, {customers:,} customers, {args.rounds} rounds")
+            runs = redials.compare(agents, customers, args.rounds, args.seed, progress)
+            print(f"\n== segments and redials against the plain Erlang-A day: {agents} "
+                  f"agents, {customers:,} customers ==")
+            print(redials.text(runs))
+            out[f"redials_{agents}"] = runs
 
     if "shifts" in args.only:
         for agents in args.agents:

@@ -381,3 +381,21 @@ def test_staffing_section_times_each_stage_of_the_search(tmp_path) -> None:
     assert all(found[s] >= 0 for s in stages) and found["intervals"] == 3
     assert sum(found[s] for s in stages) == pytest.approx(found["total"], rel=0.05, abs=0.05)
     assert "target: file to plan in under 2 minutes: met" in staffing.text(found, 2)
+
+
+def test_redials_section_times_segments_and_redials_against_the_plain_day() -> None:
+    from benchmarks import redials
+
+    scenarios = redials.days(10, 2000)
+    assert list(scenarios) == ["plain", "plain, as many attempts", "segments", "redials",
+                               "segments and redials"]
+    both = scenarios["segments and redials"].contact_types[0]
+    assert both.segments and both.redial is not None
+    assert (scenarios["plain, as many attempts"].contact_types[0].arrivals.per_hour
+            > scenarios["plain"].contact_types[0].arrivals.per_hour)
+    runs = redials.compare(10, 2000, rounds=2)
+    assert all([run.seed for run in own] == [1, 2] for own in runs.values())
+    # The same arrival stream: redials are counted apart from the first attempts offered.
+    assert runs["segments and redials"][0].customers == runs["plain"][0].customers
+    text = redials.text(runs)
+    assert "segments and redials" in text and "target: segments and redials ≥ 0.8×" in text
