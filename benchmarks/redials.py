@@ -14,14 +14,13 @@ shows what that alone costs.
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 import ccsim
 from benchmarks import ccsim_model
-from benchmarks.case import Case, Counts
-from benchmarks.suite import Run, alternate
+from benchmarks.case import Case
+from benchmarks.suite import Run, alternate, summary_timer
 
 #: What issue 24 asks of the day with segments and redials, against the plain day.
 TARGET = 0.8
@@ -55,15 +54,7 @@ def compare(agents: int, customers: int, rounds: int, seed: int = 1,
     """Each day's run + summary, alternating, ``rounds`` rounds."""
     scenarios = days(agents, customers)
 
-    def timer(scenario: ccsim.Scenario) -> Callable[[int], Run]:
-        def timed(s: int) -> Run:
-            start = time.perf_counter()
-            summary = ccsim.simulate(scenario, s).summary
-            return Run(s, int(summary["offered"]), time.perf_counter() - start, None,
-                       Counts.empty(1))
-        return timed
-
-    timers = {name: timer(s) for name, s in scenarios.items()}
+    timers = {name: summary_timer(s) for name, s in scenarios.items()}
     return alternate(timers, list(timers), rounds, seed, agents, progress)
 
 

@@ -11,12 +11,10 @@ table. The issue asks shifts to run at least 0.9× the speed of head counts.
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Callable
 
 import ccsim
-from benchmarks.case import Counts
-from benchmarks.suite import Run, alternate
+from benchmarks.suite import Run, alternate, summary_timer
 
 #: What the workforce issue asks of a scenario with shifts, against its head counts.
 TARGET = 0.9
@@ -48,15 +46,7 @@ def compare(agents: int, rounds: int, seed: int = 1,
     """Each form's run + summary, alternating, ``rounds`` rounds."""
     counted, named = days(agents)
 
-    def timer(scenario: ccsim.Scenario) -> Callable[[int], Run]:
-        def timed(s: int) -> Run:
-            start = time.perf_counter()
-            summary = ccsim.simulate(scenario, s).summary
-            return Run(s, int(summary["offered"]), time.perf_counter() - start, None,
-                       Counts.empty(1))
-        return timed
-
-    timers = {"staff": timer(counted), "shifts": timer(named)}
+    timers = {"staff": summary_timer(counted), "shifts": summary_timer(named)}
     return alternate(timers, list(timers), rounds, seed, agents, progress)
 
 

@@ -171,6 +171,17 @@ def compare(
     return out
 
 
+def summary_timer(scenario: ccsim.Scenario) -> Callable[[int], Run]:
+    """A timer of ``ccsim.simulate(scenario, seed).summary`` (what a planner's run costs),
+    for :func:`alternate`."""
+    def timed(seed: int) -> Run:
+        start = time.perf_counter()
+        summary = ccsim.simulate(scenario, seed).summary
+        return Run(seed, int(summary["offered"]), time.perf_counter() - start, None,
+                   Counts.empty(1))
+    return timed
+
+
 def alternate(
     timers: dict[str, Callable[[int], Run]],
     models: Sequence[str],
