@@ -41,6 +41,20 @@ def test_a_caller_who_hangs_up_calls_again_after_the_delay_by_hand():
     assert redial["redial_finished"] == 331.0
 
 
+def test_a_delay_of_zero_redials_at_once_after_hanging_up():
+    # Caller 1 (at 1 s) hangs up at 31 s; a delay drawn as 0 s (the sequence's first)
+    # redials at 31 s, not later and not never (it was once taken for a caller held in
+    # the line, and lost). Caller 2 hangs up at 42 s and draws 5 s: back at 47 s.
+    result = simulate(_scripted([0, 1, 2], [1000, 30, 40], {
+        "share": 1.0, "max_attempts": 2, "after": ["abandoned"],
+        "delay": {"dist": "sequence", "values": [0.0, 5.0]}}), 0, trace=True)
+    s = result.summary
+    assert (s["abandoned"], s["redials"], s["customers_lost"]) == (2, 2, s["redials_abandoned"])
+    trace = result.trace
+    arrived = sorted(trace[trace.event == "redial_arrived"].time)
+    assert arrived == [pytest.approx(31.0), 47.0]
+
+
 def test_waits_add_up_over_attempts_for_the_customers_service_level():
     # One agent, talks of 100 s, busy with caller 0 until 100 s. Caller 1 (1 s, patience
     # 10 s) hangs up at 11 s and redials at 61 s; caller 2 (2 s, patience 5 s) at 7 s, and

@@ -131,6 +131,8 @@ class Redials(Policy):
         delay = self.delay[kind]
         assert delay is not None
         due = deadline + delay()
+        if not due > deadline:  # a redial at once (a delay of 0): once it has hung up
+            due = math.nextafter(deadline, math.inf)
         if due >= self.horizon:
             self._drawn[contact] = _NEVER
             return
