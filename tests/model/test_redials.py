@@ -10,6 +10,8 @@ import tracemalloc
 import pytest
 
 from ccsim import Scenario, ScenarioError, simulate
+from ccsim.model.contacts import FIRST
+from ccsim.model.policies import Policy
 
 
 def _scripted(times, patience, redial, *, staff=1, handle=100.0, **type_keys):
@@ -53,6 +55,50 @@ def test_a_delay_of_zero_redials_at_once_after_hanging_up():
     trace = result.trace
     arrived = sorted(trace[trace.event == "redial_arrived"].time)
     assert arrived == [pytest.approx(31.0), 47.0]
+
+
+def test_a_redial_answered_at_once_counts_the_customers_whole_wait():
+    # Caller 1 hangs up at 6 s after 5 s and redials at 206 s, when the agent is free: it
+    # is answered at once, 5 s of waiting in all (within 20 s). The policy sees the
+    # answer of a redial that never waited (it watches every redial it makes).
+    s = simulate(_scripted([0, 1], [1000, 5], {"share": 1.0, "delay": "200s"}), 0).summary
+    assert (s["redials"], s["redials_answered"]) == (1, 1)
+    assert s["sl_per_customer"] == 1.0
+
+
+class _Holder(Policy):
+    """Holds each redial's place in the line 1 s after it starts to wait (it then never
+    hangs up)."""
+
+    live_queues = True
+
+    def queued(self, contact, now):
+        if contact.attempt != FIRST:
+            line = self.centre.queues[contact.kind]
+            self.centre.at(now + 1.0, lambda t: line.hold(contact, t))
+
+
+def test_a_redial_held_in_the_line_is_still_watched_for_its_answer():
+    # Caller 1 hangs up at 6 s and redials at 16 s; held, it waits for the agent until
+    # 100 s: 89 s in all, within 200 s. Its redial drew another (due 10 s after its
+    # deadline), which the hold cancels: the policy must still see the answer.
+    scenario = _scripted([0, 1], [1000, 5], {"share": 1.0, "delay": "10s",
+                                              "max_attempts": 3, "redraw": False},
+                         answer_within="200s")
+    s = simulate(scenario, 0, policies=[_Holder()]).summary
+    assert (s["redials"], s["redials_answered"], s["customers_lost"]) == (1, 1, 0)
+    assert s["sl_per_customer"] == 1.0
+
+
+def test_a_redial_due_as_another_caller_arrives_comes_after_it_as_injected():
+    # The agent is busy until 100 s. Caller 1 hangs up at 11 s and redials at 60 s, the
+    # moment caller 2 arrives (an event already due then): caller 2 is first in line.
+    result = simulate(_scripted([0, 1, 60], [1000, 10, 1000],
+                                {"share": 1.0, "delay": "49s", "max_attempts": 2}), 0,
+                      trace=True)
+    trace = result.trace
+    assert trace[trace.event == "answered"].time.tolist() == [0, 100]
+    assert trace[trace.event == "redial_answered"].time.tolist() == [200]
 
 
 def test_waits_add_up_over_attempts_for_the_customers_service_level():

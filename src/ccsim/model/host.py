@@ -106,17 +106,21 @@ class Host:
         self.at(contact.arrival, lambda now: self._arrive(contact, now))
 
     def arrive(self, contact: Contact) -> None:
-        """``contact`` arrives now (``contact.arrival`` is the current time) and is routed at
-        once, like any other; not counted in ``offered`` (see :meth:`inject`). Call it from
-        a callback of :meth:`at`, not from a hook (the centre is then midway through
-        another step): it saves the event that :meth:`inject` schedules."""
+        """``contact`` arrives now (``contact.arrival`` is the current time), as one
+        injected now would, but routed at once unless another event is due at this very
+        moment (then after it, as injected); not counted in ``offered``. Call it from a
+        callback of :meth:`at`, not from a hook (the centre is then midway through another
+        step): it saves the event that :meth:`inject` schedules."""
         # SimPy's clock may stand an ulp either side of the time an event was meant for.
         now = self.env.now
         if not math.nextafter(now, math.inf) >= contact.arrival >= math.nextafter(
                 now, -math.inf):
             raise ValueError(f"arrive(): the contact arrives at {contact.arrival!r} s, not "
                              f"at the current time {now!r} s (inject() one due later)")
-        self._arrive(contact, contact.arrival)
+        if self.env.peek() > now:
+            self._arrive(contact, contact.arrival)
+        else:  # events already due now go first, as they would before an injected one
+            self.at(contact.arrival, lambda t: self._arrive(contact, t))
 
     def _arrive(self, contact: Contact, now: float) -> None:
         self.settle(self._able[contact.kind], now)

@@ -210,6 +210,9 @@ class Redials(Policy):
             known = drawn.pop(contact, None)
             if self._over or known is None:  # answered or recorded meanwhile
                 continue
+            if known == _REDIAL:  # (a redial not drawn since: still watched, no call)
+                drawn[contact] = known
+                continue
             if known == _WAITING:
                 if not contact.deadline < now:  # held: it no longer hangs up
                     if contact.attempt == REDIAL:
