@@ -51,3 +51,19 @@ def test_a_call_in_the_past_is_refused():
     env.run(until=10.0)
     with pytest.raises(ValueError, match="Negative delay"):
         at(9.0, lambda e: None, None)
+
+
+def test_a_call_for_its_own_time_from_a_call_the_clock_placed_an_ulp_late_is_now():
+    # A zero-length task scheduled from such a call (as a callback attempt that reaches
+    # nobody in no time does) was refused as a negative delay.
+    now, time = 0.5841403192367585, 11.3641050818758
+    assert now + (time - now) == math.nextafter(time, math.inf)
+    env = simpy.Environment()
+    at, seen = scheduler(env), []
+
+    def late(event):
+        at(event.value, lambda e: seen.append((env.now, e.value)), event.value)
+
+    env.timeout(now).callbacks.append(lambda event: at(time, late, time))
+    env.run()
+    assert seen == [(math.nextafter(time, math.inf), time)]
