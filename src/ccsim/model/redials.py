@@ -12,7 +12,9 @@ call again after hanging up, and when, is drawn as it starts to wait, so the red
 (its deadline plus the delay) is known then. The policy keeps those times in a heap and
 looks at each when it comes: the caller, not answered nor otherwise recorded by then, hung
 up at its deadline, and calls again now. A draw made for a caller who is answered is
-independent of that, so the redials are exact; and no alarm is set at each deadline.
+independent of that, so the redials are exact; and no alarm is set at each deadline. Of the
+contacts answered, the policy needs to see only those callers and its own redials (their
+waits add up per customer): it watches them (``Policy.watches``), not every answer.
 
 A redial is a :class:`Redialled` contact of the same type and
 customer (its segment too): with ``redraw``, its talk, wrap-up and patience are drawn from
