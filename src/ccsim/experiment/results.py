@@ -154,14 +154,11 @@ class Results:
             chat = CHAT_GROUP_METRICS if "concurrency_mean" in table else ()
             return summarize(table, self.variants, parameters, self.parameters,
                              by="agent_group", metrics=(*GROUP_METRICS, *chat))
-        if by == "channel":
-            return summarize(self._with_failed(self.channels) if not self.channels.empty
-                             else self.runs.iloc[:0].assign(channel=[]), self.variants,
-                             parameters, self.parameters, by="channel")
-        if by == "day":
-            return summarize(self._with_failed(self.days) if not self.days.empty
-                             else self.runs.iloc[:0].assign(day=[]), self.variants,
-                             parameters, self.parameters, by="day")
+        if by in ("channel", "day"):
+            table = self.channels if by == "channel" else self.days
+            return summarize(self._with_failed(table) if not table.empty
+                             else self.runs.iloc[:0].assign(**{by: []}), self.variants,
+                             parameters, self.parameters, by=by)
         raise ValueError("by must be None, 'contact_type', 'group', 'channel' or 'day' "
                          f"(got {by!r})")
 

@@ -402,7 +402,8 @@ class Centre(Host, Duty, Chats):
 
     def _serve_watched(self, agent: Agent, contact: Contact, now: float) -> None:
         """The counted step, then the hooks of the policies that watch ``contact`` (the
-        only ``answered`` hooks; no policy changes talk or needs its end)."""
+        only ``answered`` hooks; no policy changes talk or needs its end). The counted
+        step is written out: calling it costs 2 % of a day with redials."""
         talk, wrap_up = contact.handle, contact.wrap_up
         end = now + talk + wrap_up
         agent.handled += 1

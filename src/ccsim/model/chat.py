@@ -118,6 +118,7 @@ class Chats:
         _order: Iterator[int]
         _wait: Callable[[Contact, float], None]
         _serve_voice: Callable[[Agent, Contact, float], None]
+        serve: Callable[[Agent, Contact, float], None]
         _work_lines: list[list]
         _lines_of: list[list]
         _wake: Callable[[Group], None]
@@ -247,9 +248,7 @@ class Chats:
         self._unlist(agent)
         seats.paused = True
         self._busy_until(agent, now)
-        self._serve_voice(agent, contact, now)
-        if any(self._work_lines[agent.group.index]):  # work waits: its end may be first
-            self._wake(agent.group)
+        self.serve(agent, contact, now)  # (a call: the voice step, and a wake if work waits)
 
     def _resume(self, agent: Agent, now: float) -> None:
         """``agent``'s call ended at ``now``: its chats go on, and it takes work waiting

@@ -120,7 +120,7 @@ class Host:
         if self.env.peek() > now:
             self._arrive(contact, contact.arrival)
         else:  # events already due now go first, as they would before an injected one
-            self.at(contact.arrival, lambda t: self._arrive(contact, t))
+            self.inject(contact)
 
     def _arrive(self, contact: Contact, now: float) -> None:
         self.settle(self._able[contact.kind], now)

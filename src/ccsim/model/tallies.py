@@ -58,7 +58,8 @@ class SplitTally(ClassTally):
 
     def answered(self, contact: Contact, group: int, start: float, end: float,
                  agent: int = -1) -> None:
-        # ClassTally's step written out: it runs once per contact answered.
+        # ClassTally's step written out: it runs once per contact answered (calling it
+        # costs 4 % of a day with redials).
         arrival, kind, groups, starts, ends = self._append_answered
         arrival(contact.arrival)
         kind(self._offsets[contact.kind] + contact.segment)
