@@ -335,3 +335,31 @@ def test_a_finished_run_is_freed_by_reference_counting():
         if was_enabled:
             gc.enable()
     assert left <= 10  # simpy.Environment binds its event classes to itself
+
+
+def _peak_traced(customers: int) -> int:
+    """Peak Python memory (bytes) of one run of a day of 1,000 agents at load 0.9, where
+    nothing waits: one stretch of arrivals runs all day (no interval start to visit)."""
+    import tracemalloc
+
+    agents, aht = 1000, 240.0
+    rate = 0.9 * agents / aht  # per second
+    scenario = Scenario(
+        horizon=customers / rate, period=customers / rate / 4,
+        contact_types=[{"name": "calls", "arrivals": {"per_hour": rate * 3600},
+                        "handle_time": {"dist": "exponential", "mean": aht},
+                        "patience": {"dist": "exponential", "mean": 180.0}}],
+        agent_groups=[{"name": "a", "skills": ["calls"], "staff": agents}])
+    simulate(scenario, 0)  # imports and first-use costs out of the count
+    tracemalloc.start()
+    try:
+        simulate(scenario, 1)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_day_in_one_stretch_of_arrivals_folds_its_records_as_it_goes():
+    # The records were folded only when an event began, and such a day has almost none:
+    # 4x the customers held ~2.3x the memory. Folded as they mount up, about the same.
+    assert _peak_traced(80_000) < 1.3 * _peak_traced(20_000)

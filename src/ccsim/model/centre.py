@@ -312,9 +312,17 @@ class Centre(Host, Duty, Chats):
             seen(np.array(spec.arrivals.times, dtype=float))
             times = iter(spec.arrivals.times)
         else:
+            def made(batch: np.ndarray, seen: Callable[[np.ndarray], None] = seen) -> None:
+                # A stretch of arrivals may run all day (many agents, nothing waiting, no
+                # interval start to visit): records are folded as batches are made too,
+                # so memory stays flat.
+                seen(batch)
+                if pending() >= FOLD_EVERY:
+                    flush()
+
             times = arrival_times(busy_volumes(self.scenario, spec, seed),
                                   self.scenario.period, stream(seed, f"arrivals:{spec.name}"),
-                                  seen=seen)
+                                  seen=made)
 
         def arrive(event: Fired[float]) -> None:
             nonlocal arrive
