@@ -8,7 +8,9 @@ exponential 10 min, at most 3 attempts); and both. The issue asks the day with b
 at least 0.8× the speed of the plain day. A redial is a contact too: the variants simulate
 about 2 % more attempts, at a higher load (more of them wait), than the plain day; the
 row ``plain, as many attempts`` (the plain day with its arrival rate raised by that share)
-shows what that alone costs.
+shows what that alone costs, and ``segments, as many attempts`` what the day with both costs
+but for the redials' own work (drawing, timing and making them): no implementation of
+redials can run the day with both faster than that row.
 """
 
 from __future__ import annotations
@@ -43,10 +45,11 @@ def days(agents: int, customers: int) -> dict[str, ccsim.Scenario]:
     more = (summary["offered"] + summary["redials"]) / summary["offered"]
     rate = plain.contact_types[0].arrivals.per_hour
     assert rate is not None
-    return {"plain": plain, "plain, as many attempts":
-            variant(arrivals={"per_hour": rate * more}),
-            "segments": variant(segments=SEGMENTS), "redials": variant(redial=REDIAL),
-            "segments and redials": both}
+    busier = {"per_hour": rate * more}
+    return {"plain": plain, "plain, as many attempts": variant(arrivals=busier),
+            "segments": variant(segments=SEGMENTS),
+            "segments, as many attempts": variant(segments=SEGMENTS, arrivals=busier),
+            "redials": variant(redial=REDIAL), "segments and redials": both}
 
 
 def compare(agents: int, customers: int, rounds: int, seed: int = 1,
@@ -61,12 +64,12 @@ def compare(agents: int, customers: int, rounds: int, seed: int = 1,
 def text(runs: dict[str, list[Run]]) -> str:
     """Each day's speed ÷ the plain day's: the median and range of the rounds' ratios (the
     same seed in a round)."""
-    lines = [f"{'day':<24} {'÷ plain (median, range)':>26}"]
+    lines = [f"{'day':<27} {'÷ plain (median, range)':>26}"]
     met = ""
     for name, own in runs.items():
         ratios = [p.seconds / o.seconds for p, o in zip(runs["plain"], own, strict=True)]
         median = statistics.median(ratios)
-        lines.append(f"{name:<24} {median:>14.2f}× ({min(ratios):.2f}–{max(ratios):.2f})")
+        lines.append(f"{name:<27} {median:>14.2f}× ({min(ratios):.2f}–{max(ratios):.2f})")
         if name == "segments and redials":
             met = "met" if median >= TARGET else "NOT met"
     lines.append(f"target: segments and redials ≥ {TARGET}× the plain day: {met} "

@@ -387,12 +387,14 @@ def test_redials_section_times_segments_and_redials_against_the_plain_day() -> N
     from benchmarks import redials
 
     scenarios = redials.days(10, 2000)
-    assert list(scenarios) == ["plain", "plain, as many attempts", "segments", "redials",
-                               "segments and redials"]
+    assert list(scenarios) == ["plain", "plain, as many attempts", "segments",
+                               "segments, as many attempts", "redials", "segments and redials"]
     both = scenarios["segments and redials"].contact_types[0]
     assert both.segments and both.redial is not None
-    assert (scenarios["plain, as many attempts"].contact_types[0].arrivals.per_hour
-            > scenarios["plain"].contact_types[0].arrivals.per_hour)
+    rate = {name: s.contact_types[0].arrivals.per_hour for name, s in scenarios.items()}
+    assert rate["plain, as many attempts"] == rate["segments, as many attempts"] > rate["plain"]
+    floor = scenarios["segments, as many attempts"].contact_types[0]
+    assert floor.segments == both.segments and floor.redial is None
     runs = redials.compare(10, 2000, rounds=2)
     assert all([run.seed for run in own] == [1, 2] for own in runs.values())
     # The same arrival stream: redials are counted apart from the first attempts offered.
