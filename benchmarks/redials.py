@@ -9,8 +9,9 @@ at least 0.8× the speed of the plain day. A redial is a contact too: the varian
 about 2 % more attempts, at a higher load (more of them wait), than the plain day; the
 row ``plain, as many attempts`` (the plain day with its arrival rate raised by that share)
 shows what that alone costs, and ``segments, as many attempts`` what the day with both costs
-but for the redials' own work (drawing, timing and making them): no implementation of
-redials can run the day with both faster than that row.
+but for the redials' own work (drawing, timing and making them): about the best any
+implementation of redials could do (as far as a higher arrival rate stands for the load
+the redials add).
 """
 
 from __future__ import annotations
