@@ -203,7 +203,9 @@ class Centre(Host, Duty, Chats):
         the hooks they define and use (the plain steps past empty hook lists)."""
         for policy in self.policies:
             policy.install(self)
-        on = {name: hooks(self.policies, name) for name in HOOKS if name != "service"}
+        # (answered: apart below; service: the chain of talk times)
+        on = {name: hooks(self.policies, name) for name in HOOKS
+              if name not in ("service", "answered")}
         # The hot path reads its hook lists as attributes (a dict lookup each time costs).
         self._on_offered, self._on_free = on["offered"], on["agent_free"]
         self._on_idle = on["agent_idle"]

@@ -173,8 +173,6 @@ class Host:
         heappush(agent.group.busy, (end, next(self._order), agent))
 
 
-
-
 def _call(event: Fired[tuple[Callable[[float], None], float]]) -> None:
     callback, time = event.value
     callback(time)
