@@ -337,12 +337,29 @@ def test_small_day_section_times_the_summary_path_against_the_textbook(
 
     runs = small_day.compare(days=3, rounds=2)
     assert {m: len(r) for m, r in runs.items()} == {
-        "ccsim summary": 2, "ccsim tables": 2, "textbook": 2}
+        "ccsim summary": 2, "ccsim tables": 2, "ccsim core": 2, "textbook": 2}
     rows = small_day.ratios(runs, 3)
-    assert [r.model for r in rows] == ["ccsim summary", "ccsim tables", "textbook"]
-    assert rows[2].median == 1.0 and all(r.low <= r.median <= r.high for r in rows)
+    assert [r.model for r in rows] == ["ccsim summary", "ccsim tables", "ccsim core",
+                                       "textbook"]
+    assert rows[3].median == 1.0 and all(r.low <= r.median <= r.high for r in rows)
     text = small_day.text(rows, 3, 2)
     assert "simulate + summary ≥ 3.5× the textbook" in text
+    assert "the statistics (folded, checked, summarised) take" in text
+
+
+def test_small_day_text_says_what_the_target_leaves_the_statistics() -> None:
+    from benchmarks.small_day import Ratio, text
+
+    def rows(summary: float, core: float) -> list[Ratio]:
+        return [Ratio("ccsim summary", 1.0, summary, summary, summary),
+                Ratio("ccsim tables", 1.0, 0.5, 0.5, 0.5),
+                Ratio("ccsim core", 1.0, core, core, core),
+                Ratio("textbook", 1.0, 1.0, 1.0, 1.0)]
+
+    # 1/2.5 - 1/5 = 0.2 textbook days of statistics, half the day; 1/3.5 - 1/5 of it left.
+    assert ("take 50% of the day; the target leaves them 43% of that"
+            in text(rows(2.5, 5.0), 3, 2))
+    assert "nothing: the core alone misses it" in text(rows(2.5, 3.0), 3, 2)
 
 
 def test_chat_section_times_ccsim_against_a_process_per_chat() -> None:
