@@ -95,8 +95,11 @@ def text(rows: list[Ratio], days: int, rounds: int) -> str:
                  f"days each, horizon {CASE.horizon / 3600:.1f} h)")
     # In textbook days: what the statistics cost now, and what the target leaves them.
     now, left = 1 / summary - 1 / core, 1 / TARGET - 1 / core
-    lines.append(f"the statistics (folded, checked, summarised) take {now * summary:.0%} of "
-                 "the day; the target leaves them "
-                 + (f"{left / now:.0%} of that" if left > 0 else "nothing: the core alone "
-                    "misses it"))
+    if not now > 0:  # (within the noise of a short run, or no runs)
+        lines.append("the statistics (folded, checked, summarised): no cost measured")
+    else:
+        lines.append(f"the statistics (folded, checked, summarised) take {now * summary:.0%}"
+                     " of the day; the target leaves them "
+                     + (f"{left / now:.0%} of that" if left > 0 else "nothing: the core "
+                        "alone misses it"))
     return "\n".join(lines) if not math.isnan(rows[0].median) else "no runs"

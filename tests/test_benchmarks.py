@@ -344,7 +344,7 @@ def test_small_day_section_times_the_summary_path_against_the_textbook(
     assert rows[3].median == 1.0 and all(r.low <= r.median <= r.high for r in rows)
     text = small_day.text(rows, 3, 2)
     assert "simulate + summary ≥ 3.5× the textbook" in text
-    assert "the statistics (folded, checked, summarised) take" in text
+    assert "the statistics (folded, checked, summarised)" in text
 
 
 def test_small_day_text_says_what_the_target_leaves_the_statistics() -> None:
@@ -360,6 +360,8 @@ def test_small_day_text_says_what_the_target_leaves_the_statistics() -> None:
     assert ("take 50% of the day; the target leaves them 43% of that"
             in text(rows(2.5, 5.0), 3, 2))
     assert "nothing: the core alone misses it" in text(rows(2.5, 3.0), 3, 2)
+    # A short run's noise can put the core below the summary path.
+    assert "no cost measured" in text(rows(3.0, 2.9), 3, 2)
 
 
 def test_chat_section_times_ccsim_against_a_process_per_chat() -> None:
