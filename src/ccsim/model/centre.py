@@ -209,7 +209,8 @@ class Centre(Host, Duty, Chats):
         # The hot path reads its hook lists as attributes (a dict lookup each time costs).
         self._on_offered, self._on_free = on["offered"], on["agent_free"]
         self._on_idle = on["agent_idle"]
-        # Answered hooks of policies that watch some contacts only: asked of those alone.
+        # Answered hooks: of the policies that see every contact, and apart, of those that
+        # watch some contacts only (each asked only of those: ``contact in watches``).
         self._on_answered = hooks([p for p in self.policies if p.watches is None], "answered")
         self._on_watched = [(p.watches, hook) for p in self.policies
                             if p.watches is not None for hook in hooks([p], "answered")]
